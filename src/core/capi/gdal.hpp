@@ -1,0 +1,37 @@
+#pragma once
+// GDAL/OGR: one-time registration, owning dataset pointer, and a scoped, thread-local error
+// capture (GDAL CPLErrorHandlerPusher idea) so GDAL's messages end up in bando::Error texts.
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <string>
+#include <vector>
+
+namespace bando::gdal {
+
+// Registers all drivers once and points PROJ/GDAL at their data. Safe to call from any thread.
+void init();
+
+// Owning dataset pointer (closes with GDALClose).
+using DatasetPtr = GDALDatasetUniquePtr;
+
+// While alive, GDAL errors/warnings raised on this thread are collected instead of printed.
+class ErrorCapture {
+public:
+    ErrorCapture();
+    ~ErrorCapture();
+    ErrorCapture(const ErrorCapture&) = delete;
+    ErrorCapture& operator=(const ErrorCapture&) = delete;
+
+    const std::vector<std::string>& errors() const { return m_errors; }
+    const std::vector<std::string>& warnings() const { return m_warnings; }
+    // Last error (or the last warning if there was no error), or `fallback`.
+    std::string lastMessage(const std::string& fallback = "unknown GDAL error") const;
+
+private:
+    static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum num, const char* msg);
+    std::vector<std::string> m_errors;
+    std::vector<std::string> m_warnings;
+};
+
+} // namespace bando::gdal

@@ -1,0 +1,29 @@
+#pragma once
+// PROJ: a thread-local PJ_CONTEXT and a per-thread cache of normalised (lon/lat, easting/northing
+// order) transformations keyed by (source EPSG, target EPSG).
+#include <cstddef>
+#include <vector>
+
+struct pj_ctx;
+typedef struct pj_ctx PJ_CONTEXT;
+
+namespace bando::crs {
+
+constexpr int kWgs84 = 4326;
+constexpr int kVn2000LangSon = 9215;  // VN-2000 / TM-3 107-15
+
+PJ_CONTEXT* projContext();
+
+// Transforms x/y in place (lon,lat for geographic CRSs; easting,northing for projected ones).
+// Throws bando::Error(Crs) if the transformation cannot be created or fails.
+void transform(int srcEpsg, int dstEpsg, double* x, double* y, size_t count);
+
+struct XYPair {
+    double x, y;
+};
+XYPair transform(int srcEpsg, int dstEpsg, double x, double y);
+
+// Human-readable CRS name from the PROJ database ("VN-2000 / TM-3 107-15").
+const char* crsName(int epsg);
+
+} // namespace bando::crs

@@ -1,0 +1,65 @@
+#include "core/model/schema.hpp"
+
+#include "core/base/error.hpp"
+
+namespace bando::schema {
+namespace {
+
+FieldDef text(const char* n, int w = 0) { return {n, FieldType::Text, w, false}; }
+FieldDef integer(const char* n) { return {n, FieldType::Integer, 0, false}; }
+FieldDef real(const char* n) { return {n, FieldType::Real, 0, false}; }
+
+std::vector<LayerSchema> build()
+{
+    std::vector<LayerSchema> s;
+    s.push_back({kDistricts, GeomType::MultiPolygon,
+                 {text("code", 3), text("name"), text("type"), text("seat_name"), real("area_km2_official"),
+                  integer("population"), integer("households"), integer("phase")},
+                 "District-level units (GSO codes)"});
+    s.push_back({kCommunes, GeomType::MultiPolygon,
+                 {text("code", 5), text("name"), text("type"), text("district_code", 3), integer("population"),
+                  integer("households")},
+                 "Commune-level units (GSO codes)"});
+    s.push_back({kVillages, GeomType::MultiPolygon,
+                 {text("code"), text("name"), text("commune_code", 5), text("district_code", 3),
+                  integer("population"), integer("households")},
+                 "Villages (thôn, bản, khối phố, tổ dân phố)"});
+    s.push_back({kRoads, GeomType::LineString,
+                 {text("ref"), text("name"), text("class")},
+                 "Road network (national, provincial, district)"});
+    s.push_back({kPlaces, GeomType::Point,
+                 {text("name"), text("kind"), text("code")},
+                 "District and commune seats"});
+    return s;
+}
+
+} // namespace
+
+int currentVersion() { return 1; }
+
+const std::vector<LayerSchema>& all()
+{
+    static const std::vector<LayerSchema> schemas = build();
+    return schemas;
+}
+
+const LayerSchema& layer(const std::string& name)
+{
+    for (const auto& s : all())
+        if (s.name == name)
+            return s;
+    throw Error(ErrorKind::Store, "schema", "unknown layer '" + name + "'");
+}
+
+Layer makeLayer(const std::string& name)
+{
+    const auto& s = layer(name);
+    Layer l;
+    l.name = s.name;
+    l.geomType = s.geomType;
+    l.epsg = 4326;
+    l.fields = s.fields;
+    return l;
+}
+
+} // namespace bando::schema

@@ -1,0 +1,536 @@
+#include "core/store/project_store.hpp"
+
+#include "core/base/error.hpp"
+#include "core/capi/gdal.hpp"
+#include "core/model/schema.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <random>
+
+namespace fs = std::filesystem;
+
+namespace bando {
+namespace {
+
+constexpr const char* kMetaTable = "bando_meta";
+
+OGRwkbGeometryType toOgr(GeomType t)
+{
+    switch (t) {
+    case GeomType::None: return wkbNone;
+    case GeomType::Point: return wkbPoint;
+    case GeomType::LineString: return wkbLineString;
+    case GeomType::Polygon: return wkbPolygon;
+    case GeomType::MultiPoint: return wkbMultiPoint;
+    case GeomType::MultiLineString: return wkbMultiLineString;
+    case GeomType::MultiPolygon: return wkbMultiPolygon;
+    }
+    return wkbUnknown;
+}
+
+GeomType fromOgr(OGRwkbGeometryType t)
+{
+    switch (wkbFlatten(t)) {
+    case wkbPoint: return GeomType::Point;
+    case wkbLineString: return GeomType::LineString;
+    case wkbPolygon: return GeomType::Polygon;
+    case wkbMultiPoint: return GeomType::MultiPoint;
+    case wkbMultiLineString: return GeomType::MultiLineString;
+    case wkbMultiPolygon: return GeomType::MultiPolygon;
+    default: return GeomType::None;
+    }
+}
+
+OGRFieldType toOgr(FieldType t)
+{
+    switch (t) {
+    case FieldType::Integer: return OFTInteger64;
+    case FieldType::Real: return OFTReal;
+    case FieldType::Text: return OFTString;
+    case FieldType::Date: return OFTString;
+    }
+    return OFTString;
+}
+
+FieldType fromOgr(OGRFieldType t)
+{
+    switch (t) {
+    case OFTInteger:
+    case OFTInteger64: return FieldType::Integer;
+    case OFTReal: return FieldType::Real;
+    default: return FieldType::Text;
+    }
+}
+
+// Advisory whole-file lock for the single writer (flock is independent of SQLite's fcntl locks).
+class WriterLock {
+public:
+    static std::shared_ptr<WriterLock> acquire(const std::string& path)
+    {
+        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            throw Error(ErrorKind::Io, path, "cannot open project for writing");
+        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            ::close(fd);
+            throw Error(ErrorKind::Store, path, "the project is already open for writing in another process");
+        }
+        return std::shared_ptr<WriterLock>(new WriterLock(fd));
+    }
+    ~WriterLock() { ::close(m_fd); }
+
+private:
+    explicit WriterLock(int fd) : m_fd(fd) {}
+    int m_fd;
+};
+
+std::map<std::string, std::shared_ptr<WriterLock>>& locks()
+{
+    static std::map<std::string, std::shared_ptr<WriterLock>> l;
+    return l;
+}
+std::mutex& locksMutex()
+{
+    static std::mutex m;
+    return m;
+}
+
+} // namespace
+
+ProjectStore::ProjectStore(std::string path, Mode mode, GDALDataset* ds)
+    : m_path(std::move(path)), m_mode(mode), m_ds(ds)
+{
+}
+
+ProjectStore::~ProjectStore()
+{
+    try {
+        close();
+    } catch (...) {
+    }
+}
+
+std::unique_ptr<ProjectStore> ProjectStore::create(const std::string& path)
+{
+    gdal::init();
+    if (fs::exists(path))
+        throw Error(ErrorKind::Io, path, "file already exists");
+    gdal::ErrorCapture cap;
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
+    if (!drv)
+        throw Error(ErrorKind::Internal, path, "GDAL has no GPKG driver");
+    char** opts = nullptr;
+    opts = CSLSetNameValue(opts, "VERSION", "1.3");
+    GDALDataset* ds = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, opts);
+    CSLDestroy(opts);
+    if (!ds)
+        throw Error(ErrorKind::Io, path, "cannot create project: " + cap.lastMessage());
+    std::unique_ptr<ProjectStore> store(new ProjectStore(path, Mode::ReadWrite, ds));
+    {
+        std::lock_guard g(locksMutex());
+        locks()[fs::absolute(path).string()] = WriterLock::acquire(path);
+    }
+    store->migrate();
+    return store;
+}
+
+std::unique_ptr<ProjectStore> ProjectStore::open(const std::string& path, Mode mode)
+{
+    gdal::init();
+    if (!fs::exists(path))
+        throw Error(ErrorKind::Io, path, "no such file");
+    gdal::ErrorCapture cap;
+    const char* drivers[] = {"GPKG", nullptr};
+    unsigned flags = GDAL_OF_VECTOR | (mode == Mode::ReadWrite ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
+    GDALDataset* ds = GDALDataset::Open(path.c_str(), flags, drivers, nullptr, nullptr);
+    if (!ds)
+        throw Error(ErrorKind::Format, path, "not a readable GeoPackage: " + cap.lastMessage());
+    std::unique_ptr<ProjectStore> store(new ProjectStore(path, mode, ds));
+    if (!ds->GetLayerByName(kMetaTable))
+        throw Error(ErrorKind::Format, path, "not a Bando project (no bando_meta table)");
+    int v = store->schemaVersion();
+    if (v > schema::currentVersion())
+        throw Error(ErrorKind::Store, path,
+                    "project schema version " + std::to_string(v) + " is newer than this Bando (" +
+                        std::to_string(schema::currentVersion()) + ")");
+    if (mode == Mode::ReadWrite) {
+        {
+            std::lock_guard g(locksMutex());
+            auto key = fs::absolute(path).string();
+            if (locks().count(key))
+                throw Error(ErrorKind::Store, path, "the project is already open for writing");
+            locks()[key] = WriterLock::acquire(path);
+        }
+        store->migrate();
+    }
+    return store;
+}
+
+void ProjectStore::close()
+{
+    if (!m_ds)
+        return;
+    if (m_inTransaction) {
+        m_ds->RollbackTransaction();
+        m_inTransaction = false;
+    }
+    GDALClose(m_ds);
+    m_ds = nullptr;
+    if (m_mode == Mode::ReadWrite) {
+        std::lock_guard g(locksMutex());
+        locks().erase(fs::absolute(m_path).string());
+    }
+}
+
+int ProjectStore::schemaVersion() const
+{
+    auto v = meta("schema_version");
+    return v ? std::stoi(*v) : 0;
+}
+
+std::optional<std::string> ProjectStore::meta(const std::string& key) const
+{
+    OGRLayer* l = m_ds->GetLayerByName(kMetaTable);
+    if (!l)
+        return std::nullopt;
+    l->ResetReading();
+    for (auto& f : *l)
+        if (key == f->GetFieldAsString("key"))
+            return std::string(f->GetFieldAsString("value"));
+    return std::nullopt;
+}
+
+std::map<std::string, std::string> ProjectStore::allMeta() const
+{
+    std::map<std::string, std::string> out;
+    OGRLayer* l = m_ds->GetLayerByName(kMetaTable);
+    if (!l)
+        return out;
+    l->ResetReading();
+    for (auto& f : *l)
+        out[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
+    return out;
+}
+
+std::vector<std::string> ProjectStore::layerNames() const
+{
+    std::vector<std::string> names;
+    for (int i = 0; i < m_ds->GetLayerCount(); ++i) {
+        std::string n = m_ds->GetLayer(i)->GetName();
+        if (n != kMetaTable)
+            names.push_back(n);
+    }
+    return names;
+}
+
+bool ProjectStore::hasLayer(const std::string& name) const
+{
+    return name != kMetaTable && m_ds->GetLayerByName(name.c_str()) != nullptr;
+}
+
+LayerInfo ProjectStore::layerInfo(const std::string& name) const
+{
+    OGRLayer* l = m_ds->GetLayerByName(name.c_str());
+    if (!l)
+        throw Error(ErrorKind::Store, m_path, "no layer '" + name + "'");
+    LayerInfo info;
+    info.name = name;
+    info.geomType = fromOgr(l->GetGeomType());
+    info.featureCount = l->GetFeatureCount(TRUE);
+    OGREnvelope env;
+    if (info.geomType != GeomType::None && info.featureCount > 0 && l->GetExtent(&env, TRUE) == OGRERR_NONE)
+        info.extent = {env.MinX, env.MinY, env.MaxX, env.MaxY};
+    if (const char* d = l->GetMetadataItem("DESCRIPTION"))
+        info.description = d;
+    return info;
+}
+
+Layer ProjectStore::readLayer(const std::string& name, const Feedback* fb) const
+{
+    OGRLayer* l = name == kMetaTable ? nullptr : m_ds->GetLayerByName(name.c_str());
+    if (!l)
+        throw Error(ErrorKind::Store, m_path, "no layer '" + name + "'");
+    Layer out;
+    out.name = name;
+    out.geomType = fromOgr(l->GetGeomType());
+    out.epsg = 4326;
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        OGRFieldDefn* fd = defn->GetFieldDefn(i);
+        out.fields.push_back({fd->GetNameRef(), fromOgr(fd->GetType()), fd->GetWidth(), !fd->IsNullable()});
+    }
+    const int64_t total = std::max<GIntBig>(1, l->GetFeatureCount(FALSE));
+    std::vector<unsigned char> wkb;
+    l->ResetReading();
+    int64_t n = 0;
+    for (auto& f : *l) {
+        if ((++n & 1023) == 0) {
+            throwIfCancelled(fb);
+        }
+        Feature feat;
+        feat.fid = f->GetFID();
+        feat.values.resize(out.fields.size());
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            if (!f->IsFieldSetAndNotNull(i))
+                continue;
+            switch (out.fields[i].type) {
+            case FieldType::Integer: feat.values[i] = static_cast<int64_t>(f->GetFieldAsInteger64(i)); break;
+            case FieldType::Real: feat.values[i] = f->GetFieldAsDouble(i); break;
+            default: feat.values[i] = std::string(f->GetFieldAsString(i)); break;
+            }
+        }
+        if (const OGRGeometry* g = f->GetGeometryRef()) {
+            wkb.resize(g->WkbSize());
+            g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+            feat.geom = fromWkb(wkb.data(), wkb.size());
+        }
+        out.features.push_back(std::move(feat));
+    }
+    (void)total;
+    return out;
+}
+
+// ---- transactions ----
+
+ProjectStore::Transaction::Transaction(ProjectStore& store) : m_store(&store)
+{
+    if (!store.writable())
+        throw Error(ErrorKind::Store, store.path(), "project is open read-only");
+    if (store.m_inTransaction)
+        throw Error(ErrorKind::Store, store.path(), "nested transaction");
+    gdal::ErrorCapture cap;
+    if (store.m_ds->StartTransaction(TRUE) != OGRERR_NONE)
+        throw Error(ErrorKind::Store, store.path(), "cannot start transaction: " + cap.lastMessage());
+    store.m_inTransaction = true;
+}
+
+ProjectStore::Transaction::~Transaction()
+{
+    if (!m_done && m_store->m_ds && m_store->m_inTransaction) {
+        gdal::ErrorCapture cap;
+        m_store->m_ds->RollbackTransaction();
+        m_store->m_inTransaction = false;
+    }
+}
+
+void ProjectStore::Transaction::commit()
+{
+    gdal::ErrorCapture cap;
+    m_store->m_inTransaction = false;
+    m_done = true;
+    if (m_store->m_ds->CommitTransaction() != OGRERR_NONE)
+        throw Error(ErrorKind::Store, m_store->path(), "commit failed: " + cap.lastMessage());
+}
+
+void ProjectStore::requireTransaction(const char* what) const
+{
+    if (!m_inTransaction)
+        throw Error(ErrorKind::Store, m_path, std::string(what) + " outside a transaction");
+}
+
+void ProjectStore::setMeta(const std::string& key, const std::string& value)
+{
+    requireTransaction("setMeta");
+    OGRLayer* l = m_ds->GetLayerByName(kMetaTable);
+    if (!l)
+        throw Error(ErrorKind::Store, m_path, "no bando_meta table");
+    gdal::ErrorCapture cap;
+    l->ResetReading();
+    for (auto& f : *l) {
+        if (key == f->GetFieldAsString("key")) {
+            f->SetField("value", value.c_str());
+            if (l->SetFeature(f.get()) != OGRERR_NONE)
+                throw Error(ErrorKind::Store, m_path, "cannot write metadata: " + cap.lastMessage());
+            return;
+        }
+    }
+    OGRFeature f(l->GetLayerDefn());
+    f.SetField("key", key.c_str());
+    f.SetField("value", value.c_str());
+    if (l->CreateFeature(&f) != OGRERR_NONE)
+        throw Error(ErrorKind::Store, m_path, "cannot write metadata: " + cap.lastMessage());
+}
+
+void ProjectStore::createLayerFromSchema(const std::string& name, const Layer* fallback)
+{
+    gdal::ErrorCapture cap;
+    const schema::LayerSchema* known = nullptr;
+    for (const auto& s : schema::all())
+        if (s.name == name)
+            known = &s;
+    GeomType gt = known ? known->geomType : (fallback ? fallback->geomType : GeomType::None);
+    const std::vector<FieldDef>& fields = known ? known->fields : fallback->fields;
+    OGRSpatialReference srs;
+    srs.importFromEPSG(4326);
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    char** opts = nullptr;
+    opts = CSLSetNameValue(opts, "FID", "fid");
+    if (gt != GeomType::None)
+        opts = CSLSetNameValue(opts, "GEOMETRY_NAME", "geom");
+    if (known && !known->description.empty())
+        opts = CSLSetNameValue(opts, "DESCRIPTION", known->description.c_str());
+    OGRLayer* l = m_ds->CreateLayer(name.c_str(), gt == GeomType::None ? nullptr : &srs, toOgr(gt), opts);
+    CSLDestroy(opts);
+    if (!l)
+        throw Error(ErrorKind::Store, m_path, "cannot create layer '" + name + "': " + cap.lastMessage());
+    for (const auto& f : fields) {
+        OGRFieldDefn fd(f.name.c_str(), toOgr(f.type));
+        if (f.width > 0)
+            fd.SetWidth(f.width);
+        fd.SetNullable(!f.notNull);
+        if (l->CreateField(&fd) != OGRERR_NONE)
+            throw Error(ErrorKind::Store, m_path,
+                        "cannot create field '" + f.name + "' in '" + name + "': " + cap.lastMessage());
+    }
+}
+
+void ProjectStore::writeFeatures(const Layer& input, const Feedback* fb)
+{
+    OGRLayer* l = m_ds->GetLayerByName(input.name.c_str());
+    const Layer* src = &input;
+    Layer reprojected;
+    if (input.epsg != 4326) {
+        reprojected = input;
+        reprojected.transformTo(4326);
+        src = &reprojected;
+    }
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    // map input fields to the layer's fields by name
+    std::vector<int> map(src->fields.size(), -1);
+    for (size_t i = 0; i < src->fields.size(); ++i)
+        map[i] = defn->GetFieldIndex(src->fields[i].name.c_str());
+    gdal::ErrorCapture cap;
+    size_t row = 0;
+    for (const auto& feat : src->features) {
+        ++row;
+        if ((row & 1023) == 0)
+            throwIfCancelled(fb);
+        OGRFeature f(defn);
+        for (size_t i = 0; i < src->fields.size() && i < feat.values.size(); ++i) {
+            if (map[i] < 0)
+                continue;
+            const Value& v = feat.values[i];
+            if (auto* iv = std::get_if<int64_t>(&v))
+                f.SetField(map[i], static_cast<GIntBig>(*iv));
+            else if (auto* dv = std::get_if<double>(&v))
+                f.SetField(map[i], *dv);
+            else if (auto* sv = std::get_if<std::string>(&v))
+                f.SetField(map[i], sv->c_str());
+            else
+                f.SetFieldNull(map[i]);
+        }
+        if (!feat.geom.isEmpty()) {
+            std::vector<uint8_t> wkb = toWkb(feat.geom);
+            OGRGeometry* g = nullptr;
+            if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE)
+                throw Error(ErrorKind::Geometry, m_path + ": " + input.name + " row " + std::to_string(row),
+                            "cannot encode geometry");
+            if (wkbFlatten(l->GetGeomType()) == wkbMultiPolygon && wkbFlatten(g->getGeometryType()) == wkbPolygon)
+                g = OGRGeometryFactory::forceToMultiPolygon(g);
+            else if (wkbFlatten(l->GetGeomType()) == wkbMultiLineString &&
+                     wkbFlatten(g->getGeometryType()) == wkbLineString)
+                g = OGRGeometryFactory::forceToMultiLineString(g);
+            f.SetGeometryDirectly(g);
+        }
+        if (l->CreateFeature(&f) != OGRERR_NONE)
+            throw Error(ErrorKind::Store, m_path + ": " + input.name + " row " + std::to_string(row),
+                        "cannot write feature: " + cap.lastMessage());
+    }
+}
+
+void ProjectStore::replaceLayer(const Layer& layer, const Feedback* fb)
+{
+    requireTransaction("replaceLayer");
+    if (!m_ds->GetLayerByName(layer.name.c_str()))
+        createLayerFromSchema(layer.name, &layer);
+    gdal::ErrorCapture cap;
+    std::string sql = "DELETE FROM \"" + layer.name + "\"";
+    m_ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    if (!cap.errors().empty())
+        throw Error(ErrorKind::Store, m_path, "cannot clear layer '" + layer.name + "': " + cap.lastMessage());
+    writeFeatures(layer, fb);
+}
+
+void ProjectStore::appendFeatures(const Layer& layer, const Feedback* fb)
+{
+    requireTransaction("appendFeatures");
+    if (!m_ds->GetLayerByName(layer.name.c_str()))
+        throw Error(ErrorKind::Store, m_path, "no layer '" + layer.name + "'");
+    writeFeatures(layer, fb);
+}
+
+void ProjectStore::deleteLayer(const std::string& name)
+{
+    requireTransaction("deleteLayer");
+    for (int i = 0; i < m_ds->GetLayerCount(); ++i)
+        if (name == m_ds->GetLayer(i)->GetName()) {
+            gdal::ErrorCapture cap;
+            if (m_ds->DeleteLayer(i) != OGRERR_NONE)
+                throw Error(ErrorKind::Store, m_path, "cannot delete layer '" + name + "': " + cap.lastMessage());
+            return;
+        }
+}
+
+void ProjectStore::migrate()
+{
+    if (!m_ds->GetLayerByName(kMetaTable)) {
+        Transaction t(*this);
+        gdal::ErrorCapture cap;
+        char** opts = CSLSetNameValue(nullptr, "DESCRIPTION", "Bando project metadata (schema version, provenance)");
+        OGRLayer* l = m_ds->CreateLayer(kMetaTable, nullptr, wkbNone, opts);
+        CSLDestroy(opts);
+        if (!l)
+            throw Error(ErrorKind::Store, m_path, "cannot create bando_meta: " + cap.lastMessage());
+        OGRFieldDefn k("key", OFTString), v("value", OFTString);
+        k.SetNullable(FALSE);
+        l->CreateField(&k);
+        l->CreateField(&v);
+        setMeta("schema_version", "0");
+        setMeta("application", "Bando");
+        t.commit();
+    }
+    for (int target = schemaVersion() + 1; target <= schema::currentVersion(); ++target) {
+        Transaction t(*this);
+        for (const auto& s : schema::all())
+            if (s.sinceVersion == target && !m_ds->GetLayerByName(s.name.c_str()))
+                createLayerFromSchema(s.name, nullptr);
+        setMeta("schema_version", std::to_string(target));
+        t.commit();
+    }
+}
+
+void writeProjectAtomically(const std::string& path, const std::function<void(ProjectStore&)>& fill)
+{
+    fs::path target = fs::absolute(path);
+    if (target.has_parent_path() && !fs::exists(target.parent_path()))
+        throw Error(ErrorKind::Io, path, "folder does not exist");
+    static std::atomic<unsigned> counter{0};
+    fs::path tmp = target;
+    tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    try {
+        {
+            auto store = ProjectStore::create(tmp.string());
+            fill(*store);
+            store->close();
+        }
+        std::error_code ec;
+        fs::rename(tmp, target, ec);
+        if (ec)
+            throw Error(ErrorKind::Io, path, "cannot replace file: " + ec.message());
+    } catch (...) {
+        std::error_code ec;
+        fs::remove(tmp, ec);
+        fs::path journal = tmp;
+        journal += "-journal";
+        fs::remove(journal, ec);
+        throw;
+    }
+}
+
+} // namespace bando

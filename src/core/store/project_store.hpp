@@ -1,0 +1,100 @@
+#pragma once
+// The project store: one GeoPackage 1.3 file, opened through GDAL (the single writer).
+// Bando's schema version lives in the `bando_meta` table (GeoPackage reserves user_version).
+// Every write happens inside a Transaction: an interrupted write leaves the file as it was.
+// Geometry is stored in WGS 84 lon/lat (EPSG:4326).
+#include "core/base/feedback.hpp"
+#include "core/model/layer.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+class GDALDataset;
+
+namespace bando {
+
+struct LayerInfo {
+    std::string name;
+    GeomType geomType = GeomType::None;
+    int64_t featureCount = 0;
+    Extent extent;  // WGS 84
+    std::string description;
+};
+
+class ProjectStore {
+public:
+    enum class Mode { ReadOnly, ReadWrite };
+
+    // Creates a new, empty project at the current schema version. Fails if the file exists.
+    static std::unique_ptr<ProjectStore> create(const std::string& path);
+    // Opens a project; in ReadWrite mode pending migrations run (each in its own transaction).
+    static std::unique_ptr<ProjectStore> open(const std::string& path, Mode mode = Mode::ReadOnly);
+
+    ~ProjectStore();
+    ProjectStore(const ProjectStore&) = delete;
+    ProjectStore& operator=(const ProjectStore&) = delete;
+
+    const std::string& path() const { return m_path; }
+    bool writable() const { return m_mode == Mode::ReadWrite; }
+    int schemaVersion() const;
+
+    std::optional<std::string> meta(const std::string& key) const;
+    std::map<std::string, std::string> allMeta() const;
+
+    std::vector<std::string> layerNames() const;  // data layers, without bando_meta
+    bool hasLayer(const std::string& name) const;
+    LayerInfo layerInfo(const std::string& name) const;
+    // Reads a whole layer (geometry in EPSG:4326). Throws bando::Error(Store) for unknown layers.
+    Layer readLayer(const std::string& name, const Feedback* fb = nullptr) const;
+
+    // ---- writes: only inside a transaction ----
+    class Transaction {
+    public:
+        explicit Transaction(ProjectStore& store);
+        ~Transaction();  // rolls back unless committed
+        Transaction(const Transaction&) = delete;
+        Transaction& operator=(const Transaction&) = delete;
+        void commit();
+
+    private:
+        ProjectStore* m_store;
+        bool m_done = false;
+    };
+
+    void setMeta(const std::string& key, const std::string& value);
+    // Creates the layer if needed (from schema::layer() when known, else from `layer`'s fields),
+    // deletes its features, and writes `layer`'s features (transformed to EPSG:4326 if needed).
+    void replaceLayer(const Layer& layer, const Feedback* fb = nullptr);
+    // Appends `layer`'s features to an existing layer with a compatible schema.
+    void appendFeatures(const Layer& layer, const Feedback* fb = nullptr);
+    void deleteLayer(const std::string& name);
+
+    // Closes the file (a single .gpkg with no -wal/-shm). Called by the destructor too.
+    void close();
+
+    // Raw dataset for advanced readers (SQL). Not owned by the caller.
+    GDALDataset* dataset() const { return m_ds; }
+
+private:
+    ProjectStore(std::string path, Mode mode, GDALDataset* ds);
+    void requireTransaction(const char* what) const;
+    void migrate();
+    void createLayerFromSchema(const std::string& name, const Layer* fallback);
+    void writeFeatures(const Layer& layer, const Feedback* fb);
+
+    std::string m_path;
+    Mode m_mode;
+    GDALDataset* m_ds = nullptr;
+    bool m_inTransaction = false;
+};
+
+// Writes a new project to `path` atomically: builds it in a temporary file beside `path`,
+// then renames it over `path`. On any exception the temporary file is removed and `path` is
+// untouched.
+void writeProjectAtomically(const std::string& path, const std::function<void(ProjectStore&)>& fill);
+
+} // namespace bando
