@@ -2,6 +2,8 @@
 
 #include "core/base/error.hpp"
 
+#include <algorithm>
+
 namespace bando::schema {
 namespace {
 
@@ -35,11 +37,27 @@ std::vector<LayerSchema> build()
 
 } // namespace
 
-int currentVersion() { return 1; }
+// Layers added by later issues live in their own files (schema_telecom.cpp, ...), each
+// appending LayerSchema entries with their migration version.
+void appendTelecomSchemas(std::vector<LayerSchema>& out);
+void appendProgramSchemas(std::vector<LayerSchema>& out);
+
+int currentVersion()
+{
+    int v = 1;
+    for (const auto& s : all())
+        v = std::max(v, s.sinceVersion);
+    return v;
+}
 
 const std::vector<LayerSchema>& all()
 {
-    static const std::vector<LayerSchema> schemas = build();
+    static const std::vector<LayerSchema> schemas = [] {
+        auto s = build();
+        appendTelecomSchemas(s);
+        appendProgramSchemas(s);
+        return s;
+    }();
     return schemas;
 }
 

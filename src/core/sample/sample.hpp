@@ -1,0 +1,74 @@
+#pragma once
+// The bundled Lạng Sơn sample project generator. Deterministic: Bando's own RNG and
+// distributions (never std:: distributions), so every platform writes the same file.
+// Pipeline (generateSample): geography -> telecom -> program -> (errors) -> write.
+// Geometry is synthetic (real village/commune boundaries are not public); the project's
+// metadata says so.
+#include "core/base/feedback.hpp"
+#include "core/model/layer.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace bando::sample {
+
+struct Options {
+    uint64_t seed = 20210720;  // the program's launch date
+    bool withErrors = false;   // seed the data errors the planning checks must catch
+};
+
+// xoshiro256** seeded by splitmix64; portable, stable across compilers and platforms.
+class Rng {
+public:
+    explicit Rng(uint64_t seed);
+    uint64_t next();
+    double uniform();                         // [0, 1)
+    double uniform(double lo, double hi);     // [lo, hi)
+    int64_t range(int64_t lo, int64_t hiIncl);
+    double normal(double mean = 0, double sd = 1);  // Box-Muller with own uniform
+    bool chance(double p) { return uniform() < p; }
+    Rng fork(uint64_t stream) const;          // independent child stream (stable per key)
+
+private:
+    uint64_t m_s[4];
+};
+
+// Digital elevation model on a regular grid in the working CRS (EPSG:9215), north-up.
+struct Dem {
+    int cols = 0, rows = 0;
+    double originX = 0, originY = 0;  // top-left corner
+    double cell = 90;                 // metres
+    std::vector<float> z;             // row-major, rows from north to south
+    float noData = -9999.f;
+
+    bool empty() const { return z.empty(); }
+    float at(int c, int r) const { return z[static_cast<size_t>(r) * cols + c]; }
+    // Bilinear height at (x, y); noData outside.
+    double height(double x, double y) const;
+};
+
+struct SampleData {
+    int epsg = 9215;  // every layer below is in this metric CRS until written
+    Layer districts, communes, villages, roads, places, settlements;
+    Dem dem;
+    std::vector<Layer> extraLayers;           // telecom and program layers (any schema layer)
+    std::map<std::string, std::string> meta;  // written to bando_meta
+
+    Layer* extra(const std::string& name);
+};
+
+void generateGeography(SampleData& data, const Options& opt, Feedback* fb);
+void generateTelecom(SampleData& data, const Options& opt, Feedback* fb);
+void generateProgram(SampleData& data, const Options& opt, Feedback* fb);
+void seedErrors(SampleData& data, const Options& opt);
+// Writes all layers (as WGS 84) and the DEM into a new project at `path`, atomically.
+void writeSample(const SampleData& data, const std::string& path, Feedback* fb);
+
+// The whole pipeline.
+void generateSample(const std::string& path, const Options& opt, Feedback* fb = nullptr);
+
+} // namespace bando::sample
