@@ -41,6 +41,7 @@ std::vector<LayerSchema> build()
 // appending LayerSchema entries with their migration version.
 void appendTelecomSchemas(std::vector<LayerSchema>& out);
 void appendProgramSchemas(std::vector<LayerSchema>& out);
+void appendImportSchemas(std::vector<LayerSchema>& out);
 
 int currentVersion()
 {
@@ -56,6 +57,7 @@ const std::vector<LayerSchema>& all()
         auto s = build();
         appendTelecomSchemas(s);
         appendProgramSchemas(s);
+        appendImportSchemas(s);
         return s;
     }();
     return schemas;
