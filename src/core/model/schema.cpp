@@ -16,15 +16,15 @@ std::vector<LayerSchema> build()
     std::vector<LayerSchema> s;
     s.push_back({kDistricts, GeomType::MultiPolygon,
                  {text("code", 3), text("name"), text("type"), text("seat_name"), real("area_km2_official"),
-                  integer("population"), integer("households"), integer("phase")},
+                  integer("population"), integer("households"), integer("phase"), real("area_km2")},
                  "District-level units (GSO codes)"});
     s.push_back({kCommunes, GeomType::MultiPolygon,
                  {text("code", 5), text("name"), text("type"), text("district_code", 3), integer("population"),
-                  integer("households")},
+                  integer("households"), real("area_km2")},
                  "Commune-level units (GSO codes)"});
     s.push_back({kVillages, GeomType::MultiPolygon,
                  {text("code"), text("name"), text("commune_code", 5), text("district_code", 3),
-                  integer("population"), integer("households")},
+                  integer("population"), integer("households"), real("area_km2")},
                  "Villages (thôn, bản, khối phố, tổ dân phố)"});
     s.push_back({kRoads, GeomType::LineString,
                  {text("ref"), text("name"), text("class")},

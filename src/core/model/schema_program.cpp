@@ -9,7 +9,7 @@ void appendProgramSchemas(std::vector<LayerSchema>& out)
     auto I = [](const char* n) { return FieldDef{n, FieldType::Integer, 0, false}; };
     auto R = [](const char* n) { return FieldDef{n, FieldType::Real, 0, false}; };
     out.push_back({"shops", GeomType::Point,
-                   {T("village_code"), T("opened"), T("epay_opened"), T("marketplace"), I("locomotive")},
+                   {T("village_code"), T("opened"), T("epay_opened"), T("marketplace"), I("locomotive"), T("locomotive_since")},
                    "Household digital shops (cửa hàng số) with opening and e-payment account dates", 2});
     out.push_back({"teams", GeomType::None,
                    {T("village_code"), I("team_no"), I("members"), I("trained"), T("formed")},
@@ -21,6 +21,10 @@ void appendProgramSchemas(std::vector<LayerSchema>& out)
     out.push_back({"phases", GeomType::None,
                    {I("phase"), T("district_code"), T("start"), T("end")},
                    "Roll-out phases by district", 2});
+    out.push_back({"progress_reports", GeomType::None,
+                   {T("date"), T("scope"), T("code"), I("shops"), I("accounts"), I("locomotives"), I("teams"),
+                    I("members"), T("source")},
+                   "Progress figures as reported by the province (to check against the shops layer)", 2});
 }
 
 } // namespace bando::schema

@@ -8,6 +8,7 @@
 //   * renderMap() draws synchronously and checks the Feedback every N features.
 //   * RenderJob renders into an ARGB32 image on a worker thread: start() returns at once,
 //     cancel() never blocks, wait() blocks, the destructor cancels then joins.
+#include "core/analysis/classify.hpp"
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
 
@@ -32,16 +33,46 @@ namespace bando::render {
 // Immutable snapshot of the project for drawing, coordinates in `epsg` (default EPSG:9215).
 struct MapData {
     int epsg = 9215;
-    std::vector<Layer> layers;  // every project layer, reprojected
+    std::vector<Layer> layers;  // every project layer (or the subset asked for), reprojected
     Extent extent;              // full extent of all layers, map CRS
     std::string projectTitle;   // e.g. "Lạng Sơn"
+    analysis::Thresholds thresholds;  // the project's village classification settings
 
     const Layer* layer(const std::string& name) const;
+
+    // ---- device-independent data precomputed by prepare() (loadMapData calls it) ----
+    // A thematic classification of the villages layer ("density", "coverage", "shops").
+    struct Theme {
+        std::string name;
+        std::string legendTitle;               // English msgid, translated when drawn
+        std::vector<uint32_t> colours;         // 0xRRGGBB per class
+        std::vector<std::string> classLabels;  // per class; msgids when labelsTranslatable
+        bool labelsTranslatable = false;
+        std::vector<int> villageClass;         // per village feature; -1 = no data
+        std::vector<int> classCounts;          // villages per class
+        std::vector<double> breaks;            // upper bounds of classes 0..n-2 (numeric themes)
+        std::vector<double> villageValue;      // the classified value per village (NaN = none)
+    };
+    std::vector<Theme> themes;
+    std::vector<std::vector<Extent>> featureExtents;  // parallel to layers / features
+    std::vector<double> villageDensity;    // households per km² (area in the map CRS); NaN = no area
+    std::vector<XY> districtLabelPoints;   // interior point per district feature
+    double meanVillageSize = 0;            // sqrt of the mean village area (map units)
+    bool prepared = false;
+
+    // Computes the caches above from `layers` (call again after changing layers).
+    void prepare(const Feedback* fb = nullptr);
+    const Theme* theme(const std::string& name) const;  // nullptr when not available
+    int layerIndex(const std::string& name) const;        // -1 when absent
 };
 
-// Loads every layer of the project and reprojects it; cancellable.
+// Loads every layer of the project (or only `onlyLayers` when not empty; unknown names are
+// ignored) and reprojects it; cancellable.
 std::shared_ptr<const MapData> loadMapData(const ProjectStore& store, int epsg = 9215,
-                                           const Feedback* fb = nullptr);
+                                           const Feedback* fb = nullptr,
+                                           const std::vector<std::string>& onlyLayers = {});
+// The layers renderMap draws for a theme (core layers + the theme's inputs), for onlyLayers.
+std::vector<std::string> layersForTheme(const std::string& theme);
 
 struct MapSettings {
     Extent extent;             // area to show, map CRS; widened to the output's aspect ratio
@@ -49,12 +80,20 @@ struct MapSettings {
     int heightPx = 768;
     double dpi = 96;           // for symbol sizes (PDF: 72 device units per inch)
     std::vector<std::string> hiddenLayers;   // layers not drawn
-    std::vector<std::string> layerOrder;     // bottom-to-top; empty = default order
+    // Bottom-to-top; empty = the default map (villages, communes, roads, districts, places).
+    // Other layers of MapData are drawn only when listed here (points as dots, lines, outlines).
+    std::vector<std::string> layerOrder;
     std::string districtCode;  // if set, zoom to and highlight this district
     bool title = true, legend = true, scaleBar = true;
     std::string titleText;     // empty = default title in the current language
     std::string language;      // "vi" / "en"; empty = current i18n language
+    std::string theme = "density";  // village theme: "density", "coverage", "shops"
+    bool northArrow = true;
 };
+
+// Page size in PostScript points for "A4"/"A3" (portrait unless landscape). Throws
+// bando::Error(Usage) for other names.
+void paperSizePoints(const std::string& paper, bool landscape, int& widthPt, int& heightPt);
 
 // The mapping between map coordinates and device units used for a given settings value.
 struct ViewTransform {
@@ -66,7 +105,24 @@ struct ViewTransform {
     double toMapX(double dx) const { return originX + dx / scale; }
     double toMapY(double dy) const { return originY - dy / scale; }
 };
+// Fits s.extent (centred, aspect ratio kept) into widthPx × heightPx.
 ViewTransform viewTransform(const MapSettings& s);
+// The extent actually drawn for `s` on `data`: the district's extent when s.districtCode is set,
+// else s.extent exactly as given (a canvas view), else the data extent; the district and data
+// extents get margins (and room for the title). Throws bando::Error(Usage) for an unknown
+// district code. renderMap draws with viewTransform(s, data).
+Extent effectiveExtent(const MapSettings& s, const MapData& data);
+ViewTransform viewTransform(const MapSettings& s, const MapData& data);
+// Legend swatches as drawn by renderMap for `s` (device units), for tests and hit-testing.
+struct LegendItem {
+    double x = 0, y = 0, w = 0, h = 0;  // swatch rectangle
+    uint32_t colour = 0;                // 0xRRGGBB
+    std::string label;
+    int count = 0;                      // villages in the class
+};
+std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s);
+// Names of the themes `data` can draw (density always; coverage/shops when their layers exist).
+std::vector<std::string> availableThemes(const MapData& data);
 
 // Draws the map synchronously on `cr` (device space = widthPx × heightPx). Throws
 // CancelledError when `fb` is cancelled.

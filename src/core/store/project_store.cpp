@@ -505,7 +505,8 @@ void ProjectStore::migrate()
     }
 }
 
-void writeProjectAtomically(const std::string& path, const std::function<void(ProjectStore&)>& fill)
+void writeProjectAtomically(const std::string& path, const std::function<void(ProjectStore&)>& fill,
+                            const std::function<void(const std::string& tmpPath)>& afterClose)
 {
     fs::path target = fs::absolute(path);
     if (target.has_parent_path() && !fs::exists(target.parent_path()))
@@ -519,6 +520,8 @@ void writeProjectAtomically(const std::string& path, const std::function<void(Pr
             fill(*store);
             store->close();
         }
+        if (afterClose)
+            afterClose(tmp.string());
         std::error_code ec;
         fs::rename(tmp, target, ec);
         if (ec)

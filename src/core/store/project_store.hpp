@@ -94,7 +94,9 @@ private:
 
 // Writes a new project to `path` atomically: builds it in a temporary file beside `path`,
 // then renames it over `path`. On any exception the temporary file is removed and `path` is
-// untouched.
-void writeProjectAtomically(const std::string& path, const std::function<void(ProjectStore&)>& fill);
+// untouched. `afterClose`, when given, runs on the temporary file after the store has closed
+// and before the rename (e.g. to add a raster table to the same GeoPackage with GDAL).
+void writeProjectAtomically(const std::string& path, const std::function<void(ProjectStore&)>& fill,
+                            const std::function<void(const std::string& tmpPath)>& afterClose = nullptr);
 
 } // namespace bando

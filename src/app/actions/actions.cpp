@@ -1,0 +1,98 @@
+#include "app/actions/actions.hpp"
+
+#include "app/bridge/bridge.hpp"
+
+#include <wx/defs.h>
+
+namespace bando::app {
+
+namespace {
+enum : int {
+    kIdFirst = wxID_HIGHEST + 100,
+    kIdNewSample,
+    kIdImport,
+    kIdExportPng,
+    kIdExportPdf,
+    kIdZoomFull,
+    kIdToggleLayers,
+    kIdToggleLegend,
+};
+} // namespace
+
+namespace actions {
+// clang-format off
+const Action open        {"bando.file.open",        N_("&Open project…"),          "Ctrl+O", N_("Open a Bando project (.gpkg)"),                 "open",       wxID_OPEN};
+const Action newSample   {"bando.file.newSample",   N_("&New sample project…"),    "Ctrl+N", N_("Generate the Lạng Sơn sample project into a file"), "new-sample", kIdNewSample};
+const Action importData  {"bando.file.import",      N_("&Import data…"),           "Ctrl+I", N_("Import layers from Shapefile, KML, CSV or Excel"), "import",     kIdImport};
+const Action exportPng   {"bando.file.exportPng",   N_("Export map as &PNG…"),     "Ctrl+E", N_("Save the current view as a PNG image"),         "export-png", kIdExportPng};
+const Action exportPdf   {"bando.file.exportPdf",   N_("Export map as P&DF…"),     "Ctrl+P", N_("Save the current view as a vector PDF map"),    "export-pdf", kIdExportPdf};
+const Action quit        {"bando.file.quit",        N_("&Quit"),                   "Ctrl+Q", N_("Quit Bando"),                                   "",           wxID_EXIT};
+const Action zoomIn      {"bando.view.zoomIn",      N_("Zoom &in"),                "Ctrl+=", N_("Zoom in around the centre of the map"),         "zoom-in",    wxID_ZOOM_IN};
+const Action zoomOut     {"bando.view.zoomOut",     N_("Zoom &out"),               "Ctrl+-", N_("Zoom out around the centre of the map"),        "zoom-out",   wxID_ZOOM_OUT};
+const Action zoomFull    {"bando.view.zoomFull",    N_("Zoom to &full extent"),    "Ctrl+0", N_("Show the whole province"),                      "zoom-full",  kIdZoomFull};
+const Action toggleLayers{"bando.view.layers",      N_("&Layers panel"),           "",       N_("Show or hide the layers panel"),                "",           kIdToggleLayers};
+const Action toggleLegend{"bando.view.legend",      N_("L&egend panel"),           "",       N_("Show or hide the legend panel"),                "",           kIdToggleLegend};
+const Action about       {"bando.help.about",       N_("&About Bando"),            "",       N_("About this program"),                           "",           wxID_ABOUT};
+// clang-format on
+
+const std::vector<const Action*>& all()
+{
+    static const std::vector<const Action*> v{&open, &newSample, &importData, &exportPng, &exportPdf, &quit,
+                                              &zoomIn, &zoomOut, &zoomFull, &toggleLayers, &toggleLegend, &about};
+    return v;
+}
+
+const Action* byId(const std::string& id)
+{
+    for (const Action* a : all())
+        if (id == a->id)
+            return a;
+    return nullptr;
+}
+
+const Action* byWxId(int wxId)
+{
+    for (const Action* a : all())
+        if (a->wxId == wxId)
+            return a;
+    return nullptr;
+}
+} // namespace actions
+
+wxString Action::menuText() const
+{
+    wxString s = wtr(label);
+    if (hotkey && *hotkey)
+        s << "\t" << hotkey;
+    return s;
+}
+
+wxString Action::shortLabel() const
+{
+    wxString s = wxStripMenuCodes(wtr(label));
+    s.Replace(wxString::FromUTF8("…"), "");
+    return s;
+}
+
+wxString Action::tooltipText() const
+{
+    wxString s = wtr(tooltip);
+    if (hotkey && *hotkey)
+        s << " (" << hotkey << ")";
+    return s;
+}
+
+wxMenuItem* appendAction(wxMenu* menu, const Action& a, wxItemKind kind)
+{
+    auto* item = new wxMenuItem(menu, a.wxId, a.menuText(), wtr(a.tooltip), kind);
+    if (kind == wxITEM_NORMAL && a.icon && *a.icon)
+        item->SetBitmap(icon(a.icon, 16));
+    return menu->Append(item);
+}
+
+void addTool(wxAuiToolBar* bar, const Action& a)
+{
+    bar->AddTool(a.wxId, a.shortLabel(), icon(a.icon, 24), a.tooltipText());
+}
+
+} // namespace bando::app

@@ -1,0 +1,38 @@
+#pragma once
+// Every user action is declared once, as data (KiCad TOOL_ACTION idea): a dotted id, the
+// English label (translated when read, through bando::tr), a hotkey, a tooltip and an icon.
+// Menus and the toolbar are built from these declarations; wx ids derive from the table.
+#include <wx/aui/auibar.h>
+#include <wx/menu.h>
+
+#include <string>
+#include <vector>
+
+namespace bando::app {
+
+struct Action {
+    const char* id;       // "bando.file.open"
+    const char* label;    // English msgid, with & mnemonic
+    const char* hotkey;   // wx accelerator text ("Ctrl+O"), or ""
+    const char* tooltip;  // English msgid
+    const char* icon;     // resources/icons/<icon>.svg, or ""
+    int wxId;             // stock id, or an id from the app's range
+
+    wxString menuText() const;     // translated label + "\t" + hotkey
+    wxString shortLabel() const;   // translated label without mnemonic and ellipsis
+    wxString tooltipText() const;  // translated tooltip (+ hotkey)
+};
+
+namespace actions {
+extern const Action open, newSample, importData, exportPng, exportPdf, quit;
+extern const Action zoomIn, zoomOut, zoomFull, toggleLayers, toggleLegend;
+extern const Action about;
+const std::vector<const Action*>& all();
+const Action* byId(const std::string& id);
+const Action* byWxId(int wxId);
+} // namespace actions
+
+wxMenuItem* appendAction(wxMenu* menu, const Action& a, wxItemKind kind = wxITEM_NORMAL);
+void addTool(wxAuiToolBar* bar, const Action& a);
+
+} // namespace bando::app

@@ -1,0 +1,388 @@
+#include "app/dialogs/import_dialog.hpp"
+
+#include "app/bridge/bridge.hpp"
+#include "core/base/error.hpp"
+#include "core/io/crs_guess.hpp"
+#include "core/io/importer.hpp"
+#include "core/model/schema.hpp"
+#include "core/store/project_store.hpp"
+
+#include <wx/button.h>
+#include <wx/checkbox.h>
+#include <wx/choice.h>
+#include <wx/combobox.h>
+#include <wx/dialog.h>
+#include <wx/filepicker.h>
+#include <wx/gauge.h>
+#include <wx/listctrl.h>
+#include <wx/msgdlg.h>
+#include <wx/scrolwin.h>
+#include <wx/sizer.h>
+#include <wx/statbox.h>
+#include <wx/stattext.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+namespace bando::app {
+
+class ImportDialog : public wxDialog {
+public:
+    ImportDialog(wxWindow* parent, std::string projectPath, const std::string& sourcePath)
+        : wxDialog(parent, wxID_ANY, wtr("Import data"), wxDefaultPosition, wxSize(900, 720),
+                   wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
+          m_project(std::move(projectPath))
+    {
+        build();
+        loadLayers();
+        if (!sourcePath.empty()) {
+            m_file->SetPath(wx(sourcePath));
+            inspect();
+        }
+        Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+            if (m_worker.joinable()) {
+                m_feedback->cancel();
+                m_worker.join();
+            }
+            e.Skip();
+        });
+    }
+    ~ImportDialog() override
+    {
+        if (m_worker.joinable()) {
+            m_feedback->cancel();
+            m_worker.join();
+        }
+    }
+    bool imported() const { return m_imported; }
+
+private:
+    void build()
+    {
+        auto* top = new wxBoxSizer(wxVERTICAL);
+        auto* grid = new wxFlexGridSizer(2, wxSize(8, 6));
+        grid->AddGrowableCol(1);
+        grid->Add(new wxStaticText(this, wxID_ANY, wtr("File:")), 0, wxALIGN_CENTER_VERTICAL);
+        m_file = new wxFilePickerCtrl(this, wxID_ANY, "", wtr("Choose a file to import"),
+                                      "*.shp;*.dbf;*.gpkg;*.geojson;*.json;*.kml;*.kmz;*.gml;*.csv;*.txt;*.xlsx;*.ods",
+                                      wxDefaultPosition, wxDefaultSize, wxFLP_OPEN | wxFLP_FILE_MUST_EXIST | wxFLP_USE_TEXTCTRL);
+        grid->Add(m_file, 1, wxEXPAND);
+        grid->Add(new wxStaticText(this, wxID_ANY, wtr("Text encoding:")), 0, wxALIGN_CENTER_VERTICAL);
+        m_encoding = new wxChoice(this, wxID_ANY);
+        m_encoding->Append(wtr("Automatic"));
+        for (io::Encoding e : io::kAllEncodings)
+            m_encoding->Append(wx(io::encodingLabel(e)));
+        m_encoding->SetSelection(0);
+        grid->Add(m_encoding, 1, wxEXPAND);
+        grid->Add(new wxStaticText(this, wxID_ANY, wtr("Coordinate system:")), 0, wxALIGN_CENTER_VERTICAL);
+        m_crs = new wxChoice(this, wxID_ANY);
+        m_crsCodes.push_back(0);
+        m_crs->Append(wtr("From the file / guessed"));
+        m_crsCodes.push_back(4326);
+        m_crs->Append("WGS 84 (EPSG:4326)");
+        for (const auto& z : io::vn2000Zones()) {
+            m_crsCodes.push_back(z.epsg);
+            m_crs->Append(wx(z.name + " (EPSG:" + std::to_string(z.epsg) + ")"));
+        }
+        m_crs->SetSelection(0);
+        grid->Add(m_crs, 1, wxEXPAND);
+        top->Add(grid, 0, wxEXPAND | wxALL, 10);
+        m_summary = new wxStaticText(this, wxID_ANY, "");
+        top->Add(m_summary, 0, wxEXPAND | wxLEFT | wxRIGHT, 10);
+        m_crsNote = new wxStaticText(this, wxID_ANY, "");
+        m_crsNote->SetForegroundColour(wxColour(170, 80, 0));
+        top->Add(m_crsNote, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, 10);
+        m_confirmCrs = new wxCheckBox(this, wxID_ANY, wtr("I have checked the coordinate system"));
+        top->Add(m_confirmCrs, 0, wxLEFT | wxRIGHT | wxTOP, 10);
+
+        auto* pbox = new wxStaticBoxSizer(wxVERTICAL, this, wtr("Preview of decoded values"));
+        m_preview = new wxListCtrl(pbox->GetStaticBox(), wxID_ANY, wxDefaultPosition, wxSize(-1, 170),
+                                   wxLC_REPORT | wxLC_HRULES | wxLC_VRULES);
+        pbox->Add(m_preview, 1, wxEXPAND);
+        top->Add(pbox, 1, wxEXPAND | wxALL, 10);
+
+        auto* tbox = new wxStaticBoxSizer(wxVERTICAL, this, wtr("Target layer and field mapping"));
+        auto* trow = new wxBoxSizer(wxHORIZONTAL);
+        trow->Add(new wxStaticText(tbox->GetStaticBox(), wxID_ANY, wtr("Layer:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, 6);
+        m_layer = new wxComboBox(tbox->GetStaticBox(), wxID_ANY, "", wxDefaultPosition, wxSize(240, -1));
+        trow->Add(m_layer, 0, wxRIGHT, 12);
+        m_append = new wxCheckBox(tbox->GetStaticBox(), wxID_ANY, wtr("Append to the existing features"));
+        trow->Add(m_append, 0, wxALIGN_CENTER_VERTICAL);
+        tbox->Add(trow, 0, wxBOTTOM, 6);
+        m_mapPanel = new wxScrolledWindow(tbox->GetStaticBox(), wxID_ANY, wxDefaultPosition, wxSize(-1, 150));
+        m_mapPanel->SetScrollRate(0, 12);
+        m_mapSizer = new wxFlexGridSizer(4, wxSize(8, 4));
+        m_mapPanel->SetSizer(m_mapSizer);
+        tbox->Add(m_mapPanel, 1, wxEXPAND);
+        top->Add(tbox, 1, wxEXPAND | wxLEFT | wxRIGHT, 10);
+
+        m_gauge = new wxGauge(this, wxID_ANY, 100);
+        top->Add(m_gauge, 0, wxEXPAND | wxALL, 10);
+        m_status = new wxStaticText(this, wxID_ANY, "");
+        top->Add(m_status, 0, wxEXPAND | wxLEFT | wxRIGHT, 10);
+        auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+        buttons->AddStretchSpacer();
+        m_importBtn = new wxButton(this, wxID_OK, wtr("Import"));
+        m_cancelBtn = new wxButton(this, wxID_CANCEL, wtr("Close"));
+        buttons->Add(m_importBtn, 0, wxRIGHT, 8);
+        buttons->Add(m_cancelBtn);
+        top->Add(buttons, 0, wxEXPAND | wxALL, 10);
+        SetSizer(top);
+
+        m_file->Bind(wxEVT_FILEPICKER_CHANGED, [this](wxFileDirPickerEvent&) { inspect(); });
+        m_encoding->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { inspect(); });
+        m_crs->Bind(wxEVT_CHOICE, [this](wxCommandEvent&) { inspect(); });
+        m_layer->Bind(wxEVT_COMBOBOX, [this](wxCommandEvent&) { rebuildMapping(); });
+        m_layer->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { rebuildMapping(); });
+        m_importBtn->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { startImport(); });
+        m_cancelBtn->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+            if (m_worker.joinable())
+                m_feedback->cancel();
+            else
+                EndModal(m_imported ? wxID_OK : wxID_CANCEL);
+        });
+    }
+
+    void loadLayers()
+    {
+        guarded(this, wtr("Cannot read the project"), [&] {
+            auto store = ProjectStore::open(m_project, ProjectStore::Mode::ReadOnly);
+            for (const auto& n : store->layerNames())
+                if (n != "import_mappings")
+                    m_layer->Append(wx(n));
+        });
+    }
+
+    io::SourceOptions options() const
+    {
+        io::SourceOptions so;
+        int e = m_encoding->GetSelection();
+        if (e > 0)
+            so.encoding = io::kAllEncodings[static_cast<size_t>(e - 1)];
+        int c = m_crs->GetSelection();
+        if (c > 0)
+            so.epsg = m_crsCodes[static_cast<size_t>(c)];
+        return so;
+    }
+
+    void inspect()
+    {
+        m_info.reset();
+        m_preview->ClearAll();
+        const std::string path = utf8(m_file->GetPath());
+        if (path.empty())
+            return;
+        guarded(this, wtr("Cannot read the file"), [&] {
+            m_info = std::make_unique<io::SourceInfo>(io::inspectSource(path, options(), 20));
+        });
+        if (!m_info) {
+            m_summary->SetLabel("");
+            return;
+        }
+        const auto& info = *m_info;
+        wxString summary = wx(std::string(io::sourceKindName(info.kind)) + ", '" + info.layer + "', ");
+        if (info.featureCount >= 0)
+            summary += wxString::Format("%lld ", static_cast<long long>(info.featureCount)) + wtr("features") + ", ";
+        summary += wtr("text encoding:") + " " + wx(io::encodingLabel(info.encoding)) + " (" + wx(info.encodingSource) + ")";
+        m_summary->SetLabel(summary);
+        wxString note = info.epsg > 0 ? wx("EPSG:" + std::to_string(info.epsg) + " — ") : wxString();
+        note += wx(info.crsNote);
+        if (info.epsgGuessed)
+            note = wtr("Guessed, please confirm:") + " " + note;
+        m_crsNote->SetLabel(note);
+        m_confirmCrs->Show(info.epsgGuessed);
+        m_confirmCrs->SetValue(false);
+        for (size_t i = 0; i < info.fields.size(); ++i)
+            m_preview->AppendColumn(wx(info.fields[i].name), wxLIST_FORMAT_LEFT, 130);
+        for (size_t r = 0; r < info.preview.size(); ++r) {
+            long item = m_preview->InsertItem(static_cast<long>(r), info.preview[r].empty() ? wxString() : wx(info.preview[r][0]));
+            for (size_t c = 1; c < info.preview[r].size(); ++c)
+                m_preview->SetItem(item, static_cast<int>(c), wx(info.preview[r][c]));
+        }
+        rebuildMapping();
+        Layout();
+    }
+
+    void rebuildMapping()
+    {
+        m_mapPanel->DestroyChildren();
+        m_mapSizer->Clear();
+        m_mapChoices.clear();
+        m_mapTargets.clear();
+        const std::string layer = utf8(m_layer->GetValue());
+        if (!m_info || layer.empty())
+            return;
+        std::vector<FieldDef> fields;
+        std::map<std::string, std::string> mapping;
+        guarded(this, wtr("Cannot read the project"), [&] {
+            auto store = ProjectStore::open(m_project, ProjectStore::Mode::ReadOnly);
+            if (store->hasLayer(layer)) {
+                Layer l = store->readLayer(layer);
+                l.features.clear();
+                fields = l.fields;
+            } else {
+                for (const auto& s : schema::all())
+                    if (s.name == layer)
+                        fields = s.fields;
+            }
+            mapping = io::savedMapping(*store, m_info->kind, layer);
+        });
+        if (fields.empty())  // a new layer: the source's fields are copied as they are
+            return;
+        bool savedOk = !mapping.empty();
+        for (const auto& [t, s] : mapping) {
+            bool found = false;
+            for (const auto& f : m_info->fields)
+                found = found || f.name == s;
+            savedOk = savedOk && found;
+        }
+        if (!savedOk)
+            mapping = io::autoMapping(fields, m_info->fields);
+        for (const auto& f : fields) {
+            m_mapSizer->Add(new wxStaticText(m_mapPanel, wxID_ANY, wx(f.name + "  ←")), 0, wxALIGN_CENTER_VERTICAL);
+            auto* ch = new wxChoice(m_mapPanel, wxID_ANY, wxDefaultPosition, wxSize(170, -1));
+            ch->Append(wx("—"));
+            int sel = 0;
+            for (size_t i = 0; i < m_info->fields.size(); ++i) {
+                ch->Append(wx(m_info->fields[i].name));
+                if (mapping.count(f.name) && mapping[f.name] == m_info->fields[i].name)
+                    sel = static_cast<int>(i + 1);
+            }
+            ch->SetSelection(sel);
+            m_mapSizer->Add(ch, 0);
+            m_mapChoices.push_back(ch);
+            m_mapTargets.push_back(f.name);
+        }
+        m_mapPanel->FitInside();
+        m_mapPanel->Layout();
+    }
+
+    void startImport()
+    {
+        if (!m_info || m_worker.joinable())
+            return;
+        const std::string layer = utf8(m_layer->GetValue());
+        if (layer.empty()) {
+            wxMessageBox(wtr("Choose the target layer."), wtr("Import data"), wxOK | wxICON_WARNING, this);
+            return;
+        }
+        if (m_info->epsgGuessed && !m_confirmCrs->GetValue()) {
+            wxMessageBox(wtr("The coordinate system was guessed: check it and tick the confirmation box."),
+                         wtr("Import data"), wxOK | wxICON_WARNING, this);
+            return;
+        }
+        io::ImportOptions o;
+        o.source = options();
+        if (m_info->epsgGuessed && o.source.epsg == 0)
+            o.source.epsg = m_info->epsg;  // confirmed guess
+        o.targetLayer = layer;
+        o.append = m_append->GetValue();
+        for (size_t i = 0; i < m_mapChoices.size(); ++i) {
+            int sel = m_mapChoices[i]->GetSelection();
+            if (sel > 0)
+                o.mapping[m_mapTargets[i]] = m_info->fields[static_cast<size_t>(sel - 1)].name;
+        }
+        const std::string path = m_info->path, project = m_project;
+        m_feedback = std::make_shared<Feedback>();
+        m_importBtn->Disable();
+        m_cancelBtn->SetLabel(wtr("Cancel"));
+        m_gauge->SetValue(0);
+        m_status->SetLabel(wtr("Importing…"));
+        WindowHandle<ImportDialog> self(this);
+        auto lastPost = std::make_shared<std::atomic<int64_t>>(0);
+        m_feedback->setObserver([self, lastPost](double pct, const std::string&) {
+            const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::steady_clock::now().time_since_epoch()).count();
+            if (now - lastPost->load() < 100 && pct < 100)
+                return;
+            lastPost->store(now);
+            self.post([pct](ImportDialog& d) { d.m_gauge->SetValue(static_cast<int>(pct)); });
+        });
+        auto fb = m_feedback;
+        m_worker = std::thread([self, fb, project, path, o] {
+            std::shared_ptr<io::ImportResult> result;
+            std::exception_ptr error;
+            try {
+                result = std::make_shared<io::ImportResult>(io::importFile(project, path, o, fb.get()));
+            } catch (...) {
+                error = std::current_exception();
+            }
+            self.post([result, error](ImportDialog& d) { d.finished(result, error); });
+        });
+    }
+
+    void finished(const std::shared_ptr<io::ImportResult>& r, std::exception_ptr error)
+    {
+        if (m_worker.joinable())
+            m_worker.join();
+        m_importBtn->Enable();
+        m_cancelBtn->SetLabel(wtr("Close"));
+        if (error) {
+            m_gauge->SetValue(0);
+            try {
+                std::rethrow_exception(error);
+            } catch (const CancelledError&) {
+                m_status->SetLabel(wtr("Cancelled: nothing was written."));
+                return;
+            } catch (...) {
+            }
+            m_status->SetLabel(wtr("Import failed: nothing was written."));
+            showError(this, wtr("Import failed"), error);
+            return;
+        }
+        m_imported = true;
+        m_gauge->SetValue(100);
+        wxString msg = wxString::Format("%lld / %lld ", static_cast<long long>(r->stats.written),
+                                        static_cast<long long>(r->stats.read)) +
+                       wtr("features imported") + wxString::Format(" (%.1f s)", r->seconds);
+        for (const auto& d : r->diagnostics.items())
+            msg += wx("\n• " + d.message);
+        m_status->SetLabel(msg);
+        Layout();
+    }
+
+    std::string m_project;
+    std::unique_ptr<io::SourceInfo> m_info;
+    wxFilePickerCtrl* m_file = nullptr;
+    wxChoice* m_encoding = nullptr;
+    wxChoice* m_crs = nullptr;
+    std::vector<int> m_crsCodes;
+    wxStaticText* m_summary = nullptr;
+    wxStaticText* m_crsNote = nullptr;
+    wxCheckBox* m_confirmCrs = nullptr;
+    wxListCtrl* m_preview = nullptr;
+    wxComboBox* m_layer = nullptr;
+    wxCheckBox* m_append = nullptr;
+    wxScrolledWindow* m_mapPanel = nullptr;
+    wxFlexGridSizer* m_mapSizer = nullptr;
+    std::vector<wxChoice*> m_mapChoices;
+    std::vector<std::string> m_mapTargets;
+    wxGauge* m_gauge = nullptr;
+    wxStaticText* m_status = nullptr;
+    wxButton* m_importBtn = nullptr;
+    wxButton* m_cancelBtn = nullptr;
+    std::shared_ptr<Feedback> m_feedback;
+    std::thread m_worker;
+    bool m_imported = false;
+};
+
+bool runImportDialog(wxWindow* parent, const std::string& projectPath, const std::string& sourcePath)
+{
+    ImportDialog dlg(parent, projectPath, sourcePath);
+    dlg.ShowModal();
+    return dlg.imported();
+}
+
+bool runImportDialog(wxWindow* parent, const std::string& projectPath)
+{
+    return runImportDialog(parent, projectPath, std::string());
+}
+
+wxDialog* createImportDialog(wxWindow* parent, const std::string& projectPath, const std::string& sourcePath)
+{
+    return new ImportDialog(parent, projectPath, sourcePath);
+}
+
+} // namespace bando::app

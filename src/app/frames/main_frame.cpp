@@ -1,0 +1,585 @@
+#include "app/frames/main_frame.hpp"
+
+#include "app/actions/actions.hpp"
+#include "app/canvas/map_canvas.hpp"
+#include "app/panels/layer_panel.hpp"
+#include "app/panels/legend_panel.hpp"
+#include "core/base/error.hpp"
+#include "core/capi/gdal.hpp"
+#include "core/capi/proj.hpp"
+#include "core/sample/sample.hpp"
+#include "core/store/project_store.hpp"
+
+#if __has_include("app/dialogs/import_dialog.hpp")
+#include "app/dialogs/import_dialog.hpp"
+#define BANDO_HAVE_IMPORT_DIALOG 1
+#endif
+
+#include <wx/aboutdlg.h>
+#include <wx/filedlg.h>
+#include <wx/menu.h>
+#include <wx/msgdlg.h>
+#include <wx/statusbr.h>
+#include <wx/stattext.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+namespace bando::app {
+
+namespace {
+const auto kProcessStart = std::chrono::steady_clock::now();
+
+double secondsSince(std::chrono::steady_clock::time_point t)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+bool timingWanted() { return std::getenv("BANDO_TIMING") != nullptr; }
+
+enum StatusField { kFieldWgs84, kFieldVn2000, kFieldScale, kFieldRender, kFieldCount };
+
+wxString themeLabel(const std::string& theme)
+{
+    if (theme == "density")
+        return wtr("Household density");
+    if (theme == "coverage")
+        return wtr("Mobile coverage");
+    if (theme == "shops")
+        return wtr("Digital shops");
+    return wx(theme);
+}
+} // namespace
+
+MainFrame::MainFrame()
+    : wxFrame(nullptr, wxID_ANY, wtr("Bando — coverage and digital-economy planning"), wxDefaultPosition,
+              wxSize(1400, 900)),
+      m_self(this)
+{
+    SetMinSize(wxSize(800, 500));
+    m_aui.SetManagedWindow(this);
+    SetIcons(wxIconBundle());
+    if (auto b = icon("bando", 64); b.IsOk())
+        SetIcon(b.GetIcon(wxSize(64, 64)));
+
+    m_canvas = new MapCanvas(this);
+    m_layerPanel = new LayerPanel(this);
+    m_legend = new LegendPanel(this);
+
+    buildMenus();
+    buildToolbar();
+
+    m_aui.AddPane(m_canvas, wxAuiPaneInfo().Name("map").CenterPane().PaneBorder(false));
+    m_aui.AddPane(m_layerPanel, wxAuiPaneInfo()
+                                    .Name("layers")
+                                    .Caption(wtr("Layers"))
+                                    .Left()
+                                    .Layer(1)
+                                    .Position(0)
+                                    .BestSize(260, 360)
+                                    .MinSize(200, 200)
+                                    .CloseButton(true));
+    m_aui.AddPane(m_legend, wxAuiPaneInfo()
+                                .Name("legend")
+                                .Caption(wtr("Legend"))
+                                .Left()
+                                .Layer(1)
+                                .Position(1)
+                                .BestSize(260, 320)
+                                .MinSize(200, 150)
+                                .CloseButton(true));
+    m_aui.Update();
+
+    CreateStatusBar(kFieldCount);
+    int widths[kFieldCount] = {-3, -4, -2, -3};
+    SetStatusWidths(kFieldCount, widths);
+    SetStatusText(wx("WGS 84: —"), kFieldWgs84);
+    SetStatusText(wx("VN-2000 / TM-3 107-15: —"), kFieldVn2000);
+    SetStatusText(wtr("Ready"), kFieldRender);
+
+    m_canvas->onCursor = [this](double x, double y) { updateStatusCursor(x, y); };
+    m_canvas->onViewChanged = [this] { updateStatusView(); };
+    m_canvas->onRenderComplete = [this](uint64_t g) { renderCompleted(g); };
+    m_canvas->onRenderError = [this](const std::string& msg) {
+        SetStatusText(wtr("Drawing the map failed: ") + wx(msg), kFieldRender);
+    };
+    m_layerPanel->onChanged = [this] { layersChanged(); };
+
+    bindActions();
+    Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
+}
+
+MainFrame::~MainFrame()
+{
+    stopLoader();
+    m_aui.UnInit();
+}
+
+void MainFrame::buildMenus()
+{
+    using namespace actions;
+    auto* file = new wxMenu;
+    appendAction(file, open);
+    appendAction(file, newSample);
+#ifdef BANDO_HAVE_IMPORT_DIALOG
+    file->AppendSeparator();
+    appendAction(file, importData);
+#endif
+    file->AppendSeparator();
+    appendAction(file, exportPng);
+    appendAction(file, exportPdf);
+    file->AppendSeparator();
+    appendAction(file, quit);
+
+    auto* view = new wxMenu;
+    appendAction(view, zoomIn);
+    appendAction(view, zoomOut);
+    appendAction(view, zoomFull);
+    view->AppendSeparator();
+    appendAction(view, toggleLayers, wxITEM_CHECK)->Check(true);
+    appendAction(view, toggleLegend, wxITEM_CHECK)->Check(true);
+
+    auto* help = new wxMenu;
+    appendAction(help, about);
+
+    auto* bar = new wxMenuBar;
+    bar->Append(file, wtr("&File"));
+    bar->Append(view, wtr("&View"));
+    bar->Append(help, wtr("&Help"));
+    SetMenuBar(bar);
+}
+
+void MainFrame::buildToolbar()
+{
+    using namespace actions;
+    m_toolbar = new wxAuiToolBar(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
+                                 wxAUI_TB_DEFAULT_STYLE | wxAUI_TB_HORZ_LAYOUT | wxAUI_TB_PLAIN_BACKGROUND);
+    m_toolbar->SetToolBitmapSize(wxSize(24, 24));
+    addTool(m_toolbar, open);
+    addTool(m_toolbar, newSample);
+#ifdef BANDO_HAVE_IMPORT_DIALOG
+    addTool(m_toolbar, importData);
+#endif
+    m_toolbar->AddSeparator();
+    addTool(m_toolbar, exportPng);
+    addTool(m_toolbar, exportPdf);
+    m_toolbar->AddSeparator();
+    addTool(m_toolbar, zoomIn);
+    addTool(m_toolbar, zoomOut);
+    addTool(m_toolbar, zoomFull);
+    m_toolbar->AddSeparator();
+
+    m_toolbar->AddControl(new wxStaticText(m_toolbar, wxID_ANY, wtr("District:") + " "));
+    m_districtChoice = new wxChoice(m_toolbar, wxID_ANY, wxDefaultPosition, wxSize(230, -1));
+    m_districtChoice->SetToolTip(wtr("Zoom to a district"));
+    m_toolbar->AddControl(m_districtChoice);
+    m_toolbar->AddSpacer(12);
+    m_toolbar->AddControl(new wxStaticText(m_toolbar, wxID_ANY, wtr("Village theme:") + " "));
+    m_themeChoice = new wxChoice(m_toolbar, wxID_ANY, wxDefaultPosition, wxSize(190, -1));
+    m_themeChoice->SetToolTip(wtr("How villages are coloured"));
+    m_toolbar->AddControl(m_themeChoice);
+    m_toolbar->Realize();
+    m_aui.AddPane(m_toolbar, wxAuiPaneInfo().Name("toolbar").ToolbarPane().Top().Gripper(false).Floatable(false));
+
+    m_districtChoice->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
+        guarded(this, wtr("Zoom to district"), [&] {
+            int i = e.GetSelection();
+            if (i >= 0 && i < static_cast<int>(m_districtCodes.size()))
+                zoomToDistrict(m_districtCodes[i]);
+        });
+    });
+    m_themeChoice->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
+        guarded(this, wtr("Change theme"), [&] {
+            int i = e.GetSelection();
+            if (i >= 0 && i < static_cast<int>(m_themes.size())) {
+                m_canvas->setTheme(m_themes[i]);
+                layersChanged();
+            }
+        });
+    });
+}
+
+void MainFrame::bindActions()
+{
+    for (const Action* a : actions::all())
+        Bind(wxEVT_MENU, &MainFrame::onAction, this, a->wxId);
+}
+
+void MainFrame::onAction(wxCommandEvent& e)
+{
+    const Action* a = actions::byWxId(e.GetId());
+    wxString what = a ? a->shortLabel() : wxString("?");
+    guarded(this, what, [&] { runAction(e.GetId()); });
+}
+
+void MainFrame::runAction(int id)
+{
+    using namespace actions;
+    if (id == open.wxId)
+        doOpen();
+    else if (id == newSample.wxId)
+        doNewSample();
+    else if (id == importData.wxId)
+        doImport();
+    else if (id == exportPng.wxId)
+        doExport(false);
+    else if (id == exportPdf.wxId)
+        doExport(true);
+    else if (id == quit.wxId)
+        Close();
+    else if (id == zoomIn.wxId)
+        m_canvas->zoomBy(2.0);
+    else if (id == zoomOut.wxId)
+        m_canvas->zoomBy(0.5);
+    else if (id == zoomFull.wxId) {
+        m_canvas->zoomFull();
+        if (m_districtChoice->GetCount() > 0)
+            m_districtChoice->SetSelection(0);
+    } else if (id == toggleLayers.wxId)
+        togglePane("layers");
+    else if (id == toggleLegend.wxId)
+        togglePane("legend");
+    else if (id == about.wxId)
+        doAbout();
+}
+
+void MainFrame::togglePane(const char* name)
+{
+    wxAuiPaneInfo& p = m_aui.GetPane(name);
+    if (!p.IsOk())
+        return;
+    p.Show(!p.IsShown());
+    m_aui.Update();
+}
+
+// ---------------------------------------------------------------- project loading
+
+void MainFrame::stopLoader()
+{
+    if (m_loadFeedback)
+        m_loadFeedback->cancel();
+    if (m_loader.joinable())
+        m_loader.join();
+}
+
+void MainFrame::openProject(const std::string& path)
+{
+    stopLoader();
+    m_loadFeedback = std::make_shared<Feedback>();
+    const uint64_t token = ++m_loadToken;
+    m_canvas->setData(nullptr);
+    m_canvas->setMessage(wtr("Loading project…") + "  " + wx(std::filesystem::path(path).filename().string()));
+    m_legend->update(nullptr, {}, {});
+    SetStatusText(wtr("Loading project…"), kFieldRender);
+
+    auto fb = m_loadFeedback;
+    WindowHandle<MainFrame> self = m_self;
+    m_loader = std::thread([self, fb, path, token] {
+        auto t0 = std::chrono::steady_clock::now();
+        std::shared_ptr<const render::MapData> data;
+        std::exception_ptr error;
+        try {
+            gdal::init();
+            if (!std::filesystem::exists(path))
+                throw Error(ErrorKind::Io, path, tr("the file does not exist"));
+            auto store = ProjectStore::open(path, ProjectStore::Mode::ReadOnly);
+            data = render::loadMapData(*store, crs::kVn2000LangSon, fb.get());
+        } catch (...) {
+            error = std::current_exception();
+        }
+        double secs = secondsSince(t0);
+        self.post([=](MainFrame& f) { f.projectLoaded(token, path, data, error, secs); });
+    });
+}
+
+void MainFrame::openDefaultSample(const std::string& path)
+{
+    if (!std::filesystem::exists(path)) {
+        m_canvas->setMessage(wtr("Generating the Lạng Sơn sample project…"));
+        bool ok = guarded(this, wtr("Generate the sample project"), [&] {
+            std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+            if (!runWithProgress(this, wtr("First start"),
+                                 wtr("Generating the Lạng Sơn sample project…"),
+                                 [&](Feedback& fb) { sample::generateSample(path, sample::Options{}, &fb); }))
+                throw CancelledError();
+        });
+        if (!ok) {
+            m_canvas->setMessage(wtr("No project open. Use File → Open or File → New sample project."));
+            return;
+        }
+    }
+    openProject(path);
+}
+
+void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shared_ptr<const render::MapData> data,
+                              std::exception_ptr error, double seconds)
+{
+    if (token != m_loadToken)
+        return;  // a newer open superseded this one
+    if (m_loader.joinable())
+        m_loader.join();
+    if (error) {
+        m_canvas->setMessage(wtr("The project could not be opened."));
+        SetStatusText(wtr("The project could not be opened."), kFieldRender);
+        bool cancelled = false;
+        try {
+            std::rethrow_exception(error);
+        } catch (const CancelledError&) {
+            cancelled = true;
+        } catch (...) {
+        }
+        if (!cancelled)
+            showError(this, wtr("Open project"), error);
+        if (onProjectLoaded)
+            onProjectLoaded(false);
+        return;
+    }
+    m_projectPath = path;
+    m_firstRenderReported = false;
+    if (timingWanted())
+        std::fprintf(stderr, "bando-gui: project loaded in %.3f s (%.3f s after start)\n", seconds,
+                     secondsSince(kProcessStart));
+
+    std::string title = data->projectTitle.empty() ? std::filesystem::path(path).stem().string() : data->projectTitle;
+    SetTitle(wx(title) + wxString::FromUTF8(" — Bando"));
+
+    // Initial drawing order (bottom to top) and visibility: the base map as `bando render` draws
+    // it; the telecom and program layers are listed, unticked, above their natural neighbours.
+    static const std::vector<std::string> kPreferred = {"villages", "coverage", "communes", "fibre", "roads",
+                                                        "districts", "broadband_nodes", "sites", "settlements",
+                                                        "shops", "places"};
+    static const std::vector<std::string> kBase = {"villages", "communes", "roads", "districts", "places"};
+    std::vector<std::string> names, hidden;
+    auto drawable = [&](const std::string& n) {
+        const Layer* l = data->layer(n);
+        return l && l->geomType != GeomType::None && !l->features.empty();  // nothing to draw otherwise
+    };
+    for (const auto& n : kPreferred)
+        if (drawable(n))
+            names.push_back(n);
+    for (const auto& l : data->layers)
+        if (drawable(l.name) && std::find(names.begin(), names.end(), l.name) == names.end())
+            names.push_back(l.name);
+    for (const auto& n : names)
+        if (std::find(kBase.begin(), kBase.end(), n) == kBase.end())
+            hidden.push_back(n);
+    m_canvas->setData(data);
+    m_layerPanel->setLayers(names, hidden);
+    fillDistricts();
+    fillThemes();
+    layersChanged();
+    SetStatusText(wxString::Format(wtr("Project loaded in %.2f s"), seconds), kFieldRender);
+    if (onProjectLoaded)
+        onProjectLoaded(true);
+}
+
+void MainFrame::fillDistricts()
+{
+    m_districtChoice->Clear();
+    m_districtCodes.clear();
+    m_districtExtents.clear();
+    const auto& data = m_canvas->data();
+    m_districtChoice->Append(wtr("— Whole province —"));
+    m_districtCodes.push_back("");
+    m_districtExtents.push_back(data ? data->extent : Extent());
+    if (const Layer* d = data ? data->layer("districts") : nullptr) {
+        std::vector<std::pair<std::string, size_t>> byName;
+        for (size_t i = 0; i < d->features.size(); ++i)
+            byName.emplace_back(d->text(d->features[i], "name"), i);
+        std::sort(byName.begin(), byName.end());
+        for (const auto& [name, i] : byName) {
+            m_districtChoice->Append(wx(name));
+            m_districtCodes.push_back(d->text(d->features[i], "code"));
+            m_districtExtents.push_back(d->features[i].geom.extent());
+        }
+    }
+    m_districtChoice->SetSelection(0);
+}
+
+void MainFrame::fillThemes()
+{
+    m_themeChoice->Clear();
+    m_themes.clear();
+    if (const auto& data = m_canvas->data()) {
+        for (const auto& t : render::availableThemes(*data)) {
+            m_themes.push_back(t);
+            m_themeChoice->Append(themeLabel(t));
+        }
+    }
+    auto it = std::find(m_themes.begin(), m_themes.end(), m_canvas->theme());
+    if (it != m_themes.end())
+        m_themeChoice->SetSelection(static_cast<int>(it - m_themes.begin()));
+    else if (!m_themes.empty()) {
+        m_themeChoice->SetSelection(0);
+        m_canvas->setTheme(m_themes[0]);
+    }
+}
+
+void MainFrame::zoomToDistrict(const std::string& code)
+{
+    for (size_t i = 0; i < m_districtCodes.size(); ++i)
+        if (m_districtCodes[i] == code) {
+            m_districtChoice->SetSelection(static_cast<int>(i));
+            if (code.empty())
+                m_canvas->zoomFull();
+            else
+                m_canvas->zoomToExtent(m_districtExtents[i], 0.05);
+            return;
+        }
+    throw Error(ErrorKind::Usage, "", std::string(tr("unknown district code")) + " " + code);
+}
+
+void MainFrame::layersChanged()
+{
+    auto order = m_layerPanel->orderBottomToTop();
+    auto hidden = m_layerPanel->hidden();
+    m_canvas->setLayerState(order, hidden);
+    std::vector<std::string> visibleTopFirst;
+    for (auto it = order.rbegin(); it != order.rend(); ++it)
+        if (std::find(hidden.begin(), hidden.end(), *it) == hidden.end())
+            visibleTopFirst.push_back(*it);
+    m_legend->update(m_canvas->data(), m_canvas->viewSettings(), visibleTopFirst);
+}
+
+// ---------------------------------------------------------------- status bar
+
+void MainFrame::updateStatusCursor(double x, double y)
+{
+    try {
+        auto ll = crs::transform(crs::kVn2000LangSon, crs::kWgs84, x, y);
+        SetStatusText(wxString::Format(wx("WGS 84: %.5f°%s, %.5f°%s"), std::abs(ll.y), ll.y >= 0 ? "N" : "S",
+                                       std::abs(ll.x), ll.x >= 0 ? "E" : "W"),
+                      kFieldWgs84);
+    } catch (const std::exception&) {
+        SetStatusText(wx("WGS 84: —"), kFieldWgs84);
+    }
+    SetStatusText(wxString::Format("VN-2000 / TM-3 107-15: E %.1f  N %.1f m", x, y), kFieldVn2000);
+}
+
+void MainFrame::updateStatusView()
+{
+    double res = m_canvas->view().res;
+    if (res > 0) {
+        double denom = res * 96 / 0.0254;  // 96 dpi screen
+        double rounded = denom >= 1000 ? std::round(denom / 100) * 100 : std::round(denom);
+        SetStatusText(wxString::Format(wtr("Scale 1:%s"), wxString::Format("%.0f", rounded)), kFieldScale);
+    }
+    SetStatusText(wtr("Drawing…"), kFieldRender);
+}
+
+void MainFrame::renderCompleted(uint64_t generation)
+{
+    updateStatusView();
+    SetStatusText(wxString::Format(wtr("Map drawn in %.2f s"), m_canvas->lastRenderSeconds()), kFieldRender);
+    if (!m_firstRenderReported) {
+        m_firstRenderReported = true;
+        if (timingWanted())
+            std::fprintf(stderr, "bando-gui: first map shown %.3f s after start (render %.3f s)\n",
+                         secondsSince(kProcessStart), m_canvas->lastRenderSeconds());
+    }
+    if (onRenderComplete)
+        onRenderComplete(generation);
+}
+
+// ---------------------------------------------------------------- file actions
+
+void MainFrame::doOpen()
+{
+    wxFileDialog dlg(this, wtr("Open project"), "", "", wtr("Bando projects (*.gpkg)") + "|*.gpkg",
+                     wxFD_OPEN | wxFD_FILE_MUST_EXIST);
+    if (dlg.ShowModal() != wxID_OK)
+        return;
+    openProject(utf8(dlg.GetPath()));
+}
+
+void MainFrame::doNewSample()
+{
+    wxFileDialog dlg(this, wtr("New sample project"), "", "lang-son-sample.gpkg",
+                     wtr("Bando projects (*.gpkg)") + "|*.gpkg", wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+    if (dlg.ShowModal() != wxID_OK)
+        return;
+    std::string path = utf8(dlg.GetPath());
+    if (std::filesystem::path(path).extension() != ".gpkg")
+        path += ".gpkg";
+    if (path == m_projectPath)
+        m_canvas->setData(nullptr);  // nothing refers to the file while it is replaced
+    bool done = runWithProgress(this, wtr("New sample project"), wtr("Generating the Lạng Sơn sample project…"),
+                                [&](Feedback& fb) { sample::generateSample(path, sample::Options{}, &fb); });
+    if (done)
+        openProject(path);
+    else if (!m_projectPath.empty() && !m_canvas->data())
+        openProject(m_projectPath);
+}
+
+void MainFrame::doImport()
+{
+#ifdef BANDO_HAVE_IMPORT_DIALOG
+    if (m_projectPath.empty())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    std::string path = m_projectPath;
+    if (runImportDialog(this, path))
+        openProject(path);  // reload the layers
+#else
+    wxMessageBox(wtr("Import is not available in this build."), wtr("Import data"), wxOK | wxICON_INFORMATION, this);
+#endif
+}
+
+void MainFrame::doExport(bool pdf)
+{
+    auto data = m_canvas->data();
+    if (!data)
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    wxString title = pdf ? wtr("Export map as PDF") : wtr("Export map as PNG");
+    wxString wildcard = pdf ? wtr("PDF documents (*.pdf)") + "|*.pdf" : wtr("PNG images (*.png)") + "|*.png";
+    wxString defName = pdf ? "ban-do.pdf" : "ban-do.png";
+    wxFileDialog dlg(this, title, "", defName, wildcard, wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+    if (dlg.ShowModal() != wxID_OK)
+        return;
+    std::string path = utf8(dlg.GetPath());
+    std::string ext = pdf ? ".pdf" : ".png";
+    if (std::filesystem::path(path).extension() != ext)
+        path += ext;
+    if (exportTo(path, pdf))
+        SetStatusText(wtr("Saved ") + wx(path), kFieldRender);
+}
+
+bool MainFrame::exportTo(const std::string& path, bool pdf)
+{
+    auto data = m_canvas->data();
+    if (!data)
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    wxSize s = m_canvas->GetClientSize();
+    render::MapSettings settings = m_canvas->exportSettings(s.x * 2, s.y * 2);  // PNG at twice the screen size
+    settings.dpi = 192;
+    render::PaperSpec paper;
+    if (pdf) {
+        paper.paper = "A3";
+        paper.landscape = s.x >= s.y;
+        settings.dpi = 72;
+    }
+    // The same core code as `bando render`.
+    return runWithProgress(this, pdf ? wtr("Export map as PDF") : wtr("Export map as PNG"), wtr("Drawing the map…"),
+                           [&](Feedback& fb) { render::renderToFile(*data, settings, path, paper, &fb); });
+}
+
+void MainFrame::doAbout()
+{
+    wxAboutDialogInfo info;
+    info.SetName("Bando");
+    info.SetVersion("0.1.0");
+    info.SetDescription(wtr("Planning mobile and broadband coverage and the village-by-village roll-out of the "
+                            "digital economy program in Lạng Sơn province."));
+    wxAboutBox(info, this);
+}
+
+void MainFrame::onClose(wxCloseEvent& e)
+{
+    stopLoader();
+    e.Skip();
+}
+
+} // namespace bando::app

@@ -1,0 +1,95 @@
+#pragma once
+// The main window (wxAUI): map canvas in the centre, layer list and legend on the left, a
+// toolbar with the district and theme choosers, and a status bar with the cursor position in
+// WGS 84 and in VN-2000 / TM-3 107-15 (EPSG:9215).
+#include "app/bridge/bridge.hpp"
+#include "core/base/feedback.hpp"
+#include "core/render/map_renderer.hpp"
+
+#include <wx/aui/aui.h>
+#include <wx/choice.h>
+#include <wx/frame.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace bando::app {
+
+class MapCanvas;
+class LayerPanel;
+class LegendPanel;
+
+class MainFrame : public wxFrame {
+public:
+    MainFrame();
+    ~MainFrame() override;
+
+    // Opens a project: the map data loads on a worker thread; the canvas shows a message
+    // meanwhile.
+    void openProject(const std::string& path);
+    // First start: opens `path`, generating the sample there first if it does not exist.
+    void openDefaultSample(const std::string& path);
+
+    // Runs an action as if chosen from the menu or toolbar (also used by the GUI tests).
+    void runAction(int wxId);
+    void zoomToDistrict(const std::string& code);  // "" = whole province
+    // Exports the current view to `path` (PNG at twice the window size, or an A3 PDF) with
+    // the same core code as `bando render`, behind a progress dialog. False if cancelled.
+    bool exportTo(const std::string& path, bool pdf);
+
+    MapCanvas* canvas() const { return m_canvas; }
+    LayerPanel* layerPanel() const { return m_layerPanel; }
+    const std::string& projectPath() const { return m_projectPath; }
+    std::vector<std::string> districtCodes() const { return m_districtCodes; }
+
+    // Observers for tests and tools (main thread).
+    std::function<void(bool ok)> onProjectLoaded;
+    std::function<void(uint64_t generation)> onRenderComplete;
+
+private:
+    void buildMenus();
+    void buildToolbar();
+    void bindActions();
+    void onAction(wxCommandEvent& e);
+    void doOpen();
+    void doNewSample();
+    void doImport();
+    void doExport(bool pdf);
+    void doAbout();
+    void togglePane(const char* name);
+
+    void projectLoaded(uint64_t token, const std::string& path, std::shared_ptr<const render::MapData> data,
+                       std::exception_ptr error, double seconds);
+    void fillDistricts();
+    void fillThemes();
+    void layersChanged();
+    void updateStatusCursor(double x, double y);
+    void updateStatusView();
+    void renderCompleted(uint64_t generation);
+    void stopLoader();
+    void onClose(wxCloseEvent& e);
+
+    wxAuiManager m_aui;
+    MapCanvas* m_canvas = nullptr;
+    LayerPanel* m_layerPanel = nullptr;
+    LegendPanel* m_legend = nullptr;
+    wxAuiToolBar* m_toolbar = nullptr;
+    wxChoice* m_districtChoice = nullptr;
+    wxChoice* m_themeChoice = nullptr;
+    std::vector<std::string> m_districtCodes;  // parallel to m_districtChoice (index 0 = province)
+    std::vector<Extent> m_districtExtents;
+    std::vector<std::string> m_themes;
+
+    std::string m_projectPath;
+    std::thread m_loader;
+    std::shared_ptr<Feedback> m_loadFeedback;
+    uint64_t m_loadToken = 0;
+    bool m_firstRenderReported = false;
+    WindowHandle<MainFrame> m_self;
+};
+
+} // namespace bando::app

@@ -1,0 +1,4 @@
+// bando-gui: the desktop app. Everything else lives in the bando_app library.
+#include "app/app.hpp"
+
+wxIMPLEMENT_APP(bando::app::BandoApp);

@@ -1,0 +1,53 @@
+// bando survey-diff PROJECT [--csv]: villages where the surveyed coverage gaps (survey_gaps)
+// and the modelled classification disagree.
+#include "cli/command.hpp"
+#include "cli/console.hpp"
+#include "core/base/error.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/io/survey.hpp"
+#include "core/store/project_store.hpp"
+
+#include <cstdio>
+
+namespace bando::cli {
+namespace {
+
+std::string csvField(const std::string& s)
+{
+    std::string o = "\"";
+    for (char c : s)
+        o += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return o + "\"";
+}
+
+int runSurveyDiff(const Args& a)
+{
+    a.allowOnly({"csv"});
+    if (a.positional.size() != 1)
+        throw Error(ErrorKind::Usage, "", "expected one PROJECT file");
+    auto store = ProjectStore::open(a.positional[0], ProjectStore::Mode::ReadOnly);
+    io::SurveyDiff d = io::surveyDiff(*store, &consoleFeedback());
+    if (a.has("csv")) {
+        std::printf("village_code,village,commune,district,surveyed,modelled,share_good,share_any\n");
+        for (const auto& x : d.disagreements)
+            std::printf("%s,%s,%s,%s,%s,%s,%.3f,%.3f\n", csvField(x.villageCode).c_str(), csvField(x.villageName).c_str(),
+                        csvField(x.communeName).c_str(), csvField(x.districtName).c_str(), csvField(x.surveyed).c_str(),
+                        csvField(x.modelled).c_str(), x.shareGood, x.shareAny);
+        return 0;
+    }
+    std::printf("%s: %d, %s: %d, %s: %zu\n", tr("Surveyed villages"), d.surveyedVillages, tr("agree with the model"),
+                d.agree, tr("disagree"), d.disagreements.size());
+    for (const auto& x : d.disagreements)
+        std::printf("  %-10s %-24s %-22s %-20s %s: %-22s %s: %s (good %.0f%%, any %.0f%%)\n", x.villageCode.c_str(),
+                    x.villageName.c_str(), x.communeName.c_str(), x.districtName.c_str(), tr("survey"),
+                    x.surveyed.c_str(), tr("model"), x.modelled.c_str(), 100 * x.shareGood, 100 * x.shareAny);
+    return 0;
+}
+
+CommandRegistration reg({"survey-diff", "survey-diff PROJECT [--csv]",
+                         "Lists the villages where the surveyed coverage gaps (layer survey_gaps, imported with "
+                         "`bando import PROJECT LIST --layer survey_gaps`) and the modelled classification disagree.",
+                         {"csv"}, runSurveyDiff});
+
+} // namespace
+} // namespace bando::cli

@@ -1,0 +1,136 @@
+#include "core/analysis/spatial_index.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace bando::analysis {
+
+PolygonIndex::PolygonIndex(const Geometry& g)
+{
+    for (const auto& part : g.parts)
+        for (const auto& ring : part) {
+            for (size_t i = 0; i + 1 < ring.size(); ++i) {
+                const XY& a = ring[i];
+                const XY& b = ring[i + 1];
+                if (a.y == b.y)
+                    continue;  // horizontal edges never count as crossings
+                m_edges.push_back({a.x, a.y, b.x, b.y});
+                m_extent.expand(a.x, a.y);
+                m_extent.expand(b.x, b.y);
+            }
+            // rings that are not explicitly closed
+            if (ring.size() > 2 && !(ring.front() == ring.back()) && ring.front().y != ring.back().y)
+                m_edges.push_back({ring.back().x, ring.back().y, ring.front().x, ring.front().y});
+        }
+    if (m_edges.empty())
+        return;
+    m_strips = static_cast<int>(std::clamp<size_t>(m_edges.size() / 4, 1, 1 << 16));
+    m_stripH = std::max(m_extent.height() / m_strips, 1e-9);
+    std::vector<uint32_t> counts(m_strips + 1, 0);
+    auto stripOf = [&](double y) {
+        return std::clamp(static_cast<int>((y - m_extent.minY) / m_stripH), 0, m_strips - 1);
+    };
+    for (const auto& e : m_edges) {
+        int s0 = stripOf(std::min(e.y0, e.y1)), s1 = stripOf(std::max(e.y0, e.y1));
+        for (int s = s0; s <= s1; ++s)
+            ++counts[s + 1];
+    }
+    m_stripStart.assign(m_strips + 1, 0);
+    for (int s = 0; s < m_strips; ++s)
+        m_stripStart[s + 1] = m_stripStart[s] + counts[s + 1];
+    m_stripEdges.resize(m_stripStart[m_strips]);
+    std::vector<uint32_t> fill(m_stripStart.begin(), m_stripStart.end() - 1);
+    for (uint32_t i = 0; i < m_edges.size(); ++i) {
+        const auto& e = m_edges[i];
+        int s0 = stripOf(std::min(e.y0, e.y1)), s1 = stripOf(std::max(e.y0, e.y1));
+        for (int s = s0; s <= s1; ++s)
+            m_stripEdges[fill[s]++] = i;
+    }
+}
+
+bool PolygonIndex::contains(double x, double y) const
+{
+    if (m_edges.empty() || !m_extent.contains(x, y))
+        return false;
+    const int s = std::clamp(static_cast<int>((y - m_extent.minY) / m_stripH), 0, m_strips - 1);
+    bool inside = false;
+    for (uint32_t k = m_stripStart[s]; k < m_stripStart[s + 1]; ++k) {
+        const Edge& e = m_edges[m_stripEdges[k]];
+        if ((e.y0 > y) != (e.y1 > y)) {
+            const double xi = e.x0 + (y - e.y0) * (e.x1 - e.x0) / (e.y1 - e.y0);
+            if (x < xi)
+                inside = !inside;
+        }
+    }
+    return inside;
+}
+
+double pointSegmentDistance(double px, double py, double x0, double y0, double x1, double y1)
+{
+    const double dx = x1 - x0, dy = y1 - y0;
+    const double len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / len2 : 0;
+    t = std::clamp(t, 0.0, 1.0);
+    return std::hypot(px - (x0 + t * dx), py - (y0 + t * dy));
+}
+
+SegmentIndex::SegmentIndex(double cellSize) : m_cell(cellSize > 0 ? cellSize : 1) {}
+
+void SegmentIndex::addPoint(double x, double y) { addSegment(x, y, x, y); }
+
+void SegmentIndex::addLine(const Ring& line)
+{
+    if (line.size() == 1)
+        addPoint(line[0].x, line[0].y);
+    for (size_t i = 0; i + 1 < line.size(); ++i)
+        addSegment(line[i].x, line[i].y, line[i + 1].x, line[i + 1].y);
+}
+
+void SegmentIndex::addSegment(double x0, double y0, double x1, double y1)
+{
+    const uint32_t id = static_cast<uint32_t>(m_segs.size());
+    m_segs.push_back({x0, y0, x1, y1});
+    const int64_t cx0 = static_cast<int64_t>(std::floor(std::min(x0, x1) / m_cell));
+    const int64_t cx1 = static_cast<int64_t>(std::floor(std::max(x0, x1) / m_cell));
+    const int64_t cy0 = static_cast<int64_t>(std::floor(std::min(y0, y1) / m_cell));
+    const int64_t cy1 = static_cast<int64_t>(std::floor(std::max(y0, y1) / m_cell));
+    for (int64_t cx = cx0; cx <= cx1; ++cx)
+        for (int64_t cy = cy0; cy <= cy1; ++cy) {
+            // only cells the segment's buffer of one cell can touch
+            const double mx = (cx + 0.5) * m_cell, my = (cy + 0.5) * m_cell;
+            if (pointSegmentDistance(mx, my, x0, y0, x1, y1) > m_cell * 0.7072)
+                continue;
+            m_cells.push_back({key(cx, cy), id});
+        }
+    m_sorted = false;
+}
+
+double SegmentIndex::nearestDistance(double x, double y, double maxRadius) const
+{
+    if (!m_sorted) {
+        std::sort(m_cells.begin(), m_cells.end());
+        m_sorted = true;
+    }
+    double best = std::numeric_limits<double>::infinity();
+    const int64_t cx = static_cast<int64_t>(std::floor(x / m_cell));
+    const int64_t cy = static_cast<int64_t>(std::floor(y / m_cell));
+    const int64_t r = static_cast<int64_t>(std::ceil(maxRadius / m_cell)) + 1;
+    for (int64_t ix = cx - r; ix <= cx + r; ++ix)
+        for (int64_t iy = cy - r; iy <= cy + r; ++iy) {
+            const int64_t k = key(ix, iy);
+            auto it = std::lower_bound(m_cells.begin(), m_cells.end(), std::make_pair(k, uint32_t{0}));
+            for (; it != m_cells.end() && it->first == k; ++it) {
+                const Seg& s = m_segs[it->second];
+                best = std::min(best, pointSegmentDistance(x, y, s.x0, s.y0, s.x1, s.y1));
+            }
+        }
+    return best <= maxRadius ? best : std::numeric_limits<double>::infinity();
+}
+
+bool SegmentIndex::withinDistance(double x, double y, double radius) const
+{
+    return nearestDistance(x, y, radius) <= radius;
+}
+
+} // namespace bando::analysis

@@ -1,0 +1,60 @@
+#pragma once
+// Small flat spatial indexes for hot loops (GEOS 3.11 has no prepared XY predicates):
+// point-in-polygon over a polygon's rings with a horizontal-strip edge index, and
+// point-to-segment distance queries over a uniform grid.
+#include "core/model/geometry.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace bando::analysis {
+
+// Even-odd point-in-polygon over all rings of a (multi)polygon (parts must not overlap,
+// which holds for valid MultiPolygons). Points exactly on an edge may fall either way.
+class PolygonIndex {
+public:
+    PolygonIndex() = default;
+    explicit PolygonIndex(const Geometry& polygon);
+    bool contains(double x, double y) const;
+    const Extent& extent() const { return m_extent; }
+    bool empty() const { return m_edges.empty(); }
+
+private:
+    struct Edge {
+        double x0, y0, x1, y1;
+    };
+    std::vector<Edge> m_edges;
+    std::vector<uint32_t> m_stripStart;  // CSR offsets into m_stripEdges, size strips + 1
+    std::vector<uint32_t> m_stripEdges;
+    Extent m_extent;
+    double m_stripH = 1;
+    int m_strips = 0;
+};
+
+// Segments (and points as zero-length segments) bucketed in a grid of `cellSize`; answers
+// "is any segment within `radius` of (x, y)" for radius <= cellSize.
+class SegmentIndex {
+public:
+    explicit SegmentIndex(double cellSize);
+    void addPoint(double x, double y);
+    void addLine(const Ring& line);
+    void addSegment(double x0, double y0, double x1, double y1);
+    bool withinDistance(double x, double y, double radius) const;
+    double nearestDistance(double x, double y, double maxRadius) const;  // inf when none within
+    size_t size() const { return m_segs.size(); }
+
+private:
+    struct Seg {
+        double x0, y0, x1, y1;
+    };
+    int64_t key(int64_t cx, int64_t cy) const { return (cx << 32) ^ (cy & 0xffffffff); }
+    double m_cell;
+    std::vector<Seg> m_segs;
+    // sorted (key, segment) pairs, built lazily
+    mutable std::vector<std::pair<int64_t, uint32_t>> m_cells;
+    mutable bool m_sorted = true;
+};
+
+double pointSegmentDistance(double px, double py, double x0, double y0, double x1, double y1);
+
+} // namespace bando::analysis

@@ -1,0 +1,120 @@
+#pragma once
+// Import of agency files (Shapefile, GeoPackage, GeoJSON, KML/KMZ, GML, CSV, XLSX/ODS) into a
+// project layer. One import = one transaction: on any error nothing is written and the error
+// names the file, the row (feature number, 1-based) and the field.
+#include "core/base/diagnostics.hpp"
+#include "core/base/feedback.hpp"
+#include "core/io/encoding.hpp"
+#include "core/model/layer.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bando {
+class ProjectStore;
+}
+
+namespace bando::io {
+
+enum class SourceKind { Shapefile, GeoPackage, GeoJson, Kml, Kmz, Gml, Csv, Xlsx, Ods, Other };
+const char* sourceKindName(SourceKind k);  // "shapefile", "gpkg", "geojson", "kml", "kmz", "gml", "csv", "xlsx", "ods", "other"
+SourceKind sourceKindOf(const std::string& path);
+
+struct SourceOptions {
+    std::optional<Encoding> encoding;  // override of the detected encoding
+    int epsg = 0;                      // override of the source / guessed CRS (0 = automatic)
+    std::string layer;                 // layer of a multi-layer source (default: the first)
+    // Tables (CSV, XLSX, ODS): geometry columns. Auto-detected (lon/lat/x/y/kinh_do/vi_do, wkt/geom)
+    // when empty; a table without them is imported without geometry.
+    std::string xField, yField, wktField;
+};
+
+struct SourceField {
+    std::string rawName;  // as stored (bytes)
+    std::string name;     // decoded, NFC
+    FieldType type = FieldType::Text;
+};
+
+struct SourceInfo {
+    std::string path;
+    SourceKind kind = SourceKind::Other;
+    std::vector<std::string> layers;
+    std::string layer;
+    std::vector<SourceField> fields;
+    int64_t featureCount = -1;  // -1 when unknown without a full scan
+    GeomType geomType = GeomType::None;
+    bool legacyText = false;    // raw bytes that need decoding (DBF, CSV)
+    EncodingGuess encodingGuess;
+    Encoding encoding = Encoding::Utf8;
+    std::string encodingSource;  // "detected", ".cpg", "override", "format (UTF-8)"
+    int epsg = 0;                // 0 = unknown
+    bool epsgGuessed = false;
+    std::string crsNote;
+    std::string xField, yField, wktField;
+    std::vector<std::vector<std::string>> preview;  // first rows, decoded (all fields)
+};
+
+// Opens the source, detects encoding and CRS, reads a preview. Throws bando::Error.
+SourceInfo inspectSource(const std::string& path, const SourceOptions& opts = {}, size_t previewRows = 20);
+
+struct ImportOptions {
+    SourceOptions source;
+    std::string targetLayer;
+    bool append = false;  // append to the layer instead of replacing its features
+    // Target field -> source field (decoded name). Empty: the mapping saved for this source kind
+    // and layer, else automatic (same name, shapefile-truncated name, common Vietnamese names).
+    std::map<std::string, std::string> mapping;
+    bool saveMapping = true;
+    bool checkProvince = true;     // flag features outside Lạng Sơn (a note, not an error)
+    size_t maxTextBytes = 10000;   // longer text values are refused
+};
+
+struct ImportStats {
+    int64_t read = 0, written = 0;
+    int64_t repaired = 0;          // invalid polygons repaired (GEOSMakeValid)
+    int64_t droppedEmpty = 0;      // null or empty geometries
+    int64_t droppedType = 0;       // wrong geometry type
+    int64_t flattened = 0;         // Z/M dropped
+    int64_t outsideProvince = 0;
+    int64_t decimalCommas = 0;     // numbers written with a decimal comma
+};
+
+struct ImportResult {
+    SourceInfo source;
+    std::string targetLayer;
+    std::map<std::string, std::string> mapping;  // used
+    bool savedMappingUsed = false;
+    ImportStats stats;
+    Diagnostics diagnostics;
+    double seconds = 0;
+};
+
+// Automatic mapping target field -> source field.
+std::map<std::string, std::string> autoMapping(const std::vector<FieldDef>& target,
+                                               const std::vector<SourceField>& source);
+// Mapping saved in the project for (source kind, layer); empty when none.
+std::map<std::string, std::string> savedMapping(const ProjectStore& store, SourceKind kind,
+                                                const std::string& layer);
+
+// Imports into an open (writable) project store, in one transaction.
+ImportResult importFile(ProjectStore& store, const std::string& path, const ImportOptions& opts,
+                        Feedback* fb = nullptr);
+// Opens the project read-write, imports, closes.
+ImportResult importFile(const std::string& projectPath, const std::string& path, const ImportOptions& opts,
+                        Feedback* fb = nullptr);
+
+// Reads every row of a source as decoded text (numbers formatted, nulls empty): for tabular
+// lists keyed by names. Row i of `rows` is feature/row i+1 of the file.
+struct TableData {
+    SourceInfo info;
+    std::vector<std::vector<std::string>> rows;
+};
+TableData readTable(const std::string& path, const SourceOptions& opts = {}, const Feedback* fb = nullptr);
+
+// Parses a number written with '.' or ',' as decimal separator ("12,5", "1.234,5", "1,234.5").
+// Sets *usedComma when a decimal comma was read. Returns false when `s` is not a number.
+bool parseDecimal(std::string_view s, double& out, bool* usedComma = nullptr);
+
+} // namespace bando::io

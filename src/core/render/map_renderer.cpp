@@ -1,0 +1,862 @@
+// The map renderer: one traversal drawing on any cairo_t (image, PDF, screen).
+#include "core/render/map_renderer.hpp"
+
+#include "core/base/error.hpp"
+#include "core/base/text.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/model/schema.hpp"
+#include "core/render/font.hpp"
+
+#include <cairo.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace bando::render {
+namespace {
+
+constexpr uint32_t kNoDataColour = 0xd9d9d9;
+constexpr uint32_t kBackground = 0xf4f3ef;
+constexpr int kCheckEvery = 128;  // features between Feedback checks
+
+void setRgb(cairo_t* cr, uint32_t c, double alpha = 1)
+{
+    cairo_set_source_rgba(cr, ((c >> 16) & 0xff) / 255.0, ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0, alpha);
+}
+
+// Everything one renderMap() call needs while drawing.
+struct Painter {
+    cairo_t* cr = nullptr;
+    const MapData* data = nullptr;
+    const MapSettings* s = nullptr;
+    ViewTransform vt;
+    Extent view;          // visible map extent
+    double pt = 1;        // device units per typographic point
+    double tol = 0.5;     // device-space decimation tolerance
+    bool raster = true;   // image surface (else vector: PDF)
+    std::string lang;
+    const Feedback* fb = nullptr;
+    int counter = 0;
+    std::vector<Extent> placed;  // device boxes of labels already drawn (collision test)
+
+    // Reserves a label box; false when it would overlap one already placed or leave the page.
+    bool place(double x, double y, double w, double h)
+    {
+        Extent b{x, y, x + w, y + h};
+        if (b.minX < 0 || b.minY < 0 || b.maxX > s->widthPx || b.maxY > s->heightPx)
+            return false;
+        for (const auto& o : placed)
+            if (o.intersects(b))
+                return false;
+        placed.push_back(b);
+        return true;
+    }
+
+    const char* tr(const char* msgid) const { return i18n::tr(lang, msgid); }
+
+    void tick()
+    {
+        if (++counter % kCheckEvery == 0)
+            throwIfCancelled(fb);
+    }
+
+    bool hidden(const std::string& layer) const
+    {
+        return std::find(s->hiddenLayers.begin(), s->hiddenLayers.end(), layer) != s->hiddenLayers.end();
+    }
+
+    // Appends a ring to the current path in device space, dropping points closer than `tol`
+    // to the previous one (small-scale simplification; the last point is always kept).
+    void addRing(const Ring& r, bool close)
+    {
+        const size_t n = r.size();
+        if (n == 0)
+            return;
+        double lx = vt.toDeviceX(r[0].x), ly = vt.toDeviceY(r[0].y);
+        cairo_move_to(cr, lx, ly);
+        size_t emitted = 1;
+        for (size_t i = 1; i < n; ++i) {
+            const double x = vt.toDeviceX(r[i].x), y = vt.toDeviceY(r[i].y);
+            if (i + 1 < n && std::fabs(x - lx) < tol && std::fabs(y - ly) < tol)
+                continue;
+            cairo_line_to(cr, x, y);
+            lx = x;
+            ly = y;
+            ++emitted;
+        }
+        if (close)
+            cairo_close_path(cr);
+        (void)emitted;
+    }
+
+    void addGeometry(const Geometry& g)
+    {
+        const bool polygon = g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon;
+        for (const auto& part : g.parts)
+            for (const auto& ring : part)
+                addRing(ring, polygon);
+    }
+
+    bool visible(int layerIdx, size_t f) const
+    {
+        return data->featureExtents[static_cast<size_t>(layerIdx)][f].intersects(view);
+    }
+
+    void font(FontStyle style, double sizePt)
+    {
+        cairo_set_font_face(cr, fontFace(style));
+        cairo_set_font_size(cr, sizePt * pt);
+    }
+
+    double textWidth(const std::string& t)
+    {
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, t.c_str(), &e);
+        return e.x_advance;
+    }
+
+    // Text at (x, y) (baseline left); the halo is a stroked path, the glyphs stay text (PDF).
+    void text(double x, double y, const std::string& utf8, uint32_t colour, bool halo = false)
+    {
+        const std::string t = text::toNfc(utf8);
+        if (halo) {
+            cairo_save(cr);
+            cairo_move_to(cr, x, y);
+            cairo_text_path(cr, t.c_str());
+            setRgb(cr, 0xffffff, 0.85);
+            cairo_set_line_width(cr, 2.2 * pt);
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+            cairo_stroke(cr);
+            cairo_restore(cr);
+        }
+        setRgb(cr, colour);
+        cairo_move_to(cr, x, y);
+        cairo_show_text(cr, t.c_str());
+        cairo_new_path(cr);
+    }
+};
+
+int findDistrict(const MapData& data, const std::string& code)
+{
+    const Layer* d = data.layer(schema::kDistricts);
+    if (!d)
+        return -1;
+    const int ci = d->fieldIndex("code");
+    if (ci < 0)
+        return -1;
+    for (size_t i = 0; i < d->features.size(); ++i)
+        if (toString(d->features[i].values[static_cast<size_t>(ci)]) == code)
+            return static_cast<int>(i);
+    return -1;
+}
+
+std::string knownDistrictCodes(const MapData& data)
+{
+    std::string out;
+    if (const Layer* d = data.layer(schema::kDistricts))
+        for (const auto& f : d->features)
+            out += (out.empty() ? "" : ", ") + d->text(f, "code");
+    return out;
+}
+
+// ---- layers ----
+
+void drawVillages(Painter& p, const MapData::Theme* theme)
+{
+    const int li = p.data->layerIndex(schema::kVillages);
+    if (li < 0 || p.hidden(schema::kVillages))
+        return;
+    const Layer& layer = p.data->layers[static_cast<size_t>(li)];
+    cairo_t* cr = p.cr;
+    const size_t nClasses = theme ? theme->colours.size() : 0;
+    std::vector<std::vector<size_t>> byClass(nClasses + 1);  // last = no data
+    for (size_t i = 0; i < layer.features.size(); ++i) {
+        if (!p.visible(li, i))
+            continue;
+        int c = theme && i < theme->villageClass.size() ? theme->villageClass[i] : -1;
+        byClass[c < 0 ? nClasses : static_cast<size_t>(c)].push_back(i);
+    }
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    for (size_t c = 0; c <= nClasses; ++c) {
+        if (byClass[c].empty())
+            continue;
+        cairo_new_path(cr);
+        for (size_t i : byClass[c]) {
+            p.addGeometry(layer.features[i].geom);
+            p.tick();
+        }
+        setRgb(cr, c < nClasses ? theme->colours[c] : kNoDataColour);
+        cairo_fill(cr);
+    }
+    // Thin village outlines, only where villages are large enough on screen for them to help
+    // (at province scale they would cost most of the frame and blur the colours).
+    const double meanSidePx = p.data->meanVillageSize * p.vt.scale;
+    if (meanSidePx < 24 * p.pt)
+        return;
+    cairo_new_path(cr);
+    for (const auto& cls : byClass)
+        for (size_t i : cls) {
+            p.addGeometry(layer.features[i].geom);
+            p.tick();
+        }
+    setRgb(cr, 0xffffff, 0.55);
+    cairo_set_line_width(cr, 0.35 * p.pt);
+    if (p.raster)
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
+    cairo_stroke(cr);
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
+}
+
+void strokeLayer(Painter& p, const char* name, uint32_t colour, double widthPt, double alpha = 1)
+{
+    const int li = p.data->layerIndex(name);
+    if (li < 0 || p.hidden(name))
+        return;
+    const Layer& layer = p.data->layers[static_cast<size_t>(li)];
+    cairo_new_path(p.cr);
+    for (size_t i = 0; i < layer.features.size(); ++i) {
+        if (!p.visible(li, i))
+            continue;
+        p.addGeometry(layer.features[i].geom);
+        p.tick();
+    }
+    setRgb(p.cr, colour, alpha);
+    cairo_set_line_width(p.cr, widthPt * p.pt);
+    cairo_set_line_join(p.cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(p.cr, CAIRO_LINE_CAP_ROUND);
+    // Hairlines on raster output: the faster rasteriser is indistinguishable at <= 1 px.
+    if (p.raster && widthPt * p.pt <= 1.0)
+        cairo_set_antialias(p.cr, CAIRO_ANTIALIAS_FAST);
+    cairo_stroke(p.cr);
+    cairo_set_antialias(p.cr, CAIRO_ANTIALIAS_DEFAULT);
+}
+
+int roadRank(const std::string& cls)
+{
+    if (cls.find("national") != std::string::npos || cls == "QL" || cls == "motorway" || cls == "trunk")
+        return 2;
+    if (cls.find("provincial") != std::string::npos || cls == "DT" || cls == "primary")
+        return 1;
+    return 0;
+}
+
+void drawRoads(Painter& p)
+{
+    const int li = p.data->layerIndex(schema::kRoads);
+    if (li < 0 || p.hidden(schema::kRoads))
+        return;
+    const Layer& layer = p.data->layers[static_cast<size_t>(li)];
+    const int ci = layer.fieldIndex("class");
+    struct Style {
+        uint32_t colour;
+        double width;
+    };
+    const Style styles[3] = {{0x8c8c8c, 0.6}, {0xf08c3c, 1.0}, {0xc8281e, 1.6}};
+    cairo_set_line_join(p.cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(p.cr, CAIRO_LINE_CAP_ROUND);
+    for (int rank = 0; rank < 3; ++rank) {
+        cairo_new_path(p.cr);
+        bool any = false;
+        for (size_t i = 0; i < layer.features.size(); ++i) {
+            const auto& f = layer.features[i];
+            const int r = ci < 0 ? 0 : roadRank(toString(f.values[static_cast<size_t>(ci)]));
+            if (r != rank || !p.visible(li, i))
+                continue;
+            p.addGeometry(f.geom);
+            any = true;
+            p.tick();
+        }
+        if (!any)
+            continue;
+        setRgb(p.cr, styles[rank].colour);
+        cairo_set_line_width(p.cr, styles[rank].width * p.pt);
+        cairo_stroke(p.cr);
+    }
+    cairo_new_path(p.cr);
+}
+
+// Dims everything outside the highlighted district.
+void dimOutside(Painter& p, int district)
+{
+    const Layer* d = p.data->layer(schema::kDistricts);
+    cairo_new_path(p.cr);
+    cairo_rectangle(p.cr, -10, -10, p.s->widthPx + 20, p.s->heightPx + 20);
+    p.addGeometry(d->features[static_cast<size_t>(district)].geom);
+    cairo_set_fill_rule(p.cr, CAIRO_FILL_RULE_EVEN_ODD);
+    setRgb(p.cr, 0xffffff, 0.6);
+    cairo_fill(p.cr);
+}
+
+void drawDistrictLabels(Painter& p, int highlighted)
+{
+    const Layer* d = p.data->layer(schema::kDistricts);
+    if (!d || p.hidden(schema::kDistricts))
+        return;
+    const int ni = d->fieldIndex("name");
+    if (ni < 0)
+        return;
+    p.font(FontStyle::Bold, highlighted >= 0 ? 12 : 9.5);
+    for (size_t i = 0; i < d->features.size() && i < p.data->districtLabelPoints.size(); ++i) {
+        const XY lp = p.data->districtLabelPoints[i];
+        if (!p.view.contains(lp.x, lp.y) || (highlighted >= 0 && static_cast<int>(i) != highlighted))
+            continue;
+        const std::string name = text::toNfc(toString(d->features[i].values[static_cast<size_t>(ni)]));
+        const double w = p.textWidth(name), h = (highlighted >= 0 ? 12 : 9.5) * p.pt;
+        const double x = p.vt.toDeviceX(lp.x) - w / 2, y = p.vt.toDeviceY(lp.y);
+        if (p.place(x, y - h, w, h * 1.25))
+            p.text(x, y, name, 0x3a3a3a, true);
+    }
+}
+
+struct Seat {
+    double x = 0, y = 0, r = 0;
+    bool district = false;
+    std::string name;
+};
+
+// District seats (always) and, when zoomed to a district, the commune seats inside it.
+std::vector<Seat> collectSeats(Painter& p, int highlighted)
+{
+    std::vector<Seat> seats;
+    const int li = p.data->layerIndex(schema::kPlaces);
+    if (li < 0 || p.hidden(schema::kPlaces))
+        return seats;
+    const Layer& layer = p.data->layers[static_cast<size_t>(li)];
+    const int ni = layer.fieldIndex("name"), ki = layer.fieldIndex("kind"), ci = layer.fieldIndex("code");
+    const Geometry* hlGeom =
+        highlighted >= 0 ? &p.data->layer(schema::kDistricts)->features[static_cast<size_t>(highlighted)].geom : nullptr;
+    for (int pass = 0; pass < 2; ++pass)  // district seats first: they win label space
+        for (size_t i = 0; i < layer.features.size(); ++i) {
+            const auto& f = layer.features[i];
+            if (!p.visible(li, i) || f.geom.isEmpty() || f.geom.parts[0].empty() || f.geom.parts[0][0].empty())
+                continue;
+            const std::string kind = ki < 0 ? "" : toString(f.values[static_cast<size_t>(ki)]);
+            const std::string code = ci < 0 ? "" : toString(f.values[static_cast<size_t>(ci)]);
+            const bool district = kind.find("district") != std::string::npos || (kind.empty() && code.size() == 3);
+            const bool commune = !district && kind.find("commune") != std::string::npos;
+            if (district != (pass == 0))
+                continue;
+            const XY pt = f.geom.parts[0][0][0];
+            if (!district && !(commune && hlGeom && contains(*hlGeom, pt.x, pt.y)))
+                continue;
+            Seat seat;
+            seat.x = p.vt.toDeviceX(pt.x);
+            seat.y = p.vt.toDeviceY(pt.y);
+            seat.r = (district ? 3.2 : 2.0) * p.pt;
+            seat.district = district;
+            seat.name = ni < 0 ? "" : text::toNfc(toString(f.values[static_cast<size_t>(ni)]));
+            // A commune seat at a district seat (the district town itself) is drawn once.
+            bool dup = false;
+            for (const auto& o : seats)
+                dup = dup || (std::fabs(o.x - seat.x) < 4 * p.pt && std::fabs(o.y - seat.y) < 4 * p.pt);
+            if (dup)
+                continue;
+            seats.push_back(std::move(seat));
+            p.tick();
+        }
+    return seats;
+}
+
+// Markers reserve their space before any label is placed.
+void reserveSeats(Painter& p, const std::vector<Seat>& seats)
+{
+    for (const auto& s : seats)
+        p.placed.push_back({s.x - s.r, s.y - s.r, s.x + s.r, s.y + s.r});
+}
+
+void drawSeats(Painter& p, const std::vector<Seat>& seats)
+{
+    for (const auto& s : seats) {
+        cairo_new_path(p.cr);
+        cairo_arc(p.cr, s.x, s.y, s.r, 0, 2 * M_PI);
+        setRgb(p.cr, 0xffffff);
+        cairo_fill_preserve(p.cr);
+        setRgb(p.cr, 0x111111);
+        cairo_set_line_width(p.cr, (s.district ? 1.3 : 0.9) * p.pt);
+        cairo_stroke(p.cr);
+    }
+    for (const auto& s : seats) {
+        if (s.name.empty())
+            continue;
+        const double size = s.district ? 8 : 7;
+        p.font(s.district ? FontStyle::Bold : FontStyle::Regular, size);
+        const double w = p.textWidth(s.name), h = size * p.pt, gap = s.r + 2 * p.pt;
+        // Try right, left, above, below the marker.
+        const double cand[4][2] = {{s.x + gap, s.y + h * 0.35},
+                                   {s.x - gap - w, s.y + h * 0.35},
+                                   {s.x - w / 2, s.y - gap},
+                                   {s.x - w / 2, s.y + gap + h}};
+        for (const auto& c : cand)
+            if (p.place(c[0], c[1] - h, w, h * 1.25)) {
+                p.text(c[0], c[1], s.name, 0x111111, true);
+                break;
+            }
+    }
+}
+
+// Any other layer listed in MapSettings::layerOrder: points as one path of dots (one PDF
+// path, not one per point), lines as strokes, polygons as a light fill with an outline.
+uint32_t layerColour(const std::string& name)
+{
+    static const uint32_t palette[] = {0x6a3d9a, 0xe31a1c, 0xff7f00, 0x1f78b4, 0x33a02c, 0xb15928, 0xfb9a99};
+    uint32_t h = 2166136261u;
+    for (unsigned char c : name)
+        h = (h ^ c) * 16777619u;
+    return palette[h % (sizeof palette / sizeof palette[0])];
+}
+
+void drawGenericLayer(Painter& p, const std::string& name)
+{
+    const int li = p.data->layerIndex(name);
+    if (li < 0 || p.hidden(name))
+        return;
+    const Layer& layer = p.data->layers[static_cast<size_t>(li)];
+    const uint32_t colour = layerColour(name);
+    cairo_t* cr = p.cr;
+    cairo_new_path(cr);
+    const double r = 1.6 * p.pt;
+    bool points = false, lines = false, polys = false;
+    for (size_t i = 0; i < layer.features.size(); ++i) {
+        if (!p.visible(li, i))
+            continue;
+        const Geometry& g = layer.features[i].geom;
+        switch (g.type) {
+        case GeomType::Point:
+        case GeomType::MultiPoint:
+            for (const auto& part : g.parts)
+                for (const auto& ring : part)
+                    for (const auto& pt : ring) {
+                        cairo_rectangle(cr, p.vt.toDeviceX(pt.x) - r, p.vt.toDeviceY(pt.y) - r, 2 * r, 2 * r);
+                        points = true;
+                    }
+            break;
+        case GeomType::LineString:
+        case GeomType::MultiLineString:
+            p.addGeometry(g);
+            lines = true;
+            break;
+        case GeomType::Polygon:
+        case GeomType::MultiPolygon:
+            p.addGeometry(g);
+            polys = true;
+            break;
+        default:
+            break;
+        }
+        p.tick();
+    }
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    if (points) {
+        setRgb(cr, colour, 0.85);
+        cairo_fill(cr);
+    } else if (polys) {
+        setRgb(cr, colour, 0.2);
+        cairo_fill_preserve(cr);
+        setRgb(cr, colour, 0.9);
+        cairo_set_line_width(cr, 0.8 * p.pt);
+        cairo_stroke(cr);
+    } else if (lines) {
+        setRgb(cr, colour);
+        cairo_set_line_width(cr, 1.0 * p.pt);
+        cairo_stroke(cr);
+    }
+    cairo_new_path(cr);
+}
+
+// ---- decorations ----
+
+void roundedRect(cairo_t* cr, double x, double y, double w, double h, double r)
+{
+    cairo_new_sub_path(cr);
+    cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+    cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+    cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+    cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+    cairo_close_path(cr);
+}
+
+void panel(Painter& p, double x, double y, double w, double h)
+{
+    cairo_new_path(p.cr);
+    roundedRect(p.cr, x, y, w, h, 4 * p.pt);
+    setRgb(p.cr, 0xffffff, 0.9);
+    cairo_fill_preserve(p.cr);
+    setRgb(p.cr, 0x9a9a9a);
+    cairo_set_line_width(p.cr, 0.6 * p.pt);
+    cairo_stroke(p.cr);
+}
+
+std::string districtName(const MapData& data, int d)
+{
+    const Layer* l = data.layer(schema::kDistricts);
+    return l->text(l->features[static_cast<size_t>(d)], "name");
+}
+
+void drawTitle(Painter& p, const MapData::Theme* theme, int highlighted)
+{
+    std::string title = p.s->titleText.empty() ? p.tr("Lạng Sơn province") : p.s->titleText;
+    if (highlighted >= 0 && p.s->titleText.empty())
+        title += " — " + districtName(*p.data, highlighted);
+    std::string sub;
+    if (theme) {
+        if (theme->name == "density")
+            sub = p.tr("Household density by village");
+        else if (theme->name == "coverage")
+            sub = p.tr("Mobile coverage by village");
+        else if (theme->name == "shops")
+            sub = p.tr("Digital shops by village");
+    }
+    title = text::toNfc(title);
+    sub = text::toNfc(sub);
+    p.font(FontStyle::Bold, 18);
+    const double tw = p.textWidth(title);
+    p.font(FontStyle::Regular, 10.5);
+    const double sw = sub.empty() ? 0 : p.textWidth(sub);
+    const double pad = 8 * p.pt;
+    const double w = std::max(tw, sw) + 2 * pad;
+    const double h = (sub.empty() ? 22 : 36) * p.pt + pad;
+    const double x = (p.s->widthPx - w) / 2, y = 8 * p.pt;
+    panel(p, x, y, w, h);
+    p.font(FontStyle::Bold, 18);
+    p.text((p.s->widthPx - tw) / 2, y + pad / 2 + 19 * p.pt, title, 0x1a1a1a);
+    if (!sub.empty()) {
+        p.font(FontStyle::Regular, 10.5);
+        p.text((p.s->widthPx - sw) / 2, y + pad / 2 + 33 * p.pt, sub, 0x404040);
+    }
+}
+
+struct LegendBox {
+    double x = 0, y = 0, w = 0, h = 0;
+    std::string title;
+    std::vector<LegendItem> items;
+};
+
+LegendBox layoutLegend(Painter& p, const MapData::Theme& theme)
+{
+    LegendBox box;
+    box.title = text::toNfc(p.tr(theme.legendTitle.c_str()));
+    const double pad = 8 * p.pt, sw = 16 * p.pt, sh = 11 * p.pt, row = 15 * p.pt;
+    p.font(FontStyle::Bold, 10);
+    double textW = p.textWidth(box.title);
+    p.font(FontStyle::Regular, 8.5);
+    auto add = [&](uint32_t colour, std::string label, int count) {
+        LegendItem it;
+        it.colour = colour;
+        it.label = text::toNfc(label) + " (" + std::to_string(count) + ")";
+        it.count = count;
+        it.w = sw;
+        it.h = sh;
+        textW = std::max(textW, sw + 6 * p.pt + p.textWidth(it.label));
+        box.items.push_back(it);
+    };
+    for (size_t c = 0; c < theme.colours.size(); ++c) {
+        const std::string& l = c < theme.classLabels.size() ? theme.classLabels[c] : std::string();
+        add(theme.colours[c], theme.labelsTranslatable ? p.tr(l.c_str()) : l,
+            c < theme.classCounts.size() ? theme.classCounts[c] : 0);
+    }
+    int noData = 0;
+    for (int c : theme.villageClass)
+        noData += c < 0;
+    if (noData > 0)
+        add(kNoDataColour, p.tr("No data"), noData);
+    box.w = textW + 2 * pad;
+    box.h = pad + 14 * p.pt + row * static_cast<double>(box.items.size()) + pad / 2;
+    box.x = 10 * p.pt;
+    box.y = p.s->heightPx - 10 * p.pt - box.h;
+    double y = box.y + pad + 14 * p.pt + (row - sh) / 2;
+    for (auto& it : box.items) {
+        it.x = box.x + pad;
+        it.y = y;
+        y += row;
+    }
+    return box;
+}
+
+void drawLegend(Painter& p, const MapData::Theme& theme)
+{
+    LegendBox box = layoutLegend(p, theme);
+    panel(p, box.x, box.y, box.w, box.h);
+    const double pad = 8 * p.pt;
+    p.font(FontStyle::Bold, 10);
+    p.text(box.x + pad, box.y + pad + 9 * p.pt, box.title, 0x1a1a1a);
+    p.font(FontStyle::Regular, 8.5);
+    for (const auto& it : box.items) {
+        cairo_new_path(p.cr);
+        cairo_rectangle(p.cr, it.x, it.y, it.w, it.h);
+        setRgb(p.cr, it.colour);
+        cairo_fill_preserve(p.cr);
+        setRgb(p.cr, 0x606060);
+        cairo_set_line_width(p.cr, 0.5 * p.pt);
+        cairo_stroke(p.cr);
+        p.text(it.x + it.w + 6 * p.pt, it.y + it.h - 1.5 * p.pt, it.label, 0x1a1a1a);
+    }
+}
+
+double niceLength(double maxLen)
+{
+    if (maxLen <= 0)
+        return 0;
+    const double mag = std::pow(10.0, std::floor(std::log10(maxLen)));
+    for (double m : {5.0, 2.0, 1.0})
+        if (m * mag <= maxLen)
+            return m * mag;
+    return mag;
+}
+
+void drawScaleBar(Painter& p)
+{
+    if (p.vt.scale <= 0)
+        return;
+    const double maxDev = std::min(p.s->widthPx * 0.2, 160.0 * p.pt);
+    const double metres = niceLength(maxDev / p.vt.scale);
+    if (metres <= 0)
+        return;
+    const double len = metres * p.vt.scale;
+    char label[64];
+    if (metres >= 1000)
+        std::snprintf(label, sizeof label, "%g km", metres / 1000);
+    else
+        std::snprintf(label, sizeof label, "%g m", metres);
+    const double pad = 8 * p.pt, barH = 5 * p.pt;
+    p.font(FontStyle::Regular, 8.5);
+    const double lw = p.textWidth(label);
+    const double w = len + lw / 2 + 2 * pad + 6 * p.pt, h = 26 * p.pt;
+    const double x = p.s->widthPx - 10 * p.pt - w, y = p.s->heightPx - 10 * p.pt - h;
+    panel(p, x, y, w, h);
+    const double bx = x + pad + 3 * p.pt, by = y + h - pad - barH;
+    const int segs = 4;
+    for (int i = 0; i < segs; ++i) {
+        cairo_new_path(p.cr);
+        cairo_rectangle(p.cr, bx + len * i / segs, by, len / segs, barH);
+        setRgb(p.cr, i % 2 ? 0xffffff : 0x1a1a1a);
+        cairo_fill(p.cr);
+    }
+    cairo_new_path(p.cr);
+    cairo_rectangle(p.cr, bx, by, len, barH);
+    setRgb(p.cr, 0x1a1a1a);
+    cairo_set_line_width(p.cr, 0.7 * p.pt);
+    cairo_stroke(p.cr);
+    p.text(bx - p.textWidth("0") / 2, by - 3 * p.pt, "0", 0x1a1a1a);
+    p.text(bx + len - lw / 2, by - 3 * p.pt, label, 0x1a1a1a);
+}
+
+void drawNorthArrow(Painter& p)
+{
+    const double cx = p.s->widthPx - 26 * p.pt, top = 14 * p.pt, h = 26 * p.pt, w = 9 * p.pt;
+    cairo_new_path(p.cr);
+    cairo_move_to(p.cr, cx, top + 12 * p.pt);
+    cairo_line_to(p.cr, cx + w / 2, top + 12 * p.pt + h);
+    cairo_line_to(p.cr, cx, top + 12 * p.pt + h * 0.75);
+    cairo_close_path(p.cr);
+    setRgb(p.cr, 0x1a1a1a);
+    cairo_fill(p.cr);
+    cairo_move_to(p.cr, cx, top + 12 * p.pt);
+    cairo_line_to(p.cr, cx - w / 2, top + 12 * p.pt + h);
+    cairo_line_to(p.cr, cx, top + 12 * p.pt + h * 0.75);
+    cairo_close_path(p.cr);
+    setRgb(p.cr, 0xffffff);
+    cairo_fill_preserve(p.cr);
+    setRgb(p.cr, 0x1a1a1a);
+    cairo_set_line_width(p.cr, 0.7 * p.pt);
+    cairo_stroke(p.cr);
+    p.font(FontStyle::Bold, 10);
+    const std::string n = p.tr("N");
+    p.text(cx - p.textWidth(n) / 2, top + 9 * p.pt, n, 0x1a1a1a, true);
+}
+
+const MapData::Theme* pickTheme(const MapData& data, const MapSettings& s)
+{
+    const std::string name = s.theme.empty() ? "density" : s.theme;
+    const MapData::Theme* t = data.theme(name);
+    if (!t && name != "density") {
+        std::string avail;
+        for (const auto& n : availableThemes(data))
+            avail += (avail.empty() ? "" : ", ") + n;
+        throw Error(ErrorKind::Usage, "theme", "theme '" + name + "' is not available for this project (available: " +
+                                                   (avail.empty() ? "none" : avail) + ")");
+    }
+    return t;
+}
+
+Painter makePainter(cairo_t* cr, const MapData& data, const MapSettings& s, const Feedback* fb)
+{
+    Painter p;
+    p.cr = cr;
+    p.data = &data;
+    p.s = &s;
+    p.fb = fb;
+    p.vt = viewTransform(s, data);
+    p.view.minX = p.vt.toMapX(0);
+    p.view.maxX = p.vt.toMapX(s.widthPx);
+    p.view.maxY = p.vt.toMapY(0);
+    p.view.minY = p.vt.toMapY(s.heightPx);
+    p.pt = (s.dpi > 0 ? s.dpi : 96) / 72.0;
+    const bool raster = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE;
+    p.tol = raster ? 0.5 : 0.15;
+    p.raster = raster;
+    p.lang = s.language.empty() ? i18n::language() : s.language;
+    return p;
+}
+
+} // namespace
+
+void paperSizePoints(const std::string& paper, bool landscape, int& widthPt, int& heightPt)
+{
+    std::string up = text::toUpper(paper);
+    if (up == "A4") {
+        widthPt = 595;
+        heightPt = 842;
+    } else if (up == "A3") {
+        widthPt = 842;
+        heightPt = 1191;
+    } else {
+        throw Error(ErrorKind::Usage, "paper", "unknown paper size '" + paper + "' (expected A4 or A3)");
+    }
+    if (landscape)
+        std::swap(widthPt, heightPt);
+}
+
+ViewTransform viewTransform(const MapSettings& s)
+{
+    ViewTransform vt;
+    const Extent& e = s.extent;
+    if (e.isEmpty() || s.widthPx <= 0 || s.heightPx <= 0)
+        return vt;
+    const double ew = std::max(e.width(), 1e-9), eh = std::max(e.height(), 1e-9);
+    vt.scale = std::min(s.widthPx / ew, s.heightPx / eh);
+    const XY c = e.center();
+    vt.originX = c.x - s.widthPx / 2.0 / vt.scale;
+    vt.originY = c.y + s.heightPx / 2.0 / vt.scale;
+    return vt;
+}
+
+Extent effectiveExtent(const MapSettings& s, const MapData& data)
+{
+    Extent e;
+    if (!s.districtCode.empty()) {
+        const int d = findDistrict(data, s.districtCode);
+        if (d < 0)
+            throw Error(ErrorKind::Usage, "district " + s.districtCode,
+                        "unknown district code (known: " + knownDistrictCodes(data) + ")");
+        e = data.layer(schema::kDistricts)->features[static_cast<size_t>(d)].geom.extent();
+    } else if (!s.extent.isEmpty()) {
+        return s.extent;  // an explicit view (canvas pan/zoom) is drawn as given
+    } else {
+        e = data.extent;
+    }
+    if (e.isEmpty())
+        return e;
+    const double w = e.width(), h = e.height();
+    e.minX -= 0.04 * w;
+    e.maxX += 0.04 * w;
+    e.minY -= 0.05 * h;
+    e.maxY += (s.title ? 0.13 : 0.04) * h;  // room for the title panel
+    return e;
+}
+
+ViewTransform viewTransform(const MapSettings& s, const MapData& data)
+{
+    MapSettings copy = s;
+    copy.extent = effectiveExtent(s, data);
+    return viewTransform(copy);
+}
+
+std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s)
+{
+    const MapData::Theme* theme = pickTheme(data, s);
+    if (!theme || !s.legend)
+        return {};
+    cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t* cr = cairo_create(surf);
+    std::vector<LegendItem> items;
+    try {
+        Painter p = makePainter(cr, data, s, nullptr);
+        items = layoutLegend(p, *theme).items;
+    } catch (...) {
+        cairo_destroy(cr);
+        cairo_surface_destroy(surf);
+        throw;
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(surf);
+    return items;
+}
+
+void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb)
+{
+    std::shared_ptr<MapData> preparedCopy;
+    const MapData* data = &dataIn;
+    if (!dataIn.prepared || dataIn.featureExtents.size() != dataIn.layers.size()) {
+        preparedCopy = std::make_shared<MapData>(dataIn);
+        preparedCopy->prepare(fb);
+        data = preparedCopy.get();
+    }
+    const MapData::Theme* theme = pickTheme(*data, s);
+    int highlighted = -1;
+    if (!s.districtCode.empty()) {
+        highlighted = findDistrict(*data, s.districtCode);
+        if (highlighted < 0)
+            throw Error(ErrorKind::Usage, "district " + s.districtCode,
+                        "unknown district code (known: " + knownDistrictCodes(*data) + ")");
+    }
+    Painter p = makePainter(cr, *data, s, fb);
+    cairo_save(cr);
+    cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
+    cairo_rectangle(cr, 0, 0, s.widthPx, s.heightPx);
+    cairo_clip(cr);
+    setRgb(cr, kBackground);
+    cairo_paint(cr);
+
+    static const std::vector<std::string> kDefaultOrder = {schema::kVillages, schema::kCommunes, schema::kRoads,
+                                                           schema::kDistricts, schema::kPlaces};
+    const auto& order = s.layerOrder.empty() ? kDefaultOrder : s.layerOrder;
+    bool districtLabels = false, seatLabels = false;
+    for (const auto& name : order) {
+        if (name == schema::kVillages) {
+            drawVillages(p, theme);
+        } else if (name == schema::kCommunes) {
+            strokeLayer(p, schema::kCommunes, 0x6e6e6e, 0.45, 0.9);
+        } else if (name == schema::kRoads) {
+            drawRoads(p);
+        } else if (name == schema::kDistricts) {
+            strokeLayer(p, schema::kDistricts, 0x252525, 1.5);
+            if (highlighted >= 0 && !p.hidden(schema::kDistricts)) {
+                dimOutside(p, highlighted);
+                cairo_new_path(cr);
+                p.addGeometry(data->layer(schema::kDistricts)->features[static_cast<size_t>(highlighted)].geom);
+                setRgb(cr, 0x000000);
+                cairo_set_line_width(cr, 3.0 * p.pt);
+                cairo_stroke(cr);
+            }
+            districtLabels = true;
+        } else if (name == schema::kPlaces) {
+            seatLabels = true;
+        } else {
+            drawGenericLayer(p, name);
+        }
+        throwIfCancelled(fb);
+    }
+    // Labels above all layers: seat markers reserve their space first.
+    std::vector<Seat> seats;
+    if (seatLabels)
+        seats = collectSeats(p, highlighted);
+    reserveSeats(p, seats);
+    if (districtLabels)
+        drawDistrictLabels(p, highlighted);
+    drawSeats(p, seats);
+    throwIfCancelled(fb);
+    if (s.title)
+        drawTitle(p, theme, highlighted);
+    if (s.legend && theme)
+        drawLegend(p, *theme);
+    if (s.scaleBar)
+        drawScaleBar(p);
+    if (s.northArrow)
+        drawNorthArrow(p);
+    cairo_restore(cr);
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        throw Error(ErrorKind::Internal, "cairo", cairo_status_to_string(cairo_status(cr)));
+}
+
+} // namespace bando::render

@@ -1,0 +1,162 @@
+// renderToFile: the same renderer on a PNG image surface or a vector PDF surface.
+#include "core/render/map_renderer.hpp"
+
+#include "core/base/error.hpp"
+#include "core/base/text.hpp"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+namespace bando::render {
+namespace {
+
+struct SurfaceCloser {
+    void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
+};
+struct ContextCloser {
+    void operator()(cairo_t* c) const { cairo_destroy(c); }
+};
+using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceCloser>;
+using ContextPtr = std::unique_ptr<cairo_t, ContextCloser>;
+
+// The output is written to "<path>.part" and renamed over `path` only when complete.
+class OutputFile {
+public:
+    explicit OutputFile(std::string path) : m_path(std::move(path)), m_tmp(m_path + ".part")
+    {
+        m_file = std::fopen(m_tmp.c_str(), "wb");
+        if (!m_file)
+            throw Error(ErrorKind::Io, m_path, std::string("cannot write: ") + std::strerror(errno));
+    }
+    ~OutputFile()
+    {
+        if (m_file)
+            std::fclose(m_file);
+        if (!m_committed)
+            std::remove(m_tmp.c_str());
+    }
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    // Cairo write callback: records the failure and returns a status, never throws.
+    static cairo_status_t write(void* closure, const unsigned char* data, unsigned int length)
+    {
+        auto* self = static_cast<OutputFile*>(closure);
+        if (std::fwrite(data, 1, length, self->m_file) != length) {
+            self->m_errno = errno;
+            return CAIRO_STATUS_WRITE_ERROR;
+        }
+        return CAIRO_STATUS_SUCCESS;
+    }
+
+    void commit()
+    {
+        const int rc = std::fclose(m_file);
+        m_file = nullptr;
+        if (rc != 0 || m_errno != 0)
+            throw Error(ErrorKind::Io, m_path,
+                        std::string("cannot write: ") + std::strerror(m_errno ? m_errno : errno));
+        std::error_code ec;
+        std::filesystem::rename(m_tmp, m_path, ec);
+        if (ec)
+            throw Error(ErrorKind::Io, m_path, "cannot write: " + ec.message());
+        m_committed = true;
+    }
+    const std::string& path() const { return m_path; }
+    void fail(const char* what, cairo_status_t st) const
+    {
+        std::string msg = what;
+        msg += ": ";
+        msg += m_errno ? std::strerror(m_errno) : cairo_status_to_string(st);
+        throw Error(ErrorKind::Io, m_path, msg);
+    }
+
+private:
+    std::string m_path, m_tmp;
+    std::FILE* m_file = nullptr;
+    int m_errno = 0;
+    bool m_committed = false;
+};
+
+OutputFormat formatFor(const std::string& path)
+{
+    std::string ext = text::toLower(std::filesystem::path(path).extension().string());
+    if (ext == ".png")
+        return OutputFormat::Png;
+    if (ext == ".pdf")
+        return OutputFormat::Pdf;
+    throw Error(ErrorKind::Usage, path,
+                "unknown output format '" + (ext.empty() ? std::string("(none)") : ext) + "' (expected .png or .pdf)");
+}
+
+} // namespace
+
+void renderToFile(const MapData& data, MapSettings settings, const std::string& path, const PaperSpec& paper,
+                  const Feedback* fb)
+{
+    const OutputFormat format = formatFor(path);
+    if (!paper.paper.empty()) {
+        int w = 0, h = 0;
+        paperSizePoints(paper.paper, paper.landscape, w, h);
+        if (format == OutputFormat::Pdf) {
+            settings.widthPx = w;
+            settings.heightPx = h;
+            settings.dpi = 72;
+        } else {
+            settings.dpi = 150;
+            settings.widthPx = static_cast<int>(std::lround(w * 150.0 / 72));
+            settings.heightPx = static_cast<int>(std::lround(h * 150.0 / 72));
+        }
+    } else if (format == OutputFormat::Pdf) {
+        settings.dpi = 72;  // device units are points
+    }
+    if (settings.widthPx <= 0 || settings.heightPx <= 0 || settings.widthPx > 20000 || settings.heightPx > 20000)
+        throw Error(ErrorKind::Usage, path, "output size must be between 1 and 20000 units");
+    // Validate district and theme before creating the file.
+    (void)effectiveExtent(settings, data);
+
+    OutputFile out(path);
+    if (format == OutputFormat::Png) {
+        SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, settings.widthPx, settings.heightPx));
+        if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
+            throw Error(ErrorKind::Io, path, "cannot create image: " +
+                                                 std::string(cairo_status_to_string(cairo_surface_status(surface.get()))));
+        {
+            ContextPtr cr(cairo_create(surface.get()));
+            renderMap(cr.get(), data, settings, fb);
+        }
+        cairo_surface_flush(surface.get());
+        cairo_status_t st = cairo_surface_write_to_png_stream(surface.get(), &OutputFile::write, &out);
+        if (st != CAIRO_STATUS_SUCCESS)
+            out.fail("cannot write PNG", st);
+    } else {
+        SurfacePtr surface(cairo_pdf_surface_create_for_stream(&OutputFile::write, &out, settings.widthPx,
+                                                               settings.heightPx));
+        if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
+            out.fail("cannot create PDF", cairo_surface_status(surface.get()));
+        cairo_pdf_surface_restrict_to_version(surface.get(), CAIRO_PDF_VERSION_1_5);
+        const std::string title =
+            settings.titleText.empty() ? text::toNfc(data.projectTitle) : text::toNfc(settings.titleText);
+        cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
+        cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "Bando");
+        {
+            ContextPtr cr(cairo_create(surface.get()));
+            renderMap(cr.get(), data, settings, fb);
+            cairo_show_page(cr.get());
+        }
+        cairo_surface_finish(surface.get());
+        // Write errors of the PDF stream show up only here.
+        if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
+            out.fail("cannot write PDF", cairo_surface_status(surface.get()));
+    }
+    out.commit();
+}
+
+} // namespace bando::render

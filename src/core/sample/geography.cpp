@@ -1,0 +1,1395 @@
+// Geography of the Lạng Sơn sample (issue #3): province outline, districts, communes, villages,
+// seats, roads, terrain. Real names, codes, seats, areas and populations come from
+// resources/domain/*.csv; every boundary is synthetic.
+//
+// Method: the province is covered by the Voronoi cells of a jittered point set (denser around
+// the towns). Districts, communes and villages are sets of whole cells, grown from their seats
+// over the cell adjacency graph with weights tuned until the areas match their targets. Every
+// polygon is the union of its cells, so neighbours share exactly the same vertices and the
+// levels tile each other without gaps or overlaps.
+#include "core/sample/geo_util.hpp"
+#include "core/sample/sample.hpp"
+
+#include "core/base/error.hpp"
+#include "core/base/resources.hpp"
+#include "core/base/text.hpp"
+#include "core/capi/geos.hpp"
+#include "core/capi/proj.hpp"
+#include "core/model/schema.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <queue>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace bando::sample {
+namespace {
+
+using geo::CsvTable;
+
+constexpr const char* kGeneratorVersion = "bando-sample-geography 1";
+
+// Province bbox (EPSG:9215 area of use); everything must stay inside.
+// Area the outline polygon is scaled to; the cells inside it come out close to the official
+// 8,310 km² (cells cut by the bbox are dropped).
+constexpr double kOutlineArea = 8310e6;
+constexpr double kMinLon = 106.09, kMaxLon = 107.37, kMinLat = 21.32, kMaxLat = 22.47;
+
+struct DistrictIn {
+    std::string code, name, type, seatName, seatCommune;
+    double seatLon = 0, seatLat = 0, area = 0, cLon = 0, cLat = 0;
+    int64_t population = 0;
+    XY seat, centroid;  // EPSG:9215
+};
+
+struct CommuneIn {
+    std::string code, name, type, district;
+    int districtIndex = -1;
+};
+
+XY toWork(double lon, double lat)
+{
+    auto p = crs::transform(crs::kWgs84, crs::kVn2000LangSon, lon, lat);
+    return {p.x, p.y};
+}
+
+std::string cleanSeatName(const std::string& s)
+{
+    size_t cut = s.find_first_of("(;");
+    std::string out = s.substr(0, cut);
+    while (!out.empty() && (out.back() == ' ' || out.back() == ','))
+        out.pop_back();
+    return text::toNfc(out);
+}
+
+std::vector<DistrictIn> readDistricts()
+{
+    const std::string path = resourcePath("domain/districts.csv");
+    CsvTable t = CsvTable::read(path);
+    std::vector<DistrictIn> out;
+    for (size_t r = 0; r < t.rows(); ++r) {
+        DistrictIn d;
+        d.code = t.at(r, "district_code");
+        d.name = text::toNfc(t.at(r, "district_name"));
+        d.type = text::toNfc(t.at(r, "type"));
+        d.seatName = cleanSeatName(t.at(r, "seat_name"));
+        d.seatCommune = t.at(r, "seat_commune_code");
+        d.seatLat = t.number(r, "seat_lat");
+        d.seatLon = t.number(r, "seat_lon");
+        d.area = t.number(r, "area_km2_official");
+        d.population = static_cast<int64_t>(t.number(r, "population_2019"));
+        d.cLat = t.number(r, "centroid_lat");
+        d.cLon = t.number(r, "centroid_lon");
+        if (d.code.size() != 3)
+            throw Error(ErrorKind::Format, t.where(r, "district_code"), "expected a 3-digit code, got '" + d.code + "'");
+        if (d.seatLon < kMinLon || d.seatLon > kMaxLon || d.seatLat < kMinLat || d.seatLat > kMaxLat)
+            throw Error(ErrorKind::Format, t.where(r, "seat_lon"), "seat outside the province bbox");
+        d.seat = toWork(d.seatLon, d.seatLat);
+        d.centroid = toWork(d.cLon, d.cLat);
+        out.push_back(std::move(d));
+    }
+    if (out.size() != 11)
+        throw Error(ErrorKind::Format, path, "expected 11 districts, found " + std::to_string(out.size()));
+    return out;
+}
+
+std::vector<CommuneIn> readCommunes(const std::vector<DistrictIn>& districts)
+{
+    const std::string path = resourcePath("domain/communes.csv");
+    CsvTable t = CsvTable::read(path);
+    std::vector<CommuneIn> out;
+    for (size_t r = 0; r < t.rows(); ++r) {
+        CommuneIn c;
+        c.code = t.at(r, "commune_code");
+        c.name = text::toNfc(t.at(r, "commune_name"));
+        c.type = text::toNfc(t.at(r, "type"));
+        c.district = t.at(r, "district_code");
+        if (c.code.size() != 5)
+            throw Error(ErrorKind::Format, t.where(r, "commune_code"), "expected a 5-digit code, got '" + c.code + "'");
+        for (size_t i = 0; i < districts.size(); ++i)
+            if (districts[i].code == c.district)
+                c.districtIndex = static_cast<int>(i);
+        if (c.districtIndex < 0)
+            throw Error(ErrorKind::Format, t.where(r, "district_code"), "unknown district '" + c.district + "'");
+        out.push_back(std::move(c));
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- outline
+
+// Hand-chosen coarse control points of the province (lon, lat), clockwise from the north-west.
+// `rough` marks the segments that follow the China border (a long irregular line).
+struct Control {
+    double lon, lat;
+    bool rough;  // the segment from this point to the next one
+};
+const Control kOutline[] = {
+    {106.20, 22.42, true},  {106.32, 22.39, true},  {106.45, 22.35, true},  {106.55, 22.44, true},
+    {106.57, 22.34, true},  {106.66, 22.31, true},  {106.71, 21.99, true},  {106.78, 22.01, true},
+    {107.05, 21.92, true},  {107.03, 21.82, true},  {107.22, 21.71, true},  {107.32, 21.72, false},
+    {107.35, 21.60, false}, {107.21, 21.54, false}, {107.24, 21.37, false}, {107.04, 21.34, false},
+    {106.86, 21.55, false}, {106.67, 21.60, false}, {106.55, 21.58, false}, {106.39, 21.40, false},
+    {106.18, 21.51, false}, {106.23, 21.71, false}, {106.12, 21.79, false}, {106.11, 22.07, false},
+    {106.23, 22.18, false},
+};
+
+// Midpoint displacement between a and b, appended to `out` (without b).
+void fractalSegment(XY a, XY b, double rough, int depth, Rng& rng, Ring& out)
+{
+    if (depth == 0) {
+        out.push_back(a);
+        return;
+    }
+    const double dx = b.x - a.x, dy = b.y - a.y;
+    const double len = std::hypot(dx, dy);
+    const double off = rng.uniform(-1.0, 1.0) * rough * len;
+    XY m{(a.x + b.x) / 2 - dy / len * off, (a.y + b.y) / 2 + dx / len * off};
+    fractalSegment(a, m, rough, depth - 1, rng, out);
+    fractalSegment(m, b, rough, depth - 1, rng, out);
+}
+
+// Keeps every vertex a little inside the province bbox (lon/lat).
+void clampToBbox(Ring& ring, double margin)
+{
+    std::vector<double> xs(ring.size()), ys(ring.size());
+    for (size_t i = 0; i < ring.size(); ++i) {
+        xs[i] = ring[i].x;
+        ys[i] = ring[i].y;
+    }
+    crs::transform(crs::kVn2000LangSon, crs::kWgs84, xs.data(), ys.data(), ring.size());
+    for (size_t i = 0; i < ring.size(); ++i) {
+        xs[i] = std::clamp(xs[i], kMinLon + margin, kMaxLon - margin);
+        ys[i] = std::clamp(ys[i], kMinLat + margin, kMaxLat - margin);
+    }
+    crs::transform(crs::kWgs84, crs::kVn2000LangSon, xs.data(), ys.data(), ring.size());
+    for (size_t i = 0; i < ring.size(); ++i)
+        ring[i] = {xs[i], ys[i]};
+}
+
+// The outline: control points scaled about the centre until the area matches `targetArea`
+// (m²), fractal detail, clamped inside the bbox.
+Ring buildOutline(const Rng& rng0, double targetArea)
+{
+    const XY centre = toWork(106.73, 21.88);
+    double scale = 1.0;
+    Ring ring;
+    for (int it = 0; it < 8; ++it) {
+        Rng rng = rng0;
+        ring.clear();
+        const size_t n = std::size(kOutline);
+        auto at = [&](size_t i) {
+            XY p = toWork(kOutline[i % n].lon, kOutline[i % n].lat);
+            return XY{centre.x + scale * (p.x - centre.x), centre.y + scale * (p.y - centre.y)};
+        };
+        for (size_t i = 0; i < n; ++i) {
+            const Control& c = kOutline[i];
+            fractalSegment(at(i), at(i + 1), c.rough ? 0.16 : 0.09, c.rough ? 7 : 5, rng, ring);
+        }
+        ring.push_back(ring.front());
+        clampToBbox(ring, 0.009);
+        const double a = std::fabs(ringSignedArea(ring));
+        if (std::fabs(a - targetArea) / targetArea < 0.001)
+            break;
+        scale *= std::sqrt(targetArea / a);
+    }
+    return ring;
+}
+
+// ---------------------------------------------------------------- cells
+
+struct Cells {
+    std::vector<XY> gen;      // generator point of each province cell
+    std::vector<Ring> ring;   // closed ring of each cell
+    std::vector<double> area; // m²
+    std::vector<double> height;
+    // CSR adjacency (neighbours share an edge)
+    std::vector<uint32_t> start, nb;
+    std::vector<float> dist;      // generator-to-generator distance
+    std::vector<float> rough;     // boundary roughness multiplier (admin growth)
+    size_t size() const { return gen.size(); }
+};
+
+double spacingAt(const XY& p, const std::vector<XY>& city, const std::vector<XY>& towns)
+{
+    double s = 760;
+    for (const XY& c : city) {
+        double d = std::hypot(p.x - c.x, p.y - c.y);
+        s = std::min(s, d < 3500 ? 190.0 : 190.0 + (d - 3500) * (760 - 190) / 6000.0);
+    }
+    for (const XY& c : towns) {
+        double d = std::hypot(p.x - c.x, p.y - c.y);
+        s = std::min(s, d < 1800 ? 300.0 : 300.0 + (d - 1800) * (760 - 300) / 3500.0);
+    }
+    return s;
+}
+
+geos::GeomPtr geosPolygon(const Ring& r)
+{
+    auto h = geos::ctx();
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(r.size()), 2);
+    for (size_t i = 0; i < r.size(); ++i)
+        GEOSCoordSeq_setXY_r(h, seq, static_cast<unsigned>(i), r[i].x, r[i].y);
+    GEOSGeometry* shell = GEOSGeom_createLinearRing_r(h, seq);
+    if (!shell)
+        throw Error(ErrorKind::Geometry, "sample", "cannot build a cell ring: " + geos::takeError());
+    return geos::check(GEOSGeom_createPolygon_r(h, shell, nullptr, 0), "createPolygon");
+}
+
+Ring ringOf(const GEOSGeometry* ringGeom)
+{
+    auto h = geos::ctx();
+    const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ringGeom);
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(h, seq, &n);
+    Ring r(n);
+    for (unsigned i = 0; i < n; ++i)
+        GEOSCoordSeq_getXY_r(h, seq, i, &r[i].x, &r[i].y);
+    return r;
+}
+
+Geometry toGeometry(const GEOSGeometry* g)
+{
+    auto h = geos::ctx();
+    std::unique_ptr<GEOSWKBWriter, geos::WkbWriterDeleter> w(GEOSWKBWriter_create_r(h));
+    GEOSWKBWriter_setByteOrder_r(h, w.get(), GEOS_WKB_NDR);
+    size_t size = 0;
+    unsigned char* buf = GEOSWKBWriter_write_r(h, w.get(), g, &size);
+    if (!buf)
+        throw Error(ErrorKind::Geometry, "sample", "cannot encode geometry: " + geos::takeError());
+    Geometry out = fromWkb(buf, size);
+    GEOSFree_r(h, buf);
+    return out;
+}
+
+struct Key2Hash {
+    size_t operator()(const std::pair<uint64_t, uint64_t>& k) const
+    {
+        return std::hash<uint64_t>()(k.first * 0x9e3779b97f4a7c15ull ^ (k.second + 0x632be59bd9b4e019ull));
+    }
+};
+
+uint64_t bits(double d)
+{
+    uint64_t u;
+    std::memcpy(&u, &d, sizeof u);
+    return u;
+}
+
+Cells buildCells(const Ring& outline, const std::vector<XY>& city, const std::vector<XY>& towns, const XY& anchor,
+                 const geo::Terrain& terrain, Rng rng)
+{
+    auto h = geos::ctx();
+    Extent env;
+    for (const XY& p : outline)
+        env.expand(p.x, p.y);
+    env = env.buffered(3000);
+    // Quadtree of jittered points: 800 m blocks split where the spacing function asks for it.
+    const double B = 800;
+    const int nx = static_cast<int>(std::ceil(env.width() / B)), ny = static_cast<int>(std::ceil(env.height() / B));
+    std::vector<XY> pts;
+    std::vector<std::vector<uint32_t>> bucket(static_cast<size_t>(nx) * ny);
+    auto addLeaf = [&](double x0, double y0, double size, int bx, int by) {
+        double j = 0.38 * size;
+        XY p{x0 + size / 2 + rng.uniform(-j, j), y0 + size / 2 + rng.uniform(-j, j)};
+        bucket[static_cast<size_t>(by) * nx + bx].push_back(static_cast<uint32_t>(pts.size()));
+        pts.push_back(p);
+    };
+    for (int by = 0; by < ny; ++by)
+        for (int bx = 0; bx < nx; ++bx) {
+            double x0 = env.minX + bx * B, y0 = env.minY + by * B;
+            double s = spacingAt({x0 + B / 2, y0 + B / 2}, city, towns);
+            if (s >= 600) {
+                addLeaf(x0, y0, B, bx, by);
+                continue;
+            }
+            for (int q = 0; q < 4; ++q) {
+                double qx = x0 + (q % 2) * B / 2, qy = y0 + (q / 2) * B / 2;
+                double s2 = spacingAt({qx + B / 4, qy + B / 4}, city, towns);
+                if (s2 >= 300) {
+                    addLeaf(qx, qy, B / 2, bx, by);
+                    continue;
+                }
+                for (int r = 0; r < 4; ++r)
+                    addLeaf(qx + (r % 2) * B / 4, qy + (r / 2) * B / 4, B / 4, bx, by);
+            }
+        }
+    // Voronoi diagram.
+    std::vector<GEOSGeometry*> gpts;
+    gpts.reserve(pts.size());
+    for (const XY& p : pts)
+        gpts.push_back(GEOSGeom_createPointFromXY_r(h, p.x, p.y));
+    geos::GeomPtr mp = geos::check(
+        GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, gpts.data(), static_cast<unsigned>(gpts.size())),
+        "createCollection");
+    geos::GeomPtr vor = geos::check(GEOSVoronoiDiagram_r(h, mp.get(), nullptr, 0.0, 0), "VoronoiDiagram");
+    const int nCells = GEOSGetNumGeometries_r(h, vor.get());
+    // Match each cell to its generator, keep cells whose generator lies in the outline.
+    std::vector<int> cellOfPoint(pts.size(), -1);
+    std::vector<Ring> rings(nCells);
+    for (int i = 0; i < nCells; ++i) {
+        const GEOSGeometry* poly = GEOSGetGeometryN_r(h, vor.get(), i);
+        rings[i] = ringOf(GEOSGetExteriorRing_r(h, poly));
+        Extent e;
+        for (const XY& p : rings[i])
+            e.expand(p.x, p.y);
+        int bx0 = std::max(0, static_cast<int>((e.minX - env.minX) / B)), bx1 = std::min(nx - 1, static_cast<int>((e.maxX - env.minX) / B));
+        int by0 = std::max(0, static_cast<int>((e.minY - env.minY) / B)), by1 = std::min(ny - 1, static_cast<int>((e.maxY - env.minY) / B));
+        for (int by = by0; by <= by1; ++by)
+            for (int bx = bx0; bx <= bx1; ++bx)
+                for (uint32_t pi : bucket[static_cast<size_t>(by) * nx + bx])
+                    if (cellOfPoint[pi] < 0 && e.contains(pts[pi].x, pts[pi].y) &&
+                        ringContains(rings[i], pts[pi].x, pts[pi].y))
+                        cellOfPoint[pi] = i;
+    }
+    std::vector<int> chosen;  // cell ids
+    std::vector<XY> chosenGen;
+    for (size_t pi = 0; pi < pts.size(); ++pi) {
+        if (cellOfPoint[pi] < 0 || !ringContains(outline, pts[pi].x, pts[pi].y))
+            continue;
+        const Ring& r = rings[cellOfPoint[pi]];
+        std::vector<double> xs(r.size()), ys(r.size());
+        for (size_t k = 0; k < r.size(); ++k) {
+            xs[k] = r[k].x;
+            ys[k] = r[k].y;
+        }
+        crs::transform(crs::kVn2000LangSon, crs::kWgs84, xs.data(), ys.data(), r.size());
+        bool inside = true;
+        for (size_t k = 0; k < r.size() && inside; ++k)
+            inside = xs[k] > kMinLon + 0.002 && xs[k] < kMaxLon - 0.002 && ys[k] > kMinLat + 0.002 &&
+                     ys[k] < kMaxLat - 0.002;
+        if (!inside)
+            continue;
+        chosen.push_back(cellOfPoint[pi]);
+        chosenGen.push_back(pts[pi]);
+    }
+    // Adjacency through shared edges (exactly equal vertices).
+    const size_t n = chosen.size();
+    std::unordered_map<std::pair<uint64_t, uint64_t>, uint32_t, Key2Hash> vid;
+    auto vertexId = [&](const XY& p) {
+        auto [it, fresh] = vid.try_emplace({bits(p.x), bits(p.y)}, static_cast<uint32_t>(vid.size()));
+        (void)fresh;
+        return it->second;
+    };
+    std::unordered_map<uint64_t, uint32_t> edgeOwner;
+    std::vector<std::pair<uint32_t, uint32_t>> links;
+    for (size_t c = 0; c < n; ++c) {
+        const Ring& r = rings[chosen[c]];
+        for (size_t k = 0; k + 1 < r.size(); ++k) {
+            uint64_t a = vertexId(r[k]), b = vertexId(r[k + 1]);
+            if (a == b)
+                continue;
+            uint64_t key = std::min(a, b) << 32 | std::max(a, b);
+            auto [it, fresh] = edgeOwner.try_emplace(key, static_cast<uint32_t>(c));
+            if (!fresh && it->second != c)
+                links.push_back({it->second, static_cast<uint32_t>(c)});
+        }
+    }
+    std::vector<std::vector<uint32_t>> adj(n);
+    for (auto [a, b] : links) {
+        adj[a].push_back(b);
+        adj[b].push_back(a);
+    }
+    // Keep the connected piece that holds the anchor (the provincial capital).
+    size_t anchorCell = 0;
+    double best = 1e300;
+    for (size_t c = 0; c < n; ++c) {
+        double d = std::hypot(chosenGen[c].x - anchor.x, chosenGen[c].y - anchor.y);
+        if (d < best) {
+            best = d;
+            anchorCell = c;
+        }
+    }
+    std::vector<char> keep(n, 0);
+    std::vector<uint32_t> stack{static_cast<uint32_t>(anchorCell)};
+    keep[anchorCell] = 1;
+    while (!stack.empty()) {
+        uint32_t c = stack.back();
+        stack.pop_back();
+        for (uint32_t o : adj[c])
+            if (!keep[o]) {
+                keep[o] = 1;
+                stack.push_back(o);
+            }
+    }
+    std::vector<int> newId(n, -1);
+    Cells cells;
+    for (size_t c = 0; c < n; ++c)
+        if (keep[c]) {
+            newId[c] = static_cast<int>(cells.gen.size());
+            cells.gen.push_back(chosenGen[c]);
+            cells.ring.push_back(rings[chosen[c]]);
+            cells.area.push_back(std::fabs(ringSignedArea(cells.ring.back())));
+            cells.height.push_back(terrain.height(chosenGen[c].x, chosenGen[c].y));
+        }
+    cells.start.push_back(0);
+    for (size_t c = 0; c < n; ++c) {
+        if (!keep[c])
+            continue;
+        std::vector<uint32_t> nbs;
+        for (uint32_t o : adj[c])
+            if (keep[o])
+                nbs.push_back(static_cast<uint32_t>(newId[o]));
+        std::sort(nbs.begin(), nbs.end());
+        nbs.erase(std::unique(nbs.begin(), nbs.end()), nbs.end());
+        const XY& a = cells.gen[newId[c]];
+        for (uint32_t o : nbs) {
+            const XY& b = cells.gen[o];
+            cells.nb.push_back(o);
+            cells.dist.push_back(static_cast<float>(std::hypot(a.x - b.x, a.y - b.y)));
+            double m = geo::fbm((a.x + b.x) / 2 / 7000.0, (a.y + b.y) / 2 / 7000.0, 991, 3);
+            cells.rough.push_back(static_cast<float>(0.4 + 2.2 * m * m));
+        }
+        cells.start.push_back(static_cast<uint32_t>(cells.nb.size()));
+    }
+    return cells;
+}
+
+int nearestCell(const Cells& cells, const XY& p, const std::vector<int>* tagOf = nullptr, int tag = -1)
+{
+    int best = -1;
+    double bd = 1e300;
+    for (size_t c = 0; c < cells.size(); ++c) {
+        if (tagOf && (*tagOf)[c] != tag)
+            continue;
+        double d = (cells.gen[c].x - p.x) * (cells.gen[c].x - p.x) + (cells.gen[c].y - p.y) * (cells.gen[c].y - p.y);
+        if (d < bd) {
+            bd = d;
+            best = static_cast<int>(c);
+        }
+    }
+    return best;
+}
+
+// Cell containing p: the Voronoi cell of the nearest generator.
+int cellAt(const Cells& cells, const XY& p) { return nearestCell(cells, p); }
+
+// ---------------------------------------------------------------- weighted growth
+
+class Grower {
+public:
+    explicit Grower(const Cells& cells) : m_c(cells), m_key(cells.size(), 1e300), m_lab(cells.size(), -1) {}
+
+    // Multiplicatively weighted multi-source Dijkstra over the cells of `region` (cells with
+    // tagOf[c] == tag). seeds: (cell, label). Writes labels into out[c] for region cells.
+    void run(const std::vector<int>& region, const std::vector<int>& tagOf, int tag,
+             const std::vector<std::pair<int, int>>& seeds, const std::vector<double>& w, std::vector<int>& out)
+    {
+        for (int c : region) {
+            m_key[c] = 1e300;
+            m_lab[c] = -1;
+        }
+        using Item = std::pair<double, std::pair<int, int>>;  // key, (cell, label)
+        std::priority_queue<Item, std::vector<Item>, std::greater<Item>> pq;
+        for (auto [c, l] : seeds)
+            pq.push({0.0, {c, l}});
+        while (!pq.empty()) {
+            auto [k, cl] = pq.top();
+            pq.pop();
+            auto [c, l] = cl;
+            if (m_lab[c] >= 0)
+                continue;
+            m_lab[c] = l;
+            m_key[c] = k;
+            for (uint32_t e = m_c.start[c]; e < m_c.start[c + 1]; ++e) {
+                int o = static_cast<int>(m_c.nb[e]);
+                if (tagOf[o] != tag || m_lab[o] >= 0)
+                    continue;
+                double nk = k + m_c.dist[e] * m_c.rough[e] / w[l];
+                if (nk < m_key[o]) {
+                    m_key[o] = nk;
+                    pq.push({nk, {o, l}});
+                }
+            }
+        }
+        for (int c : region)
+            out[c] = m_lab[c];
+    }
+
+    // Tunes weights until each label's area approaches targets[label]; keeps the best pass.
+    void balance(const std::vector<int>& region, const std::vector<int>& tagOf, int tag,
+                 const std::vector<std::pair<int, int>>& seeds, const std::vector<double>& targets, int iterations,
+                 std::vector<int>& out)
+    {
+        const size_t k = targets.size();
+        std::vector<double> w(k, 1.0), areas(k);
+        std::vector<int> tmp(m_c.size(), -1);
+        double bestErr = 1e300;
+        for (int it = 0; it < iterations; ++it) {
+            run(region, tagOf, tag, seeds, w, tmp);
+            std::fill(areas.begin(), areas.end(), 0.0);
+            for (int c : region)
+                if (tmp[c] >= 0)
+                    areas[tmp[c]] += m_c.area[c];
+            double err = 0;
+            for (size_t l = 0; l < k; ++l)
+                err = std::max(err, std::fabs(areas[l] - targets[l]) / targets[l]);
+            if (err < bestErr) {
+                bestErr = err;
+                for (int c : region)
+                    out[c] = tmp[c];
+            }
+            if (err < 0.01)
+                break;
+            for (size_t l = 0; l < k; ++l) {
+                double f = areas[l] > 0 ? std::pow(targets[l] / areas[l], 0.45) : 1.6;
+                w[l] *= std::clamp(f, 0.6, 1.6);
+            }
+        }
+        m_lastError = bestErr;
+    }
+    double lastError() const { return m_lastError; }
+
+private:
+    const Cells& m_c;
+    std::vector<double> m_key;
+    std::vector<int> m_lab;
+    double m_lastError = 0;
+};
+
+// Reassigns every piece of a label that is not connected to the label's first seed to the
+// neighbouring labels (breadth-first from the kept pieces), so every unit is one piece.
+void keepSeedComponents(const Cells& cells, const std::vector<int>& region, std::vector<int>& lab,
+                        const std::vector<std::pair<int, int>>& seeds)
+{
+    std::vector<int> mainSeed;
+    for (auto [c, l] : seeds) {
+        if (l >= static_cast<int>(mainSeed.size()))
+            mainSeed.resize(l + 1, -1);
+        if (mainSeed[l] < 0)
+            mainSeed[l] = c;
+    }
+    std::vector<char> ok(cells.size(), 0);
+    for (size_t l = 0; l < mainSeed.size(); ++l) {
+        int s = mainSeed[l];
+        if (s < 0 || lab[s] != static_cast<int>(l))
+            continue;
+        std::vector<int> st{s};
+        ok[s] = 1;
+        while (!st.empty()) {
+            int c = st.back();
+            st.pop_back();
+            for (uint32_t e = cells.start[c]; e < cells.start[c + 1]; ++e) {
+                int o = static_cast<int>(cells.nb[e]);
+                if (!ok[o] && lab[o] == lab[c]) {
+                    ok[o] = 1;
+                    st.push_back(o);
+                }
+            }
+        }
+    }
+    std::vector<int> frontier;
+    for (int c : region)
+        if (ok[c])
+            frontier.push_back(c);
+    std::vector<char> inRegion(cells.size(), 0);
+    for (int c : region)
+        inRegion[c] = 1;
+    size_t head = 0;
+    while (head < frontier.size()) {
+        int c = frontier[head++];
+        for (uint32_t e = cells.start[c]; e < cells.start[c + 1]; ++e) {
+            int o = static_cast<int>(cells.nb[e]);
+            if (inRegion[o] && !ok[o]) {
+                ok[o] = 1;
+                lab[o] = lab[c];
+                frontier.push_back(o);
+            }
+        }
+    }
+}
+
+// Best-candidate sampling of `count` seed cells in `region`, away from `existing` seeds and
+// preferring low ground (valleys).
+std::vector<int> pickSeeds(const Cells& cells, const std::vector<int>& region, std::vector<int> existing, int count,
+                           Rng& rng, double lowBias)
+{
+    double hmin = 1e300, hmax = -1e300;
+    for (int c : region) {
+        hmin = std::min(hmin, cells.height[c]);
+        hmax = std::max(hmax, cells.height[c]);
+    }
+    const double span = std::max(1.0, hmax - hmin);
+    std::vector<int> out;
+    std::set<int> used(existing.begin(), existing.end());
+    for (int k = 0; k < count; ++k) {
+        int best = -1;
+        double bestScore = -1;
+        for (int t = 0; t < 16; ++t) {
+            int c = region[static_cast<size_t>(rng.range(0, static_cast<int64_t>(region.size()) - 1))];
+            if (used.count(c))
+                continue;
+            double dmin = 1e300;
+            for (int e : existing)
+                dmin = std::min(dmin, std::hypot(cells.gen[c].x - cells.gen[e].x, cells.gen[c].y - cells.gen[e].y));
+            if (existing.empty())
+                dmin = 1;
+            double score = dmin * (1.0 - lowBias * (cells.height[c] - hmin) / span);
+            if (score > bestScore) {
+                bestScore = score;
+                best = c;
+            }
+        }
+        if (best < 0) {  // crowded region: any unused cell
+            for (int c : region)
+                if (!used.count(c)) {
+                    best = c;
+                    break;
+                }
+        }
+        if (best < 0)
+            break;
+        used.insert(best);
+        existing.push_back(best);
+        out.push_back(best);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- names
+
+const char* const kFirst[] = {"Nà", "Khuổi", "Pác", "Còn", "Lũng", "Pò", "Kéo", "Bó", "Phai", "Tà", "Nặm",
+                              "Cốc", "Khòn", "Slằng", "Phiêng", "Khau", "Pá", "Lạn", "Bản", "Nọi", "Khun", "Thâm"};
+const char* const kSecond[] = {"Pài", "Khẩu", "Lếch", "Riềng", "Mò", "Hin", "Vằng", "Pàn", "Mạ", "Tềnh", "Slam",
+                               "Pù", "Nhừ", "Đông", "Quang", "Làng", "Pàng", "Tát", "Lùng", "Rọ", "Cằm", "Thẩm",
+                               "Pha", "Khuôn", "Nưa", "Luông", "Tổng", "Mủ", "Kheo", "Pìn", "Lạc", "Chè", "Sa",
+                               "Tu", "Cáy", "Phầy", "Chang", "Mười", "Piệt", "Lải", "Sào", "Khoang", "Nghiều", "Thin"};
+
+std::string villageName(const std::string& communeType, Rng& rng, std::unordered_set<std::string>& used)
+{
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        std::string prefix;
+        if (communeType == "Phường")
+            prefix = "Khối";
+        else if (communeType == "Thị trấn")
+            prefix = rng.chance(0.6) ? "Khối" : "Thôn";
+        else
+            prefix = rng.chance(0.55) ? "Thôn" : "Bản";
+        std::string a = kFirst[rng.range(0, std::size(kFirst) - 1)];
+        std::string b = kSecond[rng.range(0, std::size(kSecond) - 1)];
+        if (prefix == "Bản" && a == "Bản")
+            continue;
+        std::string name = text::toNfc(prefix + " " + a + " " + b);
+        if (used.insert(name).second)
+            return name;
+    }
+    for (int k = 1;; ++k) {
+        std::string name = "Thôn " + std::to_string(k);
+        if (used.insert(name).second)
+            return text::toNfc(name);
+    }
+}
+
+// ---------------------------------------------------------------- roads
+
+struct RoadDef {
+    const char* ref;
+    const char* name;
+    std::vector<std::pair<double, double>> via;  // lon, lat (first/last may be province-edge targets)
+    bool startsAtEdge, endsAtEdge;
+};
+
+std::vector<int> routeCells(const Cells& cells, int from, int to, const std::vector<double>& extraCost)
+{
+    const size_t n = cells.size();
+    std::vector<double> d(n, 1e300);
+    std::vector<int> prev(n, -1);
+    using Item = std::pair<double, int>;
+    std::priority_queue<Item, std::vector<Item>, std::greater<Item>> pq;
+    d[from] = 0;
+    pq.push({0, from});
+    while (!pq.empty()) {
+        auto [k, c] = pq.top();
+        pq.pop();
+        if (k > d[c])
+            continue;
+        if (c == to)
+            break;
+        for (uint32_t e = cells.start[c]; e < cells.start[c + 1]; ++e) {
+            int o = static_cast<int>(cells.nb[e]);
+            double ha = cells.height[c], hb = cells.height[o];
+            double len = cells.dist[e];
+            double cost = len * (1.0 + ((ha + hb) / 2 - 200.0) / 90.0 + 6.0 * std::fabs(ha - hb) / len) *
+                          extraCost[o];
+            if (k + cost < d[o]) {
+                d[o] = k + cost;
+                prev[o] = c;
+                pq.push({d[o], o});
+            }
+        }
+    }
+    std::vector<int> path;
+    if (d[to] >= 1e300)
+        return path;
+    for (int c = to; c >= 0; c = prev[c])
+        path.push_back(c);
+    std::reverse(path.begin(), path.end());
+    return path;
+}
+
+// Chaikin smoothing of the vertices between fixed ones.
+Ring smoothLine(const Ring& in, const std::vector<char>& fixed, int passes)
+{
+    Ring cur = in;
+    std::vector<char> fx = fixed;
+    for (int p = 0; p < passes; ++p) {
+        Ring out;
+        std::vector<char> of;
+        for (size_t i = 0; i < cur.size(); ++i) {
+            if (fx[i] || i == 0 || i + 1 == cur.size()) {
+                out.push_back(cur[i]);
+                of.push_back(1);
+                continue;
+            }
+            const XY& a = cur[i - 1];
+            const XY& b = cur[i];
+            const XY& c = cur[i + 1];
+            out.push_back({0.75 * b.x + 0.25 * a.x, 0.75 * b.y + 0.25 * a.y});
+            of.push_back(0);
+            out.push_back({0.75 * b.x + 0.25 * c.x, 0.75 * b.y + 0.25 * c.y});
+            of.push_back(0);
+        }
+        cur.swap(out);
+        fx.swap(of);
+    }
+    return cur;
+}
+
+} // namespace
+
+// ================================================================= generateGeography
+
+void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
+{
+    Rng root(opt.seed);
+    data.epsg = crs::kVn2000LangSon;
+    reportProgress(fb, 1);
+    const auto districts = readDistricts();
+    const auto communes = readCommunes(districts);
+    if (communes.size() != 200)
+        throw Error(ErrorKind::Format, resourcePath("domain/communes.csv"),
+                    "expected 200 communes, found " + std::to_string(communes.size()));
+    geo::Terrain terrain(opt.seed ^ 0x5ca1ab1eull);
+
+    // Hand-placed second towns (approximate; the geometry is synthetic).
+    std::map<std::string, XY> townPos = {
+        {"06184", toWork(106.69667, 21.94583)},  // Đồng Đăng
+        {"06466", toWork(106.545, 21.615)},      // Chi Lăng
+        {"06526", toWork(106.97, 21.70)},        // Na Dương
+        {"06616", toWork(107.02, 21.47)},        // NT Thái Bình
+    };
+    std::vector<XY> city{districts[0].seat}, towns;
+    for (const auto& d : districts)
+        if (d.code != "178")
+            towns.push_back(d.seat);
+    for (const auto& [code, p] : townPos)
+        towns.push_back(p);
+
+    // ---- outline and cells
+    Ring outline = buildOutline(root.fork(1), kOutlineArea);
+    Cells cells = buildCells(outline, city, towns, districts[0].seat, terrain, root.fork(2));
+    throwIfCancelled(fb);
+    reportProgress(fb, 20);
+    const size_t N = cells.size();
+    double provinceArea = std::accumulate(cells.area.begin(), cells.area.end(), 0.0);
+
+    // ---- districts: seeds at the seat and the centroid, plus hand-placed anchors that make
+    // Cao Lộc wrap around the city.
+    std::vector<std::pair<int, int>> dSeeds;
+    for (size_t d = 0; d < districts.size(); ++d)
+        dSeeds.push_back({cellAt(cells, districts[d].seat), static_cast<int>(d)});
+    for (size_t d = 0; d < districts.size(); ++d)
+        if (districts[d].code != "178")
+            dSeeds.push_back({cellAt(cells, districts[d].centroid), static_cast<int>(d)});
+    int caoLoc = -1;
+    for (size_t d = 0; d < districts.size(); ++d)
+        if (districts[d].code == "183")
+            caoLoc = static_cast<int>(d);
+    for (auto [lon, lat] : std::vector<std::pair<double, double>>{{106.69, 21.86}, {106.76, 21.775}, {106.83, 21.82},
+                                                                  {106.73, 21.93}, {106.80, 21.92}})
+        dSeeds.push_back({cellAt(cells, toWork(lon, lat)), caoLoc});
+    std::vector<double> dTargets;
+    double officialSum = 0;
+    for (const auto& d : districts)
+        officialSum += d.area;
+    for (const auto& d : districts)
+        dTargets.push_back(d.area * 1e6 * provinceArea / (officialSum * 1e6));
+    std::vector<int> all(N), zeroTag(N, 0);
+    std::iota(all.begin(), all.end(), 0);
+    std::vector<int> districtOf(N, -1);
+    Grower grower(cells);
+    grower.balance(all, zeroTag, 0, dSeeds, dTargets, 80, districtOf);
+    keepSeedComponents(cells, all, districtOf, dSeeds);
+    throwIfCancelled(fb);
+    reportProgress(fb, 35);
+
+    // ---- communes
+    Rng crng = root.fork(3);
+    std::vector<int> communeSeed(communes.size(), -1);
+    std::vector<XY> communeSeat(communes.size());
+    std::vector<int> communeOf(N, -1);
+    std::vector<std::vector<int>> districtCells(districts.size());
+    for (size_t c = 0; c < N; ++c)
+        districtCells[districtOf[c]].push_back(static_cast<int>(c));
+    for (size_t d = 0; d < districts.size(); ++d) {
+        std::vector<int> members;
+        for (size_t i = 0; i < communes.size(); ++i)
+            if (communes[i].districtIndex == static_cast<int>(d))
+                members.push_back(static_cast<int>(i));
+        std::vector<int> taken;
+        const int seatCell = dSeeds[d].first;
+        for (int i : members) {
+            const auto& cm = communes[i];
+            if (cm.code == districts[d].seatCommune) {
+                communeSeed[i] = seatCell;
+                communeSeat[i] = districts[d].seat;
+            } else if (townPos.count(cm.code)) {
+                XY p = townPos[cm.code];
+                int c = cellAt(cells, p);
+                if (districtOf[c] != static_cast<int>(d) || std::find(taken.begin(), taken.end(), c) != taken.end()) {
+                    c = nearestCell(cells, p, &districtOf, static_cast<int>(d));
+                    p = cells.gen[c];
+                }
+                communeSeed[i] = c;
+                communeSeat[i] = p;
+            } else
+                continue;
+            taken.push_back(communeSeed[i]);
+        }
+        // City wards: a ring around the centre.
+        int wardNo = 0;
+        for (int i : members) {
+            if (communeSeed[i] >= 0 || communes[i].type != "Phường")
+                continue;
+            double ang = 0.5 + wardNo * 2 * M_PI / 4.0;
+            ++wardNo;
+            XY p{districts[d].seat.x + 1500 * std::cos(ang), districts[d].seat.y + 1500 * std::sin(ang)};
+            int c = nearestCell(cells, p, &districtOf, static_cast<int>(d));
+            communeSeed[i] = c;
+            communeSeat[i] = cells.gen[c];
+            taken.push_back(c);
+        }
+        std::vector<int> rest;
+        for (int i : members)
+            if (communeSeed[i] < 0)
+                rest.push_back(i);
+        auto picked = pickSeeds(cells, districtCells[d], taken, static_cast<int>(rest.size()), crng, 0.85);
+        if (picked.size() != rest.size())
+            throw Error(ErrorKind::Internal, "sample", "district " + districts[d].code + " has too few cells");
+        for (size_t k = 0; k < rest.size(); ++k) {
+            communeSeed[rest[k]] = picked[k];
+            communeSeat[rest[k]] = cells.gen[picked[k]];
+        }
+        // Target areas: wards and towns small, rural communes share the rest unevenly.
+        double dArea = 0;
+        for (int c : districtCells[d])
+            dArea += cells.area[c];
+        std::vector<double> targets(members.size());
+        double fixedSum = 0, wsum = 0;
+        std::vector<double> rw(members.size(), 0);
+        for (size_t k = 0; k < members.size(); ++k) {
+            const auto& t = communes[members[k]].type;
+            if (t == "Phường")
+                fixedSum += targets[k] = crng.uniform(2.5, 5.0) * 1e6;
+            else if (t == "Thị trấn")
+                fixedSum += targets[k] = crng.uniform(6.0, 16.0) * 1e6;
+            else
+                wsum += rw[k] = crng.uniform(0.6, 1.5);
+        }
+        for (size_t k = 0; k < members.size(); ++k)
+            if (rw[k] > 0)
+                targets[k] = (dArea - fixedSum) * rw[k] / wsum;
+        std::vector<std::pair<int, int>> seeds;
+        for (size_t k = 0; k < members.size(); ++k)
+            seeds.push_back({communeSeed[members[k]], static_cast<int>(k)});
+        std::vector<int> local(N, -1);
+        grower.balance(districtCells[d], districtOf, static_cast<int>(d), seeds, targets, 40, local);
+        for (int c : districtCells[d])
+            communeOf[c] = members[local[c]];
+    }
+    throwIfCancelled(fb);
+    reportProgress(fb, 50);
+
+    // ---- villages: counts, seeds, growth
+    std::vector<std::vector<int>> communeCells(communes.size());
+    for (size_t c = 0; c < N; ++c)
+        communeCells[communeOf[c]].push_back(static_cast<int>(c));
+    for (size_t i = 0; i < communes.size(); ++i)
+        if (communeCells[i].empty())
+            throw Error(ErrorKind::Internal, "sample", "commune " + communes[i].code + " got no cells");
+    Rng vrng = root.fork(4);
+    const int64_t kVillages = 1705, kBacSon = 148;
+    std::vector<double> dw;
+    int bacSon = -1;
+    for (size_t d = 0; d < districts.size(); ++d) {
+        int nc = 0;
+        for (const auto& c : communes)
+            nc += c.districtIndex == static_cast<int>(d);
+        if (districts[d].code == "185") {
+            bacSon = static_cast<int>(d);
+            dw.push_back(0);
+        } else
+            dw.push_back(nc);
+    }
+    auto dVillages = geo::apportion(kVillages - kBacSon, dw, 1);
+    dVillages[bacSon] = kBacSon;
+    std::vector<int64_t> cVillages(communes.size(), 0);
+    for (size_t d = 0; d < districts.size(); ++d) {
+        std::vector<int> members;
+        std::vector<double> w;
+        for (size_t i = 0; i < communes.size(); ++i)
+            if (communes[i].districtIndex == static_cast<int>(d)) {
+                members.push_back(static_cast<int>(i));
+                w.push_back(communes[i].type == "Xã" ? vrng.uniform(0.55, 1.45) : 1.35);
+            }
+        auto counts = geo::apportion(dVillages[d], w, 3);
+        for (size_t k = 0; k < members.size(); ++k) {
+            int64_t cap = std::max<int64_t>(1, static_cast<int64_t>(communeCells[members[k]].size()) / 3);
+            cVillages[members[k]] = std::min(counts[k], cap);
+        }
+    }
+    // Households: district totals proportional to the 2019 population; towns denser.
+    const int64_t kHouseholds = 200000;
+    std::vector<double> popw;
+    for (const auto& d : districts)
+        popw.push_back(static_cast<double>(d.population));
+    auto dHouse = geo::apportion(kHouseholds, popw, 0);
+
+    struct VillageOut {
+        int commune;
+        std::string code, name;
+        int seedCell;
+        int64_t households = 0, population = 0;
+    };
+    std::vector<VillageOut> villages;
+    std::vector<int> villageOf(N, -1);
+    std::vector<double> cHouseWeight(communes.size(), 0);
+    for (size_t i = 0; i < communes.size(); ++i) {
+        const auto& t = communes[i].type;
+        double f = t == "Phường" ? 3.2 : t == "Thị trấn" ? 2.2 : 1.0;
+        cHouseWeight[i] = f * static_cast<double>(cVillages[i]) * vrng.uniform(0.8, 1.2);
+    }
+    for (size_t d = 0; d < districts.size(); ++d) {
+        std::vector<int> members;
+        std::vector<double> w;
+        for (size_t i = 0; i < communes.size(); ++i)
+            if (communes[i].districtIndex == static_cast<int>(d)) {
+                members.push_back(static_cast<int>(i));
+                w.push_back(cHouseWeight[i]);
+            }
+        auto ch = geo::apportion(dHouse[d], w, 60);
+        for (size_t k = 0; k < members.size(); ++k) {
+            const int i = members[k];
+            const int nv = static_cast<int>(cVillages[i]);
+            std::vector<int> seeds{communeSeed[i]};
+            auto more = pickSeeds(cells, communeCells[i], seeds, nv - 1, vrng, 0.9);
+            seeds.insert(seeds.end(), more.begin(), more.end());
+            double cArea = 0;
+            for (int c : communeCells[i])
+                cArea += cells.area[c];
+            std::vector<double> targets, hw;
+            for (size_t v = 0; v < seeds.size(); ++v) {
+                targets.push_back(vrng.uniform(0.6, 1.5));
+                hw.push_back(vrng.uniform(0.5, 1.5));
+            }
+            double ts = std::accumulate(targets.begin(), targets.end(), 0.0);
+            for (auto& t : targets)
+                t *= cArea / ts;
+            std::vector<std::pair<int, int>> vs;
+            for (size_t v = 0; v < seeds.size(); ++v)
+                vs.push_back({seeds[v], static_cast<int>(v)});
+            std::vector<int> local(N, -1);
+            grower.balance(communeCells[i], communeOf, i, vs, targets, 12, local);
+            auto vh = geo::apportion(ch[k], hw, 15);
+            std::unordered_set<std::string> usedNames;
+            const int base = static_cast<int>(villages.size());
+            for (size_t v = 0; v < seeds.size(); ++v) {
+                VillageOut vo;
+                vo.commune = i;
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "%03d", static_cast<int>(v + 1));
+                vo.code = communes[i].code + buf;
+                vo.name = villageName(communes[i].type, vrng, usedNames);
+                vo.seedCell = seeds[v];
+                vo.households = vh[v];
+                vo.population = static_cast<int64_t>(std::llround(static_cast<double>(vh[v]) * vrng.uniform(3.7, 4.1)));
+                villages.push_back(std::move(vo));
+            }
+            for (int c : communeCells[i])
+                villageOf[c] = base + local[c];
+        }
+        throwIfCancelled(fb);
+    }
+    reportProgress(fb, 65);
+
+    // ---- polygons: unions of cells
+    auto h = geos::ctx();
+    std::vector<std::vector<int>> villageCells(villages.size());
+    for (size_t c = 0; c < N; ++c)
+        villageCells[villageOf[c]].push_back(static_cast<int>(c));
+    auto unionOf = [&](std::vector<geos::GeomPtr> parts) {
+        std::vector<GEOSGeometry*> raw;
+        for (auto& p : parts)
+            raw.push_back(p.release());
+        geos::GeomPtr coll = geos::check(
+            GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())),
+            "createCollection");
+        return geos::check(GEOSUnaryUnion_r(h, coll.get()), "UnaryUnion");
+    };
+    auto checkValid = [&](const GEOSGeometry* g, const std::string& what) {
+        if (GEOSisValid_r(h, g) != 1)
+            throw Error(ErrorKind::Geometry, "sample", what + " is not a valid polygon");
+    };
+    std::vector<geos::GeomPtr> vGeom(villages.size());
+    for (size_t v = 0; v < villages.size(); ++v) {
+        if (villageCells[v].empty())
+            throw Error(ErrorKind::Internal, "sample", "village " + villages[v].code + " got no cells");
+        std::vector<geos::GeomPtr> parts;
+        for (int c : villageCells[v])
+            parts.push_back(geosPolygon(cells.ring[c]));
+        vGeom[v] = unionOf(std::move(parts));
+        checkValid(vGeom[v].get(), "village " + villages[v].code);
+    }
+    throwIfCancelled(fb);
+    reportProgress(fb, 80);
+    std::vector<geos::GeomPtr> cGeom(communes.size());
+    for (size_t i = 0; i < communes.size(); ++i) {
+        std::vector<geos::GeomPtr> parts;
+        for (size_t v = 0; v < villages.size(); ++v)
+            if (villages[v].commune == static_cast<int>(i))
+                parts.push_back(geos::GeomPtr(GEOSGeom_clone_r(h, vGeom[v].get())));
+        cGeom[i] = unionOf(std::move(parts));
+        checkValid(cGeom[i].get(), "commune " + communes[i].code);
+    }
+    std::vector<geos::GeomPtr> dGeom(districts.size());
+    for (size_t d = 0; d < districts.size(); ++d) {
+        std::vector<geos::GeomPtr> parts;
+        for (size_t i = 0; i < communes.size(); ++i)
+            if (communes[i].districtIndex == static_cast<int>(d))
+                parts.push_back(geos::GeomPtr(GEOSGeom_clone_r(h, cGeom[i].get())));
+        dGeom[d] = unionOf(std::move(parts));
+        checkValid(dGeom[d].get(), "district " + districts[d].code);
+    }
+    reportProgress(fb, 88);
+
+    // ---- layers
+    auto makeLayer = [&](const char* name) {
+        Layer l = schema::makeLayer(name);
+        l.epsg = crs::kVn2000LangSon;
+        return l;
+    };
+    data.villages = makeLayer(schema::kVillages);
+    std::vector<int64_t> cHouse(communes.size(), 0), cPop(communes.size(), 0);
+    for (size_t v = 0; v < villages.size(); ++v) {
+        const auto& vo = villages[v];
+        Feature& f = data.villages.addFeature(toGeometry(vGeom[v].get()));
+        data.villages.set(f, "code", vo.code);
+        data.villages.set(f, "name", vo.name);
+        data.villages.set(f, "commune_code", communes[vo.commune].code);
+        data.villages.set(f, "district_code", communes[vo.commune].district);
+        data.villages.set(f, "population", vo.population);
+        data.villages.set(f, "households", vo.households);
+        if (data.villages.fieldIndex("area_km2") >= 0)
+            data.villages.set(f, "area_km2", area(f.geom) / 1e6);
+        cHouse[vo.commune] += vo.households;
+        cPop[vo.commune] += vo.population;
+    }
+    data.communes = makeLayer(schema::kCommunes);
+    std::vector<int64_t> dHouseOut(districts.size(), 0), dPop(districts.size(), 0);
+    for (size_t i = 0; i < communes.size(); ++i) {
+        Feature& f = data.communes.addFeature(toGeometry(cGeom[i].get()));
+        data.communes.set(f, "code", communes[i].code);
+        data.communes.set(f, "name", communes[i].name);
+        data.communes.set(f, "type", communes[i].type);
+        data.communes.set(f, "district_code", communes[i].district);
+        data.communes.set(f, "population", cPop[i]);
+        data.communes.set(f, "households", cHouse[i]);
+        if (data.communes.fieldIndex("area_km2") >= 0)
+            data.communes.set(f, "area_km2", area(f.geom) / 1e6);
+        dHouseOut[communes[i].districtIndex] += cHouse[i];
+        dPop[communes[i].districtIndex] += cPop[i];
+    }
+    data.districts = makeLayer(schema::kDistricts);
+    for (size_t d = 0; d < districts.size(); ++d) {
+        const auto& di = districts[d];
+        Feature& f = data.districts.addFeature(toGeometry(dGeom[d].get()));
+        data.districts.set(f, "code", di.code);
+        data.districts.set(f, "name", di.name);
+        data.districts.set(f, "type", di.type);
+        data.districts.set(f, "seat_name", di.seatName);
+        data.districts.set(f, "area_km2_official", di.area);
+        data.districts.set(f, "population", dPop[d]);
+        data.districts.set(f, "households", dHouseOut[d]);
+        const bool phase1 = di.code == "180" || di.code == "184" || di.code == "185" || di.code == "186" || di.code == "187";
+        data.districts.set(f, "phase", int64_t(phase1 ? 1 : 2));
+        if (data.districts.fieldIndex("area_km2") >= 0)
+            data.districts.set(f, "area_km2", area(f.geom) / 1e6);
+    }
+    data.places = makeLayer(schema::kPlaces);
+    for (const auto& di : districts) {
+        Feature& f = data.places.addFeature(Geometry::point(di.seat.x, di.seat.y));
+        data.places.set(f, "name", di.seatName);
+        data.places.set(f, "kind", std::string("district_seat"));
+        data.places.set(f, "code", di.code);
+    }
+    for (size_t i = 0; i < communes.size(); ++i) {
+        Feature& f = data.places.addFeature(Geometry::point(communeSeat[i].x, communeSeat[i].y));
+        data.places.set(f, "name", communes[i].name);
+        data.places.set(f, "kind", std::string("commune_seat"));
+        data.places.set(f, "code", communes[i].code);
+    }
+    // Border gates with known coordinates (resources/domain/border_gates.csv).
+    {
+        const std::string path = resourcePath("domain/border_gates.csv");
+        CsvTable t = CsvTable::read(path);
+        for (size_t r = 0; r < t.rows(); ++r) {
+            if (t.at(r, "lat").empty() || t.at(r, "lon").empty())
+                continue;
+            XY p = toWork(t.number(r, "lon"), t.number(r, "lat"));
+            int c = cellAt(cells, p);
+            if (c < 0 || !ringContains(cells.ring[c], p.x, p.y))
+                continue;  // outside the synthetic outline
+            Feature& f = data.places.addFeature(Geometry::point(p.x, p.y));
+            data.places.set(f, "name", text::toNfc("Cửa khẩu " + t.at(r, "name")));
+            data.places.set(f, "kind", std::string("border_gate"));
+            data.places.set(f, "code", t.at(r, "district_code"));
+        }
+    }
+    reportProgress(fb, 92);
+
+    // ---- roads: national roads routed through the valleys between the real seats, then a
+    // provincial/district road from every commune seat to the nearest road. Paths run through
+    // cell generators; junctions keep their exact coordinates so the network is snapped.
+    auto seatOf = [&](const char* code) {
+        for (const auto& d : districts)
+            if (d.code == code)
+                return std::make_pair(d.seatLon, d.seatLat);
+        return std::make_pair(0.0, 0.0);
+    };
+    const std::pair<double, double> dongDang{106.69667, 21.94583}, huuNghi{106.71222, 21.97639};
+    std::vector<RoadDef> national = {
+        {"QL1A", "Quốc lộ 1A", {{106.27, 21.36}, seatOf("186"), seatOf("187"), seatOf("178"), seatOf("183"), dongDang, huuNghi}, true, false},
+        {"QL1B", "Quốc lộ 1B", {dongDang, seatOf("184"), seatOf("181"), seatOf("185"), {106.05, 21.83}}, false, true},
+        {"QL4A", "Quốc lộ 4A", {seatOf("178"), seatOf("182"), seatOf("180"), {106.33, 22.45}}, false, true},
+        {"QL4B", "Quốc lộ 4B", {seatOf("178"), seatOf("188"), seatOf("189"), {107.22, 21.33}}, false, true},
+        {"QL31", "Quốc lộ 31", {{106.80, 21.47}, seatOf("189")}, true, false},
+        {"QL279", "Quốc lộ 279", {seatOf("187"), seatOf("184"), seatOf("181")}, false, false},
+        {"QL3B", "Quốc lộ 3B", {{106.10, 22.15}, seatOf("180")}, true, false},
+    };
+    // A cell is on the province edge when one of its ring edges has no neighbour.
+    std::vector<char> onEdge(N, 0);
+    for (size_t c = 0; c < N; ++c)
+        onEdge[c] = (cells.ring[c].size() - 1) > (cells.start[c + 1] - cells.start[c]);
+    std::unordered_map<int, XY> vertexAt;  // cells whose road vertex is a real place, not the generator
+    for (size_t i = 0; i < communes.size(); ++i)
+        vertexAt[communeSeed[i]] = communeSeat[i];
+    for (const auto& d : districts)
+        vertexAt[cellAt(cells, d.seat)] = d.seat;
+    struct RoadPath {
+        std::vector<int> cells;
+        std::string ref, name, cls;
+    };
+    std::vector<RoadPath> paths;
+    std::vector<char> inNet(N, 0);
+    std::vector<double> extra(N, 1.0);
+    for (const auto& rd : national) {
+        std::vector<int> wpCells;
+        for (size_t k = 0; k < rd.via.size(); ++k) {
+            XY p = toWork(rd.via[k].first, rd.via[k].second);
+            const bool edge = (k == 0 && rd.startsAtEdge) || (k + 1 == rd.via.size() && rd.endsAtEdge);
+            int c = cellAt(cells, p);
+            if (edge) {
+                double bd = 1e300;
+                for (size_t q = 0; q < N; ++q)
+                    if (onEdge[q]) {
+                        double dd = std::hypot(cells.gen[q].x - p.x, cells.gen[q].y - p.y);
+                        if (dd < bd) {
+                            bd = dd;
+                            c = static_cast<int>(q);
+                        }
+                    }
+            } else
+                vertexAt[c] = p;
+            wpCells.push_back(c);
+        }
+        RoadPath rp{{}, rd.ref, text::toNfc(rd.name), "national"};
+        for (size_t k = 0; k + 1 < wpCells.size(); ++k) {
+            auto path = routeCells(cells, wpCells[k], wpCells[k + 1], extra);
+            if (path.empty())
+                throw Error(ErrorKind::Internal, "sample", std::string("cannot route ") + rd.ref);
+            rp.cells.insert(rp.cells.end(), path.begin() + (k == 0 ? 0 : 1), path.end());
+        }
+        for (int c : rp.cells)
+            inNet[c] = 1;
+        paths.push_back(std::move(rp));
+    }
+    // Commune connectors: shortest valley path from the commune seat to the network.
+    {
+        std::vector<double> dist(N, 1e300);
+        std::vector<int> prev(N, -1), touched;
+        for (size_t i = 0; i < communes.size(); ++i) {
+            const int s0 = communeSeed[i];
+            if (inNet[s0])
+                continue;
+            for (int c : touched) {
+                dist[c] = 1e300;
+                prev[c] = -1;
+            }
+            touched.clear();
+            using Item = std::pair<double, int>;
+            std::priority_queue<Item, std::vector<Item>, std::greater<Item>> pq;
+            dist[s0] = 0;
+            touched.push_back(s0);
+            pq.push({0, s0});
+            int hit = -1;
+            while (!pq.empty()) {
+                auto [k, c] = pq.top();
+                pq.pop();
+                if (k > dist[c])
+                    continue;
+                if (inNet[c]) {
+                    hit = c;
+                    break;
+                }
+                for (uint32_t e = cells.start[c]; e < cells.start[c + 1]; ++e) {
+                    int o = static_cast<int>(cells.nb[e]);
+                    double ha = cells.height[c], hb = cells.height[o], len = cells.dist[e];
+                    double cost = len * (1.0 + ((ha + hb) / 2 - 200.0) / 90.0 + 6.0 * std::fabs(ha - hb) / len);
+                    if (k + cost < dist[o]) {
+                        if (dist[o] >= 1e300)
+                            touched.push_back(o);
+                        dist[o] = k + cost;
+                        prev[o] = c;
+                        pq.push({dist[o], o});
+                    }
+                }
+            }
+            if (hit < 0)
+                throw Error(ErrorKind::Internal, "sample", "commune seat " + communes[i].code + " cannot reach a road");
+            RoadPath rp;
+            for (int c = hit; c >= 0; c = prev[c])
+                rp.cells.push_back(c);
+            std::reverse(rp.cells.begin(), rp.cells.end());  // seat first, junction last
+            const bool town = communes[i].type != "Xã";
+            rp.cls = town ? "provincial" : "district";
+            rp.ref = (town ? "ĐT-" : "ĐH-") + communes[i].code;
+            rp.name = text::toNfc(std::string(town ? "Đường tỉnh đến " : "Đường huyện đến ") + communes[i].name);
+            for (int c : rp.cells)
+                inNet[c] = 1;
+            paths.push_back(std::move(rp));
+        }
+    }
+    // Junctions (path ends, shared cells, real places) keep their vertex; the rest is smoothed.
+    std::vector<int> useCount(N, 0);
+    for (const auto& rp : paths)
+        for (int c : rp.cells)
+            ++useCount[c];
+    data.roads = makeLayer(schema::kRoads);
+    for (const auto& rp : paths) {
+        Ring line;
+        std::vector<char> fixed;
+        for (size_t q = 0; q < rp.cells.size(); ++q) {
+            const int c = rp.cells[q];
+            auto it = vertexAt.find(c);
+            line.push_back(it != vertexAt.end() ? it->second : cells.gen[c]);
+            fixed.push_back(q == 0 || q + 1 == rp.cells.size() || useCount[c] > 1 || it != vertexAt.end());
+        }
+        if (line.size() < 2)
+            continue;
+        Feature& f = data.roads.addFeature(Geometry::lineString(smoothLine(line, fixed, 2)));
+        data.roads.set(f, "ref", rp.ref);
+        data.roads.set(f, "name", rp.name);
+        data.roads.set(f, "class", rp.cls);
+    }
+    reportProgress(fb, 95);
+
+    // ---- settlements: each village's household clusters, the centre (cultural house) first.
+    data.settlements = makeLayer("settlements");
+    Rng srng = root.fork(5);
+    for (size_t v = 0; v < villages.size(); ++v) {
+        const auto& vo = villages[v];
+        std::vector<int> vc = villageCells[v];
+        std::sort(vc.begin(), vc.end(), [&](int a, int b) { return cells.height[a] < cells.height[b]; });
+        const int64_t hh = vo.households;
+        int k = static_cast<int>(std::clamp<int64_t>(1 + hh / 45, 1, 10));
+        std::vector<XY> pts;
+        auto it = vertexAt.find(vo.seedCell);
+        pts.push_back(it != vertexAt.end() ? it->second : cells.gen[vo.seedCell]);
+        // Other clusters: the lowest of a few random spots in the village (valleys). A point
+        // between a cell's generator and a corner of its (convex) cell lies in that cell.
+        for (int j = 1; j < k; ++j) {
+            XY bestP = pts.front();
+            double bestH = 1e300;
+            for (int t = 0; t < 10; ++t) {
+                int c = vc[static_cast<size_t>(srng.range(0, static_cast<int64_t>(vc.size()) - 1))];
+                const Ring& r = cells.ring[c];
+                const XY& corner = r[static_cast<size_t>(srng.range(0, static_cast<int64_t>(r.size()) - 2))];
+                const double f = srng.uniform(0.05, 0.7);
+                XY p{cells.gen[c].x + f * (corner.x - cells.gen[c].x), cells.gen[c].y + f * (corner.y - cells.gen[c].y)};
+                const double hp = terrain.height(p.x, p.y);
+                if (hp < bestH) {
+                    bestH = hp;
+                    bestP = p;
+                }
+            }
+            pts.push_back(bestP);
+        }
+        std::vector<double> w{2.0};
+        for (int j = 1; j < k; ++j)
+            w.push_back(srng.uniform(0.5, 1.5));
+        auto split = geo::apportion(hh, w, 1);
+        for (int j = 0; j < k; ++j) {
+            Feature& f = data.settlements.addFeature(Geometry::point(pts[j].x, pts[j].y));
+            data.settlements.set(f, "village_code", vo.code);
+            data.settlements.set(f, "households", split[j]);
+            data.settlements.set(f, "is_centre", int64_t(j == 0 ? 1 : 0));
+            data.settlements.set(f, "name", j == 0 ? text::toNfc("Nhà văn hóa " + vo.name)
+                                                   : text::toNfc(vo.name + " - cụm " + std::to_string(j + 1)));
+        }
+    }
+
+    // ---- DEM: the terrain on a 90 m grid over the province (and a margin around it)
+    {
+        Extent e;
+        for (const XY& p : outline)
+            e.expand(p.x, p.y);
+        e = e.buffered(2000);
+        Dem& dem = data.dem;
+        dem.cell = 90;
+        dem.originX = std::floor(e.minX / dem.cell) * dem.cell;
+        dem.originY = std::ceil(e.maxY / dem.cell) * dem.cell;
+        dem.cols = static_cast<int>(std::ceil((e.maxX - dem.originX) / dem.cell));
+        dem.rows = static_cast<int>(std::ceil((dem.originY - e.minY) / dem.cell));
+        dem.z.assign(static_cast<size_t>(dem.cols) * dem.rows, 0.f);
+        for (int r = 0; r < dem.rows; ++r) {
+            const double y = dem.originY - (r + 0.5) * dem.cell;
+            for (int c = 0; c < dem.cols; ++c)
+                dem.z[static_cast<size_t>(r) * dem.cols + c] =
+                    static_cast<float>(terrain.height(dem.originX + (c + 0.5) * dem.cell, y));
+            if ((r & 63) == 0)
+                throwIfCancelled(fb);
+        }
+    }
+    reportProgress(fb, 100);
+
+    // ---- metadata
+    data.meta["synthetic_geometry"] = "true";
+    data.meta["synthetic_note"] =
+        "All boundaries (province, districts, communes, villages), village names, household counts, roads and "
+        "terrain in this sample are synthetic; only the names, GSO codes, seats, official areas and 2019 "
+        "populations of the districts and communes are real.";
+    data.meta["generator"] = kGeneratorVersion;
+    data.meta["seed"] = std::to_string(opt.seed);
+    data.meta["province_name"] = "Lạng Sơn";
+    data.meta["province_code"] = "20";
+    data.meta["working_crs"] = "EPSG:9215";
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.1f", provinceArea / 1e6);
+    data.meta["province_area_km2"] = buf;
+}
+
+} // namespace bando::sample

@@ -1,0 +1,121 @@
+// bando_bench_render PROJECT [N] [OUTDIR]: times the renderer on a project (median of N).
+//   load      loadMapData (read + reproject + precompute), once
+//   png       full-province redraw at 1920x1080 into an ARGB32 image (render only)
+//   png_file  renderToFile 1920x1080 PNG (render + PNG encoding + write)
+//   pdf_a3    renderToFile A3 landscape vector PDF
+// Prints one "name median_s min_s" line per measurement.
+#include "core/capi/gdal.hpp"
+#include "core/render/map_renderer.hpp"
+#include "core/store/project_store.hpp"
+
+#include <cairo.h>
+
+#include <algorithm>
+#include <chrono>
+#include <clocale>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <functional>
+#include <string>
+#include <vector>
+
+using namespace bando;
+using Clock = std::chrono::steady_clock;
+
+struct Times {
+    std::vector<double> wall, cpu;
+};
+
+static double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+static void report(const char* name, const Times& t)
+{
+    std::printf("%-9s median %.4f s  min %.4f s  cpu %.4f s  (n=%zu)\n", name, median(t.wall),
+                *std::min_element(t.wall.begin(), t.wall.end()), median(t.cpu), t.wall.size());
+}
+
+static double cpuNow()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + ts.tv_nsec * 1e-9;
+}
+
+// Wall time and process CPU time (the latter is robust against other load on the machine).
+static Times timeIt(int n, const std::function<void()>& f)
+{
+    Times t;
+    for (int i = 0; i < n; ++i) {
+        const auto t0 = Clock::now();
+        const double c0 = cpuNow();
+        f();
+        t.cpu.push_back(cpuNow() - c0);
+        t.wall.push_back(std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    return t;
+}
+
+int main(int argc, char** argv)
+{
+    std::setlocale(LC_ALL, "C");
+    if (argc < 2) {
+        std::fprintf(stderr, "usage: bando_bench_render PROJECT [N=11] [OUTDIR=.]\n");
+        return 2;
+    }
+    const std::string project = argv[1];
+    const int n = argc > 2 ? std::max(1, std::atoi(argv[2])) : 11;
+    const std::string outDir = argc > 3 ? argv[3] : ".";
+    try {
+        gdal::init();
+        std::shared_ptr<const render::MapData> data;
+        report("load", timeIt(1, [&] {
+                   auto store = ProjectStore::open(project);
+                   data = render::loadMapData(*store);
+               }));
+        size_t vertices = 0, features = 0;
+        for (const auto& l : data->layers)
+            for (const auto& f : l.features) {
+                ++features;
+                vertices += f.geom.pointCount();
+            }
+        std::printf("data      %zu layers, %zu features, %zu vertices\n", data->layers.size(), features, vertices);
+
+        render::MapSettings s;
+        s.widthPx = 1920;
+        s.heightPx = 1080;
+        cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);
+        {  // warm-up (fonts, glyph caches)
+            cairo_t* cr = cairo_create(surf);
+            render::renderMap(cr, *data, s);
+            cairo_destroy(cr);
+        }
+        report("png", timeIt(n, [&] {
+                   cairo_t* cr = cairo_create(surf);
+                   render::renderMap(cr, *data, s);
+                   cairo_destroy(cr);
+                   cairo_surface_flush(surf);
+               }));
+        cairo_surface_write_to_png(surf, (outDir + "/bench-province.png").c_str());
+        cairo_surface_destroy(surf);
+        report("png_file", timeIt(n, [&] { render::renderToFile(*data, s, outDir + "/bench-province-file.png"); }));
+        render::PaperSpec a3{"A3", true};
+        report("pdf_a3", timeIt(n, [&] { render::renderToFile(*data, s, outDir + "/bench-province.pdf", a3); }));
+        s.districtCode = "183";
+        surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);
+        report("district", timeIt(n, [&] {
+                   cairo_t* cr = cairo_create(surf);
+                   render::renderMap(cr, *data, s);
+                   cairo_destroy(cr);
+               }));
+        cairo_surface_destroy(surf);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bando_bench_render: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,320 @@
+// `bando render` end to end: PNG pixels, PDF text/fonts/vectors, district zoom, error exits.
+#include <catch2/catch.hpp>
+
+#include "core/render/map_renderer.hpp"
+#include "core/store/project_store.hpp"
+#include "support/test_support.hpp"
+
+#include <cairo.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+using namespace bando;
+
+namespace bando::test {
+std::string renderProjectPath();  // test_render_project.cpp
+}
+
+namespace {
+
+struct Png {
+    int w = 0, h = 0, stride = 0;
+    std::vector<uint32_t> px;  // 0xAARRGGBB
+    uint32_t at(int x, int y) const { return px[static_cast<size_t>(y) * static_cast<size_t>(w) + static_cast<size_t>(x)]; }
+    uint32_t rgb(int x, int y) const { return at(x, y) & 0xffffff; }
+};
+
+Png loadPng(const std::string& path)
+{
+    cairo_surface_t* s = cairo_image_surface_create_from_png(path.c_str());
+    REQUIRE(cairo_surface_status(s) == CAIRO_STATUS_SUCCESS);
+    Png p;
+    p.w = cairo_image_surface_get_width(s);
+    p.h = cairo_image_surface_get_height(s);
+    const int stride = cairo_image_surface_get_stride(s);
+    const unsigned char* d = cairo_image_surface_get_data(s);
+    p.px.resize(static_cast<size_t>(p.w) * static_cast<size_t>(p.h));
+    for (int y = 0; y < p.h; ++y)
+        for (int x = 0; x < p.w; ++x)
+            p.px[static_cast<size_t>(y) * p.w + x] = *reinterpret_cast<const uint32_t*>(d + y * stride + x * 4);
+    cairo_surface_destroy(s);
+    return p;
+}
+
+std::string cli() { return test::shellQuote(test::cliPath()); }
+std::string q(const std::string& s) { return test::shellQuote(s); }
+
+// ColorBrewer YlGnBu-6, the documented density palette (independent of the renderer's table).
+const std::vector<uint32_t> kDensityPalette = {0xffffcc, 0xc7e9b4, 0x7fcdbb, 0x41b6c4, 0x2c7fb8, 0x253494};
+
+std::shared_ptr<const render::MapData> projectData()
+{
+    static std::shared_ptr<const render::MapData> data = [] {
+        auto store = ProjectStore::open(test::renderProjectPath());
+        return render::loadMapData(*store, 9215, nullptr, render::layersForTheme("density"));
+    }();
+    return data;
+}
+
+} // namespace
+
+TEST_CASE("bando render writes a province PNG with the density classes and legend", "[render][cli]")
+{
+    test::TempDir dir("render-png");
+    const std::string out = dir.file("map.png");
+    auto r = test::run(cli() + " render " + q(test::renderProjectPath()) + " --out " + q(out) + " --size 1200x900");
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    Png img = loadPng(out);
+    REQUIRE(img.w == 1200);
+    REQUIRE(img.h == 900);
+
+    std::map<uint32_t, int> counts;
+    for (uint32_t p : img.px)
+        ++counts[p & 0xffffff];
+    CHECK(counts.size() > 50);  // not blank
+
+    auto data = projectData();
+    const auto* theme = data->theme("density");
+    REQUIRE(theme);
+    const size_t n = theme->colours.size();
+    REQUIRE(n == 6);  // ~1,700 villages with varied densities give 6 quantile classes
+    CHECK(theme->colours == kDensityPalette);
+    // Quantile classes hold roughly a sixth of the villages each.
+    int classified = 0;
+    for (int c : theme->classCounts)
+        classified += c;
+    for (int c : theme->classCounts) {
+        CHECK(c > classified / 6 / 3);
+        CHECK(c < classified / 6 * 3);
+    }
+    // Each class colour fills many pixels (villages, not just its legend swatch).
+    for (uint32_t c : kDensityPalette) {
+        INFO("colour " << std::hex << c);
+        CHECK(counts[c] > 1500);
+    }
+    // The legend swatches sit where legendLayout() says, in the class colours.
+    render::MapSettings s;
+    s.widthPx = 1200;
+    s.heightPx = 900;
+    auto legend = render::legendLayout(*data, s);
+    REQUIRE(legend.size() >= n);
+    for (size_t i = 0; i < n; ++i) {
+        const auto& it = legend[i];
+        CHECK(it.colour == kDensityPalette[i]);
+        CHECK(img.rgb(static_cast<int>(it.x + it.w / 2), static_cast<int>(it.y + it.h / 2)) == kDensityPalette[i]);
+        CHECK(it.x < 200);  // bottom-left corner
+        CHECK(it.y > 600);
+    }
+    // A white title panel at the top centre, behind dark title text.
+    int dark = 0;
+    for (int y = 10; y < 60; ++y)
+        for (int x = 400; x < 800; ++x)
+            dark += (img.rgb(x, y) & 0xff) < 0x40;
+    CHECK(dark > 200);
+}
+
+TEST_CASE("bando render --district zooms to the district and changes the image", "[render][cli]")
+{
+    test::TempDir dir("render-district");
+    const std::string full = dir.file("full.png"), zoom = dir.file("zoom.png");
+    auto r1 = test::run(cli() + " render " + q(test::renderProjectPath()) + " --out " + q(full) + " --size 800x600");
+    auto r2 = test::run(cli() + " render " + q(test::renderProjectPath()) + " --out " + q(zoom) +
+                        " --size 800x600 --district 183");
+    INFO(r1.err << r2.err);
+    REQUIRE(r1.exitCode == 0);
+    REQUIRE(r2.exitCode == 0);
+    Png a = loadPng(full), b = loadPng(zoom);
+    REQUIRE(a.px.size() == b.px.size());
+    size_t differ = 0;
+    for (size_t i = 0; i < a.px.size(); ++i)
+        differ += a.px[i] != b.px[i];
+    CHECK(differ > a.px.size() / 3);
+
+    auto data = projectData();
+    render::MapSettings s;
+    s.widthPx = 800;
+    s.heightPx = 600;
+    const double provinceScale = render::viewTransform(s, *data).scale;
+    s.districtCode = "183";
+    const auto vt = render::viewTransform(s, *data);
+    CHECK(vt.scale > 1.5 * provinceScale);  // Cao Lộc is ~1/13 of the province
+    // The district's seat label point lies inside the view: the district is centred.
+    const Layer* d = data->layer("districts");
+    REQUIRE(d);
+    Extent de;
+    for (const auto& f : d->features)
+        if (d->text(f, "code") == "183")
+            de = f.geom.extent();
+    REQUIRE_FALSE(de.isEmpty());
+    CHECK(vt.toDeviceX(de.minX) >= 0);
+    CHECK(vt.toDeviceX(de.maxX) <= 800);
+    CHECK(vt.toDeviceY(de.maxY) >= 0);
+    CHECK(vt.toDeviceY(de.minY) <= 600);
+    // Outside the district the map is dimmed (60% white): no pixel in a strip beyond the
+    // district's west edge is darker than the dimmed darkest class colour.
+    const int west = static_cast<int>(vt.toDeviceX(de.minX)) - 4;
+    REQUIRE(west > 2);
+    int darkest = 255;
+    for (int y = 150; y < 350; ++y)
+        for (int x = 0; x < std::min(west, 20); ++x)
+            darkest = std::min<int>(darkest, b.rgb(x, y) & 0xff);  // blue channel
+    CHECK(darkest >= 150);  // 60% white over black = 153; undimmed boundaries are 37
+}
+
+TEST_CASE("bando render writes a vector PDF with embedded fonts and Vietnamese text", "[render][cli][pdf]")
+{
+    test::TempDir dir("render-pdf");
+    const std::string out = dir.file("map.pdf");
+    auto r = test::run(cli() + " render " + q(test::renderProjectPath()) + " --out " + q(out) + " --paper A3");
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(test::readFile(out).rfind("%PDF-", 0) == 0);
+
+    auto txt = test::run("pdftotext -enc UTF-8 " + q(out) + " -");
+    REQUIRE(txt.exitCode == 0);
+    CHECK(txt.out.find("Tỉnh Lạng Sơn") != std::string::npos);
+    CHECK(txt.out.find("Cao Lộc") != std::string::npos);
+    CHECK(txt.out.find("Số hộ trên km²") != std::string::npos);
+
+    auto fonts = test::run("pdffonts " + q(out));
+    REQUIRE(fonts.exitCode == 0);
+    std::istringstream lines(fonts.out);
+    std::string line;
+    int fontRows = 0, embedded = 0;
+    int lineNo = 0;
+    while (std::getline(lines, line)) {
+        if (++lineNo <= 2 || line.empty())
+            continue;  // header rows
+        ++fontRows;
+        // columns: name type encoding emb sub uni object ID
+        std::istringstream cols(line);
+        std::vector<std::string> c;
+        for (std::string w; cols >> w;)
+            c.push_back(w);
+        REQUIRE(c.size() >= 7);
+        embedded += c[c.size() - 5] == "yes";
+        CHECK(line.find("DejaVu") != std::string::npos);
+    }
+    CHECK(fontRows >= 2);  // regular and bold
+    CHECK(embedded == fontRows);
+
+    auto check = test::run("qpdf --check " + q(out));
+    INFO(check.out << check.err);
+    CHECK(check.exitCode == 0);
+
+    auto images = test::run("pdfimages -list " + q(out));
+    REQUIRE(images.exitCode == 0);
+    int imageRows = 0;
+    std::istringstream il(images.out);
+    lineNo = 0;
+    while (std::getline(il, line))
+        if (++lineNo > 2 && !line.empty())
+            ++imageRows;
+    CHECK(imageRows == 0);  // vectors, no raster fallback
+
+    // Fills and strokes are PDF path operators (uncompressed with qpdf).
+    auto qd = test::run("qpdf --qdf --object-streams=disable " + q(out) + " " + q(dir.file("plain.pdf")));
+    REQUIRE(qd.exitCode == 0);
+    const std::string plain = test::readFile(dir.file("plain.pdf"));
+    auto countOp = [&](const std::string& op) {
+        size_t n = 0;
+        for (size_t pos = 0; (pos = plain.find(op, pos)) != std::string::npos; ++pos)
+            ++n;
+        return n;
+    };
+    CHECK(countOp(" f*\n") + countOp(" f\n") >= 6);  // one fill per density class at least
+    CHECK(countOp(" S\n") >= 4);                      // strokes: outlines, communes, roads, districts
+    CHECK(countOp(" l ") + countOp(" l\n") > 5000);  // line-to segments: boundaries are vectors
+    CHECK(countOp("Tj\n") + countOp("TJ\n") >= 5);   // text is text
+}
+
+TEST_CASE("bando render reports bad arguments with documented exit codes naming the file", "[render][cli]")
+{
+    test::TempDir dir("render-err");
+    const std::string project = test::renderProjectPath();
+    auto r = test::run(cli() + " render " + q(project) + " --out " + q(dir.file("m.png")) + " --district 999");
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("999") != std::string::npos);
+    CHECK(r.err.find(project) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir.file("m.png")));
+
+    r = test::run(cli() + " render " + q(project) + " --out " + q(dir.file("no/such/dir/m.png")));
+    CHECK(r.exitCode == 3);
+    CHECK(r.err.find("no/such/dir/m.png") != std::string::npos);
+
+    r = test::run(cli() + " render " + q(project) + " --out " + q(dir.file("m.jpg")));
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("m.jpg") != std::string::npos);
+
+    r = test::run(cli() + " render " + q(dir.file("missing.gpkg")) + " --out " + q(dir.file("m.png")));
+    CHECK(r.exitCode == 3);
+    CHECK(r.err.find("missing.gpkg") != std::string::npos);
+
+    r = test::run(cli() + " render " + q(project) + " --out " + q(dir.file("m.png")) + " --paper B5");
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("B5") != std::string::npos);
+
+    r = test::run(cli() + " render " + q(project) + " --out " + q(dir.file("m.png")) + " --theme rainbow");
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("rainbow") != std::string::npos);
+}
+
+TEST_CASE("bando render --theme coverage and shops on the sample", "[render][cli][theme]")
+{
+    const std::string project = test::renderProjectPath();
+    auto store = ProjectStore::open(project);
+    const bool haveCoverage = store->hasLayer("settlements") && store->layerInfo("settlements").featureCount > 0 &&
+                              store->hasLayer("coverage") && store->layerInfo("coverage").featureCount > 0;
+    const bool haveShops = store->hasLayer("shops") && store->layerInfo("shops").featureCount > 0;
+    const int64_t villages = store->layerInfo("villages").featureCount;
+    store.reset();
+    test::TempDir dir("render-theme");
+    if (!haveCoverage) {
+        // Without the layers the theme is refused, naming the project.
+        auto r = test::run(cli() + " render " + q(project) + " --out " + q(dir.file("c.png")) + " --theme coverage");
+        CHECK(r.exitCode == 2);
+        CHECK(r.err.find(project) != std::string::npos);
+    } else {
+        auto r = test::run(cli() + " render " + q(project) + " --out " + q(dir.file("c.png")) +
+                           " --theme coverage --size 1200x800");
+        INFO(r.err);
+        REQUIRE(r.exitCode == 0);
+        auto st = ProjectStore::open(project);
+        auto data = render::loadMapData(*st, 9215, nullptr, render::layersForTheme("coverage"));
+        const auto* t = data->theme("coverage");
+        REQUIRE(t);
+        REQUIRE(t->classCounts.size() == 3);
+        CHECK(t->classCounts[0] + t->classCounts[1] + t->classCounts[2] == villages);
+        CHECK(t->classCounts[0] > 0);  // some villages without signal
+        CHECK(t->classCounts[2] > t->classCounts[0]);
+        Png img = loadPng(dir.file("c.png"));
+        std::map<uint32_t, int> counts;
+        for (uint32_t p : img.px)
+            ++counts[p & 0xffffff];
+        CHECK(counts[0xd7191c] > 500);  // no signal
+        CHECK(counts[0xfdae61] > 500);  // unstable
+        CHECK(counts[0x91cf60] > 5000); // covered
+    }
+    if (haveShops) {
+        const std::string pdf = dir.file("shops.pdf");
+        auto r = test::run(cli() + " render " + q(project) + " --out " + q(pdf) + " --theme shops");
+        INFO(r.err);
+        REQUIRE(r.exitCode == 0);
+        auto txt = test::run("pdftotext -enc UTF-8 " + q(pdf) + " -");
+        CHECK(txt.out.find("Số cửa hàng số trên 100 hộ") != std::string::npos);
+        // Shops are aggregated per village: the PDF does not carry one path per shop.
+        auto qd = test::run("qpdf --qdf --object-streams=disable " + q(pdf) + " " + q(dir.file("plain.pdf")));
+        REQUIRE(qd.exitCode == 0);
+        const std::string plain = test::readFile(dir.file("plain.pdf"));
+        size_t moves = 0;
+        for (size_t pos = 0; (pos = plain.find(" m ", pos)) != std::string::npos; ++pos)
+            ++moves;
+        CHECK(moves > 1000);   // the villages are there (one subpath each)
+        CHECK(moves < 20000);  // ~1,700 villages + boundaries, not 112,000 shop markers
+        CHECK(plain.size() < 8u * 1024 * 1024);
+    }
+}

@@ -1,0 +1,217 @@
+// The village classification rule on hand-made layers: threshold boundaries, good vs weak,
+// union over operators, broadband distance and share.
+#include <catch2/catch.hpp>
+
+#include "core/analysis/classify.hpp"
+#include "core/analysis/spatial_index.hpp"
+#include "core/base/error.hpp"
+#include "core/model/schema.hpp"
+#include "core/store/project_store.hpp"
+#include "support/test_support.hpp"
+
+using namespace bando;
+using namespace bando::analysis;
+
+namespace {
+
+Geometry square(double x0, double y0, double x1, double y1)
+{
+    return Geometry::polygon({{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}});
+}
+
+Layer villagesLayer(int n)
+{
+    Layer v = schema::makeLayer("villages");
+    v.epsg = 9215;
+    for (int i = 0; i < n; ++i) {
+        auto& f = v.addFeature(square(i * 1000.0, 0, i * 1000.0 + 1000, 1000));
+        v.set(f, "code", std::string("V") + std::to_string(i));
+        v.set(f, "commune_code", std::string("00001"));
+        v.set(f, "district_code", std::string("189"));
+        v.set(f, "households", int64_t{100});
+    }
+    return v;
+}
+
+Layer settlementsLayer() { Layer s = schema::makeLayer("settlements"); s.epsg = 9215; return s; }
+
+void addSettlement(Layer& s, const std::string& village, double x, double y, int64_t hh)
+{
+    auto& f = s.addFeature(Geometry::point(x, y));
+    s.set(f, "village_code", village);
+    s.set(f, "households", hh);
+    s.set(f, "is_centre", int64_t{0});
+}
+
+void addCoverage(Layer& c, const char* op, const char* tech, const char* level, Geometry g)
+{
+    g.type = GeomType::MultiPolygon;
+    auto& f = c.addFeature(std::move(g));
+    c.set(f, "operator", std::string(op));
+    c.set(f, "technology", std::string(tech));
+    c.set(f, "level", std::string(level));
+}
+
+} // namespace
+
+TEST_CASE("mobile classes at the threshold boundaries", "[classify]")
+{
+    // Village i has 10 clusters of 10 households at x = i*1000 + 50 + 100 k (k = 0..9).
+    Layer villages = villagesLayer(6);
+    Layer settlements = settlementsLayer();
+    for (int i = 0; i < 6; ++i)
+        for (int k = 0; k < 10; ++k)
+            addSettlement(settlements, "V" + std::to_string(i), i * 1000 + 50 + 100 * k, 500, 10);
+    Layer coverage = schema::makeLayer("coverage");
+    coverage.epsg = 9215;
+    // V0: nothing.  V1: weak over 4 clusters (share_any 0.4 < 0.5) -> no signal.
+    addCoverage(coverage, "Viettel", "4G", "weak", square(1000, 0, 1400, 1000));
+    // V2: weak over exactly 5 clusters (share_any 0.5, not < 0.5) -> unstable.
+    addCoverage(coverage, "VNPT", "3G", "weak", square(2000, 0, 2500, 1000));
+    // V3: good over 7 clusters + weak over 3 -> share_good 0.7 < 0.8 -> unstable.
+    addCoverage(coverage, "MobiFone", "4G", "good", square(3000, 0, 3700, 1000));
+    addCoverage(coverage, "MobiFone", "4G", "weak", square(3700, 0, 4000, 1000));
+    // V4: good over exactly 8 clusters, split between two operators (union) -> covered.
+    addCoverage(coverage, "Viettel", "3G", "good", square(4000, 0, 4400, 1000));
+    addCoverage(coverage, "VNPT", "4G", "good", square(4400, 0, 4800, 1000));
+    // V5: 2G-only good coverage does not count -> no signal.
+    addCoverage(coverage, "Viettel", "2G", "good", square(5000, 0, 6000, 1000));
+
+    ClassificationInput in;
+    in.villages = &villages;
+    in.settlements = &settlements;
+    in.coverage = &coverage;
+    auto st = classifyVillages(in, Thresholds{});
+    REQUIRE(st.size() == 6);
+    CHECK(st[0].mobile == MobileClass::NoSignal);
+    CHECK(st[1].mobile == MobileClass::NoSignal);
+    CHECK(st[1].shareAny == Approx(0.4));
+    CHECK(st[2].mobile == MobileClass::Unstable);
+    CHECK(st[2].shareAny == Approx(0.5));
+    CHECK(st[2].shareGood == 0.0);
+    CHECK(st[3].mobile == MobileClass::Unstable);
+    CHECK(st[3].shareGood == Approx(0.7));
+    CHECK(st[3].shareAny == Approx(1.0));
+    CHECK(st[4].mobile == MobileClass::Covered);
+    CHECK(st[4].shareGood == Approx(0.8));
+    CHECK(st[5].mobile == MobileClass::NoSignal);
+    CHECK(st[4].households == 100);
+    CHECK(st[4].districtCode == "189");
+    auto c = countClasses(st);
+    CHECK(c.noSignal == 3);
+    CHECK(c.unstable == 2);
+    CHECK(c.covered == 1);
+    CHECK(c.noBroadband == 6);  // no broadband layers given
+
+    // Thresholds are parameters: with share_good >= 0.7 V3 becomes covered.
+    Thresholds t;
+    t.unstableShareGood = 0.7;
+    auto st2 = classifyVillages(in, t);
+    CHECK(st2[3].mobile == MobileClass::Covered);
+    CHECK(st2[2].mobile == MobileClass::Unstable);
+}
+
+TEST_CASE("broadband: households within the distance of a node or a fibre line", "[classify]")
+{
+    Layer villages = villagesLayer(3);
+    Layer settlements = settlementsLayer();
+    // V0: 60 households at (500, 500), 40 at (900, 500).
+    addSettlement(settlements, "V0", 500, 500, 60);
+    addSettlement(settlements, "V0", 900, 500, 40);
+    // V1: 50 + 50 households.
+    addSettlement(settlements, "V1", 1500, 500, 50);
+    addSettlement(settlements, "V1", 1900, 500, 50);
+    // V2: no settlements: the village's label point (its centre) with its 100 households.
+    Layer nodes = schema::makeLayer("broadband_nodes");
+    nodes.epsg = 9215;
+    // A node 2,000 m south of (500, 500): exactly at the distance counts.
+    auto& n = nodes.addFeature(Geometry::point(500, -1500));
+    nodes.set(n, "kind", std::string("cabinet"));
+    Layer fibre = schema::makeLayer("fibre");
+    fibre.epsg = 9215;
+    // A line 1,999 m north of V1's first cluster only (x 1400..1600), and 2,001 m from V2's centre.
+    auto& l = fibre.addFeature(Geometry::lineString({{1400, 2499}, {1600, 2499}}));
+    fibre.set(l, "kind", std::string("trunk"));
+
+    ClassificationInput in;
+    in.villages = &villages;
+    in.settlements = &settlements;
+    in.broadbandNodes = &nodes;
+    in.fibre = &fibre;
+    auto st = classifyVillages(in, Thresholds{});
+    CHECK(st[0].shareBroadband == Approx(0.6));  // (900,500) is 2,040 m from the node
+    CHECK(st[0].broadband);
+    CHECK(st[1].shareBroadband == Approx(0.5));  // (1900,500) is 2,021 m from the line end
+    CHECK(st[1].broadband);                      // share 0.5 is not below 0.5
+    CHECK(st[2].households == 100);
+    CHECK_FALSE(st[2].broadband);                // (2500, 500) is 2,022 m from (1600, 2499)
+    Thresholds t;
+    t.broadbandShare = 0.55;
+    CHECK_FALSE(classifyVillages(in, t)[1].broadband);
+    t.broadbandDistanceM = 2100;
+    auto st3 = classifyVillages(in, t);
+    CHECK(st3[0].shareBroadband == Approx(1.0));
+    CHECK(countClasses(st3).noBroadband == 1);  // V1: 2,021 m -> both; V2: 2,192 m from (1600,2499)
+}
+
+TEST_CASE("point-in-polygon index matches the plain ring test", "[classify]")
+{
+    // A comb-shaped polygon with a hole, tested on a grid of points.
+    Ring shell{{0, 0}, {100, 0}, {100, 100}, {80, 100}, {80, 20}, {60, 20}, {60, 100}, {0, 100}, {0, 0}};
+    Ring hole{{10, 30}, {40, 30}, {40, 60}, {10, 60}, {10, 30}};
+    Geometry g = Geometry::polygon({shell, hole});
+    g.parts.push_back({{{200, 0}, {300, 0}, {250, 80}, {200, 0}}});
+    g.type = GeomType::MultiPolygon;
+    PolygonIndex idx(g);
+    int inside = 0;
+    for (double x = -5.5; x < 310; x += 3)
+        for (double y = -5.5; y < 110; y += 3) {
+            INFO(x << "," << y);
+            CHECK(idx.contains(x, y) == contains(g, x, y));
+            inside += idx.contains(x, y);
+        }
+    CHECK(inside > 100);
+    SegmentIndex si(50);
+    si.addLine({{0, 0}, {1000, 0}});
+    si.addPoint(500, 500);
+    CHECK(si.withinDistance(300, 49.9, 50));
+    CHECK_FALSE(si.withinDistance(300, 50.1, 50));
+    CHECK(si.nearestDistance(500, 460, 50) == Approx(40));
+    CHECK(si.withinDistance(1030, 40, 50));  // 50 m from the end point
+    CHECK_FALSE(si.withinDistance(1040, 40, 50));
+}
+
+TEST_CASE("thresholds come from the project settings, with defaults", "[classify]")
+{
+    test::TempDir dir("classify");
+    const std::string path = dir.file("t.gpkg");
+    {
+        auto s = ProjectStore::create(path);
+        const Thresholds d = loadThresholds(*s);
+        CHECK(d.noSignalShareAny == 0.5);
+        CHECK(d.unstableShareGood == 0.8);
+        CHECK(d.broadbandShare == 0.5);
+        CHECK(d.broadbandDistanceM == 2000);
+        ProjectStore::Transaction t(*s);
+        s->setMeta("setting.unstable_share_good", "0.9");
+        s->setMeta("setting.broadband_distance_m", "1500");
+        t.commit();
+    }
+    {
+        auto s = ProjectStore::open(path, ProjectStore::Mode::ReadWrite);
+        const Thresholds t = loadThresholds(*s);
+        CHECK(t.noSignalShareAny == 0.5);
+        CHECK(t.unstableShareGood == Approx(0.9));
+        CHECK(t.broadbandDistanceM == Approx(1500));
+        ProjectStore::Transaction tx(*s);
+        s->setMeta("setting.broadband_share", "half");
+        tx.commit();
+        try {
+            loadThresholds(*s);
+            FAIL("a bad setting must be rejected");
+        } catch (const Error& e) {
+            CHECK(std::string(e.what()).find("setting.broadband_share") != std::string::npos);
+            CHECK(std::string(e.what()).find("half") != std::string::npos);
+        }
+    }
+}
