@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
+#include "core/capi/ogr_types.hpp"
 #include "core/io/crs_guess.hpp"
 #include "core/store/project_store.hpp"
 
@@ -13,21 +14,10 @@
 namespace fs = std::filesystem;
 
 namespace bando::io {
+using gdal::toOgr;
+
 namespace {
 
-OGRwkbGeometryType toOgr(GeomType t)
-{
-    switch (t) {
-    case GeomType::None: return wkbNone;
-    case GeomType::Point: return wkbPoint;
-    case GeomType::LineString: return wkbLineString;
-    case GeomType::Polygon: return wkbPolygon;
-    case GeomType::MultiPoint: return wkbMultiPoint;
-    case GeomType::MultiLineString: return wkbMultiLineString;
-    case GeomType::MultiPolygon: return wkbMultiPolygon;
-    }
-    return wkbUnknown;
-}
 
 const char* driverOf(ExportFormat f)
 {

@@ -3,6 +3,7 @@
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
 #include "core/capi/gdal.hpp"
+#include "core/capi/ogr_types.hpp"
 #include "core/capi/geos.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/io/archive.hpp"
@@ -24,6 +25,8 @@
 namespace fs = std::filesystem;
 
 namespace bando::io {
+using gdal::fromOgr;
+
 namespace {
 
 std::string lowerExt(const std::string& path)
@@ -51,18 +54,6 @@ std::string squashKey(const std::string& name)
     return o;
 }
 
-GeomType fromOgr(OGRwkbGeometryType t)
-{
-    switch (wkbFlatten(t)) {
-    case wkbPoint: return GeomType::Point;
-    case wkbLineString: return GeomType::LineString;
-    case wkbPolygon: return GeomType::Polygon;
-    case wkbMultiPoint: return GeomType::MultiPoint;
-    case wkbMultiLineString: return GeomType::MultiLineString;
-    case wkbMultiPolygon: return GeomType::MultiPolygon;
-    default: return GeomType::None;
-    }
-}
 
 FieldType fieldTypeOf(OGRFieldType t)
 {
