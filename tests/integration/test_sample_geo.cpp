@@ -249,8 +249,9 @@ TEST_CASE("sample: villages tile communes, communes tile districts, all valid", 
 TEST_CASE("sample: everything lies inside the province bbox", "[sample][geo]")
 {
     auto ds = openSample();
-    // the geography layers (telecom and program layers are checked by their own tests)
-    for (const char* name : {"districts", "communes", "villages", "roads", "places", "settlements"}) {
+    // every spatial layer, including the modelled coverage (clipped to the province)
+    for (const char* name : {"districts", "communes", "villages", "roads", "places", "settlements", "sites",
+                             "coverage", "broadband_nodes", "fibre", "shops"}) {
         OGRLayer* l = layer(*ds, name);
         REQUIRE(l->GetFeatureCount() > 0);
         OGREnvelope e;

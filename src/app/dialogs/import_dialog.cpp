@@ -4,6 +4,8 @@
 #include "core/base/error.hpp"
 #include "core/io/crs_guess.hpp"
 #include "core/io/importer.hpp"
+#include "core/io/lists.hpp"
+#include "core/io/survey.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
 
@@ -118,6 +120,21 @@ private:
         tbox->Add(m_mapPanel, 1, wxEXPAND);
         top->Add(tbox, 1, wxEXPAND | wxLEFT | wxRIGHT, 10);
 
+        // Lists keyed by names (households, teams, survey_gaps): the review before writing.
+        m_reviewBox = new wxStaticBoxSizer(wxVERTICAL, this, wtr("Review of the matched villages"));
+        m_review = new wxListCtrl(m_reviewBox->GetStaticBox(), wxID_ANY, wxDefaultPosition, wxSize(-1, 170),
+                                  wxLC_REPORT | wxLC_HRULES | wxLC_VRULES);
+        m_review->AppendColumn(wtr("File row"), wxLIST_FORMAT_RIGHT, 50);
+        m_review->AppendColumn(wtr("In the file"), wxLIST_FORMAT_LEFT, 260);
+        m_review->AppendColumn(wtr("Match status"), wxLIST_FORMAT_LEFT, 110);
+        m_review->AppendColumn(wtr("Village / candidates"), wxLIST_FORMAT_LEFT, 380);
+        m_reviewBox->Add(m_review, 1, wxEXPAND);
+        m_skipUnmatched = new wxCheckBox(m_reviewBox->GetStaticBox(), wxID_ANY,
+                                         wtr("Import the matched rows and skip the others"));
+        m_reviewBox->Add(m_skipUnmatched, 0, wxTOP, 6);
+        top->Add(m_reviewBox, 1, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, 10);
+        m_reviewBox->Show(false);
+
         m_gauge = new wxGauge(this, wxID_ANY, 100);
         top->Add(m_gauge, 0, wxEXPAND | wxALL, 10);
         m_status = new wxStaticText(this, wxID_ANY, "");
@@ -152,6 +169,7 @@ private:
             for (const auto& n : store->layerNames())
                 if (n != "import_mappings")
                     m_layer->Append(wx(n));
+            m_layer->Append(wx(std::string(kHouseholdsTarget)));
         });
     }
 
@@ -205,8 +223,162 @@ private:
         Layout();
     }
 
+    // Target "households" (pseudo-layer), "teams", "survey_gaps": lists keyed by village names.
+    static constexpr const char* kHouseholdsTarget = "households";
+    enum class ListTarget { None, Households, Teams, Survey };
+    ListTarget listTarget() const
+    {
+        const std::string layer = utf8(m_layer->GetValue());
+        if (layer == kHouseholdsTarget)
+            return ListTarget::Households;
+        if (layer == "teams")
+            return ListTarget::Teams;
+        if (layer == "survey_gaps")
+            return ListTarget::Survey;
+        return ListTarget::None;
+    }
+
+    void resetReview()
+    {
+        m_reviewed = false;
+        m_needsReview = false;
+        m_review->DeleteAllItems();
+        const bool list = listTarget() != ListTarget::None;
+        m_reviewBox->Show(list);
+        m_mapPanel->Show(!list);
+        Layout();
+    }
+
+    void addReviewRow(const io::ReviewRow& rv)
+    {
+        long item = m_review->InsertItem(m_review->GetItemCount(), wxString::Format("%lld", static_cast<long long>(rv.row)));
+        m_review->SetItem(item, 1, wx(rv.input));
+        const auto st = rv.match.status;
+        m_review->SetItem(item, 2, st == io::UnitMatch::Status::Matched     ? wtr("matched")
+                                   : st == io::UnitMatch::Status::Ambiguous ? wtr("ambiguous")
+                                                                            : wtr("not found"));
+        std::string what;
+        auto unit = [](const io::UnitRef& u) { return u.code + " " + u.name + ", " + u.communeName + ", " + u.districtName; };
+        if (st == io::UnitMatch::Status::Matched)
+            what = unit(rv.match.unit);
+        for (const auto& c : rv.match.candidates)
+            what += (what.empty() ? "" : "; ") + unit(c);
+        m_review->SetItem(item, 3, wx(what));
+        if (st != io::UnitMatch::Status::Matched)
+            m_review->SetItemTextColour(item, wxColour(170, 40, 0));
+    }
+
+    // Matches every row without writing and fills the review list.
+    void runReview()
+    {
+        m_review->DeleteAllItems();
+        const std::string path = m_info->path;
+        guarded(this, wtr("Cannot read the file"), [&] {
+            auto store = ProjectStore::open(m_project, ProjectStore::Mode::ReadOnly);
+            int64_t rows = 0, matched = 0;
+            if (listTarget() == ListTarget::Survey) {
+                io::SurveyImportOptions o;
+                o.source = options();
+                o.reviewOnly = true;
+                auto r = io::importSurveyGaps(*store, path, o);
+                rows = r.rows;
+                matched = r.matched;
+                for (const auto& rv : r.review)
+                    addReviewRow(rv);
+            } else {
+                io::ListImportOptions o;
+                o.source = options();
+                o.kind = listTarget() == ListTarget::Households ? io::ListKind::Households : io::ListKind::Teams;
+                o.reviewOnly = true;
+                auto r = io::importList(*store, path, o);
+                rows = r.rows;
+                matched = r.matched;
+                for (const auto& rv : r.review)
+                    addReviewRow(rv);
+            }
+            m_reviewed = true;
+            m_needsReview = matched < rows;
+            m_status->SetLabel(wxString::Format("%lld / %lld ", static_cast<long long>(matched), static_cast<long long>(rows)) +
+                               wtr("rows matched. Check the list, then press Import again."));
+        });
+    }
+
+    void startListImport()
+    {
+        if (!m_reviewed) {
+            runReview();
+            return;
+        }
+        if (m_needsReview && !m_skipUnmatched->GetValue()) {
+            wxMessageBox(wtr("Some rows are not matched or ambiguous: correct the file, or tick the box to skip them."),
+                         wtr("Import data"), wxOK | wxICON_WARNING, this);
+            return;
+        }
+        const ListTarget target = listTarget();
+        const std::string path = m_info->path, project = m_project;
+        const io::SourceOptions so = options();
+        const bool skip = m_skipUnmatched->GetValue(), append = m_append->GetValue();
+        m_feedback = std::make_shared<Feedback>();
+        m_importBtn->Disable();
+        m_status->SetLabel(wtr("Importing…"));
+        WindowHandle<ImportDialog> self(this);
+        auto fb = m_feedback;
+        m_worker = std::thread([self, fb, project, path, so, skip, append, target] {
+            auto summary = std::make_shared<std::string>();
+            std::exception_ptr error;
+            try {
+                auto store = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+                int64_t written = 0;
+                Diagnostics diag;
+                if (target == ListTarget::Survey) {
+                    io::SurveyImportOptions o;
+                    o.source = so;
+                    o.skipUnmatched = skip;
+                    o.append = append;
+                    auto r = io::importSurveyGaps(*store, path, o, fb.get());
+                    written = r.written;
+                    diag = r.diagnostics;
+                } else {
+                    io::ListImportOptions o;
+                    o.source = so;
+                    o.kind = target == ListTarget::Households ? io::ListKind::Households : io::ListKind::Teams;
+                    o.skipUnmatched = skip;
+                    o.append = append;
+                    auto r = io::importList(*store, path, o, fb.get());
+                    written = r.written;
+                    diag = r.diagnostics;
+                }
+                store->close();
+                *summary = std::to_string(written) + " " + tr("written");
+                for (const auto& d : diag.items())
+                    *summary += "\n• " + d.where + ": " + d.message;
+            } catch (...) {
+                error = std::current_exception();
+            }
+            self.post([summary, error](ImportDialog& d) { d.finishedList(*summary, error); });
+        });
+    }
+
+    void finishedList(const std::string& summary, std::exception_ptr error)
+    {
+        if (m_worker.joinable())
+            m_worker.join();
+        m_importBtn->Enable();
+        if (error) {
+            m_status->SetLabel(wtr("Import failed: nothing was written."));
+            showError(this, wtr("Import failed"), error);
+            return;
+        }
+        m_imported = true;
+        m_reviewed = false;
+        m_gauge->SetValue(100);
+        m_status->SetLabel(wx(summary));
+        Layout();
+    }
+
     void rebuildMapping()
     {
+        resetReview();
         m_mapPanel->DestroyChildren();
         m_mapSizer->Clear();
         m_mapChoices.clear();
@@ -263,6 +435,10 @@ private:
     {
         if (!m_info || m_worker.joinable())
             return;
+        if (listTarget() != ListTarget::None) {
+            startListImport();
+            return;
+        }
         const std::string layer = utf8(m_layer->GetValue());
         if (layer.empty()) {
             wxMessageBox(wtr("Choose the target layer."), wtr("Import data"), wxOK | wxICON_WARNING, this);
@@ -363,6 +539,10 @@ private:
     wxStaticText* m_status = nullptr;
     wxButton* m_importBtn = nullptr;
     wxButton* m_cancelBtn = nullptr;
+    wxStaticBoxSizer* m_reviewBox = nullptr;
+    wxListCtrl* m_review = nullptr;
+    wxCheckBox* m_skipUnmatched = nullptr;
+    bool m_reviewed = false, m_needsReview = false;
     std::shared_ptr<Feedback> m_feedback;
     std::thread m_worker;
     bool m_imported = false;

@@ -129,6 +129,8 @@ SurveyImportResult importSurveyGaps(ProjectStore& store, const std::string& path
         if (auto n = cell(r, cNote); !n.empty())
             out.set(f, "note", n);
     }
+    if (opts.reviewOnly)
+        return res;
     if (!res.review.empty() && !opts.skipUnmatched) {
         res.diagnostics.warning(path, std::to_string(res.review.size()) +
                                           " rows need review (unmatched or ambiguous): nothing written");

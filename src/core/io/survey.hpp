@@ -30,6 +30,7 @@ struct SurveyImportOptions {
     SourceOptions source;
     bool append = false;
     bool skipUnmatched = false;  // write the matched rows even when some rows need review
+    bool reviewOnly = false;     // match and check every row, never write
     std::string sourceLabel;     // written to survey_gaps.source (default: the file name)
 };
 

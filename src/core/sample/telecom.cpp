@@ -15,6 +15,7 @@
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/geos.hpp"
+#include "core/capi/geos_convert.hpp"
 #include "core/model/schema.hpp"
 #include "core/sample/geo_util.hpp"
 #include "core/sample/tel_network.hpp"
@@ -605,6 +606,27 @@ double calibrateMobile(Ctx& c, std::vector<Tower>& towers, Feedback* fb)
 }
 
 // ---- coverage polygons ----
+
+// Coverage is modelled on a grid that reaches past the border; the project keeps the part inside
+// the province (the sample lies inside the province's bounding box). Settlements are inside the
+// province, so the classification is unchanged (generateTelecom verifies it after this).
+void clipToProvince(Layer& coverage, const Layer& districts)
+{
+    std::vector<GEOSGeometry*> parts;
+    for (const auto& f : districts.features)
+        parts.push_back(geos::toGeos(f.geom).release());
+    geos::GeomPtr all = geos::check(
+        GEOSGeom_createCollection_r(geos::ctx(), GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                    static_cast<unsigned>(parts.size())),
+        "collect districts");
+    geos::GeomPtr province = geos::check(GEOSUnaryUnion_r(geos::ctx(), all.get()), "union districts");
+    for (auto& f : coverage.features) {
+        geos::GeomPtr g = geos::toGeos(f.geom);
+        geos::GeomPtr clipped = geos::check(GEOSIntersection_r(geos::ctx(), g.get(), province.get()), "clip coverage");
+        f.geom = geos::polygonalPart(clipped.get());
+    }
+}
+
 void buildCoverage(Ctx& c, const std::vector<Tower>& towers, Layer& coverage)
 {
     gdal::init();
@@ -905,6 +927,7 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
     Layer coverage = schema::makeLayer("coverage");
     coverage.epsg = data.epsg;
     buildCoverage(c, towers, coverage);
+    clipToProvince(coverage, data.districts);
     lap("coverage");
     reportProgress(fb, 85);
     Layer nodes = schema::makeLayer("broadband_nodes");

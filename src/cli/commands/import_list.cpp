@@ -1,0 +1,96 @@
+// bando import-list PROJECT FILE --kind households|teams [--skip-unmatched] [--review-only]:
+// per-village lists keyed by names, matched to the project's villages, reviewed before writing
+// (see docs/IMPORT.md).
+#include "cli/command.hpp"
+#include "cli/console.hpp"
+#include "core/base/error.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/io/crs_guess.hpp"
+#include "core/io/lists.hpp"
+#include "core/store/project_store.hpp"
+
+#include <cstdio>
+
+namespace bando::cli {
+namespace {
+
+const char* statusName(io::UnitMatch::Status s)
+{
+    switch (s) {
+    case io::UnitMatch::Status::Matched: return tr("matched");
+    case io::UnitMatch::Status::Ambiguous: return tr("ambiguous");
+    case io::UnitMatch::Status::Unmatched: return tr("not found");
+    }
+    return "";
+}
+
+int runImportList(const Args& a)
+{
+    a.allowOnly({"kind", "skip-unmatched", "review-only", "append", "encoding", "source-layer"});
+    if (a.positional.size() != 2)
+        throw Error(ErrorKind::Usage, "", "expected PROJECT and FILE");
+    const std::string project = a.positional[0], file = a.positional[1];
+    io::ListImportOptions o;
+    if (!io::parseListKind(a.require("kind"), o.kind))
+        throw Error(ErrorKind::Usage, "--kind", "unknown list kind '" + a.get("kind") + "' (households, teams)");
+    if (a.has("encoding")) {
+        auto e = io::parseEncoding(a.get("encoding"));
+        if (!e)
+            throw Error(ErrorKind::Usage, "--encoding", "unknown encoding '" + a.get("encoding") +
+                                                            "' (utf-8, tcvn3, vni, cp1258, latin1)");
+        o.source.encoding = *e;
+    }
+    o.source.layer = a.get("source-layer");
+    o.skipUnmatched = a.has("skip-unmatched");
+    o.reviewOnly = a.has("review-only");
+    o.append = a.has("append");
+    auto store = ProjectStore::open(project, o.reviewOnly ? ProjectStore::Mode::ReadOnly : ProjectStore::Mode::ReadWrite);
+    io::ListImportResult r = io::importList(*store, file, o, &consoleFeedback());
+    store->close();
+    std::printf("%s: %lld %s, %lld %s, %lld %s, %lld %s, %lld %s\n", file.c_str(), static_cast<long long>(r.rows),
+                tr("rows"), static_cast<long long>(r.matched), tr("matched"), static_cast<long long>(r.unmatched),
+                tr("not found"), static_cast<long long>(r.ambiguous), tr("ambiguous"),
+                static_cast<long long>(r.written), tr("written"));
+    bool header = false;
+    for (const auto& rv : r.review) {
+        if (rv.match.status == io::UnitMatch::Status::Matched && !o.reviewOnly)
+            continue;
+        if (!header) {
+            std::printf("%s:\n", o.reviewOnly ? tr("Review (nothing written)") : tr("Rows to review"));
+            header = true;
+        }
+        std::printf("  %s %lld: %s — %s", tr("row"), static_cast<long long>(rv.row), rv.input.c_str(),
+                    statusName(rv.match.status));
+        if (rv.match.status == io::UnitMatch::Status::Matched)
+            std::printf(" [%s %s, %s]", rv.match.unit.code.c_str(), rv.match.unit.name.c_str(),
+                        rv.match.unit.communeName.c_str());
+        for (const auto& c : rv.match.candidates)
+            std::printf(" [%s %s, %s]", c.code.c_str(), c.name.c_str(), c.communeName.c_str());
+        std::printf("\n");
+    }
+    for (const auto& d : r.diagnostics.items())
+        std::printf("%s: %s: %s\n", d.severity == Severity::Warning ? tr("warning") : tr("note"), d.where.c_str(),
+                    d.message.c_str());
+    if (o.reviewOnly)
+        return r.needsReview() ? ExitFormat : 0;
+    if (!r.wrote) {
+        std::fprintf(stderr, "%s\n", tr("Nothing written: fix the rows above or pass --skip-unmatched."));
+        return ExitFormat;
+    }
+    return 0;
+}
+
+CommandRegistration reg(
+    {"import-list",
+     "import-list PROJECT FILE --kind households|teams [--skip-unmatched] [--review-only] [--append] "
+     "[--encoding E] [--source-layer SHEET]",
+     "Imports a per-village list (CSV, XLSX or ODS) keyed by village codes or by (district, commune, village) "
+     "names: household counts update the villages layer, team rosters the teams table (the teams of the listed "
+     "villages are replaced, or added to with --append). Every row is checked and matched first; unmatched or "
+     "ambiguous rows are listed with their candidates and nothing is written (exit 4) unless --skip-unmatched. "
+     "--review-only lists every row's match and writes nothing.",
+     {"skip-unmatched", "review-only", "append"},
+     runImportList});
+
+} // namespace
+} // namespace bando::cli
