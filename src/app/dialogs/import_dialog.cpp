@@ -263,6 +263,8 @@ private:
             what = unit(rv.match.unit);
         for (const auto& c : rv.match.candidates)
             what += (what.empty() ? "" : "; ") + unit(c);
+        if (what.empty())
+            what = rv.match.reason;
         m_review->SetItem(item, 3, wx(what));
         if (st != io::UnitMatch::Status::Matched)
             m_review->SetItemTextColour(item, wxColour(170, 40, 0));

@@ -1,5 +1,7 @@
 #include "core/io/lists.hpp"
 
+#include "core/io/list_columns.hpp"
+
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
 #include "core/model/schema.hpp"
@@ -11,25 +13,6 @@
 
 namespace bando::io {
 namespace {
-
-// Folded header key without spaces or punctuation: "Số hộ" -> "soho", "so_ho" -> "soho".
-std::string headerKey(const std::string& s)
-{
-    std::string o;
-    for (char c : text::foldForMatch(s))
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-            o += c;
-    return o;
-}
-
-int column(const SourceInfo& info, std::initializer_list<const char*> keys)
-{
-    for (const char* k : keys)
-        for (size_t i = 0; i < info.fields.size(); ++i)
-            if (headerKey(info.fields[i].name) == k)
-                return static_cast<int>(i);
-    return -1;
-}
 
 struct Cells {
     const std::string& path;
@@ -107,26 +90,24 @@ ListImportResult importList(ProjectStore& store, const std::string& path, const 
     TableData t = readTable(path, opts.source, fb);
     res.encoding = encodingLabel(t.info.encoding);
     const SourceInfo& info = t.info;
-    const int cCode = column(info, {"villagecode", "mathon", "mathonban", "ma", "code"});
-    const int cVillage = column(info, {"village", "villagename", "thon", "tenthon", "thonban", "ban", "tenthonban"});
-    const int cCommune = column(info, {"commune", "communename", "xa", "tenxa", "xaphuong", "xaphuongthitran"});
-    const int cDistrict = column(info, {"district", "districtname", "huyen", "tenhuyen", "huyenthanhpho"});
-    const int cAddress = column(info, {"address", "diachi", "diadanh", "vitri", "thonxa"});
+    const UnitColumns uc = findUnitColumns(info);
+    const int cCode = uc.code, cVillage = uc.village, cCommune = uc.commune, cDistrict = uc.district,
+              cAddress = uc.address;
     if (cCode < 0 && cVillage < 0 && cAddress < 0)
         throw Error(ErrorKind::Format, path, "no village column (code, 'Thôn' or 'Địa chỉ')");
 
     int cHouseholds = -1, cPopulation = -1, cTeamNo = -1, cMembers = -1, cTrained = -1, cFormed = -1;
     if (opts.kind == ListKind::Households) {
-        cHouseholds = column(info, {"households", "soho", "sohogiadinh", "tongsoho", "ho", "sohodan"});
-        cPopulation = column(info, {"population", "danso", "sokhau", "nhankhau", "sonhankhau", "songuoi"});
+        cHouseholds = findColumn(info, {"households", "soho", "sohogiadinh", "tongsoho", "ho", "sohodan"});
+        cPopulation = findColumn(info, {"population", "danso", "sokhau", "nhankhau", "sonhankhau", "songuoi"});
         if (cHouseholds < 0)
             throw Error(ErrorKind::Format, path, "no household column (e.g. 'Số hộ' or 'households')");
     } else {
-        cTeamNo = column(info, {"teamno", "team", "toso", "sotto", "to", "sotocongnghe"});
-        cMembers = column(info, {"members", "sothanhvien", "thanhvien", "soluongthanhvien", "songuoi"});
-        cTrained = column(info, {"trained", "daotao", "dadaotao", "duocdaotao", "sodaotao", "sothanhviendaotao",
+        cTeamNo = findColumn(info, {"teamno", "team", "toso", "sotto", "to", "sotocongnghe"});
+        cMembers = findColumn(info, {"members", "sothanhvien", "thanhvien", "soluongthanhvien", "songuoi"});
+        cTrained = findColumn(info, {"trained", "daotao", "dadaotao", "duocdaotao", "sodaotao", "sothanhviendaotao",
                                  "sodadaotao", "taphuan", "datraphuan", "dataphuan"});
-        cFormed = column(info, {"formed", "ngaythanhlap", "thanhlap", "ngay"});
+        cFormed = findColumn(info, {"formed", "ngaythanhlap", "thanhlap", "ngay"});
         if (cMembers < 0)
             throw Error(ErrorKind::Format, path, "no member column (e.g. 'Số thành viên' or 'members')");
     }
@@ -244,9 +225,11 @@ ListImportResult importList(ProjectStore& store, const std::string& path, const 
                 villages.set(f, "population", *it->second.second);
             ++res.written;
         }
-        ProjectStore::Transaction tx(store);
-        store.replaceLayer(villages, fb);
-        tx.commit();
+        if (res.written > 0) {
+            ProjectStore::Transaction tx(store);
+            store.replaceLayer(villages, fb);
+            tx.commit();
+        }
     } else {
         Layer out = store.hasLayer("teams") ? store.readLayer("teams", fb) : schema::makeLayer("teams");
         std::set<std::string> listed;
@@ -286,9 +269,11 @@ ListImportResult importList(ProjectStore& store, const std::string& path, const 
                 out.set(f, "formed", tr.formed);
             ++res.written;
         }
-        ProjectStore::Transaction tx(store);
-        store.replaceLayer(out, fb);
-        tx.commit();
+        if (!teams.empty()) {
+            ProjectStore::Transaction tx(store);
+            store.replaceLayer(out, fb);
+            tx.commit();
+        }
     }
     res.wrote = true;
     return res;

@@ -1,5 +1,7 @@
 #include "core/io/survey.hpp"
 
+#include "core/io/list_columns.hpp"
+
 #include "core/analysis/classify.hpp"
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
@@ -13,24 +15,6 @@
 
 namespace bando::io {
 namespace {
-
-std::string squash(const std::string& s)
-{
-    std::string o;
-    for (char c : text::foldForMatch(s))
-        if (c != ' ')
-            o += c;
-    return o;
-}
-
-int column(const SourceInfo& info, std::initializer_list<const char*> keys)
-{
-    for (const char* k : keys)
-        for (size_t i = 0; i < info.fields.size(); ++i)
-            if (squash(info.fields[i].name) == k)
-                return static_cast<int>(i);
-    return -1;
-}
 
 bool contains(const std::string& hay, const char* needle) { return hay.find(needle) != std::string::npos; }
 
@@ -60,15 +44,13 @@ SurveyImportResult importSurveyGaps(ProjectStore& store, const std::string& path
     TableData t = readTable(path, opts.source, fb);
     res.encoding = encodingLabel(t.info.encoding);
     const SourceInfo& info = t.info;
-    const int cCode = column(info, {"villagecode", "mathon", "mathonban", "ma", "code"});
-    const int cVillage = column(info, {"village", "villagename", "thon", "tenthon", "thonban", "ban", "tenthonban"});
-    const int cCommune = column(info, {"commune", "communename", "xa", "tenxa", "xaphuong", "xaphuongthitran"});
-    const int cDistrict = column(info, {"district", "districtname", "huyen", "tenhuyen", "huyenthanhpho"});
-    const int cAddress = column(info, {"address", "diachi", "diadanh", "vitri", "noi", "thonxa"});
-    const int cStatus = column(info, {"status", "tinhtrang", "hientrang", "tinhtrangsong", "phanloai", "loai"});
-    const int cOperator = column(info, {"operator", "nhamang", "mang", "doanhnghiep"});
-    const int cDate = column(info, {"surveyed", "date", "ngaykhaosat", "ngay", "thoigian"});
-    const int cNote = column(info, {"note", "ghichu"});
+    const UnitColumns uc = findUnitColumns(info);
+    const int cCode = uc.code, cVillage = uc.village, cCommune = uc.commune, cDistrict = uc.district,
+              cAddress = uc.address;
+    const int cStatus = findColumn(info, {"status", "tinhtrang", "hientrang", "tinhtrangsong", "phanloai", "loai"});
+    const int cOperator = findColumn(info, {"operator", "nhamang", "mang", "doanhnghiep"});
+    const int cDate = findColumn(info, {"surveyed", "date", "ngaykhaosat", "ngay", "thoigian"});
+    const int cNote = findColumn(info, {"note", "ghichu"});
     if (cStatus < 0)
         throw Error(ErrorKind::Format, path, "no status column (e.g. 'Tình trạng': trắng sóng / lõm sóng)");
     if (cCode < 0 && cVillage < 0 && cAddress < 0)

@@ -224,8 +224,13 @@ UnitMatch UnitMatcher::matchVillage(const std::string& villageCode, const std::s
 {
     UnitMatch m;
     if (!villageCode.empty()) {
+        // Spreadsheets store codes as numbers: 6115003 is village 06115003.
+        const bool digits = villageCode.find_first_not_of("0123456789") == std::string::npos;
         for (const auto& u : m_villages)
-            if (u.ref.code == villageCode) {
+            if (u.ref.code == villageCode ||
+                (digits && u.ref.code.size() > villageCode.size() &&
+                 u.ref.code.compare(u.ref.code.size() - villageCode.size(), std::string::npos, villageCode) == 0 &&
+                 u.ref.code.find_first_not_of('0') == u.ref.code.size() - villageCode.size())) {
                 m.status = UnitMatch::Status::Matched;
                 m.unit = u.ref;
                 m.byCode = true;
