@@ -1,5 +1,6 @@
 // bando render PROJECT --out FILE.png|FILE.pdf: the project map as an image or a vector PDF.
 #include "cli/command.hpp"
+#include "cli/console.hpp"
 #include "core/base/error.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/store/project_store.hpp"
@@ -81,7 +82,8 @@ int runRender(const Args& a)
 
     const auto t0 = std::chrono::steady_clock::now();
     auto store = ProjectStore::open(project, ProjectStore::Mode::ReadOnly);
-    auto data = render::loadMapData(*store, 9215, nullptr, render::layersForTheme(s.theme));
+    Feedback& fb = consoleFeedback();  // Ctrl-C cancels loading and drawing (exit code 6)
+    auto data = render::loadMapData(*store, 9215, &fb, render::layersForTheme(s.theme));
     store.reset();
     // Name the project in district / theme errors.
     try {
@@ -99,7 +101,7 @@ int runRender(const Args& a)
                     "theme '" + s.theme + "' needs layers this project does not have (available: " + avail + ")");
     }
     const auto t1 = std::chrono::steady_clock::now();
-    render::renderToFile(*data, s, out, paper);
+    render::renderToFile(*data, s, out, paper, &fb);
     const auto t2 = std::chrono::steady_clock::now();
     std::printf("Wrote %s (load %.2f s, render %.2f s)\n", out.c_str(),
                 std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(t2 - t1).count());
