@@ -177,6 +177,25 @@ std::vector<const UnitMatcher::Unit*> UnitMatcher::find(const std::vector<Unit>&
     return out;
 }
 
+UnitMatch UnitMatcher::resolve(const std::vector<const Unit*>& found, const char* level, const std::string& name,
+                               const std::string& notFoundSuffix)
+{
+    UnitMatch m;
+    const std::string quoted = std::string(level) + " '" + name + "'";
+    if (found.empty()) {
+        m.reason = quoted + " not found" + notFoundSuffix;
+    } else if (found.size() == 1) {
+        m.status = UnitMatch::Status::Matched;
+        m.unit = found[0]->ref;
+    } else {
+        m.status = UnitMatch::Status::Ambiguous;
+        for (const Unit* u : found)
+            m.candidates.push_back(u->ref);
+        m.reason = quoted + " matches " + std::to_string(found.size()) + " " + level + "s";
+    }
+    return m;
+}
+
 UnitMatch UnitMatcher::matchCommune(const std::string& communeCode, const std::string& commune,
                                     const std::string& district) const
 {
@@ -205,18 +224,7 @@ UnitMatch UnitMatcher::matchCommune(const std::string& communeCode, const std::s
         }
     }
     auto found = find(m_communes, parseUnitName(commune, UnitLevel::Commune), haveDistrict ? &dcodes : nullptr);
-    if (found.empty())
-        m.reason = "commune '" + commune + "' not found";
-    else if (found.size() == 1) {
-        m.status = UnitMatch::Status::Matched;
-        m.unit = found[0]->ref;
-    } else {
-        m.status = UnitMatch::Status::Ambiguous;
-        for (const Unit* u : found)
-            m.candidates.push_back(u->ref);
-        m.reason = "commune '" + commune + "' matches " + std::to_string(found.size()) + " communes";
-    }
-    return m;
+    return resolve(found, "commune", commune);
 }
 
 UnitMatch UnitMatcher::matchVillage(const std::string& villageCode, const std::string& village,
@@ -277,18 +285,7 @@ UnitMatch UnitMatcher::matchVillage(const std::string& villageCode, const std::s
         }
     }
     auto found = find(m_villages, parseUnitName(village, UnitLevel::Village), restrict ? &parents : nullptr);
-    if (found.empty())
-        m.reason = "village '" + village + "' not found" + (commune.empty() ? std::string() : " in '" + commune + "'");
-    else if (found.size() == 1) {
-        m.status = UnitMatch::Status::Matched;
-        m.unit = found[0]->ref;
-    } else {
-        m.status = UnitMatch::Status::Ambiguous;
-        for (const Unit* u : found)
-            m.candidates.push_back(u->ref);
-        m.reason = "village '" + village + "' matches " + std::to_string(found.size()) + " villages";
-    }
-    return m;
+    return resolve(found, "village", village, commune.empty() ? std::string() : " in '" + commune + "'");
 }
 
 } // namespace bando::io

@@ -55,6 +55,9 @@ private:
         std::string parentCode;  // commune code (villages), district code (communes)
     };
     std::vector<Unit> m_districts, m_communes, m_villages;
+    // Turns the units found for a name into a match: one = matched, several = ambiguous.
+    static UnitMatch resolve(const std::vector<const Unit*>& found, const char* level, const std::string& name,
+                             const std::string& notFoundSuffix = {});
     std::vector<const Unit*> find(const std::vector<Unit>& units, const UnitName& key,
                                   const std::vector<std::string>* parents) const;
 };
