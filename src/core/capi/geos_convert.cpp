@@ -16,6 +16,7 @@ GeomPtr toGeos(const Geometry& g)
 Geometry fromGeos(const GEOSGeometry* g)
 {
     std::unique_ptr<GEOSWKBWriter, WkbWriterDeleter> w(GEOSWKBWriter_create_r(ctx()));
+    GEOSWKBWriter_setByteOrder_r(ctx(), w.get(), GEOS_WKB_NDR);
     size_t size = 0;
     unsigned char* buf = GEOSWKBWriter_write_r(ctx(), w.get(), g, &size);
     if (!buf)

@@ -5,6 +5,7 @@
 #include "core/capi/gdal.hpp"
 #include "core/capi/ogr_types.hpp"
 #include "core/capi/geos.hpp"
+#include "core/capi/geos_convert.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/io/archive.hpp"
 #include "core/io/crs_guess.hpp"
@@ -485,38 +486,6 @@ Value convert(const Value& v, const FieldDef& target, const ImportOptions& opts,
 
 // ---- geometry ----
 
-Geometry polygonalFromGeos(GEOSContextHandle_t h, const GEOSGeometry* g)
-{
-    Geometry out;
-    out.type = GeomType::MultiPolygon;
-    std::vector<const GEOSGeometry*> stack{g};
-    GEOSWKBWriter* w = GEOSWKBWriter_create_r(h);
-    GEOSWKBWriter_setByteOrder_r(h, w, GEOS_WKB_NDR);
-    while (!stack.empty()) {
-        const GEOSGeometry* cur = stack.back();
-        stack.pop_back();
-        int t = GEOSGeomTypeId_r(h, cur);
-        if (t == GEOS_POLYGON) {
-            if (GEOSisEmpty_r(h, cur))
-                continue;
-            size_t sz = 0;
-            unsigned char* buf = GEOSWKBWriter_write_r(h, w, cur, &sz);
-            if (buf) {
-                Geometry p = fromWkb(buf, sz);
-                GEOSFree_r(h, buf);
-                for (auto& part : p.parts)
-                    out.parts.push_back(std::move(part));
-            }
-        } else if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
-            int n = GEOSGetNumGeometries_r(h, cur);
-            for (int i = n - 1; i >= 0; --i)
-                stack.push_back(GEOSGetGeometryN_r(h, cur, i));
-        }
-    }
-    GEOSWKBWriter_destroy_r(h, w);
-    return out;
-}
-
 // Validates a polygonal geometry; repairs it with GEOSMakeValid. Returns false when nothing
 // polygonal is left.
 bool repairPolygons(Geometry& g, bool& repaired)
@@ -533,7 +502,7 @@ bool repairPolygons(Geometry& g, bool& repaired)
     geos::GeomPtr fixed(GEOSMakeValid_r(h, gg.get()));
     if (!fixed)
         return false;
-    g = polygonalFromGeos(h, fixed.get());
+    g = geos::polygonalPart(fixed.get());
     repaired = true;
     return !g.parts.empty();
 }

@@ -14,6 +14,7 @@
 #include "core/base/resources.hpp"
 #include "core/base/text.hpp"
 #include "core/capi/geos.hpp"
+#include "core/capi/geos_convert.hpp"
 #include "core/capi/proj.hpp"
 #include "core/model/schema.hpp"
 
@@ -250,20 +251,6 @@ Ring ringOf(const GEOSGeometry* ringGeom)
     for (unsigned i = 0; i < n; ++i)
         GEOSCoordSeq_getXY_r(h, seq, i, &r[i].x, &r[i].y);
     return r;
-}
-
-Geometry toGeometry(const GEOSGeometry* g)
-{
-    auto h = geos::ctx();
-    std::unique_ptr<GEOSWKBWriter, geos::WkbWriterDeleter> w(GEOSWKBWriter_create_r(h));
-    GEOSWKBWriter_setByteOrder_r(h, w.get(), GEOS_WKB_NDR);
-    size_t size = 0;
-    unsigned char* buf = GEOSWKBWriter_write_r(h, w.get(), g, &size);
-    if (!buf)
-        throw Error(ErrorKind::Geometry, "sample", "cannot encode geometry: " + geos::takeError());
-    Geometry out = fromWkb(buf, size);
-    GEOSFree_r(h, buf);
-    return out;
 }
 
 struct Key2Hash {
@@ -1086,7 +1073,7 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
     std::vector<int64_t> cHouse(communes.size(), 0), cPop(communes.size(), 0);
     for (size_t v = 0; v < villages.size(); ++v) {
         const auto& vo = villages[v];
-        Feature& f = data.villages.addFeature(toGeometry(vGeom[v].get()));
+        Feature& f = data.villages.addFeature(geos::fromGeos(vGeom[v].get()));
         data.villages.set(f, "code", vo.code);
         data.villages.set(f, "name", vo.name);
         data.villages.set(f, "commune_code", communes[vo.commune].code);
@@ -1101,7 +1088,7 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
     data.communes = makeLayer(schema::kCommunes);
     std::vector<int64_t> dHouseOut(districts.size(), 0), dPop(districts.size(), 0);
     for (size_t i = 0; i < communes.size(); ++i) {
-        Feature& f = data.communes.addFeature(toGeometry(cGeom[i].get()));
+        Feature& f = data.communes.addFeature(geos::fromGeos(cGeom[i].get()));
         data.communes.set(f, "code", communes[i].code);
         data.communes.set(f, "name", communes[i].name);
         data.communes.set(f, "type", communes[i].type);
@@ -1116,7 +1103,7 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
     data.districts = makeLayer(schema::kDistricts);
     for (size_t d = 0; d < districts.size(); ++d) {
         const auto& di = districts[d];
-        Feature& f = data.districts.addFeature(toGeometry(dGeom[d].get()));
+        Feature& f = data.districts.addFeature(geos::fromGeos(dGeom[d].get()));
         data.districts.set(f, "code", di.code);
         data.districts.set(f, "name", di.name);
         data.districts.set(f, "type", di.type);

@@ -696,22 +696,10 @@ void buildCoverage(Ctx& c, const std::vector<Tower>& towers, Layer& coverage)
                 Geometry& geom = lv == 2 ? good : weak;
                 if (geom.parts.empty()) continue;
                 // Parts of one level only touch at corners: valid as a MultiPolygon. Checked, and repaired if not.
-                auto wkb = toWkb(geom);
-                GEOSWKBReader* rd = GEOSWKBReader_create_r(geos::ctx());
-                geos::GeomPtr gg(GEOSWKBReader_read_r(geos::ctx(), rd, wkb.data(), wkb.size()));
-                GEOSWKBReader_destroy_r(geos::ctx(), rd);
-                if (gg && GEOSisValid_r(geos::ctx(), gg.get()) != 1) {
+                geos::GeomPtr gg = geos::toGeos(geom);
+                if (GEOSisValid_r(geos::ctx(), gg.get()) != 1) {
                     geos::GeomPtr fixed = geos::check(GEOSMakeValid_r(geos::ctx(), gg.get()), "make valid");
-                    GEOSWKBWriter* w = GEOSWKBWriter_create_r(geos::ctx());
-                    size_t sz = 0;
-                    unsigned char* buf = GEOSWKBWriter_write_r(geos::ctx(), w, fixed.get(), &sz);
-                    GEOSWKBWriter_destroy_r(geos::ctx(), w);
-                    Geometry fg = fromWkb(buf, sz);
-                    GEOSFree_r(geos::ctx(), buf);
-                    Geometry mp;
-                    mp.type = GeomType::MultiPolygon;
-                    if (fg.type == GeomType::Polygon || fg.type == GeomType::MultiPolygon) mp.parts = std::move(fg.parts);
-                    geom = std::move(mp);
+                    geom = geos::polygonalPart(fixed.get());
                 }
                 Feature& f = coverage.addFeature(std::move(geom));
                 coverage.set(f, "operator", std::string(operatorName(op)));
