@@ -37,3 +37,16 @@ Feedback& consoleFeedback()
 }
 
 } // namespace bando::cli
+
+namespace bando::cli {
+
+std::string padRight(const std::string& s, size_t width)
+{
+    size_t n = 0;
+    for (unsigned char ch : s)
+        if ((ch & 0xC0) != 0x80)
+            ++n;
+    return n >= width ? s : s + std::string(width - n, ' ');
+}
+
+} // namespace bando::cli

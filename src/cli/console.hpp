@@ -7,3 +7,12 @@ namespace bando::cli {
 Feedback& consoleFeedback();
 
 } // namespace bando::cli
+
+#include <string>
+
+namespace bando::cli {
+
+// `s` left-aligned in `width` terminal columns (UTF-8 code points, not bytes).
+std::string padRight(const std::string& s, size_t width);
+
+} // namespace bando::cli

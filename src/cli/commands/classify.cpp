@@ -1,42 +1,69 @@
 // bando classify PROJECT [--json]: the village classification rule (issue #3) — villages with
 // no signal, with an unstable signal and without broadband, per district and in total.
+// Parses arguments into tasks::ClassifyRequest and prints its result.
 #include "cli/command.hpp"
-#include "core/analysis/classify.hpp"
+#include "cli/console.hpp"
 #include "core/base/error.hpp"
+#include "core/base/json.hpp"
 #include "core/i18n/i18n.hpp"
-#include "core/store/project_store.hpp"
+#include "core/tasks/classify_task.hpp"
+#include "core/tasks/job.hpp"
 
 #include <cstdio>
-#include <map>
+#include <iostream>
 #include <string>
 
 namespace bando::cli {
 namespace {
 
-struct Row {
-    std::string name;
-    int villages = 0;
-    analysis::ClassCounts c;
-};
-
-std::string jsonText(const std::string& s)
+void writeCounts(JsonWriter& w, size_t villages, const analysis::ClassCounts& c)
 {
-    std::string o = "\"";
-    for (unsigned char ch : s) {
-        if (ch == '"' || ch == '\\') { o += '\\'; o += static_cast<char>(ch); }
-        else if (ch < 0x20) { char b[8]; std::snprintf(b, sizeof b, "\\u%04x", ch); o += b; }
-        else o += static_cast<char>(ch);
-    }
-    return o + "\"";
+    w.field("villages", villages)
+        .field("no_signal", c.noSignal)
+        .field("unstable", c.unstable)
+        .field("covered", c.covered)
+        .field("no_broadband", c.noBroadband);
 }
 
-// Left-aligned in `width` characters (UTF-8 code points, not bytes).
-std::string pad(const std::string& s, size_t width)
+void printJson(const tasks::ClassifyResult& r)
 {
-    size_t n = 0;
-    for (unsigned char ch : s)
-        if ((ch & 0xC0) != 0x80) ++n;
-    return n >= width ? s : s + std::string(width - n, ' ');
+    JsonWriter w(std::cout);
+    w.beginObject();
+    w.field("file", r.project);
+    w.key("thresholds").beginObject(true);
+    w.field("no_signal_share_any", r.thresholds.noSignalShareAny)
+        .field("unstable_share_good", r.thresholds.unstableShareGood)
+        .field("broadband_share", r.thresholds.broadbandShare)
+        .field("broadband_distance_m", r.thresholds.broadbandDistanceM);
+    w.endObject();
+    w.key("total").beginObject(true);
+    writeCounts(w, r.villages.size(), r.total);
+    w.endObject();
+    w.key("districts").beginArray();
+    for (const auto& d : r.districts) {
+        w.beginObject(true).field("code", d.code).field("name", d.name);
+        writeCounts(w, static_cast<size_t>(d.villages), d.counts);
+        w.endObject();
+    }
+    w.endArray();
+    w.endObject();
+}
+
+void printTable(const tasks::ClassifyResult& r)
+{
+    const auto& t = r.thresholds;
+    std::printf("%s: %s\n", tr("Project"), r.project.c_str());
+    std::printf("%s: %s < %g, %s < %g, %s >= %g / %g m\n\n", tr("Thresholds"), tr("share with any signal"),
+                t.noSignalShareAny, tr("share with good signal"), t.unstableShareGood, tr("broadband share"),
+                t.broadbandShare, t.broadbandDistanceM);
+    std::printf("%s %s %s %s %s %s %s\n", padRight(tr("Code"), 5).c_str(), padRight(tr("District"), 24).c_str(),
+                padRight(tr("Villages"), 8).c_str(), padRight(tr("No signal"), 11).c_str(),
+                padRight(tr("Unstable"), 10).c_str(), padRight(tr("Covered"), 9).c_str(), tr("No broadband"));
+    for (const auto& d : r.districts)
+        std::printf("%s %s %8d %11d %10d %9d %12d\n", padRight(d.code, 5).c_str(), padRight(d.name, 24).c_str(),
+                    d.villages, d.counts.noSignal, d.counts.unstable, d.counts.covered, d.counts.noBroadband);
+    std::printf("%s %s %8zu %11d %10d %9d %12d\n", padRight("", 5).c_str(), padRight(tr("Total"), 24).c_str(),
+                r.villages.size(), r.total.noSignal, r.total.unstable, r.total.covered, r.total.noBroadband);
 }
 
 int runClassify(const Args& a)
@@ -44,76 +71,14 @@ int runClassify(const Args& a)
     a.allowOnly({"json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
-    auto store = ProjectStore::open(a.positional[0], ProjectStore::Mode::ReadOnly);
-    for (const char* required : {"villages", "settlements"})
-        if (!store->hasLayer(required))
-            throw Error(ErrorKind::Format, store->path(), std::string(tr("the project has no layer")) + " '" + required + "'");
-    Layer villages = store->readLayer("villages");
-    Layer settlements = store->readLayer("settlements");
-    Layer coverage, nodes, fibre, districts;
-    analysis::ClassificationInput in;
-    in.villages = &villages;
-    in.settlements = &settlements;
-    if (store->hasLayer("coverage")) { coverage = store->readLayer("coverage"); in.coverage = &coverage; }
-    if (store->hasLayer("broadband_nodes")) { nodes = store->readLayer("broadband_nodes"); in.broadbandNodes = &nodes; }
-    if (store->hasLayer("fibre")) { fibre = store->readLayer("fibre"); in.fibre = &fibre; }
-    std::map<std::string, std::string> districtNames;
-    if (store->hasLayer("districts")) {
-        districts = store->readLayer("districts");
-        for (const auto& f : districts.features)
-            districtNames[districts.text(f, "code")] = districts.text(f, "name");
-    }
-    const analysis::Thresholds t = analysis::loadThresholds(*store);
-    const auto statuses = analysis::classifyVillages(in, t);
-
-    std::map<std::string, Row> byDistrict;
-    for (const auto& s : statuses) {
-        Row& r = byDistrict[s.districtCode];
-        r.name = districtNames.count(s.districtCode) ? districtNames[s.districtCode] : "";
-        ++r.villages;
-        r.c = analysis::ClassCounts{};
-    }
-    for (auto& [code, r] : byDistrict) {
-        std::vector<analysis::VillageStatus> part;
-        for (const auto& s : statuses)
-            if (s.districtCode == code) part.push_back(s);
-        r.c = analysis::countClasses(part);
-    }
-    const auto total = analysis::countClasses(statuses);
-
-    if (a.has("json")) {
-        std::printf("{\n  \"file\": %s,\n", jsonText(store->path()).c_str());
-        std::printf("  \"thresholds\": {\"no_signal_share_any\": %g, \"unstable_share_good\": %g, "
-                    "\"broadband_share\": %g, \"broadband_distance_m\": %g},\n",
-                    t.noSignalShareAny, t.unstableShareGood, t.broadbandShare, t.broadbandDistanceM);
-        std::printf("  \"total\": {\"villages\": %zu, \"no_signal\": %d, \"unstable\": %d, \"covered\": %d, "
-                    "\"no_broadband\": %d},\n",
-                    statuses.size(), total.noSignal, total.unstable, total.covered, total.noBroadband);
-        std::printf("  \"districts\": [");
-        bool first = true;
-        for (const auto& [code, r] : byDistrict) {
-            std::printf("%s\n    {\"code\": %s, \"name\": %s, \"villages\": %d, \"no_signal\": %d, \"unstable\": %d, "
-                        "\"covered\": %d, \"no_broadband\": %d}",
-                        first ? "" : ",", jsonText(code).c_str(), jsonText(r.name).c_str(), r.villages, r.c.noSignal,
-                        r.c.unstable, r.c.covered, r.c.noBroadband);
-            first = false;
-        }
-        std::printf("\n  ]\n}\n");
-        return 0;
-    }
-    std::printf("%s: %s\n", tr("Project"), store->path().c_str());
-    std::printf("%s: %s < %g, %s < %g, %s >= %g / %g m\n\n", tr("Thresholds"), tr("share with any signal"),
-                t.noSignalShareAny, tr("share with good signal"), t.unstableShareGood, tr("broadband share"),
-                t.broadbandShare, t.broadbandDistanceM);
-    std::printf("%s %s %s %s %s %s %s\n", pad(tr("Code"), 5).c_str(), pad(tr("District"), 24).c_str(),
-                pad(tr("Villages"), 8).c_str(), pad(tr("No signal"), 11).c_str(), pad(tr("Unstable"), 10).c_str(),
-                pad(tr("Covered"), 9).c_str(), tr("No broadband"));
-    for (const auto& [code, r] : byDistrict)
-        std::printf("%s %s %8d %11d %10d %9d %12d\n", pad(code, 5).c_str(), pad(r.name, 24).c_str(), r.villages,
-                    r.c.noSignal, r.c.unstable, r.c.covered, r.c.noBroadband);
-    std::printf("%s %s %8zu %11d %10d %9d %12d\n", pad("", 5).c_str(), pad(tr("Total"), 24).c_str(), statuses.size(),
-                total.noSignal, total.unstable, total.covered, total.noBroadband);
-    return 0;
+    tasks::ClassifyRequest request;
+    request.project = a.positional[0];
+    const auto result = tasks::runTask(request, consoleFeedback());
+    if (a.has("json"))
+        printJson(result);
+    else
+        printTable(result);
+    return ExitOk;
 }
 
 CommandRegistration reg({"classify", "classify PROJECT [--json]",
