@@ -125,18 +125,18 @@ OpenedSource openSource(const std::string& path, const SourceOptions& opts)
                             "contains a NUL byte (binary data in a text file)");
         }
     }
-    char** oo = nullptr;
+    CPLStringList oo;
     const char* drivers[3] = {nullptr, nullptr, nullptr};
     switch (src.kind) {
     case SourceKind::Shapefile:
-        oo = CSLSetNameValue(oo, "ENCODING", "");
+        oo.SetNameValue("ENCODING", "");
         drivers[0] = "ESRI Shapefile";
         break;
     case SourceKind::Csv:
-        oo = CSLSetNameValue(oo, "AUTODETECT_TYPE", "NO");
-        oo = CSLSetNameValue(oo, "GEOM_POSSIBLE_NAMES", "__none__");
-        oo = CSLSetNameValue(oo, "X_POSSIBLE_NAMES", "__none__");
-        oo = CSLSetNameValue(oo, "Y_POSSIBLE_NAMES", "__none__");
+        oo.SetNameValue("AUTODETECT_TYPE", "NO");
+        oo.SetNameValue("GEOM_POSSIBLE_NAMES", "__none__");
+        oo.SetNameValue("X_POSSIBLE_NAMES", "__none__");
+        oo.SetNameValue("Y_POSSIBLE_NAMES", "__none__");
         drivers[0] = "CSV";
         break;
     case SourceKind::Kml:
@@ -153,8 +153,7 @@ OpenedSource openSource(const std::string& path, const SourceOptions& opts)
     }
     gdal::ErrorCapture cap;
     GDALDataset* ds = GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                                        drivers[0] ? drivers : nullptr, oo, nullptr);
-    CSLDestroy(oo);
+                                        drivers[0] ? drivers : nullptr, oo.List(), nullptr);
     if (!ds)
         throw Error(ErrorKind::Format, path, "cannot open: " + cap.lastMessage("not a readable vector file"));
     src.ds.reset(ds);
@@ -222,19 +221,17 @@ int sourceIndex(const std::vector<SourceField>& fields, const std::string& name)
 
 // Reads the next feature; throws when GDAL reported an error (a truncated or corrupt file must
 // never look like a short one).
-OGRFeature* nextFeature(OGRLayer* layer, gdal::ErrorCapture& cap, const std::string& path, int64_t number)
+OGRFeatureUniquePtr nextFeature(OGRLayer* layer, gdal::ErrorCapture& cap, const std::string& path, int64_t number)
 {
     const size_t before = cap.errors().size();
-    OGRFeature* f = layer->GetNextFeature();
-    if (cap.errors().size() > before) {
-        OGRFeature::DestroyFeature(f);
+    OGRFeatureUniquePtr f(layer->GetNextFeature());
+    if (cap.errors().size() > before)
         throw Error(ErrorKind::Format, path + ": feature " + std::to_string(number),
                     "cannot read: " + cap.errors().back());
-    }
     return f;
 }
 
-std::string rawValue(OGRFeature* f, int i) { return f->GetFieldAsString(i); }
+std::string rawValue(const OGRFeature& f, int i) { return f.GetFieldAsString(i); }
 
 SourceInfo inspectOpened(OpenedSource& src, const std::string& path, const SourceOptions& opts, size_t previewRows)
 {
@@ -268,7 +265,7 @@ SourceInfo inspectOpened(OpenedSource& src, const std::string& path, const Sourc
         l->ResetReading();
         int64_t n = 0;
         while (n < 2000) {
-            OGRFeature* f = nextFeature(l, cap, path, n + 1);
+            OGRFeatureUniquePtr f = nextFeature(l, cap, path, n + 1);
             if (!f)
                 break;
             ++n;
@@ -279,7 +276,7 @@ SourceInfo inspectOpened(OpenedSource& src, const std::string& path, const Sourc
             for (int i = 0; i < defn->GetFieldCount(); ++i) {
                 const bool txt = info.fields[static_cast<size_t>(i)].type == FieldType::Text;
                 if (f->IsFieldSetAndNotNull(i)) {
-                    std::string v = rawValue(f, i);
+                    std::string v = rawValue(*f, i);
                     if (txt && !isAscii(v))
                         samples.push_back(v);
                     row.push_back(std::move(v));
@@ -291,7 +288,6 @@ SourceInfo inspectOpened(OpenedSource& src, const std::string& path, const Sourc
                 rawRows.push_back(std::move(row));
                 rawIsText.push_back(std::move(isText));
             }
-            OGRFeature::DestroyFeature(f);
         }
         l->ResetReading();
     }
@@ -509,43 +505,43 @@ bool repairPolygons(Geometry& g, bool& repaired)
 
 // ---- field schema of the target ----
 
+const char* kMappingTable = "import_mappings";
+
 struct Target {
     std::string name;
     GeomType geomType = GeomType::None;
     std::vector<FieldDef> fields;
-    bool exists = false;
+    bool exists = false;      // a layer of the project
+    bool fromSource = false;  // a new layer taking the source's fields
 };
 
-Target resolveTarget(ProjectStore& store, const std::string& name, const SourceInfo& src)
+Target resolveTarget(const ProjectStore& store, const std::string& name, const SourceInfo& src)
 {
     Target t;
     t.name = name;
-    if (OGRLayer* l = store.dataset()->GetLayerByName(name.c_str()); l && name != "bando_meta") {
+    const schema::LayerSchema* known = nullptr;
+    for (const auto& s : schema::all())
+        if (s.name == name)
+            known = &s;
+    if (auto existing = store.layerSchema(name)) {
         t.exists = true;
-        t.geomType = fromOgr(l->GetGeomType());
-        OGRFeatureDefn* d = l->GetLayerDefn();
-        for (int i = 0; i < d->GetFieldCount(); ++i) {
-            auto* fd = d->GetFieldDefn(i);
-            t.fields.push_back({fd->GetNameRef(), fieldTypeOf(fd->GetType()) == FieldType::Date ? FieldType::Text
-                                                                                                  : fieldTypeOf(fd->GetType()),
-                                fd->GetWidth(), !fd->IsNullable()});
-        }
+        t.geomType = existing->geomType;
+        t.fields = existing->fields;
         // Declared widths (e.g. code widths) come from the schema when known.
-        for (const auto& s : schema::all())
-            if (s.name == name)
-                for (auto& f : t.fields)
-                    for (const auto& sf : s.fields)
-                        if (sf.name == f.name)
-                            f.width = sf.width;
+        if (known)
+            for (auto& f : t.fields)
+                for (const auto& sf : known->fields)
+                    if (sf.name == f.name)
+                        f.width = sf.width;
         return t;
     }
-    for (const auto& s : schema::all())
-        if (s.name == name) {
-            t.geomType = s.geomType;
-            t.fields = s.fields;
-            return t;
-        }
+    if (known) {
+        t.geomType = known->geomType;
+        t.fields = known->fields;
+        return t;
+    }
     // A new layer with the source's fields.
+    t.fromSource = true;
     std::set<std::string> used;
     for (const auto& f : src.fields) {
         std::string n = text::toNfc(trim(f.name));
@@ -564,7 +560,436 @@ Target resolveTarget(ProjectStore& store, const std::string& name, const SourceI
     return t;
 }
 
-const char* kMappingTable = "import_mappings";
+// ---- the steps of importFile ----
+
+void checkImportTarget(const ProjectStore& store, const std::string& path, const ImportOptions& opts)
+{
+    if (opts.targetLayer.empty())
+        throw Error(ErrorKind::Usage, path, "no target layer given");
+    if (opts.targetLayer == "bando_meta" || opts.targetLayer == kMappingTable)
+        throw Error(ErrorKind::Usage, path, "layer '" + opts.targetLayer + "' cannot be imported into");
+    if (!store.writable())
+        throw Error(ErrorKind::Store, store.path(), "project is open read-only");
+}
+
+void noteSource(const std::string& path, const SourceInfo& info, Diagnostics& diag)
+{
+    if (info.legacyText && !info.encodingGuess.allAscii)
+        diag.info(path, std::string("text encoding: ") + encodingLabel(info.encoding) + " (" + info.encodingSource + ")");
+    if (info.epsgGuessed)
+        diag.warning(path, "CRS guessed: " + info.crsNote + " — confirm it or choose another");
+}
+
+// The mapping in use and, for every target field, the index of its source field (-1: none).
+struct FieldMap {
+    std::map<std::string, std::string> mapping;
+    bool saved = false;
+    std::vector<int> sourceOfTarget;
+};
+
+FieldMap mapFields(const ProjectStore& store, const std::string& path, const Target& target, const SourceInfo& info,
+                   const ImportOptions& opts)
+{
+    FieldMap m;
+    if (!opts.mapping.empty())
+        m.mapping = opts.mapping;
+    else {
+        MappingChoice c = chooseMapping(store, info, target.name, target.fields);
+        m.mapping = std::move(c.mapping);
+        m.saved = c.saved;
+    }
+    m.sourceOfTarget.assign(target.fields.size(), -1);
+    for (const auto& [tf, sfName] : m.mapping) {
+        int ti = -1;
+        for (size_t i = 0; i < target.fields.size(); ++i)
+            if (target.fields[i].name == tf)
+                ti = static_cast<int>(i);
+        if (ti < 0)
+            throw Error(ErrorKind::Usage, path, "layer '" + target.name + "' has no field '" + tf + "'");
+        int si = sourceIndex(info.fields, sfName);
+        if (si < 0)
+            throw Error(ErrorKind::Usage, path, "no field '" + sfName + "' in the source (mapped to '" + tf + "')");
+        m.sourceOfTarget[static_cast<size_t>(ti)] = si;
+    }
+    return m;
+}
+
+struct TransformDeleter {
+    void operator()(OGRCoordinateTransformation* ct) const { OGRCoordinateTransformation::DestroyCT(ct); }
+};
+using TransformPtr = std::unique_ptr<OGRCoordinateTransformation, TransformDeleter>;
+
+// Where a row's geometry comes from (the feature, lon/lat columns or a WKT column) and how it
+// reaches WGS 84.
+struct GeometryPlan {
+    bool wanted = false;
+    Family family = Family::None;
+    bool tableXY = false, tableWkt = false;
+    int xField = -1, yField = -1, wktField = -1;
+    TransformPtr toWgs84;  // null when the source is in WGS 84
+};
+
+GeometryPlan planGeometry(const OpenedSource& src, const SourceInfo& info, const Target& target, const std::string& path)
+{
+    GeometryPlan p;
+    p.wanted = target.geomType != GeomType::None;
+    p.family = familyOf(target.geomType);
+    p.tableXY = isTable(info.kind) && !info.xField.empty();
+    p.tableWkt = isTable(info.kind) && !p.tableXY && !info.wktField.empty();
+    if (p.wanted && isTable(info.kind) && !p.tableXY && !p.tableWkt)
+        throw Error(ErrorKind::Format, path,
+                    "layer '" + target.name + "' needs geometry but the table has no lon/lat or WKT columns");
+    if (p.wanted && info.epsg == 0)
+        throw Error(ErrorKind::Crs, path, "unknown CRS: " + info.crsNote);
+    if (p.wanted && info.epsg != 4326) {
+        OGRSpatialReference wgs;
+        wgs.importFromEPSG(4326);
+        wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        OGRSpatialReference from;
+        if (info.epsg > 0)
+            from.importFromEPSG(info.epsg);
+        else
+            from = *src.layer->GetSpatialRef();
+        from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        gdal::ErrorCapture cap;
+        p.toWgs84.reset(OGRCreateCoordinateTransformation(&from, &wgs));
+        if (!p.toWgs84)
+            throw Error(ErrorKind::Crs, path, "cannot transform to WGS 84: " + cap.lastMessage());
+    }
+    p.xField = p.tableXY ? sourceIndex(info.fields, info.xField) : -1;
+    p.yField = p.tableXY ? sourceIndex(info.fields, info.yField) : -1;
+    p.wktField = p.tableWkt ? sourceIndex(info.fields, info.wktField) : -1;
+    return p;
+}
+
+// Progress total: the feature count, or an estimate from the file size for CSV.
+double estimateFeatureTotal(const std::string& path, const SourceInfo& info)
+{
+    double total = static_cast<double>(info.featureCount);
+    if (total <= 0 && info.kind == SourceKind::Csv) {
+        std::ifstream in(path, std::ios::binary);
+        std::string head(65536, '\0');
+        in.read(head.data(), static_cast<std::streamsize>(head.size()));
+        head.resize(static_cast<size_t>(in.gcount()));
+        const auto lines = std::max<std::ptrdiff_t>(1, std::count(head.begin(), head.end(), '\n'));
+        total = static_cast<double>(fs::file_size(path)) / (static_cast<double>(head.size()) / static_cast<double>(lines));
+    }
+    return total;
+}
+
+// Reads the source values of one feature: numbers as numbers, text decoded to UTF-8 (NFC).
+void readSourceValues(const OGRFeature& f, OGRFeatureDefn* defn, const SourceInfo& info, std::vector<Value>& out)
+{
+    const int nf = defn->GetFieldCount();
+    for (int i = 0; i < nf; ++i) {
+        Value& v = out[static_cast<size_t>(i)];
+        if (!f.IsFieldSetAndNotNull(i)) {
+            v = std::monostate{};
+            continue;
+        }
+        const OGRFieldType type = defn->GetFieldDefn(i)->GetType();
+        switch (type) {
+        case OFTInteger:
+        case OFTInteger64: v = static_cast<int64_t>(f.GetFieldAsInteger64(i)); break;
+        case OFTReal: v = f.GetFieldAsDouble(i); break;
+        default: {
+            std::string_view sv(f.GetFieldAsString(i));
+            if (isAscii(sv))
+                v = std::string(sv);
+            else if (info.legacyText)
+                v = decodeValue(sv, info.encoding);
+            else
+                v = decode(sv, Encoding::Utf8);
+            if (type == OFTDate || type == OFTDateTime) {
+                auto& str = std::get<std::string>(v);
+                std::replace(str.begin(), str.end(), '/', '-');
+            }
+        }
+        }
+    }
+}
+
+// Turns source features into target features: values converted and checked (duplicate codes),
+// geometry built, flattened, type-checked, transformed to WGS 84 and repaired. Counts what it
+// drops in the stats.
+class FeatureConverter {
+public:
+    FeatureConverter(const std::string& path, const SourceInfo& info, const Target& target, const FieldMap& fields,
+                     const GeometryPlan& geometry, const ImportOptions& opts, ImportStats& stats)
+        : m_path(path), m_info(info), m_target(target), m_fields(fields), m_geometry(geometry), m_opts(opts),
+          m_stats(stats)
+    {
+        for (size_t i = 0; i < target.fields.size(); ++i)
+            if (target.fields[i].name == "code" && fields.sourceOfTarget[i] >= 0)
+                m_keyField = static_cast<int>(i);
+    }
+
+    // False when the feature is dropped (no geometry, another geometry type).
+    bool convert(OGRFeature& f, const std::vector<Value>& source, int64_t row, Feature& out)
+    {
+        out.values.resize(m_target.fields.size());
+        for (size_t ti = 0; ti < m_target.fields.size(); ++ti) {
+            const int si = m_fields.sourceOfTarget[ti];
+            if (si < 0)
+                continue;
+            out.values[ti] = io::convert(source[static_cast<size_t>(si)], m_target.fields[ti], m_opts, m_path, row,
+                                         m_info.fields[static_cast<size_t>(si)].name, m_stats);
+        }
+        checkDuplicateCode(out, row);
+        return !m_geometry.wanted || convertGeometry(f, source, row, out.geom);
+    }
+
+    const std::vector<int64_t>& firstDropped() const { return m_firstDropped; }
+    const std::vector<int64_t>& outsideRows() const { return m_outsideRows; }
+
+private:
+    void checkDuplicateCode(const Feature& feat, int64_t row)
+    {
+        if (m_keyField < 0)
+            return;
+        const Value& kv = feat.values[static_cast<size_t>(m_keyField)];
+        if (isNull(kv))
+            return;
+        auto [it, fresh] = m_seenCodes.emplace(toString(kv), row);
+        if (!fresh) {
+            const int si = m_fields.sourceOfTarget[static_cast<size_t>(m_keyField)];
+            throw Error(ErrorKind::Format, where(m_path, row, m_info.fields[static_cast<size_t>(si)].name),
+                        "duplicate code '" + toString(kv) + "' (first in row " + std::to_string(it->second) + ")");
+        }
+    }
+
+    bool coordinate(const Value& v, const std::string& field, int64_t row, double& out)
+    {
+        if (isNull(v))
+            return false;
+        if (auto* d = std::get_if<double>(&v)) {
+            out = *d;
+            return true;
+        }
+        if (auto* i = std::get_if<int64_t>(&v)) {
+            out = static_cast<double>(*i);
+            return true;
+        }
+        const auto& s = std::get<std::string>(v);
+        if (trim(s).empty())
+            return false;
+        bool comma = false;
+        if (!parseDecimal(s, out, &comma))
+            throw Error(ErrorKind::Format, where(m_path, row, field), "'" + s.substr(0, 40) + "' is not a coordinate");
+        m_stats.decimalCommas += comma;
+        return true;
+    }
+
+    void dropped(int64_t& counter, int64_t row)
+    {
+        ++counter;
+        if (m_firstDropped.size() < 5)
+            m_firstDropped.push_back(row);
+    }
+
+    bool convertGeometry(OGRFeature& f, const std::vector<Value>& source, int64_t row, Geometry& out)
+    {
+        OGRGeometryUniquePtr owned;
+        OGRGeometry* g = nullptr;
+        if (m_geometry.tableXY) {
+            double x = 0, y = 0;
+            const bool hx = coordinate(source[static_cast<size_t>(m_geometry.xField)], m_info.xField, row, x);
+            const bool hy = coordinate(source[static_cast<size_t>(m_geometry.yField)], m_info.yField, row, y);
+            if (hx && hy) {
+                owned.reset(new OGRPoint(x, y));
+                g = owned.get();
+            }
+        } else if (m_geometry.tableWkt) {
+            const Value& wv = source[static_cast<size_t>(m_geometry.wktField)];
+            if (auto* s = std::get_if<std::string>(&wv); s && !trim(*s).empty()) {
+                OGRGeometry* parsed = nullptr;
+                const OGRErr err = OGRGeometryFactory::createFromWkt(s->c_str(), nullptr, &parsed);
+                owned.reset(parsed);
+                if (err != OGRERR_NONE || !parsed)
+                    throw Error(ErrorKind::Format, where(m_path, row, m_info.wktField), "not a WKT geometry");
+                g = parsed;
+            }
+        } else
+            g = f.GetGeometryRef();
+        if (!g || g->IsEmpty()) {
+            dropped(m_stats.droppedEmpty, row);
+            return false;
+        }
+        if (g->Is3D() || g->IsMeasured()) {
+            g->flattenTo2D();
+            g->setMeasured(FALSE);
+            ++m_stats.flattened;
+        }
+        if (wkbFlatten(g->getGeometryType()) == wkbGeometryCollection ||
+            familyOf(fromOgr(g->getGeometryType())) != m_geometry.family) {
+            dropped(m_stats.droppedType, row);
+            return false;
+        }
+        if (m_geometry.toWgs84 && g->transform(m_geometry.toWgs84.get()) != OGRERR_NONE)
+            throw Error(ErrorKind::Crs, m_path + ": feature " + std::to_string(row),
+                        "cannot transform the geometry to WGS 84");
+        std::vector<unsigned char> wkb(static_cast<size_t>(g->WkbSize()));
+        g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+        out = fromWkb(wkb.data(), wkb.size());
+        if (m_geometry.family == Family::Polygon) {
+            bool repaired = false;
+            if (!repairPolygons(out, repaired)) {
+                ++m_stats.droppedEmpty;
+                return false;
+            }
+            m_stats.repaired += repaired;
+        }
+        // Single-part targets take single parts only.
+        const GeomType tt = m_target.geomType;
+        if ((tt == GeomType::Point || tt == GeomType::LineString || tt == GeomType::Polygon) && out.parts.size() > 1) {
+            ++m_stats.droppedType;
+            return false;
+        }
+        out.type = tt;
+        if (m_opts.checkProvince && !out.extent().intersects(kProvinceBox.buffered(0.05))) {
+            ++m_stats.outsideProvince;
+            if (m_outsideRows.size() < 5)
+                m_outsideRows.push_back(row);
+        }
+        return true;
+    }
+
+    const std::string& m_path;
+    const SourceInfo& m_info;
+    const Target& m_target;
+    const FieldMap& m_fields;
+    const GeometryPlan& m_geometry;
+    const ImportOptions& m_opts;
+    ImportStats& m_stats;
+    int m_keyField = -1;
+    std::unordered_map<std::string, int64_t> m_seenCodes;
+    std::vector<int64_t> m_firstDropped, m_outsideRows;
+};
+
+// Writes converted features in batches: the first batch replaces the layer (unless appending),
+// the next ones are appended. Must run inside the store's transaction.
+class BatchWriter {
+public:
+    BatchWriter(ProjectStore& store, const Target& target, bool append, ImportStats& stats, Feedback* fb)
+        : m_store(store), m_append(append), m_stats(stats), m_fb(fb)
+    {
+        m_batch.name = target.name;
+        m_batch.geomType = target.geomType;
+        m_batch.epsg = 4326;
+        m_batch.fields = target.fields;
+    }
+    void add(Feature feat)
+    {
+        m_batch.features.push_back(std::move(feat));
+        if (m_batch.features.size() >= kBatch)
+            flush();
+    }
+    // Writes what is left; an import of no feature still creates or empties the layer.
+    void finish()
+    {
+        if (!m_batch.features.empty() || m_first)
+            flush();
+    }
+
+private:
+    void flush()
+    {
+        if (m_first && !m_append)
+            m_store.replaceLayer(m_batch, m_fb);
+        else
+            m_store.appendFeatures(m_batch, m_fb);
+        m_first = false;
+        m_stats.written += static_cast<int64_t>(m_batch.features.size());
+        m_batch.features.clear();
+    }
+    static constexpr size_t kBatch = 20000;
+    ProjectStore& m_store;
+    bool m_append;
+    ImportStats& m_stats;
+    Feedback* m_fb;
+    Layer m_batch;
+    bool m_first = true;
+};
+
+// Reads, converts and writes every feature of the source.
+void copyFeatures(OpenedSource& src, const std::string& path, const SourceInfo& info, FeatureConverter& converter,
+                  BatchWriter& writer, ImportStats& st, Diagnostics& diag, Feedback* fb)
+{
+    const double total = estimateFeatureTotal(path, info);
+    OGRLayer* l = src.layer;
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    std::vector<Value> source(static_cast<size_t>(defn->GetFieldCount()));
+    gdal::ErrorCapture cap;
+    l->ResetReading();
+    int64_t row = 0;
+    while (OGRFeatureUniquePtr f = nextFeature(l, cap, path, row + 1)) {
+        ++row;
+        ++st.read;
+        if ((row & 1023) == 0) {
+            throwIfCancelled(fb);
+            if (fb && total > 0)
+                fb->setProgress(std::min(99.0, 100.0 * static_cast<double>(row) / total));
+        }
+        readSourceValues(*f, defn, info, source);
+        Feature feat;
+        if (converter.convert(*f, source, row, feat))
+            writer.add(std::move(feat));
+    }
+    // A shapefile whose .dbf/.shp holds fewer records than its header announces is truncated.
+    if (info.kind == SourceKind::Shapefile && info.featureCount >= 0 && row < info.featureCount)
+        throw Error(ErrorKind::Format, path + ": feature " + std::to_string(row + 1),
+                    "file is truncated: " + std::to_string(info.featureCount) + " features announced, " +
+                        std::to_string(row) + " readable");
+    for (const auto& w : cap.warnings())
+        if (diag.items().size() < 50)
+            diag.warning(path, w);
+}
+
+std::string rowList(const std::vector<int64_t>& rows, int64_t count)
+{
+    std::string s;
+    for (auto r : rows)
+        s += (s.empty() ? "" : ", ") + std::to_string(r);
+    return s + (count > 5 ? ", …)" : ")");
+}
+
+void reportStats(const std::string& path, const Target& target, const ImportStats& st,
+                 const FeatureConverter& converter, Diagnostics& diag)
+{
+    if (st.repaired)
+        diag.info(path, std::to_string(st.repaired) + " invalid polygons repaired");
+    if (st.droppedEmpty)
+        diag.warning(path, std::to_string(st.droppedEmpty) + " features without geometry skipped (rows " +
+                               rowList(converter.firstDropped(), st.droppedEmpty));
+    if (st.droppedType)
+        diag.warning(path, std::to_string(st.droppedType) + " features of another geometry type than " +
+                               geomTypeName(target.geomType) + " skipped");
+    if (st.flattened)
+        diag.info(path, std::to_string(st.flattened) + " geometries had Z/M values: dropped (2D kept)");
+    if (st.outsideProvince)
+        diag.warning(path, std::to_string(st.outsideProvince) + " features lie outside Lạng Sơn (rows " +
+                               rowList(converter.outsideRows(), st.outsideProvince));
+    if (st.decimalCommas)
+        diag.info(path, std::to_string(st.decimalCommas) + " numbers written with a decimal comma read");
+}
+
+// Saves the mapping for the next file of this kind (inside the import's transaction).
+void saveMapping(ProjectStore& store, SourceKind kind, const std::string& targetLayer,
+                 const std::map<std::string, std::string>& mapping)
+{
+    if (mapping.empty() || !store.hasLayer(kMappingTable))
+        return;
+    store.deleteWhere(kMappingTable, {{"source_kind", sourceKindName(kind)}, {"target_layer", targetLayer}});
+    Layer m = schema::makeLayer(kMappingTable);
+    for (const auto& [tf, sfName] : mapping) {
+        Feature& f = m.addFeature({});
+        m.set(f, "source_kind", std::string(sourceKindName(kind)));
+        m.set(f, "target_layer", targetLayer);
+        m.set(f, "target_field", tf);
+        m.set(f, "source_field", sfName);
+    }
+    store.appendFeatures(m);
+}
 
 } // namespace
 
@@ -708,348 +1133,72 @@ std::map<std::string, std::string> savedMapping(const ProjectStore& store, Sourc
     return m;
 }
 
+MappingChoice chooseMapping(const ProjectStore& store, const SourceInfo& source, const std::string& targetLayer,
+                            const std::vector<FieldDef>& targetFields)
+{
+    MappingChoice c;
+    auto saved = savedMapping(store, source.kind, targetLayer);
+    bool ok = !saved.empty();
+    for (const auto& [tf, sfName] : saved)
+        ok = ok && sourceIndex(source.fields, sfName) >= 0;
+    if (ok) {
+        c.mapping = std::move(saved);
+        c.saved = true;
+    } else
+        c.mapping = autoMapping(targetFields, source.fields);
+    return c;
+}
+
+MappingProposal proposeMapping(const ProjectStore& store, const SourceInfo& source, const std::string& targetLayer)
+{
+    MappingProposal p;
+    const Target target = resolveTarget(store, targetLayer, source);
+    p.newLayer = target.fromSource;
+    if (p.newLayer)
+        return p;
+    p.targetFields = target.fields;
+    MappingChoice c = chooseMapping(store, source, targetLayer, target.fields);
+    p.mapping = std::move(c.mapping);
+    p.saved = c.saved;
+    return p;
+}
+
 ImportResult importFile(ProjectStore& store, const std::string& path, const ImportOptions& opts, Feedback* fb)
 {
     const auto t0 = std::chrono::steady_clock::now();
-    if (opts.targetLayer.empty())
-        throw Error(ErrorKind::Usage, path, "no target layer given");
-    if (opts.targetLayer == "bando_meta" || opts.targetLayer == kMappingTable)
-        throw Error(ErrorKind::Usage, path, "layer '" + opts.targetLayer + "' cannot be imported into");
-    if (!store.writable())
-        throw Error(ErrorKind::Store, store.path(), "project is open read-only");
+    checkImportTarget(store, path, opts);
+    // Open and inspect the source.
     OpenedSource src = openSource(path, opts.source);
     ImportResult res;
     res.source = inspectOpened(src, path, opts.source, 5);
     const SourceInfo& info = res.source;
     res.targetLayer = opts.targetLayer;
     Diagnostics& diag = res.diagnostics;
-    ImportStats& st = res.stats;
-    if (info.legacyText && !info.encodingGuess.allAscii)
-        diag.info(path, std::string("text encoding: ") + encodingLabel(info.encoding) + " (" + info.encodingSource + ")");
-    if (info.epsgGuessed)
-        diag.warning(path, "CRS guessed: " + info.crsNote + " — confirm it or choose another");
-
-    Target target = resolveTarget(store, opts.targetLayer, info);
+    noteSource(path, info, diag);
+    // Resolve the target and map the fields.
+    const Target target = resolveTarget(store, opts.targetLayer, info);
     if (opts.append && !target.exists)
         throw Error(ErrorKind::Usage, path, "cannot append: the project has no layer '" + opts.targetLayer + "'");
-    // Mapping: explicit, saved, automatic.
-    std::map<std::string, std::string> mapping = opts.mapping;
-    if (mapping.empty()) {
-        auto saved = savedMapping(store, info.kind, opts.targetLayer);
-        bool ok = !saved.empty();
-        for (const auto& [tf, sfName] : saved)
-            ok = ok && sourceIndex(info.fields, sfName) >= 0;
-        if (ok) {
-            mapping = saved;
-            res.savedMappingUsed = true;
-            diag.info(path, "field mapping saved for " + std::string(sourceKindName(info.kind)) + " files used");
-        } else
-            mapping = autoMapping(target.fields, info.fields);
-    }
-    std::vector<int> srcIndexOfTarget(target.fields.size(), -1);
-    for (const auto& [tf, sfName] : mapping) {
-        int ti = -1;
-        for (size_t i = 0; i < target.fields.size(); ++i)
-            if (target.fields[i].name == tf)
-                ti = static_cast<int>(i);
-        if (ti < 0)
-            throw Error(ErrorKind::Usage, path, "layer '" + opts.targetLayer + "' has no field '" + tf + "'");
-        int si = sourceIndex(info.fields, sfName);
-        if (si < 0)
-            throw Error(ErrorKind::Usage, path, "no field '" + sfName + "' in the source (mapped to '" + tf + "')");
-        srcIndexOfTarget[static_cast<size_t>(ti)] = si;
-    }
-    res.mapping = mapping;
-    if (mapping.empty() && !target.fields.empty())
+    const FieldMap fields = mapFields(store, path, target, info, opts);
+    res.mapping = fields.mapping;
+    res.savedMappingUsed = fields.saved;
+    if (fields.saved)
+        diag.info(path, "field mapping saved for " + std::string(sourceKindName(info.kind)) + " files used");
+    if (fields.mapping.empty() && !target.fields.empty())
         diag.warning(path, "no source field matches a field of layer '" + opts.targetLayer + "'");
+    const GeometryPlan geometry = planGeometry(src, info, target, path);
 
-    // Geometry setup.
-    const bool wantGeom = target.geomType != GeomType::None;
-    const Family targetFamily = familyOf(target.geomType);
-    const bool tableXY = isTable(info.kind) && !info.xField.empty();
-    const bool tableWkt = isTable(info.kind) && !tableXY && !info.wktField.empty();
-    if (wantGeom && isTable(info.kind) && !tableXY && !tableWkt)
-        throw Error(ErrorKind::Format, path,
-                    "layer '" + opts.targetLayer + "' needs geometry but the table has no lon/lat or WKT columns");
-    if (wantGeom && info.epsg == 0)
-        throw Error(ErrorKind::Crs, path, "unknown CRS: " + info.crsNote);
-    std::unique_ptr<OGRCoordinateTransformation> ct;
-    OGRSpatialReference wgs;
-    wgs.importFromEPSG(4326);
-    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    if (wantGeom && info.epsg != 4326) {
-        OGRSpatialReference from;
-        if (info.epsg > 0)
-            from.importFromEPSG(info.epsg);
-        else
-            from = *src.layer->GetSpatialRef();
-        from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        gdal::ErrorCapture cap;
-        ct.reset(OGRCreateCoordinateTransformation(&from, &wgs));
-        if (!ct)
-            throw Error(ErrorKind::Crs, path, "cannot transform to WGS 84: " + cap.lastMessage());
-    }
-    const int ixField = tableXY ? sourceIndex(info.fields, info.xField) : -1;
-    const int iyField = tableXY ? sourceIndex(info.fields, info.yField) : -1;
-    const int iwkt = tableWkt ? sourceIndex(info.fields, info.wktField) : -1;
-    const Extent box = kProvinceBox.buffered(0.05);
-
-    // Duplicate codes in the key field.
-    int keyField = -1;
-    for (size_t i = 0; i < target.fields.size(); ++i)
-        if (target.fields[i].name == "code" && srcIndexOfTarget[i] >= 0)
-            keyField = static_cast<int>(i);
-    std::unordered_map<std::string, int64_t> seenCodes;
-
-    // Progress: feature count, or an estimate from the file size for CSV.
-    double total = static_cast<double>(info.featureCount);
-    if (total <= 0 && info.kind == SourceKind::Csv) {
-        std::ifstream in(path, std::ios::binary);
-        std::string head(65536, '\0');
-        in.read(head.data(), static_cast<std::streamsize>(head.size()));
-        head.resize(static_cast<size_t>(in.gcount()));
-        const auto lines = std::max<std::ptrdiff_t>(1, std::count(head.begin(), head.end(), '\n'));
-        total = static_cast<double>(fs::file_size(path)) / (static_cast<double>(head.size()) / static_cast<double>(lines));
-    }
-
-    std::vector<int64_t> outsideRows;
-    std::vector<int64_t> firstDropped;
-    Layer batch;
-    batch.name = target.name;
-    batch.geomType = target.geomType;
-    batch.epsg = 4326;
-    batch.fields = target.fields;
-    const size_t kBatch = 20000;
-    bool firstWrite = true;
-
+    // Convert and write in one transaction.
     ProjectStore::Transaction tx(store);
-    auto flush = [&] {
-        if (firstWrite && !opts.append)
-            store.replaceLayer(batch, fb);
-        else
-            store.appendFeatures(batch, fb);
-        firstWrite = false;
-        st.written += static_cast<int64_t>(batch.features.size());
-        batch.features.clear();
-    };
     if (fb)
         fb->setStep(tr("Importing"));
-    {
-        OGRLayer* l = src.layer;
-        OGRFeatureDefn* defn = l->GetLayerDefn();
-        const int nf = defn->GetFieldCount();
-        std::vector<Value> srcValues(static_cast<size_t>(nf));
-        gdal::ErrorCapture cap;
-        l->ResetReading();
-        int64_t row = 0;
-        for (;;) {
-            OGRFeature* raw = nextFeature(l, cap, path, row + 1);
-            if (!raw)
-                break;
-            std::unique_ptr<OGRFeature, void (*)(OGRFeature*)> f(raw, [](OGRFeature* p) { OGRFeature::DestroyFeature(p); });
-            ++row;
-            ++st.read;
-            if ((row & 1023) == 0) {
-                throwIfCancelled(fb);
-                if (fb && total > 0)
-                    fb->setProgress(std::min(99.0, 100.0 * static_cast<double>(row) / total));
-            }
-            // Source values.
-            for (int i = 0; i < nf; ++i) {
-                Value& v = srcValues[static_cast<size_t>(i)];
-                if (!f->IsFieldSetAndNotNull(i)) {
-                    v = std::monostate{};
-                    continue;
-                }
-                switch (defn->GetFieldDefn(i)->GetType()) {
-                case OFTInteger:
-                case OFTInteger64: v = static_cast<int64_t>(f->GetFieldAsInteger64(i)); break;
-                case OFTReal: v = f->GetFieldAsDouble(i); break;
-                default: {
-                    const char* s = f->GetFieldAsString(i);
-                    size_t len = std::strlen(s);
-                    std::string_view sv(s, len);
-                    if (isAscii(sv))
-                        v = std::string(sv);
-                    else if (info.legacyText)
-                        v = decodeValue(sv, info.encoding);
-                    else
-                        v = decode(sv, Encoding::Utf8);
-                    if (defn->GetFieldDefn(i)->GetType() == OFTDate || defn->GetFieldDefn(i)->GetType() == OFTDateTime) {
-                        auto& str = std::get<std::string>(v);
-                        std::replace(str.begin(), str.end(), '/', '-');
-                    }
-                }
-                }
-            }
-            Feature feat;
-            feat.values.resize(target.fields.size());
-            for (size_t ti = 0; ti < target.fields.size(); ++ti) {
-                int si = srcIndexOfTarget[ti];
-                if (si < 0)
-                    continue;
-                feat.values[ti] = convert(srcValues[static_cast<size_t>(si)], target.fields[ti], opts, path, row,
-                                          info.fields[static_cast<size_t>(si)].name, st);
-            }
-            if (keyField >= 0) {
-                const Value& kv = feat.values[static_cast<size_t>(keyField)];
-                if (!isNull(kv)) {
-                    auto [it, fresh] = seenCodes.emplace(toString(kv), row);
-                    if (!fresh)
-                        throw Error(ErrorKind::Format,
-                                    where(path, row, info.fields[static_cast<size_t>(srcIndexOfTarget[static_cast<size_t>(keyField)])].name),
-                                    "duplicate code '" + toString(kv) + "' (first in row " + std::to_string(it->second) + ")");
-                }
-            }
-            // Geometry.
-            if (wantGeom) {
-                std::unique_ptr<OGRGeometry> owned;
-                OGRGeometry* g = nullptr;
-                if (tableXY) {
-                    const Value& xv = srcValues[static_cast<size_t>(ixField)];
-                    const Value& yv = srcValues[static_cast<size_t>(iyField)];
-                    auto num = [&](const Value& v, const std::string& fname, double& out) {
-                        if (isNull(v))
-                            return false;
-                        if (auto* d = std::get_if<double>(&v)) { out = *d; return true; }
-                        if (auto* i = std::get_if<int64_t>(&v)) { out = static_cast<double>(*i); return true; }
-                        const auto& s = std::get<std::string>(v);
-                        if (trim(s).empty())
-                            return false;
-                        bool comma = false;
-                        if (!parseDecimal(s, out, &comma))
-                            throw Error(ErrorKind::Format, where(path, row, fname), "'" + s.substr(0, 40) + "' is not a coordinate");
-                        st.decimalCommas += comma;
-                        return true;
-                    };
-                    double x = 0, y = 0;
-                    bool hx = num(xv, info.xField, x), hy = num(yv, info.yField, y);
-                    if (hx && hy) {
-                        owned = std::make_unique<OGRPoint>(x, y);
-                        g = owned.get();
-                    }
-                } else if (tableWkt) {
-                    const Value& wv = srcValues[static_cast<size_t>(iwkt)];
-                    if (auto* s = std::get_if<std::string>(&wv); s && !trim(*s).empty()) {
-                        OGRGeometry* parsed = nullptr;
-                        if (OGRGeometryFactory::createFromWkt(s->c_str(), nullptr, &parsed) != OGRERR_NONE || !parsed)
-                            throw Error(ErrorKind::Format, where(path, row, info.wktField), "not a WKT geometry");
-                        owned.reset(parsed);
-                        g = parsed;
-                    }
-                } else
-                    g = f->GetGeometryRef();
-                if (!g || g->IsEmpty()) {
-                    ++st.droppedEmpty;
-                    if (firstDropped.size() < 5)
-                        firstDropped.push_back(row);
-                    continue;
-                }
-                if (g->Is3D() || g->IsMeasured()) {
-                    g->flattenTo2D();
-                    g->setMeasured(FALSE);
-                    ++st.flattened;
-                }
-                if (wkbFlatten(g->getGeometryType()) == wkbGeometryCollection || familyOf(fromOgr(g->getGeometryType())) != targetFamily) {
-                    ++st.droppedType;
-                    if (firstDropped.size() < 5)
-                        firstDropped.push_back(row);
-                    continue;
-                }
-                if (ct && g->transform(ct.get()) != OGRERR_NONE)
-                    throw Error(ErrorKind::Crs, path + ": feature " + std::to_string(row),
-                                "cannot transform the geometry to WGS 84");
-                std::vector<unsigned char> wkb(static_cast<size_t>(g->WkbSize()));
-                g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-                feat.geom = fromWkb(wkb.data(), wkb.size());
-                if (targetFamily == Family::Polygon) {
-                    bool repaired = false;
-                    if (!repairPolygons(feat.geom, repaired)) {
-                        ++st.droppedEmpty;
-                        continue;
-                    }
-                    st.repaired += repaired;
-                }
-                // Single-part targets take single parts only.
-                if ((target.geomType == GeomType::Point || target.geomType == GeomType::LineString ||
-                     target.geomType == GeomType::Polygon) && feat.geom.parts.size() > 1) {
-                    ++st.droppedType;
-                    continue;
-                }
-                if (target.geomType == GeomType::Point)
-                    feat.geom.type = GeomType::Point;
-                else if (target.geomType == GeomType::LineString)
-                    feat.geom.type = GeomType::LineString;
-                else if (target.geomType == GeomType::Polygon)
-                    feat.geom.type = GeomType::Polygon;
-                else if (target.geomType == GeomType::MultiPolygon)
-                    feat.geom.type = GeomType::MultiPolygon;
-                else if (target.geomType == GeomType::MultiLineString)
-                    feat.geom.type = GeomType::MultiLineString;
-                else if (target.geomType == GeomType::MultiPoint)
-                    feat.geom.type = GeomType::MultiPoint;
-                if (opts.checkProvince && !feat.geom.extent().intersects(box)) {
-                    ++st.outsideProvince;
-                    if (outsideRows.size() < 5)
-                        outsideRows.push_back(row);
-                }
-            }
-            batch.features.push_back(std::move(feat));
-            if (batch.features.size() >= kBatch)
-                flush();
-        }
-        // A shapefile whose .dbf/.shp holds fewer records than its header announces is truncated.
-        if (info.kind == SourceKind::Shapefile && info.featureCount >= 0 && row < info.featureCount)
-            throw Error(ErrorKind::Format, path + ": feature " + std::to_string(row + 1),
-                        "file is truncated: " + std::to_string(info.featureCount) + " features announced, " +
-                            std::to_string(row) + " readable");
-        for (const auto& w : cap.warnings())
-            if (diag.items().size() < 50)
-                diag.warning(path, w);
-    }
-    if (!batch.features.empty() || firstWrite)
-        flush();
-    auto rowsText = [](const std::vector<int64_t>& rows) {
-        std::string s;
-        for (auto r : rows)
-            s += (s.empty() ? "" : ", ") + std::to_string(r);
-        return s;
-    };
-    if (st.repaired)
-        diag.info(path, std::to_string(st.repaired) + " invalid polygons repaired");
-    if (st.droppedEmpty)
-        diag.warning(path, std::to_string(st.droppedEmpty) + " features without geometry skipped (rows " + rowsText(firstDropped) + (st.droppedEmpty > 5 ? ", …)" : ")"));
-    if (st.droppedType)
-        diag.warning(path, std::to_string(st.droppedType) + " features of another geometry type than " +
-                               geomTypeName(target.geomType) + " skipped");
-    if (st.flattened)
-        diag.info(path, std::to_string(st.flattened) + " geometries had Z/M values: dropped (2D kept)");
-    if (st.outsideProvince)
-        diag.warning(path, std::to_string(st.outsideProvince) + " features lie outside Lạng Sơn (rows " +
-                               rowsText(outsideRows) + (st.outsideProvince > 5 ? ", …)" : ")"));
-    if (st.decimalCommas)
-        diag.info(path, std::to_string(st.decimalCommas) + " numbers written with a decimal comma read");
-    // Save the mapping for the next file of this kind.
-    if (opts.saveMapping && !mapping.empty() && store.hasLayer(kMappingTable)) {
-        gdal::ErrorCapture cap;
-        std::string sql = std::string("DELETE FROM ") + kMappingTable + " WHERE source_kind = '" +
-                          sourceKindName(info.kind) + "' AND target_layer = '";
-        for (char c : opts.targetLayer)
-            sql += c == '\'' ? std::string("''") : std::string(1, c);
-        sql += "'";
-        store.dataset()->ExecuteSQL(sql.c_str(), nullptr, nullptr);
-        if (!cap.errors().empty())
-            throw Error(ErrorKind::Store, store.path(), "cannot save the field mapping: " + cap.lastMessage());
-        Layer m = schema::makeLayer(kMappingTable);
-        for (const auto& [tf, sfName] : mapping) {
-            Feature& f = m.addFeature({});
-            m.set(f, "source_kind", std::string(sourceKindName(info.kind)));
-            m.set(f, "target_layer", opts.targetLayer);
-            m.set(f, "target_field", tf);
-            m.set(f, "source_field", sfName);
-        }
-        store.appendFeatures(m);
-    }
+    FeatureConverter converter(path, info, target, fields, geometry, opts, res.stats);
+    BatchWriter writer(store, target, opts.append, res.stats, fb);
+    copyFeatures(src, path, info, converter, writer, res.stats, diag, fb);
+    writer.finish();
+    reportStats(path, target, res.stats, converter, diag);
+    if (opts.saveMapping)
+        saveMapping(store, info.kind, opts.targetLayer, fields.mapping);
     throwIfCancelled(fb);
     tx.commit();
     reportProgress(fb, 100);
@@ -1068,7 +1217,7 @@ TableData readTable(const std::string& path, const SourceOptions& opts, const Fe
     l->ResetReading();
     int64_t row = 0;
     for (;;) {
-        OGRFeature* f = nextFeature(l, cap, path, row + 1);
+        OGRFeatureUniquePtr f = nextFeature(l, cap, path, row + 1);
         if (!f)
             break;
         ++row;
@@ -1090,7 +1239,6 @@ TableData readTable(const std::string& path, const SourceOptions& opts, const Fe
                                                      : decode(sv, Encoding::Utf8));
             }
         }
-        OGRFeature::DestroyFeature(f);
         t.rows.push_back(std::move(values));
     }
     return t;

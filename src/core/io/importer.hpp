@@ -97,6 +97,24 @@ std::map<std::string, std::string> autoMapping(const std::vector<FieldDef>& targ
 // Mapping saved in the project for (source kind, layer); empty when none.
 std::map<std::string, std::string> savedMapping(const ProjectStore& store, SourceKind kind,
                                                 const std::string& layer);
+// The mapping an import uses when none is given: the saved one when every source field it names
+// exists in this source, else the automatic one.
+struct MappingChoice {
+    std::map<std::string, std::string> mapping;
+    bool saved = false;
+};
+MappingChoice chooseMapping(const ProjectStore& store, const SourceInfo& source, const std::string& targetLayer,
+                            const std::vector<FieldDef>& targetFields);
+// What an import into `targetLayer` proposes (the app's mapping panel): the target's fields and
+// the chosen mapping; `newLayer` when the layer is neither in the project nor in the schema (it
+// is created with the source's fields, no mapping to choose).
+struct MappingProposal {
+    bool newLayer = false;
+    std::vector<FieldDef> targetFields;
+    std::map<std::string, std::string> mapping;
+    bool saved = false;
+};
+MappingProposal proposeMapping(const ProjectStore& store, const SourceInfo& source, const std::string& targetLayer);
 
 // Imports into an open (writable) project store, in one transaction.
 ImportResult importFile(ProjectStore& store, const std::string& path, const ImportOptions& opts,

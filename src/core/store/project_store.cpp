@@ -496,4 +496,54 @@ void writeProjectAtomically(const std::string& path, const std::function<void(Pr
     }
 }
 
+// ---- schema reads and filtered deletes ----
+
+std::optional<ProjectStore::LayerSchema> ProjectStore::layerSchema(const std::string& name) const
+{
+    OGRLayer* l = name == kMetaTable ? nullptr : m_ds->GetLayerByName(name.c_str());
+    if (!l)
+        return std::nullopt;
+    LayerSchema s;
+    s.name = name;
+    s.geomType = fromOgr(l->GetGeomType());
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        OGRFieldDefn* fd = defn->GetFieldDefn(i);
+        s.fields.push_back({fd->GetNameRef(), fromOgr(fd->GetType()), fd->GetWidth(), !fd->IsNullable()});
+    }
+    return s;
+}
+
+int64_t ProjectStore::deleteWhere(const std::string& layer, const std::vector<std::pair<std::string, std::string>>& equals)
+{
+    requireTransaction("deleteWhere");
+    OGRLayer* l = layer == kMetaTable ? nullptr : m_ds->GetLayerByName(layer.c_str());
+    if (!l)
+        return 0;
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    std::vector<std::pair<int, std::string>> conditions;
+    for (const auto& [field, value] : equals) {
+        const int i = defn->GetFieldIndex(field.c_str());
+        if (i < 0)
+            throw Error(ErrorKind::Store, m_path, "layer '" + layer + "' has no field '" + field + "'");
+        conditions.emplace_back(i, value);
+    }
+    // Matched in C++ (no filter expression to quote), then deleted by FID.
+    std::vector<GIntBig> fids;
+    l->SetAttributeFilter(nullptr);
+    l->ResetReading();
+    for (auto& f : *l) {
+        bool match = true;
+        for (const auto& [i, value] : conditions)
+            match = match && f->IsFieldSetAndNotNull(i) && value == f->GetFieldAsString(i);
+        if (match)
+            fids.push_back(f->GetFID());
+    }
+    gdal::ErrorCapture cap;
+    for (GIntBig fid : fids)
+        if (l->DeleteFeature(fid) != OGRERR_NONE)
+            throw Error(ErrorKind::Store, m_path, "cannot delete from '" + layer + "': " + cap.lastMessage());
+    return static_cast<int64_t>(fids.size());
+}
+
 } // namespace bando

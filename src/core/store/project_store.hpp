@@ -90,6 +90,19 @@ private:
     Mode m_mode;
     GDALDataset* m_ds = nullptr;
     bool m_inTransaction = false;
+
+public:
+    // ---- schema reads and filtered deletes (import/export, without raw dataset access) ----
+    struct LayerSchema {
+        std::string name;
+        GeomType geomType = GeomType::None;
+        std::vector<FieldDef> fields;  // as readLayer() reports them
+    };
+    // The geometry type and fields of a data layer; nullopt when the project has no such layer.
+    std::optional<LayerSchema> layerSchema(const std::string& name) const;
+    // Deletes the features of `layer` whose text fields equal the given values (all of them);
+    // returns how many were deleted. Only inside a transaction; a missing layer deletes nothing.
+    int64_t deleteWhere(const std::string& layer, const std::vector<std::pair<std::string, std::string>>& equals);
 };
 
 // Writes a new project to `path` atomically: builds it in a temporary file beside `path`,
