@@ -4,7 +4,8 @@
 
 #include "core/analysis/classify.hpp"
 #include "core/base/text.hpp"
-#include "core/io/survey.hpp"
+#include "core/analysis/survey_diff.hpp"
+#include "core/io/lists.hpp"
 #include "core/store/project_store.hpp"
 #include "support/test_support.hpp"
 
@@ -75,21 +76,28 @@ TEST_CASE("Survey list matched by names with a review list; survey-diff", "[impo
 
     {
         auto s = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
-        SurveyImportOptions o;
-        auto r = importSurveyGaps(*s, list, o);
+        ListImportOptions o;
+        o.kind = ListKind::SurveyGaps;
+        auto r = importList(*s, list, o);
         CHECK(r.rows == 8);
         CHECK(r.matched == 6);
+        CHECK(r.unmatched == 1);
+        CHECK(r.ambiguous == 1);
         CHECK_FALSE(r.wrote);
-        REQUIRE(r.review.size() == 2);
-        CHECK(r.review[0].row == 7);
-        CHECK(r.review[0].match.status == UnitMatch::Status::Unmatched);
-        CHECK(r.review[1].row == 8);
-        CHECK(r.review[1].match.status == UnitMatch::Status::Ambiguous);
-        CHECK(r.review[1].match.candidates.size() >= 2);
+        REQUIRE(r.review.size() == 8);  // every row, in file order
+        const auto toReview = r.rowsToReview();
+        REQUIRE(toReview.size() == 2);
+        CHECK(toReview[0].row == 7);
+        CHECK(toReview[0].match.status == UnitMatch::Status::Unmatched);
+        CHECK(toReview[1].row == 8);
+        CHECK(toReview[1].match.status == UnitMatch::Status::Ambiguous);
+        CHECK(toReview[1].match.candidates.size() >= 2);
+        for (size_t i = 0; i < 6; ++i)
+            CHECK(r.review[i].match.unit.code == codes[i]);
         CHECK(s->layerInfo("survey_gaps").featureCount == 0);
 
         o.skipUnmatched = true;
-        r = importSurveyGaps(*s, list, o);
+        r = importList(*s, list, o);
         CHECK(r.wrote);
         CHECK(r.written == 6);
         Layer g = s->readLayer("survey_gaps");
@@ -103,7 +111,7 @@ TEST_CASE("Survey list matched by names with a review list; survey-diff", "[impo
     }
     // survey-diff: a surveyed village disagrees exactly when the model's class differs.
     auto s = ProjectStore::open(project);
-    SurveyDiff d = surveyDiff(*s);
+    analysis::SurveyDiff d = analysis::surveyDiff(*s);
     CHECK(d.surveyedVillages == 6);
     CHECK(d.agree + static_cast<int>(d.disagreements.size()) == 6);
     Layer villages = s->readLayer("villages"), settlements = s->readLayer("settlements"),

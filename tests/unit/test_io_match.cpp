@@ -1,7 +1,7 @@
 // Name matching of agency lists to administrative units (abbreviations, diacritics, case).
 #include <catch2/catch.hpp>
 
-#include "core/io/survey.hpp"
+#include "core/io/lists.hpp"
 #include "core/io/unit_match.hpp"
 #include "core/model/schema.hpp"
 

@@ -5,9 +5,9 @@
 #include "core/io/crs_guess.hpp"
 #include "core/io/importer.hpp"
 #include "core/io/lists.hpp"
-#include "core/io/survey.hpp"
-#include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
+#include "core/tasks/import_task.hpp"
+#include "core/tasks/job.hpp"
 
 #include <wx/button.h>
 #include <wx/checkbox.h>
@@ -26,7 +26,6 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
-#include <thread>
 
 namespace bando::app {
 
@@ -44,20 +43,11 @@ public:
             inspect();
         }
         Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
-            if (m_worker.joinable()) {
-                m_feedback->cancel();
-                m_worker.join();
-            }
+            m_job.reset();  // cancels and joins a running import
             e.Skip();
         });
     }
-    ~ImportDialog() override
-    {
-        if (m_worker.joinable()) {
-            m_feedback->cancel();
-            m_worker.join();
-        }
-    }
+    ~ImportDialog() override { m_job.reset(); }
     bool imported() const { return m_imported; }
 
 private:
@@ -155,8 +145,8 @@ private:
         m_layer->Bind(wxEVT_TEXT, [this](wxCommandEvent&) { rebuildMapping(); });
         m_importBtn->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { startImport(); });
         m_cancelBtn->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
-            if (m_worker.joinable())
-                m_feedback->cancel();
+            if (busy())
+                m_job->cancel();
             else
                 EndModal(m_imported ? wxID_OK : wxID_CANCEL);
         });
@@ -169,7 +159,7 @@ private:
             for (const auto& n : store->layerNames())
                 if (n != "import_mappings")
                     m_layer->Append(wx(n));
-            m_layer->Append(wx(std::string(kHouseholdsTarget)));
+            m_layer->Append(wx(std::string(io::listKindName(io::ListKind::Households))));
         });
     }
 
@@ -223,19 +213,30 @@ private:
         Layout();
     }
 
-    // Target "households" (pseudo-layer), "teams", "survey_gaps": lists keyed by village names.
-    static constexpr const char* kHouseholdsTarget = "households";
-    enum class ListTarget { None, Households, Teams, Survey };
-    ListTarget listTarget() const
+    // Lists keyed by village names (households, teams, survey_gaps) are routed by the core.
+    bool listTarget() const { return tasks::importRouteOf(utf8(m_layer->GetValue())) != tasks::ImportRoute::File; }
+    bool busy() const { return m_job && !m_job->isFinished(); }
+
+    // The request of the current choices (file, encoding, CRS, layer, mapping, append).
+    tasks::ImportRequest request() const
     {
-        const std::string layer = utf8(m_layer->GetValue());
-        if (layer == kHouseholdsTarget)
-            return ListTarget::Households;
-        if (layer == "teams")
-            return ListTarget::Teams;
-        if (layer == "survey_gaps")
-            return ListTarget::Survey;
-        return ListTarget::None;
+        tasks::ImportRequest r;
+        r.project = m_project;
+        r.file = m_info->path;
+        r.targetLayer = utf8(m_layer->GetValue());
+        r.source = options();
+        r.append = m_append->GetValue();
+        r.skipUnmatched = m_skipUnmatched->GetValue();
+        if (!listTarget()) {
+            if (m_info->epsgGuessed && r.source.epsg == 0)
+                r.source.epsg = m_info->epsg;  // confirmed guess
+            for (size_t i = 0; i < m_mapChoices.size(); ++i) {
+                int sel = m_mapChoices[i]->GetSelection();
+                if (sel > 0)
+                    r.mapping[m_mapTargets[i]] = m_info->fields[static_cast<size_t>(sel - 1)].name;
+            }
+        }
+        return r;
     }
 
     void resetReview()
@@ -243,7 +244,7 @@ private:
         m_reviewed = false;
         m_needsReview = false;
         m_review->DeleteAllItems();
-        const bool list = listTarget() != ListTarget::None;
+        const bool list = listTarget();
         m_reviewBox->Show(list);
         m_mapPanel->Show(!list);
         Layout();
@@ -274,33 +275,17 @@ private:
     void runReview()
     {
         m_review->DeleteAllItems();
-        const std::string path = m_info->path;
         guarded(this, wtr("Cannot read the file"), [&] {
-            auto store = ProjectStore::open(m_project, ProjectStore::Mode::ReadOnly);
-            int64_t rows = 0, matched = 0;
-            if (listTarget() == ListTarget::Survey) {
-                io::SurveyImportOptions o;
-                o.source = options();
-                o.reviewOnly = true;
-                auto r = io::importSurveyGaps(*store, path, o);
-                rows = r.rows;
-                matched = r.matched;
-                for (const auto& rv : r.review)
-                    addReviewRow(rv);
-            } else {
-                io::ListImportOptions o;
-                o.source = options();
-                o.kind = listTarget() == ListTarget::Households ? io::ListKind::Households : io::ListKind::Teams;
-                o.reviewOnly = true;
-                auto r = io::importList(*store, path, o);
-                rows = r.rows;
-                matched = r.matched;
-                for (const auto& rv : r.review)
-                    addReviewRow(rv);
-            }
+            tasks::ImportRequest r = request();
+            r.reviewOnly = true;
+            Feedback fb;
+            const io::ListImportResult list = *tasks::runTask(r, fb).list;
+            for (const auto& rv : list.review)
+                addReviewRow(rv);
             m_reviewed = true;
-            m_needsReview = matched < rows;
-            m_status->SetLabel(wxString::Format("%lld / %lld ", static_cast<long long>(matched), static_cast<long long>(rows)) +
+            m_needsReview = list.needsReview();
+            m_status->SetLabel(wxString::Format("%lld / %lld ", static_cast<long long>(list.matched),
+                                                static_cast<long long>(list.rows)) +
                                wtr("rows matched. Check the list, then press Import again."));
         });
     }
@@ -316,66 +301,45 @@ private:
                          wtr("Import data"), wxOK | wxICON_WARNING, this);
             return;
         }
-        const ListTarget target = listTarget();
-        const std::string path = m_info->path, project = m_project;
-        const io::SourceOptions so = options();
-        const bool skip = m_skipUnmatched->GetValue(), append = m_append->GetValue();
-        m_feedback = std::make_shared<Feedback>();
         m_importBtn->Disable();
         m_status->SetLabel(wtr("Importing…"));
-        WindowHandle<ImportDialog> self(this);
-        auto fb = m_feedback;
-        m_worker = std::thread([self, fb, project, path, so, skip, append, target] {
-            auto summary = std::make_shared<std::string>();
-            std::exception_ptr error;
-            try {
-                auto store = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
-                int64_t written = 0;
-                Diagnostics diag;
-                if (target == ListTarget::Survey) {
-                    io::SurveyImportOptions o;
-                    o.source = so;
-                    o.skipUnmatched = skip;
-                    o.append = append;
-                    auto r = io::importSurveyGaps(*store, path, o, fb.get());
-                    written = r.written;
-                    diag = r.diagnostics;
-                } else {
-                    io::ListImportOptions o;
-                    o.source = so;
-                    o.kind = target == ListTarget::Households ? io::ListKind::Households : io::ListKind::Teams;
-                    o.skipUnmatched = skip;
-                    o.append = append;
-                    auto r = io::importList(*store, path, o, fb.get());
-                    written = r.written;
-                    diag = r.diagnostics;
-                }
-                store->close();
-                *summary = std::to_string(written) + " " + tr("written");
-                for (const auto& d : diag.items())
-                    *summary += "\n• " + d.where + ": " + d.message;
-            } catch (...) {
-                error = std::current_exception();
-            }
-            self.post([summary, error](ImportDialog& d) { d.finishedList(*summary, error); });
-        });
+        startJob(request());
     }
 
-    void finishedList(const std::string& summary, std::exception_ptr error)
+    // Runs the import on a worker thread (tasks::TaskJob); finished() shows its result.
+    void startJob(tasks::ImportRequest r)
     {
-        if (m_worker.joinable())
-            m_worker.join();
-        m_importBtn->Enable();
-        if (error) {
-            m_status->SetLabel(wtr("Import failed: nothing was written."));
-            showError(this, wtr("Import failed"), error);
-            return;
-        }
-        m_imported = true;
+        m_job = tasks::makeJob(std::move(r));
+        WindowHandle<ImportDialog> self(this);
+        auto lastPost = std::make_shared<std::atomic<int64_t>>(0);
+        m_job->feedback().setObserver([self, lastPost](double pct, const std::string&) {
+            const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::steady_clock::now().time_since_epoch()).count();
+            if (now - lastPost->load() < 100 && pct < 100)
+                return;
+            lastPost->store(now);
+            self.post([pct](ImportDialog& d) { d.m_gauge->SetValue(static_cast<int>(pct)); });
+        });
+        m_job->start([self] { self.post([](ImportDialog& d) { d.finished(); }); });
+    }
+
+    void finishedList(const io::ListImportResult& r)
+    {
         m_reviewed = false;
-        m_gauge->SetValue(100);
-        m_status->SetLabel(wx(summary));
-        Layout();
+        wxString summary = wx(std::to_string(r.written) + " " + tr("written"));
+        for (const auto& d : r.diagnostics.items())
+            summary += wx("\n• " + d.where + ": " + d.message);
+        m_status->SetLabel(summary);
+    }
+
+    void finishedFile(const io::ImportResult& r)
+    {
+        wxString msg = wxString::Format("%lld / %lld ", static_cast<long long>(r.stats.written),
+                                        static_cast<long long>(r.stats.read)) +
+                       wtr("features imported") + wxString::Format(" (%.1f s)", r.seconds);
+        for (const auto& d : r.diagnostics.items())
+            msg += wx("\n• " + d.message);
+        m_status->SetLabel(msg);
     }
 
     void rebuildMapping()
@@ -388,33 +352,16 @@ private:
         const std::string layer = utf8(m_layer->GetValue());
         if (!m_info || layer.empty())
             return;
-        std::vector<FieldDef> fields;
-        std::map<std::string, std::string> mapping;
+        if (listTarget())
+            return;
+        io::MappingProposal proposal;
         guarded(this, wtr("Cannot read the project"), [&] {
             auto store = ProjectStore::open(m_project, ProjectStore::Mode::ReadOnly);
-            if (store->hasLayer(layer)) {
-                Layer l = store->readLayer(layer);
-                l.features.clear();
-                fields = l.fields;
-            } else {
-                for (const auto& s : schema::all())
-                    if (s.name == layer)
-                        fields = s.fields;
-            }
-            mapping = io::savedMapping(*store, m_info->kind, layer);
+            proposal = io::proposeMapping(*store, *m_info, layer);
         });
-        if (fields.empty())  // a new layer: the source's fields are copied as they are
-            return;
-        bool savedOk = !mapping.empty();
-        for (const auto& [t, s] : mapping) {
-            bool found = false;
-            for (const auto& f : m_info->fields)
-                found = found || f.name == s;
-            savedOk = savedOk && found;
-        }
-        if (!savedOk)
-            mapping = io::autoMapping(fields, m_info->fields);
-        for (const auto& f : fields) {
+        auto& mapping = proposal.mapping;
+        // A new layer takes the source's fields as they are: nothing to map.
+        for (const auto& f : proposal.targetFields) {
             m_mapSizer->Add(new wxStaticText(m_mapPanel, wxID_ANY, wx(f.name + "  ←")), 0, wxALIGN_CENTER_VERTICAL);
             auto* ch = new wxChoice(m_mapPanel, wxID_ANY, wxDefaultPosition, wxSize(170, -1));
             ch->Append(wx("—"));
@@ -435,9 +382,9 @@ private:
 
     void startImport()
     {
-        if (!m_info || m_worker.joinable())
+        if (!m_info || busy())
             return;
-        if (listTarget() != ListTarget::None) {
+        if (listTarget()) {
             startListImport();
             return;
         }
@@ -451,73 +398,37 @@ private:
                          wtr("Import data"), wxOK | wxICON_WARNING, this);
             return;
         }
-        io::ImportOptions o;
-        o.source = options();
-        if (m_info->epsgGuessed && o.source.epsg == 0)
-            o.source.epsg = m_info->epsg;  // confirmed guess
-        o.targetLayer = layer;
-        o.append = m_append->GetValue();
-        for (size_t i = 0; i < m_mapChoices.size(); ++i) {
-            int sel = m_mapChoices[i]->GetSelection();
-            if (sel > 0)
-                o.mapping[m_mapTargets[i]] = m_info->fields[static_cast<size_t>(sel - 1)].name;
-        }
-        const std::string path = m_info->path, project = m_project;
-        m_feedback = std::make_shared<Feedback>();
         m_importBtn->Disable();
         m_cancelBtn->SetLabel(wtr("Cancel"));
         m_gauge->SetValue(0);
         m_status->SetLabel(wtr("Importing…"));
-        WindowHandle<ImportDialog> self(this);
-        auto lastPost = std::make_shared<std::atomic<int64_t>>(0);
-        m_feedback->setObserver([self, lastPost](double pct, const std::string&) {
-            const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                    std::chrono::steady_clock::now().time_since_epoch()).count();
-            if (now - lastPost->load() < 100 && pct < 100)
-                return;
-            lastPost->store(now);
-            self.post([pct](ImportDialog& d) { d.m_gauge->SetValue(static_cast<int>(pct)); });
-        });
-        auto fb = m_feedback;
-        m_worker = std::thread([self, fb, project, path, o] {
-            std::shared_ptr<io::ImportResult> result;
-            std::exception_ptr error;
-            try {
-                result = std::make_shared<io::ImportResult>(io::importFile(project, path, o, fb.get()));
-            } catch (...) {
-                error = std::current_exception();
-            }
-            self.post([result, error](ImportDialog& d) { d.finished(result, error); });
-        });
+        startJob(request());
     }
 
-    void finished(const std::shared_ptr<io::ImportResult>& r, std::exception_ptr error)
+    void finished()
     {
-        if (m_worker.joinable())
-            m_worker.join();
+        if (!m_job)
+            return;
+        m_job->wait();
         m_importBtn->Enable();
         m_cancelBtn->SetLabel(wtr("Close"));
-        if (error) {
+        if (std::exception_ptr error = m_job->error()) {
             m_gauge->SetValue(0);
-            try {
-                std::rethrow_exception(error);
-            } catch (const CancelledError&) {
+            if (m_job->wasCancelled())
                 m_status->SetLabel(wtr("Cancelled: nothing was written."));
-                return;
-            } catch (...) {
+            else {
+                m_status->SetLabel(wtr("Import failed: nothing was written."));
+                showError(this, wtr("Import failed"), error);
             }
-            m_status->SetLabel(wtr("Import failed: nothing was written."));
-            showError(this, wtr("Import failed"), error);
             return;
         }
         m_imported = true;
         m_gauge->SetValue(100);
-        wxString msg = wxString::Format("%lld / %lld ", static_cast<long long>(r->stats.written),
-                                        static_cast<long long>(r->stats.read)) +
-                       wtr("features imported") + wxString::Format(" (%.1f s)", r->seconds);
-        for (const auto& d : r->diagnostics.items())
-            msg += wx("\n• " + d.message);
-        m_status->SetLabel(msg);
+        const tasks::ImportResult& r = *m_job->result();
+        if (r.list)
+            finishedList(*r.list);
+        else
+            finishedFile(*r.file);
         Layout();
     }
 
@@ -545,8 +456,7 @@ private:
     wxListCtrl* m_review = nullptr;
     wxCheckBox* m_skipUnmatched = nullptr;
     bool m_reviewed = false, m_needsReview = false;
-    std::shared_ptr<Feedback> m_feedback;
-    std::thread m_worker;
+    std::unique_ptr<tasks::TaskJob<tasks::ImportRequest>> m_job;
     bool m_imported = false;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 // File -> Import…: choose a file, check the decoded names (encoding override), confirm the CRS
 // (guessed for files without .prj), pick the target layer and the field mapping, then import
-// on a worker thread with progress and cancel. The core does the work (bando::io::importFile).
+// on a worker thread with progress and cancel. The core does the work: the dialog fills a
+// tasks::ImportRequest (core/tasks/import_task.hpp), which also routes name-matched lists.
 #include <string>
 
 class wxDialog;

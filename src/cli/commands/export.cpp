@@ -4,7 +4,8 @@
 #include "core/base/error.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/io/crs_guess.hpp"
-#include "core/io/exporter.hpp"
+#include "core/tasks/export_task.hpp"
+#include "core/tasks/job.hpp"
 
 #include <cstdio>
 
@@ -16,17 +17,17 @@ int runExport(const Args& a)
     a.allowOnly({"layer", "out", "format", "crs", "force"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", "expected one PROJECT file");
-    const std::string out = a.require("out");
-    io::ExportOptions o;
-    auto fmt = a.has("format") ? io::parseExportFormat(a.get("format")) : io::exportFormatOfPath(out);
-    if (!fmt)
-        throw Error(ErrorKind::Usage, out, "unknown export format (gpkg, shp, kml, kmz, geojson, csv)");
-    o.format = *fmt;
+    tasks::ExportRequest request;
+    request.project = a.positional[0];
+    request.out = a.require("out");
+    request.format = a.get("format");
+    request.resolvedFormat();  // an unknown format is refused before the other options are read
     if (a.has("crs"))
-        o.epsg = io::parseCrs(a.get("crs"));
-    o.overwrite = a.has("force");
-    auto r = io::exportLayer(a.positional[0], a.require("layer"), out, o, &consoleFeedback());
-    std::printf("%s: %lld %s (EPSG:%d)\n", out.c_str(), static_cast<long long>(r.features), tr("features"), o.epsg);
+        request.epsg = io::parseCrs(a.get("crs"));
+    request.overwrite = a.has("force");
+    request.layer = a.require("layer");
+    const auto r = tasks::runTask(request, consoleFeedback());
+    std::printf("%s: %lld %s (EPSG:%d)\n", r.out.c_str(), static_cast<long long>(r.features), tr("features"), r.epsg);
     for (const auto& f : r.files)
         std::printf("  %s\n", f.c_str());
     return 0;

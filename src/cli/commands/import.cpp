@@ -6,8 +6,8 @@
 #include "core/i18n/i18n.hpp"
 #include "core/io/crs_guess.hpp"
 #include "core/io/importer.hpp"
-#include "core/io/survey.hpp"
-#include "core/store/project_store.hpp"
+#include "core/tasks/import_task.hpp"
+#include "core/tasks/job.hpp"
 
 #include <cstdio>
 
@@ -27,13 +27,8 @@ const char* severityName(Severity s)
 io::SourceOptions sourceOptions(const Args& a)
 {
     io::SourceOptions so;
-    if (a.has("encoding")) {
-        auto e = io::parseEncoding(a.get("encoding"));
-        if (!e)
-            throw Error(ErrorKind::Usage, "--encoding", "unknown encoding '" + a.get("encoding") +
-                                                            "' (utf-8, tcvn3, vni, cp1258, latin1)");
-        so.encoding = *e;
-    }
+    if (a.has("encoding"))
+        so.encoding = tasks::encodingOption(a.get("encoding"));
     if (a.has("crs"))
         so.epsg = io::parseCrs(a.get("crs"));
     so.layer = a.get("source-layer");
@@ -69,20 +64,14 @@ void printInfo(const io::SourceInfo& info)
 }
 
 // Lists keyed by names: matched to the project's villages, with a review list before writing.
-int runSurveyImport(const Args& a, const std::string& project, const std::string& file, const io::SourceOptions& so)
+int printListResult(const std::string& file, const io::ListImportResult& r)
 {
-    io::SurveyImportOptions o;
-    o.source = so;
-    o.append = a.has("append");
-    o.skipUnmatched = a.has("skip-unmatched");
-    auto store = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
-    io::SurveyImportResult r = io::importSurveyGaps(*store, file, o, &consoleFeedback());
-    store->close();
     std::printf("%s: %lld %s, %lld %s, %lld %s\n", file.c_str(), static_cast<long long>(r.rows), tr("rows"),
                 static_cast<long long>(r.matched), tr("matched"), static_cast<long long>(r.written), tr("written"));
-    if (!r.review.empty()) {
+    const auto review = r.rowsToReview();
+    if (!review.empty()) {
         std::printf("%s:\n", tr("Rows to review"));
-        for (const auto& rv : r.review) {
+        for (const auto& rv : review) {
             std::printf("  %s %lld: %s — %s", tr("row"), static_cast<long long>(rv.row), rv.input.c_str(),
                         rv.match.status == io::UnitMatch::Status::Ambiguous ? tr("ambiguous") : tr("not found"));
             for (const auto& c : rv.match.candidates)
@@ -99,34 +88,8 @@ int runSurveyImport(const Args& a, const std::string& project, const std::string
     return 0;
 }
 
-int runImport(const Args& a)
+int printFileResult(const std::string& file, const io::ImportResult& r)
 {
-    a.allowOnly({"layer", "append", "encoding", "crs", "source-layer", "x", "y", "wkt", "map", "inspect",
-                 "no-save-mapping", "skip-unmatched"});
-    if (a.positional.size() != 2)
-        throw Error(ErrorKind::Usage, "", "expected PROJECT and FILE");
-    const std::string project = a.positional[0], file = a.positional[1];
-    io::SourceOptions so = sourceOptions(a);
-    if (a.has("inspect")) {
-        printInfo(io::inspectSource(file, so));
-        return 0;
-    }
-    if (a.require("layer") == "survey_gaps")
-        return runSurveyImport(a, project, file, so);
-    io::ImportOptions o;
-    o.source = so;
-    o.targetLayer = a.require("layer");
-    o.append = a.has("append");
-    o.saveMapping = !a.has("no-save-mapping");
-    for (const auto& [k, v] : a.options)
-        if (k == "map") {
-            auto eq = v.find('=');
-            if (eq == std::string::npos || eq == 0)
-                throw Error(ErrorKind::Usage, "--map", "expected TARGET_FIELD=SOURCE_FIELD, got '" + v + "'");
-            o.mapping[v.substr(0, eq)] = v.substr(eq + 1);
-        }
-    Feedback& fb = consoleFeedback();
-    io::ImportResult r = io::importFile(project, file, o, &fb);
     const auto& s = r.stats;
     std::fprintf(stderr, "\n");
     std::printf("%s: %lld %s, %lld %s → '%s' (%.2f s)\n", file.c_str(), static_cast<long long>(s.read), tr("read"),
@@ -142,6 +105,38 @@ int runImport(const Args& a)
     return 0;
 }
 
+int runImport(const Args& a)
+{
+    a.allowOnly({"layer", "append", "encoding", "crs", "source-layer", "x", "y", "wkt", "map", "inspect",
+                 "no-save-mapping", "skip-unmatched"});
+    if (a.positional.size() != 2)
+        throw Error(ErrorKind::Usage, "", "expected PROJECT and FILE");
+    const std::string project = a.positional[0], file = a.positional[1];
+    io::SourceOptions so = sourceOptions(a);
+    if (a.has("inspect")) {
+        tasks::InspectRequest inspect;
+        inspect.file = file;
+        inspect.source = so;
+        printInfo(tasks::runTask(inspect, consoleFeedback()).source);
+        return 0;
+    }
+    tasks::ImportRequest request;
+    request.project = project;
+    request.file = file;
+    request.targetLayer = a.require("layer");
+    request.source = so;
+    request.append = a.has("append");
+    request.saveMapping = !a.has("no-save-mapping");
+    request.skipUnmatched = a.has("skip-unmatched");
+    for (const auto& [k, v] : a.options)
+        if (k == "map") {
+            auto [target, source] = tasks::mappingOption(v);
+            request.mapping[target] = source;
+        }
+    const tasks::ImportResult r = tasks::runTask(request, consoleFeedback());
+    return r.list ? printListResult(file, *r.list) : printFileResult(file, *r.file);
+}
+
 CommandRegistration reg(
     {"import",
      "import PROJECT FILE --layer NAME [--append] [--encoding utf-8|tcvn3|vni|cp1258] [--crs EPSG|ZONE] "
@@ -150,9 +145,10 @@ CommandRegistration reg(
      "Imports a Shapefile, GeoPackage, GeoJSON, KML/KMZ, GML, CSV, XLSX or ODS file into a project layer in one "
      "transaction: legacy Vietnamese encodings (TCVN3, VNI, Windows-1258) are detected and decoded, a missing .prj "
      "is guessed from the coordinates, invalid polygons are repaired. On any error nothing is written. --inspect "
-     "only shows the detected encoding, CRS and a preview. With --layer survey_gaps the rows of a surveyed "
-     "coverage-gap list are matched to villages by code or by (district, commune, village) names; unmatched or "
-     "ambiguous rows are listed and nothing is written unless --skip-unmatched.",
+     "only shows the detected encoding, CRS and a preview. With --layer survey_gaps, households or teams (without "
+     "--map) the rows of a surveyed coverage-gap list, a household list or a team roster are matched to villages "
+     "by code or by (district, commune, village) names; unmatched or ambiguous rows are listed and nothing is "
+     "written unless --skip-unmatched.",
      {"append", "inspect", "no-save-mapping", "skip-unmatched"},
      runImport});
 

@@ -5,9 +5,9 @@
 #include "cli/console.hpp"
 #include "core/base/error.hpp"
 #include "core/i18n/i18n.hpp"
-#include "core/io/crs_guess.hpp"
-#include "core/io/lists.hpp"
-#include "core/store/project_store.hpp"
+#include "core/tasks/import_task.hpp"
+#include "core/tasks/job.hpp"
+#include "core/tasks/list_import_task.hpp"
 
 #include <cstdio>
 
@@ -29,34 +29,28 @@ int runImportList(const Args& a)
     a.allowOnly({"kind", "skip-unmatched", "review-only", "append", "encoding", "source-layer"});
     if (a.positional.size() != 2)
         throw Error(ErrorKind::Usage, "", "expected PROJECT and FILE");
-    const std::string project = a.positional[0], file = a.positional[1];
-    io::ListImportOptions o;
-    if (!io::parseListKind(a.require("kind"), o.kind))
-        throw Error(ErrorKind::Usage, "--kind", "unknown list kind '" + a.get("kind") + "' (households, teams)");
-    if (a.has("encoding")) {
-        auto e = io::parseEncoding(a.get("encoding"));
-        if (!e)
-            throw Error(ErrorKind::Usage, "--encoding", "unknown encoding '" + a.get("encoding") +
-                                                            "' (utf-8, tcvn3, vni, cp1258, latin1)");
-        o.source.encoding = *e;
-    }
-    o.source.layer = a.get("source-layer");
-    o.skipUnmatched = a.has("skip-unmatched");
-    o.reviewOnly = a.has("review-only");
-    o.append = a.has("append");
-    auto store = ProjectStore::open(project, o.reviewOnly ? ProjectStore::Mode::ReadOnly : ProjectStore::Mode::ReadWrite);
-    io::ListImportResult r = io::importList(*store, file, o, &consoleFeedback());
-    store->close();
-    std::printf("%s: %lld %s, %lld %s, %lld %s, %lld %s, %lld %s\n", file.c_str(), static_cast<long long>(r.rows),
-                tr("rows"), static_cast<long long>(r.matched), tr("matched"), static_cast<long long>(r.unmatched),
-                tr("not found"), static_cast<long long>(r.ambiguous), tr("ambiguous"),
-                static_cast<long long>(r.written), tr("written"));
+    tasks::ListImportRequest request;
+    request.project = a.positional[0];
+    request.file = a.positional[1];
+    request.kind = tasks::listKindOption(a.require("kind"));
+    if (a.has("encoding"))
+        request.source.encoding = tasks::encodingOption(a.get("encoding"));
+    request.source.layer = a.get("source-layer");
+    request.skipUnmatched = a.has("skip-unmatched");
+    request.reviewOnly = a.has("review-only");
+    request.append = a.has("append");
+    const auto result = tasks::runTask(request, consoleFeedback());
+    const io::ListImportResult& r = result.list;
+    std::printf("%s: %lld %s, %lld %s, %lld %s, %lld %s, %lld %s\n", result.file.c_str(),
+                static_cast<long long>(r.rows), tr("rows"), static_cast<long long>(r.matched), tr("matched"),
+                static_cast<long long>(r.unmatched), tr("not found"), static_cast<long long>(r.ambiguous),
+                tr("ambiguous"), static_cast<long long>(r.written), tr("written"));
     bool header = false;
     for (const auto& rv : r.review) {
-        if (rv.match.status == io::UnitMatch::Status::Matched && !o.reviewOnly)
+        if (rv.match.status == io::UnitMatch::Status::Matched && !request.reviewOnly)
             continue;
         if (!header) {
-            std::printf("%s:\n", o.reviewOnly ? tr("Review (nothing written)") : tr("Rows to review"));
+            std::printf("%s:\n", request.reviewOnly ? tr("Review (nothing written)") : tr("Rows to review"));
             header = true;
         }
         std::printf("  %s %lld: %s — %s", tr("row"), static_cast<long long>(rv.row), rv.input.c_str(),
@@ -71,7 +65,7 @@ int runImportList(const Args& a)
     for (const auto& d : r.diagnostics.items())
         std::printf("%s: %s: %s\n", d.severity == Severity::Warning ? tr("warning") : tr("note"), d.where.c_str(),
                     d.message.c_str());
-    if (o.reviewOnly)
+    if (request.reviewOnly)
         return r.needsReview() ? ExitFormat : 0;
     if (!r.wrote) {
         std::fprintf(stderr, "%s\n", tr("Nothing written: fix the rows above or pass --skip-unmatched."));

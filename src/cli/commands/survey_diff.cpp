@@ -4,8 +4,8 @@
 #include "cli/console.hpp"
 #include "core/base/error.hpp"
 #include "core/i18n/i18n.hpp"
-#include "core/io/survey.hpp"
-#include "core/store/project_store.hpp"
+#include "core/tasks/job.hpp"
+#include "core/tasks/survey_diff_task.hpp"
 
 #include <cstdio>
 
@@ -25,8 +25,9 @@ int runSurveyDiff(const Args& a)
     a.allowOnly({"csv"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", "expected one PROJECT file");
-    auto store = ProjectStore::open(a.positional[0], ProjectStore::Mode::ReadOnly);
-    io::SurveyDiff d = io::surveyDiff(*store, &consoleFeedback());
+    tasks::SurveyDiffRequest request;
+    request.project = a.positional[0];
+    const analysis::SurveyDiff d = tasks::runTask(request, consoleFeedback()).diff;
     if (a.has("csv")) {
         std::printf("village_code,village,commune,district,surveyed,modelled,share_good,share_any\n");
         for (const auto& x : d.disagreements)

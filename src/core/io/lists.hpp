@@ -1,13 +1,14 @@
 #pragma once
-// Tabular lists keyed by names (per-village household counts, community technology team
-// rosters): rows name a village by code, else by (district, commune, village) names, in
-// separate columns or one address column ("Thôn Nà Pài, xã Chi Lăng"). Every row is matched
-// with UnitMatcher and checked first (the review); only then, and only when no row needs
-// review (or the caller skips those rows), the project is written in one transaction.
+// Tabular lists keyed by names: surveyed coverage gaps (survey_gaps), per-village household
+// counts and community technology team rosters. Rows name a village by code, else by
+// (district, commune, village) names, in separate columns or one address column ("Thôn Nà
+// Pài, xã Chi Lăng"). All three go through one pipeline: read the rows, detect the columns,
+// check each row's values, match its village with UnitMatcher (the review list), and only
+// then — when no row needs review, or the caller skips those rows — write the project in one
+// transaction.
 #include "core/base/diagnostics.hpp"
 #include "core/base/feedback.hpp"
 #include "core/io/importer.hpp"
-#include "core/io/survey.hpp"
 #include "core/io/unit_match.hpp"
 
 #include <string>
@@ -19,10 +20,20 @@ class ProjectStore;
 
 namespace bando::io {
 
-enum class ListKind { Households, Teams };
-const char* listKindName(ListKind k);  // "households" | "teams"
+enum class ListKind { Households, Teams, SurveyGaps };
+const char* listKindName(ListKind k);  // "households" | "teams" | "survey_gaps"
 // "households" / "teams" (also "ho", "so_ho", "to", "doi"); false when unknown.
 bool parseListKind(const std::string& s, ListKind& out);
+
+// "no_signal", "unstable", "no_broadband" from the words agencies use ("trắng sóng", "lõm sóng",
+// "sóng yếu", "chưa có internet băng rộng", ...); "" when not recognised.
+std::string normaliseGapStatus(const std::string& text);
+
+struct ReviewRow {
+    int64_t row = 0;    // 1-based data row of the file
+    std::string input;  // what the row said (code, village, commune, district)
+    UnitMatch match;
+};
 
 struct ListImportOptions {
     SourceOptions source;
@@ -31,17 +42,22 @@ struct ListImportOptions {
     bool reviewOnly = false;     // never write: only the review
     // Teams: false = the teams of the villages named in the list are replaced (other villages'
     // teams are kept); true = the rows are added to the existing teams.
+    // Survey gaps: false = survey_gaps is replaced; true = the rows are appended.
     bool append = false;
+    std::string sourceLabel;  // survey gaps: written to survey_gaps.source (default: the file name)
 };
 
 struct ListImportResult {
     int64_t rows = 0, matched = 0, unmatched = 0, ambiguous = 0;
-    int64_t written = 0;            // villages updated (households) or team rows written (teams)
+    // Villages updated (households), team rows written (teams) or survey rows written.
+    int64_t written = 0;
     std::vector<ReviewRow> review;  // every non-blank row in file order, with its match
     bool wrote = false;             // false when the review stopped the import (or reviewOnly)
     Diagnostics diagnostics;        // warnings name the file, row and field
     std::string encoding;
     bool needsReview() const { return unmatched + ambiguous > 0; }
+    // The rows that are not matched (unmatched or ambiguous), in file order.
+    std::vector<ReviewRow> rowsToReview() const;
 };
 
 // Limits: households per village 0..kMaxVillageHouseholds; team members outside 1..10 are
@@ -52,7 +68,8 @@ constexpr int64_t kMaxVillagePopulation = 30000;
 // Reads and checks the list, matches every row, and (unless reviewOnly or rows need review
 // without skipUnmatched) writes in one transaction: households update villages.households
 // (and villages.population when the list has a population column); teams write the `teams`
-// table. Throws bando::Error naming the file, row and field for bad values; nothing is written then.
+// table; survey gaps write `survey_gaps`. Throws bando::Error naming the file, row and field
+// for bad values (an unknown gap status, an impossible count); nothing is written then.
 ListImportResult importList(ProjectStore& store, const std::string& path, const ListImportOptions& opts,
                             const Feedback* fb = nullptr);
 
