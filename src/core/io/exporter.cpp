@@ -109,35 +109,32 @@ ExportResult exportLayer(const Layer& input, const std::string& outPath, const E
     if (layer.geomType != GeomType::None)
         layer.transformTo(opts.epsg);
     gdal::ErrorCapture cap;
-    char** dsco = nullptr;
+    CPLStringList dsco;
     if (opts.format == ExportFormat::GeoPackage)
-        dsco = CSLSetNameValue(dsco, "VERSION", "1.3");
-    GDALDataset* raw = drv->Create(outPath.c_str(), 0, 0, 0, GDT_Unknown, dsco);
-    CSLDestroy(dsco);
-    if (!raw)
+        dsco.SetNameValue("VERSION", "1.3");
+    gdal::DatasetPtr ds(drv->Create(outPath.c_str(), 0, 0, 0, GDT_Unknown, dsco.List()));
+    if (!ds)
         throw Error(ErrorKind::Io, outPath, "cannot create file: " + cap.lastMessage());
-    gdal::DatasetPtr ds(raw);
     OGRSpatialReference srs;
     srs.importFromEPSG(opts.epsg);
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    char** lco = nullptr;
+    CPLStringList lco;
     OGRwkbGeometryType gt = toOgr(layer.geomType);
     switch (opts.format) {
-    case ExportFormat::Shapefile: lco = CSLSetNameValue(lco, "ENCODING", "UTF-8"); break;
+    case ExportFormat::Shapefile: lco.SetNameValue("ENCODING", "UTF-8"); break;
     case ExportFormat::Csv:
-        lco = CSLSetNameValue(lco, "GEOMETRY", layer.geomType == GeomType::Point ? "AS_XY" : "AS_WKT");
-        lco = CSLSetNameValue(lco, "CREATE_CSVT", "YES");
-        lco = CSLSetNameValue(lco, "STRING_QUOTING", "ALWAYS");
+        lco.SetNameValue("GEOMETRY", layer.geomType == GeomType::Point ? "AS_XY" : "AS_WKT");
+        lco.SetNameValue("CREATE_CSVT", "YES");
+        lco.SetNameValue("STRING_QUOTING", "ALWAYS");
         break;
     case ExportFormat::GeoJson:
         if (opts.epsg == 4326)
-            lco = CSLSetNameValue(lco, "WRITE_NAME", "NO");
+            lco.SetNameValue("WRITE_NAME", "NO");
         break;
-    case ExportFormat::GeoPackage: lco = CSLSetNameValue(lco, "FID", "fid"); break;
+    case ExportFormat::GeoPackage: lco.SetNameValue("FID", "fid"); break;
     default: break;
     }
-    OGRLayer* l = ds->CreateLayer(layer.name.c_str(), gt == wkbNone ? nullptr : &srs, gt, lco);
-    CSLDestroy(lco);
+    OGRLayer* l = ds->CreateLayer(layer.name.c_str(), gt == wkbNone ? nullptr : &srs, gt, lco.List());
     if (!l)
         throw Error(ErrorKind::Io, outPath, "cannot create layer '" + layer.name + "': " + cap.lastMessage());
     for (const auto& f : layer.fields) {
@@ -171,14 +168,17 @@ ExportResult exportLayer(const Layer& input, const std::string& outPath, const E
         }
         if (!feat.geom.isEmpty() && gt != wkbNone) {
             std::vector<uint8_t> wkb = toWkb(feat.geom);
-            OGRGeometry* g = nullptr;
-            if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE)
+            OGRGeometry* parsed = nullptr;
+            const OGRErr err = OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &parsed, wkb.size());
+            OGRGeometryUniquePtr g(parsed);
+            if (err != OGRERR_NONE || !g)
                 throw Error(ErrorKind::Geometry, outPath + ": feature " + std::to_string(row), "cannot encode geometry");
+            // forceTo* take ownership of their argument and return the (possibly new) geometry.
             if (gt == wkbMultiPolygon && wkbFlatten(g->getGeometryType()) == wkbPolygon)
-                g = OGRGeometryFactory::forceToMultiPolygon(g);
+                g.reset(OGRGeometryFactory::forceToMultiPolygon(g.release()));
             else if (gt == wkbMultiLineString && wkbFlatten(g->getGeometryType()) == wkbLineString)
-                g = OGRGeometryFactory::forceToMultiLineString(g);
-            f.SetGeometryDirectly(g);
+                g.reset(OGRGeometryFactory::forceToMultiLineString(g.release()));
+            f.SetGeometryDirectly(g.release());
         }
         if (l->CreateFeature(&f) != OGRERR_NONE)
             throw Error(ErrorKind::Io, outPath + ": feature " + std::to_string(row),
