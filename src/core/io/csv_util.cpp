@@ -4,36 +4,9 @@
 #include "core/base/resources.hpp"
 
 #include <fstream>
+#include <sstream>
 
 namespace bando::io {
-
-std::vector<std::string> splitCsvLine(std::string_view line)
-{
-    std::vector<std::string> out;
-    std::string cur;
-    bool quoted = false;
-    for (size_t i = 0; i < line.size(); ++i) {
-        char c = line[i];
-        if (quoted) {
-            if (c == '"') {
-                if (i + 1 < line.size() && line[i + 1] == '"') {
-                    cur += '"';
-                    ++i;
-                } else
-                    quoted = false;
-            } else
-                cur += c;
-        } else if (c == '"')
-            quoted = true;
-        else if (c == ',') {
-            out.push_back(std::move(cur));
-            cur.clear();
-        } else if (c != '\r' && c != '\n')
-            cur += c;
-    }
-    out.push_back(std::move(cur));
-    return out;
-}
 
 int CsvTable::column(const std::string& name) const
 {
@@ -43,27 +16,84 @@ int CsvTable::column(const std::string& name) const
     return -1;
 }
 
-CsvTable readResourceCsv(const std::string& relative)
+CsvTable parseCsv(std::string_view s, const std::string& path)
 {
-    const std::string path = resourcePath(relative);
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::string> row;
+    std::string field;
+    bool quoted = false, any = false;
+    size_t i = 0;
+    if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
+        static_cast<unsigned char>(s[2]) == 0xBF)
+        i = 3;  // UTF-8 BOM
+    for (; i < s.size(); ++i) {
+        const char c = s[i];
+        if (quoted) {
+            if (c == '"') {
+                if (i + 1 < s.size() && s[i + 1] == '"') {
+                    field += '"';
+                    ++i;
+                } else
+                    quoted = false;
+            } else
+                field += c;
+            continue;
+        }
+        if (c == '"') {
+            quoted = true;
+            any = true;
+        } else if (c == ',') {
+            row.push_back(std::move(field));
+            field.clear();
+            any = true;
+        } else if (c == '\n' || c == '\r') {
+            if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n')
+                ++i;
+            if (any || !field.empty()) {
+                row.push_back(std::move(field));
+                rows.push_back(std::move(row));
+            }
+            row.clear();
+            field.clear();
+            any = false;
+        } else {
+            field += c;
+            any = true;
+        }
+    }
+    if (quoted)
+        throw Error(ErrorKind::Format, path, "unterminated quoted field at end of file");
+    if (any || !field.empty()) {
+        row.push_back(std::move(field));
+        rows.push_back(std::move(row));
+    }
+    if (rows.empty())
+        throw Error(ErrorKind::Format, path, "empty table (no header row)");
+    CsvTable t;
+    t.header = std::move(rows[0]);
+    t.rows.assign(std::make_move_iterator(rows.begin() + 1), std::make_move_iterator(rows.end()));
+    return t;
+}
+
+namespace {
+
+CsvTable readCsv(const std::string& path, const char* cannotRead)
+{
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw Error(ErrorKind::Io, path, "cannot read resource table");
-    CsvTable t;
-    std::string line;
-    bool first = true;
-    while (std::getline(in, line)) {
-        if (first && line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0)
-            line.erase(0, 3);
-        if (line.empty() || line == "\r")
-            continue;
-        if (first) {
-            t.header = splitCsvLine(line);
-            first = false;
-        } else
-            t.rows.push_back(splitCsvLine(line));
-    }
-    return t;
+        throw Error(ErrorKind::Io, path, cannotRead);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parseCsv(ss.str(), path);
+}
+
+} // namespace
+
+CsvTable readCsvFile(const std::string& path) { return readCsv(path, "cannot read file"); }
+
+CsvTable readResourceCsv(const std::string& relative)
+{
+    return readCsv(resourcePath(relative), "cannot read resource table");
 }
 
 } // namespace bando::io

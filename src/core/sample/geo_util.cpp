@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/capi/proj.hpp"
+#include "core/io/csv_util.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -15,73 +16,17 @@ namespace bando::sample::geo {
 
 CsvTable CsvTable::read(const std::string& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(ErrorKind::Io, path, "cannot read file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string s = ss.str();
+    io::CsvTable parsed = io::readCsvFile(path);
     CsvTable t;
     t.m_path = path;
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::string> row;
-    std::string field;
-    bool quoted = false, any = false;
-    size_t i = 0;
-    if (s.size() >= 3 && static_cast<unsigned char>(s[0]) == 0xEF && static_cast<unsigned char>(s[1]) == 0xBB &&
-        static_cast<unsigned char>(s[2]) == 0xBF)
-        i = 3;  // UTF-8 BOM
-    for (; i < s.size(); ++i) {
-        char c = s[i];
-        if (quoted) {
-            if (c == '"') {
-                if (i + 1 < s.size() && s[i + 1] == '"') {
-                    field += '"';
-                    ++i;
-                } else
-                    quoted = false;
-            } else
-                field += c;
-            continue;
-        }
-        if (c == '"') {
-            quoted = true;
-            any = true;
-        } else if (c == ',') {
-            row.push_back(std::move(field));
-            field.clear();
-            any = true;
-        } else if (c == '\n' || c == '\r') {
-            if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n')
-                ++i;
-            if (any || !field.empty()) {
-                row.push_back(std::move(field));
-                rows.push_back(std::move(row));
-            }
-            row.clear();
-            field.clear();
-            any = false;
-        } else {
-            field += c;
-            any = true;
-        }
-    }
-    if (quoted)
-        throw Error(ErrorKind::Format, path, "unterminated quoted field at end of file");
-    if (any || !field.empty()) {
-        row.push_back(std::move(field));
-        rows.push_back(std::move(row));
-    }
-    if (rows.empty())
-        throw Error(ErrorKind::Format, path, "empty table (no header row)");
-    for (size_t c = 0; c < rows[0].size(); ++c)
-        t.m_columns[rows[0][c]] = c;
-    for (size_t r = 1; r < rows.size(); ++r) {
-        if (rows[r].size() != rows[0].size())
-            throw Error(ErrorKind::Format, path + ": row " + std::to_string(r + 1),
-                        "expected " + std::to_string(rows[0].size()) + " fields, found " +
-                            std::to_string(rows[r].size()));
-        t.m_rows.push_back(std::move(rows[r]));
+    for (size_t c = 0; c < parsed.header.size(); ++c)
+        t.m_columns[parsed.header[c]] = c;
+    for (size_t r = 0; r < parsed.rows.size(); ++r) {
+        if (parsed.rows[r].size() != parsed.header.size())
+            throw Error(ErrorKind::Format, path + ": row " + std::to_string(r + 2),
+                        "expected " + std::to_string(parsed.header.size()) + " fields, found " +
+                            std::to_string(parsed.rows[r].size()));
+        t.m_rows.push_back(std::move(parsed.rows[r]));
     }
     return t;
 }
