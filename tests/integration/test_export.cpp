@@ -1,5 +1,6 @@
 // Export round trips: project layer -> GeoPackage / Shapefile / KML / KMZ / GeoJSON / CSV ->
-// import gives the same features and attributes (codes stay text with their leading zeros).
+// import gives the same features and attributes (codes stay text with their leading zeros); every
+// exported file is also read back with plain GDAL (the OGR C API and the ogrinfo program).
 #include <catch2/catch.hpp>
 
 #include "core/base/error.hpp"
@@ -9,7 +10,12 @@
 #include "core/store/project_store.hpp"
 #include "support/test_support.hpp"
 
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include <filesystem>
+#include <map>
+#include <memory>
 
 namespace fs = std::filesystem;
 using namespace bando;
@@ -69,6 +75,56 @@ void checkSame(const Layer& a, const Layer& b, double tol)
     }
 }
 
+struct DatasetCloser {
+    void operator()(void* ds) const { GDALClose(ds); }
+};
+
+// Reads an exported file back with the plain OGR C API (not Bando's importer): the layer holds
+// the three villages, their codes as text with the leading zeros, and their names.
+void checkWithOgr(const std::string& path, const Layer& original)
+{
+    INFO("OGR C API on " << path);
+    GDALAllRegister();
+    std::unique_ptr<void, DatasetCloser> ds(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
+                                                       nullptr, nullptr));
+    REQUIRE(ds);
+    REQUIRE(GDALDatasetGetLayerCount(ds.get()) >= 1);
+    OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    const int iCode = OGR_FD_GetFieldIndex(defn, "code"), iName = OGR_FD_GetFieldIndex(defn, "name");
+    REQUIRE(iCode >= 0);
+    REQUIRE(iName >= 0);
+    CHECK(OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, iCode)) == OFTString);
+    std::map<std::string, std::string> read;  // code -> name
+    int withGeometry = 0;
+    OGR_L_ResetReading(layer);
+    while (OGRFeatureH f = OGR_L_GetNextFeature(layer)) {
+        read[OGR_F_GetFieldAsString(f, iCode)] = OGR_F_GetFieldAsString(f, iName);
+        withGeometry += OGR_F_GetGeometryRef(f) != nullptr || OGR_FD_GetGeomFieldCount(defn) == 0;
+        OGR_F_Destroy(f);
+    }
+    std::map<std::string, std::string> expected;
+    for (const auto& f : original.features)
+        expected[original.text(f, "code")] = original.text(f, "name");
+    CHECK(read == expected);
+    if (OGR_FD_GetGeomFieldCount(defn) > 0)
+        CHECK(withGeometry == 3);
+}
+
+// The same file through the `ogrinfo` program of gdal-bin (a prerequisite of the tests).
+void checkWithOgrinfo(const std::string& path)
+{
+    INFO("ogrinfo on " << path);
+    auto summary = test::run("ogrinfo -ro -al -so " + test::shellQuote(path));
+    INFO(summary.err);
+    REQUIRE(summary.exitCode == 0);
+    CHECK(summary.out.find("Feature Count: 3") != std::string::npos);
+    auto all = test::run("ogrinfo -ro -al " + test::shellQuote(path));
+    REQUIRE(all.exitCode == 0);
+    CHECK(all.out.find("0604003") != std::string::npos);
+    CHECK(all.out.find("Thôn Nà Pài") != std::string::npos);
+}
+
 } // namespace
 
 TEST_CASE("Export -> import round trips keep features and attributes", "[export][roundtrip]")
@@ -98,6 +154,8 @@ TEST_CASE("Export -> import round trips keep features and attributes", "[export]
                 REQUIRE(fs::exists(cpg));
                 CHECK(test::readFile(cpg.string()).find("UTF-8") != std::string::npos);
             }
+            checkWithOgr(dir.file(c.file), original);
+            checkWithOgrinfo(dir.file(c.file));
             const std::string back = dir.file(std::string("back-") + c.file + ".gpkg");
             { auto s = ProjectStore::create(back); }
             ImportOptions io;
