@@ -760,9 +760,7 @@ std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s)
         return {};
     // Text is measured on a scratch context: the layout is the one renderMap draws.
     cairo::SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
-    cairo::ContextPtr cr(cairo_create(surface.get()));
-    if (cairo::status(cr) != CAIRO_STATUS_SUCCESS)
-        throw Error(ErrorKind::Internal, "cairo", cairo_status_to_string(cairo::status(cr)));
+    const cairo::ContextPtr cr = cairo::makeContext(surface.get());
     Painter p = makePainter(cr.get(), data, s, nullptr);
     return layoutLegend(p, *theme).items;
 }

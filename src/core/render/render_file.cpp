@@ -130,7 +130,7 @@ void renderToFile(const MapData& data, MapSettings settingsIn, const std::string
             throw Error(ErrorKind::Io, path, "cannot create image: " +
                                                  std::string(cairo_status_to_string(cairo_surface_status(surface.get()))));
         {
-            ContextPtr cr(cairo_create(surface.get()));
+            const ContextPtr cr = cairo::makeContext(surface.get());
             renderMap(cr.get(), data, settings, fb);
         }
         cairo_surface_flush(surface.get());
@@ -148,7 +148,7 @@ void renderToFile(const MapData& data, MapSettings settingsIn, const std::string
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "Bando");
         {
-            ContextPtr cr(cairo_create(surface.get()));
+            const ContextPtr cr = cairo::makeContext(surface.get());
             renderMap(cr.get(), data, settings, fb);
             cairo_show_page(cr.get());
         }

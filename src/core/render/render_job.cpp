@@ -50,7 +50,7 @@ void RenderJob::start(Done onDone)
                 if (cairo::status(surface) != CAIRO_STATUS_SUCCESS)
                     throw Error(ErrorKind::Internal, "cairo", cairo_status_to_string(cairo::status(surface)));
                 {
-                    cairo::ContextPtr cr(cairo_create(surface.get()));
+                    const cairo::ContextPtr cr = cairo::makeContext(surface.get());
                     renderMap(cr.get(), *m_data, m_settings, &m_feedback);
                 }
                 cairo_surface_finish(surface.get());
