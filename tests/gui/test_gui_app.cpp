@@ -5,6 +5,8 @@
 #include "app/app.hpp"
 #include "app/canvas/map_canvas.hpp"
 #include "app/frames/main_frame.hpp"
+#include "app/panels/layer_panel.hpp"
+#include "core/render/map_style.hpp"
 #include "support/test_support.hpp"
 
 #include <wx/timer.h>
@@ -142,6 +144,15 @@ private:
             check(s.nonBackground > s.total / 10, "more than 10% of the map is drawn (not blank)");
             check(s.distinctColours >= 6, "at least 6 distinct colours (themes, roads, boundaries)");
             check(frame->districtCodes().size() == 12, "district chooser lists the province and 11 districts");
+            // The layer list starts in the core's default layer state (the map `bando render` draws).
+            const auto state = bando::render::defaultLayerState(*canvas->data());
+            const auto hidden = frame->layerPanel()->hidden();
+            check(frame->layerPanel()->orderBottomToTop() == state.order &&
+                      std::set<std::string>(hidden.begin(), hidden.end()) ==
+                          std::set<std::string>(state.hidden.begin(), state.hidden.end()),
+                  "the layer list shows render::defaultLayerState (order and visibility)");
+            check(std::set<std::string>(hidden.begin(), hidden.end()).count("villages") == 0 && !hidden.empty(),
+                  "villages are shown, the telecom and program layers hidden");
             // Status bar: move the mouse over the map centre; both coordinate fields update.
             wxMouseEvent move(wxEVT_MOTION);
             move.SetEventObject(canvas);

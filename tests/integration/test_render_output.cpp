@@ -1,12 +1,18 @@
-// `bando render` end to end: PNG pixels, PDF text/fonts/vectors, district zoom, error exits.
+// `bando render` end to end: PNG pixels, PDF text/fonts/vectors, district zoom, error exits;
+// tasks::RenderRequest run directly (export defaults, the app's view export, no partial files).
 #include <catch2/catch.hpp>
 
+#include "core/base/error.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/store/project_store.hpp"
+#include "core/tasks/job.hpp"
+#include "core/tasks/render_task.hpp"
 #include "support/test_support.hpp"
 
 #include <cairo.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -267,18 +273,16 @@ TEST_CASE("bando render --theme coverage and shops on the sample", "[render][cli
 {
     const std::string project = test::renderProjectPath();
     auto store = ProjectStore::open(project);
-    const bool haveCoverage = store->hasLayer("settlements") && store->layerInfo("settlements").featureCount > 0 &&
-                              store->hasLayer("coverage") && store->layerInfo("coverage").featureCount > 0;
-    const bool haveShops = store->hasLayer("shops") && store->layerInfo("shops").featureCount > 0;
+    REQUIRE(store->hasLayer("settlements"));
+    REQUIRE(store->layerInfo("settlements").featureCount > 0);
+    REQUIRE(store->hasLayer("coverage"));
+    REQUIRE(store->layerInfo("coverage").featureCount > 0);
+    REQUIRE(store->hasLayer("shops"));
+    REQUIRE(store->layerInfo("shops").featureCount > 0);
     const int64_t villages = store->layerInfo("villages").featureCount;
     store.reset();
     test::TempDir dir("render-theme");
-    if (!haveCoverage) {
-        // Without the layers the theme is refused, naming the project.
-        auto r = test::run(cli() + " render " + q(project) + " --out " + q(dir.file("c.png")) + " --theme coverage");
-        CHECK(r.exitCode == 2);
-        CHECK(r.err.find(project) != std::string::npos);
-    } else {
+    {
         auto r = test::run(cli() + " render " + q(project) + " --out " + q(dir.file("c.png")) +
                            " --theme coverage --size 1200x800");
         INFO(r.err);
@@ -288,18 +292,39 @@ TEST_CASE("bando render --theme coverage and shops on the sample", "[render][cli
         const auto* t = data->theme("coverage");
         REQUIRE(t);
         REQUIRE(t->classCounts.size() == 3);
+        // The sample is calibrated to 148 villages without signal and 140 with an unstable one
+        // (the same numbers `bando classify` reports).
+        CHECK(t->classCounts[0] == 148);  // no signal
+        CHECK(t->classCounts[1] == 140);  // unstable
         CHECK(t->classCounts[0] + t->classCounts[1] + t->classCounts[2] == villages);
-        CHECK(t->classCounts[0] > 0);  // some villages without signal
-        CHECK(t->classCounts[2] > t->classCounts[0]);
+        // The legend the map draws carries those counts.
+        render::MapSettings s;
+        s.widthPx = 1200;
+        s.heightPx = 800;
+        s.theme = "coverage";
+        const auto legend = render::legendLayout(*data, s);
+        REQUIRE(legend.size() >= 3);
+        CHECK(legend[0].count == 148);
+        CHECK(legend[1].count == 140);
+        CHECK(legend[0].label.find("(148)") != std::string::npos);
+        CHECK(legend[1].label.find("(140)") != std::string::npos);
+        // Each class colour is drawn on the map itself, not only in its legend swatch.
         Png img = loadPng(dir.file("c.png"));
+        double legendRight = 0, legendTop = img.h;
+        for (const auto& it : legend) {
+            legendRight = std::max(legendRight, it.x + it.w);
+            legendTop = std::min(legendTop, it.y);
+        }
         std::map<uint32_t, int> counts;
-        for (uint32_t p : img.px)
-            ++counts[p & 0xffffff];
-        CHECK(counts[0xd7191c] > 500);  // no signal
-        CHECK(counts[0xfdae61] > 500);  // unstable
-        CHECK(counts[0x91cf60] > 5000); // covered
+        for (int y = 0; y < img.h; ++y)
+            for (int x = 0; x < img.w; ++x)
+                if (x > legendRight + 300 || y < legendTop - 40)  // outside the legend panel
+                    ++counts[img.rgb(x, y)];
+        CHECK(counts[0xd7191c] > 5000);  // no signal
+        CHECK(counts[0xfdae61] > 5000);  // unstable
+        CHECK(counts[0x91cf60] > 5000);  // covered
     }
-    if (haveShops) {
+    {
         const std::string pdf = dir.file("shops.pdf");
         auto r = test::run(cli() + " render " + q(project) + " --out " + q(pdf) + " --theme shops");
         INFO(r.err);
@@ -317,4 +342,84 @@ TEST_CASE("bando render --theme coverage and shops on the sample", "[render][cli
         CHECK(moves < 20000);  // ~1,700 villages + boundaries, not 112,000 shop markers
         CHECK(plain.size() < 8u * 1024 * 1024);
     }
+}
+
+TEST_CASE("RenderRequest runs the export policy and writes what bando render writes", "[render][task]")
+{
+    const std::string project = test::renderProjectPath();
+    test::TempDir dir("render-request");
+    Feedback fb;
+
+    // Defaults: PNG 1920 x 1080 at 96 dpi, PDF on A3 landscape (points at 72 dpi).
+    tasks::RenderRequest png;
+    png.project = project;
+    png.out = dir.file("default.png");
+    const auto r1 = tasks::runTask(png, fb);
+    CHECK(r1.format == render::OutputFormat::Png);
+    CHECK(r1.widthPx == 1920);
+    CHECK(r1.heightPx == 1080);
+    CHECK(r1.dpi == 96);
+    CHECK(r1.loadSeconds > 0);
+    Png img = loadPng(png.out);
+    CHECK(img.w == 1920);
+    CHECK(img.h == 1080);
+
+    tasks::RenderRequest pdf = png;
+    pdf.out = dir.file("default.pdf");
+    const auto r2 = tasks::runTask(pdf, fb);
+    CHECK(r2.format == render::OutputFormat::Pdf);
+    CHECK(r2.widthPx == 1191);  // A3 landscape in points
+    CHECK(r2.heightPx == 842);
+    CHECK(r2.dpi == 72);
+
+    // The same request from the command line gives the same bytes.
+    const std::string cliPng = dir.file("cli.png");
+    auto r = test::run(cli() + " render " + q(project) + " --out " + q(cliPng));
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(test::readFile(cliPng) == test::readFile(png.out));
+
+    // The app's export of a 700 x 500 view, on already loaded data: PNG at twice the size and
+    // dpi, PDF on A3 in the view's orientation; no loading time.
+    auto store = ProjectStore::open(project);
+    auto data = render::loadMapData(*store, 9215, nullptr);
+    store.reset();
+    tasks::RenderRequest view;
+    view.project = project;
+    view.data = data;
+    view.out = dir.file("view.png");
+    view.fitView(700, 500);
+    const auto r3 = tasks::runTask(view, fb);
+    CHECK(r3.widthPx == 1400);
+    CHECK(r3.heightPx == 1000);
+    CHECK(r3.dpi == 192);
+    CHECK(r3.loadSeconds == 0);
+    view.out = dir.file("view.pdf");
+    view.fitView(500, 700);
+    const auto r4 = tasks::runTask(view, fb);
+    CHECK(r4.widthPx == 842);  // A3 portrait
+    CHECK(r4.heightPx == 1191);
+
+    // An unknown district names the project and leaves no file.
+    tasks::RenderRequest bad = png;
+    bad.out = dir.file("bad.png");
+    bad.district = "999";
+    try {
+        tasks::runTask(bad, fb);
+        FAIL("an unknown district must be refused");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Usage);
+        CHECK(e.where() == project);
+        CHECK(std::string(e.what()).find("999") != std::string::npos);
+    }
+    CHECK_FALSE(std::filesystem::exists(bad.out));
+
+    // A cancelled request writes nothing either.
+    Feedback cancelled;
+    cancelled.cancel();
+    tasks::RenderRequest stopped = png;
+    stopped.out = dir.file("stopped.png");
+    CHECK_THROWS_AS(tasks::runTask(stopped, cancelled), CancelledError);
+    CHECK_FALSE(std::filesystem::exists(stopped.out));
+    CHECK_FALSE(std::filesystem::exists(stopped.out + ".part"));
 }

@@ -1,15 +1,22 @@
-// Renderer unit tests on hand-made in-memory layers (no files).
+// Renderer unit tests on hand-made in-memory layers (no files): view transform, themes,
+// drawing, RenderRequest validation and export policy, default layer state, styles.
 #include <catch2/catch.hpp>
 
 #include "core/base/error.hpp"
 #include "core/model/schema.hpp"
 #include "core/render/map_renderer.hpp"
+#include "core/render/map_style.hpp"
 #include "core/render/themes.hpp"
+#include "core/capi/cairo.hpp"
+#include "core/tasks/job.hpp"
+#include "core/tasks/render_task.hpp"
 
 #include <cairo.h>
 
 #include <chrono>
 #include <cmath>
+#include <cstring>
+#include <functional>
 #include <thread>
 
 using namespace bando;
@@ -444,4 +451,215 @@ TEST_CASE("Coverage theme maps classifyVillages() classes to colours", "[render]
     CHECK(pixel(surf, 850, 20) == 0xd7191c);  // no signal
     cairo_destroy(cr);
     cairo_surface_destroy(surf);
+}
+
+namespace {
+
+// The Usage error `request.validate()` throws, or a failed check.
+Error validationError(const tasks::RenderRequest& request)
+{
+    try {
+        request.validate();
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("validate() accepted the request");
+    return Error(ErrorKind::Internal, "", "");
+}
+
+tasks::RenderRequest goodRequest()
+{
+    tasks::RenderRequest r;
+    r.project = "p.gpkg";
+    r.out = "map.png";
+    return r;
+}
+
+} // namespace
+
+TEST_CASE("RenderRequest::validate names the offending option", "[render][task][unit]")
+{
+    CHECK_NOTHROW(goodRequest().validate());
+    struct Case {
+        const char* what;
+        std::function<void(tasks::RenderRequest&)> change;
+        std::string where;  // the option (or the file) the error names
+        std::string text;   // part of the message
+    };
+    const std::vector<Case> cases = {
+        {"no project", [](auto& r) { r.project.clear(); }, "", "PROJECT"},
+        {"empty output", [](auto& r) { r.out.clear(); }, "--out", "empty output path"},
+        {"size and paper", [](auto& r) { r.widthPx = r.heightPx = 100, r.paper = "A4"; }, "", "--size and --paper"},
+        {"landscape without paper", [](auto& r) { r.landscape = true; }, "", "--landscape needs --paper"},
+        {"extension", [](auto& r) { r.out = "map.jpg"; }, "map.jpg", ".png or .pdf"},
+        {"size too small", [](auto& r) { r.widthPx = 0, r.heightPx = 10; }, "--size", "got '0x10'"},
+        {"size too large", [](auto& r) { r.widthPx = 30000, r.heightPx = 10; }, "--size", "got '30000x10'"},
+        {"paper", [](auto& r) { r.paper = "B5"; }, "paper", "'B5'"},
+        {"theme", [](auto& r) { r.theme = "rainbow"; }, "--theme", "'rainbow' (expected density, coverage or shops)"},
+        {"dpi", [](auto& r) { r.dpi = -1; }, "--dpi", "resolution"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.what);
+        tasks::RenderRequest r = goodRequest();
+        c.change(r);
+        const Error e = validationError(r);
+        CHECK(e.kind() == ErrorKind::Usage);
+        CHECK(e.where() == c.where);
+        CHECK(e.message().find(c.text) != std::string::npos);
+    }
+    // Upper-case extensions, paper names in any case and a PDF size are fine.
+    tasks::RenderRequest r = goodRequest();
+    r.out = "MAP.PDF";
+    r.paper = "a3";
+    r.landscape = true;
+    CHECK_NOTHROW(r.validate());
+    CHECK(r.format() == OutputFormat::Pdf);
+    // Loaded data stands in for the project file (the app).
+    r = goodRequest();
+    r.project.clear();
+    r.data = std::make_shared<MapData>(makeRowData());
+    CHECK_NOTHROW(r.validate());
+}
+
+TEST_CASE("RenderRequest export policy: defaults and the app's view export", "[render][task][unit]")
+{
+    tasks::RenderRequest r = goodRequest();
+    CHECK(r.widthPx == 0);  // 0 = the policy's default size
+    CHECK(r.paper.empty());
+    CHECK(tasks::RenderRequest::kDefaultWidthPx == 1920);
+    CHECK(tasks::RenderRequest::kDefaultHeightPx == 1080);
+    CHECK(std::string(tasks::RenderRequest::kDefaultPaper) == "A3");
+    r.fitView(640, 480);
+    CHECK(r.widthPx == 1280);
+    CHECK(r.heightPx == 960);
+    CHECK(r.dpi == 192);
+    CHECK_NOTHROW(r.validate());
+    r.out = "map.pdf";
+    r.fitView(480, 640);
+    CHECK(r.widthPx == 0);
+    CHECK(r.paper == "A3");
+    CHECK_FALSE(r.landscape);
+    CHECK_NOTHROW(r.validate());
+    r.fitView(640, 480);
+    CHECK(r.landscape);
+}
+
+TEST_CASE("RenderRequest refuses a theme the data cannot draw, naming the project", "[render][task][unit]")
+{
+    tasks::RenderRequest r = goodRequest();
+    r.data = std::make_shared<MapData>(makeRowData());  // villages and a district, no coverage
+    r.theme = "coverage";
+    Feedback fb;
+    try {
+        tasks::runTask(r, fb);
+        FAIL("the coverage theme needs settlements and coverage layers");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::Usage);
+        CHECK(e.where() == "p.gpkg");
+        CHECK(e.message().find("coverage") != std::string::npos);
+    }
+    r.theme = "density";
+    r.district = "999";
+    try {
+        tasks::runTask(r, fb);
+        FAIL("an unknown district must be refused");
+    } catch (const Error& e) {
+        CHECK(e.where() == "p.gpkg");
+        CHECK(e.message().find("999") != std::string::npos);
+        CHECK(e.message().find("183") != std::string::npos);  // the known codes
+    }
+}
+
+TEST_CASE("defaultLayerState: the base map shown, other drawable layers listed and hidden", "[render][unit]")
+{
+    MapData d;
+    auto add = [&](const std::string& name, GeomType type, int features) {
+        Layer l;  // no fields needed: only geometry is drawn
+        l.name = name;
+        l.geomType = type;
+        l.epsg = 9215;
+        for (int i = 0; i < features; ++i)
+            l.addFeature(type == GeomType::Point ? Geometry::point(i, i) : Geometry::polygon({square(i, i, 1)}));
+        d.layers.push_back(std::move(l));
+    };
+    // Project order differs from the drawing order; "roads" is empty, "targets" is a table.
+    add("places", GeomType::Point, 2);
+    add("sites", GeomType::Point, 3);
+    add("extra_zones", GeomType::MultiPolygon, 1);
+    add(schema::kDistricts, GeomType::MultiPolygon, 1);
+    add(schema::kRoads, GeomType::MultiLineString, 0);
+    add("coverage", GeomType::MultiPolygon, 2);
+    add(schema::kVillages, GeomType::MultiPolygon, 4);
+    add("targets", GeomType::None, 0);
+    add(schema::kCommunes, GeomType::MultiPolygon, 2);
+    d.prepare();
+    const LayerState s = defaultLayerState(d);
+    CHECK(s.order == std::vector<std::string>{"villages", "coverage", "communes", "districts", "sites", "places",
+                                              "extra_zones"});
+    CHECK(s.hidden == std::vector<std::string>{"coverage", "sites", "extra_zones"});
+    // renderMap with no layer order draws exactly the visible part: the same image as with it.
+    MapSettings s1 = bareSettings(200, 200, {0, 0, 5, 5});
+    MapSettings s2 = s1;
+    s2.layerOrder = s.order;
+    s2.hiddenLayers = s.hidden;
+    cairo::SurfacePtr a(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 200, 200));
+    cairo::SurfacePtr b(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 200, 200));
+    {
+        cairo::ContextPtr ca(cairo_create(a.get())), cb(cairo_create(b.get()));
+        renderMap(ca.get(), d, s1);
+        renderMap(cb.get(), d, s2);
+    }
+    cairo_surface_flush(a.get());
+    cairo_surface_flush(b.get());
+    const size_t bytes = static_cast<size_t>(cairo_image_surface_get_stride(a.get())) * 200;
+    CHECK(std::memcmp(cairo_image_surface_get_data(a.get()), cairo_image_surface_get_data(b.get()), bytes) == 0);
+}
+
+TEST_CASE("Theme table and layer styles: one source for the map and the app", "[render][unit]")
+{
+    std::vector<std::string> ids;
+    for (const auto& t : themeTable())
+        ids.push_back(t.id);
+    CHECK(ids == std::vector<std::string>{"density", "coverage", "shops"});
+    CHECK(themeIdList() == "density, coverage or shops");
+    CHECK(themeInfo("rainbow") == nullptr);
+    // The themes the renderer computes carry the table's legend titles.
+    MapData d = makeRowData();
+    REQUIRE(d.theme("density"));
+    CHECK(d.theme("density")->legendTitle == themeInfo("density")->legendTitle);
+    // Base layer styles, as the renderer draws them.
+    CHECK(layerStyle(schema::kDistricts, GeomType::MultiPolygon).stroke.colour == 0x252525);
+    CHECK(layerStyle(schema::kCommunes, GeomType::MultiPolygon).fillAlpha == 0);
+    CHECK(layerStyle(schema::kRoads, GeomType::MultiLineString).stroke.colour == roadStyles().back().colour);
+    CHECK(roadStyles().size() == 3);
+    CHECK(layerStyle(schema::kVillages, GeomType::MultiPolygon).themedFill);
+    CHECK(layerStyle(schema::kPlaces, GeomType::Point).marker == Marker::Circle);
+    // Other layers: one colour per name, whatever the geometry.
+    const auto pt = layerStyle("sites", GeomType::Point), ln = layerStyle("sites", GeomType::LineString);
+    CHECK(pt.marker == Marker::Square);
+    CHECK(pt.fill == ln.stroke.colour);
+    // A points layer listed in the order is drawn in its style colour.
+    Layer sites = schema::makeLayer("sites");
+    sites.name = "sites";
+    sites.geomType = GeomType::Point;
+    sites.epsg = 9215;
+    sites.addFeature(Geometry::point(6500, 500));
+    d.layers.push_back(sites);
+    d.prepare();
+    cairo::SurfacePtr surf(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1300, 100));
+    {
+        cairo::ContextPtr cr(cairo_create(surf.get()));
+        MapSettings s = bareSettings(1300, 100, {0, 0, 13000, 1000});
+        s.layerOrder = {"sites"};
+        cairo_set_source_rgb(cr.get(), 1, 1, 1);
+        cairo_paint(cr.get());
+        renderMap(cr.get(), d, s);
+    }
+    const uint32_t drawn = pixel(surf.get(), 650, 50);
+    // 85 % of the style colour over the map background (0xf4f3ef).
+    auto channel = [](uint32_t c, int shift) { return static_cast<int>((c >> shift) & 0xff); };
+    for (int shift : {16, 8, 0}) {
+        const double expect = 0.85 * channel(pt.fill, shift) + 0.15 * channel(0xf4f3ef, shift);
+        CHECK(std::abs(channel(drawn, shift) - expect) <= 2);
+    }
 }

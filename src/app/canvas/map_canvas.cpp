@@ -176,15 +176,6 @@ render::MapSettings MapCanvas::settingsFor(const View& v, wxSize s) const
     return ms;
 }
 
-render::MapSettings MapCanvas::exportSettings(int widthPx, int heightPx) const
-{
-    render::MapSettings ms = settingsFor(m_view, GetClientSize());
-    ms.widthPx = widthPx;
-    ms.heightPx = heightPx;
-    ms.title = ms.legend = ms.scaleBar = true;
-    return ms;
-}
-
 void MapCanvas::requestRender()
 {
     if (!m_data || !m_view.valid())

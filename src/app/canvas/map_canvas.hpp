@@ -69,9 +69,6 @@ public:
     std::function<void(const std::string& message)> onRenderError;
     std::function<void()> onViewChanged;
 
-    // Settings for an export of the current view (title, legend, scale bar on).
-    render::MapSettings exportSettings(int widthPx, int heightPx) const;
-
 private:
     render::MapSettings settingsFor(const View& v, wxSize size) const;
     void requestRender();

@@ -7,8 +7,11 @@
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/proj.hpp"
+#include "core/render/map_style.hpp"
 #include "core/sample/sample.hpp"
 #include "core/store/project_store.hpp"
+#include "core/tasks/job.hpp"
+#include "core/tasks/render_task.hpp"
 
 #if __has_include("app/dialogs/import_dialog.hpp")
 #include "app/dialogs/import_dialog.hpp"
@@ -43,15 +46,11 @@ bool timingWanted() { return std::getenv("BANDO_TIMING") != nullptr; }
 
 enum StatusField { kFieldWgs84, kFieldVn2000, kFieldScale, kFieldRender, kFieldCount };
 
+// The theme's translated name from the core's theme table.
 wxString themeLabel(const std::string& theme)
 {
-    if (theme == "density")
-        return wtr("Household density");
-    if (theme == "coverage")
-        return wtr("Mobile coverage");
-    if (theme == "shops")
-        return wtr("Digital shops");
-    return wx(theme);
+    const render::ThemeInfo* info = render::themeInfo(theme);
+    return info ? wtr(info->label) : wx(theme);
 }
 } // namespace
 
@@ -347,28 +346,10 @@ void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shar
     std::string title = data->projectTitle.empty() ? std::filesystem::path(path).stem().string() : data->projectTitle;
     SetTitle(wx(title) + wxString::FromUTF8(" — Bando"));
 
-    // Initial drawing order (bottom to top) and visibility: the base map as `bando render` draws
-    // it; the telecom and program layers are listed, unticked, above their natural neighbours.
-    static const std::vector<std::string> kPreferred = {"villages", "coverage", "communes", "fibre", "roads",
-                                                        "districts", "broadband_nodes", "sites", "settlements",
-                                                        "shops", "places"};
-    static const std::vector<std::string> kBase = {"villages", "communes", "roads", "districts", "places"};
-    std::vector<std::string> names, hidden;
-    auto drawable = [&](const std::string& n) {
-        const Layer* l = data->layer(n);
-        return l && l->geomType != GeomType::None && !l->features.empty();  // nothing to draw otherwise
-    };
-    for (const auto& n : kPreferred)
-        if (drawable(n))
-            names.push_back(n);
-    for (const auto& l : data->layers)
-        if (drawable(l.name) && std::find(names.begin(), names.end(), l.name) == names.end())
-            names.push_back(l.name);
-    for (const auto& n : names)
-        if (std::find(kBase.begin(), kBase.end(), n) == kBase.end())
-            hidden.push_back(n);
+    // Initial drawing order and visibility: the core's default map (the one `bando render` draws).
+    const render::LayerState layers = render::defaultLayerState(*data);
     m_canvas->setData(data);
-    m_layerPanel->setLayers(names, hidden);
+    m_layerPanel->setLayers(layers.order, layers.hidden);
     fillDistricts();
     fillThemes();
     layersChanged();
@@ -552,18 +533,21 @@ bool MainFrame::exportTo(const std::string& path, bool pdf)
     auto data = m_canvas->data();
     if (!data)
         throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
-    wxSize s = m_canvas->GetClientSize();
-    render::MapSettings settings = m_canvas->exportSettings(s.x * 2, s.y * 2);  // PNG at twice the screen size
-    settings.dpi = 192;
-    render::PaperSpec paper;
-    if (pdf) {
-        paper.paper = "A3";
-        paper.landscape = s.x >= s.y;
-        settings.dpi = 72;
-    }
-    // The same core code as `bando render`.
+    // The request `bando render` runs, filled from the view: what the window shows (extent,
+    // layers, theme) with title, legend and scale bar, sized by the core's export policy.
+    const render::MapSettings view = m_canvas->viewSettings();
+    tasks::RenderRequest request;
+    request.project = m_projectPath;
+    request.data = data;  // exported as shown, without reloading
+    request.out = path;  // the format follows the extension
+    request.extent = view.extent;
+    request.layerOrder = view.layerOrder;
+    request.hiddenLayers = view.hiddenLayers;
+    request.theme = view.theme;
+    request.language = view.language;
+    request.fitView(view.widthPx, view.heightPx);
     return runWithProgress(this, pdf ? wtr("Export map as PDF") : wtr("Export map as PNG"), wtr("Drawing the map…"),
-                           [&](Feedback& fb) { render::renderToFile(*data, settings, path, paper, &fb); });
+                           [&](Feedback& fb) { tasks::runTask(request, fb); });
 }
 
 void MainFrame::doAbout()

@@ -37,8 +37,9 @@ public:
     // Runs an action as if chosen from the menu or toolbar (also used by the GUI tests).
     void runAction(int wxId);
     void zoomToDistrict(const std::string& code);  // "" = whole province
-    // Exports the current view to `path` (PNG at twice the window size, or an A3 PDF) with
-    // the same core code as `bando render`, behind a progress dialog. False if cancelled.
+    // Exports the current view to `path` through tasks::RenderRequest, the request `bando render`
+    // runs (export policy in core/tasks/render_task.hpp: PNG at twice the window size, PDF on A3
+    // in the window's orientation), behind a progress dialog with Cancel. False if cancelled.
     bool exportTo(const std::string& path, bool pdf);
 
     MapCanvas* canvas() const { return m_canvas; }

@@ -2,11 +2,32 @@
 
 #include "app/bridge/bridge.hpp"
 #include "app/panels/layer_panel.hpp"
+#include "core/render/map_style.hpp"
 
 #include <wx/dcbuffer.h>
 #include <wx/settings.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
 namespace bando::app {
+namespace {
+
+wxColour colour(uint32_t rgb) { return wxColour((rgb >> 16) & 0xff, (rgb >> 8) & 0xff, rgb & 0xff); }
+
+// A style colour with its opacity, composed over the panel background (the DC has no alpha).
+wxColour blend(uint32_t rgb, double alpha, const wxColour& bg)
+{
+    const wxColour c = colour(rgb);
+    auto mix = [alpha](int a, int b) { return static_cast<unsigned char>(std::lround(a * alpha + b * (1 - alpha))); };
+    return wxColour(mix(c.Red(), bg.Red()), mix(c.Green(), bg.Green()), mix(c.Blue(), bg.Blue()));
+}
+
+// Typographic points to screen pixels (96 dpi), at least one pixel.
+int pixels(double pt) { return std::max(1, static_cast<int>(std::lround(pt * 96.0 / 72.0))); }
+
+} // namespace
 
 LegendPanel::LegendPanel(wxWindow* parent) : wxScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxSize(220, 260))
 {
@@ -62,8 +83,7 @@ void LegendPanel::onPaint(wxPaintEvent&)
     }
     dc.SetFont(normal);
     for (const auto& it : m_items) {
-        wxColour c((it.colour >> 16) & 0xff, (it.colour >> 8) & 0xff, it.colour & 0xff);
-        dc.SetBrush(wxBrush(c));
+        dc.SetBrush(wxBrush(colour(it.colour)));
         dc.SetPen(wxPen(wxColour(0x60, 0x60, 0x60)));
         dc.DrawRectangle(x, y + 1, sw, sh);
         dc.DrawText(wx(it.label), x + sw + 8, y);  // the label already carries the village count
@@ -75,29 +95,34 @@ void LegendPanel::onPaint(wxPaintEvent&)
         dc.DrawText(wtr("Visible layers"), x, y);
         y += lineH;
         dc.SetFont(normal);
+        const wxColour bg = wxSystemSettings::GetColour(wxSYS_COLOUR_WINDOW);
         for (size_t i = 0; i < m_layers.size(); ++i) {
-            auto g = static_cast<GeomType>(m_layerGeom[i]);
-            // Line colours of the core renderer for the base layers; grey for the others.
-            const std::string& n = m_layers[i];
-            wxColour ink = n == "roads" ? wxColour(0xc8, 0x28, 0x1e)
-                         : n == "communes" ? wxColour(0x6e, 0x6e, 0x6e)
-                         : n == "districts" ? wxColour(0x25, 0x25, 0x25)
-                                            : wxColour(0x44, 0x44, 0x44);
-            int width = n == "districts" ? 2 : 1;
-            dc.SetPen(wxPen(ink, n == "roads" ? 2 : width));
-            dc.SetBrush(*wxTRANSPARENT_BRUSH);
-            int cy = y + sh / 2 + 1;
-            if (g == GeomType::Point || g == GeomType::MultiPoint) {
-                dc.SetPen(wxPen(wxColour(0x11, 0x11, 0x11), 1));
-                dc.SetBrush(n == "places" ? *wxWHITE_BRUSH : wxBrush(ink));
-                dc.DrawCircle(x + sw / 2, cy, 4);
+            // The swatch is drawn in the renderer's own style of the layer (render::layerStyle).
+            const auto g = static_cast<GeomType>(m_layerGeom[i]);
+            const render::LayerStyle st = render::layerStyle(m_layers[i], g);
+            const wxColour stroke = blend(st.stroke.colour, st.stroke.alpha, bg);
+            const wxColour fill = blend(st.fill, st.fillAlpha, bg);
+            const int cy = y + sh / 2 + 1;
+            if (st.marker != render::Marker::None) {
+                dc.SetPen(st.stroke.widthPt > 0 ? wxPen(stroke, pixels(st.stroke.widthPt)) : wxPen(fill));
+                dc.SetBrush(wxBrush(fill));
+                const int r = std::max(3, pixels(st.markerRadiusPt));
+                if (st.marker == render::Marker::Circle)
+                    dc.DrawCircle(x + sw / 2, cy, r);
+                else
+                    dc.DrawRectangle(x + sw / 2 - r, cy - r, 2 * r, 2 * r);
             } else if (g == GeomType::LineString || g == GeomType::MultiLineString) {
+                dc.SetPen(wxPen(stroke, pixels(st.stroke.widthPt)));
                 dc.DrawLine(x, cy + 3, x + sw / 2, cy - 3);
                 dc.DrawLine(x + sw / 2, cy - 3, x + sw, cy + 2);
+            } else if (st.themedFill) {
+                // Villages take the theme's class colours (listed above): the first class.
+                dc.SetPen(wxPen(wxColour(0x60, 0x60, 0x60)));
+                dc.SetBrush(m_items.empty() ? *wxTRANSPARENT_BRUSH : wxBrush(colour(m_items.front().colour)));
+                dc.DrawRectangle(x, y + 1, sw, sh);
             } else {
-                dc.SetPen(wxPen(ink, width));
-                if (n == "villages")
-                    dc.SetBrush(wxBrush(wxColour(0xc7, 0xe9, 0xb4)));
+                dc.SetPen(wxPen(stroke, pixels(st.stroke.widthPt)));
+                dc.SetBrush(st.fillAlpha > 0 ? wxBrush(fill) : *wxTRANSPARENT_BRUSH);
                 dc.DrawRectangle(x, y + 1, sw, sh);
             }
             dc.DrawText(layerLabel(m_layers[i]), x + sw + 8, y);

@@ -1,6 +1,7 @@
 #pragma once
 // The legend: the classes of the current village theme (colour, label, village count), as the
-// core renderer draws them (render::legendLayout), plus the visible layers.
+// core renderer draws them (render::legendLayout), plus the visible layers in the renderer's
+// layer styles (render::layerStyle).
 #include "core/render/map_renderer.hpp"
 
 #include <wx/scrolwin.h>

@@ -5,7 +5,9 @@
 #include "core/base/text.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/capi/cairo.hpp"
 #include "core/render/font.hpp"
+#include "core/render/map_style.hpp"
 
 #include <cairo.h>
 
@@ -200,20 +202,23 @@ void drawVillages(Painter& p, const MapData::Theme* theme)
             p.addGeometry(layer.features[i].geom);
             p.tick();
         }
-    setRgb(cr, 0xffffff, 0.55);
-    cairo_set_line_width(cr, 0.35 * p.pt);
+    const StrokeStyle outline = layerStyle(schema::kVillages, layer.geomType).stroke;
+    setRgb(cr, outline.colour, outline.alpha);
+    cairo_set_line_width(cr, outline.widthPt * p.pt);
     if (p.raster)
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
     cairo_stroke(cr);
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
 }
 
-void strokeLayer(Painter& p, const char* name, uint32_t colour, double widthPt, double alpha = 1)
+void strokeLayer(Painter& p, const char* name)
 {
     const int li = p.data->layerIndex(name);
     if (li < 0 || p.hidden(name))
         return;
     const Layer& layer = p.data->layers[static_cast<size_t>(li)];
+    const StrokeStyle style = layerStyle(name, layer.geomType).stroke;
+    const double widthPt = style.widthPt;
     cairo_new_path(p.cr);
     for (size_t i = 0; i < layer.features.size(); ++i) {
         if (!p.visible(li, i))
@@ -221,7 +226,7 @@ void strokeLayer(Painter& p, const char* name, uint32_t colour, double widthPt, 
         p.addGeometry(layer.features[i].geom);
         p.tick();
     }
-    setRgb(p.cr, colour, alpha);
+    setRgb(p.cr, style.colour, style.alpha);
     cairo_set_line_width(p.cr, widthPt * p.pt);
     cairo_set_line_join(p.cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(p.cr, CAIRO_LINE_CAP_ROUND);
@@ -248,14 +253,10 @@ void drawRoads(Painter& p)
         return;
     const Layer& layer = p.data->layers[static_cast<size_t>(li)];
     const int ci = layer.fieldIndex("class");
-    struct Style {
-        uint32_t colour;
-        double width;
-    };
-    const Style styles[3] = {{0x8c8c8c, 0.6}, {0xf08c3c, 1.0}, {0xc8281e, 1.6}};
+    const std::vector<StrokeStyle>& styles = roadStyles();  // by rank
     cairo_set_line_join(p.cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(p.cr, CAIRO_LINE_CAP_ROUND);
-    for (int rank = 0; rank < 3; ++rank) {
+    for (int rank = 0; rank < static_cast<int>(styles.size()); ++rank) {
         cairo_new_path(p.cr);
         bool any = false;
         for (size_t i = 0; i < layer.features.size(); ++i) {
@@ -269,8 +270,9 @@ void drawRoads(Painter& p)
         }
         if (!any)
             continue;
-        setRgb(p.cr, styles[rank].colour);
-        cairo_set_line_width(p.cr, styles[rank].width * p.pt);
+        const StrokeStyle& style = styles[static_cast<size_t>(rank)];
+        setRgb(p.cr, style.colour, style.alpha);
+        cairo_set_line_width(p.cr, style.widthPt * p.pt);
         cairo_stroke(p.cr);
     }
     cairo_new_path(p.cr);
@@ -343,7 +345,7 @@ std::vector<Seat> collectSeats(Painter& p, int highlighted)
             Seat seat;
             seat.x = p.vt.toDeviceX(pt.x);
             seat.y = p.vt.toDeviceY(pt.y);
-            seat.r = (district ? 3.2 : 2.0) * p.pt;
+            seat.r = seatStyle(district).markerRadiusPt * p.pt;
             seat.district = district;
             seat.name = ni < 0 ? "" : text::toNfc(toString(f.values[static_cast<size_t>(ni)]));
             // A commune seat at a district seat (the district town itself) is drawn once.
@@ -368,12 +370,13 @@ void reserveSeats(Painter& p, const std::vector<Seat>& seats)
 void drawSeats(Painter& p, const std::vector<Seat>& seats)
 {
     for (const auto& s : seats) {
+        const LayerStyle style = seatStyle(s.district);
         cairo_new_path(p.cr);
         cairo_arc(p.cr, s.x, s.y, s.r, 0, 2 * M_PI);
-        setRgb(p.cr, 0xffffff);
+        setRgb(p.cr, style.fill, style.fillAlpha);
         cairo_fill_preserve(p.cr);
-        setRgb(p.cr, 0x111111);
-        cairo_set_line_width(p.cr, (s.district ? 1.3 : 0.9) * p.pt);
+        setRgb(p.cr, style.stroke.colour, style.stroke.alpha);
+        cairo_set_line_width(p.cr, style.stroke.widthPt * p.pt);
         cairo_stroke(p.cr);
     }
     for (const auto& s : seats) {
@@ -396,26 +399,18 @@ void drawSeats(Painter& p, const std::vector<Seat>& seats)
 }
 
 // Any other layer listed in MapSettings::layerOrder: points as one path of dots (one PDF
-// path, not one per point), lines as strokes, polygons as a light fill with an outline.
-uint32_t layerColour(const std::string& name)
-{
-    static const uint32_t palette[] = {0x6a3d9a, 0xe31a1c, 0xff7f00, 0x1f78b4, 0x33a02c, 0xb15928, 0xfb9a99};
-    uint32_t h = 2166136261u;
-    for (unsigned char c : name)
-        h = (h ^ c) * 16777619u;
-    return palette[h % (sizeof palette / sizeof palette[0])];
-}
-
+// path, not one per point), lines as strokes, polygons as a light fill with an outline, in
+// the layer's style (layerStyle).
 void drawGenericLayer(Painter& p, const std::string& name)
 {
     const int li = p.data->layerIndex(name);
     if (li < 0 || p.hidden(name))
         return;
     const Layer& layer = p.data->layers[static_cast<size_t>(li)];
-    const uint32_t colour = layerColour(name);
+    const LayerStyle pointStyle = layerStyle(name, GeomType::Point);
     cairo_t* cr = p.cr;
     cairo_new_path(cr);
-    const double r = 1.6 * p.pt;
+    const double r = pointStyle.markerRadiusPt * p.pt;
     bool points = false, lines = false, polys = false;
     for (size_t i = 0; i < layer.features.size(); ++i) {
         if (!p.visible(li, i))
@@ -448,17 +443,19 @@ void drawGenericLayer(Painter& p, const std::string& name)
     }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     if (points) {
-        setRgb(cr, colour, 0.85);
+        setRgb(cr, pointStyle.fill, pointStyle.fillAlpha);
         cairo_fill(cr);
     } else if (polys) {
-        setRgb(cr, colour, 0.2);
+        const LayerStyle style = layerStyle(name, GeomType::Polygon);
+        setRgb(cr, style.fill, style.fillAlpha);
         cairo_fill_preserve(cr);
-        setRgb(cr, colour, 0.9);
-        cairo_set_line_width(cr, 0.8 * p.pt);
+        setRgb(cr, style.stroke.colour, style.stroke.alpha);
+        cairo_set_line_width(cr, style.stroke.widthPt * p.pt);
         cairo_stroke(cr);
     } else if (lines) {
-        setRgb(cr, colour);
-        cairo_set_line_width(cr, 1.0 * p.pt);
+        const StrokeStyle style = layerStyle(name, GeomType::LineString).stroke;
+        setRgb(cr, style.colour, style.alpha);
+        cairo_set_line_width(cr, style.widthPt * p.pt);
         cairo_stroke(cr);
     }
     cairo_new_path(cr);
@@ -499,14 +496,8 @@ void drawTitle(Painter& p, const MapData::Theme* theme, int highlighted)
     if (highlighted >= 0 && p.s->titleText.empty())
         title += " — " + districtName(*p.data, highlighted);
     std::string sub;
-    if (theme) {
-        if (theme->name == "density")
-            sub = p.tr("Household density by village");
-        else if (theme->name == "coverage")
-            sub = p.tr("Mobile coverage by village");
-        else if (theme->name == "shops")
-            sub = p.tr("Digital shops by village");
-    }
+    if (const ThemeInfo* info = theme ? themeInfo(theme->name) : nullptr)
+        sub = p.tr(info->subtitle);
     title = text::toNfc(title);
     sub = text::toNfc(sub);
     p.font(FontStyle::Bold, 18);
@@ -767,20 +758,11 @@ std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s)
     const MapData::Theme* theme = pickTheme(data, s);
     if (!theme || !s.legend)
         return {};
-    cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-    cairo_t* cr = cairo_create(surf);
-    std::vector<LegendItem> items;
-    try {
-        Painter p = makePainter(cr, data, s, nullptr);
-        items = layoutLegend(p, *theme).items;
-    } catch (...) {
-        cairo_destroy(cr);
-        cairo_surface_destroy(surf);
-        throw;
-    }
-    cairo_destroy(cr);
-    cairo_surface_destroy(surf);
-    return items;
+    // Text is measured on a scratch context: the layout is the one renderMap draws.
+    cairo::SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
+    const cairo::ContextPtr cr = cairo::makeContext(surface.get());
+    Painter p = makePainter(cr.get(), data, s, nullptr);
+    return layoutLegend(p, *theme).items;
 }
 
 void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb)
@@ -808,19 +790,24 @@ void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const F
     setRgb(cr, kBackground);
     cairo_paint(cr);
 
-    static const std::vector<std::string> kDefaultOrder = {schema::kVillages, schema::kCommunes, schema::kRoads,
-                                                           schema::kDistricts, schema::kPlaces};
-    const auto& order = s.layerOrder.empty() ? kDefaultOrder : s.layerOrder;
+    std::vector<std::string> defaultOrder;  // the visible layers of defaultLayerState()
+    if (s.layerOrder.empty()) {
+        const LayerState state = defaultLayerState(*data);
+        for (const auto& name : state.order)
+            if (std::find(state.hidden.begin(), state.hidden.end(), name) == state.hidden.end())
+                defaultOrder.push_back(name);
+    }
+    const auto& order = s.layerOrder.empty() ? defaultOrder : s.layerOrder;
     bool districtLabels = false, seatLabels = false;
     for (const auto& name : order) {
         if (name == schema::kVillages) {
             drawVillages(p, theme);
         } else if (name == schema::kCommunes) {
-            strokeLayer(p, schema::kCommunes, 0x6e6e6e, 0.45, 0.9);
+            strokeLayer(p, schema::kCommunes);
         } else if (name == schema::kRoads) {
             drawRoads(p);
         } else if (name == schema::kDistricts) {
-            strokeLayer(p, schema::kDistricts, 0x252525, 1.5);
+            strokeLayer(p, schema::kDistricts);
             if (highlighted >= 0 && !p.hidden(schema::kDistricts)) {
                 dimOutside(p, highlighted);
                 cairo_new_path(cr);

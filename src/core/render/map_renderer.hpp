@@ -80,8 +80,9 @@ struct MapSettings {
     int heightPx = 768;
     double dpi = 96;           // for symbol sizes (PDF: 72 device units per inch)
     std::vector<std::string> hiddenLayers;   // layers not drawn
-    // Bottom-to-top; empty = the default map (villages, communes, roads, districts, places).
-    // Other layers of MapData are drawn only when listed here (points as dots, lines, outlines).
+    // Bottom-to-top; empty = the visible layers of defaultLayerState() (map_style.hpp: villages,
+    // communes, roads, districts, places). Other layers of MapData are drawn only when listed
+    // here (points as dots, lines, outlines, in their layerStyle()).
     std::vector<std::string> layerOrder;
     std::string districtCode;  // if set, zoom to and highlight this district
     bool title = true, legend = true, scaleBar = true;
@@ -133,8 +134,18 @@ struct PaperSpec {
     std::string paper;  // "" (use widthPx/heightPx), "A4", "A3"
     bool landscape = false;
 };
-// Renders to a PNG or PDF file (format from the extension). For PDF, text stays text with
-// embedded fonts and lines stay vectors. Throws bando::Error(Io) naming the file on failure.
+// Resolution of a PNG drawn on a paper size.
+inline constexpr double kPaperPngDpi = 150;
+// The format of an output file from its extension (.png / .pdf, any case); throws
+// bando::Error(Usage) naming the file otherwise.
+OutputFormat outputFormat(const std::string& path);
+// The settings renderToFile draws with: on a paper size, the page in points (PDF, 72 dpi) or
+// in pixels at kPaperPngDpi (PNG); without one, the given size (PDF: points at 72 dpi).
+MapSettings outputSettings(MapSettings settings, OutputFormat format, const PaperSpec& paper);
+// Renders to a PNG or PDF file (format from the extension, size from outputSettings). For PDF,
+// text stays text with embedded fonts and lines stay vectors. The file is written beside the
+// target and renamed only when complete, so a failure or a cancel leaves no partial output.
+// Throws bando::Error(Io) naming the file on failure.
 void renderToFile(const MapData& data, MapSettings settings, const std::string& path, const PaperSpec& paper = {},
                   const Feedback* fb = nullptr);
 

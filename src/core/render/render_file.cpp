@@ -3,6 +3,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
+#include "core/capi/cairo.hpp"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -17,14 +18,8 @@
 namespace bando::render {
 namespace {
 
-struct SurfaceCloser {
-    void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextCloser {
-    void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceCloser>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextCloser>;
+using cairo::ContextPtr;
+using cairo::SurfacePtr;
 
 // The output is written to "<path>.part" and renamed over `path` only when complete.
 class OutputFile {
@@ -85,7 +80,9 @@ private:
     bool m_committed = false;
 };
 
-OutputFormat formatFor(const std::string& path)
+} // namespace
+
+OutputFormat outputFormat(const std::string& path)
 {
     std::string ext = text::toLower(std::filesystem::path(path).extension().string());
     if (ext == ".png")
@@ -96,12 +93,8 @@ OutputFormat formatFor(const std::string& path)
                 "unknown output format '" + (ext.empty() ? std::string("(none)") : ext) + "' (expected .png or .pdf)");
 }
 
-} // namespace
-
-void renderToFile(const MapData& data, MapSettings settings, const std::string& path, const PaperSpec& paper,
-                  const Feedback* fb)
+MapSettings outputSettings(MapSettings settings, OutputFormat format, const PaperSpec& paper)
 {
-    const OutputFormat format = formatFor(path);
     if (!paper.paper.empty()) {
         int w = 0, h = 0;
         paperSizePoints(paper.paper, paper.landscape, w, h);
@@ -110,13 +103,21 @@ void renderToFile(const MapData& data, MapSettings settings, const std::string& 
             settings.heightPx = h;
             settings.dpi = 72;
         } else {
-            settings.dpi = 150;
-            settings.widthPx = static_cast<int>(std::lround(w * 150.0 / 72));
-            settings.heightPx = static_cast<int>(std::lround(h * 150.0 / 72));
+            settings.dpi = kPaperPngDpi;
+            settings.widthPx = static_cast<int>(std::lround(w * kPaperPngDpi / 72));
+            settings.heightPx = static_cast<int>(std::lround(h * kPaperPngDpi / 72));
         }
     } else if (format == OutputFormat::Pdf) {
         settings.dpi = 72;  // device units are points
     }
+    return settings;
+}
+
+void renderToFile(const MapData& data, MapSettings settingsIn, const std::string& path, const PaperSpec& paper,
+                  const Feedback* fb)
+{
+    const OutputFormat format = outputFormat(path);
+    const MapSettings settings = outputSettings(std::move(settingsIn), format, paper);
     if (settings.widthPx <= 0 || settings.heightPx <= 0 || settings.widthPx > 20000 || settings.heightPx > 20000)
         throw Error(ErrorKind::Usage, path, "output size must be between 1 and 20000 units");
     // Validate district and theme before creating the file.
@@ -129,7 +130,7 @@ void renderToFile(const MapData& data, MapSettings settings, const std::string& 
             throw Error(ErrorKind::Io, path, "cannot create image: " +
                                                  std::string(cairo_status_to_string(cairo_surface_status(surface.get()))));
         {
-            ContextPtr cr(cairo_create(surface.get()));
+            const ContextPtr cr = cairo::makeContext(surface.get());
             renderMap(cr.get(), data, settings, fb);
         }
         cairo_surface_flush(surface.get());
@@ -147,7 +148,7 @@ void renderToFile(const MapData& data, MapSettings settings, const std::string& 
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_TITLE, title.c_str());
         cairo_pdf_surface_set_metadata(surface.get(), CAIRO_PDF_METADATA_CREATOR, "Bando");
         {
-            ContextPtr cr(cairo_create(surface.get()));
+            const ContextPtr cr = cairo::makeContext(surface.get());
             renderMap(cr.get(), data, settings, fb);
             cairo_show_page(cr.get());
         }

@@ -2,6 +2,7 @@
 #include "core/render/map_renderer.hpp"
 
 #include "core/base/error.hpp"
+#include "core/capi/cairo.hpp"
 
 #include <cairo.h>
 
@@ -43,19 +44,17 @@ void RenderJob::start(Done onDone)
             img.height = h;
             img.stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
             img.pixels.assign(static_cast<size_t>(img.stride) * static_cast<size_t>(h), 0);
-            cairo_surface_t* surface =
-                cairo_image_surface_create_for_data(img.pixels.data(), CAIRO_FORMAT_ARGB32, w, h, img.stride);
-            cairo_t* cr = cairo_create(surface);
-            try {
-                renderMap(cr, *m_data, m_settings, &m_feedback);
-            } catch (...) {
-                cairo_destroy(cr);
-                cairo_surface_destroy(surface);
-                throw;
+            {
+                cairo::SurfacePtr surface(
+                    cairo_image_surface_create_for_data(img.pixels.data(), CAIRO_FORMAT_ARGB32, w, h, img.stride));
+                if (cairo::status(surface) != CAIRO_STATUS_SUCCESS)
+                    throw Error(ErrorKind::Internal, "cairo", cairo_status_to_string(cairo::status(surface)));
+                {
+                    const cairo::ContextPtr cr = cairo::makeContext(surface.get());
+                    renderMap(cr.get(), *m_data, m_settings, &m_feedback);
+                }
+                cairo_surface_finish(surface.get());
             }
-            cairo_destroy(cr);
-            cairo_surface_finish(surface);
-            cairo_surface_destroy(surface);
             m_feedback.throwIfCancelled();
             m_image = std::move(img);
         } catch (...) {

@@ -3,6 +3,7 @@
 #include "core/render/themes.hpp"
 
 #include "core/model/schema.hpp"
+#include "core/render/map_style.hpp"
 
 namespace bando::render {
 
@@ -23,7 +24,7 @@ std::optional<MapData::Theme> makeCoverageTheme(const MapData& data, const Feedb
     const auto statuses = analysis::classifyVillages(in, data.thresholds, data.epsg, fb);
     MapData::Theme t;
     t.name = "coverage";
-    t.legendTitle = "Mobile signal (3G/4G)";
+    t.legendTitle = themeInfo(t.name)->legendTitle;
     t.colours = {0xd7191c, 0xfdae61, 0x91cf60};
     t.classLabels = {"No signal", "Unstable signal", "Covered"};
     t.labelsTranslatable = true;

@@ -1,6 +1,7 @@
 #include "core/render/themes.hpp"
 
 #include "core/model/schema.hpp"
+#include "core/render/map_style.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -101,7 +102,7 @@ MapData::Theme makeDensityTheme(const std::vector<double>& density)
 {
     MapData::Theme t;
     t.name = "density";
-    t.legendTitle = "Households per km²";
+    t.legendTitle = themeInfo(t.name)->legendTitle;
     t.villageValue = density;
     t.breaks = quantileBreaks(density, 6);
     const size_t n = t.breaks.size() + 1;
@@ -129,7 +130,7 @@ std::optional<MapData::Theme> makeShopsTheme(const MapData& data)
         ++count[toString(f.values[static_cast<size_t>(vc)])];
     MapData::Theme t;
     t.name = "shops";
-    t.legendTitle = "Digital shops per 100 households";
+    t.legendTitle = themeInfo(t.name)->legendTitle;
     for (const auto& f : villages->features) {
         const double h = toReal(f.values[static_cast<size_t>(hh)]).value_or(0);
         auto it = count.find(toString(f.values[static_cast<size_t>(code)]));

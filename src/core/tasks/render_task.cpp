@@ -1,0 +1,146 @@
+#include "core/tasks/render_task.hpp"
+
+#include "core/base/error.hpp"
+#include "core/base/text.hpp"
+#include "core/capi/proj.hpp"
+#include "core/render/map_style.hpp"
+#include "core/store/project_store.hpp"
+
+#include <chrono>
+#include <cmath>
+
+namespace bando::tasks {
+namespace {
+
+double secondsBetween(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b)
+{
+    return std::chrono::duration<double>(b - a).count();
+}
+
+bool hasSize(const RenderRequest& r) { return r.widthPx != 0 || r.heightPx != 0; }
+
+// The map settings and paper of a request, with the export defaults applied.
+render::MapSettings mapSettings(const RenderRequest& r, render::PaperSpec& paper)
+{
+    render::MapSettings s;
+    paper.paper = r.paper;
+    paper.landscape = r.landscape;
+    if (hasSize(r)) {
+        s.widthPx = r.widthPx;
+        s.heightPx = r.heightPx;
+    } else if (r.paper.empty()) {
+        if (r.format() == render::OutputFormat::Pdf) {
+            paper.paper = RenderRequest::kDefaultPaper;
+            paper.landscape = true;
+        } else {
+            s.widthPx = RenderRequest::kDefaultWidthPx;
+            s.heightPx = RenderRequest::kDefaultHeightPx;
+        }
+    }
+    s.dpi = r.dpi > 0 ? r.dpi : RenderRequest::kScreenDpi;
+    s.extent = r.extent;
+    s.hiddenLayers = r.hiddenLayers;
+    s.layerOrder = r.layerOrder;
+    s.districtCode = r.district;
+    s.title = r.title;
+    s.legend = r.legend;
+    s.scaleBar = r.scaleBar;
+    s.northArrow = r.northArrow;
+    s.titleText = r.titleText;
+    s.language = r.language;
+    s.theme = r.theme;
+    return s;
+}
+
+} // namespace
+
+void RenderRequest::validate() const
+{
+    if (project.empty() && !data)
+        throw Error(ErrorKind::Usage, "", "expected one PROJECT file");
+    if (out.empty())
+        throw Error(ErrorKind::Usage, "--out", "empty output path");
+    if (hasSize(*this) && !paper.empty())
+        throw Error(ErrorKind::Usage, "", "--size and --paper exclude each other");
+    if (landscape && paper.empty())
+        throw Error(ErrorKind::Usage, "", "--landscape needs --paper");
+    const std::string ext = text::toLower(out.size() >= 4 ? out.substr(out.size() - 4) : std::string());
+    if (ext != ".png" && ext != ".pdf")
+        throw Error(ErrorKind::Usage, out, "unknown output format (expected a .png or .pdf file name)");
+    if (hasSize(*this) && (widthPx < 1 || heightPx < 1 || widthPx > kMaxSizePx || heightPx > kMaxSizePx))
+        throw Error(ErrorKind::Usage, "--size",
+                    "expected WIDTHxHEIGHT (1-20000), got '" + std::to_string(widthPx) + "x" +
+                        std::to_string(heightPx) + "'");
+    if (!paper.empty()) {
+        int w = 0, h = 0;
+        render::paperSizePoints(paper, landscape, w, h);  // names the paper when unknown
+    }
+    if (!render::themeInfo(theme))
+        throw Error(ErrorKind::Usage, "--theme",
+                    "unknown theme '" + theme + "' (expected " + render::themeIdList() + ")");
+    if (!std::isfinite(dpi) || dpi < 0 || dpi > 2400)
+        throw Error(ErrorKind::Usage, "--dpi", "expected a resolution between 1 and 2400 dpi");
+}
+
+render::OutputFormat RenderRequest::format() const { return render::outputFormat(out); }
+
+void RenderRequest::fitView(int viewWidthPx, int viewHeightPx)
+{
+    if (format() == render::OutputFormat::Pdf) {
+        widthPx = heightPx = 0;
+        paper = kDefaultPaper;
+        landscape = viewWidthPx >= viewHeightPx;
+        dpi = 0;
+    } else {
+        paper.clear();
+        landscape = false;
+        widthPx = viewWidthPx * kViewExportScale;
+        heightPx = viewHeightPx * kViewExportScale;
+        dpi = kScreenDpi * kViewExportScale;
+    }
+}
+
+RenderResult run(const RenderRequest& request, Feedback& fb)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    std::shared_ptr<const render::MapData> data = request.data;
+    if (!data) {
+        auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
+        data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, render::layersForTheme(request.theme));
+    }
+    render::PaperSpec paper;
+    const render::MapSettings settings = mapSettings(request, paper);
+    // District and theme errors name the project.
+    try {
+        (void)render::effectiveExtent(settings, *data);
+    } catch (const Error& e) {
+        if (e.kind() == ErrorKind::Usage)
+            throw Error(ErrorKind::Usage, request.project, e.what());
+        throw;
+    }
+    if (!data->theme(settings.theme)) {
+        std::string available;
+        for (const auto& name : render::availableThemes(*data))
+            available += (available.empty() ? "" : ", ") + name;
+        throw Error(ErrorKind::Usage, request.project,
+                    "theme '" + settings.theme + "' needs layers this project does not have (available: " +
+                        available + ")");
+    }
+    const auto t1 = std::chrono::steady_clock::now();
+    render::renderToFile(*data, settings, request.out, paper, &fb);
+    const auto t2 = std::chrono::steady_clock::now();
+
+    RenderResult r;
+    r.out = request.out;
+    r.format = request.format();
+    const render::MapSettings written = render::outputSettings(settings, r.format, paper);
+    r.widthPx = written.widthPx;
+    r.heightPx = written.heightPx;
+    r.dpi = written.dpi;
+    r.loadSeconds = request.data ? 0.0 : secondsBetween(t0, t1);
+    r.renderSeconds = secondsBetween(t1, t2);
+    fb.setProgress(100);
+    return r;
+}
+
+} // namespace bando::tasks
