@@ -3,6 +3,7 @@
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/ogr_types.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/model/schema.hpp"
 
 #include <ogr_spatialref.h>
@@ -357,7 +358,7 @@ void ProjectStore::writeFeatures(const Layer& input, const Feedback* fb)
     Layer reprojected;
     if (input.epsg != 4326) {
         reprojected = input;
-        reprojected.transformTo(4326);
+        crs::reproject(reprojected, 4326);
         src = &reprojected;
     }
     OGRFeatureDefn* defn = l->GetLayerDefn();
