@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/capi/geos.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/model/geometry.hpp"
 #include "core/sample/sample.hpp"
 #include "core/store/project_store.hpp"
@@ -31,7 +32,7 @@ const Layer& layer9215(const std::string& name)
     auto it = cache.find(name);
     if (it == cache.end()) {
         Layer l = sampleStore().readLayer(name);
-        l.transformTo(9215);
+        crs::reproject(l, 9215);
         it = cache.emplace(name, std::move(l)).first;
     }
     return it->second;

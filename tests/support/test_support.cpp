@@ -44,6 +44,21 @@ std::string sharedDir()
 
 bool haveShared() { return !sharedDir().empty(); }
 
+namespace {
+std::vector<std::string>& reasons()
+{
+    static std::vector<std::string> r;
+    return r;
+}
+} // namespace
+
+void markSkipped(const std::string& reason)
+{
+    reasons().push_back(reason);
+}
+
+const std::vector<std::string>& skipReasons() { return reasons(); }
+
 std::string shellQuote(const std::string& s)
 {
     std::string o = "'";

@@ -1,34 +1,66 @@
 // bando info PROJECT [--json]: layers, feature counts, CRS, extent, metadata.
+// Parses arguments into tasks::InfoRequest and prints its result.
 #include "cli/command.hpp"
+#include "cli/console.hpp"
 #include "core/base/error.hpp"
-#include "core/capi/proj.hpp"
-#include "core/store/project_store.hpp"
+#include "core/base/json.hpp"
+#include "core/tasks/info_task.hpp"
+#include "core/tasks/job.hpp"
 
 #include <cstdio>
+#include <iostream>
 #include <string>
 
 namespace bando::cli {
 namespace {
 
-std::string jsonEscape(const std::string& s)
+void writeExtent(JsonWriter& w, const Extent& e)
 {
-    std::string o;
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': o += "\\\""; break;
-        case '\\': o += "\\\\"; break;
-        case '\n': o += "\\n"; break;
-        case '\t': o += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char b[8];
-                std::snprintf(b, sizeof b, "\\u%04x", c);
-                o += b;
-            } else
-                o += static_cast<char>(c);
-        }
+    w.beginArray(true).fixed(e.minX, 6).fixed(e.minY, 6).fixed(e.maxX, 6).fixed(e.maxY, 6).endArray();
+}
+
+void printJson(const tasks::InfoResult& r)
+{
+    JsonWriter w(std::cout);
+    w.beginObject();
+    w.field("file", r.project);
+    w.field("schema_version", r.schemaVersion);
+    w.field("crs", "EPSG:" + std::to_string(r.storageEpsg));
+    if (!r.extent.isEmpty())
+        writeExtent(w.key("extent"), r.extent);
+    w.key("metadata").beginObject();
+    for (const auto& [k, v] : r.metadata)
+        w.field(k, v);
+    w.endObject();
+    w.key("layers").beginArray();
+    for (const auto& li : r.layers) {
+        w.beginObject(true)
+            .field("name", li.name)
+            .field("geometry", geomTypeName(li.geomType))
+            .field("features", static_cast<int64_t>(li.featureCount));
+        if (!li.extent.isEmpty())
+            writeExtent(w.key("extent"), li.extent);
+        w.endObject();
     }
-    return o;
+    w.endArray();
+    w.endObject();
+}
+
+void printText(const tasks::InfoResult& r)
+{
+    std::printf("Project: %s\nSchema version: %d\nStorage CRS: EPSG:%d (%s)\nAnalysis CRS: EPSG:%d (%s)\n",
+                r.project.c_str(), r.schemaVersion, r.storageEpsg, r.storageCrsName.c_str(), r.analysisEpsg,
+                r.analysisCrsName.c_str());
+    if (!r.extent.isEmpty())
+        std::printf("Extent (lon/lat): %.5f %.5f - %.5f %.5f\n", r.extent.minX, r.extent.minY, r.extent.maxX,
+                    r.extent.maxY);
+    std::printf("\nLayers:\n");
+    for (const auto& li : r.layers)
+        std::printf("  %-14s %-16s %8lld features\n", li.name.c_str(), geomTypeName(li.geomType),
+                    static_cast<long long>(li.featureCount));
+    std::printf("\nMetadata:\n");
+    for (const auto& [k, v] : r.metadata)
+        std::printf("  %s = %s\n", k.c_str(), v.c_str());
 }
 
 int runInfo(const Args& a)
@@ -36,54 +68,14 @@ int runInfo(const Args& a)
     a.allowOnly({"json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", "expected one PROJECT file");
-    auto store = ProjectStore::open(a.positional[0], ProjectStore::Mode::ReadOnly);
-    const bool json = a.has("json");
-    Extent all;
-    std::vector<LayerInfo> infos;
-    for (const auto& n : store->layerNames()) {
-        infos.push_back(store->layerInfo(n));
-        all.expand(infos.back().extent);
-    }
-    auto meta = store->allMeta();
-    if (json) {
-        std::printf("{\n  \"file\": \"%s\",\n  \"schema_version\": %d,\n  \"crs\": \"EPSG:4326\",\n",
-                    jsonEscape(store->path()).c_str(), store->schemaVersion());
-        if (!all.isEmpty())
-            std::printf("  \"extent\": [%.6f, %.6f, %.6f, %.6f],\n", all.minX, all.minY, all.maxX, all.maxY);
-        std::printf("  \"metadata\": {");
-        bool first = true;
-        for (const auto& [k, v] : meta) {
-            std::printf("%s\n    \"%s\": \"%s\"", first ? "" : ",", jsonEscape(k).c_str(), jsonEscape(v).c_str());
-            first = false;
-        }
-        std::printf("\n  },\n  \"layers\": [");
-        first = true;
-        for (const auto& li : infos) {
-            std::printf("%s\n    {\"name\": \"%s\", \"geometry\": \"%s\", \"features\": %lld", first ? "" : ",",
-                        jsonEscape(li.name).c_str(), geomTypeName(li.geomType),
-                        static_cast<long long>(li.featureCount));
-            if (!li.extent.isEmpty())
-                std::printf(", \"extent\": [%.6f, %.6f, %.6f, %.6f]", li.extent.minX, li.extent.minY,
-                            li.extent.maxX, li.extent.maxY);
-            std::printf("}");
-            first = false;
-        }
-        std::printf("\n  ]\n}\n");
-        return 0;
-    }
-    std::printf("Project: %s\nSchema version: %d\nStorage CRS: EPSG:4326 (%s)\nAnalysis CRS: EPSG:%d (%s)\n",
-                store->path().c_str(), store->schemaVersion(), crs::crsName(4326), crs::kVn2000LangSon,
-                crs::crsName(crs::kVn2000LangSon));
-    if (!all.isEmpty())
-        std::printf("Extent (lon/lat): %.5f %.5f - %.5f %.5f\n", all.minX, all.minY, all.maxX, all.maxY);
-    std::printf("\nLayers:\n");
-    for (const auto& li : infos)
-        std::printf("  %-14s %-16s %8lld features\n", li.name.c_str(), geomTypeName(li.geomType),
-                    static_cast<long long>(li.featureCount));
-    std::printf("\nMetadata:\n");
-    for (const auto& [k, v] : meta)
-        std::printf("  %s = %s\n", k.c_str(), v.c_str());
-    return 0;
+    tasks::InfoRequest request;
+    request.project = a.positional[0];
+    const auto result = tasks::runTask(request, consoleFeedback());
+    if (a.has("json"))
+        printJson(result);
+    else
+        printText(result);
+    return ExitOk;
 }
 
 CommandRegistration reg({"info", "info PROJECT [--json]",

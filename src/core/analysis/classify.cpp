@@ -3,6 +3,7 @@
 
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/store/project_store.hpp"
 
 #include <cstdlib>
@@ -41,7 +42,7 @@ const Layer* inCrs(const Layer* l, int epsg, std::vector<Layer>& keep)
     if (!l || l->epsg == epsg)
         return l;
     keep.push_back(*l);
-    keep.back().transformTo(epsg);
+    crs::reproject(keep.back(), epsg);
     return &keep.back();
 }
 

@@ -155,4 +155,16 @@ JsonWriter& JsonWriter::null()
     return *this;
 }
 
+JsonWriter& JsonWriter::fixed(double d, int decimals)
+{
+    if (!std::isfinite(d))
+        return null();
+    beforeValue();
+    char buf[64];
+    auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed, decimals);
+    m_out.write(buf, r.ptr - buf);
+    m_done = m_stack.empty();
+    return *this;
+}
+
 } // namespace bando

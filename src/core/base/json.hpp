@@ -36,6 +36,8 @@ public:
     JsonWriter& value(unsigned long v) { return value(static_cast<int64_t>(v)); }
     JsonWriter& value(int64_t v);
     JsonWriter& null();
+    // A number with a fixed count of decimals ("%.*f"), for outputs that keep a set precision.
+    JsonWriter& fixed(double d, int decimals);
 
     // key + value in one call.
     template <class T>

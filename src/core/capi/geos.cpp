@@ -1,18 +1,39 @@
 #include "core/capi/geos.hpp"
 
 #include "core/base/error.hpp"
+#include "core/base/feedback.hpp"
+#include "core/tasks/job.hpp"
 
-#include <cstdarg>
-#include <cstdio>
+#include <mutex>
 
 namespace bando::geos {
 namespace {
+
+// Set by the interrupt callback on the thread it interrupts; read by the wrappers.
+thread_local bool t_interrupted = false;
+GEOSInterruptCallback* g_previousCallback = nullptr;
+
+// The one process-wide GEOS interrupt callback. GEOS invokes it on the thread that is working;
+// only that thread's Feedback is consulted, and the interruption is an exception thrown on that
+// thread (never GEOS_interruptRequest, whose flag every thread shares).
+void interruptCallback()
+{
+    if (g_previousCallback)
+        g_previousCallback();
+    const Feedback* fb = tasks::FeedbackScope::current();
+    if (fb && fb->isCancelled()) {
+        t_interrupted = true;
+        throw CancelledError();
+    }
+}
 
 struct ThreadContext {
     GEOSContextHandle_t handle = nullptr;
     std::string lastError;
     ThreadContext()
     {
+        static std::once_flag once;
+        std::call_once(once, [] { g_previousCallback = GEOS_interruptRegisterCallback(&interruptCallback); });
         handle = GEOS_init_r();
         GEOSContext_setErrorMessageHandler_r(
             handle,
@@ -45,17 +66,45 @@ std::string takeError()
     return e;
 }
 
+void clearError()
+{
+    threadContext().lastError.clear();
+    t_interrupted = false;
+}
+
 void GeomDeleter::operator()(GEOSGeometry* g) const { GEOSGeom_destroy_r(ctx(), g); }
 void PreparedDeleter::operator()(const GEOSPreparedGeometry* g) const { GEOSPreparedGeom_destroy_r(ctx(), g); }
 void WkbReaderDeleter::operator()(GEOSWKBReader* r) const { GEOSWKBReader_destroy_r(ctx(), r); }
 void WkbWriterDeleter::operator()(GEOSWKBWriter* w) const { GEOSWKBWriter_destroy_r(ctx(), w); }
 void CoordSeqDeleter::operator()(GEOSCoordSequence* s) const { GEOSCoordSeq_destroy_r(ctx(), s); }
+void BufferDeleter::operator()(unsigned char* p) const { GEOSFree_r(ctx(), p); }
+
+void throwFailure(const char* operation)
+{
+    const bool interrupted = t_interrupted;
+    t_interrupted = false;
+    std::string message = takeError();
+    if (interrupted || isCancelled(tasks::FeedbackScope::current()))
+        throw CancelledError();
+    throw Error(ErrorKind::Geometry, std::string("GEOS ") + operation, message);
+}
 
 GeomPtr check(GEOSGeometry* g, const char* operation)
 {
     if (!g)
-        throw Error(ErrorKind::Geometry, std::string("GEOS ") + operation, takeError());
+        throwFailure(operation);
     return GeomPtr(g);
+}
+
+GeomPtr collection(int geosType, std::vector<GeomPtr> parts, const char* operation)
+{
+    std::vector<GEOSGeometry*> raw;
+    raw.reserve(parts.size());
+    for (auto& p : parts)
+        raw.push_back(p.release());
+    return make(operation, [&] {
+        return GEOSGeom_createCollection_r(ctx(), geosType, raw.data(), static_cast<unsigned>(raw.size()));
+    });
 }
 
 } // namespace bando::geos

@@ -11,16 +11,21 @@
 namespace bando::crs {
 namespace {
 
+struct ContextDeleter {
+    void operator()(PJ_CONTEXT* c) const { proj_context_destroy(c); }
+};
+struct PjDeleter {
+    void operator()(PJ* pj) const { proj_destroy(pj); }
+};
+using ContextPtr = std::unique_ptr<PJ_CONTEXT, ContextDeleter>;
+using PjPtr = std::unique_ptr<PJ, PjDeleter>;
+
 struct ProjHolder {
-    PJ_CONTEXT* ctx = proj_context_create();
-    std::map<std::pair<int, int>, PJ*> transforms;
+    // Declared first: destroyed after the transformations created in it.
+    ContextPtr context{proj_context_create()};
+    PJ_CONTEXT* ctx = context.get();
+    std::map<std::pair<int, int>, PjPtr> transforms;
     std::map<int, std::string> names;
-    ~ProjHolder()
-    {
-        for (auto& [k, pj] : transforms)
-            proj_destroy(pj);
-        proj_context_destroy(ctx);
-    }
 };
 
 ProjHolder& holder()
@@ -35,20 +40,18 @@ PJ* transformation(int src, int dst)
     auto key = std::make_pair(src, dst);
     auto it = h.transforms.find(key);
     if (it != h.transforms.end())
-        return it->second;
+        return it->second.get();
     std::string s = "EPSG:" + std::to_string(src);
     std::string d = "EPSG:" + std::to_string(dst);
-    PJ* raw = proj_create_crs_to_crs(h.ctx, s.c_str(), d.c_str(), nullptr);
+    PjPtr raw(proj_create_crs_to_crs(h.ctx, s.c_str(), d.c_str(), nullptr));
     if (!raw)
         throw Error(ErrorKind::Crs, s + " -> " + d,
                     std::string("cannot create transformation: ") +
                         proj_context_errno_string(h.ctx, proj_context_errno(h.ctx)));
-    PJ* norm = proj_normalize_for_visualization(h.ctx, raw);
-    proj_destroy(raw);
+    PjPtr norm(proj_normalize_for_visualization(h.ctx, raw.get()));
     if (!norm)
         throw Error(ErrorKind::Crs, s + " -> " + d, "cannot normalise axis order");
-    h.transforms.emplace(key, norm);
-    return norm;
+    return h.transforms.emplace(key, std::move(norm)).first->second.get();
 }
 
 } // namespace
@@ -83,10 +86,9 @@ const char* crsName(int epsg)
     if (it != h.names.end())
         return it->second.c_str();
     std::string name = "EPSG:" + std::to_string(epsg);
-    if (PJ* crs = proj_create(h.ctx, name.c_str())) {
-        if (const char* n = proj_get_name(crs))
+    if (PjPtr crs{proj_create(h.ctx, name.c_str())}) {
+        if (const char* n = proj_get_name(crs.get()))
             name = n;
-        proj_destroy(crs);
     }
     return h.names.emplace(epsg, name).first->second.c_str();
 }

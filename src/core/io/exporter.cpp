@@ -3,6 +3,7 @@
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/ogr_types.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/io/crs_guess.hpp"
 #include "core/store/project_store.hpp"
 
@@ -107,7 +108,7 @@ ExportResult exportLayer(const Layer& input, const std::string& outPath, const E
     }
     Layer layer = input;
     if (layer.geomType != GeomType::None)
-        layer.transformTo(opts.epsg);
+        crs::reproject(layer, opts.epsg);
     gdal::ErrorCapture cap;
     CPLStringList dsco;
     if (opts.format == ExportFormat::GeoPackage)

@@ -1,7 +1,6 @@
 #include "core/model/layer.hpp"
 
 #include "core/base/error.hpp"
-#include "core/capi/proj.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -116,28 +115,6 @@ void Layer::set(Feature& f, const std::string& field, Value v) const
     if (f.values.size() < fields.size())
         f.values.resize(fields.size());
     f.values[i] = std::move(v);
-}
-
-void Layer::transformTo(int dstEpsg)
-{
-    if (dstEpsg == epsg)
-        return;
-    std::vector<double> xs, ys;
-    for (auto& f : features) {
-        for (auto& part : f.geom.parts)
-            for (auto& ring : part) {
-                xs.resize(ring.size());
-                ys.resize(ring.size());
-                for (size_t i = 0; i < ring.size(); ++i) {
-                    xs[i] = ring[i].x;
-                    ys[i] = ring[i].y;
-                }
-                crs::transform(epsg, dstEpsg, xs.data(), ys.data(), ring.size());
-                for (size_t i = 0; i < ring.size(); ++i)
-                    ring[i] = {xs[i], ys[i]};
-            }
-    }
-    epsg = dstEpsg;
 }
 
 } // namespace bando

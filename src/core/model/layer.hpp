@@ -51,9 +51,7 @@ struct Layer {
 
     Feature& addFeature(Geometry g);  // values sized to the schema, all null
     void set(Feature& f, const std::string& field, Value v) const;
-
-    // Reproject every feature in place to `dstEpsg`.
-    void transformTo(int dstEpsg);
+    // Reprojection is crs::reproject(layer, epsg) (core/crs/reproject.hpp).
 };
 
 } // namespace bando

@@ -2,6 +2,7 @@
 #include "core/render/map_renderer.hpp"
 
 #include "core/base/error.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
 #include "core/render/themes.hpp"
@@ -113,7 +114,7 @@ std::shared_ptr<const MapData> loadMapData(const ProjectStore& store, int epsg, 
         Layer l = store.readLayer(name, fb);
         if (l.geomType == GeomType::None)
             continue;  // tables (targets, teams, phases) are not drawn
-        l.transformTo(epsg);
+        crs::reproject(l, epsg);
         data->layers.push_back(std::move(l));
     }
     data->projectTitle = "Lạng Sơn";

@@ -3,17 +3,20 @@
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/ogr_types.hpp"
+#include "core/capi/sqlite.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/model/schema.hpp"
+#include "core/store/project_lock.hpp"
 
+#include <cpl_string.h>
 #include <ogr_spatialref.h>
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
-#include <random>
+#include <mutex>
+#include <set>
 
 namespace fs = std::filesystem;
 
@@ -25,37 +28,14 @@ namespace {
 
 constexpr const char* kMetaTable = "bando_meta";
 
-
-
-
-
-// Advisory whole-file lock for the single writer (flock is independent of SQLite's fcntl locks).
-class WriterLock {
-public:
-    static std::shared_ptr<WriterLock> acquire(const std::string& path)
-    {
-        int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            throw Error(ErrorKind::Io, path, "cannot open project for writing");
-        if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-            ::close(fd);
-            throw Error(ErrorKind::Store, path, "the project is already open for writing in another process");
-        }
-        return std::shared_ptr<WriterLock>(new WriterLock(fd));
-    }
-    ~WriterLock() { ::close(m_fd); }
-
-private:
-    explicit WriterLock(int fd) : m_fd(fd) {}
-    int m_fd;
-};
-
-std::map<std::string, std::shared_ptr<WriterLock>>& locks()
+// Paths of the projects this process has open for writing (absolute), for a clear message
+// before the file lock (which would refuse the second writer too) is even tried.
+std::set<std::string>& openForWriting()
 {
-    static std::map<std::string, std::shared_ptr<WriterLock>> l;
-    return l;
+    static std::set<std::string> paths;
+    return paths;
 }
-std::mutex& locksMutex()
+std::mutex& openForWritingMutex()
 {
     static std::mutex m;
     return m;
@@ -63,9 +43,21 @@ std::mutex& locksMutex()
 
 } // namespace
 
-ProjectStore::ProjectStore(std::string path, Mode mode, GDALDataset* ds)
-    : m_path(std::move(path)), m_mode(mode), m_ds(ds)
+ProjectStore::ProjectStore(std::string path, Mode mode, GDALDatasetUniquePtr ds)
+    : m_path(std::move(path)), m_mode(mode), m_ds(std::move(ds))
 {
+}
+
+// Marks `path` open for writing in this process and takes the exclusive file lock.
+static std::unique_ptr<ProjectLock> lockForWriting(const std::string& path)
+{
+    std::lock_guard g(openForWritingMutex());
+    const std::string key = fs::absolute(path).string();
+    if (openForWriting().count(key))
+        throw Error(ErrorKind::Store, path, "the project is already open for writing");
+    auto lock = std::make_unique<ProjectLock>(path, ProjectLock::Kind::Exclusive);
+    openForWriting().insert(key);
+    return lock;
 }
 
 ProjectStore::~ProjectStore()
@@ -85,17 +77,13 @@ std::unique_ptr<ProjectStore> ProjectStore::create(const std::string& path)
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (!drv)
         throw Error(ErrorKind::Internal, path, "GDAL has no GPKG driver");
-    char** opts = nullptr;
-    opts = CSLSetNameValue(opts, "VERSION", "1.3");
-    GDALDataset* ds = drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, opts);
-    CSLDestroy(opts);
+    CPLStringList opts;
+    opts.SetNameValue("VERSION", "1.3");
+    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, opts.List()));
     if (!ds)
         throw Error(ErrorKind::Io, path, "cannot create project: " + cap.lastMessage());
-    std::unique_ptr<ProjectStore> store(new ProjectStore(path, Mode::ReadWrite, ds));
-    {
-        std::lock_guard g(locksMutex());
-        locks()[fs::absolute(path).string()] = WriterLock::acquire(path);
-    }
+    std::unique_ptr<ProjectStore> store(new ProjectStore(path, Mode::ReadWrite, std::move(ds)));
+    store->m_writerLock = lockForWriting(path);
     store->migrate();
     return store;
 }
@@ -108,11 +96,11 @@ std::unique_ptr<ProjectStore> ProjectStore::open(const std::string& path, Mode m
     gdal::ErrorCapture cap;
     const char* drivers[] = {"GPKG", nullptr};
     unsigned flags = GDAL_OF_VECTOR | (mode == Mode::ReadWrite ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
-    GDALDataset* ds = GDALDataset::Open(path.c_str(), flags, drivers, nullptr, nullptr);
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), flags, drivers, nullptr, nullptr));
     if (!ds)
         throw Error(ErrorKind::Format, path, "not a readable GeoPackage: " + cap.lastMessage());
-    std::unique_ptr<ProjectStore> store(new ProjectStore(path, mode, ds));
-    if (!ds->GetLayerByName(kMetaTable))
+    std::unique_ptr<ProjectStore> store(new ProjectStore(path, mode, std::move(ds)));
+    if (!store->m_ds->GetLayerByName(kMetaTable))
         throw Error(ErrorKind::Format, path, "not a Bando project (no bando_meta table)");
     int v = store->schemaVersion();
     if (v > schema::currentVersion())
@@ -120,13 +108,7 @@ std::unique_ptr<ProjectStore> ProjectStore::open(const std::string& path, Mode m
                     "project schema version " + std::to_string(v) + " is newer than this Bando (" +
                         std::to_string(schema::currentVersion()) + ")");
     if (mode == Mode::ReadWrite) {
-        {
-            std::lock_guard g(locksMutex());
-            auto key = fs::absolute(path).string();
-            if (locks().count(key))
-                throw Error(ErrorKind::Store, path, "the project is already open for writing");
-            locks()[key] = WriterLock::acquire(path);
-        }
+        store->m_writerLock = lockForWriting(path);
         store->migrate();
     }
     return store;
@@ -140,11 +122,11 @@ void ProjectStore::close()
         m_ds->RollbackTransaction();
         m_inTransaction = false;
     }
-    GDALClose(m_ds);
-    m_ds = nullptr;
-    if (m_mode == Mode::ReadWrite) {
-        std::lock_guard g(locksMutex());
-        locks().erase(fs::absolute(m_path).string());
+    m_ds.reset();
+    if (m_writerLock) {
+        std::lock_guard g(openForWritingMutex());
+        openForWriting().erase(fs::absolute(m_path).string());
+        m_writerLock.reset();
     }
 }
 
@@ -329,14 +311,13 @@ void ProjectStore::createLayerFromSchema(const std::string& name, const Layer* f
     OGRSpatialReference srs;
     srs.importFromEPSG(4326);
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    char** opts = nullptr;
-    opts = CSLSetNameValue(opts, "FID", "fid");
+    CPLStringList opts;
+    opts.SetNameValue("FID", "fid");
     if (gt != GeomType::None)
-        opts = CSLSetNameValue(opts, "GEOMETRY_NAME", "geom");
+        opts.SetNameValue("GEOMETRY_NAME", "geom");
     if (known && !known->description.empty())
-        opts = CSLSetNameValue(opts, "DESCRIPTION", known->description.c_str());
-    OGRLayer* l = m_ds->CreateLayer(name.c_str(), gt == GeomType::None ? nullptr : &srs, toOgr(gt), opts);
-    CSLDestroy(opts);
+        opts.SetNameValue("DESCRIPTION", known->description.c_str());
+    OGRLayer* l = m_ds->CreateLayer(name.c_str(), gt == GeomType::None ? nullptr : &srs, toOgr(gt), opts.List());
     if (!l)
         throw Error(ErrorKind::Store, m_path, "cannot create layer '" + name + "': " + cap.lastMessage());
     for (const auto& f : fields) {
@@ -357,7 +338,7 @@ void ProjectStore::writeFeatures(const Layer& input, const Feedback* fb)
     Layer reprojected;
     if (input.epsg != 4326) {
         reprojected = input;
-        reprojected.transformTo(4326);
+        crs::reproject(reprojected, 4326);
         src = &reprojected;
     }
     OGRFeatureDefn* defn = l->GetLayerDefn();
@@ -387,16 +368,19 @@ void ProjectStore::writeFeatures(const Layer& input, const Feedback* fb)
         }
         if (!feat.geom.isEmpty()) {
             std::vector<uint8_t> wkb = toWkb(feat.geom);
-            OGRGeometry* g = nullptr;
-            if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE)
+            OGRGeometry* raw = nullptr;
+            const OGRErr err = OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &raw, wkb.size());
+            OGRGeometryUniquePtr g(raw);
+            if (err != OGRERR_NONE || !g)
                 throw Error(ErrorKind::Geometry, m_path + ": " + input.name + " row " + std::to_string(row),
                             "cannot encode geometry");
+            // forceTo…() take ownership of their argument and return the result.
             if (wkbFlatten(l->GetGeomType()) == wkbMultiPolygon && wkbFlatten(g->getGeometryType()) == wkbPolygon)
-                g = OGRGeometryFactory::forceToMultiPolygon(g);
+                g.reset(OGRGeometryFactory::forceToMultiPolygon(g.release()));
             else if (wkbFlatten(l->GetGeomType()) == wkbMultiLineString &&
                      wkbFlatten(g->getGeometryType()) == wkbLineString)
-                g = OGRGeometryFactory::forceToMultiLineString(g);
-            f.SetGeometryDirectly(g);
+                g.reset(OGRGeometryFactory::forceToMultiLineString(g.release()));
+            f.SetGeometryDirectly(g.release());  // the feature owns it from here, even on failure
         }
         if (l->CreateFeature(&f) != OGRERR_NONE)
             throw Error(ErrorKind::Store, m_path + ": " + input.name + " row " + std::to_string(row),
@@ -410,8 +394,9 @@ void ProjectStore::replaceLayer(const Layer& layer, const Feedback* fb)
     if (!m_ds->GetLayerByName(layer.name.c_str()))
         createLayerFromSchema(layer.name, &layer);
     gdal::ErrorCapture cap;
-    std::string sql = "DELETE FROM \"" + layer.name + "\"";
-    m_ds->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    const std::string sql = "DELETE FROM " + sqlite::quoteIdentifier(layer.name);
+    if (OGRLayer* none = m_ds->ExecuteSQL(sql.c_str(), nullptr, nullptr))  // a DELETE gives no result set
+        m_ds->ReleaseResultSet(none);
     if (!cap.errors().empty())
         throw Error(ErrorKind::Store, m_path, "cannot clear layer '" + layer.name + "': " + cap.lastMessage());
     writeFeatures(layer, fb);
@@ -442,9 +427,9 @@ void ProjectStore::migrate()
     if (!m_ds->GetLayerByName(kMetaTable)) {
         Transaction t(*this);
         gdal::ErrorCapture cap;
-        char** opts = CSLSetNameValue(nullptr, "DESCRIPTION", "Bando project metadata (schema version, provenance)");
-        OGRLayer* l = m_ds->CreateLayer(kMetaTable, nullptr, wkbNone, opts);
-        CSLDestroy(opts);
+        CPLStringList opts;
+        opts.SetNameValue("DESCRIPTION", "Bando project metadata (schema version, provenance)");
+        OGRLayer* l = m_ds->CreateLayer(kMetaTable, nullptr, wkbNone, opts.List());
         if (!l)
             throw Error(ErrorKind::Store, m_path, "cannot create bando_meta: " + cap.lastMessage());
         OGRFieldDefn k("key", OFTString), v("value", OFTString);

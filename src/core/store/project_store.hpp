@@ -6,6 +6,8 @@
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
 
+#include <gdal_priv.h>
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -13,9 +15,9 @@
 #include <string>
 #include <vector>
 
-class GDALDataset;
-
 namespace bando {
+
+class ProjectLock;
 
 struct LayerInfo {
     std::string name;
@@ -76,11 +78,12 @@ public:
     // Closes the file (a single .gpkg with no -wal/-shm). Called by the destructor too.
     void close();
 
-    // Raw dataset for advanced readers (SQL). Not owned by the caller.
-    GDALDataset* dataset() const { return m_ds; }
+    // DEPRECATED: the raw dataset, still used by io/importer.cpp; removed once its callers use
+    // the store's methods. Not owned by the caller. Do not add new uses.
+    GDALDataset* dataset() const { return m_ds.get(); }
 
 private:
-    ProjectStore(std::string path, Mode mode, GDALDataset* ds);
+    ProjectStore(std::string path, Mode mode, GDALDatasetUniquePtr ds);
     void requireTransaction(const char* what) const;
     void migrate();
     void createLayerFromSchema(const std::string& name, const Layer* fallback);
@@ -88,7 +91,8 @@ private:
 
     std::string m_path;
     Mode m_mode;
-    GDALDataset* m_ds = nullptr;
+    GDALDatasetUniquePtr m_ds;
+    std::unique_ptr<ProjectLock> m_writerLock;  // ReadWrite: held from open to close
     bool m_inTransaction = false;
 
 public:

@@ -1,0 +1,93 @@
+#pragma once
+// SQLite / SpatiaLite: an owned connection (the sqlite3 handle and SpatiaLite's per-connection
+// cache, freed in that order), owned prepared statements with bound values, and identifier
+// quoting. No SQL text in Bando is assembled from hand-escaped values: identifiers go through
+// quoteIdentifier(), values are bound to `?` parameters.
+#include "core/base/error.hpp"
+#include "core/model/layer.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace bando::sqlite {
+
+// "name" with embedded double quotes doubled: safe as a table or column name in any SQL dialect
+// GDAL and SQLite accept.
+std::string quoteIdentifier(std::string_view name);
+
+struct ConnectionDeleter {
+    void operator()(sqlite3* db) const;  // sqlite3_close_v2
+};
+struct StatementDeleter {
+    void operator()(sqlite3_stmt* s) const;  // sqlite3_finalize
+};
+struct SpatialiteCacheDeleter {
+    void operator()(void* cache) const;  // spatialite_cleanup_ex
+};
+using ConnectionPtr = std::unique_ptr<sqlite3, ConnectionDeleter>;
+using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
+using SpatialiteCachePtr = std::unique_ptr<void, SpatialiteCacheDeleter>;
+
+class Connection;
+
+// One prepared statement. Values bind to `?` parameters (1-based); rows are read with step().
+class Statement {
+public:
+    Statement(Connection& db, StatementPtr stmt) : m_db(&db), m_stmt(std::move(stmt)) {}
+    Statement& bind(int index, const Value& v);
+    // Advances to the next row: true while there is one. Throws bando::Error(Store) on failure,
+    // CancelledError when the thread's Feedback was cancelled meanwhile.
+    bool step();
+    int columnCount() const;
+    std::string columnName(int i) const;
+    // NULL, INTEGER, REAL or TEXT of column i; a BLOB reads as "<blob, N bytes>".
+    Value column(int i) const;
+    // True when the statement does not write to the database (sqlite3_stmt_readonly).
+    bool readOnly() const;
+    sqlite3_stmt* handle() const { return m_stmt.get(); }
+
+private:
+    Connection* m_db;
+    StatementPtr m_stmt;
+};
+
+class Connection {
+public:
+    // Opens `path` read-only (SQLITE_OPEN_READONLY, PRAGMA query_only) with SpatiaLite's
+    // functions registered on this connection and GeoPackage amphibious mode on, so spatial
+    // functions read the GeoPackage geometry blobs. Throws bando::Error(Io/Store).
+    static std::unique_ptr<Connection> openReadOnlySpatial(const std::string& path);
+
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+    ~Connection() = default;
+
+    // From now on statements that could change anything are refused when prepared: ATTACH,
+    // DETACH and PRAGMAs that set a value (an authorizer); prepare() then throws with the reason.
+    void refuseChanges();
+    // Prepares the first statement of `sql`; `tail` receives the offset of the rest of the text.
+    // Throws bando::Error(kindOnError, "SQL", message) when SQLite or the authorizer refuses it.
+    // A text with nothing but blanks/comments gives a statement whose handle() is null.
+    Statement prepare(std::string_view sql, size_t* tail = nullptr, ErrorKind kindOnError = ErrorKind::Store);
+    // What the authorizer refused in the last prepare() ("ATTACH", "PRAGMA x with a value"), or "".
+    const std::string& refusal() const { return m_refusal; }
+    // Runs statements without results (setup): throws on failure.
+    void execute(const std::string& sql);
+    std::string lastError() const;
+    const std::string& path() const { return m_path; }
+    sqlite3* handle() const { return m_db.get(); }
+
+private:
+    explicit Connection(std::string path) : m_path(std::move(path)) {}
+    static int authorize(void* self, int action, const char* a, const char* b, const char*, const char*);
+    std::string m_path;
+    std::string m_refusal;  // why the authorizer denied the last prepared statement
+    SpatialiteCachePtr m_cache;  // declared first: destroyed after the connection that uses it
+    ConnectionPtr m_db;
+};
+
+} // namespace bando::sqlite
