@@ -78,10 +78,6 @@ public:
     // Closes the file (a single .gpkg with no -wal/-shm). Called by the destructor too.
     void close();
 
-    // DEPRECATED: the raw dataset, still used by io/importer.cpp; removed once its callers use
-    // the store's methods. Not owned by the caller. Do not add new uses.
-    GDALDataset* dataset() const { return m_ds.get(); }
-
 private:
     ProjectStore(std::string path, Mode mode, GDALDatasetUniquePtr ds);
     void requireTransaction(const char* what) const;
