@@ -10,6 +10,7 @@
 // Within a phase, villages with good coverage, towns and villages near the seats come first;
 // villages without signal get few shops.
 #include "core/analysis/classify.hpp"
+#include "core/analysis/households.hpp"
 #include "core/base/error.hpp"
 #include "core/model/schema.hpp"
 #include "core/sample/geo_util.hpp"
@@ -98,20 +99,9 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
     const auto status = analysis::classifyVillages(in, analysis::Thresholds{}, data.epsg, fb);
 
     // Household clusters per village (settlements or the label point).
-    std::unordered_map<std::string, size_t> byCode;
-    for (size_t i = 0; i < nv; ++i) byCode.emplace(toString(V.features[i].values[vCode]), i);
-    struct Pt { double x, y; int64_t hh; };
-    std::vector<std::vector<Pt>> pts(nv);
-    if (!data.settlements.features.empty()) {
-        const Layer& S = data.settlements;
-        const int sV = S.requireField("village_code"), sH = S.requireField("households");
-        for (const auto& f : S.features) {
-            auto it = byCode.find(toString(f.values[sV]));
-            const int64_t hh = toInt(f.values[sH]).value_or(0);
-            if (it == byCode.end() || hh <= 0 || f.geom.isEmpty()) continue;
-            pts[it->second].push_back({f.geom.parts[0][0][0].x, f.geom.parts[0][0][0].y, hh});
-        }
-    }
+    std::vector<std::vector<analysis::HouseholdCluster>> clusters(nv);
+    for (const auto& c : analysis::householdClusters(V, data.settlements))
+        clusters[static_cast<size_t>(c.village)].push_back(c);
     std::vector<int64_t> hh(nv);
     std::vector<std::string> district(nv), commune(nv);
     std::vector<double> dSeat(nv, 0);
@@ -127,13 +117,9 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         district[i] = toString(f.values[vDistrict]);
         commune[i] = toString(f.values[vCommune]);
         hh[i] = std::max<int64_t>(toInt(f.values[vHh]).value_or(0), 0);
-        if (pts[i].empty() && !f.geom.isEmpty()) {
-            XY p = interiorPoint(f.geom);
-            pts[i].push_back({p.x, p.y, std::max<int64_t>(hh[i], 1)});
-        }
         double best = 1e12;
         for (const auto& s : seats)
-            for (const auto& p : pts[i]) best = std::min(best, std::hypot(p.x - s.x, p.y - s.y));
+            for (const auto& p : clusters[i]) best = std::min(best, std::hypot(p.x - s.x, p.y - s.y));
         dSeat[i] = best;
     }
 
@@ -175,7 +161,7 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         const Geometry& g = V.features[i].geom;
         const Extent ge = g.extent();
         int64_t tot = 0;
-        for (const auto& p : pts[i]) tot += p.hh;
+        for (const auto& p : clusters[i]) tot += p.households;
         // village priority: coverage, then distance to the seat (towns first)
         const double cls = status[i].mobile == analysis::MobileClass::Covered ? 0
                            : status[i].mobile == analysis::MobileClass::Unstable ? 25 : 60;
@@ -183,10 +169,10 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         for (int64_t k = 0; k < shopsOf[i]; ++k) {
             // a cluster weighted by households
             int64_t pick = pr.range(0, std::max<int64_t>(tot, 1) - 1);
-            const Pt* p = &pts[i][0];
-            for (const auto& q : pts[i]) {
-                if (pick < q.hh) { p = &q; break; }
-                pick -= q.hh;
+            const analysis::HouseholdCluster* p = &clusters[i][0];
+            for (const auto& q : clusters[i]) {
+                if (pick < q.households) { p = &q; break; }
+                pick -= q.households;
             }
             double x = p->x, y = p->y;
             for (int tries = 0; tries < 8; ++tries) {

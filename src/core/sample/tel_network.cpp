@@ -1,59 +1,10 @@
 #include "core/sample/tel_network.hpp"
 
-#include "core/model/geometry.hpp"
-
 #include <cmath>
 #include <limits>
 #include <thread>
-#include <unordered_map>
 
 namespace bando::sample::tel {
-
-std::vector<Cluster> clustersOf(const SampleData& data)
-{
-    std::vector<Cluster> out;
-    const Layer& v = data.villages;
-    const int vCode = v.fieldIndex("code");
-    const int vHh = v.fieldIndex("households");
-    std::unordered_map<std::string, int> byCode;
-    for (size_t i = 0; i < v.features.size(); ++i)
-        byCode.emplace(toString(v.features[i].values[vCode]), static_cast<int>(i));
-    std::vector<char> has(v.features.size(), 0);
-    const Layer& s = data.settlements;
-    if (!s.features.empty()) {
-        const int sV = s.requireField("village_code"), sHh = s.requireField("households");
-        const int sC = s.fieldIndex("is_centre");
-        for (const auto& f : s.features) {
-            auto it = byCode.find(toString(f.values[sV]));
-            if (it == byCode.end() || f.geom.isEmpty() || f.geom.parts[0].empty() || f.geom.parts[0][0].empty())
-                continue;
-            const int64_t hh = toInt(f.values[sHh]).value_or(0);
-            if (hh <= 0)
-                continue;
-            Cluster c;
-            c.x = f.geom.parts[0][0][0].x;
-            c.y = f.geom.parts[0][0][0].y;
-            c.households = hh;
-            c.village = it->second;
-            c.centre = sC >= 0 && toInt(f.values[sC]).value_or(0) != 0;
-            has[it->second] = 1;
-            out.push_back(c);
-        }
-    }
-    for (size_t i = 0; i < v.features.size(); ++i) {
-        if (has[i] || v.features[i].geom.isEmpty())
-            continue;
-        Cluster c;
-        const XY p = interiorPoint(v.features[i].geom);
-        c.x = p.x;
-        c.y = p.y;
-        c.households = vHh >= 0 ? std::max<int64_t>(toInt(v.features[i].values[vHh]).value_or(1), 1) : 1;
-        c.village = static_cast<int>(i);
-        c.centre = true;
-        out.push_back(c);
-    }
-    return out;
-}
 
 int Grid::cellOf(double x, double y) const
 {

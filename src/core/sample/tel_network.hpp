@@ -10,16 +10,6 @@
 
 namespace bando::sample::tel {
 
-// Household clusters as the classification rule sees them: the `settlements` layer, or a
-// village's label point with all its households when it has no settlement.
-struct Cluster {
-    double x = 0, y = 0;
-    int64_t households = 0;
-    int village = -1;   // index into the villages layer
-    bool centre = false;
-};
-std::vector<Cluster> clustersOf(const SampleData& data);
-
 // Regular north-up grid over the province; a cell's value is computed at its centre.
 struct Grid {
     double originX = 0, originY = 0;  // top-left corner

@@ -11,6 +11,7 @@
 // fibre along the roads out of the district towns, then cabinets until 405 villages remain
 // without broadband. Nothing is labelled: the counts follow from the geometry.
 #include "core/analysis/classify.hpp"
+#include "core/analysis/households.hpp"
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
@@ -52,7 +53,7 @@ struct Ctx {
     SampleData& data;
     Rng rng;
     Grid grid;
-    std::vector<Cluster> clusters;
+    std::vector<analysis::HouseholdCluster> clusters;
     std::vector<std::string> villageDistrict;
     std::vector<int64_t> villageHh;
     std::vector<double> remoteness;
@@ -108,7 +109,7 @@ void prepare(Ctx& c)
     c.grid.originY = std::ceil(ext.maxY / 1000) * 1000 + 2000;
     c.grid.cols = static_cast<int>(std::ceil((ext.maxX + 2000 - c.grid.originX) / c.grid.cell));
     c.grid.rows = static_cast<int>(std::ceil((c.grid.originY - (ext.minY - 2000)) / c.grid.cell));
-    c.clusters = clustersOf(c.data);
+    c.clusters = analysis::householdClusters(v, c.data.settlements);
     const int vd = v.fieldIndex("district_code");
     c.villageDistrict.resize(v.features.size());
     c.villageHh.assign(v.features.size(), 0);
@@ -554,7 +555,7 @@ double calibrateMobile(Ctx& c, std::vector<Tower>& towers, Feedback* fb)
             }
             if (bestT < 0 && pass == 1) {
                 // A public-interest gap filler on the hill next to the village's largest cluster.
-                const Cluster* big = nullptr;
+                const analysis::HouseholdCluster* big = nullptr;
                 for (const auto& cl : c.clusters)
                     if (cl.village == v && (!big || cl.households > big->households)) big = &cl;
                 if (!big) continue;
