@@ -24,10 +24,7 @@
 #include <gdal_alg.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <ctime>
 #include <cstdio>
 #include <limits>
 #include <numeric>
@@ -485,7 +482,7 @@ struct Mobile {
     }
 };
 
-double calibrateMobile(Ctx& c, std::vector<Tower>& towers, Feedback* fb)
+double calibrateMobile(Ctx& c, std::vector<Tower>& towers, TelecomSummary& summary, Feedback* fb)
 {
     Mobile m(c, towers);
     // 1. Global offset: the strongest network that still leaves enough villages out.
@@ -505,8 +502,9 @@ double calibrateMobile(Ctx& c, std::vector<Tower>& towers, Feedback* fb)
     if (!(m.n >= kTargetNoSignal && m.n + m.u >= kTargetNoSignal + kTargetUnstable))
         m.setBoostAll(std::round(lo * 100) / 100 - 0.01);
 
-    if (std::getenv("BANDO_SAMPLE_DEBUG"))
-        std::fprintf(stderr, "[telecom] start offset %.2f: %d no signal, %d unstable\n", m.offset, m.n, m.u);
+    summary.startOffsetDb = m.offset;
+    summary.startNoSignal = m.n;
+    summary.startUnstable = m.u;
     // 2. Greedy: lift the least remote gap villages one class at a time, never overshooting.
     Rng fr = c.rng.fork(31);
     int steps = 0, fillerTries = 0;
@@ -599,8 +597,8 @@ double calibrateMobile(Ctx& c, std::vector<Tower>& towers, Feedback* fb)
             throw Error(ErrorKind::Internal, "sample telecom", "mobile calibration is stuck at " +
                                                                    std::to_string(m.n) + " / " + std::to_string(m.u));
     }
-    if (std::getenv("BANDO_SAMPLE_DEBUG"))
-        std::fprintf(stderr, "[telecom] calibration steps %d, filler attempts %d\n", steps, fillerTries);
+    summary.calibrationSteps = steps;
+    summary.fillerAttempts = fillerTries;
     // The boosts stay separate from the nominal EIRPs until the sites are written, so the
     // coverage rasters evaluate exactly the expression the calibration evaluated.
     return m.offset;
@@ -866,31 +864,20 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
     Ctx c{data, Rng(opt.seed ^ 0x7e1ec0ull), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
     prepare(c);
     reportProgress(fb, 5);
-    const bool debug = std::getenv("BANDO_SAMPLE_DEBUG") != nullptr;
-    auto t0 = std::chrono::steady_clock::now();
-    std::clock_t c0 = std::clock();
-    auto lap = [&](const char* what) {
-        if (!debug) return;
-        auto t1 = std::chrono::steady_clock::now();
-        std::clock_t c1 = std::clock();
-        std::fprintf(stderr, "[telecom] %-12s %7.3f s wall, %7.3f s CPU\n", what,
-                     std::chrono::duration<double>(t1 - t0).count(), double(c1 - c0) / CLOCKS_PER_SEC);
-        t0 = t1;
-        c0 = c1;
-    };
+    TelecomSummary summary;
+    summary.householdClusters = c.clusters.size();
+    StepTimer timer;
     std::vector<Tower> towers = placeTowers(c);
     const size_t baseTowers = towers.size();
     computeLossWindows(towers, 0, c.grid, data.dem, kRadiusM);
-    lap("losses");
+    timer.lap("losses");
     reportProgress(fb, 40);
-    const double offset = calibrateMobile(c, towers, fb);
-    lap("calibration");
-    if (debug) {
-        int per[kOperators] = {0, 0, 0};
-        for (const auto& t : towers) ++per[t.op];
-        std::fprintf(stderr, "[telecom] towers %zu (base %zu, fillers %zu), offset %.2f dB; Viettel %d VNPT %d MobiFone %d; clusters %zu\n",
-                     towers.size(), baseTowers, towers.size() - baseTowers, offset, per[0], per[1], per[2], c.clusters.size());
-    }
+    summary.powerOffsetDb = calibrateMobile(c, towers, summary, fb);
+    timer.lap("calibration");
+    summary.towers = towers.size();
+    summary.baseTowers = baseTowers;
+    for (const auto& t : towers)
+        ++summary.towersPerOperator[t.op];
     reportProgress(fb, 60);
 
     Layer sites = schema::makeLayer("sites");
@@ -917,16 +904,16 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
     coverage.epsg = data.epsg;
     buildCoverage(c, towers, coverage);
     clipToProvince(coverage, data.districts);
-    lap("coverage");
+    timer.lap("coverage");
     reportProgress(fb, 85);
     Layer nodes = schema::makeLayer("broadband_nodes");
     nodes.epsg = data.epsg;
     Layer fibre = schema::makeLayer("fibre");
     fibre.epsg = data.epsg;
     buildBroadband(c, nodes, fibre);
-    lap("broadband");
-    if (debug)
-        std::fprintf(stderr, "[telecom] broadband nodes %zu, fibre lines %zu\n", nodes.features.size(), fibre.features.size());
+    timer.lap("broadband");
+    summary.broadbandNodes = nodes.features.size();
+    summary.fibreLines = fibre.features.size();
 
     // The rule itself, on the layers as written, must give the reported counts.
     analysis::ClassificationInput in;
@@ -941,7 +928,8 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
                     "calibrated network gives " + std::to_string(counts.noSignal) + " no-signal, " +
                         std::to_string(counts.unstable) + " unstable, " + std::to_string(counts.noBroadband) +
                         " no-broadband villages");
-    lap("verify");
+    timer.lap("verify");
+    summary.steps = timer.steps();
     if (fallbackDem)
         data.dem = Dem{};  // the fallback DEM is not part of the sample
     data.meta["telecom_model"] =
@@ -951,6 +939,7 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
         if (Layer* old = data.extra(l->name)) *old = std::move(*l);
         else data.extraLayers.push_back(std::move(*l));
     }
+    data.telecom = std::move(summary);
     reportProgress(fb, 100);
 }
 
