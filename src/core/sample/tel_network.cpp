@@ -49,20 +49,20 @@ void computeLossWindows(std::vector<Tower>& towers, size_t first, const Grid& gr
         Tower& t = towers[k];
         const int tc = static_cast<int>(std::floor((t.x - grid.originX) / grid.cell));
         const int tr = static_cast<int>(std::floor((grid.originY - t.y) / grid.cell));
-        t.c0 = tc - rc;
-        t.r0 = tr - rc;
-        t.w = t.h = 2 * rc + 1;
-        for (auto& row : t.rows)
-            row.loss.assign(static_cast<size_t>(t.w) * t.h, std::numeric_limits<float>::infinity());
-        for (int j = 0; j < t.h; ++j) {
-            const int r = t.r0 + j;
+        t.windowCol = tc - rc;
+        t.windowRow = tr - rc;
+        t.windowCols = t.windowRows = 2 * rc + 1;
+        for (auto& radio : t.radios)
+            radio.loss.assign(static_cast<size_t>(t.windowCols) * t.windowRows, std::numeric_limits<float>::infinity());
+        for (int j = 0; j < t.windowRows; ++j) {
+            const int r = t.windowRow + j;
             if (r < 0 || r >= grid.rows)
                 continue;
-            for (int i = 0; i < t.w; ++i) {
-                const int c = t.c0 + i;
+            for (int i = 0; i < t.windowCols; ++i) {
+                const int c = t.windowCol + i;
                 if (c < 0 || c >= grid.cols)
                     continue;
-                const double x = grid.cx(c), y = grid.cy(r);
+                const double x = grid.centreX(c), y = grid.centreY(r);
                 if (std::hypot(x - t.x, y - t.y) > radiusM)
                     continue;
                 Link link;
@@ -75,9 +75,9 @@ void computeLossWindows(std::vector<Tower>& towers, size_t first, const Grid& gr
                 link.rxGround = groundAt(x, y);
                 link.env = Environment::Suburban;
                 const Profile prof = terrainProfile(link, terrain, 250.0);
-                for (auto& row : t.rows) {
-                    link.fMhz = row.bandMhz;
-                    row.loss[static_cast<size_t>(j) * t.w + i] = static_cast<float>(pathLoss(link, prof));
+                for (auto& radio : t.radios) {
+                    link.fMhz = radio.bandMhz;
+                    radio.loss[static_cast<size_t>(j) * t.windowCols + i] = static_cast<float>(pathLoss(link, prof));
                 }
             }
         }
