@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/analysis/classify.hpp"
+#include "core/analysis/households.hpp"
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
 #include "core/model/schema.hpp"
@@ -214,4 +215,43 @@ TEST_CASE("thresholds come from the project settings, with defaults", "[classify
             CHECK(std::string(e.what()).find("half") != std::string::npos);
         }
     }
+}
+
+TEST_CASE("household clusters: settlements in order, then the label point of unlocated villages", "[classify]")
+{
+    // V0 has two settlements (the first is the centre), V1 only one without households, V2 none
+    // and 0 households (its label-point cluster holds at least 1).
+    Layer villages = villagesLayer(3);
+    villages.set(villages.features[2], "households", int64_t{0});
+    Layer settlements = settlementsLayer();
+    addSettlement(settlements, "V0", 100, 200, 30);
+    settlements.set(settlements.features.back(), "is_centre", int64_t{1});
+    addSettlement(settlements, "V1", 1500, 500, 0);   // no households: ignored
+    addSettlement(settlements, "V9", 1500, 500, 10);  // unknown village: ignored
+    addSettlement(settlements, "V0", 300, 400, 12);
+
+    const auto clusters = householdClusters(villages, settlements);
+    REQUIRE(clusters.size() == 4);
+    CHECK(clusters[0].village == 0);
+    CHECK(clusters[0].x == 100);
+    CHECK(clusters[0].y == 200);
+    CHECK(clusters[0].households == 30);
+    CHECK(clusters[0].centre);
+    CHECK(clusters[1].village == 0);
+    CHECK(clusters[1].households == 12);
+    CHECK_FALSE(clusters[1].centre);
+    // V1 and V2: one cluster at the label point, inside the village, holding its households.
+    CHECK(clusters[2].village == 1);
+    CHECK(clusters[2].households == 100);
+    CHECK(clusters[2].centre);
+    CHECK(contains(villages.features[1].geom, clusters[2].x, clusters[2].y));
+    CHECK(clusters[3].village == 2);
+    CHECK(clusters[3].households == 1);
+    CHECK(contains(villages.features[2].geom, clusters[3].x, clusters[3].y));
+
+    // Without settlements every village is one cluster; no schema is needed.
+    const auto labelOnly = householdClusters(villages, Layer{});
+    REQUIRE(labelOnly.size() == 3);
+    CHECK(labelOnly[0].households == 100);
+    CHECK(labelOnly[2].households == 1);
 }

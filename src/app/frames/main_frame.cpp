@@ -8,10 +8,10 @@
 #include "core/capi/gdal.hpp"
 #include "core/capi/proj.hpp"
 #include "core/render/map_style.hpp"
-#include "core/sample/sample.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/render_task.hpp"
+#include "core/tasks/sample_task.hpp"
 
 #if __has_include("app/dialogs/import_dialog.hpp")
 #include "app/dialogs/import_dialog.hpp"
@@ -303,7 +303,7 @@ void MainFrame::openDefaultSample(const std::string& path)
             std::filesystem::create_directories(std::filesystem::path(path).parent_path());
             if (!runWithProgress(this, wtr("First start"),
                                  wtr("Generating the Lạng Sơn sample project…"),
-                                 [&](Feedback& fb) { sample::generateSample(path, sample::Options{}, &fb); }))
+                                 [&](Feedback& fb) { tasks::runTask(tasks::SampleRequest{.out = path}, fb); }))
                 throw CancelledError();
         });
         if (!ok) {
@@ -489,7 +489,10 @@ void MainFrame::doNewSample()
     if (path == m_projectPath)
         m_canvas->setData(nullptr);  // nothing refers to the file while it is replaced
     bool done = runWithProgress(this, wtr("New sample project"), wtr("Generating the Lạng Sơn sample project…"),
-                                [&](Feedback& fb) { sample::generateSample(path, sample::Options{}, &fb); });
+                                [&](Feedback& fb) {
+                                    // The file dialog has asked before replacing an existing file.
+                                    tasks::runTask(tasks::SampleRequest{.out = path, .force = true}, fb);
+                                });
     if (done)
         openProject(path);
     else if (!m_projectPath.empty() && !m_canvas->data())

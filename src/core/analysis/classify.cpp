@@ -1,13 +1,13 @@
 // The village classification rule (issue #3). See classify.hpp.
 #include "core/analysis/classify.hpp"
 
+#include "core/analysis/households.hpp"
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
 #include "core/crs/reproject.hpp"
 #include "core/store/project_store.hpp"
 
 #include <cstdlib>
-#include <unordered_map>
 
 namespace bando::analysis {
 
@@ -74,21 +74,14 @@ std::vector<VillageStatus> classifyVillages(const ClassificationInput& in, const
     const int vCode = villages.requireField("code");
     const int vCommune = villages.fieldIndex("commune_code");
     const int vDistrict = villages.fieldIndex("district_code");
-    const int vHh = villages.fieldIndex("households");
-    // An empty settlements layer (no located households) needs no schema.
-    const bool anySettlement = !settlements.features.empty();
-    const int sVillage = anySettlement ? settlements.requireField("village_code") : -1;
-    const int sHh = anySettlement ? settlements.requireField("households") : -1;
 
     std::vector<VillageStatus> out(villages.features.size());
-    std::unordered_map<std::string, size_t> byCode;
     for (size_t i = 0; i < villages.features.size(); ++i) {
         const auto& f = villages.features[i];
         auto& s = out[i];
         s.villageCode = toString(f.values[vCode]);
         if (vCommune >= 0) s.communeCode = toString(f.values[vCommune]);
         if (vDistrict >= 0) s.districtCode = toString(f.values[vDistrict]);
-        byCode.emplace(s.villageCode, i);
     }
 
     // Coverage: one point-in-polygon index per good / weak feature (3G and 4G only).
@@ -126,7 +119,7 @@ std::vector<VillageStatus> classifyVillages(const ClassificationInput& in, const
         int64_t hh = 0, good = 0, any = 0, bb = 0;
     };
     std::vector<Acc> acc(out.size());
-    auto addSettlement = [&](size_t vi, double x, double y, int64_t hh) {
+    auto addCluster = [&](size_t vi, double x, double y, int64_t hh) {
         Acc& a = acc[vi];
         a.hh += hh;
         bool g = false;
@@ -148,29 +141,8 @@ std::vector<VillageStatus> classifyVillages(const ClassificationInput& in, const
             a.bb += hh;
     };
 
-    std::vector<char> hasSettlement(out.size(), 0);
-    size_t n = 0;
-    for (const auto& f : settlements.features) {
-        if ((++n & 1023) == 0)
-            throwIfCancelled(fb);
-        auto it = byCode.find(toString(f.values[sVillage]));
-        if (it == byCode.end() || f.geom.isEmpty() || f.geom.parts[0].empty() || f.geom.parts[0][0].empty())
-            continue;
-        const XY p = f.geom.parts[0][0][0];
-        const int64_t hh = toInt(f.values[sHh]).value_or(0);
-        if (hh <= 0)
-            continue;
-        hasSettlement[it->second] = 1;
-        addSettlement(it->second, p.x, p.y, hh);
-    }
-    // A village without located households counts as one cluster at its label point.
-    for (size_t i = 0; i < out.size(); ++i) {
-        if (hasSettlement[i] || villages.features[i].geom.isEmpty())
-            continue;
-        const int64_t hh = vHh >= 0 ? std::max<int64_t>(toInt(villages.features[i].values[vHh]).value_or(1), 1) : 1;
-        const XY p = interiorPoint(villages.features[i].geom);
-        addSettlement(i, p.x, p.y, hh);
-    }
+    for (const auto& c : householdClusters(villages, settlements, fb))
+        addCluster(static_cast<size_t>(c.village), c.x, c.y, c.households);
 
     for (size_t i = 0; i < out.size(); ++i) {
         auto& s = out[i];

@@ -746,24 +746,53 @@ Ring smoothLine(const Ring& in, const std::vector<char>& fixed, int passes)
     return cur;
 }
 
-} // namespace
+// ================================================================= the stages
 
-// ================================================================= generateGeography
+struct VillageOut {
+    int commune;
+    std::string code, name;
+    int seedCell;
+    int64_t households = 0, population = 0;
+};
 
-void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
+// What the geography stages hand to each other.
+struct Province {
+    explicit Province(uint64_t seed) : root(seed), terrain(seed ^ 0x5ca1ab1eull) {}
+    Rng root;
+    geo::Terrain terrain;
+    std::vector<DistrictIn> districts;
+    std::vector<CommuneIn> communes;
+    std::map<std::string, XY> townPos;  // hand-placed second towns (approximate; the geometry is synthetic)
+    Ring outline;
+    Cells cells;
+    double provinceArea = 0;
+    std::vector<std::pair<int, int>> dSeeds;  // (cell, district): the seats first
+    std::vector<int> districtOf, communeOf, villageOf;  // per cell
+    std::vector<int> communeSeed;  // the cell of each commune's seat
+    std::vector<XY> communeSeat;
+    std::vector<VillageOut> villages;
+    std::vector<std::vector<int>> villageCells;
+};
+
+// The province in the working CRS.
+Layer makeLayer(const char* name)
 {
-    Rng root(opt.seed);
-    data.epsg = crs::kVn2000LangSon;
-    reportProgress(fb, 1);
-    const auto districts = readDistricts();
-    const auto communes = readCommunes(districts);
+    Layer l = schema::makeLayer(name);
+    l.epsg = crs::kVn2000LangSon;
+    return l;
+}
+
+// The real districts and communes, the towns, the outline and its Voronoi cells.
+void coverWithCells(Province& province)
+{
+    province.districts = readDistricts();
+    province.communes = readCommunes(province.districts);
+    const auto& communes = province.communes;
     if (communes.size() != 200)
         throw Error(ErrorKind::Format, resourcePath("domain/communes.csv"),
                     "expected 200 communes, found " + std::to_string(communes.size()));
-    geo::Terrain terrain(opt.seed ^ 0x5ca1ab1eull);
-
-    // Hand-placed second towns (approximate; the geometry is synthetic).
-    std::map<std::string, XY> townPos = {
+    const auto& districts = province.districts;
+    province.townPos = {
         {"06184", toWork(106.69667, 21.94583)},  // Đồng Đăng
         {"06466", toWork(106.545, 21.615)},      // Chi Lăng
         {"06526", toWork(106.97, 21.70)},        // Na Dương
@@ -773,20 +802,23 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
     for (const auto& d : districts)
         if (d.code != "178")
             towns.push_back(d.seat);
-    for (const auto& [code, p] : townPos)
-        towns.push_back(p);
-
+    for (const auto& [code, pos] : province.townPos)
+        towns.push_back(pos);
     // ---- outline and cells
-    Ring outline = buildOutline(root.fork(1), kOutlineArea);
-    Cells cells = buildCells(outline, city, towns, districts[0].seat, terrain, root.fork(2));
-    throwIfCancelled(fb);
-    reportProgress(fb, 20);
-    const size_t N = cells.size();
-    double provinceArea = std::accumulate(cells.area.begin(), cells.area.end(), 0.0);
+    province.outline = buildOutline(province.root.fork(1), kOutlineArea);
+    province.cells = buildCells(province.outline, city, towns, districts[0].seat, province.terrain, province.root.fork(2));
+    province.provinceArea = std::accumulate(province.cells.area.begin(), province.cells.area.end(), 0.0);
+}
 
-    // ---- districts: seeds at the seat and the centroid, plus hand-placed anchors that make
-    // Cao Lộc wrap around the city.
-    std::vector<std::pair<int, int>> dSeeds;
+// Districts: seeds at the seat and the centroid, plus hand-placed anchors that make Cao Lộc wrap
+// around the city; areas balanced to the official ones.
+void growDistricts(Province& province, Grower& grower)
+{
+    const auto& districts = province.districts;
+    const Cells& cells = province.cells;
+    const size_t N = cells.size();
+    const double provinceArea = province.provinceArea;
+    auto& dSeeds = province.dSeeds;
     for (size_t d = 0; d < districts.size(); ++d)
         dSeeds.push_back({cellAt(cells, districts[d].seat), static_cast<int>(d)});
     for (size_t d = 0; d < districts.size(); ++d)
@@ -807,18 +839,29 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
         dTargets.push_back(d.area * 1e6 * provinceArea / (officialSum * 1e6));
     std::vector<int> all(N), zeroTag(N, 0);
     std::iota(all.begin(), all.end(), 0);
-    std::vector<int> districtOf(N, -1);
-    Grower grower(cells);
+    std::vector<int>& districtOf = province.districtOf;
+    districtOf.assign(N, -1);
     grower.balance(all, zeroTag, 0, dSeeds, dTargets, 80, districtOf);
     keepSeedComponents(cells, all, districtOf, dSeeds);
-    throwIfCancelled(fb);
-    reportProgress(fb, 35);
+}
 
-    // ---- communes
-    Rng crng = root.fork(3);
-    std::vector<int> communeSeed(communes.size(), -1);
-    std::vector<XY> communeSeat(communes.size());
-    std::vector<int> communeOf(N, -1);
+// Communes: seeds at the real seats, the towns and a ring of city wards, then balanced areas.
+void growCommunes(Province& province, Grower& grower)
+{
+    const auto& districts = province.districts;
+    const auto& communes = province.communes;
+    const Cells& cells = province.cells;
+    const size_t N = cells.size();
+    const auto& dSeeds = province.dSeeds;
+    const auto& districtOf = province.districtOf;
+    auto& townPos = province.townPos;
+    Rng crng = province.root.fork(3);
+    std::vector<int>& communeSeed = province.communeSeed;
+    std::vector<XY>& communeSeat = province.communeSeat;
+    std::vector<int>& communeOf = province.communeOf;
+    communeSeed.assign(communes.size(), -1);
+    communeSeat.assign(communes.size(), XY{});
+    communeOf.assign(N, -1);
     std::vector<std::vector<int>> districtCells(districts.size());
     for (size_t c = 0; c < N; ++c)
         districtCells[districtOf[c]].push_back(static_cast<int>(c));
@@ -835,14 +878,14 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
                 communeSeed[i] = seatCell;
                 communeSeat[i] = districts[d].seat;
             } else if (townPos.count(cm.code)) {
-                XY p = townPos[cm.code];
-                int c = cellAt(cells, p);
+                XY pos = townPos[cm.code];
+                int c = cellAt(cells, pos);
                 if (districtOf[c] != static_cast<int>(d) || std::find(taken.begin(), taken.end(), c) != taken.end()) {
-                    c = nearestCell(cells, p, &districtOf, static_cast<int>(d));
-                    p = cells.gen[c];
+                    c = nearestCell(cells, pos, &districtOf, static_cast<int>(d));
+                    pos = cells.gen[c];
                 }
                 communeSeed[i] = c;
-                communeSeat[i] = p;
+                communeSeat[i] = pos;
             } else
                 continue;
             taken.push_back(communeSeed[i]);
@@ -854,8 +897,8 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
                 continue;
             double ang = 0.5 + wardNo * 2 * M_PI / 4.0;
             ++wardNo;
-            XY p{districts[d].seat.x + 1500 * std::cos(ang), districts[d].seat.y + 1500 * std::sin(ang)};
-            int c = nearestCell(cells, p, &districtOf, static_cast<int>(d));
+            XY pos{districts[d].seat.x + 1500 * std::cos(ang), districts[d].seat.y + 1500 * std::sin(ang)};
+            int c = nearestCell(cells, pos, &districtOf, static_cast<int>(d));
             communeSeed[i] = c;
             communeSeat[i] = cells.gen[c];
             taken.push_back(c);
@@ -898,17 +941,24 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
         for (int c : districtCells[d])
             communeOf[c] = members[local[c]];
     }
-    throwIfCancelled(fb);
-    reportProgress(fb, 50);
+}
 
-    // ---- villages: counts, seeds, growth
+// Villages: counts per commune, households from the 2019 populations, seeds and growth.
+void growVillages(Province& province, Grower& grower, Feedback* fb)
+{
+    const auto& districts = province.districts;
+    const auto& communes = province.communes;
+    const Cells& cells = province.cells;
+    const size_t N = cells.size();
+    const auto& communeSeed = province.communeSeed;
+    const auto& communeOf = province.communeOf;
     std::vector<std::vector<int>> communeCells(communes.size());
     for (size_t c = 0; c < N; ++c)
         communeCells[communeOf[c]].push_back(static_cast<int>(c));
     for (size_t i = 0; i < communes.size(); ++i)
         if (communeCells[i].empty())
             throw Error(ErrorKind::Internal, "sample", "commune " + communes[i].code + " got no cells");
-    Rng vrng = root.fork(4);
+    Rng vrng = province.root.fork(4);
     const int64_t kVillages = 1705, kBacSon = 148;
     std::vector<double> dw;
     int bacSon = -1;
@@ -946,14 +996,9 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
         popw.push_back(static_cast<double>(d.population));
     auto dHouse = geo::apportion(kHouseholds, popw, 0);
 
-    struct VillageOut {
-        int commune;
-        std::string code, name;
-        int seedCell;
-        int64_t households = 0, population = 0;
-    };
-    std::vector<VillageOut> villages;
-    std::vector<int> villageOf(N, -1);
+    std::vector<VillageOut>& villages = province.villages;
+    std::vector<int>& villageOf = province.villageOf;
+    villageOf.assign(N, -1);
     std::vector<double> cHouseWeight(communes.size(), 0);
     for (size_t i = 0; i < communes.size(); ++i) {
         const auto& t = communes[i].type;
@@ -1011,11 +1056,24 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
         }
         throwIfCancelled(fb);
     }
-    reportProgress(fb, 65);
+}
 
-    // ---- polygons: unions of cells
+struct UnitPolygons {
+    std::vector<geos::GeomPtr> villages, communes, districts;
+};
+
+// Every unit is the union of its cells (villages) or of its members' polygons.
+UnitPolygons unitPolygons(Province& province, Feedback* fb)
+{
+    const auto& districts = province.districts;
+    const auto& communes = province.communes;
+    const auto& villages = province.villages;
+    const auto& villageOf = province.villageOf;
+    const Cells& cells = province.cells;
+    const size_t N = cells.size();
     auto h = geos::ctx();
-    std::vector<std::vector<int>> villageCells(villages.size());
+    std::vector<std::vector<int>>& villageCells = province.villageCells;
+    villageCells.assign(villages.size(), {});
     for (size_t c = 0; c < N; ++c)
         villageCells[villageOf[c]].push_back(static_cast<int>(c));
     auto unionOf = [&](std::vector<geos::GeomPtr> parts) {
@@ -1031,7 +1089,9 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
         if (GEOSisValid_r(h, g) != 1)
             throw Error(ErrorKind::Geometry, "sample", what + " is not a valid polygon");
     };
-    std::vector<geos::GeomPtr> vGeom(villages.size());
+    UnitPolygons polygons;
+    std::vector<geos::GeomPtr>& vGeom = polygons.villages;
+    vGeom.resize(villages.size());
     for (size_t v = 0; v < villages.size(); ++v) {
         if (villageCells[v].empty())
             throw Error(ErrorKind::Internal, "sample", "village " + villages[v].code + " got no cells");
@@ -1043,7 +1103,8 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
     }
     throwIfCancelled(fb);
     reportProgress(fb, 80);
-    std::vector<geos::GeomPtr> cGeom(communes.size());
+    std::vector<geos::GeomPtr>& cGeom = polygons.communes;
+    cGeom.resize(communes.size());
     for (size_t i = 0; i < communes.size(); ++i) {
         std::vector<geos::GeomPtr> parts;
         for (size_t v = 0; v < villages.size(); ++v)
@@ -1052,7 +1113,8 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
         cGeom[i] = unionOf(std::move(parts));
         checkValid(cGeom[i].get(), "commune " + communes[i].code);
     }
-    std::vector<geos::GeomPtr> dGeom(districts.size());
+    std::vector<geos::GeomPtr>& dGeom = polygons.districts;
+    dGeom.resize(districts.size());
     for (size_t d = 0; d < districts.size(); ++d) {
         std::vector<geos::GeomPtr> parts;
         for (size_t i = 0; i < communes.size(); ++i)
@@ -1061,14 +1123,17 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
         dGeom[d] = unionOf(std::move(parts));
         checkValid(dGeom[d].get(), "district " + districts[d].code);
     }
-    reportProgress(fb, 88);
+    return polygons;
+}
 
-    // ---- layers
-    auto makeLayer = [&](const char* name) {
-        Layer l = schema::makeLayer(name);
-        l.epsg = crs::kVn2000LangSon;
-        return l;
-    };
+void addUnitLayers(SampleData& data, const Province& province, const UnitPolygons& polygons)
+{
+    const auto& districts = province.districts;
+    const auto& communes = province.communes;
+    const auto& villages = province.villages;
+    const auto& vGeom = polygons.villages;
+    const auto& cGeom = polygons.communes;
+    const auto& dGeom = polygons.districts;
     data.villages = makeLayer(schema::kVillages);
     std::vector<int64_t> cHouse(communes.size(), 0), cPop(communes.size(), 0);
     for (size_t v = 0; v < villages.size(); ++v) {
@@ -1116,6 +1181,15 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
         if (data.districts.fieldIndex("area_km2") >= 0)
             data.districts.set(f, "area_km2", area(f.geom) / 1e6);
     }
+}
+
+// District and commune seats, and the border gates with known coordinates.
+void addPlaces(SampleData& data, const Province& province)
+{
+    const auto& districts = province.districts;
+    const auto& communes = province.communes;
+    const auto& communeSeat = province.communeSeat;
+    const Cells& cells = province.cells;
     data.places = makeLayer(schema::kPlaces);
     for (const auto& di : districts) {
         Feature& f = data.places.addFeature(Geometry::point(di.seat.x, di.seat.y));
@@ -1146,11 +1220,20 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
             data.places.set(f, "code", t.at(r, "district_code"));
         }
     }
-    reportProgress(fb, 92);
+}
 
-    // ---- roads: national roads routed through the valleys between the real seats, then a
-    // provincial/district road from every commune seat to the nearest road. Paths run through
-    // cell generators; junctions keep their exact coordinates so the network is snapped.
+// National roads routed through the valleys between the real seats, then a provincial/district
+// road from every commune seat to the nearest road. Paths run through cell generators; junctions
+// keep their exact coordinates so the network is snapped. Returns the cells whose road vertex is
+// a real place rather than the cell's generator.
+std::unordered_map<int, XY> addRoads(SampleData& data, const Province& province)
+{
+    const auto& districts = province.districts;
+    const auto& communes = province.communes;
+    const auto& communeSeed = province.communeSeed;
+    const auto& communeSeat = province.communeSeat;
+    const Cells& cells = province.cells;
+    const size_t N = cells.size();
     auto seatOf = [&](const char* code) {
         for (const auto& d : districts)
             if (d.code == code)
@@ -1292,11 +1375,18 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
         data.roads.set(f, "name", rp.name);
         data.roads.set(f, "class", rp.cls);
     }
-    reportProgress(fb, 95);
+    return vertexAt;
+}
 
-    // ---- settlements: each village's household clusters, the centre (cultural house) first.
+// Each village's household clusters, the centre (cultural house) first.
+void addSettlements(SampleData& data, const Province& province, const std::unordered_map<int, XY>& vertexAt)
+{
+    const auto& villages = province.villages;
+    const auto& villageCells = province.villageCells;
+    const Cells& cells = province.cells;
+    const geo::Terrain& terrain = province.terrain;
     data.settlements = makeLayer("settlements");
-    Rng srng = root.fork(5);
+    Rng srng = province.root.fork(5);
     for (size_t v = 0; v < villages.size(); ++v) {
         const auto& vo = villages[v];
         std::vector<int> vc = villageCells[v];
@@ -1338,11 +1428,15 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
                                                    : text::toNfc(vo.name + " - cụm " + std::to_string(j + 1)));
         }
     }
+}
 
-    // ---- DEM: the terrain on a 90 m grid over the province (and a margin around it)
+// The terrain on a 90 m grid over the province (and a margin around it).
+void sampleDem(SampleData& data, const Province& province, Feedback* fb)
+{
+    const geo::Terrain& terrain = province.terrain;
     {
         Extent e;
-        for (const XY& p : outline)
+        for (const XY& p : province.outline)
             e.expand(p.x, p.y);
         e = e.buffered(2000);
         Dem& dem = data.dem;
@@ -1361,22 +1455,57 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
                 throwIfCancelled(fb);
         }
     }
-    reportProgress(fb, 100);
+}
 
-    // ---- metadata
+void addMetadata(SampleData& data, const Province& province, uint64_t seed)
+{
     data.meta["synthetic_geometry"] = "true";
     data.meta["synthetic_note"] =
         "All boundaries (province, districts, communes, villages), village names, household counts, roads and "
         "terrain in this sample are synthetic; only the names, GSO codes, seats, official areas and 2019 "
         "populations of the districts and communes are real.";
     data.meta["generator"] = kGeneratorVersion;
-    data.meta["seed"] = std::to_string(opt.seed);
+    data.meta["seed"] = std::to_string(seed);
     data.meta["province_name"] = "Lạng Sơn";
     data.meta["province_code"] = "20";
     data.meta["working_crs"] = "EPSG:9215";
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%.1f", provinceArea / 1e6);
+    std::snprintf(buf, sizeof buf, "%.1f", province.provinceArea / 1e6);
     data.meta["province_area_km2"] = buf;
+}
+
+} // namespace
+
+// ================================================================= generateGeography
+
+void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
+{
+    Province province(opt.seed);
+    data.epsg = crs::kVn2000LangSon;
+    reportProgress(fb, 1);
+    coverWithCells(province);
+    throwIfCancelled(fb);
+    reportProgress(fb, 20);
+    Grower grower(province.cells);
+    growDistricts(province, grower);
+    throwIfCancelled(fb);
+    reportProgress(fb, 35);
+    growCommunes(province, grower);
+    throwIfCancelled(fb);
+    reportProgress(fb, 50);
+    growVillages(province, grower, fb);
+    reportProgress(fb, 65);
+    const UnitPolygons polygons = unitPolygons(province, fb);
+    reportProgress(fb, 88);
+    addUnitLayers(data, province, polygons);
+    addPlaces(data, province);
+    reportProgress(fb, 92);
+    const std::unordered_map<int, XY> vertexAt = addRoads(data, province);
+    reportProgress(fb, 95);
+    addSettlements(data, province, vertexAt);
+    sampleDem(data, province, fb);
+    reportProgress(fb, 100);
+    addMetadata(data, province, opt.seed);
 }
 
 } // namespace bando::sample

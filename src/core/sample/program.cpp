@@ -10,6 +10,7 @@
 // Within a phase, villages with good coverage, towns and villages near the seats come first;
 // villages without signal get few shops.
 #include "core/analysis/classify.hpp"
+#include "core/analysis/households.hpp"
 #include "core/base/error.hpp"
 #include "core/model/schema.hpp"
 #include "core/sample/geo_util.hpp"
@@ -26,9 +27,9 @@ namespace bando::sample {
 namespace {
 
 // ---- dates as day numbers since 2021-01-01 ----
-int dayOf(int m, int d)
+constexpr int dayOf(int m, int d)
 {
-    static const int start[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    constexpr int start[] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
     return start[m - 1] + d - 1;
 }
 std::string isoDate(int day)
@@ -47,6 +48,10 @@ constexpr int64_t kP2Shops0925 = 2173, kP2Accounts0925 = 2173, kP2Loco0925 = 216
 constexpr int64_t kShops1013 = 68311, kAccounts1013 = 57973;
 constexpr int64_t kShopsFinal = 112000, kAccountsFinal = 91200, kLocoFinal = 6718;
 constexpr int64_t kTeams = 2312, kMembers = 6936, kP1Trained = 3119;
+// The program's dates.
+constexpr int launch = dayOf(7, 20), pilotFrom = dayOf(6, 18), pilotTo = dayOf(7, 2);
+constexpr int d0915 = dayOf(9, 15), d0920 = dayOf(9, 20), d0925 = dayOf(9, 25), d1013 = dayOf(10, 13),
+              d1231 = dayOf(12, 31);
 
 bool isPhase1(const std::string& district)
 {
@@ -76,17 +81,26 @@ void assignDates(const std::vector<uint32_t>& order, size_t& pos, const Period& 
     }
 }
 
-} // namespace
+// What the program stage needs to know about each village.
+struct ProgramVillages {
+    const Layer& layer;
+    std::vector<analysis::VillageStatus> status;                    // classes from the telecom layers
+    std::vector<std::vector<analysis::HouseholdCluster>> clusters;  // where the households live
+    std::vector<int64_t> households;
+    std::vector<std::string> district, commune;
+    std::vector<double> seatDistance;  // from the nearest cluster to the nearest district seat (m)
+    size_t size() const { return households.size(); }
+};
 
-void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
+ProgramVillages readVillages(SampleData& data, Feedback* fb)
 {
-    Rng rng = Rng(opt.seed ^ 0x9a0c7a11ull);
     const Layer& V = data.villages;
     const size_t nv = V.features.size();
     if (nv == 0)
         throw Error(ErrorKind::Internal, "sample program", "no villages");
-    const int vCode = V.requireField("code"), vCommune = V.requireField("commune_code");
+    const int vCommune = V.requireField("commune_code");
     const int vDistrict = V.requireField("district_code"), vHh = V.requireField("households");
+    ProgramVillages villages{V, {}, {}, {}, {}, {}, {}};
 
     // Mobile class per village from the telecom layers (when present).
     analysis::ClassificationInput in;
@@ -95,26 +109,21 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
     in.coverage = data.extra("coverage");
     in.broadbandNodes = data.extra("broadband_nodes");
     in.fibre = data.extra("fibre");
-    const auto status = analysis::classifyVillages(in, analysis::Thresholds{}, data.epsg, fb);
+    villages.status = analysis::classifyVillages(in, analysis::Thresholds{}, data.epsg, fb);
 
     // Household clusters per village (settlements or the label point).
-    std::unordered_map<std::string, size_t> byCode;
-    for (size_t i = 0; i < nv; ++i) byCode.emplace(toString(V.features[i].values[vCode]), i);
-    struct Pt { double x, y; int64_t hh; };
-    std::vector<std::vector<Pt>> pts(nv);
-    if (!data.settlements.features.empty()) {
-        const Layer& S = data.settlements;
-        const int sV = S.requireField("village_code"), sH = S.requireField("households");
-        for (const auto& f : S.features) {
-            auto it = byCode.find(toString(f.values[sV]));
-            const int64_t hh = toInt(f.values[sH]).value_or(0);
-            if (it == byCode.end() || hh <= 0 || f.geom.isEmpty()) continue;
-            pts[it->second].push_back({f.geom.parts[0][0][0].x, f.geom.parts[0][0][0].y, hh});
-        }
-    }
-    std::vector<int64_t> hh(nv);
-    std::vector<std::string> district(nv), commune(nv);
-    std::vector<double> dSeat(nv, 0);
+    auto& clusters = villages.clusters;
+    clusters.resize(nv);
+    for (const auto& c : analysis::householdClusters(V, data.settlements))
+        clusters[static_cast<size_t>(c.village)].push_back(c);
+    std::vector<int64_t>& hh = villages.households;
+    std::vector<std::string>& district = villages.district;
+    std::vector<std::string>& commune = villages.commune;
+    std::vector<double>& dSeat = villages.seatDistance;
+    hh.resize(nv);
+    district.resize(nv);
+    commune.resize(nv);
+    dSeat.assign(nv, 0);
     std::vector<XY> seats;
     {
         const Layer& P = data.places;
@@ -127,17 +136,24 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         district[i] = toString(f.values[vDistrict]);
         commune[i] = toString(f.values[vCommune]);
         hh[i] = std::max<int64_t>(toInt(f.values[vHh]).value_or(0), 0);
-        if (pts[i].empty() && !f.geom.isEmpty()) {
-            XY p = interiorPoint(f.geom);
-            pts[i].push_back({p.x, p.y, std::max<int64_t>(hh[i], 1)});
-        }
         double best = 1e12;
         for (const auto& s : seats)
-            for (const auto& p : pts[i]) best = std::min(best, std::hypot(p.x - s.x, p.y - s.y));
+            for (const auto& p : clusters[i]) best = std::min(best, std::hypot(p.x - s.x, p.y - s.y));
         dSeat[i] = best;
     }
+    return villages;
+}
 
-    // ---- how many shops each village ends with ----
+// How many shops each village ends with: the final total shared by households, weighted by the
+// mobile class and towns, between the two phases.
+std::vector<int64_t> shopsPerVillage(const ProgramVillages& villages)
+{
+    const size_t nv = villages.size();
+    const auto& status = villages.status;
+    const auto& hh = villages.households;
+    const auto& district = villages.district;
+    const auto& commune = villages.commune;
+    const auto& dSeat = villages.seatDistance;
     std::vector<double> w1(nv, 0), w2(nv, 0);
     double W1 = 0, W2 = 0;
     for (size_t i = 0; i < nv; ++i) {
@@ -164,18 +180,30 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
     for (size_t i = 0; i < nv; ++i)
         if (shopsOf[i] > hh[i] && hh[i] > 0)
             throw Error(ErrorKind::Internal, "sample program", "more shops than households in a village");
+    return shopsOf;
+}
 
-    // ---- shops: points and priority ----
-    struct Shop { uint32_t village; double x, y; double key; };
+struct Shop {
+    uint32_t village;
+    double x, y;
+    double key;  // opening priority: coverage, then the distance to the seat (towns first)
+};
+
+// One point per shop at a household cluster (chosen by households), jittered inside the village.
+std::vector<Shop> placeShops(const ProgramVillages& villages, const std::vector<int64_t>& shopsOf, Rng pr)
+{
+    const size_t nv = villages.size();
+    const auto& status = villages.status;
+    const auto& dSeat = villages.seatDistance;
+    const auto& clusters = villages.clusters;
     std::vector<Shop> shops;
     shops.reserve(kShopsFinal);
-    Rng pr = rng.fork(1);
     for (size_t i = 0; i < nv; ++i) {
         if (shopsOf[i] == 0) continue;
-        const Geometry& g = V.features[i].geom;
+        const Geometry& g = villages.layer.features[i].geom;
         const Extent ge = g.extent();
         int64_t tot = 0;
-        for (const auto& p : pts[i]) tot += p.hh;
+        for (const auto& p : clusters[i]) tot += p.households;
         // village priority: coverage, then distance to the seat (towns first)
         const double cls = status[i].mobile == analysis::MobileClass::Covered ? 0
                            : status[i].mobile == analysis::MobileClass::Unstable ? 25 : 60;
@@ -183,10 +211,10 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         for (int64_t k = 0; k < shopsOf[i]; ++k) {
             // a cluster weighted by households
             int64_t pick = pr.range(0, std::max<int64_t>(tot, 1) - 1);
-            const Pt* p = &pts[i][0];
-            for (const auto& q : pts[i]) {
-                if (pick < q.hh) { p = &q; break; }
-                pick -= q.hh;
+            const analysis::HouseholdCluster* p = &clusters[i][0];
+            for (const auto& q : clusters[i]) {
+                if (pick < q.households) { p = &q; break; }
+                pick -= q.households;
             }
             double x = p->x, y = p->y;
             for (int tries = 0; tries < 8; ++tries) {
@@ -200,11 +228,26 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
             shops.push_back({static_cast<uint32_t>(i), x, y, vkey + pr.normal(0, 6)});
         }
     }
-    reportProgress(fb, 40);
+    return shops;
+}
 
-    // ---- opening dates ----
+// Day numbers per shop (-1: never).
+struct ShopDates {
+    std::vector<int> opened, epay, loco;
+};
+
+// The shops of the pilot and phase 1 (g1) and of phase 2 (p2), in opening priority, with their
+// opening dates.
+struct OpeningGroups {
+    std::vector<uint32_t> g1, p2;
+};
+
+OpeningGroups scheduleOpenings(const ProgramVillages& villages, const std::vector<Shop>& shops,
+                               std::vector<int>& opened, Rng& dr)
+{
+    const auto& district = villages.district;
+    const auto& commune = villages.commune;
     const size_t ns = shops.size();
-    std::vector<int> opened(ns, -1), epay(ns, -1), loco(ns, -1);
     std::vector<uint32_t> pilot, p1, p2;
     for (uint32_t s = 0; s < ns; ++s) {
         const size_t v = shops[s].village;
@@ -224,9 +267,6 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         g1.insert(g1.end(), rest.begin(), rest.end());
     }
     byKey(p2);
-    const int launch = dayOf(7, 20), pilotFrom = dayOf(6, 18), pilotTo = dayOf(7, 2);
-    const int d0915 = dayOf(9, 15), d0920 = dayOf(9, 20), d0925 = dayOf(9, 25), d1013 = dayOf(10, 13),
-              d1231 = dayOf(12, 31);
     // 13/10 total: split the 17,432 shops opened 16/9-13/10 (phase 1) and 26/9-13/10 (phase 2)
     // in proportion to what each group still has to open.
     const int64_t left1 = static_cast<int64_t>(g1.size()) - kP1Shops0915;
@@ -234,7 +274,6 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
     const int64_t mid = kShops1013 - kP1Shops0915 - kP2Shops0925;
     const int64_t mid1 = std::llround(static_cast<double>(mid) * left1 / std::max<int64_t>(left1 + left2, 1));
     const int64_t mid2 = mid - mid1;
-    Rng dr = rng.fork(2);
     {
         size_t pos = 0;
         assignDates(g1, pos, {pilotFrom, pilotTo, kPilotShops}, opened, nullptr, dr);
@@ -246,7 +285,17 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         assignDates(p2, pos, {d0925 + 1, d1013, mid2}, opened, nullptr, dr);
         assignDates(p2, pos, {d1013 + 1, d1231, left2 - mid2}, opened, nullptr, dr);
     }
-    // ---- e-payment accounts, in opening order ----
+    return {std::move(g1), std::move(p2)};
+}
+
+// E-payment accounts in opening order; returns both groups in opening order.
+std::pair<std::vector<uint32_t>, std::vector<uint32_t>> scheduleAccounts(const OpeningGroups& groups,
+                                                                         ShopDates& dates, Rng& dr)
+{
+    const auto& g1 = groups.g1;
+    const auto& p2 = groups.p2;
+    const auto& opened = dates.opened;
+    auto& epay = dates.epay;
     auto byOpened = [&](std::vector<uint32_t> v) {
         std::stable_sort(v.begin(), v.end(), [&](uint32_t a, uint32_t b) { return opened[a] < opened[b]; });
         return v;
@@ -269,34 +318,48 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         assignDates(o2, pos, {d0925 + 1, d1013, amid2}, epay, &opened, dr);
         assignDates(o2, pos, {d1013 + 1, d1231, aleft2}, epay, &opened, dr);
     }
-    // ---- locomotive households: among account holders, earliest first ----
-    {
-        auto withAccount = [&](const std::vector<uint32_t>& o) {
-            std::vector<uint32_t> v;
-            for (uint32_t s : o) if (epay[s] >= 0) v.push_back(s);
-            std::stable_sort(v.begin(), v.end(), [&](uint32_t a, uint32_t b) { return epay[a] < epay[b]; });
-            // pick every third one so that locomotives spread over the villages
-            std::vector<uint32_t> picked;
-            for (size_t i = 0; i < v.size(); i += 3) picked.push_back(v[i]);
-            for (size_t i = 1; i < v.size(); i += 3) picked.push_back(v[i]);
-            return picked;
-        };
-        const auto l1 = withAccount(o1), l2 = withAccount(o2);
-        const int64_t rest = kLocoFinal - kP1Loco0915 - kP2Loco0925;
-        const int64_t rest1 = rest * 55 / 100, rest2 = rest - rest1;
-        size_t pos = 0;
-        assignDates(l1, pos, {launch, d0915, kP1Loco0915}, loco, &epay, dr);
-        assignDates(l1, pos, {d0915 + 1, d1231, rest1}, loco, &epay, dr);
-        pos = 0;
-        assignDates(l2, pos, {d0920, d0925, kP2Loco0925}, loco, &epay, dr);
-        assignDates(l2, pos, {d0925 + 1, d1231, rest2}, loco, &epay, dr);
-    }
-    reportProgress(fb, 70);
+    return {o1, o2};
+}
 
+// Locomotive households: among account holders, earliest first.
+void scheduleLocomotives(const std::vector<uint32_t>& o1, const std::vector<uint32_t>& o2, ShopDates& dates,
+                         Rng& dr)
+{
+    const auto& epay = dates.epay;
+    auto& loco = dates.loco;
+    auto withAccount = [&](const std::vector<uint32_t>& o) {
+        std::vector<uint32_t> v;
+        for (uint32_t s : o) if (epay[s] >= 0) v.push_back(s);
+        std::stable_sort(v.begin(), v.end(), [&](uint32_t a, uint32_t b) { return epay[a] < epay[b]; });
+        // pick every third one so that locomotives spread over the villages
+        std::vector<uint32_t> picked;
+        for (size_t i = 0; i < v.size(); i += 3) picked.push_back(v[i]);
+        for (size_t i = 1; i < v.size(); i += 3) picked.push_back(v[i]);
+        return picked;
+    };
+    const auto l1 = withAccount(o1), l2 = withAccount(o2);
+    const int64_t rest = kLocoFinal - kP1Loco0915 - kP2Loco0925;
+    const int64_t rest1 = rest * 55 / 100, rest2 = rest - rest1;
+    size_t pos = 0;
+    assignDates(l1, pos, {launch, d0915, kP1Loco0915}, loco, &epay, dr);
+    assignDates(l1, pos, {d0915 + 1, d1231, rest1}, loco, &epay, dr);
+    pos = 0;
+    assignDates(l2, pos, {d0920, d0925, kP2Loco0925}, loco, &epay, dr);
+    assignDates(l2, pos, {d0925 + 1, d1231, rest2}, loco, &epay, dr);
+}
+
+// The shops layer with the scheduled dates.
+Layer makeShopLayer(const SampleData& data, const std::vector<Shop>& shops, const ShopDates& dates, Rng mr)
+{
+    const Layer& V = data.villages;
+    const int vCode = V.requireField("code");
+    const size_t ns = shops.size();
+    const auto& opened = dates.opened;
+    const auto& epay = dates.epay;
+    const auto& loco = dates.loco;
     Layer shopLayer = schema::makeLayer("shops");
     shopLayer.epsg = data.epsg;
     shopLayer.features.reserve(ns);
-    Rng mr = rng.fork(3);
     const int fV = shopLayer.requireField("village_code"), fO = shopLayer.requireField("opened");
     const int fE = shopLayer.requireField("epay_opened"), fM = shopLayer.requireField("marketplace");
     const int fL = shopLayer.requireField("locomotive"), fLs = shopLayer.requireField("locomotive_since");
@@ -315,8 +378,17 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         f.values[fL] = int64_t{loco[s] >= 0 ? 1 : 0};
         if (loco[s] >= 0) f.values[fLs] = isoDate(loco[s]);
     }
+    return shopLayer;
+}
 
-    // ---- community technology teams: one per village, a second one in the largest villages ----
+// Community technology teams: one per village, a second one in the largest villages.
+Layer makeTeams(const ProgramVillages& villages, Rng tr)
+{
+    const Layer& V = villages.layer;
+    const int vCode = V.requireField("code");
+    const size_t nv = villages.size();
+    const auto& hh = villages.households;
+    const auto& district = villages.district;
     Layer teams = schema::makeLayer("teams");
     {
         std::vector<size_t> byHh(nv);
@@ -327,7 +399,6 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
         for (size_t k = 0; extra > 0; k = (k + 1) % nv, --extra) nTeams[byHh[k]] += 1;
         struct T { size_t v; int no; int members; int trained; int formed; };
         std::vector<T> ts;
-        Rng tr = rng.fork(4);
         for (size_t i = 0; i < nv; ++i)
             for (int k = 1; k <= nTeams[i]; ++k) {
                 const bool ph1 = isPhase1(district[i]);
@@ -361,8 +432,11 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
             teams.set(f, "formed", isoDate(t.formed));
         }
     }
+    return teams;
+}
 
-    // ---- targets ----
+Layer makeTargets(const SampleData& data)
+{
     Layer targets = schema::makeLayer("targets");
     auto target = [&](const char* scope, const std::string& code, double shop, double epayPct, double locoPct,
                       const char* source) {
@@ -403,8 +477,11 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
             }
     }
     target("district", "178", 50, 50, 24, "TP Lạng Sơn: 24% hộ đầu tàu");
+    return targets;
+}
 
-    // ---- phases ----
+Layer makePhases()
+{
     Layer phases = schema::makeLayer("phases");
     auto phase = [&](int n, const char* d, const char* s, const char* e) {
         Feature& f = phases.addFeature(Geometry{});
@@ -416,8 +493,12 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
     phase(0, "187", "2021-06-18", "2021-07-02");
     for (const char* d : {"180", "184", "185", "186", "187"}) phase(1, d, "2021-07-20", "2021-09-20");
     for (const char* d : {"178", "181", "182", "183", "188", "189"}) phase(2, d, "2021-09-20", "2021-12-20");
+    return phases;
+}
 
-    // ---- reported progress (DOMAIN.md §1) ----
+// The reported snapshots (DOMAIN.md §1).
+Layer makeProgressReports()
+{
     Layer reports = schema::makeLayer("progress_reports");
     auto report = [&](const char* date, const char* scope, const char* code, int64_t s, int64_t a, int64_t l,
                       int64_t t, int64_t m, const char* src) {
@@ -437,7 +518,34 @@ void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
     report("2021-09-25", "phase", "2", kP2Shops0925, kP2Accounts0925, kP2Loco0925, -1, -1, "Báo cáo tỉnh 25/9/2021");
     report("2021-10-13", "province", "20", kShops1013, kAccounts1013, -1, kTeams, kMembers, "Báo cáo tỉnh 13/10/2021");
     report("2021-12-31", "province", "20", kShopsFinal, kAccountsFinal, kLocoFinal, -1, -1, "Báo cáo tỉnh 12/2021");
+    return reports;
+}
 
+} // namespace
+
+void generateProgram(SampleData& data, const Options& opt, Feedback* fb)
+{
+    const Rng rng = Rng(opt.seed ^ 0x9a0c7a11ull);
+    const ProgramVillages villages = readVillages(data, fb);
+    const std::vector<int64_t> shopsOf = shopsPerVillage(villages);
+    const std::vector<Shop> shops = placeShops(villages, shopsOf, rng.fork(1));
+    reportProgress(fb, 40);
+
+    Rng dr = rng.fork(2);
+    ShopDates dates;
+    dates.opened.assign(shops.size(), -1);
+    dates.epay.assign(shops.size(), -1);
+    dates.loco.assign(shops.size(), -1);
+    const OpeningGroups groups = scheduleOpenings(villages, shops, dates.opened, dr);
+    const auto [o1, o2] = scheduleAccounts(groups, dates, dr);
+    scheduleLocomotives(o1, o2, dates, dr);
+    reportProgress(fb, 70);
+
+    Layer shopLayer = makeShopLayer(data, shops, dates, rng.fork(3));
+    Layer teams = makeTeams(villages, rng.fork(4));
+    Layer targets = makeTargets(data);
+    Layer phases = makePhases();
+    Layer reports = makeProgressReports();
     for (auto* l : {&shopLayer, &teams, &targets, &phases, &reports}) {
         if (Layer* old = data.extra(l->name)) *old = std::move(*l);
         else data.extraLayers.push_back(std::move(*l));

@@ -57,42 +57,4 @@ Rng Rng::fork(uint64_t stream) const
     return Rng(splitmix64(x));
 }
 
-double Dem::height(double x, double y) const
-{
-    if (z.empty())
-        return noData;
-    double fc = (x - originX) / cell - 0.5;
-    double fr = (originY - y) / cell - 0.5;
-    if (fc < 0 || fr < 0 || fc > cols - 1 || fr > rows - 1)
-        return noData;
-    int c = static_cast<int>(fc), r = static_cast<int>(fr);
-    int c1 = std::min(c + 1, cols - 1), r1 = std::min(r + 1, rows - 1);
-    double tx = fc - c, ty = fr - r;
-    double a = at(c, r), b = at(c1, r), d = at(c, r1), e = at(c1, r1);
-    return (a * (1 - tx) + b * tx) * (1 - ty) + (d * (1 - tx) + e * tx) * ty;
-}
-
-Layer* SampleData::extra(const std::string& name)
-{
-    for (auto& l : extraLayers)
-        if (l.name == name)
-            return &l;
-    return nullptr;
-}
-
-void generateSample(const std::string& path, const Options& opt, Feedback* fb)
-{
-    SampleData data;
-    if (fb) fb->setStep("geography");
-    generateGeography(data, opt, fb);
-    if (fb) fb->setStep("telecom");
-    generateTelecom(data, opt, fb);
-    if (fb) fb->setStep("digital economy");
-    generateProgram(data, opt, fb);
-    if (opt.withErrors)
-        seedErrors(data, opt);
-    if (fb) fb->setStep("writing");
-    writeSample(data, path, fb);
-}
-
 } // namespace bando::sample

@@ -16,9 +16,43 @@
 
 namespace bando::sample {
 
+constexpr uint64_t kDefaultSeed = 20210720;  // the program's launch date
+
 struct Options {
-    uint64_t seed = 20210720;  // the program's launch date
-    bool withErrors = false;   // seed the data errors the planning checks must catch
+    uint64_t seed = kDefaultSeed;
+    bool withErrors = false;  // seed the data errors the planning checks must catch
+};
+
+// Wall-clock time of one named step of the generator.
+struct StepTime {
+    std::string name;
+    double seconds = 0;
+};
+
+// Records consecutive steps: lap(name) closes the step that began at the previous lap (or at
+// construction) under `name`.
+class StepTimer {
+public:
+    StepTimer();
+    void lap(const std::string& name);
+    const std::vector<StepTime>& steps() const { return m_steps; }
+
+private:
+    std::vector<StepTime> m_steps;
+    double m_start;  // seconds on the steady clock
+};
+
+// What the telecom stage built and how its calibration went (reported, never written).
+struct TelecomSummary {
+    size_t householdClusters = 0;
+    size_t towers = 0, baseTowers = 0;  // base towers + gap fillers = towers
+    int towersPerOperator[3] = {0, 0, 0};  // Viettel, VNPT, MobiFone
+    double startOffsetDb = 0;              // global power offset before the greedy calibration
+    int startNoSignal = 0, startUnstable = 0;
+    double powerOffsetDb = 0;              // the calibrated global offset
+    int calibrationSteps = 0, fillerAttempts = 0;
+    size_t broadbandNodes = 0, fibreLines = 0;
+    std::vector<StepTime> steps;  // losses, calibration, coverage, broadband, verify
 };
 
 // xoshiro256** seeded by splitmix64; portable, stable across compilers and platforms.
@@ -57,6 +91,7 @@ struct SampleData {
     Dem dem;
     std::vector<Layer> extraLayers;           // telecom and program layers (any schema layer)
     std::map<std::string, std::string> meta;  // written to bando_meta
+    TelecomSummary telecom;                   // filled by generateTelecom, not written
 
     Layer* extra(const std::string& name);
 };
@@ -68,7 +103,12 @@ void seedErrors(SampleData& data, const Options& opt);
 // Writes all layers (as WGS 84) and the DEM into a new project at `path`, atomically.
 void writeSample(const SampleData& data, const std::string& path, Feedback* fb);
 
-// The whole pipeline.
-void generateSample(const std::string& path, const Options& opt, Feedback* fb = nullptr);
+// The whole pipeline. The Feedback's step names the stage that runs: "geography", "telecom",
+// "digital economy" (with the seeded errors), "writing"; the report times the same stages.
+struct GenerationReport {
+    std::vector<StepTime> steps;
+    TelecomSummary telecom;
+};
+GenerationReport generateSample(const std::string& path, const Options& opt, Feedback* fb = nullptr);
 
 } // namespace bando::sample

@@ -1,59 +1,10 @@
 #include "core/sample/tel_network.hpp"
 
-#include "core/model/geometry.hpp"
-
 #include <cmath>
 #include <limits>
 #include <thread>
-#include <unordered_map>
 
 namespace bando::sample::tel {
-
-std::vector<Cluster> clustersOf(const SampleData& data)
-{
-    std::vector<Cluster> out;
-    const Layer& v = data.villages;
-    const int vCode = v.fieldIndex("code");
-    const int vHh = v.fieldIndex("households");
-    std::unordered_map<std::string, int> byCode;
-    for (size_t i = 0; i < v.features.size(); ++i)
-        byCode.emplace(toString(v.features[i].values[vCode]), static_cast<int>(i));
-    std::vector<char> has(v.features.size(), 0);
-    const Layer& s = data.settlements;
-    if (!s.features.empty()) {
-        const int sV = s.requireField("village_code"), sHh = s.requireField("households");
-        const int sC = s.fieldIndex("is_centre");
-        for (const auto& f : s.features) {
-            auto it = byCode.find(toString(f.values[sV]));
-            if (it == byCode.end() || f.geom.isEmpty() || f.geom.parts[0].empty() || f.geom.parts[0][0].empty())
-                continue;
-            const int64_t hh = toInt(f.values[sHh]).value_or(0);
-            if (hh <= 0)
-                continue;
-            Cluster c;
-            c.x = f.geom.parts[0][0][0].x;
-            c.y = f.geom.parts[0][0][0].y;
-            c.households = hh;
-            c.village = it->second;
-            c.centre = sC >= 0 && toInt(f.values[sC]).value_or(0) != 0;
-            has[it->second] = 1;
-            out.push_back(c);
-        }
-    }
-    for (size_t i = 0; i < v.features.size(); ++i) {
-        if (has[i] || v.features[i].geom.isEmpty())
-            continue;
-        Cluster c;
-        const XY p = interiorPoint(v.features[i].geom);
-        c.x = p.x;
-        c.y = p.y;
-        c.households = vHh >= 0 ? std::max<int64_t>(toInt(v.features[i].values[vHh]).value_or(1), 1) : 1;
-        c.village = static_cast<int>(i);
-        c.centre = true;
-        out.push_back(c);
-    }
-    return out;
-}
 
 int Grid::cellOf(double x, double y) const
 {
@@ -98,20 +49,20 @@ void computeLossWindows(std::vector<Tower>& towers, size_t first, const Grid& gr
         Tower& t = towers[k];
         const int tc = static_cast<int>(std::floor((t.x - grid.originX) / grid.cell));
         const int tr = static_cast<int>(std::floor((grid.originY - t.y) / grid.cell));
-        t.c0 = tc - rc;
-        t.r0 = tr - rc;
-        t.w = t.h = 2 * rc + 1;
-        for (auto& row : t.rows)
-            row.loss.assign(static_cast<size_t>(t.w) * t.h, std::numeric_limits<float>::infinity());
-        for (int j = 0; j < t.h; ++j) {
-            const int r = t.r0 + j;
+        t.windowCol = tc - rc;
+        t.windowRow = tr - rc;
+        t.windowCols = t.windowRows = 2 * rc + 1;
+        for (auto& radio : t.radios)
+            radio.loss.assign(static_cast<size_t>(t.windowCols) * t.windowRows, std::numeric_limits<float>::infinity());
+        for (int j = 0; j < t.windowRows; ++j) {
+            const int r = t.windowRow + j;
             if (r < 0 || r >= grid.rows)
                 continue;
-            for (int i = 0; i < t.w; ++i) {
-                const int c = t.c0 + i;
+            for (int i = 0; i < t.windowCols; ++i) {
+                const int c = t.windowCol + i;
                 if (c < 0 || c >= grid.cols)
                     continue;
-                const double x = grid.cx(c), y = grid.cy(r);
+                const double x = grid.centreX(c), y = grid.centreY(r);
                 if (std::hypot(x - t.x, y - t.y) > radiusM)
                     continue;
                 Link link;
@@ -124,9 +75,9 @@ void computeLossWindows(std::vector<Tower>& towers, size_t first, const Grid& gr
                 link.rxGround = groundAt(x, y);
                 link.env = Environment::Suburban;
                 const Profile prof = terrainProfile(link, terrain, 250.0);
-                for (auto& row : t.rows) {
-                    link.fMhz = row.bandMhz;
-                    row.loss[static_cast<size_t>(j) * t.w + i] = static_cast<float>(pathLoss(link, prof));
+                for (auto& radio : t.radios) {
+                    link.fMhz = radio.bandMhz;
+                    radio.loss[static_cast<size_t>(j) * t.windowCols + i] = static_cast<float>(pathLoss(link, prof));
                 }
             }
         }

@@ -10,24 +10,14 @@
 
 namespace bando::sample::tel {
 
-// Household clusters as the classification rule sees them: the `settlements` layer, or a
-// village's label point with all its households when it has no settlement.
-struct Cluster {
-    double x = 0, y = 0;
-    int64_t households = 0;
-    int village = -1;   // index into the villages layer
-    bool centre = false;
-};
-std::vector<Cluster> clustersOf(const SampleData& data);
-
 // Regular north-up grid over the province; a cell's value is computed at its centre.
 struct Grid {
     double originX = 0, originY = 0;  // top-left corner
     double cell = 250;
     int cols = 0, rows = 0;
     int cellOf(double x, double y) const;  // -1 outside
-    double cx(int c) const { return originX + (c + 0.5) * cell; }
-    double cy(int r) const { return originY - (r + 0.5) * cell; }
+    double centreX(int col) const { return originX + (col + 0.5) * cell; }
+    double centreY(int row) const { return originY - (row + 0.5) * cell; }
 };
 
 enum Operator { Viettel = 0, Vnpt = 1, MobiFone = 2 };
@@ -35,7 +25,8 @@ constexpr int kOperators = 3;
 const char* operatorName(int op);
 double operatorShare(int op);  // market shares 56/21/18 %
 
-struct Row {  // one technology on a tower
+// One technology (3G or 4G) transmitting from a tower.
+struct Radio {
     analysis::rf::Technology tech = analysis::rf::Technology::G4;
     int bandMhz = 1800;
     double eirpDbm = 60;
@@ -48,17 +39,18 @@ struct Tower {
     double x = 0, y = 0, ground = 0, height = 30;
     std::string district;
     bool filler = false;   // added by the calibration (public-interest programme site)
-    double boost = 0;      // dB added to every row's nominal EIRP by the calibration
-    int c0 = 0, r0 = 0, w = 0, h = 0;  // window in the grid
-    std::vector<Row> rows;
+    double boost = 0;      // dB added to every radio's nominal EIRP by the calibration
+    // The loss window: windowCols x windowRows grid cells from (windowCol, windowRow).
+    int windowCol = 0, windowRow = 0, windowCols = 0, windowRows = 0;
+    std::vector<Radio> radios;
 };
 
-// Reference-signal margin above the "good" threshold of the row's technology for a loss.
+// Reference-signal margin above the "good" threshold of the radio's technology for a loss.
 // Both the calibration and the coverage rasters use this one expression.
-inline double goodMargin(const Row& row, float loss, double boost)
+inline double goodMargin(const Radio& radio, float loss, double boost)
 {
-    const auto thr = analysis::rf::defaultThresholds(row.tech);
-    return (analysis::rf::referenceSignalDbm(row.tech, row.eirpDbm, loss) - thr.goodDbm) + boost;
+    const auto thr = analysis::rf::defaultThresholds(radio.tech);
+    return (analysis::rf::referenceSignalDbm(radio.tech, radio.eirpDbm, loss) - thr.goodDbm) + boost;
 }
 // Weak coverage when the margin is >= -(good - weak) (15 dB for both technologies).
 inline double weakOffset(analysis::rf::Technology t)
@@ -67,7 +59,7 @@ inline double weakOffset(analysis::rf::Technology t)
     return thr.goodDbm - thr.weakDbm;
 }
 
-// Computes every row's loss window of the towers in [first, towers.size()) (two threads).
+// Computes every radio's loss window of the towers in [first, towers.size()) (two threads).
 void computeLossWindows(std::vector<Tower>& towers, size_t first, const Grid& grid, const Dem& dem,
                         double radiusM);
 

@@ -11,6 +11,7 @@
 // fibre along the roads out of the district towns, then cabinets until 405 villages remain
 // without broadband. Nothing is labelled: the counts follow from the geometry.
 #include "core/analysis/classify.hpp"
+#include "core/analysis/households.hpp"
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
@@ -23,10 +24,7 @@
 #include <gdal_alg.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
-#include <cstdlib>
-#include <ctime>
 #include <cstdio>
 #include <limits>
 #include <numeric>
@@ -48,11 +46,11 @@ constexpr double kRadiusM = 10000;
 constexpr double kFillerRadiusM = 6000;  // gap fillers are low-power sites
 constexpr double kMaxEirp = 66.0;  // dBm, per technology
 
-struct Ctx {
+struct TelecomContext {
     SampleData& data;
     Rng rng;
     Grid grid;
-    std::vector<Cluster> clusters;
+    std::vector<analysis::HouseholdCluster> clusters;
     std::vector<std::string> villageDistrict;
     std::vector<int64_t> villageHh;
     std::vector<double> remoteness;
@@ -80,14 +78,14 @@ double distToRoads(const Layer& roads, double x, double y)
 }
 
 // The highest DEM point within `r` metres of (x, y), on a 150 m lattice (deterministic).
-XY hilltop(const Ctx& c, double x, double y, double r)
+XY hilltop(const TelecomContext& ctx, double x, double y, double r)
 {
     XY best{x, y};
-    double bz = c.terrain(x, y);
+    double bz = ctx.terrain(x, y);
     for (double dy = -r; dy <= r; dy += 150)
         for (double dx = -r; dx <= r; dx += 150) {
             if (dx * dx + dy * dy > r * r) continue;
-            const double z = c.terrain(x + dx, y + dy);
+            const double z = ctx.terrain(x + dx, y + dy);
             if (z > bz + 1e-9) {
                 bz = z;
                 best = {x + dx, y + dy};
@@ -96,33 +94,33 @@ XY hilltop(const Ctx& c, double x, double y, double r)
     return best;
 }
 
-void prepare(Ctx& c)
+void prepare(TelecomContext& ctx)
 {
-    const Layer& v = c.data.villages;
-    Extent ext = c.data.districts.extent();
+    const Layer& v = ctx.data.villages;
+    Extent ext = ctx.data.districts.extent();
     ext.expand(v.extent());
     if (ext.isEmpty())
         throw Error(ErrorKind::Internal, "sample telecom", "no geography to place the network on");
-    c.grid.cell = 250;
-    c.grid.originX = std::floor(ext.minX / 1000) * 1000 - 2000;
-    c.grid.originY = std::ceil(ext.maxY / 1000) * 1000 + 2000;
-    c.grid.cols = static_cast<int>(std::ceil((ext.maxX + 2000 - c.grid.originX) / c.grid.cell));
-    c.grid.rows = static_cast<int>(std::ceil((c.grid.originY - (ext.minY - 2000)) / c.grid.cell));
-    c.clusters = clustersOf(c.data);
+    ctx.grid.cell = 250;
+    ctx.grid.originX = std::floor(ext.minX / 1000) * 1000 - 2000;
+    ctx.grid.originY = std::ceil(ext.maxY / 1000) * 1000 + 2000;
+    ctx.grid.cols = static_cast<int>(std::ceil((ext.maxX + 2000 - ctx.grid.originX) / ctx.grid.cell));
+    ctx.grid.rows = static_cast<int>(std::ceil((ctx.grid.originY - (ext.minY - 2000)) / ctx.grid.cell));
+    ctx.clusters = analysis::householdClusters(v, ctx.data.settlements);
     const int vd = v.fieldIndex("district_code");
-    c.villageDistrict.resize(v.features.size());
-    c.villageHh.assign(v.features.size(), 0);
+    ctx.villageDistrict.resize(v.features.size());
+    ctx.villageHh.assign(v.features.size(), 0);
     for (size_t i = 0; i < v.features.size(); ++i)
-        c.villageDistrict[i] = vd >= 0 ? toString(v.features[i].values[vd]) : "";
-    for (const auto& cl : c.clusters)
-        c.villageHh[cl.village] += cl.households;
+        ctx.villageDistrict[i] = vd >= 0 ? toString(v.features[i].values[vd]) : "";
+    for (const auto& cl : ctx.clusters)
+        ctx.villageHh[cl.village] += cl.households;
 
-    const Layer& pl = c.data.places;
+    const Layer& pl = ctx.data.places;
     const int pk = pl.fieldIndex("kind"), pc = pl.fieldIndex("code");
     std::unordered_map<std::string, std::string> communeDistrict;
     std::unordered_map<std::string, int64_t> communeHh;
     {
-        const Layer& cm = c.data.communes;
+        const Layer& cm = ctx.data.communes;
         const int cc = cm.fieldIndex("code"), cd = cm.fieldIndex("district_code"), ch = cm.fieldIndex("households");
         for (const auto& f : cm.features) {
             communeDistrict[toString(f.values[cc])] = cd >= 0 ? toString(f.values[cd]) : "";
@@ -135,49 +133,49 @@ void prepare(Ctx& c)
         const std::string kind = pk >= 0 ? toString(f.values[pk]) : "";
         const std::string code = pc >= 0 ? toString(f.values[pc]) : "";
         if (kind == "district_seat") {
-            c.districtSeats.push_back(p);
-            c.districtSeatCode.push_back(code);
+            ctx.districtSeats.push_back(p);
+            ctx.districtSeatCode.push_back(code);
         } else if (kind == "commune_seat") {
-            c.communeSeats.push_back(p);
-            c.communeSeatDistrict.push_back(communeDistrict[code]);
-            c.communeSeatHh.push_back(communeHh[code]);
+            ctx.communeSeats.push_back(p);
+            ctx.communeSeatDistrict.push_back(communeDistrict[code]);
+            ctx.communeSeatHh.push_back(communeHh[code]);
         }
     }
     // Remoteness of a village: household-weighted distance of its clusters to the nearest district
     // seat and to the nearest national road, plus height above 300 m.
     std::vector<double> sum(v.features.size(), 0);
-    Rng jr = c.rng.fork(11);
-    for (const auto& cl : c.clusters) {
+    Rng jr = ctx.rng.fork(11);
+    for (const auto& cl : ctx.clusters) {
         double ds = std::numeric_limits<double>::infinity();
-        for (const auto& s : c.districtSeats)
+        for (const auto& s : ctx.districtSeats)
             ds = std::min(ds, std::hypot(cl.x - s.x, cl.y - s.y));
-        const double dr = std::min(distToRoads(c.data.roads, cl.x, cl.y), 30000.0);
-        const double z = c.terrain(cl.x, cl.y);
+        const double dr = std::min(distToRoads(ctx.data.roads, cl.x, cl.y), 30000.0);
+        const double z = ctx.terrain(cl.x, cl.y);
         sum[cl.village] += cl.households * (ds / 1000 + 0.6 * dr / 1000 + std::max(0.0, z - 300) / 80);
     }
-    c.remoteness.resize(v.features.size());
+    ctx.remoteness.resize(v.features.size());
     for (size_t i = 0; i < sum.size(); ++i)
-        c.remoteness[i] = (c.villageHh[i] > 0 ? sum[i] / c.villageHh[i] : 0) + jr.uniform(0, 3);
+        ctx.remoteness[i] = (ctx.villageHh[i] > 0 ? sum[i] / ctx.villageHh[i] : 0) + jr.uniform(0, 3);
 }
 
-Tower makeTower(Ctx& c, int op, XY p, double height, const std::string& district, bool town, Rng& r)
+Tower makeTower(TelecomContext& ctx, int op, XY p, double height, const std::string& district, bool town, Rng& r)
 {
     Tower t;
     t.op = op;
     t.x = p.x;
     t.y = p.y;
-    t.ground = c.terrain(p.x, p.y);
+    t.ground = ctx.terrain(p.x, p.y);
     t.height = height;
     t.district = district;
-    Row g4;
+    Radio g4;
     g4.tech = Technology::G4;
     g4.bandMhz = 1800;
     g4.eirpDbm = std::round(r.uniform(58, 62) * 10) / 10;
-    Row g3;
+    Radio g3;
     g3.tech = Technology::G3;
     g3.bandMhz = (!town && op != MobiFone && r.chance(0.6)) ? 900 : 2100;
     g3.eirpDbm = std::round(r.uniform(55, 59) * 10) / 10;
-    t.rows = {g3, g4};
+    t.radios = {g3, g4};
     return t;
 }
 
@@ -200,9 +198,9 @@ int neediestOperator(const std::vector<Tower>& towers)
     return best;
 }
 
-std::string districtAt(const Ctx& c, double x, double y)
+std::string districtAt(const TelecomContext& ctx, double x, double y)
 {
-    const Layer& d = c.data.districts;
+    const Layer& d = ctx.data.districts;
     const int dc = d.fieldIndex("code");
     for (const auto& f : d.features)
         if (f.geom.extent().contains(x, y) && contains(f.geom, x, y))
@@ -210,29 +208,29 @@ std::string districtAt(const Ctx& c, double x, double y)
     return "";
 }
 
-std::vector<Tower> placeTowers(Ctx& c)
+std::vector<Tower> placeTowers(TelecomContext& ctx)
 {
     std::vector<Tower> towers;
-    Rng r = c.rng.fork(21);
+    Rng r = ctx.rng.fork(21);
     // District towns: several towers per operator around the seat (more in the city).
-    for (size_t i = 0; i < c.districtSeats.size(); ++i) {
-        const bool city = c.districtSeatCode[i] == "178";
-        const int n = city ? 9 : (c.districtSeatCode[i] == kDinhLap ? 3 : 4);
-        for (int k = 0; k < n; ++k) {
-            const double a = 2 * M_PI * k / n + r.uniform(0, 0.5), d = k == 0 ? 300 : r.uniform(900, city ? 3500 : 2200);
-            XY p{c.districtSeats[i].x + d * std::cos(a), c.districtSeats[i].y + d * std::sin(a)};
-            towers.push_back(makeTower(c, neediestOperator(towers), hilltop(c, p.x, p.y, 400), r.uniform(30, 42),
-                                       c.districtSeatCode[i], true, r));
+    for (size_t i = 0; i < ctx.districtSeats.size(); ++i) {
+        const bool city = ctx.districtSeatCode[i] == "178";
+        const int perSeat = city ? 9 : (ctx.districtSeatCode[i] == kDinhLap ? 3 : 4);
+        for (int k = 0; k < perSeat; ++k) {
+            const double a = 2 * M_PI * k / perSeat + r.uniform(0, 0.5), d = k == 0 ? 300 : r.uniform(900, city ? 3500 : 2200);
+            XY p{ctx.districtSeats[i].x + d * std::cos(a), ctx.districtSeats[i].y + d * std::sin(a)};
+            towers.push_back(makeTower(ctx, neediestOperator(towers), hilltop(ctx, p.x, p.y, 400), r.uniform(30, 42),
+                                       ctx.districtSeatCode[i], true, r));
         }
     }
     // Commune seats: a tower on the nearest hill (Đình Lập: only the larger half).
-    for (size_t i = 0; i < c.communeSeats.size(); ++i) {
-        if (c.communeSeatDistrict[i] == kDinhLap && r.chance(0.5)) continue;
-        XY p = hilltop(c, c.communeSeats[i].x, c.communeSeats[i].y, 1200);
-        towers.push_back(makeTower(c, neediestOperator(towers), p, r.uniform(30, 45), c.communeSeatDistrict[i], false, r));
+    for (size_t i = 0; i < ctx.communeSeats.size(); ++i) {
+        if (ctx.communeSeatDistrict[i] == kDinhLap && r.chance(0.5)) continue;
+        XY p = hilltop(ctx, ctx.communeSeats[i].x, ctx.communeSeats[i].y, 1200);
+        towers.push_back(makeTower(ctx, neediestOperator(towers), p, r.uniform(30, 45), ctx.communeSeatDistrict[i], false, r));
     }
     // National roads: every ~9 km, on a hill within 1.5 km of the road.
-    for (const auto& f : c.data.roads.features) {
+    for (const auto& f : ctx.data.roads.features) {
         for (const auto& part : f.geom.parts)
             for (const auto& ring : part) {
                 double acc = r.uniform(0, 9000);
@@ -242,10 +240,10 @@ std::vector<Tower> placeTowers(Ctx& c)
                     while (pos <= len) {
                         const double t = len > 0 ? pos / len : 0;
                         XY q{ring[i].x + (ring[i + 1].x - ring[i].x) * t, ring[i].y + (ring[i + 1].y - ring[i].y) * t};
-                        XY p = hilltop(c, q.x, q.y, 1500);
-                        const std::string dist = districtAt(c, p.x, p.y);
+                        XY p = hilltop(ctx, q.x, q.y, 1500);
+                        const std::string dist = districtAt(ctx, p.x, p.y);
                         if (!dist.empty())
-                            towers.push_back(makeTower(c, neediestOperator(towers), p, r.uniform(35, 50), dist, false, r));
+                            towers.push_back(makeTower(ctx, neediestOperator(towers), p, r.uniform(35, 50), dist, false, r));
                         pos += 9000;
                     }
                     acc = len - (pos - 9000);
@@ -256,99 +254,102 @@ std::vector<Tower> placeTowers(Ctx& c)
 }
 
 // ---- mobile calibration on the settlement cells ----
-struct Contrib {
+// A radio whose loss window covers a settled cell, and its path loss there.
+struct Reach {
     uint32_t tower;
-    uint8_t row;
+    uint8_t radio;  // index into the tower's radios
     float loss;
 };
 
 struct Mobile {
-    Ctx& c;
+    TelecomContext& ctx;
     std::vector<Tower>& towers;
     double offset = 0;
-    std::vector<int> scCell;                       // settlement cell -> grid cell
-    std::vector<std::vector<Contrib>> scContrib;   // settlement cell -> contributors
-    std::vector<std::vector<std::pair<int, int64_t>>> scVillages;  // (village, households)
-    std::vector<std::vector<uint32_t>> towerCells; // tower -> settlement cells in its window
-    std::vector<int8_t> scStatus;                  // 0 none, 1 weak, 2 good
-    std::vector<int64_t> vAny, vGood;
-    std::vector<int8_t> vClass;                    // 0 no signal, 1 unstable, 2 covered
-    int n = 0, u = 0;
-    int nDl = 0, uDl = 0;
+    // A settled cell is a grid cell that holds household clusters; they are numbered in the
+    // order of the clusters.
+    std::vector<int> gridCellOf;                                  // settled cell -> grid cell
+    std::unordered_map<int, int> settledCellAt;                   // grid cell -> settled cell
+    std::vector<std::vector<uint32_t>> cellsOfVillage;            // village -> settled cells
+    std::vector<std::vector<Reach>> reachesOf;                    // settled cell -> radios reaching it
+    std::vector<std::vector<std::pair<int, int64_t>>> villagesOf; // settled cell -> (village, households)
+    std::vector<std::vector<uint32_t>> cellsOfTower;              // tower -> settled cells it reaches
+    std::vector<int8_t> statusOf;                                 // settled cell: 0 none, 1 weak, 2 good
+    std::vector<int64_t> anyHouseholds, goodHouseholds;           // village -> households with signal
+    std::vector<int8_t> villageClass;                             // 0 no signal, 1 unstable, 2 covered
+    int noSignal = 0, unstable = 0;                               // villages per class
+    int noSignalDinhLap = 0, unstableDinhLap = 0;                 // the same in Đình Lập
 
-    Mobile(Ctx& ctx, std::vector<Tower>& t) : c(ctx), towers(t)
+    Mobile(TelecomContext& context, std::vector<Tower>& allTowers) : ctx(context), towers(allTowers)
     {
-        std::unordered_map<int, int> idx;
-        for (const auto& cl : c.clusters) {
-            const int cell = c.grid.cellOf(cl.x, cl.y);
+        std::unordered_map<int, int> settledIndex;
+        for (const auto& cl : ctx.clusters) {
+            const int cell = ctx.grid.cellOf(cl.x, cl.y);
             if (cell < 0)
                 throw Error(ErrorKind::Internal, "sample telecom", "settlement outside the coverage grid");
-            auto [it, fresh] = idx.emplace(cell, static_cast<int>(scCell.size()));
+            auto [it, fresh] = settledIndex.emplace(cell, static_cast<int>(gridCellOf.size()));
             if (fresh) {
-                scCell.push_back(cell);
-                scVillages.emplace_back();
+                gridCellOf.push_back(cell);
+                villagesOf.emplace_back();
             }
-            auto& vl = scVillages[it->second];
+            auto& here = villagesOf[it->second];
             bool found = false;
-            for (auto& [vi, hh] : vl)
+            for (auto& [vi, hh] : here)
                 if (vi == cl.village) {
                     hh += cl.households;
                     found = true;
                 }
-            if (!found) vl.push_back({cl.village, cl.households});
+            if (!found) here.push_back({cl.village, cl.households});
         }
-        scContrib.resize(scCell.size());
-        vCells.resize(c.villageHh.size());
-        for (size_t s = 0; s < scCell.size(); ++s)
-            for (auto [vi, hh] : scVillages[s]) vCells[vi].push_back(static_cast<uint32_t>(s));
-        cellToSc = std::move(idx);
-        for (size_t k = 0; k < towers.size(); ++k)
-            attach(static_cast<uint32_t>(k));
+        reachesOf.resize(gridCellOf.size());
+        cellsOfVillage.resize(ctx.villageHh.size());
+        for (size_t s = 0; s < gridCellOf.size(); ++s)
+            for (auto [vi, hh] : villagesOf[s]) cellsOfVillage[vi].push_back(static_cast<uint32_t>(s));
+        settledCellAt = std::move(settledIndex);
+        for (size_t tower = 0; tower < towers.size(); ++tower)
+            attach(static_cast<uint32_t>(tower));
     }
 
-    std::unordered_map<int, int> cellToSc;
-    std::vector<std::vector<uint32_t>> vCells;  // village -> settlement cells
-
-    void attach(uint32_t k)
+    void attach(uint32_t tower)
     {
-        if (towerCells.size() <= k) towerCells.resize(k + 1);
-        const Tower& t = towers[k];
-        for (int j = 0; j < t.h; ++j)
-            for (int i = 0; i < t.w; ++i) {
-                const int col = t.c0 + i, row = t.r0 + j;
-                if (col < 0 || row < 0 || col >= c.grid.cols || row >= c.grid.rows) continue;
-                auto it = cellToSc.find(row * c.grid.cols + col);
-                if (it == cellToSc.end()) continue;
+        if (cellsOfTower.size() <= tower) cellsOfTower.resize(tower + 1);
+        const Tower& t = towers[tower];
+        for (int j = 0; j < t.windowRows; ++j)
+            for (int i = 0; i < t.windowCols; ++i) {
+                const int gridCol = t.windowCol + i, gridRow = t.windowRow + j;
+                if (gridCol < 0 || gridRow < 0 || gridCol >= ctx.grid.cols || gridRow >= ctx.grid.rows) continue;
+                auto it = settledCellAt.find(gridRow * ctx.grid.cols + gridCol);
+                if (it == settledCellAt.end()) continue;
                 bool any = false;
-                for (uint8_t ri = 0; ri < t.rows.size(); ++ri) {
-                    const float l = t.rows[ri].loss[static_cast<size_t>(j) * t.w + i];
+                for (uint8_t radio = 0; radio < t.radios.size(); ++radio) {
+                    const float l = t.radios[radio].loss[static_cast<size_t>(j) * t.windowCols + i];
                     if (std::isfinite(l)) {
-                        scContrib[it->second].push_back({k, ri, l});
+                        reachesOf[it->second].push_back({tower, radio, l});
                         any = true;
                     }
                 }
-                if (any) towerCells[k].push_back(static_cast<uint32_t>(it->second));
+                if (any) cellsOfTower[tower].push_back(static_cast<uint32_t>(it->second));
             }
     }
 
-    // Status of a settlement cell with tower `k` at boost `kb` (k = -1: current boosts).
-    int8_t status(size_t sc, int64_t k = -1, double kb = 0) const
+    // Status of a settled cell with `boostedTower` at `towerBoost` and every other tower at its
+    // current boost (boostedTower = -1: all at their current boosts).
+    int8_t cellStatus(size_t cell, int64_t boostedTower = -1, double towerBoost = 0) const
     {
         double good = -1e300, any = -1e300;
-        for (const auto& ct : scContrib[sc]) {
-            const Tower& t = towers[ct.tower];
-            const double b = (static_cast<int64_t>(ct.tower) == k ? kb : t.boost);
-            const Row& row = t.rows[ct.row];
-            const double m = goodMargin(row, ct.loss, b);
+        for (const auto& reach : reachesOf[cell]) {
+            const Tower& t = towers[reach.tower];
+            const double b = (static_cast<int64_t>(reach.tower) == boostedTower ? towerBoost : t.boost);
+            const Radio& radio = t.radios[reach.radio];
+            const double m = goodMargin(radio, reach.loss, b);
             good = std::max(good, m);
-            any = std::max(any, m + weakOffset(row.tech));
+            any = std::max(any, m + weakOffset(radio.tech));
         }
         return good >= 0 ? 2 : (any >= 0 ? 1 : 0);
     }
 
     int8_t classOf(int v, int64_t any, int64_t good) const
     {
-        const int64_t hh = c.villageHh[v];
+        const int64_t hh = ctx.villageHh[v];
         if (hh <= 0) return 0;
         const double sa = static_cast<double>(any) / hh, sg = static_cast<double>(good) / hh;
         analysis::Thresholds th;
@@ -357,35 +358,37 @@ struct Mobile {
         return 2;
     }
 
-    void full()
+    // Recomputes every settled cell and village from the current boosts.
+    void evaluateAll()
     {
-        scStatus.assign(scCell.size(), 0);
-        vAny.assign(c.villageHh.size(), 0);
-        vGood.assign(c.villageHh.size(), 0);
-        for (size_t s = 0; s < scCell.size(); ++s) {
-            scStatus[s] = status(s);
-            for (auto [vi, hh] : scVillages[s]) {
-                if (scStatus[s] >= 1) vAny[vi] += hh;
-                if (scStatus[s] == 2) vGood[vi] += hh;
+        statusOf.assign(gridCellOf.size(), 0);
+        anyHouseholds.assign(ctx.villageHh.size(), 0);
+        goodHouseholds.assign(ctx.villageHh.size(), 0);
+        for (size_t s = 0; s < gridCellOf.size(); ++s) {
+            statusOf[s] = cellStatus(s);
+            for (auto [vi, hh] : villagesOf[s]) {
+                if (statusOf[s] >= 1) anyHouseholds[vi] += hh;
+                if (statusOf[s] == 2) goodHouseholds[vi] += hh;
             }
         }
-        vClass.assign(c.villageHh.size(), 0);
-        n = u = nDl = uDl = 0;
-        for (size_t v = 0; v < vClass.size(); ++v) {
-            vClass[v] = classOf(static_cast<int>(v), vAny[v], vGood[v]);
-            count(static_cast<int>(v), vClass[v], +1);
+        villageClass.assign(ctx.villageHh.size(), 0);
+        noSignal = unstable = noSignalDinhLap = unstableDinhLap = 0;
+        for (size_t v = 0; v < villageClass.size(); ++v) {
+            villageClass[v] = classOf(static_cast<int>(v), anyHouseholds[v], goodHouseholds[v]);
+            tally(static_cast<int>(v), villageClass[v], +1);
         }
     }
 
-    void count(int v, int8_t cls, int d)
+    // Adds `delta` to the counter of class `cls` (and Đình Lập's when the village is there).
+    void tally(int v, int8_t cls, int delta)
     {
-        const bool dl = c.villageDistrict[v] == kDinhLap;
+        const bool dinhLap = ctx.villageDistrict[v] == kDinhLap;
         if (cls == 0) {
-            n += d;
-            if (dl) nDl += d;
+            noSignal += delta;
+            if (dinhLap) noSignalDinhLap += delta;
         } else if (cls == 1) {
-            u += d;
-            if (dl) uDl += d;
+            unstable += delta;
+            if (dinhLap) unstableDinhLap += delta;
         }
     }
 
@@ -393,90 +396,92 @@ struct Mobile {
     {
         offset = b;
         for (auto& t : towers) t.boost = b;
-        full();
+        evaluateAll();
     }
 
     struct Trial {
-        int n = 0, u = 0, flips = 0;
+        int noSignal = 0, unstable = 0;  // the counters after the change
+        int sideFlips = 0;               // villages other than the target that change class
         bool targetFlipped = false;
         std::vector<std::pair<uint32_t, int8_t>> cells;  // changed cells and their new status
     };
 
-    Trial trial(uint32_t k, double kb, int target, int8_t targetClass)
+    Trial trial(uint32_t tower, double boost, int target, int8_t targetClass)
     {
         Trial tr;
-        std::unordered_map<int, std::pair<int64_t, int64_t>> dv;
-        for (uint32_t s : towerCells[k]) {
-            const int8_t ns = status(s, k, kb);
-            if (ns == scStatus[s]) continue;
-            tr.cells.push_back({s, ns});
-            for (auto [vi, hh] : scVillages[s]) {
-                auto& d = dv[vi];
-                d.first += ((ns >= 1) - (scStatus[s] >= 1)) * hh;
-                d.second += ((ns == 2) - (scStatus[s] == 2)) * hh;
+        std::unordered_map<int, std::pair<int64_t, int64_t>> householdChanges;
+        for (uint32_t s : cellsOfTower[tower]) {
+            const int8_t newStatus = cellStatus(s, tower, boost);
+            if (newStatus == statusOf[s]) continue;
+            tr.cells.push_back({s, newStatus});
+            for (auto [vi, hh] : villagesOf[s]) {
+                auto& d = householdChanges[vi];
+                d.first += ((newStatus >= 1) - (statusOf[s] >= 1)) * hh;
+                d.second += ((newStatus == 2) - (statusOf[s] == 2)) * hh;
             }
         }
-        tr.n = n;
-        tr.u = u;
-        for (auto& [vi, d] : dv) {
-            const int8_t nc = classOf(vi, vAny[vi] + d.first, vGood[vi] + d.second);
-            if (nc == vClass[vi]) continue;
-            if (vi == target && nc >= targetClass) tr.targetFlipped = true;
-            else ++tr.flips;
-            tr.n += (nc == 0) - (vClass[vi] == 0);
-            tr.u += (nc == 1) - (vClass[vi] == 1);
+        tr.noSignal = noSignal;
+        tr.unstable = unstable;
+        for (auto& [vi, d] : householdChanges) {
+            const int8_t newClass = classOf(vi, anyHouseholds[vi] + d.first, goodHouseholds[vi] + d.second);
+            if (newClass == villageClass[vi]) continue;
+            if (vi == target && newClass >= targetClass) tr.targetFlipped = true;
+            else ++tr.sideFlips;
+            tr.noSignal += (newClass == 0) - (villageClass[vi] == 0);
+            tr.unstable += (newClass == 1) - (villageClass[vi] == 1);
         }
         return tr;
     }
 
-    void apply(uint32_t k, double kb, const Trial& tr)
+    void apply(uint32_t tower, double boost, const Trial& tr)
     {
-        towers[k].boost = kb;
-        for (auto [s, ns] : tr.cells) {
-            for (auto [vi, hh] : scVillages[s]) {
-                vAny[vi] += ((ns >= 1) - (scStatus[s] >= 1)) * hh;
-                vGood[vi] += ((ns == 2) - (scStatus[s] == 2)) * hh;
-                const int8_t nc = classOf(vi, vAny[vi], vGood[vi]);
-                if (nc != vClass[vi]) {
-                    count(vi, vClass[vi], -1);
-                    vClass[vi] = nc;
-                    count(vi, nc, +1);
+        towers[tower].boost = boost;
+        for (auto [s, newStatus] : tr.cells) {
+            for (auto [vi, hh] : villagesOf[s]) {
+                anyHouseholds[vi] += ((newStatus >= 1) - (statusOf[s] >= 1)) * hh;
+                goodHouseholds[vi] += ((newStatus == 2) - (statusOf[s] == 2)) * hh;
+                const int8_t newClass = classOf(vi, anyHouseholds[vi], goodHouseholds[vi]);
+                if (newClass != villageClass[vi]) {
+                    tally(vi, villageClass[vi], -1);
+                    villageClass[vi] = newClass;
+                    tally(vi, newClass, +1);
                 }
             }
-            scStatus[s] = ns;
+            statusOf[s] = newStatus;
         }
     }
 
-    // Smallest boost of tower k that lifts village v to class `want` (or above), or NaN. Only
+    // Smallest boost of `tower` that lifts village v to class `want` (or above), or NaN. Only
     // v's cells are evaluated; the caller checks the side effects with trial().
-    double neededBoost(uint32_t k, int v, int8_t want) const
+    double neededBoost(uint32_t tower, int v, int8_t want) const
     {
         struct CellNeed { double need; int64_t hh; };
         std::vector<CellNeed> needs;
         int64_t have = 0;
-        for (uint32_t s : vCells[v]) {
-            int64_t hhv = 0;
-            for (auto [vi, hh] : scVillages[s])
-                if (vi == v) hhv += hh;
-            double ex = -1e300, mk = -1e300;
-            for (const auto& ct : scContrib[s]) {
-                const Row& row = towers[ct.tower].rows[ct.row];
-                const double off = want == 2 ? 0.0 : weakOffset(row.tech);
-                if (ct.tower == k) mk = std::max(mk, goodMargin(row, ct.loss, 0) + off);
-                else ex = std::max(ex, goodMargin(row, ct.loss, towers[ct.tower].boost) + off);
+        for (uint32_t s : cellsOfVillage[v]) {
+            int64_t householdsHere = 0;
+            for (auto [vi, hh] : villagesOf[s])
+                if (vi == v) householdsHere += hh;
+            double otherTowers = -1e300, thisTower = -1e300;  // best margins
+            for (const auto& reach : reachesOf[s]) {
+                const Radio& radio = towers[reach.tower].radios[reach.radio];
+                const double off = want == 2 ? 0.0 : weakOffset(radio.tech);
+                if (reach.tower == tower) thisTower = std::max(thisTower, goodMargin(radio, reach.loss, 0) + off);
+                else
+                    otherTowers = std::max(otherTowers, goodMargin(radio, reach.loss, towers[reach.tower].boost) + off);
             }
-            if (ex >= 0) have += hhv;
-            else if (mk > -1e299) needs.push_back({-mk, hhv});
+            if (otherTowers >= 0) have += householdsHere;
+            else if (thisTower > -1e299) needs.push_back({-thisTower, householdsHere});
         }
-        const int64_t hh = c.villageHh[v];
+        const int64_t hh = ctx.villageHh[v];
         const analysis::Thresholds th;
         const double share = want == 2 ? th.unstableShareGood : th.noSignalShareAny;
         std::sort(needs.begin(), needs.end(), [](const CellNeed& a, const CellNeed& b) { return a.need < b.need; });
-        const double eirpCap = kMaxEirp - std::max(towers[k].rows[0].eirpDbm, towers[k].rows[1].eirpDbm);
-        for (const auto& nd : needs) {
-            have += nd.hh;
+        const double eirpCap = kMaxEirp - std::max(towers[tower].radios[0].eirpDbm, towers[tower].radios[1].eirpDbm);
+        for (const auto& cellNeed : needs) {
+            have += cellNeed.hh;
             if (static_cast<double>(have) / hh >= share) {
-                const double b = std::max(nd.need, towers[k].boost) + 0.02;
+                const double b = std::max(cellNeed.need, towers[tower].boost) + 0.02;
                 return b <= eirpCap ? b : std::nan("");
             }
         }
@@ -484,14 +489,14 @@ struct Mobile {
     }
 };
 
-double calibrateMobile(Ctx& c, std::vector<Tower>& towers, Feedback* fb)
+double calibrateMobile(TelecomContext& ctx, std::vector<Tower>& towers, TelecomSummary& summary, Feedback* fb)
 {
-    Mobile m(c, towers);
+    Mobile m(ctx, towers);
     // 1. Global offset: the strongest network that still leaves enough villages out.
     double lo = -40, hi = 10;
     auto ok = [&](double b) {
         m.setBoostAll(b);
-        return m.n >= kTargetNoSignal + 25 && m.n + m.u >= kTargetNoSignal + kTargetUnstable + 50;
+        return m.noSignal >= kTargetNoSignal + 25 && m.noSignal + m.unstable >= kTargetNoSignal + kTargetUnstable + 50;
     };
     if (!ok(lo))
         throw Error(ErrorKind::Internal, "sample telecom", "calibration: the weakest network covers too much");
@@ -501,105 +506,112 @@ double calibrateMobile(Ctx& c, std::vector<Tower>& towers, Feedback* fb)
         else hi = mid;
     }
     m.setBoostAll(std::round(lo * 100) / 100);
-    if (!(m.n >= kTargetNoSignal && m.n + m.u >= kTargetNoSignal + kTargetUnstable))
+    if (!(m.noSignal >= kTargetNoSignal && m.noSignal + m.unstable >= kTargetNoSignal + kTargetUnstable))
         m.setBoostAll(std::round(lo * 100) / 100 - 0.01);
 
-    if (std::getenv("BANDO_SAMPLE_DEBUG"))
-        std::fprintf(stderr, "[telecom] start offset %.2f: %d no signal, %d unstable\n", m.offset, m.n, m.u);
+    summary.startOffsetDb = m.offset;
+    summary.startNoSignal = m.noSignal;
+    summary.startUnstable = m.unstable;
     // 2. Greedy: lift the least remote gap villages one class at a time, never overshooting.
-    Rng fr = c.rng.fork(31);
+    Rng fillerRng = ctx.rng.fork(31);
     int steps = 0, fillerTries = 0;
-    while (!(m.n == kTargetNoSignal && m.u == kTargetUnstable)) {
+    while (!(m.noSignal == kTargetNoSignal && m.unstable == kTargetUnstable)) {
         throwIfCancelled(fb);
         if (++steps > 5000)
             throw Error(ErrorKind::Internal, "sample telecom", "mobile calibration did not converge");
-        const bool liftNoSignal = m.n > kTargetNoSignal;
+        const bool liftNoSignal = m.noSignal > kTargetNoSignal;
         const int8_t from = liftNoSignal ? 0 : 1, want = liftNoSignal ? 1 : 2;
-        std::vector<std::pair<double, int>> cand;
-        for (size_t v = 0; v < m.vClass.size(); ++v) {
-            if (m.vClass[v] != from || c.villageHh[v] <= 0) continue;
-            double key = c.remoteness[v];
-            if (c.villageDistrict[v] == kDinhLap) {
-                const int have = liftNoSignal ? m.nDl : m.uDl;
+        std::vector<std::pair<double, int>> candidates;
+        for (size_t v = 0; v < m.villageClass.size(); ++v) {
+            if (m.villageClass[v] != from || ctx.villageHh[v] <= 0) continue;
+            double key = ctx.remoteness[v];
+            if (ctx.villageDistrict[v] == kDinhLap) {
+                const int have = liftNoSignal ? m.noSignalDinhLap : m.unstableDinhLap;
                 const int quota = liftNoSignal ? kDinhLapNoSignal : kDinhLapUnstable;
                 key += have > quota ? -1000 : 1000;
             }
-            cand.push_back({key, static_cast<int>(v)});
+            candidates.push_back({key, static_cast<int>(v)});
         }
-        std::sort(cand.begin(), cand.end());
+        std::sort(candidates.begin(), candidates.end());
         bool done = false;
         // First the existing towers for the 80 least remote candidates; gap fillers only when none works.
         for (int pass = 0; pass < 2 && !done; ++pass)
-        for (size_t ci = 0; ci < cand.size() && ci < (pass == 0 ? 80u : 12u) && !done; ++ci) {
-            const int v = cand[ci].second;
+        for (size_t ci = 0; ci < candidates.size() && ci < (pass == 0 ? 80u : 12u) && !done; ++ci) {
+            const int v = candidates[ci].second;
             // towers reaching v
-            std::vector<uint32_t> ts;
-            for (uint32_t sc : m.vCells[v])
-                for (const auto& ct : m.scContrib[sc])
-                    if (std::find(ts.begin(), ts.end(), ct.tower) == ts.end()) ts.push_back(ct.tower);
-            double bestB = 0;
-            int bestT = -1, bestFlips = 1 << 30;
-            for (uint32_t k : ts) {
+            std::vector<uint32_t> reachingTowers;
+            for (uint32_t cell : m.cellsOfVillage[v])
+                for (const auto& reach : m.reachesOf[cell])
+                    if (std::find(reachingTowers.begin(), reachingTowers.end(), reach.tower) == reachingTowers.end())
+                        reachingTowers.push_back(reach.tower);
+            double bestBoost = 0;
+            int bestTower = -1, bestFlips = 1 << 30;
+            for (uint32_t tower : reachingTowers) {
                 if (pass == 1) break;
-                const double b = m.neededBoost(k, v, want);
+                const double b = m.neededBoost(tower, v, want);
                 if (std::isnan(b)) continue;
-                auto tr = m.trial(k, b, v, want);
+                auto tr = m.trial(tower, b, v, want);
                 if (!tr.targetFlipped) continue;
-                if (tr.n < kTargetNoSignal || tr.n + tr.u < kTargetNoSignal + kTargetUnstable) continue;
-                if (tr.flips < bestFlips || (tr.flips == bestFlips && b - towers[k].boost < bestB - towers[bestT].boost)) {
-                    bestFlips = tr.flips;
-                    bestT = static_cast<int>(k);
-                    bestB = b;
+                if (tr.noSignal < kTargetNoSignal || tr.noSignal + tr.unstable < kTargetNoSignal + kTargetUnstable)
+                    continue;
+                if (tr.sideFlips < bestFlips ||
+                    (tr.sideFlips == bestFlips && b - towers[tower].boost < bestBoost - towers[bestTower].boost)) {
+                    bestFlips = tr.sideFlips;
+                    bestTower = static_cast<int>(tower);
+                    bestBoost = b;
                 }
             }
-            if (bestT < 0 && pass == 1) {
+            if (bestTower < 0 && pass == 1) {
                 // A public-interest gap filler on the hill next to the village's largest cluster.
-                const Cluster* big = nullptr;
-                for (const auto& cl : c.clusters)
-                    if (cl.village == v && (!big || cl.households > big->households)) big = &cl;
-                if (!big) continue;
-                const double a = fr.uniform(0, 2 * M_PI);
-                XY p = hilltop(c, big->x + 350 * std::cos(a), big->y + 350 * std::sin(a), 300);
-                Tower t = makeTower(c, neediestOperator(towers), p, 30, c.villageDistrict[v], false, fr);
+                const analysis::HouseholdCluster* largest = nullptr;
+                for (const auto& cl : ctx.clusters)
+                    if (cl.village == v && (!largest || cl.households > largest->households)) largest = &cl;
+                if (!largest) continue;
+                const double a = fillerRng.uniform(0, 2 * M_PI);
+                XY p = hilltop(ctx, largest->x + 350 * std::cos(a), largest->y + 350 * std::sin(a), 300);
+                Tower t = makeTower(ctx, neediestOperator(towers), p, 30, ctx.villageDistrict[v], false, fillerRng);
                 ++fillerTries;
                 t.filler = true;
                 t.boost = -40;
                 towers.push_back(std::move(t));
-                computeLossWindows(towers, towers.size() - 1, c.grid, c.data.dem, kFillerRadiusM);
-                const uint32_t k = static_cast<uint32_t>(towers.size() - 1);
-                m.attach(k);
-                const double b = m.neededBoost(k, v, want);
-                bool okT = false;
+                computeLossWindows(towers, towers.size() - 1, ctx.grid, ctx.data.dem, kFillerRadiusM);
+                const uint32_t tower = static_cast<uint32_t>(towers.size() - 1);
+                m.attach(tower);
+                const double b = m.neededBoost(tower, v, want);
+                bool kept = false;
                 if (!std::isnan(b)) {
-                    auto tr = m.trial(k, b, v, want);
-                    if (tr.targetFlipped && tr.n >= kTargetNoSignal && tr.n + tr.u >= kTargetNoSignal + kTargetUnstable) {
-                        m.apply(k, b, tr);
-                        okT = done = true;
+                    auto tr = m.trial(tower, b, v, want);
+                    if (tr.targetFlipped && tr.noSignal >= kTargetNoSignal &&
+                        tr.noSignal + tr.unstable >= kTargetNoSignal + kTargetUnstable) {
+                        m.apply(tower, b, tr);
+                        kept = done = true;
                     }
                 }
-                if (!okT) {  // remove the filler again
-                    for (uint32_t s : m.towerCells[k]) {
-                        auto& cv = m.scContrib[s];
-                        cv.erase(std::remove_if(cv.begin(), cv.end(), [&](const Contrib& x) { return x.tower == k; }),
-                                 cv.end());
+                if (!kept) {  // remove the filler again
+                    for (uint32_t s : m.cellsOfTower[tower]) {
+                        auto& reaches = m.reachesOf[s];
+                        reaches.erase(std::remove_if(reaches.begin(), reaches.end(),
+                                                     [&](const Reach& r) { return r.tower == tower; }),
+                                      reaches.end());
                     }
-                    m.towerCells.pop_back();
+                    m.cellsOfTower.pop_back();
                     towers.pop_back();
                 }
                 continue;
             }
-            if (bestT >= 0) {
-                auto tr = m.trial(bestT, bestB, v, want);
-                m.apply(bestT, bestB, tr);
+            if (bestTower >= 0) {
+                auto tr = m.trial(bestTower, bestBoost, v, want);
+                m.apply(bestTower, bestBoost, tr);
                 done = true;
             }
         }
         if (!done)
-            throw Error(ErrorKind::Internal, "sample telecom", "mobile calibration is stuck at " +
-                                                                   std::to_string(m.n) + " / " + std::to_string(m.u));
+            throw Error(ErrorKind::Internal, "sample telecom",
+                        "mobile calibration is stuck at " + std::to_string(m.noSignal) + " / " +
+                            std::to_string(m.unstable));
     }
-    if (std::getenv("BANDO_SAMPLE_DEBUG"))
-        std::fprintf(stderr, "[telecom] calibration steps %d, filler attempts %d\n", steps, fillerTries);
+    summary.calibrationSteps = steps;
+    summary.fillerAttempts = fillerTries;
     // The boosts stay separate from the nominal EIRPs until the sites are written, so the
     // coverage rasters evaluate exactly the expression the calibration evaluated.
     return m.offset;
@@ -627,28 +639,28 @@ void clipToProvince(Layer& coverage, const Layer& districts)
     }
 }
 
-void buildCoverage(Ctx& c, const std::vector<Tower>& towers, Layer& coverage)
+void buildCoverage(TelecomContext& ctx, const std::vector<Tower>& towers, Layer& coverage)
 {
     gdal::init();
-    const Grid& g = c.grid;
+    const Grid& g = ctx.grid;
     const size_t N = static_cast<size_t>(g.cols) * g.rows;
     for (int op = 0; op < kOperators; ++op)
         for (Technology tech : {Technology::G3, Technology::G4}) {
             std::vector<double> best(N, -1e300);
             for (const auto& t : towers) {
                 if (t.op != op) continue;
-                for (const auto& row : t.rows) {
-                    if (row.tech != tech) continue;
-                    for (int j = 0; j < t.h; ++j) {
-                        const int r = t.r0 + j;
+                for (const auto& radio : t.radios) {
+                    if (radio.tech != tech) continue;
+                    for (int j = 0; j < t.windowRows; ++j) {
+                        const int r = t.windowRow + j;
                         if (r < 0 || r >= g.rows) continue;
-                        for (int i = 0; i < t.w; ++i) {
-                            const int col = t.c0 + i;
+                        for (int i = 0; i < t.windowCols; ++i) {
+                            const int col = t.windowCol + i;
                             if (col < 0 || col >= g.cols) continue;
-                            const float l = row.loss[static_cast<size_t>(j) * t.w + i];
+                            const float l = radio.loss[static_cast<size_t>(j) * t.windowCols + i];
                             if (!std::isfinite(l)) continue;
                             double& b = best[static_cast<size_t>(r) * g.cols + col];
-                            b = std::max(b, goodMargin(row, l, t.boost));
+                            b = std::max(b, goodMargin(radio, l, t.boost));
                         }
                     }
                 }
@@ -710,19 +722,19 @@ void buildCoverage(Ctx& c, const std::vector<Tower>& towers, Layer& coverage)
 }
 
 // ---- broadband ----
-void buildBroadband(Ctx& c, Layer& nodes, Layer& fibre)
+void buildBroadband(TelecomContext& ctx, Layer& nodes, Layer& fibre)
 {
     const double D = analysis::Thresholds{}.broadbandDistanceM;
     const double shareMin = analysis::Thresholds{}.broadbandShare;
-    const size_t V = c.villageHh.size();
+    const size_t V = ctx.villageHh.size();
     // Base: OLT at each district seat, fibre along the roads within a radius of the seat.
     auto baseCount = [&](double radius, std::vector<char>* reachedOut, std::vector<Ring>* lines) {
         analysis::SegmentIndex idx(D);
-        for (const auto& s : c.districtSeats) idx.addPoint(s.x, s.y);
+        for (const auto& s : ctx.districtSeats) idx.addPoint(s.x, s.y);
         std::vector<Ring> runs;
-        for (size_t di = 0; di < c.districtSeats.size(); ++di) {
-            const XY s = c.districtSeats[di];
-            for (const auto& f : c.data.roads.features)
+        for (size_t di = 0; di < ctx.districtSeats.size(); ++di) {
+            const XY s = ctx.districtSeats[di];
+            for (const auto& f : ctx.data.roads.features)
                 for (const auto& part : f.geom.parts)
                     for (const auto& ring : part) {
                         Ring cur;
@@ -737,16 +749,16 @@ void buildBroadband(Ctx& c, Layer& nodes, Layer& fibre)
                     }
         }
         for (const auto& r : runs) idx.addLine(r);
-        std::vector<char> reached(c.clusters.size(), 0);
+        std::vector<char> reached(ctx.clusters.size(), 0);
         std::vector<int64_t> bb(V, 0);
-        for (size_t i = 0; i < c.clusters.size(); ++i)
-            if (idx.withinDistance(c.clusters[i].x, c.clusters[i].y, D)) {
+        for (size_t i = 0; i < ctx.clusters.size(); ++i)
+            if (idx.withinDistance(ctx.clusters[i].x, ctx.clusters[i].y, D)) {
                 reached[i] = 1;
-                bb[c.clusters[i].village] += c.clusters[i].households;
+                bb[ctx.clusters[i].village] += ctx.clusters[i].households;
             }
         int noBb = 0;
         for (size_t v = 0; v < V; ++v)
-            if (!(c.villageHh[v] > 0 && static_cast<double>(bb[v]) / c.villageHh[v] >= shareMin)) ++noBb;
+            if (!(ctx.villageHh[v] > 0 && static_cast<double>(bb[v]) / ctx.villageHh[v] >= shareMin)) ++noBb;
         if (reachedOut) *reachedOut = reached;
         if (lines) *lines = runs;
         return noBb;
@@ -759,17 +771,17 @@ void buildBroadband(Ctx& c, Layer& nodes, Layer& fibre)
     if (noBb < kTargetNoBroadband)
         throw Error(ErrorKind::Internal, "sample telecom", "broadband base network covers too much");
     std::vector<int64_t> bb(V, 0);
-    for (size_t i = 0; i < c.clusters.size(); ++i)
-        if (reached[i]) bb[c.clusters[i].village] += c.clusters[i].households;
+    for (size_t i = 0; i < ctx.clusters.size(); ++i)
+        if (reached[i]) bb[ctx.clusters[i].village] += ctx.clusters[i].households;
     auto hasBb = [&](size_t v, int64_t b) {
-        return c.villageHh[v] > 0 && static_cast<double>(b) / c.villageHh[v] >= shareMin;
+        return ctx.villageHh[v] > 0 && static_cast<double>(b) / ctx.villageHh[v] >= shareMin;
     };
     // Cluster grid for neighbourhood queries.
     std::unordered_map<int64_t, std::vector<uint32_t>> cgrid;
     auto gkey = [&](double x, double y) {
         return (static_cast<int64_t>(std::floor(x / D)) << 32) ^ (static_cast<int64_t>(std::floor(y / D)) & 0xffffffff);
     };
-    for (uint32_t i = 0; i < c.clusters.size(); ++i) cgrid[gkey(c.clusters[i].x, c.clusters[i].y)].push_back(i);
+    for (uint32_t i = 0; i < ctx.clusters.size(); ++i) cgrid[gkey(ctx.clusters[i].x, ctx.clusters[i].y)].push_back(i);
     std::vector<XY> cabinets;
     std::vector<std::string> cabinetDistrict;
     auto tryCabinet = [&](XY p, const std::string& dist) {
@@ -780,11 +792,11 @@ void buildBroadband(Ctx& c, Layer& nodes, Layer& fibre)
                 auto it = cgrid.find((ix << 32) ^ (iy & 0xffffffff));
                 if (it == cgrid.end()) continue;
                 for (uint32_t i : it->second)
-                    if (!reached[i] && analysis::pointSegmentDistance(c.clusters[i].x, c.clusters[i].y, p.x, p.y, p.x, p.y) <= D)
+                    if (!reached[i] && analysis::pointSegmentDistance(ctx.clusters[i].x, ctx.clusters[i].y, p.x, p.y, p.x, p.y) <= D)
                         fresh.push_back(i);
             }
         std::unordered_map<int, int64_t> dv;
-        for (uint32_t i : fresh) dv[c.clusters[i].village] += c.clusters[i].households;
+        for (uint32_t i : fresh) dv[ctx.clusters[i].village] += ctx.clusters[i].households;
         int flips = 0;
         for (auto& [v, d] : dv)
             if (!hasBb(v, bb[v]) && hasBb(v, bb[v] + d)) ++flips;
@@ -797,31 +809,31 @@ void buildBroadband(Ctx& c, Layer& nodes, Layer& fibre)
         return true;
     };
     // Commune seats first (larger communes first), then village centres from the least remote.
-    std::vector<size_t> order(c.communeSeats.size());
+    std::vector<size_t> order(ctx.communeSeats.size());
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return c.communeSeatHh[a] > c.communeSeatHh[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ctx.communeSeatHh[a] > ctx.communeSeatHh[b]; });
     for (size_t i : order) {
         if (noBb == kTargetNoBroadband) break;
-        tryCabinet(c.communeSeats[i], c.communeSeatDistrict[i]);
+        tryCabinet(ctx.communeSeats[i], ctx.communeSeatDistrict[i]);
     }
     std::vector<std::pair<double, uint32_t>> centres;
-    for (uint32_t i = 0; i < c.clusters.size(); ++i)
-        if (c.clusters[i].centre) centres.push_back({c.remoteness[c.clusters[i].village], i});
+    for (uint32_t i = 0; i < ctx.clusters.size(); ++i)
+        if (ctx.clusters[i].centre) centres.push_back({ctx.remoteness[ctx.clusters[i].village], i});
     std::sort(centres.begin(), centres.end());
     for (auto [key, i] : centres) {
         if (noBb == kTargetNoBroadband) break;
         (void)key;
-        if (!hasBb(c.clusters[i].village, bb[c.clusters[i].village]))
-            tryCabinet({c.clusters[i].x, c.clusters[i].y}, c.villageDistrict[c.clusters[i].village]);
+        if (!hasBb(ctx.clusters[i].village, bb[ctx.clusters[i].village]))
+            tryCabinet({ctx.clusters[i].x, ctx.clusters[i].y}, ctx.villageDistrict[ctx.clusters[i].village]);
     }
     if (noBb != kTargetNoBroadband)
         throw Error(ErrorKind::Internal, "sample telecom",
                     "broadband calibration ended at " + std::to_string(noBb) + " villages without broadband");
-    for (size_t i = 0; i < c.districtSeats.size(); ++i) {
-        Feature& f = nodes.addFeature(Geometry::point(c.districtSeats[i].x, c.districtSeats[i].y));
-        nodes.set(f, "node_id", "OLT-" + c.districtSeatCode[i]);
+    for (size_t i = 0; i < ctx.districtSeats.size(); ++i) {
+        Feature& f = nodes.addFeature(Geometry::point(ctx.districtSeats[i].x, ctx.districtSeats[i].y));
+        nodes.set(f, "node_id", "OLT-" + ctx.districtSeatCode[i]);
         nodes.set(f, "kind", std::string("olt"));
-        nodes.set(f, "district_code", c.districtSeatCode[i]);
+        nodes.set(f, "district_code", ctx.districtSeatCode[i]);
     }
     for (size_t i = 0; i < cabinets.size(); ++i) {
         char id[32];
@@ -834,7 +846,7 @@ void buildBroadband(Ctx& c, Layer& nodes, Layer& fibre)
     for (const auto& r : runs) {
         const XY mid = r[r.size() / 2];
         Feature& f = fibre.addFeature(Geometry::lineString(r));
-        fibre.set(f, "district_code", districtAt(c, mid.x, mid.y));
+        fibre.set(f, "district_code", districtAt(ctx, mid.x, mid.y));
         fibre.set(f, "kind", std::string("trunk"));
     }
 }
@@ -862,34 +874,23 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
                     static_cast<float>(terrain.height(d.originX + (c + 0.5) * d.cell, d.originY - (r + 0.5) * d.cell));
         fallbackDem = true;
     }
-    Ctx c{data, Rng(opt.seed ^ 0x7e1ec0ull), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
-    prepare(c);
+    TelecomContext ctx{data, Rng(opt.seed ^ 0x7e1ec0ull), {}, {}, {}, {}, {}, {}, {}, {}, {}, {}};
+    prepare(ctx);
     reportProgress(fb, 5);
-    const bool debug = std::getenv("BANDO_SAMPLE_DEBUG") != nullptr;
-    auto t0 = std::chrono::steady_clock::now();
-    std::clock_t c0 = std::clock();
-    auto lap = [&](const char* what) {
-        if (!debug) return;
-        auto t1 = std::chrono::steady_clock::now();
-        std::clock_t c1 = std::clock();
-        std::fprintf(stderr, "[telecom] %-12s %7.3f s wall, %7.3f s CPU\n", what,
-                     std::chrono::duration<double>(t1 - t0).count(), double(c1 - c0) / CLOCKS_PER_SEC);
-        t0 = t1;
-        c0 = c1;
-    };
-    std::vector<Tower> towers = placeTowers(c);
+    TelecomSummary summary;
+    summary.householdClusters = ctx.clusters.size();
+    StepTimer timer;
+    std::vector<Tower> towers = placeTowers(ctx);
     const size_t baseTowers = towers.size();
-    computeLossWindows(towers, 0, c.grid, data.dem, kRadiusM);
-    lap("losses");
+    computeLossWindows(towers, 0, ctx.grid, data.dem, kRadiusM);
+    timer.lap("losses");
     reportProgress(fb, 40);
-    const double offset = calibrateMobile(c, towers, fb);
-    lap("calibration");
-    if (debug) {
-        int per[kOperators] = {0, 0, 0};
-        for (const auto& t : towers) ++per[t.op];
-        std::fprintf(stderr, "[telecom] towers %zu (base %zu, fillers %zu), offset %.2f dB; Viettel %d VNPT %d MobiFone %d; clusters %zu\n",
-                     towers.size(), baseTowers, towers.size() - baseTowers, offset, per[0], per[1], per[2], c.clusters.size());
-    }
+    summary.powerOffsetDb = calibrateMobile(ctx, towers, summary, fb);
+    timer.lap("calibration");
+    summary.towers = towers.size();
+    summary.baseTowers = baseTowers;
+    for (const auto& t : towers)
+        ++summary.towersPerOperator[t.op];
     reportProgress(fb, 60);
 
     Layer sites = schema::makeLayer("sites");
@@ -900,7 +901,7 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
         char id[32];
         std::snprintf(id, sizeof id, "%s-%04d", prefix[t.op], ++perOp[t.op]);
         t.id = id;
-        for (const auto& r : t.rows) {
+        for (const auto& r : t.radios) {
             Feature& f = sites.addFeature(Geometry::point(t.x, t.y));
             sites.set(f, "site_id", t.id + (r.tech == Technology::G3 ? "-3G" : "-4G"));
             sites.set(f, "operator", std::string(operatorName(t.op)));
@@ -914,18 +915,18 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
     }
     Layer coverage = schema::makeLayer("coverage");
     coverage.epsg = data.epsg;
-    buildCoverage(c, towers, coverage);
+    buildCoverage(ctx, towers, coverage);
     clipToProvince(coverage, data.districts);
-    lap("coverage");
+    timer.lap("coverage");
     reportProgress(fb, 85);
     Layer nodes = schema::makeLayer("broadband_nodes");
     nodes.epsg = data.epsg;
     Layer fibre = schema::makeLayer("fibre");
     fibre.epsg = data.epsg;
-    buildBroadband(c, nodes, fibre);
-    lap("broadband");
-    if (debug)
-        std::fprintf(stderr, "[telecom] broadband nodes %zu, fibre lines %zu\n", nodes.features.size(), fibre.features.size());
+    buildBroadband(ctx, nodes, fibre);
+    timer.lap("broadband");
+    summary.broadbandNodes = nodes.features.size();
+    summary.fibreLines = fibre.features.size();
 
     // The rule itself, on the layers as written, must give the reported counts.
     analysis::ClassificationInput in;
@@ -940,7 +941,8 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
                     "calibrated network gives " + std::to_string(counts.noSignal) + " no-signal, " +
                         std::to_string(counts.unstable) + " unstable, " + std::to_string(counts.noBroadband) +
                         " no-broadband villages");
-    lap("verify");
+    timer.lap("verify");
+    summary.steps = timer.steps();
     if (fallbackDem)
         data.dem = Dem{};  // the fallback DEM is not part of the sample
     data.meta["telecom_model"] =
@@ -950,6 +952,7 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
         if (Layer* old = data.extra(l->name)) *old = std::move(*l);
         else data.extraLayers.push_back(std::move(*l));
     }
+    data.telecom = std::move(summary);
     reportProgress(fb, 100);
 }
 
