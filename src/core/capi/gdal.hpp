@@ -4,6 +4,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,16 @@ void init();
 
 // Owning dataset pointer (closes with GDALClose).
 using DatasetPtr = GDALDatasetUniquePtr;
+
+// Memory GDAL allocated with CPLMalloc and hands to the caller (CPLFree).
+struct CplFree {
+    void operator()(void* p) const { CPLFree(p); }
+};
+// An array of spatial references returned by FindMatches (OSRFreeSRSArray).
+struct SrsArrayDeleter {
+    void operator()(OGRSpatialReferenceH* a) const { OSRFreeSRSArray(a); }
+};
+using SrsArrayPtr = std::unique_ptr<OGRSpatialReferenceH, SrsArrayDeleter>;
 
 // While alive, GDAL errors/warnings raised on this thread are collected instead of printed.
 class ErrorCapture {

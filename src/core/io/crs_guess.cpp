@@ -124,21 +124,21 @@ int identifyEpsg(const OGRSpatialReference& srsIn)
         if (const char* code = srs.GetAuthorityCode(nullptr))
             return std::atoi(code);
     int nMatches = 0;
-    int* confidence = nullptr;
-    OGRSpatialReferenceH* matches = srs.FindMatches(nullptr, &nMatches, &confidence);
+    int* rawConfidence = nullptr;
+    OGRSpatialReferenceH* rawMatches = srs.FindMatches(nullptr, &nMatches, &rawConfidence);
+    gdal::SrsArrayPtr matches(rawMatches);
+    std::unique_ptr<int, gdal::CplFree> confidence(rawConfidence);
     int best = 0;
     if (matches) {
         for (int i = 0; i < nMatches && !best; ++i) {
-            if (confidence[i] < 70)
+            if (confidence.get()[i] < 70)
                 continue;
-            auto* m = OGRSpatialReference::FromHandle(matches[i]);
+            auto* m = OGRSpatialReference::FromHandle(matches.get()[i]);
             const char* auth = m->GetAuthorityName(nullptr);
             const char* code = m->GetAuthorityCode(nullptr);
             if (auth && code && std::string(auth) == "EPSG")
                 best = std::atoi(code);
         }
-        OSRFreeSRSArray(matches);
-        CPLFree(confidence);
     }
     if (isDeprecatedVn2000(best)) {
         static const int repl[] = {5896, 5897, 5898, 0};

@@ -489,12 +489,13 @@ bool repairPolygons(Geometry& g, bool& repaired)
     repaired = false;
     GEOSContextHandle_t h = geos::ctx();
     std::vector<uint8_t> wkb = toWkb(g);
+    geos::clearError();
     geos::GeomPtr gg(GEOSGeomFromWKB_buf_r(h, wkb.data(), wkb.size()));
     if (!gg)
         return false;
-    char valid = GEOSisValid_r(h, gg.get());
-    if (valid == 1)
+    if (geos::predicate("isValid", [&] { return GEOSisValid_r(h, gg.get()); }))
         return true;
+    geos::clearError();
     geos::GeomPtr fixed(GEOSMakeValid_r(h, gg.get()));
     if (!fixed)
         return false;

@@ -232,13 +232,14 @@ double spacingAt(const XY& p, const std::vector<XY>& city, const std::vector<XY>
 geos::GeomPtr geosPolygon(const Ring& r)
 {
     auto h = geos::ctx();
-    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, static_cast<unsigned>(r.size()), 2);
+    geos::CoordSeqPtr seq(GEOSCoordSeq_create_r(h, static_cast<unsigned>(r.size()), 2));
+    if (!seq)
+        geos::throwFailure("create cell ring coordinates");
     for (size_t i = 0; i < r.size(); ++i)
-        GEOSCoordSeq_setXY_r(h, seq, static_cast<unsigned>(i), r[i].x, r[i].y);
-    GEOSGeometry* shell = GEOSGeom_createLinearRing_r(h, seq);
-    if (!shell)
-        throw Error(ErrorKind::Geometry, "sample", "cannot build a cell ring: " + geos::takeError());
-    return geos::check(GEOSGeom_createPolygon_r(h, shell, nullptr, 0), "createPolygon");
+        GEOSCoordSeq_setXY_r(h, seq.get(), static_cast<unsigned>(i), r[i].x, r[i].y);
+    // The ring takes the sequence (also on failure), the polygon takes the ring.
+    geos::GeomPtr shell = geos::make("create cell ring", [&] { return GEOSGeom_createLinearRing_r(h, seq.release()); });
+    return geos::make("create cell polygon", [&] { return GEOSGeom_createPolygon_r(h, shell.release(), nullptr, 0); });
 }
 
 Ring ringOf(const GEOSGeometry* ringGeom)
@@ -306,14 +307,12 @@ Cells buildCells(const Ring& outline, const std::vector<XY>& city, const std::ve
             }
         }
     // Voronoi diagram.
-    std::vector<GEOSGeometry*> gpts;
+    std::vector<geos::GeomPtr> gpts;
     gpts.reserve(pts.size());
     for (const XY& p : pts)
-        gpts.push_back(GEOSGeom_createPointFromXY_r(h, p.x, p.y));
-    geos::GeomPtr mp = geos::check(
-        GEOSGeom_createCollection_r(h, GEOS_MULTIPOINT, gpts.data(), static_cast<unsigned>(gpts.size())),
-        "createCollection");
-    geos::GeomPtr vor = geos::check(GEOSVoronoiDiagram_r(h, mp.get(), nullptr, 0.0, 0), "VoronoiDiagram");
+        gpts.push_back(geos::make("create point", [&] { return GEOSGeom_createPointFromXY_r(h, p.x, p.y); }));
+    geos::GeomPtr mp = geos::collection(GEOS_MULTIPOINT, std::move(gpts), "create Voronoi sites");
+    geos::GeomPtr vor = geos::make("VoronoiDiagram", [&] { return GEOSVoronoiDiagram_r(h, mp.get(), nullptr, 0.0, 0); });
     const int nCells = GEOSGetNumGeometries_r(h, vor.get());
     // Match each cell to its generator, keep cells whose generator lies in the outline.
     std::vector<int> cellOfPoint(pts.size(), -1);
@@ -1077,18 +1076,14 @@ UnitPolygons unitPolygons(Province& province, Feedback* fb)
     for (size_t c = 0; c < N; ++c)
         villageCells[villageOf[c]].push_back(static_cast<int>(c));
     auto unionOf = [&](std::vector<geos::GeomPtr> parts) {
-        std::vector<GEOSGeometry*> raw;
-        for (auto& p : parts)
-            raw.push_back(p.release());
-        geos::GeomPtr coll = geos::check(
-            GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, raw.data(), static_cast<unsigned>(raw.size())),
-            "createCollection");
-        return geos::check(GEOSUnaryUnion_r(h, coll.get()), "UnaryUnion");
+        geos::GeomPtr coll = geos::collection(GEOS_GEOMETRYCOLLECTION, std::move(parts));
+        return geos::make("UnaryUnion", [&] { return GEOSUnaryUnion_r(h, coll.get()); });
     };
     auto checkValid = [&](const GEOSGeometry* g, const std::string& what) {
-        if (GEOSisValid_r(h, g) != 1)
+        if (!geos::predicate("isValid", [&] { return GEOSisValid_r(h, g); }))
             throw Error(ErrorKind::Geometry, "sample", what + " is not a valid polygon");
     };
+    auto cloneOf = [&](const GEOSGeometry* g) { return geos::make("clone", [&] { return GEOSGeom_clone_r(h, g); }); };
     UnitPolygons polygons;
     std::vector<geos::GeomPtr>& vGeom = polygons.villages;
     vGeom.resize(villages.size());
@@ -1109,7 +1104,7 @@ UnitPolygons unitPolygons(Province& province, Feedback* fb)
         std::vector<geos::GeomPtr> parts;
         for (size_t v = 0; v < villages.size(); ++v)
             if (villages[v].commune == static_cast<int>(i))
-                parts.push_back(geos::GeomPtr(GEOSGeom_clone_r(h, vGeom[v].get())));
+                parts.push_back(cloneOf(vGeom[v].get()));
         cGeom[i] = unionOf(std::move(parts));
         checkValid(cGeom[i].get(), "commune " + communes[i].code);
     }
@@ -1119,7 +1114,7 @@ UnitPolygons unitPolygons(Province& province, Feedback* fb)
         std::vector<geos::GeomPtr> parts;
         for (size_t i = 0; i < communes.size(); ++i)
             if (communes[i].districtIndex == static_cast<int>(d))
-                parts.push_back(geos::GeomPtr(GEOSGeom_clone_r(h, cGeom[i].get())));
+                parts.push_back(cloneOf(cGeom[i].get()));
         dGeom[d] = unionOf(std::move(parts));
         checkValid(dGeom[d].get(), "district " + districts[d].code);
     }

@@ -624,17 +624,15 @@ double calibrateMobile(TelecomContext& ctx, std::vector<Tower>& towers, TelecomS
 // province, so the classification is unchanged (generateTelecom verifies it after this).
 void clipToProvince(Layer& coverage, const Layer& districts)
 {
-    std::vector<GEOSGeometry*> parts;
+    std::vector<geos::GeomPtr> parts;
     for (const auto& f : districts.features)
-        parts.push_back(geos::toGeos(f.geom).release());
-    geos::GeomPtr all = geos::check(
-        GEOSGeom_createCollection_r(geos::ctx(), GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                    static_cast<unsigned>(parts.size())),
-        "collect districts");
-    geos::GeomPtr province = geos::check(GEOSUnaryUnion_r(geos::ctx(), all.get()), "union districts");
+        parts.push_back(geos::toGeos(f.geom));
+    geos::GeomPtr all = geos::collection(GEOS_GEOMETRYCOLLECTION, std::move(parts), "collect districts");
+    geos::GeomPtr province = geos::make("union districts", [&] { return GEOSUnaryUnion_r(geos::ctx(), all.get()); });
     for (auto& f : coverage.features) {
         geos::GeomPtr g = geos::toGeos(f.geom);
-        geos::GeomPtr clipped = geos::check(GEOSIntersection_r(geos::ctx(), g.get(), province.get()), "clip coverage");
+        geos::GeomPtr clipped =
+            geos::make("clip coverage", [&] { return GEOSIntersection_r(geos::ctx(), g.get(), province.get()); });
         f.geom = geos::polygonalPart(clipped.get());
     }
 }
@@ -670,47 +668,45 @@ void buildCoverage(TelecomContext& ctx, const std::vector<Tower>& towers, Layer&
             for (size_t i = 0; i < N; ++i)
                 level[i] = best[i] >= 0 ? 2 : (best[i] + wo >= 0 ? 1 : 0);
             gdal::ErrorCapture ec;
-            GDALDriverH mem = GDALGetDriverByName("MEM");
-            GDALDatasetH ds = GDALCreate(mem, "", g.cols, g.rows, 1, GDT_Byte, nullptr);
+            GDALDatasetUniquePtr ds(GDALDataset::FromHandle(
+                GDALCreate(GDALGetDriverByName("MEM"), "", g.cols, g.rows, 1, GDT_Byte, nullptr)));
             if (!ds) throw Error(ErrorKind::Internal, "sample telecom", ec.lastMessage());
             double gt[6] = {g.originX, g.cell, 0, g.originY, 0, -g.cell};
-            GDALSetGeoTransform(ds, gt);
-            GDALRasterBandH band = GDALGetRasterBand(ds, 1);
-            if (GDALRasterIO(band, GF_Write, 0, 0, g.cols, g.rows, level.data(), g.cols, g.rows, GDT_Byte, 0, 0) != CE_None) {
-                GDALClose(ds);
+            ds->SetGeoTransform(gt);
+            GDALRasterBandH band = GDALGetRasterBand(GDALDataset::ToHandle(ds.get()), 1);
+            if (GDALRasterIO(band, GF_Write, 0, 0, g.cols, g.rows, level.data(), g.cols, g.rows, GDT_Byte, 0, 0) != CE_None)
                 throw Error(ErrorKind::Internal, "sample telecom", ec.lastMessage());
-            }
-            GDALDriverH vmem = GDALGetDriverByName("Memory");
-            GDALDatasetH vds = GDALCreate(vmem, "", 0, 0, 0, GDT_Unknown, nullptr);
-            OGRLayerH lyr = GDALDatasetCreateLayer(vds, "p", nullptr, wkbPolygon, nullptr);
-            OGRFieldDefnH fd = OGR_Fld_Create("v", OFTInteger);
-            OGR_L_CreateField(lyr, fd, TRUE);
-            OGR_Fld_Destroy(fd);
+            GDALDatasetUniquePtr vds(GDALDataset::FromHandle(
+                GDALCreate(GDALGetDriverByName("Memory"), "", 0, 0, 0, GDT_Unknown, nullptr)));
+            if (!vds) throw Error(ErrorKind::Internal, "sample telecom", ec.lastMessage());
+            OGRLayerH lyr = GDALDatasetCreateLayer(GDALDataset::ToHandle(vds.get()), "p", nullptr, wkbPolygon, nullptr);
+            OGRFieldDefn levelField("v", OFTInteger);
+            OGR_L_CreateField(lyr, OGRFieldDefn::ToHandle(&levelField), TRUE);
             const CPLErr err = GDALPolygonize(band, band, lyr, 0, nullptr, nullptr, nullptr);
             Geometry good, weak;
             good.type = weak.type = GeomType::MultiPolygon;
             if (err == CE_None) {
                 OGR_L_ResetReading(lyr);
-                while (OGRFeatureH f = OGR_L_GetNextFeature(lyr)) {
+                while (OGRFeatureUniquePtr owned{OGRFeature::FromHandle(OGR_L_GetNextFeature(lyr))}) {
+                    OGRFeatureH f = OGRFeature::ToHandle(owned.get());
                     const int v = OGR_F_GetFieldAsInteger(f, 0);
                     OGRGeometryH gh = OGR_F_GetGeometryRef(f);
                     std::vector<uint8_t> wkb(OGR_G_WkbSize(gh));
                     OGR_G_ExportToIsoWkb(gh, wkbNDR, wkb.data());
                     Geometry pg = fromWkb(wkb.data(), wkb.size());
                     for (auto& part : pg.parts) (v == 2 ? good : weak).parts.push_back(std::move(part));
-                    OGR_F_Destroy(f);
                 }
             }
-            GDALClose(vds);
-            GDALClose(ds);
+            vds.reset();
+            ds.reset();
             if (err != CE_None) throw Error(ErrorKind::Internal, "sample telecom", ec.lastMessage());
             for (int lv : {2, 1}) {
                 Geometry& geom = lv == 2 ? good : weak;
                 if (geom.parts.empty()) continue;
                 // Parts of one level only touch at corners: valid as a MultiPolygon. Checked, and repaired if not.
                 geos::GeomPtr gg = geos::toGeos(geom);
-                if (GEOSisValid_r(geos::ctx(), gg.get()) != 1) {
-                    geos::GeomPtr fixed = geos::check(GEOSMakeValid_r(geos::ctx(), gg.get()), "make valid");
+                if (!geos::predicate("isValid", [&] { return GEOSisValid_r(geos::ctx(), gg.get()); })) {
+                    geos::GeomPtr fixed = geos::make("make valid", [&] { return GEOSMakeValid_r(geos::ctx(), gg.get()); });
                     geom = geos::polygonalPart(fixed.get());
                 }
                 Feature& f = coverage.addFeature(std::move(geom));

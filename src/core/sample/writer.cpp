@@ -10,6 +10,8 @@
 #include <cpl_conv.h>
 #include <ogr_spatialref.h>
 
+#include <string_view>
+
 namespace bando::sample {
 namespace {
 
@@ -46,14 +48,13 @@ void writeDem(const Dem& dem, const std::string& path)
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (!drv)
         throw Error(ErrorKind::Internal, path, "GDAL has no GPKG driver");
-    char** o = nullptr;
-    o = CSLSetNameValue(o, "APPEND_SUBDATASET", "YES");
-    o = CSLSetNameValue(o, "RASTER_TABLE", kDemTable);
-    o = CSLSetNameValue(o, "RASTER_IDENTIFIER", "dem");
-    o = CSLSetNameValue(o, "RASTER_DESCRIPTION", "Synthetic terrain height in metres (EPSG:9215)");
-    o = CSLSetNameValue(o, "TILE_FORMAT", "TIFF");
-    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), dem.cols, dem.rows, 1, GDT_Float32, o));
-    CSLDestroy(o);
+    CPLStringList o;
+    o.SetNameValue("APPEND_SUBDATASET", "YES");
+    o.SetNameValue("RASTER_TABLE", kDemTable);
+    o.SetNameValue("RASTER_IDENTIFIER", "dem");
+    o.SetNameValue("RASTER_DESCRIPTION", "Synthetic terrain height in metres (EPSG:9215)");
+    o.SetNameValue("TILE_FORMAT", "TIFF");
+    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), dem.cols, dem.rows, 1, GDT_Float32, o.List()));
     if (!ds)
         throw Error(ErrorKind::Store, path, "cannot add the DEM raster: " + cap.lastMessage());
     OGRSpatialReference srs;
@@ -73,8 +74,11 @@ void writeDem(const Dem& dem, const std::string& path)
     GDALDatasetUniquePtr upd(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE));
     if (!upd)
         throw Error(ErrorKind::Store, path, "cannot reopen the project: " + cap.lastMessage());
-    std::string sql = std::string("UPDATE gpkg_contents SET last_change = '") + kFixedDate + "'";
-    upd->ExecuteSQL(sql.c_str(), nullptr, nullptr);
+    // A constant statement (no value spliced in): the same instant as kFixedDate.
+    static constexpr const char* kPinContents = "UPDATE gpkg_contents SET last_change = '2021-07-20T00:00:00.000Z'";
+    static_assert(std::string_view(kFixedDate) == "2021-07-20T00:00:00.000Z");
+    if (OGRLayer* none = upd->ExecuteSQL(kPinContents, nullptr, nullptr))
+        upd->ReleaseResultSet(none);
     upd.reset();
     if (!cap.errors().empty())
         throw Error(ErrorKind::Store, path, "cannot finish the DEM raster: " + cap.lastMessage());
