@@ -65,41 +65,44 @@ void JsonWriter::beforeValue()
     }
 }
 
-JsonWriter& JsonWriter::beginObject(bool compact)
+void JsonWriter::open(char bracket, bool array, bool compact)
 {
     beforeValue();
-    m_out << '{';
-    m_stack.push_back({false, true, compact || (!m_stack.empty() && m_stack.back().compact)});
+    m_out << bracket;
+    m_stack.push_back({array, true, compact || (!m_stack.empty() && m_stack.back().compact)});
+}
+
+void JsonWriter::close(char bracket)
+{
+    const Level closed = m_stack.back();
+    m_stack.pop_back();
+    if (!closed.empty && !closed.compact)
+        newline();
+    m_out << bracket;
+    m_done = m_stack.empty();
+}
+
+JsonWriter& JsonWriter::beginObject(bool compact)
+{
+    open('{', false, compact);
     return *this;
 }
 
 JsonWriter& JsonWriter::endObject()
 {
-    const Level closed = m_stack.back();
-    m_stack.pop_back();
-    if (!closed.empty && !closed.compact)
-        newline();
-    m_out << '}';
-    m_done = m_stack.empty();
+    close('}');
     return *this;
 }
 
 JsonWriter& JsonWriter::beginArray(bool compact)
 {
-    beforeValue();
-    m_out << '[';
-    m_stack.push_back({true, true, compact || (!m_stack.empty() && m_stack.back().compact)});
+    open('[', true, compact);
     return *this;
 }
 
 JsonWriter& JsonWriter::endArray()
 {
-    const Level closed = m_stack.back();
-    m_stack.pop_back();
-    if (!closed.empty && !closed.compact)
-        newline();
-    m_out << ']';
-    m_done = m_stack.empty();
+    close(']');
     return *this;
 }
 

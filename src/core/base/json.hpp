@@ -53,6 +53,8 @@ public:
 private:
     void beforeValue();
     void newline();
+    void open(char bracket, bool array, bool compact);
+    void close(char bracket);
 
     struct Level {
         bool array = false;
