@@ -211,6 +211,7 @@ TEST_CASE("Broken shapefiles are refused and leave the project unchanged", "[imp
     o.targetLayer = "villages";
     importFile(project, good, o);
     const uint64_t before = contentChecksum(project);
+    o.mode = ImportMode::Replace;
 
     std::vector<RawFeature> many;
     for (int i = 0; i < 60; ++i)
@@ -398,6 +399,27 @@ TEST_CASE("Invalid polygons are repaired and counted; odd geometries dropped wit
 ]})");
     ImportOptions o;
     o.targetLayer = "villages";
+    // Rows of another type, without geometry or outside the province are refused by default,
+    // each named (issue #15) ...
+    const uint64_t before = contentChecksum(project);
+    try {
+        importFile(project, gj, o);
+        FAIL("no error");
+    } catch (const Error& e) {
+        INFO(e.what());
+        CHECK(e.kind() == ErrorKind::Format);
+        CHECK(std::string(e.what()).find("1 rows have another geometry type than the layer's MultiPolygon (rows 4).") !=
+              std::string::npos);
+        CHECK(std::string(e.what()).find("1 rows have no usable geometry (rows 5).") != std::string::npos);
+        CHECK(std::string(e.what()).find("outside Lạng Sơn") != std::string::npos);
+        CHECK(std::string(e.what()).find("(rows 6)") != std::string::npos);
+        CHECK(std::string(e.what()).find("--skip-invalid") != std::string::npos);
+        CHECK(std::string(e.what()).find("--allow-outside") != std::string::npos);
+    }
+    CHECK(contentChecksum(project) == before);
+    // ... and skipped or kept, and listed, when the user says so.
+    o.skipInvalid = true;
+    o.allowOutside = true;
     auto r = importFile(project, gj, o);
     CHECK(r.stats.read == 6);
     CHECK(r.stats.repaired == 2);
@@ -407,7 +429,9 @@ TEST_CASE("Invalid polygons are repaired and counted; odd geometries dropped wit
     CHECK(r.stats.outsideProvince == 1);
     CHECK(r.stats.written == 4);
     CHECK(hasDiag(r.diagnostics, "2 invalid polygons repaired"));
-    CHECK(hasDiag(r.diagnostics, "outside Lạng Sơn (rows 6)"));
+    CHECK(hasDiag(r.diagnostics, "outside Lạng Sơn"));
+    CHECK(hasDiag(r.diagnostics, "(rows 6)"));
+    CHECK(hasDiag(r.diagnostics, "(rows 4)"));
     auto s = ProjectStore::open(project);
     Layer v = s->readLayer("villages");
     REQUIRE(v.features.size() == 4);
@@ -434,6 +458,7 @@ TEST_CASE("CSV quirks: decimal commas read, NUL bytes, duplicate codes and huge 
     CHECK(r.stats.decimalCommas == 3);
     CHECK(r.source.epsg == 4326);
     const uint64_t before = contentChecksum(project);
+    o.mode = ImportMode::Replace;  // the layer has rows now: the refusals below are about the files
     {
         auto s = ProjectStore::open(project);
         Layer pl = s->readLayer("places");
@@ -484,7 +509,7 @@ TEST_CASE("TCVN3 CSV list of villages with a saved field mapping", "[import][csv
     CHECK_FALSE(r1.savedMappingUsed);
     ImportOptions o2;
     o2.targetLayer = "teams";
-    o2.append = true;
+    o2.mode = ImportMode::Append;
     auto r2 = importFile(project, b, o2);
     CHECK(r2.savedMappingUsed);
     CHECK(r2.mapping.at("members") == "Thành viên");
