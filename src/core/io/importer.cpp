@@ -1756,6 +1756,11 @@ ImportResult importFile(ProjectStore& store, const std::string& path, const Impo
                         "rows to them, or --replace to replace them by the file's rows",
                         {opts.targetLayer, num(res.stats.existing),
                          info.featureCount >= 0 ? num(info.featureCount) : std::string("?")}));
+    if (info.featureCount == 0)
+        throw Error(ErrorKind::Format, path,
+                    trf("the file has no rows (layer '{1}' of the file is empty): nothing was written{2}",
+                        {info.layer, res.stats.existing > 0 ? trf("; the layer keeps its {1} rows", {num(res.stats.existing)})
+                                                            : std::string()}));
     const FieldMap fields = mapFields(store, path, target, info, opts);
     res.mapping = fields.mapping;
     res.savedMappingUsed = fields.saved;
