@@ -6,6 +6,7 @@
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/io/encoding.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/io/importer.hpp"
 #include "core/store/project_store.hpp"
 #include "support/test_support.hpp"
@@ -22,6 +23,14 @@ using namespace bando;
 using namespace bando::io;
 
 namespace {
+
+// These tests pin the English wording of importer messages (Vietnamese is the default language;
+// tests/integration/test_bad_inputs.cpp checks Vietnamese ones).
+struct EnglishMessages {
+    std::string previous = i18n::language();
+    EnglishMessages() { i18n::setLanguage("en"); }
+    ~EnglishMessages() { i18n::setLanguage(previous); }
+};
 
 std::string makeProject(const test::TempDir& dir, const std::string& name = "p.gpkg")
 {
@@ -202,6 +211,7 @@ TEST_CASE("Encoding override and UTF-8 .cpg are honoured", "[import][encoding]")
 
 TEST_CASE("Broken shapefiles are refused and leave the project unchanged", "[import][safety]")
 {
+    EnglishMessages english;
     test::TempDir dir("imp-broken");
     const std::string project = makeProject(dir);
     // A first good import so that the project has content to protect.
@@ -385,6 +395,7 @@ TEST_CASE("KMZ whose entries point outside the archive is refused (zip-slip)", "
 
 TEST_CASE("Invalid polygons are repaired and counted; odd geometries dropped with notes", "[import][geometry]")
 {
+    EnglishMessages english;
     test::TempDir dir("imp-geom");
     const std::string project = makeProject(dir);
     const std::string gj = dir.file("villages.geojson");
@@ -444,6 +455,7 @@ TEST_CASE("Invalid polygons are repaired and counted; odd geometries dropped wit
 
 TEST_CASE("CSV quirks: decimal commas read, NUL bytes, duplicate codes and huge names refused", "[import][csv][safety]")
 {
+    EnglishMessages english;
     test::TempDir dir("imp-csv");
     const std::string project = makeProject(dir);
     const std::string okCsv = dir.file("places.csv");
