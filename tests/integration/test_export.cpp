@@ -220,7 +220,7 @@ TEST_CASE("bando export and bando import on the command line", "[export][cli]")
     r = test::run(q + " import " + test::shellQuote(dir.file("back.gpkg")) + " " + test::shellQuote(dir.file("dup.csv")) +
                   " --layer places");
     CHECK(r.exitCode == 4);
-    CHECK(r.err.find("dup.csv: row 2, field 'code'") != std::string::npos);
+    CHECK(r.err.find("dup.csv: dòng 2, trường 'code'") != std::string::npos);  // Vietnamese by default
     // Usage errors: exit code 2.
     r = test::run(q + " import " + test::shellQuote(dir.file("back.gpkg")) + " " + test::shellQuote(dir.file("dup.csv")) +
                   " --layer places --encoding klingon");

@@ -6,6 +6,7 @@
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/io/encoding.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/io/importer.hpp"
 #include "core/store/project_store.hpp"
 #include "support/test_support.hpp"
@@ -22,6 +23,14 @@ using namespace bando;
 using namespace bando::io;
 
 namespace {
+
+// These tests pin the English wording of importer messages (Vietnamese is the default language;
+// tests/integration/test_bad_inputs.cpp checks Vietnamese ones).
+struct EnglishMessages {
+    std::string previous = i18n::language();
+    EnglishMessages() { i18n::setLanguage("en"); }
+    ~EnglishMessages() { i18n::setLanguage(previous); }
+};
 
 std::string makeProject(const test::TempDir& dir, const std::string& name = "p.gpkg")
 {
@@ -202,6 +211,7 @@ TEST_CASE("Encoding override and UTF-8 .cpg are honoured", "[import][encoding]")
 
 TEST_CASE("Broken shapefiles are refused and leave the project unchanged", "[import][safety]")
 {
+    EnglishMessages english;
     test::TempDir dir("imp-broken");
     const std::string project = makeProject(dir);
     // A first good import so that the project has content to protect.
@@ -211,6 +221,7 @@ TEST_CASE("Broken shapefiles are refused and leave the project unchanged", "[imp
     o.targetLayer = "villages";
     importFile(project, good, o);
     const uint64_t before = contentChecksum(project);
+    o.mode = ImportMode::Replace;
 
     std::vector<RawFeature> many;
     for (int i = 0; i < 60; ++i)
@@ -384,6 +395,7 @@ TEST_CASE("KMZ whose entries point outside the archive is refused (zip-slip)", "
 
 TEST_CASE("Invalid polygons are repaired and counted; odd geometries dropped with notes", "[import][geometry]")
 {
+    EnglishMessages english;
     test::TempDir dir("imp-geom");
     const std::string project = makeProject(dir);
     const std::string gj = dir.file("villages.geojson");
@@ -398,6 +410,27 @@ TEST_CASE("Invalid polygons are repaired and counted; odd geometries dropped wit
 ]})");
     ImportOptions o;
     o.targetLayer = "villages";
+    // Rows of another type, without geometry or outside the province are refused by default,
+    // each named (issue #15) ...
+    const uint64_t before = contentChecksum(project);
+    try {
+        importFile(project, gj, o);
+        FAIL("no error");
+    } catch (const Error& e) {
+        INFO(e.what());
+        CHECK(e.kind() == ErrorKind::Format);
+        CHECK(std::string(e.what()).find("1 rows have another geometry type than the layer's MultiPolygon (rows 4).") !=
+              std::string::npos);
+        CHECK(std::string(e.what()).find("1 rows have no usable geometry (rows 5).") != std::string::npos);
+        CHECK(std::string(e.what()).find("outside Lạng Sơn") != std::string::npos);
+        CHECK(std::string(e.what()).find("(rows 6)") != std::string::npos);
+        CHECK(std::string(e.what()).find("--skip-invalid") != std::string::npos);
+        CHECK(std::string(e.what()).find("--allow-outside") != std::string::npos);
+    }
+    CHECK(contentChecksum(project) == before);
+    // ... and skipped or kept, and listed, when the user says so.
+    o.skipInvalid = true;
+    o.allowOutside = true;
     auto r = importFile(project, gj, o);
     CHECK(r.stats.read == 6);
     CHECK(r.stats.repaired == 2);
@@ -407,7 +440,9 @@ TEST_CASE("Invalid polygons are repaired and counted; odd geometries dropped wit
     CHECK(r.stats.outsideProvince == 1);
     CHECK(r.stats.written == 4);
     CHECK(hasDiag(r.diagnostics, "2 invalid polygons repaired"));
-    CHECK(hasDiag(r.diagnostics, "outside Lạng Sơn (rows 6)"));
+    CHECK(hasDiag(r.diagnostics, "outside Lạng Sơn"));
+    CHECK(hasDiag(r.diagnostics, "(rows 6)"));
+    CHECK(hasDiag(r.diagnostics, "(rows 4)"));
     auto s = ProjectStore::open(project);
     Layer v = s->readLayer("villages");
     REQUIRE(v.features.size() == 4);
@@ -420,6 +455,7 @@ TEST_CASE("Invalid polygons are repaired and counted; odd geometries dropped wit
 
 TEST_CASE("CSV quirks: decimal commas read, NUL bytes, duplicate codes and huge names refused", "[import][csv][safety]")
 {
+    EnglishMessages english;
     test::TempDir dir("imp-csv");
     const std::string project = makeProject(dir);
     const std::string okCsv = dir.file("places.csv");
@@ -434,6 +470,7 @@ TEST_CASE("CSV quirks: decimal commas read, NUL bytes, duplicate codes and huge 
     CHECK(r.stats.decimalCommas == 3);
     CHECK(r.source.epsg == 4326);
     const uint64_t before = contentChecksum(project);
+    o.mode = ImportMode::Replace;  // the layer has rows now: the refusals below are about the files
     {
         auto s = ProjectStore::open(project);
         Layer pl = s->readLayer("places");
@@ -484,7 +521,7 @@ TEST_CASE("TCVN3 CSV list of villages with a saved field mapping", "[import][csv
     CHECK_FALSE(r1.savedMappingUsed);
     ImportOptions o2;
     o2.targetLayer = "teams";
-    o2.append = true;
+    o2.mode = ImportMode::Append;
     auto r2 = importFile(project, b, o2);
     CHECK(r2.savedMappingUsed);
     CHECK(r2.mapping.at("members") == "Thành viên");

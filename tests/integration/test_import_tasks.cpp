@@ -104,7 +104,7 @@ TEST_CASE("A file import through the request; the saved mapping is replaced, not
     CHECK(first.file->stats.written == 2);
     r.file = b;
     r.mapping = {{"code", "ma"}, {"name", "ten_xa"}};
-    r.append = true;
+    r.mode = io::ImportMode::Append;
     CHECK(runTask(r, fb).file->stats.written == 1);
     auto s = ProjectStore::open(project);
     CHECK(s->layerInfo("places").featureCount == 3);

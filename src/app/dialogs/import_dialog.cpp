@@ -225,7 +225,8 @@ private:
         r.file = m_info->path;
         r.targetLayer = utf8(m_layer->GetValue());
         r.source = options();
-        r.append = m_append->GetValue();
+        // Lists: the box says append; a file import asks when the layer has rows (askMode).
+        r.mode = listTarget() && m_append->GetValue() ? io::ImportMode::Append : io::ImportMode::Unspecified;
         r.skipUnmatched = m_skipUnmatched->GetValue();
         if (!listTarget()) {
             if (m_info->epsgGuessed && r.source.epsg == 0)
@@ -247,6 +248,7 @@ private:
         const bool list = listTarget();
         m_reviewBox->Show(list);
         m_mapPanel->Show(!list);
+        m_append->Show(list);
         Layout();
     }
 
@@ -398,11 +400,45 @@ private:
                          wtr("Import data"), wxOK | wxICON_WARNING, this);
             return;
         }
+        tasks::ImportRequest r = request();
+        if (!askMode(r))
+            return;
         m_importBtn->Disable();
         m_cancelBtn->SetLabel(wtr("Cancel"));
         m_gauge->SetValue(0);
         m_status->SetLabel(wtr("Importing…"));
-        startJob(request());
+        startJob(std::move(r));
+    }
+
+    // When the target layer has rows, asks Append or Replace showing both counts; the request
+    // carries the answer (the core refuses an import into a layer with rows without one).
+    bool askMode(tasks::ImportRequest& r)
+    {
+        int64_t existing = 0;
+        bool ok = false;
+        guarded(this, wtr("Cannot read the project"), [&] {
+            auto store = ProjectStore::open(m_project, ProjectStore::Mode::ReadOnly);
+            existing = io::existingRows(*store, r.targetLayer);
+            ok = true;
+        });
+        if (!ok)
+            return false;
+        if (existing == 0)
+            return true;
+        const wxString fileRows = m_info->featureCount >= 0
+                                      ? wxString::Format("%lld", static_cast<long long>(m_info->featureCount))
+                                      : wxString("?");
+        wxMessageDialog ask(this,
+                            wxString::Format(wtr("Layer '%s' already has %lld rows; the file has %s. Add the file's "
+                                                 "rows to them (Append) or replace them by the file's rows (Replace)?"),
+                                             wx(r.targetLayer), static_cast<long long>(existing), fileRows),
+                            wtr("Import data"), wxYES_NO | wxCANCEL | wxICON_QUESTION);
+        ask.SetYesNoCancelLabels(wtr("Append"), wtr("Replace"), wtr("Cancel"));
+        const int answer = ask.ShowModal();
+        if (answer == wxID_CANCEL)
+            return false;
+        r.mode = answer == wxID_YES ? io::ImportMode::Append : io::ImportMode::Replace;
+        return true;
     }
 
     void finished()

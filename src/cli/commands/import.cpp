@@ -94,6 +94,10 @@ int printFileResult(const std::string& file, const io::ImportResult& r)
     std::fprintf(stderr, "\n");
     std::printf("%s: %lld %s, %lld %s → '%s' (%.2f s)\n", file.c_str(), static_cast<long long>(s.read), tr("read"),
                 static_cast<long long>(s.written), tr("written"), r.targetLayer.c_str(), r.seconds);
+    if (s.existing > 0)
+        std::printf("%s: %lld → %lld (%s)\n", tr("Rows in the layer"), static_cast<long long>(s.existing),
+                    static_cast<long long>(r.mode == io::ImportMode::Append ? s.existing + s.written : s.written),
+                    r.mode == io::ImportMode::Append ? tr("appended") : tr("replaced"));
     std::printf("%s: %s (%s); CRS: EPSG:%d%s\n", tr("Text encoding"), io::encodingLabel(r.source.encoding),
                 r.source.encodingSource.c_str(), r.source.epsg, r.source.epsgGuessed ? tr(" (guessed: please confirm)") : "");
     std::printf("%s:", tr("Field mapping"));
@@ -107,7 +111,7 @@ int printFileResult(const std::string& file, const io::ImportResult& r)
 
 int runImport(const Args& a)
 {
-    a.allowOnly({"layer", "append", "encoding", "crs", "source-layer", "x", "y", "wkt", "map", "inspect",
+    a.allowOnly({"layer", "append", "replace", "allow-outside", "skip-invalid", "encoding", "crs", "source-layer", "x", "y", "wkt", "map", "inspect",
                  "no-save-mapping", "skip-unmatched"});
     if (a.positional.size() != 2)
         throw Error(ErrorKind::Usage, "", "expected PROJECT and FILE");
@@ -125,7 +129,13 @@ int runImport(const Args& a)
     request.file = file;
     request.targetLayer = a.require("layer");
     request.source = so;
-    request.append = a.has("append");
+    if (a.has("append") && a.has("replace"))
+        throw Error(ErrorKind::Usage, "--append", tr("choose --append or --replace, not both"));
+    request.mode = a.has("append") ? io::ImportMode::Append
+                   : a.has("replace") ? io::ImportMode::Replace
+                                      : io::ImportMode::Unspecified;
+    request.allowOutside = a.has("allow-outside");
+    request.skipInvalid = a.has("skip-invalid");
     request.saveMapping = !a.has("no-save-mapping");
     request.skipUnmatched = a.has("skip-unmatched");
     for (const auto& [k, v] : a.options)
@@ -139,17 +149,21 @@ int runImport(const Args& a)
 
 CommandRegistration reg(
     {"import",
-     "import PROJECT FILE --layer NAME [--append] [--encoding utf-8|tcvn3|vni|cp1258] [--crs EPSG|ZONE] "
+     "import PROJECT FILE --layer NAME [--append | --replace] [--allow-outside] [--skip-invalid] [--encoding utf-8|tcvn3|vni|cp1258] [--crs EPSG|ZONE] "
      "[--source-layer L] [--x F --y F | --wkt F] [--map TARGET=SOURCE]... [--no-save-mapping] [--inspect] "
      "[--skip-unmatched]",
      "Imports a Shapefile, GeoPackage, GeoJSON, KML/KMZ, GML, CSV, XLSX or ODS file into a project layer in one "
      "transaction: legacy Vietnamese encodings (TCVN3, VNI, Windows-1258) are detected and decoded, a missing .prj "
-     "is guessed from the coordinates, invalid polygons are repaired. On any error nothing is written. --inspect "
+     "is guessed from the coordinates, invalid polygons are repaired. On any error nothing is written. A layer that "
+     "already has rows needs --append (add the file's rows) or --replace (replace them); an import that would store "
+     "nothing is refused. Rows without geometry or of another geometry type are refused unless --skip-invalid, "
+     "features outside the province unless --allow-outside; required fields (villages: code and name) must be "
+     "mapped. --inspect "
      "only shows the detected encoding, CRS and a preview. With --layer survey_gaps, households or teams (without "
      "--map) the rows of a surveyed coverage-gap list, a household list or a team roster are matched to villages "
      "by code or by (district, commune, village) names; unmatched or ambiguous rows are listed and nothing is "
      "written unless --skip-unmatched.",
-     {"append", "inspect", "no-save-mapping", "skip-unmatched"},
+     {"append", "replace", "allow-outside", "skip-invalid", "inspect", "no-save-mapping", "skip-unmatched"},
      runImport});
 
 } // namespace

@@ -50,9 +50,122 @@ std::string squashKey(const std::string& name)
 {
     std::string f = text::foldForMatch(name), o;
     for (char c : f)
-        if (c != ' ')
+        if (std::isalnum(static_cast<unsigned char>(c)))
             o += c;
     return o;
+}
+
+// tr(msgid) with {1}, {2}, … replaced by the arguments: importer messages are translated whole
+// (resources/locale/vi/io.po), never assembled from translated fragments.
+std::string trf(const char* msgid, std::initializer_list<std::string> args)
+{
+    std::string s = tr(msgid);
+    size_t i = 1;
+    for (const auto& a : args) {
+        const std::string key = "{" + std::to_string(i++) + "}";
+        for (size_t p = s.find(key); p != std::string::npos; p = s.find(key, p + a.size()))
+            s.replace(p, key.size(), a);
+    }
+    return s;
+}
+
+std::string num(int64_t n) { return std::to_string(n); }
+
+// "4, 7, 12" for the first 20 rows, then "… and N more".
+std::string rowsText(const std::vector<int64_t>& rows, int64_t count)
+{
+    std::string s;
+    for (auto r : rows)
+        s += (s.empty() ? "" : ", ") + std::to_string(r);
+    if (count > static_cast<int64_t>(rows.size()))
+        s += trf(" and {1} more", {num(count - static_cast<int64_t>(rows.size()))});
+    return s;
+}
+constexpr size_t kListedRows = 20;
+
+uint32_t le32(const unsigned char* p) { return p[0] | (p[1] << 8) | (p[2] << 16) | (static_cast<uint32_t>(p[3]) << 24); }
+uint16_t le16(const unsigned char* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
+
+fs::path sibling(const std::string& path, const char* ext)
+{
+    fs::path p = fs::path(path).replace_extension(ext);
+    if (fs::exists(p))
+        return p;
+    std::string up = ext;
+    for (auto& c : up)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    fs::path q = fs::path(path).replace_extension(up);
+    return fs::exists(q) ? q : p;
+}
+
+// The parts of a shapefile, checked before GDAL sees them: GDAL's own messages name the .shp
+// for a truncated .dbf and advise a configuration option for a missing .shx.
+void checkShapefileParts(const std::string& path)
+{
+    if (lowerExt(path) != ".shp")
+        return;
+    const fs::path shx = sibling(path, ".shx");
+    if (!fs::exists(shx))
+        throw Error(ErrorKind::Format, path,
+                    trf("the index file {1} is missing beside the .shp: copy the whole shapefile again (the .shp, "
+                        ".shx and .dbf files of the same name, and the .prj and .cpg if any) or ask the sender for "
+                        "the missing file",
+                        {shx.filename().string()}));
+    const fs::path dbf = sibling(path, ".dbf");
+    if (!fs::exists(dbf))
+        throw Error(ErrorKind::Format, path,
+                    trf("the attribute file {1} is missing beside the .shp: copy the whole shapefile again",
+                        {dbf.filename().string()}));
+    std::ifstream in(dbf, std::ios::binary);
+    unsigned char h[12] = {};
+    in.read(reinterpret_cast<char*>(h), sizeof h);
+    if (in.gcount() < 12)
+        throw Error(ErrorKind::Format, dbf.string(), tr("the .dbf file is truncated (no complete header): copy it again"));
+    const uint64_t records = le32(h + 4), headerLen = le16(h + 8), recordLen = le16(h + 10);
+    const uint64_t size = fs::file_size(dbf);
+    if (recordLen > 0 && size < headerLen + records * recordLen) {
+        const uint64_t complete = size > headerLen ? (size - headerLen) / recordLen : 0;
+        throw Error(ErrorKind::Format, dbf.string() + ": " + trf("record {1}", {num(static_cast<int64_t>(complete + 1))}),
+                    trf("the .dbf file is truncated: {1} records announced, {2} complete; copy the file again from "
+                        "the sender",
+                        {num(static_cast<int64_t>(records)), num(static_cast<int64_t>(complete))}));
+    }
+}
+
+// The column of a CSV holding a NUL byte: the header's name for the field the byte falls in.
+std::string csvFieldAt(const std::string& header, const std::string& linePrefix)
+{
+    const char sep = std::count(header.begin(), header.end(), ';') > std::count(header.begin(), header.end(), ',') ? ';' : ',';
+    auto column = [sep](const std::string& line, size_t upto) {
+        size_t col = 0;
+        bool quoted = false;
+        for (size_t i = 0; i < std::min(upto, line.size()); ++i) {
+            if (line[i] == '"')
+                quoted = !quoted;
+            else if (line[i] == sep && !quoted)
+                ++col;
+        }
+        return col;
+    };
+    const size_t col = column(linePrefix, linePrefix.size());
+    size_t start = 0, c = 0;
+    bool quoted = false;
+    for (size_t i = 0; i <= header.size(); ++i) {
+        if (i < header.size() && header[i] == '"')
+            quoted = !quoted;
+        if (i == header.size() || (header[i] == sep && !quoted)) {
+            if (c == col) {
+                std::string n = header.substr(start, i - start);
+                n.erase(std::remove(n.begin(), n.end(), '"'), n.end());
+                while (!n.empty() && (n.back() == '\r' || n.back() == ' '))
+                    n.pop_back();
+                return n;
+            }
+            ++c;
+            start = i + 1;
+        }
+    }
+    return "#" + std::to_string(col + 1);
 }
 
 
@@ -87,6 +200,7 @@ Family familyOf(GeomType t)
 struct OpenedSource {
     gdal::DatasetPtr ds;
     OGRLayer* layer = nullptr;
+    std::vector<OGRLayer*> layers;  // read in turn: every KML folder with features, else `layer`
     SourceKind kind = SourceKind::Other;
     std::string cpg;  // contents of a shapefile's .cpg
 };
@@ -109,20 +223,37 @@ OpenedSource openSource(const std::string& path, const SourceOptions& opts)
     src.kind = sourceKindOf(path);
     if (src.kind == SourceKind::Kmz)
         checkArchiveEntries(path);
+    if (src.kind == SourceKind::Shapefile)
+        checkShapefileParts(path);
     if (src.kind == SourceKind::Csv) {
-        // NUL bytes would silently cut values short inside GDAL: refuse them with the row.
+        // NUL bytes would silently cut values short inside GDAL: refuse them with the row and field.
         std::ifstream in(path, std::ios::binary);
         std::vector<char> buf(1 << 20);
         int64_t line = 1;
+        std::string header, current;  // the first line; the current line up to the end of the buffer
+        bool inHeader = true;
         while (in) {
             in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
             const auto n = static_cast<size_t>(in.gcount());
             const char* nul = static_cast<const char*>(std::memchr(buf.data(), 0, n));
             const char* end = nul ? nul : buf.data() + n;
-            line += std::count(static_cast<const char*>(buf.data()), end, '\n');
+            for (const char* c = buf.data(); c < end; ++c) {
+                if (*c == '\n') {
+                    ++line;
+                    inHeader = false;
+                    current.clear();
+                } else if (inHeader)
+                    header += *c;
+                else if (nul)
+                    current += *c;
+            }
             if (nul)
-                throw Error(ErrorKind::Format, path + ": row " + std::to_string(line - 1),
-                            "contains a NUL byte (binary data in a text file)");
+                throw Error(ErrorKind::Format,
+                            path + ": " + trf("row {1}, field '{2}'", {num(line - 1), csvFieldAt(header, current)}),
+                            tr("contains a NUL byte (binary data in a text file): remove it, or export the table "
+                               "again as CSV text"));
+            if (line > 1)
+                current.clear();
         }
     }
     CPLStringList oo;
@@ -170,6 +301,27 @@ OpenedSource openSource(const std::string& path, const SourceOptions& opts)
                 src.layer = ds->GetLayer(i);
         if (!src.layer)
             src.layer = ds->GetLayer(0);
+    }
+    src.layers.push_back(src.layer);
+    // KML folders are layers: every folder with features is read (none is dropped silently).
+    // They must share the first one's fields, else the user picks one with --source-layer.
+    if (opts.layer.empty() && (src.kind == SourceKind::Kml || src.kind == SourceKind::Kmz)) {
+        OGRFeatureDefn* first = src.layer->GetLayerDefn();
+        for (int i = 0; i < ds->GetLayerCount(); ++i) {
+            OGRLayer* l = ds->GetLayer(i);
+            if (l == src.layer || l->GetFeatureCount(FALSE) == 0)
+                continue;
+            OGRFeatureDefn* d = l->GetLayerDefn();
+            bool same = d->GetFieldCount() == first->GetFieldCount();
+            for (int f = 0; same && f < d->GetFieldCount(); ++f)
+                same = std::strcmp(d->GetFieldDefn(f)->GetNameRef(), first->GetFieldDefn(f)->GetNameRef()) == 0;
+            if (!same)
+                throw Error(ErrorKind::Usage, path,
+                            trf("the folders '{1}' and '{2}' have different fields: import them one at a time "
+                                "with --source-layer",
+                                {src.layer->GetName(), l->GetName()}));
+            src.layers.push_back(l);
+        }
     }
     if (src.kind == SourceKind::Shapefile) {
         fs::path cpg = fs::path(path).replace_extension(".cpg");
@@ -219,15 +371,74 @@ int sourceIndex(const std::vector<SourceField>& fields, const std::string& name)
     return -1;
 }
 
+// The feature of a GeoJSON file that GDAL cannot read: GDAL parses the whole file at once and
+// blames "feature 1". Each element of "features" is cut out (brace depth outside strings) and
+// read alone; returns its 1-based index and the line it starts on, or {0, 0}.
+std::pair<int64_t, int64_t> locateGeoJsonError(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t feats = text.find("\"features\"");
+    if (feats == std::string::npos)
+        return {0, 0};
+    size_t i = text.find('[', feats);
+    if (i == std::string::npos)
+        return {0, 0};
+    int64_t index = 0, line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(i), '\n');
+    int depth = 0;
+    bool inString = false;
+    size_t start = 0;
+    int64_t startLine = 0;
+    for (++i; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '\n')
+            ++line;
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"')
+            inString = true;
+        else if (c == '{') {
+            if (depth++ == 0)
+                start = i, startLine = line;
+        } else if (c == '}' && --depth == 0) {
+            ++index;
+            const std::string one = text.substr(start, i - start + 1);
+            gdal::ErrorCapture cap;
+            const char* drivers[] = {"GeoJSON", nullptr};
+            gdal::DatasetPtr ds(GDALDataset::Open(one.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, drivers, nullptr, nullptr));
+            bool bad = !ds || ds->GetLayerCount() == 0;
+            if (!bad) {
+                OGRFeatureUniquePtr f(ds->GetLayer(0)->GetNextFeature());
+                bad = !f || !cap.errors().empty();
+            }
+            if (bad)
+                return {index, startLine};
+        } else if (c == ']' && depth == 0)
+            break;
+    }
+    return {0, 0};
+}
+
 // Reads the next feature; throws when GDAL reported an error (a truncated or corrupt file must
 // never look like a short one).
 OGRFeatureUniquePtr nextFeature(OGRLayer* layer, gdal::ErrorCapture& cap, const std::string& path, int64_t number)
 {
     const size_t before = cap.errors().size();
     OGRFeatureUniquePtr f(layer->GetNextFeature());
-    if (cap.errors().size() > before)
-        throw Error(ErrorKind::Format, path + ": feature " + std::to_string(number),
-                    "cannot read: " + cap.errors().back());
+    if (cap.errors().size() > before) {
+        if (sourceKindOf(path) == SourceKind::GeoJson)
+            if (auto [index, line] = locateGeoJsonError(path); index > 0)
+                throw Error(ErrorKind::Format, path + ": " + trf("feature {1} (line {2})", {num(index), num(line)}),
+                            trf("cannot read it ({1}): fix this feature in the file", {cap.errors().back()}));
+        throw Error(ErrorKind::Format, path + ": " + trf("feature {1}", {num(number)}),
+                    trf("cannot read it ({1}): the file is damaged or incomplete; copy it again from the sender",
+                        {cap.errors().back()}));
+    }
     return f;
 }
 
@@ -365,6 +576,7 @@ SourceInfo inspectOpened(OpenedSource& src, const std::string& path, const Sourc
             info.epsgGuessed = g.guessed;
             info.crsNote = g.reason;
         }
+        info.extent = e;
     } else if (info.geomType != GeomType::None) {
         gdal::ErrorCapture cap;
         OGREnvelope env;
@@ -375,6 +587,7 @@ SourceInfo inspectOpened(OpenedSource& src, const std::string& path, const Sourc
         info.epsg = g.epsg;
         info.epsgGuessed = g.guessed;
         info.crsNote = std::string("no CRS in the file (.prj missing): ") + g.reason;
+        info.extent = e;
     }
     rawRows.resize(std::min(rawRows.size(), previewRows));
     info.preview = std::move(rawRows);
@@ -385,7 +598,7 @@ SourceInfo inspectOpened(OpenedSource& src, const std::string& path, const Sourc
 
 std::string where(const std::string& path, int64_t row, const std::string& field)
 {
-    return path + ": row " + std::to_string(row) + ", field '" + field + "'";
+    return path + ": " + trf("row {1}, field '{2}'", {num(row), field});
 }
 
 std::string trim(std::string s)
@@ -435,8 +648,8 @@ Value convert(const Value& v, const FieldDef& target, const ImportOptions& opts,
         }
         if (s.size() > opts.maxTextBytes)
             throw Error(ErrorKind::Format, where(path, row, sourceField),
-                        "value is " + std::to_string(s.size()) + " bytes long (limit " +
-                            std::to_string(opts.maxTextBytes) + ")");
+                        trf("value is {1} bytes long (limit {2})", {num(static_cast<int64_t>(s.size())),
+                                                                    num(static_cast<int64_t>(opts.maxTextBytes))}));
         if (isCodeField(target))
             s = trim(s);
         if (s.empty())
@@ -455,10 +668,10 @@ Value convert(const Value& v, const FieldDef& target, const ImportOptions& opts,
             if (s.empty())
                 return {};
             if (!parseDecimal(s, d, &comma))
-                throw Error(ErrorKind::Format, where(path, row, sourceField), "'" + s.substr(0, 40) + "' is not a whole number");
+                throw Error(ErrorKind::Format, where(path, row, sourceField), trf("'{1}' is not a whole number", {s.substr(0, 40)}));
         }
         if (d != std::floor(d) || std::abs(d) > 9e15)
-            throw Error(ErrorKind::Format, where(path, row, sourceField), formatNumber(d) + " is not a whole number");
+            throw Error(ErrorKind::Format, where(path, row, sourceField), trf("'{1}' is not a whole number", {formatNumber(d)}));
         return static_cast<int64_t>(d);
     }
     case FieldType::Real: {
@@ -472,7 +685,7 @@ Value convert(const Value& v, const FieldDef& target, const ImportOptions& opts,
         double d = 0;
         bool comma = false;
         if (!parseDecimal(s, d, &comma))
-            throw Error(ErrorKind::Format, where(path, row, sourceField), "'" + s.substr(0, 40) + "' is not a number");
+            throw Error(ErrorKind::Format, where(path, row, sourceField), trf("'{1}' is not a number", {s.substr(0, 40)}));
         st.decimalCommas += comma;
         return d;
     }
@@ -566,11 +779,11 @@ Target resolveTarget(const ProjectStore& store, const std::string& name, const S
 void checkImportTarget(const ProjectStore& store, const std::string& path, const ImportOptions& opts)
 {
     if (opts.targetLayer.empty())
-        throw Error(ErrorKind::Usage, path, "no target layer given");
+        throw Error(ErrorKind::Usage, path, tr("no target layer given"));
     if (opts.targetLayer == "bando_meta" || opts.targetLayer == kMappingTable)
-        throw Error(ErrorKind::Usage, path, "layer '" + opts.targetLayer + "' cannot be imported into");
+        throw Error(ErrorKind::Usage, path, trf("layer '{1}' cannot be imported into", {opts.targetLayer}));
     if (!store.writable())
-        throw Error(ErrorKind::Store, store.path(), "project is open read-only");
+        throw Error(ErrorKind::Store, store.path(), tr("project is open read-only"));
 }
 
 void noteSource(const std::string& path, const SourceInfo& info, Diagnostics& diag)
@@ -599,6 +812,34 @@ FieldMap mapFields(const ProjectStore& store, const std::string& path, const Tar
         m.mapping = std::move(c.mapping);
         m.saved = c.saved;
     }
+    // Required fields: refuse with the source's fields and a --map line to copy.
+    if (!target.fromSource) {
+        std::vector<std::string> missing;
+        for (const auto& r : requiredFields(target.name))
+            if (!m.mapping.count(r))
+                missing.push_back(r);
+        if (!missing.empty()) {
+            std::set<std::string> used;
+            for (const auto& [tf, sf] : m.mapping)
+                used.insert(sf);
+            std::string names, sourceNames, line;
+            for (const auto& f : info.fields)
+                sourceNames += (sourceNames.empty() ? "" : ", ") + f.name;
+            size_t next = 0;
+            for (const auto& r : missing) {
+                names += (names.empty() ? "" : ", ") + r;
+                while (next < info.fields.size() && used.count(info.fields[next].name))
+                    ++next;
+                const std::string guess = next < info.fields.size() ? info.fields[next++].name : "SOURCE_FIELD";
+                line += (line.empty() ? "" : " ") + std::string("--map ") + r + "=\"" + guess + "\"";
+            }
+            throw Error(ErrorKind::Usage, path,
+                        trf("layer '{1}' needs the field(s) {2}, which no field of the file matches. Fields of the "
+                            "file: {3}. Say which field holds each one, e.g. (change the names after '=' to the right "
+                            "ones): {4}",
+                            {target.name, names, sourceNames.empty() ? "-" : sourceNames, line}));
+        }
+    }
     m.sourceOfTarget.assign(target.fields.size(), -1);
     for (const auto& [tf, sfName] : m.mapping) {
         int ti = -1;
@@ -606,10 +847,10 @@ FieldMap mapFields(const ProjectStore& store, const std::string& path, const Tar
             if (target.fields[i].name == tf)
                 ti = static_cast<int>(i);
         if (ti < 0)
-            throw Error(ErrorKind::Usage, path, "layer '" + target.name + "' has no field '" + tf + "'");
+            throw Error(ErrorKind::Usage, path, trf("layer '{1}' has no field '{2}'", {target.name, tf}));
         int si = sourceIndex(info.fields, sfName);
         if (si < 0)
-            throw Error(ErrorKind::Usage, path, "no field '" + sfName + "' in the source (mapped to '" + tf + "')");
+            throw Error(ErrorKind::Usage, path, trf("the file has no field '{1}' (mapped to '{2}')", {sfName, tf}));
         m.sourceOfTarget[static_cast<size_t>(ti)] = si;
     }
     return m;
@@ -640,8 +881,23 @@ GeometryPlan planGeometry(const OpenedSource& src, const SourceInfo& info, const
     if (p.wanted && isTable(info.kind) && !p.tableXY && !p.tableWkt)
         throw Error(ErrorKind::Format, path,
                     "layer '" + target.name + "' needs geometry but the table has no lon/lat or WKT columns");
-    if (p.wanted && info.epsg == 0)
-        throw Error(ErrorKind::Crs, path, "unknown CRS: " + info.crsNote);
+    if (p.wanted && info.epsg == 0) {
+        // A projected file without .prj in no zone Bando recognises: never guess further.
+        std::string range = "-", candidates;
+        if (!info.extent.isEmpty()) {
+            char b[160];
+            std::snprintf(b, sizeof b, "x %.0f … %.0f, y %.0f … %.0f", info.extent.minX, info.extent.maxX,
+                          info.extent.minY, info.extent.maxY);
+            range = b;
+        }
+        for (const auto& z : vn2000Zones())
+            if (z.epsg == 9215 || z.epsg == 5898 || z.epsg == 3405 || z.epsg == 3406)
+                candidates += (candidates.empty() ? "" : ", ") + z.name + " (EPSG:" + std::to_string(z.epsg) + ")";
+        throw Error(ErrorKind::Crs, path,
+                    trf("the file has no CRS (.prj missing) and its coordinates ({1}) match no zone Bando knows. "
+                        "Ask the sender for the .prj file, or give the CRS with --crs; candidates for Lạng Sơn: {2}",
+                        {range, candidates}));
+    }
     if (p.wanted && info.epsg != 4326) {
         OGRSpatialReference wgs;
         wgs.importFromEPSG(4326);
@@ -710,19 +966,82 @@ void readSourceValues(const OGRFeature& f, OGRFeatureDefn* defn, const SourceInf
     }
 }
 
+// The project's province for the outside check: its districts' outline buffered by about 1 km
+// (so that boundary villages digitised slightly differently still pass); Lạng Sơn's box,
+// buffered the same, when the project has no districts.
+class ProvinceOutline {
+public:
+    static constexpr double kBuffer = 0.0097;  // degrees: 1 km of longitude at 22.5° N, 1.08 km of latitude
+
+    explicit ProvinceOutline(const ProjectStore& store)
+    {
+        m_box = kProvinceBox.buffered(kBuffer);
+        if (!store.hasLayer(schema::kDistricts))
+            return;
+        const Layer d = store.readLayer(schema::kDistricts);
+        GEOSContextHandle_t h = geos::ctx();
+        std::vector<GEOSGeometry*> parts;
+        Extent e;
+        for (const auto& f : d.features)
+            if (!f.geom.parts.empty()) {
+                parts.push_back(geos::toGeos(f.geom).release());
+                e.expand(f.geom.extent());
+            }
+        if (parts.empty())
+            return;
+        geos::GeomPtr all(GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                                      static_cast<unsigned>(parts.size())));
+        if (!all) {
+            for (auto* g : parts)
+                GEOSGeom_destroy_r(h, g);
+            return;
+        }
+        geos::GeomPtr u(GEOSUnaryUnion_r(h, all.get()));
+        if (!u)
+            return;
+        m_outline.reset(GEOSBuffer_r(h, u.get(), kBuffer, 8));
+        if (!m_outline)
+            return;
+        m_prepared.reset(GEOSPrepare_r(h, m_outline.get()));
+        m_box = e.buffered(kBuffer);
+    }
+    bool fromDistricts() const { return m_prepared != nullptr; }
+    bool contains(const Geometry& g) const
+    {
+        if (!g.extent().intersects(m_box))
+            return false;
+        if (!m_prepared)
+            return true;
+        geos::GeomPtr gg = geos::toGeos(g);
+        return GEOSPreparedIntersects_r(geos::ctx(), m_prepared.get(), gg.get()) == 1;
+    }
+
+private:
+    Extent m_box;
+    geos::GeomPtr m_outline;
+    geos::PreparedPtr m_prepared;
+};
+
 // Turns source features into target features: values converted and checked (duplicate codes),
 // geometry built, flattened, type-checked, transformed to WGS 84 and repaired. Counts what it
 // drops in the stats.
 class FeatureConverter {
 public:
     FeatureConverter(const std::string& path, const SourceInfo& info, const Target& target, const FieldMap& fields,
-                     const GeometryPlan& geometry, const ImportOptions& opts, ImportStats& stats)
+                     const GeometryPlan& geometry, const ImportOptions& opts, ImportStats& stats,
+                     const ProvinceOutline* province,
+                     std::unordered_map<std::string, int64_t> existingCodes = {})
         : m_path(path), m_info(info), m_target(target), m_fields(fields), m_geometry(geometry), m_opts(opts),
-          m_stats(stats)
+          m_stats(stats), m_province(province), m_existingCodes(std::move(existingCodes))
     {
         for (size_t i = 0; i < target.fields.size(); ++i)
             if (target.fields[i].name == "code" && fields.sourceOfTarget[i] >= 0)
                 m_keyField = static_cast<int>(i);
+        const auto dates = dateFields(target.name);
+        m_dateFormat.assign(target.fields.size(), std::nullopt);
+        for (size_t i = 0; i < target.fields.size(); ++i)
+            if (std::find(dates.begin(), dates.end(), target.fields[i].name) != dates.end())
+                m_dateFormat[i] = std::string();
     }
 
     // False when the feature is dropped (no geometry, another geometry type).
@@ -735,15 +1054,51 @@ public:
                 continue;
             out.values[ti] = io::convert(source[static_cast<size_t>(si)], m_target.fields[ti], m_opts, m_path, row,
                                          m_info.fields[static_cast<size_t>(si)].name, m_stats);
+            if (m_dateFormat[ti])
+                normaliseDateValue(out.values[ti], ti, m_info.fields[static_cast<size_t>(si)].name, row);
         }
         checkDuplicateCode(out, row);
         return !m_geometry.wanted || convertGeometry(f, source, row, out.geom);
     }
 
-    const std::vector<int64_t>& firstDropped() const { return m_firstDropped; }
+    const std::vector<int64_t>& noGeometryRows() const { return m_noGeometryRows; }
+    const std::vector<int64_t>& wrongTypeRows() const { return m_wrongTypeRows; }
     const std::vector<int64_t>& outsideRows() const { return m_outsideRows; }
+    // Source field -> the date format detected in it (only fields whose dates were rewritten).
+    const std::map<std::string, std::string>& dateFormats() const { return m_dateFormats; }
 
 private:
+    void normaliseDateValue(Value& v, size_t ti, const std::string& field, int64_t row)
+    {
+        auto* s = std::get_if<std::string>(&v);
+        if (!s)
+            return;
+        std::string& columnFormat = *m_dateFormat[ti];
+        bool ambiguous = false;
+        const std::string detected = detectDateFormat(*s, &ambiguous);
+        if (detected.empty())
+            throw Error(ErrorKind::Format, where(m_path, row, field),
+                        trf("'{1}' is not a date (write it as 2021-07-20 or 20/07/2021)", {s->substr(0, 40)}));
+        if (detected == "yyyy-mm-dd")
+            return;  // ISO already (a time part, if any, is kept)
+        std::string format = ambiguous ? (columnFormat.empty() ? std::string("dd/mm/yyyy") : columnFormat) : detected;
+        if (!ambiguous && !columnFormat.empty() && columnFormat != format &&
+            (columnFormat == "mm/dd/yyyy" || format == "mm/dd/yyyy"))
+            throw Error(ErrorKind::Format, where(m_path, row, field),
+                        trf("date '{1}' is written {2} but the earlier dates of this field are {3}: write every date "
+                            "of the field the same way",
+                            {*s, format, columnFormat}));
+        if (columnFormat.empty() || !ambiguous)
+            columnFormat = format;
+        std::string iso = normaliseDate(*s, format);
+        if (iso.empty())
+            throw Error(ErrorKind::Format, where(m_path, row, field),
+                        trf("'{1}' is not a date (write it as 2021-07-20 or 20/07/2021)", {s->substr(0, 40)}));
+        *s = std::move(iso);
+        m_dateFormats[field] = columnFormat;
+        ++m_stats.datesNormalised;
+    }
+
     void checkDuplicateCode(const Feature& feat, int64_t row)
     {
         if (m_keyField < 0)
@@ -751,12 +1106,16 @@ private:
         const Value& kv = feat.values[static_cast<size_t>(m_keyField)];
         if (isNull(kv))
             return;
-        auto [it, fresh] = m_seenCodes.emplace(toString(kv), row);
-        if (!fresh) {
-            const int si = m_fields.sourceOfTarget[static_cast<size_t>(m_keyField)];
+        const int si = m_fields.sourceOfTarget[static_cast<size_t>(m_keyField)];
+        if (auto ex = m_existingCodes.find(toString(kv)); ex != m_existingCodes.end())
             throw Error(ErrorKind::Format, where(m_path, row, m_info.fields[static_cast<size_t>(si)].name),
-                        "duplicate code '" + toString(kv) + "' (first in row " + std::to_string(it->second) + ")");
-        }
+                        trf("duplicate code '{1}': row {2} of layer '{3}' in the project already has it (codes must "
+                            "stay unique after an append)",
+                            {toString(kv), num(ex->second), m_target.name}));
+        auto [it, fresh] = m_seenCodes.emplace(toString(kv), row);
+        if (!fresh)
+            throw Error(ErrorKind::Format, where(m_path, row, m_info.fields[static_cast<size_t>(si)].name),
+                        trf("duplicate code '{1}' (first in row {2})", {toString(kv), num(it->second)}));
     }
 
     bool coordinate(const Value& v, const std::string& field, int64_t row, double& out)
@@ -776,16 +1135,16 @@ private:
             return false;
         bool comma = false;
         if (!parseDecimal(s, out, &comma))
-            throw Error(ErrorKind::Format, where(m_path, row, field), "'" + s.substr(0, 40) + "' is not a coordinate");
+            throw Error(ErrorKind::Format, where(m_path, row, field), trf("'{1}' is not a coordinate", {s.substr(0, 40)}));
         m_stats.decimalCommas += comma;
         return true;
     }
 
-    void dropped(int64_t& counter, int64_t row)
+    static void dropped(int64_t& counter, std::vector<int64_t>& rows, int64_t row)
     {
         ++counter;
-        if (m_firstDropped.size() < 5)
-            m_firstDropped.push_back(row);
+        if (rows.size() < kListedRows)
+            rows.push_back(row);
     }
 
     bool convertGeometry(OGRFeature& f, const std::vector<Value>& source, int64_t row, Geometry& out)
@@ -807,13 +1166,13 @@ private:
                 const OGRErr err = OGRGeometryFactory::createFromWkt(s->c_str(), nullptr, &parsed);
                 owned.reset(parsed);
                 if (err != OGRERR_NONE || !parsed)
-                    throw Error(ErrorKind::Format, where(m_path, row, m_info.wktField), "not a WKT geometry");
+                    throw Error(ErrorKind::Format, where(m_path, row, m_info.wktField), tr("not a WKT geometry"));
                 g = parsed;
             }
         } else
             g = f.GetGeometryRef();
         if (!g || g->IsEmpty()) {
-            dropped(m_stats.droppedEmpty, row);
+            dropped(m_stats.droppedEmpty, m_noGeometryRows, row);
             return false;
         }
         if (g->Is3D() || g->IsMeasured()) {
@@ -823,19 +1182,32 @@ private:
         }
         if (wkbFlatten(g->getGeometryType()) == wkbGeometryCollection ||
             familyOf(fromOgr(g->getGeometryType())) != m_geometry.family) {
-            dropped(m_stats.droppedType, row);
+            dropped(m_stats.droppedType, m_wrongTypeRows, row);
             return false;
         }
+        OGREnvelope before;
+        g->getEnvelope(&before);
         if (m_geometry.toWgs84 && g->transform(m_geometry.toWgs84.get()) != OGRERR_NONE)
-            throw Error(ErrorKind::Crs, m_path + ": feature " + std::to_string(row),
-                        "cannot transform the geometry to WGS 84");
+            throw Error(ErrorKind::Crs, m_path + ": " + trf("row {1}", {num(row)}),
+                        trf("the coordinates ({1}) cannot be transformed from the file's CRS (EPSG:{2}) to "
+                            "longitude/latitude: check the CRS, or give the right one with --crs",
+                            {coordText(before), num(m_info.epsg)}));
+        // Whatever the CRS said, longitude/latitude lie within ±180° / ±90°.
+        OGREnvelope env;
+        g->getEnvelope(&env);
+        if (!(env.MinX >= -180 && env.MaxX <= 180 && env.MinY >= -90 && env.MaxY <= 90))
+            throw Error(ErrorKind::Crs, m_path + ": " + trf("row {1}", {num(row)}),
+                        trf("the coordinates ({1}) are not longitude/latitude (beyond ±180° / ±90°) in the CRS "
+                            "EPSG:{2}: the file is probably in metres of a projected CRS; give it with --crs (for "
+                            "Lạng Sơn usually EPSG:9215, VN-2000 / TM-3 107-15)",
+                            {coordText(before), num(m_info.epsg)}));
         std::vector<unsigned char> wkb(static_cast<size_t>(g->WkbSize()));
         g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
         out = fromWkb(wkb.data(), wkb.size());
         if (m_geometry.family == Family::Polygon) {
             bool repaired = false;
             if (!repairPolygons(out, repaired)) {
-                ++m_stats.droppedEmpty;
+                dropped(m_stats.droppedEmpty, m_noGeometryRows, row);
                 return false;
             }
             m_stats.repaired += repaired;
@@ -843,16 +1215,23 @@ private:
         // Single-part targets take single parts only.
         const GeomType tt = m_target.geomType;
         if ((tt == GeomType::Point || tt == GeomType::LineString || tt == GeomType::Polygon) && out.parts.size() > 1) {
-            ++m_stats.droppedType;
+            dropped(m_stats.droppedType, m_wrongTypeRows, row);
             return false;
         }
         out.type = tt;
-        if (m_opts.checkProvince && !out.extent().intersects(kProvinceBox.buffered(0.05))) {
-            ++m_stats.outsideProvince;
-            if (m_outsideRows.size() < 5)
-                m_outsideRows.push_back(row);
-        }
+        if (m_province && !m_province->contains(out))
+            dropped(m_stats.outsideProvince, m_outsideRows, row);
         return true;
+    }
+
+    static std::string coordText(const OGREnvelope& e)
+    {
+        char b[128];
+        if (e.MinX == e.MaxX && e.MinY == e.MaxY)
+            std::snprintf(b, sizeof b, "%.6g, %.6g", e.MinX, e.MinY);
+        else
+            std::snprintf(b, sizeof b, "%.6g … %.6g, %.6g … %.6g", e.MinX, e.MaxX, e.MinY, e.MaxY);
+        return b;
     }
 
     const std::string& m_path;
@@ -862,9 +1241,13 @@ private:
     const GeometryPlan& m_geometry;
     const ImportOptions& m_opts;
     ImportStats& m_stats;
+    const ProvinceOutline* m_province;
+    std::unordered_map<std::string, int64_t> m_existingCodes;  // code -> row of the target layer (append)
     int m_keyField = -1;
     std::unordered_map<std::string, int64_t> m_seenCodes;
-    std::vector<int64_t> m_firstDropped, m_outsideRows;
+    std::vector<int64_t> m_noGeometryRows, m_wrongTypeRows, m_outsideRows;
+    std::vector<std::optional<std::string>> m_dateFormat;  // per target field: set for date fields (detected format)
+    std::map<std::string, std::string> m_dateFormats;
 };
 
 // Writes converted features in batches: the first batch replaces the layer (unless appending),
@@ -916,25 +1299,29 @@ private:
 void copyFeatures(OpenedSource& src, const std::string& path, const SourceInfo& info, FeatureConverter& converter,
                   BatchWriter& writer, ImportStats& st, Diagnostics& diag, Feedback* fb)
 {
-    const double total = estimateFeatureTotal(path, info);
-    OGRLayer* l = src.layer;
-    OGRFeatureDefn* defn = l->GetLayerDefn();
-    std::vector<Value> source(static_cast<size_t>(defn->GetFieldCount()));
+    double total = estimateFeatureTotal(path, info);
+    if (src.layers.size() > 1)
+        for (size_t i = 1; i < src.layers.size(); ++i)
+            total += static_cast<double>(src.layers[i]->GetFeatureCount(FALSE));
     gdal::ErrorCapture cap;
-    l->ResetReading();
-    int64_t row = 0;
-    while (OGRFeatureUniquePtr f = nextFeature(l, cap, path, row + 1)) {
-        ++row;
-        ++st.read;
-        if ((row & 1023) == 0) {
-            throwIfCancelled(fb);
-            if (fb && total > 0)
-                fb->setProgress(std::min(99.0, 100.0 * static_cast<double>(row) / total));
+    int64_t row = 0;  // numbered across the layers read (KML folders in file order)
+    for (OGRLayer* l : src.layers) {
+        OGRFeatureDefn* defn = l->GetLayerDefn();
+        std::vector<Value> source(static_cast<size_t>(defn->GetFieldCount()));
+        l->ResetReading();
+        while (OGRFeatureUniquePtr f = nextFeature(l, cap, path, row + 1)) {
+            ++row;
+            ++st.read;
+            if ((row & 1023) == 0) {
+                throwIfCancelled(fb);
+                if (fb && total > 0)
+                    fb->setProgress(std::min(99.0, 100.0 * static_cast<double>(row) / total));
+            }
+            readSourceValues(*f, defn, info, source);
+            Feature feat;
+            if (converter.convert(*f, source, row, feat))
+                writer.add(std::move(feat));
         }
-        readSourceValues(*f, defn, info, source);
-        Feature feat;
-        if (converter.convert(*f, source, row, feat))
-            writer.add(std::move(feat));
     }
     // A shapefile whose .dbf/.shp holds fewer records than its header announces is truncated.
     if (info.kind == SourceKind::Shapefile && info.featureCount >= 0 && row < info.featureCount)
@@ -946,32 +1333,54 @@ void copyFeatures(OpenedSource& src, const std::string& path, const SourceInfo& 
             diag.warning(path, w);
 }
 
-std::string rowList(const std::vector<int64_t>& rows, int64_t count)
+// Rows that cannot be imported as they are: an error naming them (up to 20, then a count), or,
+// when the user chose so, a warning listing them. Runs before the transaction commits.
+void checkRows(const std::string& path, const Target& target, const ImportStats& st, const FeatureConverter& converter,
+               const ImportOptions& opts, const ProvinceOutline* province, Diagnostics& diag)
 {
-    std::string s;
-    for (auto r : rows)
-        s += (s.empty() ? "" : ", ") + std::to_string(r);
-    return s + (count > 5 ? ", …)" : ")");
+    std::vector<std::string> errors;
+    auto report = [&](bool allowed, const std::string& message, const char* advice) {
+        if (allowed)
+            diag.warning(path, message);
+        else
+            errors.push_back(message + ". " + tr(advice));
+    };
+    if (st.droppedType)
+        report(opts.skipInvalid,
+               trf("{1} rows have another geometry type than the layer's {2} (rows {3})",
+                   {num(st.droppedType), geomTypeName(target.geomType), rowsText(converter.wrongTypeRows(), st.droppedType)}),
+               "Fix them, or pass --skip-invalid to import the other rows without them.");
+    if (st.droppedEmpty)
+        report(opts.skipInvalid,
+               trf("{1} rows have no usable geometry (rows {2})",
+                   {num(st.droppedEmpty), rowsText(converter.noGeometryRows(), st.droppedEmpty)}),
+               "Fix them, or pass --skip-invalid to import the other rows without them.");
+    if (st.outsideProvince)
+        report(opts.allowOutside,
+               trf(province && province->fromDistricts()
+                       ? "{1} rows lie outside the province (more than 1 km beyond its districts' outline) (rows {2})"
+                       : "{1} rows lie outside Lạng Sơn (more than 1 km beyond the province's box) (rows {2})",
+                   {num(st.outsideProvince), rowsText(converter.outsideRows(), st.outsideProvince)}),
+               "Check the file's CRS (--crs) and coordinates, or pass --allow-outside to import them anyway.");
+    if (!errors.empty()) {
+        std::string m;
+        for (const auto& e : errors)
+            m += (m.empty() ? "" : " ") + e;
+        throw Error(ErrorKind::Format, path, m + " " + tr("Nothing was written."));
+    }
 }
 
-void reportStats(const std::string& path, const Target& target, const ImportStats& st,
-                 const FeatureConverter& converter, Diagnostics& diag)
+void reportStats(const std::string& path, const ImportStats& st, const FeatureConverter& converter,
+                 Diagnostics& diag)
 {
     if (st.repaired)
-        diag.info(path, std::to_string(st.repaired) + " invalid polygons repaired");
-    if (st.droppedEmpty)
-        diag.warning(path, std::to_string(st.droppedEmpty) + " features without geometry skipped (rows " +
-                               rowList(converter.firstDropped(), st.droppedEmpty));
-    if (st.droppedType)
-        diag.warning(path, std::to_string(st.droppedType) + " features of another geometry type than " +
-                               geomTypeName(target.geomType) + " skipped");
+        diag.info(path, trf("{1} invalid polygons repaired", {num(st.repaired)}));
     if (st.flattened)
-        diag.info(path, std::to_string(st.flattened) + " geometries had Z/M values: dropped (2D kept)");
-    if (st.outsideProvince)
-        diag.warning(path, std::to_string(st.outsideProvince) + " features lie outside Lạng Sơn (rows " +
-                               rowList(converter.outsideRows(), st.outsideProvince));
+        diag.info(path, trf("{1} geometries had Z/M values: dropped (2D kept)", {num(st.flattened)}));
     if (st.decimalCommas)
-        diag.info(path, std::to_string(st.decimalCommas) + " numbers written with a decimal comma read");
+        diag.info(path, trf("{1} numbers written with a decimal comma read", {num(st.decimalCommas)}));
+    for (const auto& [field, format] : converter.dateFormats())
+        diag.info(path, trf("field '{1}': dates written {2} stored as ISO 8601 (yyyy-mm-dd)", {field, format}));
 }
 
 // Saves the mapping for the next file of this kind (inside the import's transaction).
@@ -1069,14 +1478,158 @@ bool parseDecimal(std::string_view in, double& out, bool* usedComma)
     return true;
 }
 
+const char* importModeName(ImportMode m)
+{
+    switch (m) {
+    case ImportMode::Append: return "append";
+    case ImportMode::Replace: return "replace";
+    case ImportMode::Unspecified: break;
+    }
+    return "unspecified";
+}
+
+std::vector<std::string> requiredFields(const std::string& layer)
+{
+    static const std::map<std::string, std::vector<std::string>> required = {
+        {"districts", {"code", "name"}},   {"communes", {"code", "name"}},  {"villages", {"code", "name"}},
+        {"places", {"name"}},              {"shops", {"village_code", "opened"}},
+        {"settlements", {"village_code"}}, {"teams", {"village_code"}},
+    };
+    auto it = required.find(layer);
+    return it == required.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::vector<std::string> dateFields(const std::string& layer)
+{
+    static const std::map<std::string, std::vector<std::string>> dates = {
+        {"shops", {"opened", "epay_opened", "locomotive_since"}},
+        {"teams", {"formed"}},
+        {"phases", {"start", "end"}},
+        {"progress_reports", {"date"}},
+    };
+    auto it = dates.find(layer);
+    return it == dates.end() ? std::vector<std::string>{} : it->second;
+}
+
+namespace {
+// Splits "12/07/2021" into numbers and separators; false when it is not three numbers.
+bool dateParts(const std::string& in, int& a, int& b, int& c, char& sep1, char& sep2, size_t& lenA, size_t& lenC)
+{
+    const std::string s = trim(in);
+    size_t i = 0;
+    auto number = [&](int& out, size_t& len) {
+        size_t st = i;
+        while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])))
+            ++i;
+        len = i - st;
+        if (len == 0 || len > 4)
+            return false;
+        out = std::atoi(s.substr(st, len).c_str());
+        return true;
+    };
+    size_t lenB = 0;
+    if (!number(a, lenA) || i >= s.size())
+        return false;
+    sep1 = s[i++];
+    if (!number(b, lenB) || i >= s.size() || lenB > 2)
+        return false;
+    sep2 = s[i++];
+    if (!number(c, lenC))
+        return false;
+    return i == s.size() && sep1 == sep2 && (sep1 == '/' || sep1 == '-' || sep1 == '.');
+}
+
+bool validDate(int y, int m, int d)
+{
+    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1800 || y > 2200 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
+        return false;
+    return m != 2 || d <= 28 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+} // namespace
+
+std::string detectDateFormat(const std::string& in, bool* ambiguous)
+{
+    if (ambiguous)
+        *ambiguous = false;
+    const std::string s = trim(in);
+    // ISO, possibly with a time part.
+    if (s.size() >= 10 && s[4] == '-' && s[7] == '-' && (s.size() == 10 || s[10] == ' ' || s[10] == 'T')) {
+        int y = std::atoi(s.substr(0, 4).c_str()), m = std::atoi(s.substr(5, 2).c_str()), d = std::atoi(s.substr(8, 2).c_str());
+        return validDate(y, m, d) ? "yyyy-mm-dd" : "";
+    }
+    int a = 0, b = 0, c = 0;
+    char s1 = 0, s2 = 0;
+    size_t lenA = 0, lenC = 0;
+    if (!dateParts(s, a, b, c, s1, s2, lenA, lenC))
+        return "";
+    const std::string sep(1, s1);
+    if (lenA == 4)
+        return validDate(a, b, c) && s1 == '/' ? "yyyy/mm/dd" : "";
+    if (lenC != 4)
+        return "";
+    if (validDate(c, b, a) && validDate(c, a, b) && a != b) {
+        if (ambiguous)
+            *ambiguous = true;
+        return "dd" + sep + "mm" + sep + "yyyy";
+    }
+    if (validDate(c, b, a))
+        return "dd" + sep + "mm" + sep + "yyyy";
+    if (validDate(c, a, b))
+        return "mm" + sep + "dd" + sep + "yyyy";
+    return "";
+}
+
+std::string normaliseDate(const std::string& in, const std::string& format)
+{
+    const std::string s = trim(in);
+    int y = 0, m = 0, d = 0;
+    if (format == "yyyy-mm-dd") {
+        if (detectDateFormat(s) != "yyyy-mm-dd")
+            return "";
+        return s;
+    }
+    int a = 0, b = 0, c = 0;
+    char s1 = 0, s2 = 0;
+    size_t lenA = 0, lenC = 0;
+    if (!dateParts(s, a, b, c, s1, s2, lenA, lenC) || format.size() != 10 || s1 != format[format[0] == 'y' ? 4 : 2])
+        return "";
+    if (format == "yyyy/mm/dd")
+        y = a, m = b, d = c;
+    else if (format.rfind("dd", 0) == 0)
+        d = a, m = b, y = c;
+    else if (format.rfind("mm", 0) == 0)
+        m = a, d = b, y = c;
+    if ((format[0] == 'y') != (lenA == 4) || (format[0] != 'y' && lenC != 4) || !validDate(y, m, d))
+        return "";
+    char out[16];
+    std::snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+    return out;
+}
+
+int64_t existingRows(const ProjectStore& store, const std::string& targetLayer)
+{
+    return store.hasLayer(targetLayer) ? store.layerInfo(targetLayer).featureCount : 0;
+}
+
 SourceInfo inspectSource(const std::string& path, const SourceOptions& opts, size_t previewRows)
 {
     OpenedSource src = openSource(path, opts);
     return inspectOpened(src, path, opts, previewRows);
 }
 
-std::map<std::string, std::string> autoMapping(const std::vector<FieldDef>& target, const std::vector<SourceField>& source)
+std::map<std::string, std::string> autoMapping(const std::vector<FieldDef>& target, const std::vector<SourceField>& source,
+                                               const std::string& targetLayer)
 {
+    // Headers naming a layer's own code and name (Vietnamese with or without diacritics, English).
+    static const std::map<std::string, std::map<std::string, std::vector<std::string>>> layerAliases = {
+        {"villages",
+         {{"code", {"mathon", "mathonban", "mavillage", "villagecode", "mathonxom", "maban"}},
+          {"name", {"tenthon", "tenthonban", "thon", "thonban", "tenban", "village", "villagename", "tenxom"}}}},
+        {"communes", {{"code", {"maxa", "maphuongxa", "communecode"}}, {"name", {"tenxa", "xa", "commune", "communename"}}}},
+        {"districts",
+         {{"code", {"mahuyen", "maquanhuyen", "districtcode"}}, {"name", {"tenhuyen", "huyen", "district", "districtname"}}}},
+    };
     static const std::map<std::string, std::vector<std::string>> aliases = {
         {"code", {"ma", "maso", "id", "madonvi"}},
         {"name", {"ten", "tendonvi", "hoten"}},
@@ -1108,12 +1661,25 @@ std::map<std::string, std::string> autoMapping(const std::vector<FieldDef>& targ
                     break;
                 }
             }
-        if (found.empty())
-            if (auto it = aliases.find(t.name); it != aliases.end())
-                for (const auto& a : it->second)
-                    for (const auto& s : source)
-                        if (found.empty() && !taken.count(s.name) && squashKey(s.name) == a)
-                            found = s.name;
+        std::vector<std::string> names;
+        if (auto l = layerAliases.find(targetLayer); l != layerAliases.end())
+            if (auto it = l->second.find(t.name); it != l->second.end())
+                names = it->second;
+        if (auto it = aliases.find(t.name); it != aliases.end())
+            names.insert(names.end(), it->second.begin(), it->second.end());
+        names.push_back(tk);
+        for (const auto& a : names)
+            for (const auto& s : source)
+                if (found.empty() && !taken.count(s.name) && squashKey(s.name) == a)
+                    found = s.name;
+        // dBase truncates field names to 10 characters: "TEN_THON_B" for "ten_thon_ban".
+        for (const auto& a : names)
+            for (const auto& s : source) {
+                const std::string sk = squashKey(s.name);
+                if (found.empty() && !taken.count(s.name) && s.rawName.size() == 10 && sk.size() >= 6 &&
+                    a.size() > sk.size() && a.rfind(sk, 0) == 0)
+                    found = s.name;
+            }
         if (!found.empty()) {
             m[t.name] = found;
             taken.insert(found);
@@ -1146,7 +1712,7 @@ MappingChoice chooseMapping(const ProjectStore& store, const SourceInfo& source,
         c.mapping = std::move(saved);
         c.saved = true;
     } else
-        c.mapping = autoMapping(targetFields, source.fields);
+        c.mapping = autoMapping(targetFields, source.fields, targetLayer);
     return c;
 }
 
@@ -1178,26 +1744,74 @@ ImportResult importFile(ProjectStore& store, const std::string& path, const Impo
     noteSource(path, info, diag);
     // Resolve the target and map the fields.
     const Target target = resolveTarget(store, opts.targetLayer, info);
-    if (opts.append && !target.exists)
-        throw Error(ErrorKind::Usage, path, "cannot append: the project has no layer '" + opts.targetLayer + "'");
+    if (opts.mode == ImportMode::Append && !target.exists)
+        throw Error(ErrorKind::Usage, path,
+                    trf("cannot append: the project has no layer '{1}' (import without --append to create it)",
+                        {opts.targetLayer}));
+    // Explicit intent: the rows a layer has are never replaced silently.
+    res.stats.existing = target.exists ? existingRows(store, opts.targetLayer) : 0;
+    res.mode = opts.mode == ImportMode::Unspecified ? ImportMode::Replace : opts.mode;
+    if (res.stats.existing > 0 && opts.mode == ImportMode::Unspecified)
+        throw Error(ErrorKind::Usage, path,
+                    trf("layer '{1}' already has {2} rows and the file has {3}: pass --append to add the file's "
+                        "rows to them, or --replace to replace them by the file's rows",
+                        {opts.targetLayer, num(res.stats.existing),
+                         info.featureCount >= 0 ? num(info.featureCount) : std::string("?")}));
+    if (info.featureCount == 0)
+        throw Error(ErrorKind::Format, path,
+                    trf("the file has no rows (layer '{1}' of the file is empty): nothing was written{2}",
+                        {info.layer, res.stats.existing > 0 ? trf("; the layer keeps its {1} rows", {num(res.stats.existing)})
+                                                            : std::string()}));
     const FieldMap fields = mapFields(store, path, target, info, opts);
     res.mapping = fields.mapping;
     res.savedMappingUsed = fields.saved;
     if (fields.saved)
-        diag.info(path, "field mapping saved for " + std::string(sourceKindName(info.kind)) + " files used");
+        diag.info(path, trf("field mapping saved for {1} files used", {sourceKindName(info.kind)}));
     if (fields.mapping.empty() && !target.fields.empty())
-        diag.warning(path, "no source field matches a field of layer '" + opts.targetLayer + "'");
+        diag.warning(path, trf("no field of the file matches a field of layer '{1}'", {opts.targetLayer}));
     const GeometryPlan geometry = planGeometry(src, info, target, path);
+    for (OGRLayer* l : src.layers)
+        res.sourceLayers.push_back(l->GetName());
+    if (res.sourceLayers.size() > 1)
+        diag.info(path, trf("{1} folders read: {2}", {num(static_cast<int64_t>(res.sourceLayers.size())), [&] {
+                                std::string n;
+                                for (const auto& l : res.sourceLayers)
+                                    n += (n.empty() ? "'" : ", '") + l + "'";
+                                return n;
+                            }()}));
+    std::optional<ProvinceOutline> province;
+    if (geometry.wanted)
+        province.emplace(store);
+    // Codes stay unique across the layer after an append.
+    std::unordered_map<std::string, int64_t> existingCodes;
+    if (opts.mode == ImportMode::Append && res.stats.existing > 0 && fields.mapping.count("code")) {
+        const Layer current = store.readLayer(opts.targetLayer);
+        const int ci = current.fieldIndex("code");
+        if (ci >= 0)
+            for (size_t i = 0; i < current.features.size(); ++i)
+                if (const Value& v = current.features[i].values[static_cast<size_t>(ci)]; !isNull(v))
+                    existingCodes.emplace(toString(v), static_cast<int64_t>(i + 1));
+    }
 
     // Convert and write in one transaction.
     ProjectStore::Transaction tx(store);
     if (fb)
         fb->setStep(tr("Importing"));
-    FeatureConverter converter(path, info, target, fields, geometry, opts, res.stats);
-    BatchWriter writer(store, target, opts.append, res.stats, fb);
+    FeatureConverter converter(path, info, target, fields, geometry, opts, res.stats,
+                               province ? &*province : nullptr, std::move(existingCodes));
+    BatchWriter writer(store, target, opts.mode == ImportMode::Append, res.stats, fb);
     copyFeatures(src, path, info, converter, writer, res.stats, diag, fb);
     writer.finish();
-    reportStats(path, target, res.stats, converter, diag);
+    checkRows(path, target, res.stats, converter, opts, province ? &*province : nullptr, diag);
+    // An import that would store nothing is an error, never "0 written" (nor an emptied layer).
+    if (res.stats.written == 0)
+        throw Error(ErrorKind::Format, path,
+                    trf("the file yields no row to store in layer '{1}' ({2} read): nothing was written{3}",
+                        {opts.targetLayer, num(res.stats.read),
+                         res.stats.existing > 0 ? trf("; the layer keeps its {1} rows", {num(res.stats.existing)})
+                                                : std::string()}));
+    reportStats(path, res.stats, converter, diag);
+    res.dateFormats = converter.dateFormats();
     if (opts.saveMapping)
         saveMapping(store, info.kind, opts.targetLayer, fields.mapping);
     throwIfCancelled(fb);

@@ -51,6 +51,7 @@ struct SourceInfo {
     std::string encodingSource;  // "detected", ".cpg", "override", "format (UTF-8)"
     int epsg = 0;                // 0 = unknown
     bool epsgGuessed = false;
+    Extent extent;               // of the source's coordinates, in the source CRS (empty when unknown)
     std::string crsNote;
     std::string xField, yField, wktField;
     std::vector<std::vector<std::string>> preview;  // first rows, decoded (all fields)
@@ -59,15 +60,26 @@ struct SourceInfo {
 // Opens the source, detects encoding and CRS, reads a preview. Throws bando::Error.
 SourceInfo inspectSource(const std::string& path, const SourceOptions& opts = {}, size_t previewRows = 20);
 
+// What to do with the rows a target layer already has. Importing into a layer that has rows
+// needs an explicit Append or Replace: Unspecified is refused then (nothing is ever replaced
+// silently).
+enum class ImportMode { Unspecified, Append, Replace };
+const char* importModeName(ImportMode m);  // "unspecified", "append", "replace"
+
 struct ImportOptions {
     SourceOptions source;
     std::string targetLayer;
-    bool append = false;  // append to the layer instead of replacing its features
+    ImportMode mode = ImportMode::Unspecified;
     // Target field -> source field (decoded name). Empty: the mapping saved for this source kind
     // and layer, else automatic (same name, shapefile-truncated name, common Vietnamese names).
     std::map<std::string, std::string> mapping;
     bool saveMapping = true;
-    bool checkProvince = true;     // flag features outside Lạng Sơn (a note, not an error)
+    // Features beyond the project's province (its districts' outline buffered by 1 km; Lạng Sơn's
+    // box when the project has no districts) are an error unless allowed (then listed as a warning).
+    bool allowOutside = false;
+    // Rows without geometry or of another geometry type are an error naming them unless skipped
+    // (then listed in the diagnostics).
+    bool skipInvalid = false;
     size_t maxTextBytes = 10000;   // longer text values are refused
 };
 
@@ -78,12 +90,17 @@ struct ImportStats {
     int64_t droppedType = 0;       // wrong geometry type
     int64_t flattened = 0;         // Z/M dropped
     int64_t outsideProvince = 0;
+    int64_t existing = 0;          // rows the target layer had before the import
+    int64_t datesNormalised = 0;   // date values rewritten to ISO 8601
     int64_t decimalCommas = 0;     // numbers written with a decimal comma
 };
 
 struct ImportResult {
     SourceInfo source;
     std::string targetLayer;
+    ImportMode mode = ImportMode::Unspecified;  // as applied (Replace for a new or empty layer)
+    std::vector<std::string> sourceLayers;      // the source layers read (every KML folder with features)
+    std::map<std::string, std::string> dateFormats;  // source field -> detected date format ("dd/mm/yyyy")
     std::map<std::string, std::string> mapping;  // used
     bool savedMappingUsed = false;
     ImportStats stats;
@@ -91,9 +108,22 @@ struct ImportResult {
     double seconds = 0;
 };
 
+// Fields a target layer needs (villages: code and name; shops: village_code and opened; …);
+// an import leaving one unmapped is refused. Empty for layers without requirements.
+std::vector<std::string> requiredFields(const std::string& layer);
+// Fields of a target layer holding dates (stored as ISO 8601 text).
+std::vector<std::string> dateFields(const std::string& layer);
+// Normalises a date to ISO 8601 (yyyy-mm-dd) given a format ("yyyy-mm-dd", "dd/mm/yyyy",
+// "mm/dd/yyyy", "dd-mm-yyyy", "dd.mm.yyyy", "yyyy/mm/dd"); "" when `s` is not a valid date in it.
+std::string normaliseDate(const std::string& s, const std::string& format);
+// The format of a date value: "" when none fits; a value whose day and month could be swapped
+// (03/04/2021) is read dd/mm/yyyy, the Vietnamese order, and *ambiguous is set.
+std::string detectDateFormat(const std::string& s, bool* ambiguous = nullptr);
+
 // Automatic mapping target field -> source field.
 std::map<std::string, std::string> autoMapping(const std::vector<FieldDef>& target,
-                                               const std::vector<SourceField>& source);
+                                               const std::vector<SourceField>& source,
+                                               const std::string& targetLayer = {});
 // Mapping saved in the project for (source kind, layer); empty when none.
 std::map<std::string, std::string> savedMapping(const ProjectStore& store, SourceKind kind,
                                                 const std::string& layer);
@@ -115,6 +145,10 @@ struct MappingProposal {
     bool saved = false;
 };
 MappingProposal proposeMapping(const ProjectStore& store, const SourceInfo& source, const std::string& targetLayer);
+
+// Rows the target layer has now (0 when the project has no such layer): what the app shows
+// beside the file's count when it asks Append or Replace.
+int64_t existingRows(const ProjectStore& store, const std::string& targetLayer);
 
 // Imports into an open (writable) project store, in one transaction.
 ImportResult importFile(ProjectStore& store, const std::string& path, const ImportOptions& opts,

@@ -75,14 +75,16 @@ ImportResult run(const ImportRequest& request, Feedback& fb)
         list.source = request.source;
         list.skipUnmatched = request.skipUnmatched;
         list.reviewOnly = request.reviewOnly;
-        list.append = request.append;
+        list.append = request.mode == io::ImportMode::Append;
         r.list = run(list, fb).list;
         return r;
     }
     io::ImportOptions o;
     o.source = request.source;
     o.targetLayer = request.targetLayer;
-    o.append = request.append;
+    o.mode = request.mode;
+    o.allowOutside = request.allowOutside;
+    o.skipInvalid = request.skipInvalid;
     o.mapping = request.mapping;
     o.saveMapping = request.saveMapping;
     r.file = io::importFile(request.project, request.file, o, &fb);

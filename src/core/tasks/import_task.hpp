@@ -44,7 +44,11 @@ struct ImportRequest {
     std::string file;
     std::string targetLayer;  // decides the route
     io::SourceOptions source;
-    bool append = false;
+    // What happens to the rows the target layer already has: a layer with rows needs Append or
+    // Replace (the CLI's --append / --replace, the app's question); lists: Append adds to them.
+    io::ImportMode mode = io::ImportMode::Unspecified;
+    bool allowOutside = false;  // file import: keep features beyond the province (listed as a warning)
+    bool skipInvalid = false;   // file import: skip rows without geometry or of another type (listed)
     // Target field -> source field; empty: the saved mapping, else the automatic one (file import).
     std::map<std::string, std::string> mapping;
     bool saveMapping = true;     // file import: remember the mapping for the next file of this kind
