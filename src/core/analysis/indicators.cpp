@@ -10,6 +10,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <mutex>
@@ -260,6 +263,19 @@ struct Centre {
 };
 
 std::string dateOnly(const std::string& s) { return s.size() >= 10 ? s.substr(0, 10) : s; }
+
+// BANDO_TIMING=1 prints the time of each step to stderr (for docs/PERFORMANCE.md).
+struct StepTimer {
+    bool on = std::getenv("BANDO_TIMING") != nullptr;
+    std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
+    void operator()(const char* step)
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (on)
+            std::fprintf(stderr, "[timing] %-28s %8.3f s\n", step, std::chrono::duration<double>(now - t).count());
+        t = now;
+    }
+};
 
 Layer schemaless(const Layer*) { return Layer{}; }
 
@@ -745,6 +761,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     out.date = opt.date.empty() ? latestDate(in.shops) : opt.date;
     out.since = opt.since;
 
+    StepTimer timer;
     // ---- villages: repaired where invalid (reported), in storage and metric CRS ----
     Layer villages = *in.villages;
     const int vCode = villages.requireField("code");
@@ -766,6 +783,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         out.notes.push_back("village " + textOf(f, vCode) + ": invalid polygon repaired (" + why + ")");
     }
     Layer villagesM = inCrs(villages, opt.metricEpsg);
+    timer("villages: validity, CRS");
 
     out.villages.resize(nv);
     std::unordered_map<std::string, size_t> byCode;
@@ -849,12 +867,14 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             out.villages[i].households = hh;
         }
     }
+    timer("settlements, classification");
     reportProgress(const_cast<Feedback*>(fb), 15);
 
     // ---- digital economy ----
     if (opt.parts.economy) {
         economy(in, villages, byCode, rank, opt, out, fb);
     }
+    timer("economy (shops, targets, teams)");
     reportProgress(const_cast<Feedback*>(fb), 35);
 
     // ---- mobile coverage shares and gaps ----
@@ -869,6 +889,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         }
         broadbandDistances(in, centre, opt, out);
     }
+    timer("coverage, gaps, broadband");
     reportProgress(const_cast<Feedback*>(fb), 80);
 
     // ---- access ----
@@ -878,6 +899,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             centres[i] = centre[i].p;
         computeAccess(in, out.villages, centres, opt, out.notes, fb);
     }
+    timer("access");
     out.rollups = rollUp(out.villages, in);
     reportProgress(const_cast<Feedback*>(fb), 95);
     return out;
