@@ -43,7 +43,7 @@ void sql(const std::string& path, const std::string& statement)
 
 } // namespace
 
-TEST_CASE("analyze the sample: classification unchanged, shops add up, areas close, results stored",
+TEST_CASE("analyze the sample: classification unchanged and shops add up and areas close and results stored",
           "[analyze][integration]")
 {
     test::TempDir dir("analyze");
@@ -141,7 +141,7 @@ TEST_CASE("analyze the sample: classification unchanged, shops add up, areas clo
     CHECK(out->layerInfo("coverage_gaps").description.find("Analysis") != std::string::npos);
 }
 
-TEST_CASE("analyze again: nothing changed reuses every part; a sqlite3 edit recomputes what depends on it",
+TEST_CASE("analyze again: nothing changed reuses every part and a sqlite3 edit recomputes what depends on it",
           "[analyze][integration][incremental]")
 {
     test::TempDir dir("analyze-inc");

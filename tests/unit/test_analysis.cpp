@@ -115,7 +115,7 @@ TEST_CASE("orientation is exact for points on a segment", "[analysis][boundary]"
     CHECK(orientation({0.1, 0.1}, {0.3, 0.3}, {0.7, 0.7}) == orientation({0.1, 0.1}, {0.3, 0.3}, {0.7, 0.7}));
 }
 
-TEST_CASE("a point on a shared edge or vertex is counted once, in the lower village code", "[analysis][boundary]")
+TEST_CASE("a point on a shared edge or vertex is counted once in the lower village code", "[analysis][boundary]")
 {
     // 2 x 2 squares; codes chosen so that the lowest code is not the first polygon
     Geometry g00 = Geometry::polygon({square(0, 0, 10, 10)}), g10 = Geometry::polygon({square(10, 0, 20, 10)}),
@@ -159,7 +159,7 @@ TEST_CASE("a point on a shared edge or vertex is counted once, in the lower vill
     CHECK(count[3] == 11 * 11);
 }
 
-TEST_CASE("analysis of hand-made villages: hole, multipart, touching coverage, no settlements", "[analysis]")
+TEST_CASE("analysis of hand-made villages: hole and multipart and touching coverage and no settlements", "[analysis]")
 {
     Layer v = villagesLayer();
     // A: 1 km square with a 200 m hole; B: two parts of 500 x 1000; C: 1 km square beside A
@@ -358,7 +358,7 @@ TEST_CASE("access on a road network in two pieces", "[analysis][access]")
     CHECK(fast.villages[0].minutesCommuneSeat < V1.minutesCommuneSeat);
 }
 
-TEST_CASE("the metric CRS is the province's TM-3 zone, UTM elsewhere", "[analysis][crs]")
+TEST_CASE("the metric CRS is the province TM-3 zone and UTM elsewhere", "[analysis][crs]")
 {
     CHECK(chooseMetricCrs({106.1, 21.35, 107.3, 22.45}).epsg == 9215);  // Lạng Sơn
     CHECK(chooseMetricCrs({102.5, 10.0, 109.0, 23.0}).why == "VN-2000 UTM");  // the whole country

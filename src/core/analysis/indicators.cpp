@@ -256,6 +256,31 @@ Cover coverOf(const std::vector<uint32_t>& members, const std::vector<BaseCut>& 
     return c;
 }
 
+// The union of covers already computed (the operators' covers for "any").
+Cover combine(const std::vector<const Cover*>& covers, double villageArea)
+{
+    Cover c;
+    std::vector<const GEOSGeometry*> parts;
+    for (const Cover* x : covers) {
+        if (x->state == BaseCut::Full) {
+            c.state = BaseCut::Full;
+            c.area = villageArea;
+            return c;
+        }
+        if (x->state == BaseCut::Partial)
+            parts.push_back(x->geom.get());
+    }
+    if (parts.empty())
+        return c;
+    c.state = BaseCut::Partial;
+    if (parts.size() == 1)
+        c.geom.reset(GEOSGeom_clone_r(ctx(), parts[0]));
+    else
+        c.geom = unionOf(parts);
+    c.area = areaOf(c.geom.get());
+    return c;
+}
+
 // Point in a village: is_centre settlement, else the largest settlement, else the label point.
 struct Centre {
     XY p;
@@ -519,12 +544,16 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
 
     std::vector<std::vector<GapPiece>> gapsOf(nv);
     std::atomic<size_t> next{0};
+    const auto mainThread = std::this_thread::get_id();
     std::mutex errorMutex;
     std::exception_ptr error;
     auto worker = [&]() {
         try {
+            StepTimer t;
             PieceSet ps;
             ps.build(bases);
+            if (std::this_thread::get_id() == mainThread)
+                t("coverage: pieces (per thread)");
             std::vector<uint32_t> stamp(ps.pieces.size(), UINT32_MAX), cand;
             uint32_t tick = 0;
             std::vector<BaseCut> cuts(bases.size());
@@ -592,12 +621,35 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
                     return false;
                 };
                 v.coverage.clear();
+                std::vector<Cover> goodOf(entities.size()), sigOf(entities.size());
                 for (size_t ei = 0; ei < entities.size(); ++ei) {
                     const Entity& e = entities[ei];
-                    std::vector<uint32_t> signal = e.good;
-                    signal.insert(signal.end(), e.weak.begin(), e.weak.end());
-                    Cover good = coverOf(e.good, cuts, vArea, e.gaps);
-                    Cover sig = coverOf(signal, cuts, vArea, e.gaps);
+                    Cover& good = goodOf[ei];
+                    Cover& sig = sigOf[ei];
+                    if (ei == anyIndex) {
+                        // any = the union of the operators' covers (computed just before)
+                        std::vector<const Cover*> g, a;
+                        for (const auto& [op, oi] : oIndex) {
+                            g.push_back(&goodOf[oi]);
+                            a.push_back(&sigOf[oi]);
+                        }
+                        good = combine(g, vArea);
+                        sig = combine(a, vArea);
+                    } else if (!e.gaps) {
+                        // operator x technology: areas only; weak is the ring outside good (the
+                        // coverage schema), so the signal area is good + weak
+                        good = coverOf(e.good, cuts, vArea, false);
+                        const Cover weak = coverOf(e.weak, cuts, vArea, false);
+                        sig.state = good.state == BaseCut::Full || weak.state == BaseCut::Full ? BaseCut::Full
+                                    : good.state == BaseCut::None && weak.state == BaseCut::None ? BaseCut::None
+                                                                                                  : BaseCut::Partial;
+                        sig.area = std::min(vArea, good.area + weak.area);
+                    } else {
+                        std::vector<uint32_t> signal = e.good;
+                        signal.insert(signal.end(), e.weak.begin(), e.weak.end());
+                        good = coverOf(e.good, cuts, vArea, true);
+                        sig = coverOf(signal, cuts, vArea, true);
+                    }
                     CoverageShare cs;
                     cs.op = e.op;
                     cs.tech = e.tech;
