@@ -184,7 +184,12 @@ PointLocator::Hit PointLocator::locate(double x, double y) const
         return hit;
     const int gx = std::clamp(static_cast<int>((x - m_extent.minX) / m_cell), 0, m_nx - 1);
     const int gy = std::clamp(static_cast<int>((y - m_extent.minY) / m_cell), 0, m_ny - 1);
-    const size_t c = static_cast<size_t>(gy) * m_nx + gx;
+    return locateInCell(static_cast<uint32_t>(static_cast<size_t>(gy) * m_nx + gx), x, y);
+}
+
+PointLocator::Hit PointLocator::locateInCell(uint32_t c, double x, double y) const
+{
+    Hit hit;
     for (uint32_t k = m_cellStart[c]; k < m_cellStart[c + 1]; ++k) {
         const uint32_t i = m_cellPolys[k];
         switch (where(i, x, y)) {
@@ -210,19 +215,47 @@ std::vector<PointLocator::Hit> PointLocator::locateAll(const std::vector<XY>& po
                                                        const Feedback* fb) const
 {
     std::vector<Hit> out(points.size());
-    threads = std::max(1u, std::min(threads, static_cast<unsigned>(points.size() / 4096 + 1)));
+    if (m_cellPolys.empty())
+        return out;
+    // Points bucketed by grid cell (a counting sort): the points of one cell share their candidate
+    // polygons, which stay in cache while the cell is processed.
+    const size_t cells = static_cast<size_t>(m_nx) * m_ny;
+    std::vector<uint32_t> cellOf(points.size());
+    std::vector<uint32_t> start(cells + 2, 0);
+    for (size_t i = 0; i < points.size(); ++i) {
+        const XY& p = points[i];
+        uint32_t c = static_cast<uint32_t>(cells);  // outside the grid
+        if (m_extent.contains(p.x, p.y)) {
+            const int gx = std::clamp(static_cast<int>((p.x - m_extent.minX) / m_cell), 0, m_nx - 1);
+            const int gy = std::clamp(static_cast<int>((p.y - m_extent.minY) / m_cell), 0, m_ny - 1);
+            c = static_cast<uint32_t>(static_cast<size_t>(gy) * m_nx + gx);
+        }
+        cellOf[i] = c;
+        ++start[c + 1];
+    }
+    for (size_t c = 1; c < start.size(); ++c)
+        start[c] += start[c - 1];
+    std::vector<uint32_t> order(points.size());
+    {
+        std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+        for (size_t i = 0; i < points.size(); ++i)
+            order[fill[cellOf[i]]++] = static_cast<uint32_t>(i);
+    }
+    const size_t inside = start[cells];  // points of the last bucket are outside every polygon
+    threads = std::max(1u, std::min(threads, static_cast<unsigned>(inside / 4096 + 1)));
     auto work = [&](size_t from, size_t to) {
-        for (size_t i = from; i < to; ++i) {
-            if ((i & 4095) == 0 && isCancelled(fb))
+        for (size_t k = from; k < to; ++k) {
+            if ((k & 4095) == 0 && isCancelled(fb))
                 return;
-            out[i] = locate(points[i].x, points[i].y);
+            const uint32_t i = order[k];
+            out[i] = locateInCell(cellOf[i], points[i].x, points[i].y);
         }
     };
     std::vector<std::thread> pool;
-    const size_t chunk = (points.size() + threads - 1) / threads;
+    const size_t chunk = (inside + threads - 1) / threads;
     for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(work, std::min(points.size(), t * chunk), std::min(points.size(), (t + 1) * chunk));
-    work(0, std::min(points.size(), chunk));
+        pool.emplace_back(work, std::min(inside, t * chunk), std::min(inside, (t + 1) * chunk));
+    work(0, std::min(inside, chunk));
     for (auto& th : pool)
         th.join();
     throwIfCancelled(fb);

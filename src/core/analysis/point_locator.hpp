@@ -38,6 +38,7 @@ public:
 private:
     enum class Where { Outside, Inside, Boundary };
     Where where(uint32_t polygon, double x, double y) const;
+    Hit locateInCell(uint32_t cell, double x, double y) const;
 
     struct Edge {
         XY a, b;
