@@ -3,6 +3,7 @@
 // re-run reuses every part and an edit made with sqlite3 recomputes only what depends on it.
 #include <catch2/catch.hpp>
 
+#include "core/base/error.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/analyze_task.hpp"
 #include "core/tasks/classify_task.hpp"
@@ -218,4 +219,34 @@ TEST_CASE("bando analyze --json keeps classify's totals keys and adds the new on
     r = test::run(test::shellQuote(test::cliPath()) + " analyze " + test::shellQuote(path) + " --date 2021-13-01");
     CHECK(r.exitCode != 0);
     CHECK(r.err.find("--date") != std::string::npos);
+}
+
+TEST_CASE("a cancelled analysis leaves the previous results intact", "[analyze][integration][cancel]")
+{
+    test::TempDir dir("analyze-cancel");
+    const std::string path = copySample(dir);
+    tasks::AnalyzeRequest req;
+    req.project = path;
+    req.date = "2021-10-13";
+    Feedback fb;
+    const auto first = tasks::runTask(req, fb);
+    // a second run at another date, cancelled once the analysis has reached 80 %
+    req.date = "2021-12-31";
+    req.force = true;
+    Feedback cancelling;
+    cancelling.setObserver([&cancelling](double percent, const std::string&) {
+        if (percent >= 80)
+            cancelling.cancel();
+    });
+    CHECK_THROWS_AS(tasks::runTask(req, cancelling), CancelledError);
+    const auto store = ProjectStore::open(path);
+    const Layer vi = store->readLayer("village_indicators");
+    REQUIRE(vi.features.size() == first.villages.size());
+    int64_t shops = 0;
+    for (const auto& f : vi.features) {
+        CHECK(vi.text(f, "date") == "2021-10-13");
+        shops += vi.integer(f, "shops");
+    }
+    CHECK(shops == first.province()->shops);
+    CHECK(shops < 80000);  // the 13/10 figure (68,311 reported), not the year-end one
 }
