@@ -250,3 +250,20 @@ TEST_CASE("a cancelled analysis leaves the previous results intact", "[analyze][
     CHECK(shops == first.province()->shops);
     CHECK(shops < 80000);  // the 13/10 figure (68,311 reported), not the year-end one
 }
+
+TEST_CASE("stored rows deleted by hand are recomputed instead of reused", "[analyze][integration][incremental]")
+{
+    test::TempDir dir("analyze-del");
+    const std::string path = copySample(dir);
+    tasks::AnalyzeRequest req;
+    req.project = path;
+    Feedback fb;
+    const auto first = tasks::runTask(req, fb);
+    sql(path, "DELETE FROM village_indicators WHERE fid IN (SELECT fid FROM village_indicators LIMIT 10)");
+    const auto again = tasks::runTask(req, fb);
+    CHECK(again.reused.empty());
+    CHECK(again.villages.size() == first.villages.size());
+    CHECK(again.total.noSignal == 148);
+    const auto store = ProjectStore::open(path);
+    CHECK(store->layerInfo("village_indicators").featureCount == static_cast<int64_t>(first.villages.size()));
+}

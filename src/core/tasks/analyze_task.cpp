@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -476,6 +477,22 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
                 rows[stored.text(f, "village_code")] = &f;
         return rows;
     };
+    // a reused part needs a stored row for every village at the date it was computed at (rows
+    // deleted by hand: recompute the part)
+    const int64_t villageCount = store->layerInfo("villages").featureCount;
+    for (const auto& part : parts()) {
+        if (!reuse[part.name])
+            continue;
+        const std::string& d = stateDate[part.name];
+        int64_t rows = 0;
+        for (const auto& f : stored.features)
+            rows += stored.text(f, "date") == d ? 1 : 0;
+        if (rows != villageCount) {
+            reuse[part.name] = false;
+            r.reused.erase(std::find(r.reused.begin(), r.reused.end(), part.name));
+            r.recomputed.push_back(part.name);
+        }
+    }
     bool allReused = r.recomputed.empty();
 
     if (allReused) {
@@ -488,7 +505,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
                 fromRow(stored, f, v, part.name);
             r.villages.push_back(std::move(v));
         }
-        if (r.villages.empty())
+        if (static_cast<int64_t>(r.villages.size()) != villageCount)
             allReused = false;  // rows deleted by hand: recompute everything
         else {
             analysis::AnalysisInput names;
