@@ -42,6 +42,7 @@ std::vector<LayerSchema> build()
 void appendTelecomSchemas(std::vector<LayerSchema>& out);
 void appendProgramSchemas(std::vector<LayerSchema>& out);
 void appendImportSchemas(std::vector<LayerSchema>& out);
+void appendAnalysisSchemas(std::vector<LayerSchema>& out);
 
 int currentVersion()
 {
@@ -58,6 +59,7 @@ const std::vector<LayerSchema>& all()
         appendTelecomSchemas(s);
         appendProgramSchemas(s);
         appendImportSchemas(s);
+        appendAnalysisSchemas(s);
         return s;
     }();
     return schemas;

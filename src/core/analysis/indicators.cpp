@@ -1,0 +1,1038 @@
+// The analysis core (issue #9). See indicators.hpp and docs/ANALYSIS.md.
+#include "core/analysis/indicators.hpp"
+
+#include "core/analysis/access.hpp"
+#include "core/analysis/point_locator.hpp"
+#include "core/analysis/spatial_index.hpp"
+#include "core/base/error.hpp"
+#include "core/capi/geos.hpp"
+#include "core/capi/geos_convert.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <numeric>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+namespace bando::analysis {
+namespace {
+
+using geos::ctx;
+using geos::GeomPtr;
+using geos::PreparedPtr;
+
+int field(const Layer* l, const char* name) { return l ? l->fieldIndex(name) : -1; }
+std::string textOf(const Feature& f, int i) { return i >= 0 && i < static_cast<int>(f.values.size()) ? toString(f.values[i]) : std::string(); }
+int64_t intOf(const Feature& f, int i, int64_t fallback = 0)
+{
+    return i >= 0 && i < static_cast<int>(f.values.size()) ? toInt(f.values[i]).value_or(fallback) : fallback;
+}
+
+// A copy of `l` in `epsg`.
+Layer inCrs(const Layer& l, int epsg)
+{
+    Layer out = l;
+    out.transformTo(epsg);
+    return out;
+}
+
+bool firstPoint(const Geometry& g, XY& p)
+{
+    if (g.isEmpty() || g.parts[0].empty() || g.parts[0][0].empty())
+        return false;
+    p = g.parts[0][0][0];
+    return true;
+}
+
+// ---- coverage pieces ----
+
+// One coverage feature (operator × technology × level), cut into small pieces.
+struct BaseCoverage {
+    std::string op, tech, level;
+    Geometry geom;  // metric
+};
+
+struct Entity {
+    std::string op, tech;             // "any" for unions
+    std::vector<uint32_t> good, weak; // base coverage indexes
+    bool gaps = false;                // write coverage_gaps rows (operator and any)
+};
+
+// Recursively clips `g` into pieces of at most `maxPoints` vertices (like ST_Subdivide).
+void subdivide(GeomPtr g, double x0, double y0, double x1, double y1, int depth, std::vector<GeomPtr>& out)
+{
+    if (!g || GEOSisEmpty_r(ctx(), g.get()))
+        return;
+    const int type = GEOSGeomTypeId_r(ctx(), g.get());
+    if (type == GEOS_GEOMETRYCOLLECTION) {
+        for (int i = 0, n = GEOSGetNumGeometries_r(ctx(), g.get()); i < n; ++i) {
+            const GEOSGeometry* sub = GEOSGetGeometryN_r(ctx(), g.get(), i);
+            const int st = GEOSGeomTypeId_r(ctx(), sub);
+            if (st == GEOS_POLYGON || st == GEOS_MULTIPOLYGON || st == GEOS_GEOMETRYCOLLECTION)
+                subdivide(GeomPtr(GEOSGeom_clone_r(ctx(), sub)), x0, y0, x1, y1, depth, out);
+        }
+        return;
+    }
+    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+        return;
+    if (GEOSGetNumCoordinates_r(ctx(), g.get()) <= 256 || depth >= 16) {
+        out.push_back(std::move(g));
+        return;
+    }
+    const bool vertical = (x1 - x0) >= (y1 - y0);
+    const double m = vertical ? (x0 + x1) / 2 : (y0 + y1) / 2;
+    if (vertical) {
+        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), x0, y0, m, y1)), x0, y0, m, y1, depth + 1, out);
+        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), m, y0, x1, y1)), m, y0, x1, y1, depth + 1, out);
+    } else {
+        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), x0, y0, x1, m)), x0, y0, x1, m, depth + 1, out);
+        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), x0, m, x1, y1)), x0, m, x1, y1, depth + 1, out);
+    }
+}
+
+Extent envelopeOf(const GEOSGeometry* g)
+{
+    Extent e;
+    double x0, y0, x1, y1;
+    if (GEOSGeom_getXMin_r(ctx(), g, &x0) && GEOSGeom_getYMin_r(ctx(), g, &y0) && GEOSGeom_getXMax_r(ctx(), g, &x1) &&
+        GEOSGeom_getYMax_r(ctx(), g, &y1)) {
+        e.expand(x0, y0);
+        e.expand(x1, y1);
+    }
+    return e;
+}
+
+// The pieces of every base coverage, for one thread (GEOS geometries and prepared geometries
+// are not shared between threads: PITFALLS).
+struct PieceSet {
+    struct Piece {
+        uint32_t base;
+        GeomPtr geom;
+        Extent extent;
+        double area;
+    };
+    std::vector<Piece> pieces;
+    Extent extent;
+    double cell = 1;
+    int nx = 0, ny = 0;
+    std::vector<uint32_t> cellStart, cellPieces;
+
+    void build(const std::vector<BaseCoverage>& bases)
+    {
+        for (uint32_t b = 0; b < bases.size(); ++b) {
+            if (bases[b].geom.isEmpty())
+                continue;
+            GeomPtr g = geos::toGeos(bases[b].geom);
+            const Extent e = bases[b].geom.extent();
+            std::vector<GeomPtr> out;
+            subdivide(std::move(g), e.minX, e.minY, e.maxX, e.maxY, 0, out);
+            for (auto& p : out) {
+                Piece piece{b, std::move(p), {}, 0};
+                piece.extent = envelopeOf(piece.geom.get());
+                GEOSArea_r(ctx(), piece.geom.get(), &piece.area);
+                extent.expand(piece.extent);
+                pieces.push_back(std::move(piece));
+            }
+        }
+        if (pieces.empty())
+            return;
+        cell = std::max(std::sqrt(extent.width() * extent.height() / static_cast<double>(std::max<size_t>(pieces.size(), 1))) * 2, 1.0);
+        nx = std::clamp(static_cast<int>(extent.width() / cell) + 1, 1, 2048);
+        ny = std::clamp(static_cast<int>(extent.height() / cell) + 1, 1, 2048);
+        std::vector<uint32_t> counts(static_cast<size_t>(nx) * ny + 1, 0);
+        forCells(counts, nullptr);
+        cellStart.assign(counts.size(), 0);
+        for (size_t c = 1; c < counts.size(); ++c)
+            cellStart[c] = cellStart[c - 1] + counts[c];
+        cellPieces.resize(cellStart.back());
+        std::vector<uint32_t> fill(cellStart.begin(), cellStart.end() - 1);
+        forCells(counts, &fill);
+    }
+    int cx(double x) const { return std::clamp(static_cast<int>((x - extent.minX) / cell), 0, nx - 1); }
+    int cy(double y) const { return std::clamp(static_cast<int>((y - extent.minY) / cell), 0, ny - 1); }
+    void forCells(std::vector<uint32_t>& counts, std::vector<uint32_t>* fill)
+    {
+        for (uint32_t i = 0; i < pieces.size(); ++i) {
+            const Extent& e = pieces[i].extent;
+            for (int y = cy(e.minY); y <= cy(e.maxY); ++y)
+                for (int x = cx(e.minX); x <= cx(e.maxX); ++x) {
+                    const size_t c = static_cast<size_t>(y) * nx + x;
+                    if (fill)
+                        cellPieces[(*fill)[c]++] = i;
+                    else
+                        ++counts[c + 1];
+                }
+        }
+    }
+    // Pieces whose extent meets `e` (each once).
+    void candidates(const Extent& e, std::vector<uint32_t>& out, std::vector<uint32_t>& stamp, uint32_t tick) const
+    {
+        out.clear();
+        if (pieces.empty() || !extent.intersects(e))
+            return;
+        for (int y = cy(e.minY); y <= cy(e.maxY); ++y)
+            for (int x = cx(e.minX); x <= cx(e.maxX); ++x) {
+                const size_t c = static_cast<size_t>(y) * nx + x;
+                for (uint32_t k = cellStart[c]; k < cellStart[c + 1]; ++k) {
+                    const uint32_t i = cellPieces[k];
+                    if (stamp[i] == tick || !pieces[i].extent.intersects(e))
+                        continue;
+                    stamp[i] = tick;
+                    out.push_back(i);
+                }
+            }
+    }
+};
+
+// Intersection of one village with one base coverage.
+struct BaseCut {
+    enum State { None, Partial, Full } state = None;
+    std::vector<GeomPtr> parts;  // village ∩ piece (Partial)
+    double area = 0;
+};
+
+GeomPtr unionOf(std::vector<const GEOSGeometry*> parts)
+{
+    std::vector<GEOSGeometry*> clones;
+    clones.reserve(parts.size());
+    for (auto* p : parts)
+        clones.push_back(GEOSGeom_clone_r(ctx(), p));
+    GeomPtr coll(GEOSGeom_createCollection_r(ctx(), GEOS_GEOMETRYCOLLECTION, clones.data(),
+                                              static_cast<unsigned>(clones.size())));
+    return geos::check(GEOSUnaryUnion_r(ctx(), coll.get()), "union");
+}
+
+double areaOf(const GEOSGeometry* g)
+{
+    double a = 0;
+    GEOSArea_r(ctx(), g, &a);
+    return a;
+}
+
+// The covered part of a village for a set of base coverages: full, none, or a geometry.
+struct Cover {
+    BaseCut::State state = BaseCut::None;
+    GeomPtr geom;  // Partial
+    double area = 0;
+};
+
+Cover coverOf(const std::vector<uint32_t>& members, const std::vector<BaseCut>& cuts, double villageArea,
+              bool needGeometry)
+{
+    Cover c;
+    std::vector<const GEOSGeometry*> parts;
+    int contributing = 0;
+    double sum = 0;
+    for (uint32_t b : members) {
+        const BaseCut& cut = cuts[b];
+        if (cut.state == BaseCut::Full) {
+            c.state = BaseCut::Full;
+            c.area = villageArea;
+            return c;
+        }
+        if (cut.state == BaseCut::Partial) {
+            ++contributing;
+            sum += cut.area;
+            for (const auto& p : cut.parts)
+                parts.push_back(p.get());
+        }
+    }
+    if (parts.empty())
+        return c;
+    c.state = BaseCut::Partial;
+    if (contributing == 1 && !needGeometry) {
+        c.area = sum;  // pieces of one coverage feature do not overlap
+        return c;
+    }
+    c.geom = unionOf(parts);
+    c.area = areaOf(c.geom.get());
+    return c;
+}
+
+// The union of covers already computed (the operators' covers for "any").
+Cover combine(const std::vector<const Cover*>& covers, double villageArea)
+{
+    Cover c;
+    std::vector<const GEOSGeometry*> parts;
+    for (const Cover* x : covers) {
+        if (x->state == BaseCut::Full) {
+            c.state = BaseCut::Full;
+            c.area = villageArea;
+            return c;
+        }
+        if (x->state == BaseCut::Partial)
+            parts.push_back(x->geom.get());
+    }
+    if (parts.empty())
+        return c;
+    c.state = BaseCut::Partial;
+    if (parts.size() == 1)
+        c.geom.reset(GEOSGeom_clone_r(ctx(), parts[0]));
+    else
+        c.geom = unionOf(parts);
+    c.area = areaOf(c.geom.get());
+    return c;
+}
+
+// Point in a village: is_centre settlement, else the largest settlement, else the label point.
+struct Centre {
+    XY p;
+    bool fromSettlement = false;
+};
+
+std::string dateOnly(const std::string& s) { return s.size() >= 10 ? s.substr(0, 10) : s; }
+
+// BANDO_TIMING=1 prints the time of each step to stderr (for docs/PERFORMANCE.md).
+struct StepTimer {
+    bool on = std::getenv("BANDO_TIMING") != nullptr;
+    std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
+    void operator()(const char* step)
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (on)
+            std::fprintf(stderr, "[timing] %-28s %8.3f s\n", step, std::chrono::duration<double>(now - t).count());
+        t = now;
+    }
+};
+
+Layer schemaless(const Layer*) { return Layer{}; }
+
+void economy(const AnalysisInput& in, const Layer& villages, const std::unordered_map<std::string, size_t>& byCode,
+             const std::vector<uint32_t>& rank, const AnalysisOptions& opt, AnalysisOutput& out, const Feedback* fb)
+{
+    const size_t nv = villages.features.size();
+    const bool since = !opt.since.empty();
+    if (since)
+        for (auto& v : out.villages)
+            v.shopsSince = v.epaySince = v.locomotiveSince = 0;
+    if (in.shops) {
+        Layer shopsT;
+        const Layer* S = in.shops;
+        if (S->epsg != villages.epsg) {
+            shopsT = inCrs(*S, villages.epsg);
+            S = &shopsT;
+        }
+        const int iOpened = S->fieldIndex("opened"), iEpay = S->fieldIndex("epay_opened"),
+                  iLoco = S->fieldIndex("locomotive"), iLocoSince = S->fieldIndex("locomotive_since"),
+                  iVillage = S->fieldIndex("village_code");
+        // A shop exists at `date` when it has no opening date or opened on/before it.
+        auto count = [&](const Feature& f, const std::string& date, int64_t& s, int64_t& e, int64_t& l) {
+            const std::string o = dateOnly(textOf(f, iOpened));
+            if (!o.empty() && o > date)
+                return false;
+            ++s;
+            const std::string ep = dateOnly(textOf(f, iEpay));
+            if (!ep.empty() && ep <= date)
+                ++e;
+            if (intOf(f, iLoco) == 1) {
+                const std::string ls = dateOnly(textOf(f, iLocoSince));
+                if (ls.empty() || ls <= date)
+                    ++l;
+            }
+            return true;
+        };
+        std::vector<XY> pts;
+        std::vector<uint32_t> idx;
+        pts.reserve(S->features.size());
+        idx.reserve(S->features.size());
+        for (uint32_t k = 0; k < S->features.size(); ++k) {
+            XY p;
+            if (firstPoint(S->features[k].geom, p)) {
+                pts.push_back(p);
+                idx.push_back(k);
+                continue;
+            }
+            // tabular: no geometry, counted by village_code
+            const Feature& f = S->features[k];
+            int64_t s = 0, e = 0, l = 0;
+            auto it = byCode.find(textOf(f, iVillage));
+            if (count(f, out.date, s, e, l)) {
+                ++out.shopsTotal;
+                ++out.shopsTabular;
+                if (it == byCode.end()) {
+                    ++out.shopsOutside;
+                    continue;
+                }
+            }
+            if (it == byCode.end())
+                continue;
+            auto& v = out.villages[it->second];
+            v.shops += s;
+            v.epay += e;
+            v.locomotive += l;
+            if (since)
+                count(f, opt.since, v.shopsSince, v.epaySince, v.locomotiveSince);
+        }
+        std::vector<const Geometry*> polys(nv);
+        for (size_t i = 0; i < nv; ++i)
+            polys[i] = &villages.features[i].geom;
+        PointLocator locator(polys, rank);
+        const auto hits = locator.locateAll(pts, opt.threads, fb);
+        for (size_t k = 0; k < pts.size(); ++k) {
+            const Feature& f = S->features[idx[k]];
+            const auto& hit = hits[k];
+            int64_t s = 0, e = 0, l = 0;
+            const bool exists = count(f, out.date, s, e, l);
+            if (exists)
+                ++out.shopsTotal;
+            if (hit.polygon < 0) {
+                if (exists)
+                    ++out.shopsOutside;
+                continue;
+            }
+            auto& v = out.villages[static_cast<size_t>(hit.polygon)];
+            if (exists) {
+                ++out.shopsLocated;
+                if (hit.boundary) {
+                    ++out.shopsBoundary;
+                    ++v.boundaryShops;
+                }
+                const std::string code = textOf(f, iVillage);
+                if (!code.empty() && code != v.code)
+                    ++out.shopsCodeMismatch;
+            }
+            v.shops += s;
+            v.epay += e;
+            v.locomotive += l;
+            if (since)
+                count(f, opt.since, v.shopsSince, v.epaySince, v.locomotiveSince);
+        }
+    }
+
+    // targets: the most specific level wins (village > commune > district > province)
+    std::map<std::pair<std::string, std::string>, const Feature*> targets;
+    const Feature* provinceTarget = nullptr;
+    const int tScope = field(in.targets, "scope"), tCode = field(in.targets, "code"),
+              tShop = field(in.targets, "shop_pct"), tEpay = field(in.targets, "epay_pct"),
+              tLoco = field(in.targets, "locomotive_pct");
+    if (in.targets && tScope >= 0)
+        for (const auto& f : in.targets->features) {
+            const std::string scope = textOf(f, tScope);
+            if (scope == "province") {
+                if (!provinceTarget)
+                    provinceTarget = &f;
+            } else {
+                targets.emplace(std::make_pair(scope, textOf(f, tCode)), &f);
+            }
+        }
+    auto real = [](const Feature& f, int i) {
+        return i >= 0 && i < static_cast<int>(f.values.size()) ? toReal(f.values[i]).value_or(-1) : -1.0;
+    };
+
+    // teams formed on/before the date (or undated)
+    const int mV = field(in.teams, "village_code"), mMembers = field(in.teams, "members"),
+              mTrained = field(in.teams, "trained"), mFormed = field(in.teams, "formed");
+    if (in.teams)
+        for (const auto& f : in.teams->features) {
+            auto it = byCode.find(textOf(f, mV));
+            if (it == byCode.end())
+                continue;
+            const std::string formed = dateOnly(textOf(f, mFormed));
+            if (!formed.empty() && formed > out.date)
+                continue;
+            auto& v = out.villages[it->second];
+            const int64_t members = intOf(f, mMembers), trained = intOf(f, mTrained);
+            ++v.teams;
+            v.teamMembers += members;
+            v.teamTrained += trained;
+            if (members >= 3 && members <= 5 && trained >= 2)
+                v.teamRuleMet = true;
+        }
+
+    for (auto& v : out.villages) {
+        const Feature* t = nullptr;
+        for (const auto& [scope, code] : {std::pair<std::string, std::string>{"village", v.code},
+                                          {"commune", v.communeCode},
+                                          {"district", v.districtCode}}) {
+            auto it = targets.find({scope, code});
+            if (it != targets.end() && !code.empty()) {
+                t = it->second;
+                v.targetScope = scope;
+                break;
+            }
+        }
+        if (!t && provinceTarget) {
+            t = provinceTarget;
+            v.targetScope = "province";
+        }
+        if (t) {
+            v.targetShopPct = real(*t, tShop);
+            v.targetEpayPct = real(*t, tEpay);
+            v.targetLocomotivePct = real(*t, tLoco);
+        }
+        if (v.households > 0) {
+            v.shopPct = 100.0 * static_cast<double>(v.shops) / static_cast<double>(v.households);
+            v.epayPct = 100.0 * static_cast<double>(v.epay) / static_cast<double>(v.households);
+            v.locomotivePct = 100.0 * static_cast<double>(v.locomotive) / static_cast<double>(v.households);
+        }
+        v.shopsPerKm2 = v.areaKm2 > 0 ? static_cast<double>(v.shops) / v.areaKm2 : 0;
+    }
+}
+
+struct Settle {
+    XY p;
+    int64_t hh;
+};
+
+void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::vector<std::vector<Settle>>& settle,
+                    const std::vector<Centre>& centre, const AnalysisOptions& opt, AnalysisOutput& out,
+                    const Feedback* fb)
+{
+    const size_t nv = villagesM.features.size();
+    Layer covM = inCrs(*in.coverage, opt.metricEpsg);
+    const int iOp = covM.fieldIndex("operator"), iTech = covM.fieldIndex("technology"),
+              iLevel = covM.requireField("level");
+    std::vector<BaseCoverage> bases;
+    for (auto& f : covM.features) {
+        const std::string level = textOf(f, iLevel);
+        if ((level != "good" && level != "weak") || f.geom.isEmpty())
+            continue;
+        GeomPtr g = geos::toGeos(f.geom);
+        if (GEOSisValid_r(ctx(), g.get()) != 1) {
+            GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), g.get()), "make valid");
+            f.geom = geos::polygonalPart(fixed.get());
+            out.notes.push_back("coverage " + textOf(f, iOp) + " " + textOf(f, iTech) + " " + level +
+                                ": invalid polygon repaired");
+        }
+        bases.push_back({textOf(f, iOp), textOf(f, iTech), level, std::move(f.geom)});
+    }
+    // entities: operator × technology, operator (3G/4G), any operator (3G/4G)
+    std::vector<Entity> entities;
+    std::map<std::pair<std::string, std::string>, size_t> otIndex;
+    std::map<std::string, size_t> oIndex;
+    for (uint32_t b = 0; b < bases.size(); ++b) {
+        const auto& B = bases[b];
+        auto [it, added] = otIndex.emplace(std::make_pair(B.op, B.tech), 0);
+        (void)it;
+        (void)added;
+    }
+    for (auto& [key, idx] : otIndex) {
+        idx = entities.size();
+        entities.push_back({key.first, key.second, {}, {}, false});
+    }
+    for (uint32_t b = 0; b < bases.size(); ++b)
+        oIndex.emplace(bases[b].op, 0);
+    for (auto& [op, idx] : oIndex) {
+        idx = entities.size();
+        entities.push_back({op, "any", {}, {}, true});
+    }
+    const size_t anyIndex = entities.size();
+    entities.push_back({"any", "any", {}, {}, true});
+    for (uint32_t b = 0; b < bases.size(); ++b) {
+        const auto& B = bases[b];
+        const bool mobile = B.tech.empty() || B.tech == "3G" || B.tech == "4G";
+        const bool good = B.level == "good";
+        std::vector<size_t> targets{otIndex[{B.op, B.tech}]};
+        if (mobile) {
+            targets.push_back(oIndex[B.op]);
+            targets.push_back(anyIndex);
+        }
+        for (size_t e : targets)
+            (good ? entities[e].good : entities[e].weak).push_back(b);
+    }
+    std::vector<PolygonIndex> pip;
+    pip.reserve(bases.size());
+    for (const auto& B : bases)
+        pip.emplace_back(B.geom);
+
+    std::vector<std::vector<GapPiece>> gapsOf(nv);
+    std::atomic<size_t> next{0};
+    const auto mainThread = std::this_thread::get_id();
+    std::mutex errorMutex;
+    std::exception_ptr error;
+    auto worker = [&]() {
+        try {
+            StepTimer t;
+            PieceSet ps;
+            ps.build(bases);
+            if (std::this_thread::get_id() == mainThread)
+                t("coverage: pieces (per thread)");
+            std::vector<uint32_t> stamp(ps.pieces.size(), UINT32_MAX), cand;
+            uint32_t tick = 0;
+            std::vector<BaseCut> cuts(bases.size());
+            std::vector<char> inBase(bases.size());
+            for (size_t i; (i = next++) < nv;) {
+                if (isCancelled(fb))
+                    return;
+                const Geometry& vg = villagesM.features[i].geom;
+                auto& v = out.villages[i];
+                if (vg.isEmpty())
+                    continue;
+                GeomPtr V = geos::toGeos(vg);
+                PreparedPtr P(GEOSPrepare_r(ctx(), V.get()));
+                const double vArea = areaOf(V.get());
+                const Extent ve = vg.extent();
+                for (auto& c : cuts) {
+                    c.state = BaseCut::None;
+                    c.parts.clear();
+                    c.area = 0;
+                }
+                ps.candidates(ve, cand, stamp, tick++);
+                for (uint32_t k : cand) {
+                    const auto& piece = ps.pieces[k];
+                    BaseCut& cut = cuts[piece.base];
+                    if (cut.state == BaseCut::Full)
+                        continue;
+                    if (GEOSPreparedIntersects_r(ctx(), P.get(), piece.geom.get()) != 1)
+                        continue;
+                    const bool pieceHoldsBox = piece.extent.minX <= ve.minX && piece.extent.minY <= ve.minY &&
+                                               piece.extent.maxX >= ve.maxX && piece.extent.maxY >= ve.maxY;
+                    if (pieceHoldsBox && GEOSPreparedCoveredBy_r(ctx(), P.get(), piece.geom.get()) == 1) {
+                        cut.state = BaseCut::Full;
+                        cut.parts.clear();
+                        cut.area = vArea;
+                        continue;
+                    }
+                    GeomPtr I;
+                    const bool boxHoldsPiece = ve.minX <= piece.extent.minX && ve.minY <= piece.extent.minY &&
+                                               ve.maxX >= piece.extent.maxX && ve.maxY >= piece.extent.maxY;
+                    if (boxHoldsPiece && GEOSPreparedContains_r(ctx(), P.get(), piece.geom.get()) == 1)
+                        I.reset(GEOSGeom_clone_r(ctx(), piece.geom.get()));
+                    else
+                        I = geos::check(GEOSIntersection_r(ctx(), V.get(), piece.geom.get()), "intersection");
+                    const double a = areaOf(I.get());
+                    if (!(a > 0))
+                        continue;
+                    cut.state = BaseCut::Partial;
+                    cut.area += a;
+                    cut.parts.push_back(std::move(I));
+                }
+                // households located by settlements (by area where the village has none)
+                std::vector<std::vector<char>> sIn(settle[i].size(), std::vector<char>(bases.size(), 0));
+                int64_t hhTotal = 0;
+                for (size_t s = 0; s < settle[i].size(); ++s) {
+                    hhTotal += settle[i][s].hh;
+                    for (size_t b = 0; b < bases.size(); ++b)
+                        sIn[s][b] = cuts[b].state != BaseCut::None && pip[b].contains(settle[i][s].p.x, settle[i][s].p.y);
+                }
+                for (size_t b = 0; b < bases.size(); ++b)
+                    inBase[b] = pip[b].contains(centre[i].p.x, centre[i].p.y);
+                auto anyOf = [](const std::vector<uint32_t>& m, const std::vector<char>& flags) {
+                    for (uint32_t b : m)
+                        if (flags[b])
+                            return true;
+                    return false;
+                };
+                v.coverage.clear();
+                std::vector<Cover> goodOf(entities.size()), sigOf(entities.size());
+                for (size_t ei = 0; ei < entities.size(); ++ei) {
+                    const Entity& e = entities[ei];
+                    Cover& good = goodOf[ei];
+                    Cover& sig = sigOf[ei];
+                    if (ei == anyIndex) {
+                        // any = the union of the operators' covers (computed just before)
+                        std::vector<const Cover*> g, a;
+                        for (const auto& [op, oi] : oIndex) {
+                            g.push_back(&goodOf[oi]);
+                            a.push_back(&sigOf[oi]);
+                        }
+                        good = combine(g, vArea);
+                        sig = combine(a, vArea);
+                    } else if (!e.gaps) {
+                        // operator x technology: areas only; weak is the ring outside good (the
+                        // coverage schema), so the signal area is good + weak
+                        good = coverOf(e.good, cuts, vArea, false);
+                        const Cover weak = coverOf(e.weak, cuts, vArea, false);
+                        sig.state = good.state == BaseCut::Full || weak.state == BaseCut::Full ? BaseCut::Full
+                                    : good.state == BaseCut::None && weak.state == BaseCut::None ? BaseCut::None
+                                                                                                  : BaseCut::Partial;
+                        sig.area = std::min(vArea, good.area + weak.area);
+                    } else {
+                        std::vector<uint32_t> signal = e.good;
+                        signal.insert(signal.end(), e.weak.begin(), e.weak.end());
+                        good = coverOf(e.good, cuts, vArea, true);
+                        sig = coverOf(signal, cuts, vArea, true);
+                    }
+                    CoverageShare cs;
+                    cs.op = e.op;
+                    cs.tech = e.tech;
+                    cs.areaGood = vArea > 0 ? std::min(1.0, good.area / vArea) : 0;
+                    cs.areaWeakOnly = vArea > 0 ? std::clamp((sig.area - good.area) / vArea, 0.0, 1.0) : 0;
+                    double hhGood = 0, hhSig = 0;
+                    for (size_t s = 0; s < settle[i].size(); ++s) {
+                        const bool g = anyOf(e.good, sIn[s]);
+                        const bool a = g || anyOf(e.weak, sIn[s]);
+                        if (g) hhGood += static_cast<double>(settle[i][s].hh);
+                        if (a) hhSig += static_cast<double>(settle[i][s].hh);
+                    }
+                    if (hhTotal > 0) {
+                        cs.hhGood = hhGood / static_cast<double>(hhTotal);
+                        cs.hhWeakOnly = (hhSig - hhGood) / static_cast<double>(hhTotal);
+                    } else {
+                        cs.hhGood = cs.areaGood;
+                        cs.hhWeakOnly = cs.areaWeakOnly;
+                    }
+                    cs.centre = anyOf(e.good, inBase) ? "good" : anyOf(e.weak, inBase) ? "weak" : "none";
+                    if (e.gaps) {
+                        const double hh = static_cast<double>(v.households);
+                        GapPiece none, weak;
+                        none.villageCode = weak.villageCode = v.code;
+                        none.communeCode = weak.communeCode = v.communeCode;
+                        none.districtCode = weak.districtCode = v.districtCode;
+                        none.op = weak.op = e.op;
+                        none.kind = "no_coverage";
+                        weak.kind = "weak_only";
+                        // no_coverage = village − signal
+                        GeomPtr gapGeom;
+                        if (sig.state == BaseCut::None)
+                            gapGeom.reset(GEOSGeom_clone_r(ctx(), V.get()));
+                        else if (sig.state == BaseCut::Partial)
+                            gapGeom = geos::check(GEOSDifference_r(ctx(), V.get(), sig.geom.get()), "difference");
+                        // weak_only = signal − good
+                        GeomPtr weakGeom;
+                        if (sig.state != BaseCut::None && good.state != BaseCut::Full) {
+                            const GEOSGeometry* s = sig.state == BaseCut::Full ? V.get() : sig.geom.get();
+                            if (good.state == BaseCut::None)
+                                weakGeom.reset(GEOSGeom_clone_r(ctx(), s));
+                            else
+                                weakGeom = geos::check(GEOSDifference_r(ctx(), s, good.geom.get()), "difference");
+                        }
+                        if (gapGeom) {
+                            none.geom = geos::polygonalPart(gapGeom.get());
+                            none.areaM2 = areaOf(gapGeom.get());
+                        }
+                        if (weakGeom) {
+                            weak.geom = geos::polygonalPart(weakGeom.get());
+                            weak.areaM2 = areaOf(weakGeom.get());
+                        }
+                        if (hhTotal > 0) {
+                            none.households = static_cast<double>(hhTotal) - hhSig;
+                            weak.households = hhSig - hhGood;
+                        } else {
+                            none.households = vArea > 0 ? hh * none.areaM2 / vArea : 0;
+                            weak.households = vArea > 0 ? hh * weak.areaM2 / vArea : 0;
+                        }
+                        if (ei == anyIndex) {
+                            v.gapAreaKm2 = none.areaM2 / 1e6;
+                            v.weakOnlyAreaKm2 = weak.areaM2 / 1e6;
+                            v.gapHouseholds = none.households;
+                            v.weakOnlyHouseholds = weak.households;
+                            v.centreSignal = cs.centre;
+                        }
+                        gapsOf[i].push_back(std::move(none));
+                        gapsOf[i].push_back(std::move(weak));
+                    }
+                    v.coverage.push_back(std::move(cs));
+                }
+            }
+        } catch (...) {
+            std::lock_guard g(errorMutex);
+            if (!error)
+                error = std::current_exception();
+            next = nv;
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, opt.threads); ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+    throwIfCancelled(fb);
+    for (auto& g : gapsOf)
+        for (auto& p : g)
+            out.gaps.push_back(std::move(p));
+}
+
+void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& centre, const AnalysisOptions& opt,
+                        AnalysisOutput& out)
+{
+    std::vector<XY> olt, cabinet;
+    std::vector<std::pair<XY, XY>> fibre;
+    if (in.broadbandNodes) {
+        Layer n = inCrs(*in.broadbandNodes, opt.metricEpsg);
+        const int k = n.fieldIndex("kind");
+        for (const auto& f : n.features) {
+            XY p;
+            if (!firstPoint(f.geom, p))
+                continue;
+            (textOf(f, k) == "olt" ? olt : cabinet).push_back(p);
+        }
+    }
+    if (in.fibre) {
+        Layer l = inCrs(*in.fibre, opt.metricEpsg);
+        for (const auto& f : l.features)
+            for (const auto& part : f.geom.parts)
+                for (const auto& ring : part)
+                    for (size_t i = 0; i + 1 < ring.size(); ++i)
+                        fibre.push_back({ring[i], ring[i + 1]});
+    }
+    for (size_t i = 0; i < out.villages.size(); ++i) {
+        auto& v = out.villages[i];
+        const XY c = centre[i].p;
+        auto nearest = [&](const std::vector<XY>& pts) {
+            double best = std::numeric_limits<double>::infinity();
+            for (const auto& p : pts)
+                best = std::min(best, std::hypot(p.x - c.x, p.y - c.y));
+            return std::isfinite(best) ? best : -1.0;
+        };
+        v.distOltM = nearest(olt);
+        v.distCabinetM = nearest(cabinet);
+        double best = std::numeric_limits<double>::infinity();
+        for (const auto& [a, b] : fibre)
+            best = std::min(best, pointSegmentDistance(c.x, c.y, a.x, a.y, b.x, b.y));
+        v.distFibreM = std::isfinite(best) ? best : -1.0;
+    }
+}
+
+} // namespace
+
+std::string latestDate(const Layer* shops)
+{
+    std::string best;
+    if (!shops)
+        return best;
+    for (const char* name : {"opened", "epay_opened", "locomotive_since"}) {
+        const int i = shops->fieldIndex(name);
+        if (i < 0)
+            continue;
+        for (const auto& f : shops->features) {
+            const std::string d = dateOnly(textOf(f, i));
+            if (d > best)
+                best = d;
+        }
+    }
+    return best;
+}
+
+AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, const Feedback* fb)
+{
+    if (!in.villages)
+        throw Error(ErrorKind::Usage, "analyze", "the villages layer is required");
+    AnalysisOutput out;
+    out.metricEpsg = opt.metricEpsg;
+    out.date = opt.date.empty() ? latestDate(in.shops) : opt.date;
+    out.since = opt.since;
+
+    StepTimer timer;
+    // ---- villages: repaired where invalid (reported), in storage and metric CRS ----
+    Layer villages = *in.villages;
+    const int vCode = villages.requireField("code");
+    const int vName = villages.fieldIndex("name"), vCommune = villages.fieldIndex("commune_code"),
+              vDistrict = villages.fieldIndex("district_code");
+    const size_t nv = villages.features.size();
+    for (size_t i = 0; i < nv; ++i) {
+        auto& f = villages.features[i];
+        if (f.geom.isEmpty())
+            continue;
+        GeomPtr g = geos::toGeos(f.geom);
+        if (GEOSisValid_r(ctx(), g.get()) == 1)
+            continue;
+        char* reason = GEOSisValidReason_r(ctx(), g.get());
+        const std::string why = reason ? reason : "invalid";
+        GEOSFree_r(ctx(), reason);
+        GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), g.get()), "make valid");
+        f.geom = geos::polygonalPart(fixed.get());
+        out.notes.push_back("village " + textOf(f, vCode) + ": invalid polygon repaired (" + why + ")");
+    }
+    Layer villagesM = inCrs(villages, opt.metricEpsg);
+    timer("villages: validity, CRS");
+
+    out.villages.resize(nv);
+    std::unordered_map<std::string, size_t> byCode;
+    std::vector<uint32_t> rank(nv);
+    {
+        std::vector<uint32_t> order(nv);
+        std::iota(order.begin(), order.end(), 0u);
+        std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+            return textOf(villages.features[a], vCode) < textOf(villages.features[b], vCode);
+        });
+        for (uint32_t r = 0; r < nv; ++r)
+            rank[order[r]] = r;
+    }
+    for (size_t i = 0; i < nv; ++i) {
+        const auto& f = villages.features[i];
+        auto& v = out.villages[i];
+        v.code = textOf(f, vCode);
+        v.name = textOf(f, vName);
+        v.communeCode = textOf(f, vCommune);
+        v.districtCode = textOf(f, vDistrict);
+        v.areaKm2 = area(villagesM.features[i].geom) / 1e6;
+        byCode.emplace(v.code, i);
+    }
+
+    // ---- settlements (metric): households and the centre of each village ----
+    Layer settlementsM;
+    if (in.settlements)
+        settlementsM = inCrs(*in.settlements, opt.metricEpsg);
+    std::vector<std::vector<Settle>> settle(nv);
+    std::vector<Centre> centre(nv);
+    {
+        const int sV = field(&settlementsM, "village_code"), sH = field(&settlementsM, "households"),
+                  sC = field(&settlementsM, "is_centre");
+        std::vector<int64_t> bestHh(nv, -1);
+        std::vector<char> hasMarked(nv, 0);
+        for (const auto& f : settlementsM.features) {
+            auto it = byCode.find(textOf(f, sV));
+            XY p;
+            if (it == byCode.end() || !firstPoint(f.geom, p))
+                continue;
+            const size_t i = it->second;
+            const int64_t hh = intOf(f, sH);
+            const bool marked = intOf(f, sC) == 1;
+            if ((marked && !hasMarked[i]) || (!hasMarked[i] && hh > bestHh[i])) {
+                centre[i] = {p, true};
+                hasMarked[i] = marked ? 1 : 0;
+                bestHh[i] = hh;
+            }
+            ++out.villages[i].settlements;
+            if (hh > 0)
+                settle[i].push_back({p, hh});
+        }
+        for (size_t i = 0; i < nv; ++i)
+            if (!centre[i].fromSettlement && !villagesM.features[i].geom.isEmpty()) {
+                centre[i].p = interiorPoint(villagesM.features[i].geom);
+                out.notes.push_back("village " + out.villages[i].code + ": no settlement, the label point is its centre");
+            }
+    }
+
+    // ---- classification rule, unchanged ----
+    if (opt.parts.coverage) {
+        ClassificationInput ci;
+        ci.villages = &villages;
+        Layer emptySettlements = schemaless(in.settlements);
+        ci.settlements = in.settlements ? in.settlements : &emptySettlements;
+        ci.coverage = in.coverage;
+        ci.broadbandNodes = in.broadbandNodes;
+        ci.fibre = in.fibre;
+        auto statuses = classifyVillages(ci, opt.thresholds, opt.metricEpsg, fb);
+        for (size_t i = 0; i < nv; ++i) {
+            out.villages[i].status = std::move(statuses[i]);
+            out.villages[i].households = out.villages[i].status.households;
+        }
+    } else {
+        for (size_t i = 0; i < nv; ++i) {
+            int64_t hh = 0;
+            for (const auto& s : settle[i])
+                hh += s.hh;
+            if (settle[i].empty())
+                hh = std::max<int64_t>(villages.integer(villages.features[i], "households", 1), 1);
+            out.villages[i].households = hh;
+        }
+    }
+    timer("settlements, classification");
+    reportProgress(const_cast<Feedback*>(fb), 15);
+
+    // ---- digital economy ----
+    if (opt.parts.economy) {
+        economy(in, villages, byCode, rank, opt, out, fb);
+    }
+    timer("economy (shops, targets, teams)");
+    reportProgress(const_cast<Feedback*>(fb), 35);
+
+    // ---- mobile coverage shares and gaps ----
+    if (opt.parts.coverage && in.coverage) {
+        coverageShares(in, villagesM, settle, centre, opt, out, fb);
+        broadbandDistances(in, centre, opt, out);
+    } else if (opt.parts.coverage) {
+        for (size_t i = 0; i < nv; ++i) {
+            auto& v = out.villages[i];
+            v.gapAreaKm2 = v.areaKm2;
+            v.gapHouseholds = static_cast<double>(v.households);
+        }
+        broadbandDistances(in, centre, opt, out);
+    }
+    timer("coverage, gaps, broadband");
+    reportProgress(const_cast<Feedback*>(fb), 80);
+
+    // ---- access ----
+    if (opt.parts.access && in.roads) {
+        std::vector<XY> centres(nv);
+        for (size_t i = 0; i < nv; ++i)
+            centres[i] = centre[i].p;
+        computeAccess(in, out.villages, centres, opt, out.notes, fb);
+    }
+    timer("access");
+    out.rollups = rollUp(out.villages, in);
+    reportProgress(const_cast<Feedback*>(fb), 95);
+    return out;
+}
+
+std::vector<Rollup> rollUp(const std::vector<VillageIndicators>& villages, const AnalysisInput& in)
+{
+    std::map<std::string, std::string> communeNames, districtNames;
+    if (in.communes)
+        for (const auto& f : in.communes->features)
+            communeNames[in.communes->text(f, "code")] = in.communes->text(f, "name");
+    if (in.districts)
+        for (const auto& f : in.districts->features)
+            districtNames[in.districts->text(f, "code")] = in.districts->text(f, "name");
+    std::map<std::string, Rollup> communes, districts;
+    Rollup province;
+    province.level = "province";
+    const bool since = !villages.empty() && villages.front().shopsSince >= 0;
+    auto add = [&](Rollup& r, const VillageIndicators& v) {
+        ++r.villages;
+        r.households += v.households;
+        r.shops += v.shops;
+        r.epay += v.epay;
+        r.locomotive += v.locomotive;
+        if (since) {
+            r.shopsSince = std::max<int64_t>(r.shopsSince, 0) + v.shopsSince;
+            r.epaySince = std::max<int64_t>(r.epaySince, 0) + v.epaySince;
+            r.locomotiveSince = std::max<int64_t>(r.locomotiveSince, 0) + v.locomotiveSince;
+        }
+        r.areaKm2 += v.areaKm2;
+        r.teams += v.teams;
+        if (v.teamRuleMet)
+            ++r.villagesTeamRuleMet;
+        switch (v.status.mobile) {
+        case MobileClass::NoSignal: ++r.counts.noSignal; break;
+        case MobileClass::Unstable: ++r.counts.unstable; break;
+        case MobileClass::Covered: ++r.counts.covered; break;
+        }
+        if (!v.status.broadband)
+            ++r.counts.noBroadband;
+        r.gapHouseholds += v.gapHouseholds;
+        r.weakOnlyHouseholds += v.weakOnlyHouseholds;
+        r.gapAreaKm2 += v.gapAreaKm2;
+        if (v.snapM >= 0 && !v.reachesNetwork)
+            ++r.villagesUnreachable;
+    };
+    for (const auto& v : villages) {
+        Rollup& c = communes[v.communeCode];
+        c.level = "commune";
+        c.code = v.communeCode;
+        add(c, v);
+        Rollup& d = districts[v.districtCode];
+        d.level = "district";
+        d.code = v.districtCode;
+        add(d, v);
+        add(province, v);
+    }
+    std::vector<Rollup> out;
+    auto finish = [](Rollup& r) {
+        if (r.households > 0) {
+            r.shopPct = 100.0 * static_cast<double>(r.shops) / static_cast<double>(r.households);
+            r.epayPct = 100.0 * static_cast<double>(r.epay) / static_cast<double>(r.households);
+            r.locomotivePct = 100.0 * static_cast<double>(r.locomotive) / static_cast<double>(r.households);
+        }
+        r.shopsPerKm2 = r.areaKm2 > 0 ? static_cast<double>(r.shops) / r.areaKm2 : 0;
+    };
+    for (auto& [code, r] : communes) {
+        if (auto it = communeNames.find(code); it != communeNames.end())
+            r.name = it->second;
+        finish(r);
+        out.push_back(r);
+    }
+    for (auto& [code, r] : districts) {
+        if (auto it = districtNames.find(code); it != districtNames.end())
+            r.name = it->second;
+        finish(r);
+        out.push_back(r);
+    }
+    finish(province);
+    out.push_back(province);
+    return out;
+}
+
+} // namespace bando::analysis

@@ -1,0 +1,691 @@
+#include "core/tasks/analyze_task.hpp"
+
+#include "core/analysis/metric_crs.hpp"
+#include "core/base/error.hpp"
+#include "core/capi/proj.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/model/schema.hpp"
+#include "core/store/project_store.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <memory>
+#include <set>
+#include <sstream>
+
+namespace bando::tasks {
+namespace {
+
+using analysis::VillageIndicators;
+
+bool isIsoDate(const std::string& s)
+{
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    const int m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+// ---- a read-only sqlite3 connection for fingerprints (GDAL stays the only writer) ----
+struct SqliteCloser {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtCloser {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Db = std::unique_ptr<sqlite3, SqliteCloser>;
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtCloser>;
+
+Db openReadOnly(const std::string& path)
+{
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
+        Db keep(db);
+        throw Error(ErrorKind::Io, path, "cannot read the project for fingerprints");
+    }
+    return Db(db);
+}
+
+Stmt prepare(sqlite3* db, const std::string& sql)
+{
+    sqlite3_stmt* s = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+        return Stmt();
+    return Stmt(s);
+}
+
+std::string quoteIdent(const std::string& s)
+{
+    std::string q = "\"";
+    for (char c : s) {
+        if (c == '"')
+            q += '"';
+        q += c;
+    }
+    return q + "\"";
+}
+
+std::string fingerprint(sqlite3* db, const std::string& layer)
+{
+    std::string lastChange;
+    {
+        Stmt s = prepare(db, "SELECT last_change FROM gpkg_contents WHERE table_name = ?");
+        if (!s)
+            return "";
+        sqlite3_bind_text(s.get(), 1, layer.c_str(), -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(s.get()) != SQLITE_ROW)
+            return "";  // no such layer
+        if (const unsigned char* t = sqlite3_column_text(s.get(), 0))
+            lastChange = reinterpret_cast<const char*>(t);
+    }
+    Stmt s = prepare(db, "SELECT * FROM " + quoteIdent(layer) + " ORDER BY 1");
+    if (!s)
+        return "";
+    // FNV-1a 64 over every column of every row (type tag, bytes), in fid order
+    uint64_t h = 1469598103934665603ull;
+    auto mix = [&h](const void* data, size_t n) {
+        const auto* p = static_cast<const unsigned char*>(data);
+        for (size_t i = 0; i < n; ++i) {
+            h ^= p[i];
+            h *= 1099511628211ull;
+        }
+    };
+    int64_t rows = 0, maxFid = 0;
+    const int cols = sqlite3_column_count(s.get());
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        ++rows;
+        maxFid = std::max<int64_t>(maxFid, sqlite3_column_int64(s.get(), 0));
+        for (int c = 0; c < cols; ++c) {
+            const int type = sqlite3_column_type(s.get(), c);
+            const unsigned char tag = static_cast<unsigned char>(type);
+            mix(&tag, 1);
+            if (type == SQLITE_NULL)
+                continue;
+            if (type == SQLITE_INTEGER) {
+                const int64_t v = sqlite3_column_int64(s.get(), c);
+                mix(&v, sizeof v);
+            } else if (type == SQLITE_FLOAT) {
+                const double v = sqlite3_column_double(s.get(), c);
+                mix(&v, sizeof v);
+            } else {
+                const void* b = sqlite3_column_blob(s.get(), c);
+                mix(b, static_cast<size_t>(sqlite3_column_bytes(s.get(), c)));
+            }
+        }
+    }
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+    return lastChange + "|" + std::to_string(rows) + "|" + std::to_string(maxFid) + "|" + buf;
+}
+
+std::string latestDateSql(sqlite3* db)
+{
+    std::string best;
+    for (const char* col : {"opened", "epay_opened", "locomotive_since"}) {
+        Stmt s = prepare(db, std::string("SELECT max(substr(") + col + ", 1, 10)) FROM shops");
+        if (s && sqlite3_step(s.get()) == SQLITE_ROW)
+            if (const unsigned char* t = sqlite3_column_text(s.get(), 0))
+                best = std::max(best, std::string(reinterpret_cast<const char*>(t)));
+    }
+    return best;
+}
+
+// ---- parts and their inputs ----
+struct Part {
+    const char* name;
+    std::vector<const char*> layers;
+};
+const std::vector<Part>& parts()
+{
+    static const std::vector<Part> p = {
+        {"economy", {"villages", "settlements", "shops", "teams", "targets"}},
+        {"coverage", {"villages", "settlements", "coverage", "broadband_nodes", "fibre"}},
+        {"access", {"villages", "settlements", "roads", "places"}},
+    };
+    return p;
+}
+
+std::string num(double v)
+{
+    std::ostringstream o;
+    o.imbue(std::locale::classic());
+    o.precision(17);
+    o << v;
+    return o.str();
+}
+
+// ---- village_indicators rows ----
+Value opt(double v) { return v < 0 ? Value{} : Value{v}; }
+Value optI(int64_t v) { return v < 0 ? Value{} : Value{v}; }
+double getR(const Layer& l, const Feature& f, const char* n) { return toReal(l.value(f, n)).value_or(-1); }
+int64_t getI(const Layer& l, const Feature& f, const char* n) { return toInt(l.value(f, n)).value_or(-1); }
+
+const analysis::CoverageShare* anyShare(const VillageIndicators& v)
+{
+    for (const auto& c : v.coverage)
+        if (c.op == "any" && c.tech == "any")
+            return &c;
+    return nullptr;
+}
+
+void toRow(const Layer& L, Feature& f, const VillageIndicators& v, const std::string& date, const std::string& since,
+           int epsg)
+{
+    L.set(f, "date", date);
+    if (!since.empty()) L.set(f, "since", since);
+    L.set(f, "village_code", v.code);
+    L.set(f, "village_name", v.name);
+    L.set(f, "commune_code", v.communeCode);
+    L.set(f, "district_code", v.districtCode);
+    L.set(f, "area_km2", v.areaKm2);
+    L.set(f, "households", v.households);
+    L.set(f, "settlements", int64_t{v.settlements});
+    L.set(f, "shops", v.shops);
+    L.set(f, "epay", v.epay);
+    L.set(f, "locomotive", v.locomotive);
+    L.set(f, "shops_since", optI(v.shopsSince));
+    L.set(f, "epay_since", optI(v.epaySince));
+    L.set(f, "locomotive_since", optI(v.locomotiveSince));
+    if (v.shopsSince >= 0) {
+        L.set(f, "shops_change", v.shops - v.shopsSince);
+        L.set(f, "epay_change", v.epay - v.epaySince);
+        L.set(f, "locomotive_change", v.locomotive - v.locomotiveSince);
+    }
+    L.set(f, "boundary_shops", v.boundaryShops);
+    if (!v.targetScope.empty()) L.set(f, "target_scope", v.targetScope);
+    L.set(f, "target_shop_pct", opt(v.targetShopPct));
+    L.set(f, "target_epay_pct", opt(v.targetEpayPct));
+    L.set(f, "target_locomotive_pct", opt(v.targetLocomotivePct));
+    L.set(f, "shop_pct", v.shopPct);
+    L.set(f, "epay_pct", v.epayPct);
+    L.set(f, "locomotive_pct", v.locomotivePct);
+    if (v.targetShopPct > 0) L.set(f, "shop_vs_target", v.shopPct / v.targetShopPct);
+    L.set(f, "shops_per_km2", v.shopsPerKm2);
+    L.set(f, "teams", int64_t{v.teams});
+    L.set(f, "team_members", v.teamMembers);
+    L.set(f, "team_trained", v.teamTrained);
+    L.set(f, "team_rule_met", int64_t{v.teamRuleMet ? 1 : 0});
+    L.set(f, "class", std::string(analysis::mobileClassName(v.status.mobile)));
+    L.set(f, "share_good", v.status.shareGood);
+    L.set(f, "share_any", v.status.shareAny);
+    L.set(f, "share_broadband", v.status.shareBroadband);
+    L.set(f, "broadband", int64_t{v.status.broadband ? 1 : 0});
+    if (const auto* a = anyShare(v)) {
+        L.set(f, "area_good_share", a->areaGood);
+        L.set(f, "area_weak_only_share", a->areaWeakOnly);
+        L.set(f, "hh_good_share", a->hhGood);
+        L.set(f, "hh_weak_only_share", a->hhWeakOnly);
+    }
+    L.set(f, "gap_area_km2", v.gapAreaKm2);
+    L.set(f, "weak_only_area_km2", v.weakOnlyAreaKm2);
+    L.set(f, "gap_households", v.gapHouseholds);
+    L.set(f, "weak_only_households", v.weakOnlyHouseholds);
+    L.set(f, "centre_signal", v.centreSignal);
+    L.set(f, "dist_olt_m", opt(v.distOltM));
+    L.set(f, "dist_cabinet_m", opt(v.distCabinetM));
+    L.set(f, "dist_fibre_m", opt(v.distFibreM));
+    L.set(f, "line_commune_seat_m", opt(v.lineCommuneSeatM));
+    L.set(f, "line_district_seat_m", opt(v.lineDistrictSeatM));
+    L.set(f, "line_main_road_m", opt(v.lineMainRoadM));
+    L.set(f, "road_commune_seat_m", opt(v.roadCommuneSeatM));
+    L.set(f, "road_district_seat_m", opt(v.roadDistrictSeatM));
+    L.set(f, "road_main_road_m", opt(v.roadMainRoadM));
+    L.set(f, "minutes_commune_seat", opt(v.minutesCommuneSeat));
+    L.set(f, "minutes_district_seat", opt(v.minutesDistrictSeat));
+    L.set(f, "minutes_main_road", opt(v.minutesMainRoad));
+    L.set(f, "reaches_network", int64_t{v.reachesNetwork ? 1 : 0});
+    L.set(f, "snap_m", opt(v.snapM));
+    L.set(f, "metric_epsg", int64_t{epsg});
+}
+
+// Fills the fields of `part` from a stored row.
+void fromRow(const Layer& L, const Feature& f, VillageIndicators& v, const std::string& part)
+{
+    v.code = L.text(f, "village_code");
+    v.name = L.text(f, "village_name");
+    v.communeCode = L.text(f, "commune_code");
+    v.districtCode = L.text(f, "district_code");
+    v.areaKm2 = getR(L, f, "area_km2");
+    v.settlements = static_cast<int>(getI(L, f, "settlements"));
+    if (part == "economy") {
+        v.shops = getI(L, f, "shops");
+        v.epay = getI(L, f, "epay");
+        v.locomotive = getI(L, f, "locomotive");
+        v.shopsSince = getI(L, f, "shops_since");
+        v.epaySince = getI(L, f, "epay_since");
+        v.locomotiveSince = getI(L, f, "locomotive_since");
+        v.boundaryShops = getI(L, f, "boundary_shops");
+        v.targetScope = L.text(f, "target_scope");
+        v.targetShopPct = getR(L, f, "target_shop_pct");
+        v.targetEpayPct = getR(L, f, "target_epay_pct");
+        v.targetLocomotivePct = getR(L, f, "target_locomotive_pct");
+        v.shopPct = getR(L, f, "shop_pct");
+        v.epayPct = getR(L, f, "epay_pct");
+        v.locomotivePct = getR(L, f, "locomotive_pct");
+        v.shopsPerKm2 = getR(L, f, "shops_per_km2");
+        v.teams = static_cast<int>(getI(L, f, "teams"));
+        v.teamMembers = getI(L, f, "team_members");
+        v.teamTrained = getI(L, f, "team_trained");
+        v.teamRuleMet = getI(L, f, "team_rule_met") == 1;
+    } else if (part == "coverage") {
+        v.households = getI(L, f, "households");
+        v.status.villageCode = v.code;
+        v.status.communeCode = v.communeCode;
+        v.status.districtCode = v.districtCode;
+        v.status.households = v.households;
+        const std::string cls = L.text(f, "class");
+        v.status.mobile = cls == "no_signal" ? analysis::MobileClass::NoSignal
+                          : cls == "unstable" ? analysis::MobileClass::Unstable
+                                              : analysis::MobileClass::Covered;
+        v.status.shareGood = getR(L, f, "share_good");
+        v.status.shareAny = getR(L, f, "share_any");
+        v.status.shareBroadband = getR(L, f, "share_broadband");
+        v.status.broadband = getI(L, f, "broadband") == 1;
+        analysis::CoverageShare a;
+        a.op = a.tech = "any";
+        a.areaGood = getR(L, f, "area_good_share");
+        a.areaWeakOnly = getR(L, f, "area_weak_only_share");
+        a.hhGood = getR(L, f, "hh_good_share");
+        a.hhWeakOnly = getR(L, f, "hh_weak_only_share");
+        a.centre = L.text(f, "centre_signal");
+        v.coverage = {a};
+        v.gapAreaKm2 = getR(L, f, "gap_area_km2");
+        v.weakOnlyAreaKm2 = getR(L, f, "weak_only_area_km2");
+        v.gapHouseholds = getR(L, f, "gap_households");
+        v.weakOnlyHouseholds = getR(L, f, "weak_only_households");
+        v.centreSignal = a.centre;
+        v.distOltM = getR(L, f, "dist_olt_m");
+        v.distCabinetM = getR(L, f, "dist_cabinet_m");
+        v.distFibreM = getR(L, f, "dist_fibre_m");
+    } else if (part == "access") {
+        v.lineCommuneSeatM = getR(L, f, "line_commune_seat_m");
+        v.lineDistrictSeatM = getR(L, f, "line_district_seat_m");
+        v.lineMainRoadM = getR(L, f, "line_main_road_m");
+        v.roadCommuneSeatM = getR(L, f, "road_commune_seat_m");
+        v.roadDistrictSeatM = getR(L, f, "road_district_seat_m");
+        v.roadMainRoadM = getR(L, f, "road_main_road_m");
+        v.minutesCommuneSeat = getR(L, f, "minutes_commune_seat");
+        v.minutesDistrictSeat = getR(L, f, "minutes_district_seat");
+        v.minutesMainRoad = getR(L, f, "minutes_main_road");
+        v.reachesNetwork = getI(L, f, "reaches_network") == 1;
+        v.snapM = getR(L, f, "snap_m");
+    }
+}
+
+void rollupToRow(const Layer& L, Feature& f, const analysis::Rollup& r, const std::string& date)
+{
+    L.set(f, "date", date);
+    L.set(f, "level", r.level);
+    L.set(f, "code", r.code);
+    L.set(f, "name", r.name);
+    L.set(f, "villages", int64_t{r.villages});
+    L.set(f, "households", r.households);
+    L.set(f, "shops", r.shops);
+    L.set(f, "epay", r.epay);
+    L.set(f, "locomotive", r.locomotive);
+    L.set(f, "shops_since", optI(r.shopsSince));
+    L.set(f, "epay_since", optI(r.epaySince));
+    L.set(f, "locomotive_since", optI(r.locomotiveSince));
+    L.set(f, "shop_pct", r.shopPct);
+    L.set(f, "epay_pct", r.epayPct);
+    L.set(f, "locomotive_pct", r.locomotivePct);
+    L.set(f, "shops_per_km2", r.shopsPerKm2);
+    L.set(f, "area_km2", r.areaKm2);
+    L.set(f, "teams", int64_t{r.teams});
+    L.set(f, "villages_team_rule_met", int64_t{r.villagesTeamRuleMet});
+    L.set(f, "no_signal", int64_t{r.counts.noSignal});
+    L.set(f, "unstable", int64_t{r.counts.unstable});
+    L.set(f, "covered", int64_t{r.counts.covered});
+    L.set(f, "no_broadband", int64_t{r.counts.noBroadband});
+    L.set(f, "gap_households", r.gapHouseholds);
+    L.set(f, "weak_only_households", r.weakOnlyHouseholds);
+    L.set(f, "gap_area_km2", r.gapAreaKm2);
+    L.set(f, "villages_unreachable", int64_t{r.villagesUnreachable});
+}
+
+} // namespace
+
+const analysis::Rollup* AnalyzeResult::province() const
+{
+    for (const auto& r : rollups)
+        if (r.level == "province")
+            return &r;
+    return nullptr;
+}
+
+std::string layerFingerprint(const std::string& gpkgPath, const std::string& layer)
+{
+    Db db = openReadOnly(gpkgPath);
+    return fingerprint(db.get(), layer);
+}
+
+void AnalyzeRequest::validate() const
+{
+    if (project.empty())
+        throw Error(ErrorKind::Usage, "PROJECT", tr("expected one PROJECT file"));
+    if (!date.empty() && !isIsoDate(date))
+        throw Error(ErrorKind::Usage, "--date", tr("expected a date YYYY-MM-DD"));
+    if (!since.empty() && !isIsoDate(since))
+        throw Error(ErrorKind::Usage, "--since", tr("expected a date YYYY-MM-DD"));
+    if (!since.empty() && !date.empty() && since > date)
+        throw Error(ErrorKind::Usage, "--since", tr("must not be after --date"));
+    if (metricEpsg < 0)
+        throw Error(ErrorKind::Usage, "--epsg", tr("expected a projected EPSG code"));
+    if (threads < 1 || threads > 64)
+        throw Error(ErrorKind::Usage, "--threads", tr("expected 1 to 64 threads"));
+    for (const auto& [cls, kmh] : speedKmh)
+        if (cls.empty() || !(kmh > 0) || kmh > 200)
+            throw Error(ErrorKind::Usage, "--speed", tr("expected CLASS=KMH with a speed above 0 and at most 200"));
+}
+
+AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
+{
+    auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadWrite);
+    if (!store->hasLayer("villages"))
+        throw Error(ErrorKind::Format, store->path(), std::string(tr("the project has no layer")) + " 'villages'");
+    AnalyzeResult r;
+    r.project = store->path();
+    r.thresholds = analysis::loadThresholds(*store);
+    fb.setStep(tr("Checking what changed"));
+
+    // the metric CRS, the date, the fingerprints
+    {
+        const auto info = store->layerInfo("villages");
+        if (request.metricEpsg > 0) {
+            r.metricEpsg = request.metricEpsg;
+            r.metricCrsName = crs::crsName(request.metricEpsg);
+        } else {
+            const auto m = analysis::chooseMetricCrs(info.extent);
+            r.metricEpsg = m.epsg;
+            r.metricCrsName = m.name;
+        }
+    }
+    Db db = openReadOnly(store->path());
+    r.date = request.date.empty() ? latestDateSql(db.get()) : request.date;
+    if (r.date.empty())
+        r.date = "0000-00-00";
+    r.since = request.since;
+    if (!r.since.empty() && r.since > r.date)
+        throw Error(ErrorKind::Usage, "--since", tr("must not be after --date"));
+
+    analysis::AnalysisOptions options;
+    options.date = r.date;
+    options.since = r.since;
+    options.metricEpsg = r.metricEpsg;
+    options.threads = request.threads;
+    options.thresholds = r.thresholds;
+    for (const auto& [cls, kmh] : request.speedKmh)
+        options.access.speedKmh[cls] = kmh;
+
+    std::map<std::string, std::string> fp;
+    for (const auto& part : parts())
+        for (const char* l : part.layers)
+            if (!fp.count(l))
+                fp[l] = fingerprint(db.get(), l);
+    std::map<std::string, std::string> settings;
+    settings["economy"] = r.date + "|" + r.since + "|" + std::to_string(r.metricEpsg);
+    settings["coverage"] = num(r.thresholds.noSignalShareAny) + "|" + num(r.thresholds.unstableShareGood) + "|" +
+                           num(r.thresholds.broadbandShare) + "|" + num(r.thresholds.broadbandDistanceM) + "|" +
+                           std::to_string(r.metricEpsg);
+    {
+        std::string s = std::to_string(r.metricEpsg);
+        for (const auto& [cls, kmh] : options.access.speedKmh)
+            s += "|" + cls + "=" + num(kmh);
+        s += "|" + num(options.access.otherKmh) + "|" + num(options.access.offRoadKmh);
+        settings["access"] = s;
+    }
+    db.reset();
+
+    // stored state of the last run: part -> layer -> fingerprint, and the date it was computed at
+    std::map<std::string, std::map<std::string, std::string>> state;
+    std::map<std::string, std::string> stateDate;
+    if (store->hasLayer("analysis_state")) {
+        const Layer st = store->readLayer("analysis_state");
+        for (const auto& f : st.features) {
+            state[st.text(f, "part")][st.text(f, "layer")] = st.text(f, "fingerprint");
+            stateDate[st.text(f, "part")] = st.text(f, "computed");
+        }
+    }
+    std::map<std::string, bool> reuse;
+    for (const auto& part : parts()) {
+        bool same = !request.force && state.count(part.name) && state[part.name]["@settings"] == settings[part.name];
+        for (const char* l : part.layers)
+            same = same && state[part.name].count(l) && state[part.name][l] == fp[l];
+        reuse[part.name] = same;
+        (same ? r.reused : r.recomputed).push_back(part.name);
+    }
+
+    // stored rows for the reused parts
+    Layer stored;
+    std::set<std::string> datesNeeded;
+    for (const auto& part : parts())
+        if (reuse[part.name])
+            datesNeeded.insert(stateDate[part.name]);
+    if (!datesNeeded.empty() && store->hasLayer("village_indicators"))
+        stored = store->readLayer("village_indicators", &fb);
+    auto storedRows = [&](const std::string& date) {
+        std::map<std::string, const Feature*> rows;
+        for (const auto& f : stored.features)
+            if (stored.text(f, "date") == date)
+                rows[stored.text(f, "village_code")] = &f;
+        return rows;
+    };
+    // a reused part needs a stored row for every village at the date it was computed at (rows
+    // deleted by hand: recompute the part)
+    const int64_t villageCount = store->layerInfo("villages").featureCount;
+    for (const auto& part : parts()) {
+        if (!reuse[part.name])
+            continue;
+        const std::string& d = stateDate[part.name];
+        int64_t rows = 0;
+        for (const auto& f : stored.features)
+            rows += stored.text(f, "date") == d ? 1 : 0;
+        if (rows != villageCount) {
+            reuse[part.name] = false;
+            r.reused.erase(std::find(r.reused.begin(), r.reused.end(), part.name));
+            r.recomputed.push_back(part.name);
+        }
+    }
+    bool allReused = r.recomputed.empty();
+
+    if (allReused) {
+        // nothing changed: the stored results are the answer
+        for (const auto& f : stored.features) {
+            if (stored.text(f, "date") != r.date)
+                continue;
+            VillageIndicators v;
+            for (const auto& part : parts())
+                fromRow(stored, f, v, part.name);
+            r.villages.push_back(std::move(v));
+        }
+        if (static_cast<int64_t>(r.villages.size()) != villageCount)
+            allReused = false;  // rows deleted by hand: recompute everything
+        else {
+            analysis::AnalysisInput names;
+            Layer communes, districts;
+            if (store->hasLayer("districts")) {
+                districts = store->readLayer("districts");
+                names.districts = &districts;
+            }
+            if (store->hasLayer("communes")) {
+                communes = store->readLayer("communes");
+                names.communes = &communes;
+            }
+            r.rollups = analysis::rollUp(r.villages, names);
+            if (store->hasLayer("coverage_gaps"))
+                r.gapRows = store->layerInfo("coverage_gaps").featureCount;
+            std::istringstream shops(state["economy"]["@shops"]);
+            shops >> r.shopsTotal >> r.shopsLocated >> r.shopsOutside >> r.shopsBoundary >> r.shopsTabular >>
+                r.shopsCodeMismatch;
+            r.total = r.province() ? r.province()->counts : analysis::ClassCounts{};
+            fb.setProgress(100);
+            return r;
+        }
+        r.reused.clear();
+        r.recomputed.clear();
+        for (const auto& part : parts()) {
+            reuse[part.name] = false;
+            r.recomputed.push_back(part.name);
+        }
+    }
+
+    // read the inputs
+    fb.setStep(tr("Reading layers"));
+    std::map<std::string, Layer> layers;
+    auto need = [&](const char* name) -> const Layer* {
+        if (!store->hasLayer(name))
+            return nullptr;
+        auto it = layers.find(name);
+        if (it == layers.end())
+            it = layers.emplace(name, store->readLayer(name, &fb)).first;
+        return &it->second;
+    };
+    analysis::AnalysisInput in;
+    in.villages = need("villages");
+    in.settlements = need("settlements");
+    in.communes = need("communes");
+    in.districts = need("districts");
+    options.parts.economy = !reuse["economy"];
+    options.parts.coverage = !reuse["coverage"];
+    options.parts.access = !reuse["access"];
+    if (options.parts.economy) {
+        in.shops = need("shops");
+        in.teams = need("teams");
+        in.targets = need("targets");
+    }
+    if (options.parts.coverage) {
+        in.coverage = need("coverage");
+        in.broadbandNodes = need("broadband_nodes");
+        in.fibre = need("fibre");
+    }
+    if (options.parts.access) {
+        in.roads = need("roads");
+        in.places = need("places");
+    }
+    fb.setStep(tr("Analysing villages"));
+    analysis::AnalysisOutput out = analysis::analyze(in, options, &fb);
+    // the reused parts from the stored rows
+    for (const auto& part : parts()) {
+        if (!reuse[part.name])
+            continue;
+        const auto rows = storedRows(stateDate[part.name]);
+        for (auto& v : out.villages) {
+            auto it = rows.find(v.code);
+            if (it == rows.end())
+                throw Error(ErrorKind::Store, r.project, "village_indicators has no stored row for village " + v.code);
+            fromRow(stored, *it->second, v, part.name);
+        }
+    }
+    if (reuse["coverage"] && !reuse["economy"]) {
+        // penetration uses the households of the (reused) coverage part
+        for (auto& v : out.villages)
+            if (v.households > 0) {
+                v.shopPct = 100.0 * static_cast<double>(v.shops) / static_cast<double>(v.households);
+                v.epayPct = 100.0 * static_cast<double>(v.epay) / static_cast<double>(v.households);
+                v.locomotivePct = 100.0 * static_cast<double>(v.locomotive) / static_cast<double>(v.households);
+            }
+    }
+    out.rollups = analysis::rollUp(out.villages, in);
+    throwIfCancelled(&fb);
+
+    // ---- store: one transaction ----
+    fb.setStep(tr("Storing results"));
+    {
+        ProjectStore::Transaction t(*store);
+        Layer vi = schema::makeLayer("village_indicators");
+        vi.features.reserve(out.villages.size());
+        for (const auto& v : out.villages)
+            toRow(vi, vi.addFeature(Geometry{}), v, r.date, r.since, r.metricEpsg);
+        store->deleteWhere("village_indicators", {{"date", r.date}});
+        store->appendFeatures(vi, &fb);
+        Layer ui = schema::makeLayer("unit_indicators");
+        for (const auto& ru : out.rollups)
+            rollupToRow(ui, ui.addFeature(Geometry{}), ru, r.date);
+        store->deleteWhere("unit_indicators", {{"date", r.date}});
+        store->appendFeatures(ui, &fb);
+        if (options.parts.coverage) {
+            Layer vc = schema::makeLayer("village_coverage");
+            for (const auto& v : out.villages)
+                for (const auto& c : v.coverage) {
+                    Feature& f = vc.addFeature(Geometry{});
+                    vc.set(f, "village_code", v.code);
+                    vc.set(f, "operator", c.op);
+                    vc.set(f, "technology", c.tech);
+                    vc.set(f, "area_good_share", c.areaGood);
+                    vc.set(f, "area_weak_only_share", c.areaWeakOnly);
+                    vc.set(f, "hh_good_share", c.hhGood);
+                    vc.set(f, "hh_weak_only_share", c.hhWeakOnly);
+                    vc.set(f, "centre_signal", c.centre);
+                }
+            store->replaceLayer(vc, &fb);
+            Layer gaps = schema::makeLayer("coverage_gaps");
+            gaps.epsg = r.metricEpsg;
+            for (auto& g : out.gaps) {
+                Feature& f = gaps.addFeature(std::move(g.geom));
+                gaps.set(f, "village_code", g.villageCode);
+                gaps.set(f, "commune_code", g.communeCode);
+                gaps.set(f, "district_code", g.districtCode);
+                gaps.set(f, "operator", g.op);
+                gaps.set(f, "kind", g.kind);
+                gaps.set(f, "area_m2", g.areaM2);
+                gaps.set(f, "households", g.households);
+            }
+            store->replaceLayer(gaps, &fb);
+            r.gapRows = static_cast<int64_t>(gaps.features.size());
+        } else if (store->hasLayer("coverage_gaps")) {
+            r.gapRows = store->layerInfo("coverage_gaps").featureCount;
+        }
+        Layer st = schema::makeLayer("analysis_state");
+        for (const auto& part : parts()) {
+            const std::string computed = reuse[part.name] ? stateDate[part.name] : r.date;
+            auto row = [&](const std::string& layer, const std::string& value) {
+                Feature& f = st.addFeature(Geometry{});
+                st.set(f, "part", std::string(part.name));
+                st.set(f, "layer", layer);
+                st.set(f, "fingerprint", value);
+                st.set(f, "computed", computed);
+            };
+            row("@settings", settings[part.name]);
+            if (std::string(part.name) == "economy")
+                row("@shops", reuse["economy"] ? state["economy"]["@shops"]
+                                               : std::to_string(out.shopsTotal) + " " + std::to_string(out.shopsLocated) +
+                                                     " " + std::to_string(out.shopsOutside) + " " +
+                                                     std::to_string(out.shopsBoundary) + " " +
+                                                     std::to_string(out.shopsTabular) + " " +
+                                                     std::to_string(out.shopsCodeMismatch));
+            for (const char* l : part.layers)
+                row(l, fp[l]);
+        }
+        store->replaceLayer(st, &fb);
+        throwIfCancelled(&fb);
+        t.commit();
+    }
+
+    r.villages = std::move(out.villages);
+    r.rollups = std::move(out.rollups);
+    r.notes = std::move(out.notes);
+    if (reuse["economy"]) {
+        std::istringstream shops(state["economy"]["@shops"]);
+        shops >> r.shopsTotal >> r.shopsLocated >> r.shopsOutside >> r.shopsBoundary >> r.shopsTabular >>
+            r.shopsCodeMismatch;
+    } else {
+        r.shopsTotal = out.shopsTotal;
+        r.shopsLocated = out.shopsLocated;
+        r.shopsOutside = out.shopsOutside;
+        r.shopsBoundary = out.shopsBoundary;
+        r.shopsTabular = out.shopsTabular;
+        r.shopsCodeMismatch = out.shopsCodeMismatch;
+    }
+    r.total = r.province() ? r.province()->counts : analysis::ClassCounts{};
+    fb.setProgress(100);
+    return r;
+}
+
+} // namespace bando::tasks
