@@ -1,6 +1,8 @@
 // Access distances and travel times on the road network. See access.hpp.
 #include "core/analysis/access.hpp"
 
+#include "core/crs/reproject.hpp"
+
 #include "core/analysis/spatial_index.hpp"
 
 #include <algorithm>
@@ -149,7 +151,7 @@ void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& vill
         return;
     const AccessOptions& ao = opt.access;
     Layer roads = *in.roads;
-    roads.transformTo(opt.metricEpsg);
+    crs::reproject(roads, opt.metricEpsg);
     const int iClass = roads.fieldIndex("class");
     // the lines' segments; their vertices are nodes (merged at 0.1 m)
     Graph g0;
@@ -286,7 +288,7 @@ void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& vill
     std::map<std::string, XY> communeSeat, districtSeat;
     if (in.places) {
         Layer places = *in.places;
-        places.transformTo(opt.metricEpsg);
+        crs::reproject(places, opt.metricEpsg);
         const int k = places.fieldIndex("kind"), c = places.fieldIndex("code");
         for (const auto& f : places.features) {
             if (f.geom.isEmpty() || f.geom.parts[0].empty() || f.geom.parts[0][0].empty() || k < 0 || c < 0)

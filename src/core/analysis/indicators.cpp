@@ -1,6 +1,8 @@
 // The analysis core (issue #9). See indicators.hpp and docs/ANALYSIS.md.
 #include "core/analysis/indicators.hpp"
 
+#include "core/crs/reproject.hpp"
+
 #include "core/analysis/access.hpp"
 #include "core/analysis/point_locator.hpp"
 #include "core/analysis/spatial_index.hpp"
@@ -39,7 +41,7 @@ int64_t intOf(const Feature& f, int i, int64_t fallback = 0)
 Layer inCrs(const Layer& l, int epsg)
 {
     Layer out = l;
-    out.transformTo(epsg);
+    crs::reproject(out, epsg);
     return out;
 }
 
