@@ -45,6 +45,7 @@ struct Painter {
     std::vector<Extent> placed;  // device boxes of labels already drawn (collision test)
     double scaleDenom = 0;       // of the drawn view
     std::vector<LabelCandidate> labels;  // from styled layers, placed by priority at the end
+    std::vector<PlacedLabel>* placedLabels = nullptr;  // labelLayout's output
 
     // Reserves a label box; false when it would overlap one already placed or leave the page.
     bool place(double x, double y, double w, double h)
@@ -629,6 +630,8 @@ void drawStyleLabels(Painter& p)
         for (const auto& c : cand)
             if (p.place(c[0], c[1] - h, w, h * 1.25)) {
                 p.text(c[0], c[1], t, 0x1a1a1a, l.halo);
+                if (p.placedLabels)
+                    p.placedLabels->push_back({p.placed.back(), l.text});
                 break;
             }
     }
@@ -925,7 +928,26 @@ std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s)
     return layoutLegend(p, *theme).items;
 }
 
-void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb)
+namespace {
+void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb,
+                   std::vector<PlacedLabel>* placedLabels);
+}
+
+void renderMap(cairo_t* cr, const MapData& data, const MapSettings& s, const Feedback* fb)
+{
+    renderMapImpl(cr, data, s, fb, nullptr);
+}
+
+std::vector<PlacedLabel> labelLayout(cairo_t* cr, const MapData& data, const MapSettings& s)
+{
+    std::vector<PlacedLabel> out;
+    renderMapImpl(cr, data, s, nullptr, &out);
+    return out;
+}
+
+namespace {
+void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb,
+                   std::vector<PlacedLabel>* placedLabels)
 {
     std::shared_ptr<MapData> preparedCopy;
     const MapData* data = &dataIn;
@@ -943,6 +965,7 @@ void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const F
                         "unknown district code (known: " + knownDistrictCodes(*data) + ")");
     }
     Painter p = makePainter(cr, *data, s, fb);
+    p.placedLabels = placedLabels;
     cairo_save(cr);
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
     cairo_rectangle(cr, 0, 0, s.widthPx, s.heightPx);
@@ -1024,5 +1047,7 @@ void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const F
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         throw Error(ErrorKind::Internal, "cairo", cairo_status_to_string(cairo_status(cr)));
 }
+
+} // namespace
 
 } // namespace bando::render

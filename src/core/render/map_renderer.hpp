@@ -137,6 +137,14 @@ std::vector<std::string> availableThemes(const MapData& data);
 // CancelledError when `fb` is cancelled.
 void renderMap(cairo_t* cr, const MapData& data, const MapSettings& settings, const Feedback* fb = nullptr);
 
+// The labels of styled layers as renderMap places them (device boxes, in placement order):
+// draws the map on `cr` and returns them (for tests and hit-testing).
+struct PlacedLabel {
+    Extent box;  // device units, y down
+    std::string text;
+};
+std::vector<PlacedLabel> labelLayout(cairo_t* cr, const MapData& data, const MapSettings& settings);
+
 enum class OutputFormat { Png, Pdf };
 struct PaperSpec {
     std::string paper;  // "" (use widthPx/heightPx), "A4", "A3"

@@ -552,6 +552,10 @@ const style::Style* styleFor(const MapSettings& s, const MapData& data, const st
     const Layer* l = data.layer(name);
     if (l && isPoint(l->geomType)) {
         scratch = style::defaultStyle(name);
+        if (!scratch.field.empty() && l->fieldIndex(scratch.field) < 0) {  // not the sample's schema
+            scratch.renderer = style::Renderer::Single;
+            scratch.field.clear();
+        }
         return &scratch;
     }
     return nullptr;
@@ -606,8 +610,8 @@ double maxDensity(const Layer& points, double radiusM)
     const Extent e = points.extent();
     if (e.isEmpty() || points.features.empty())
         return 0;
-    // A ground grid of radius/4 (coarser for very large extents), the layer's own extent.
-    const double cell = std::max(radiusM / 4, std::max(e.width(), e.height()) / 2000);
+    // A ground grid of radius/8 (coarser for very large extents), the layer's own extent.
+    const double cell = std::max(radiusM / 8, std::max(e.width(), e.height()) / 2000);
     ViewTransform vt;
     vt.scale = 1 / cell;  // one device unit per cell
     vt.originX = e.minX - radiusM;

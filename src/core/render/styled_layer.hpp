@@ -44,7 +44,7 @@ struct DensityGrid {
 };
 DensityGrid densityGrid(const Layer& points, double radiusM, const ViewTransform& vt, int widthPx, int heightPx,
                         double cellPx, const Feedback* fb = nullptr);
-// The highest density of the layer (points per km²), on a ground grid of radiusM / 4.
+// The highest density of the layer (points per km²), on a ground grid of radiusM / 8.
 double maxDensity(const Layer& points, double radiusM);
 
 // Everything drawStyledLayer needs from the renderer.
