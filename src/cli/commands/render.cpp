@@ -75,7 +75,6 @@ int runRender(const Args& a)
         for (const auto& l : result.styledLayers)
             w.value(l);
         w.endArray().endObject();
-        std::cout << "\n";
         return ExitOk;
     }
     std::printf("Wrote %s (load %.2f s, render %.2f s)\n", result.out.c_str(), result.loadSeconds,
