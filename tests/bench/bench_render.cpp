@@ -6,6 +6,7 @@
 // Prints one "name median_s min_s" line per measurement.
 #include "core/capi/gdal.hpp"
 #include "core/render/map_renderer.hpp"
+#include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
 
 #include <cairo.h>
@@ -105,6 +106,37 @@ int main(int argc, char** argv)
         report("png_file", timeIt(n, [&] { render::renderToFile(*data, s, outDir + "/bench-province-file.png"); }));
         render::PaperSpec a3{"A3", true};
         report("pdf_a3", timeIt(n, [&] { render::renderToFile(*data, s, outDir + "/bench-province.pdf", a3); }));
+        {  // issue #13: the base map plus all 112,000 shops as points (default style: by
+           // marketplace, one marker stamped per point), then as a 1.5 km heatmap.
+            render::MapSettings sp = s;
+            const render::LayerState st = render::defaultLayerState(*data);
+            for (const auto& name : st.order)
+                if (name == "shops" ||
+                    std::find(st.hidden.begin(), st.hidden.end(), name) == st.hidden.end())
+                    sp.layerOrder.push_back(name);
+            cairo_surface_t* ss = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);
+            auto once = [&] {
+                cairo_t* cr = cairo_create(ss);
+                render::renderMap(cr, *data, sp);
+                cairo_destroy(cr);
+                cairo_surface_flush(ss);
+            };
+            once();  // warm-up: classes are resolved once per MapData and style
+            report("shops", timeIt(n, once));
+            cairo_surface_write_to_png(ss, (outDir + "/bench-shops.png").c_str());
+            bando::style::Style heat;
+            heat.layer = "shops";
+            heat.renderer = bando::style::Renderer::Heatmap;
+            heat.radiusM = 1500;
+            sp.styles = {heat};
+            once();
+            report("heatmap", timeIt(n, once));
+            cairo_surface_destroy(ss);
+            sp.styles.clear();
+            report("shops_pdf", timeIt(std::max(1, n / 4), [&] {
+                       render::renderToFile(*data, sp, outDir + "/bench-shops.pdf", a3);
+                   }));
+        }
         s.districtCode = "183";
         surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);
         report("district", timeIt(n, [&] {

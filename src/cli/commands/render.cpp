@@ -3,10 +3,12 @@
 #include "cli/command.hpp"
 #include "cli/console.hpp"
 #include "core/base/error.hpp"
+#include "core/base/json.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/render_task.hpp"
 
 #include <cstdio>
+#include <iostream>
 #include <cstdlib>
 #include <limits>
 #include <string>
@@ -37,7 +39,7 @@ void parseSize(const std::string& v, int& w, int& h)
 int runRender(const Args& a)
 {
     a.allowOnly({"out", "size", "paper", "landscape", "district", "theme", "title", "no-legend", "no-scale-bar",
-                 "no-north-arrow", "no-title"});
+                 "no-north-arrow", "no-title", "style", "no-project-styles", "json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", "expected one PROJECT file");
     tasks::RenderRequest request;
@@ -53,10 +55,28 @@ int runRender(const Args& a)
     request.scaleBar = !a.has("no-scale-bar");
     request.northArrow = !a.has("no-north-arrow");
     request.title = !a.has("no-title");
+    request.styleFile = a.get("style");
+    request.projectStyles = !a.has("no-project-styles");
     if (a.has("size"))
         parseSize(a.get("size"), request.widthPx, request.heightPx);
     // Ctrl-C cancels loading and drawing (exit code 6) and leaves no partial output.
     const auto result = tasks::runTask(request, consoleFeedback());
+    if (a.has("json")) {
+        JsonWriter w(std::cout);
+        w.beginObject()
+            .field("out", result.out)
+            .field("format", result.format == render::OutputFormat::Pdf ? "pdf" : "png")
+            .field("width", result.widthPx)
+            .field("height", result.heightPx)
+            .field("dpi", result.dpi)
+            .field("load_seconds", result.loadSeconds)
+            .field("render_seconds", result.renderSeconds);
+        w.key("styled_layers").beginArray(true);
+        for (const auto& l : result.styledLayers)
+            w.value(l);
+        w.endArray().endObject();
+        return ExitOk;
+    }
     std::printf("Wrote %s (load %.2f s, render %.2f s)\n", result.out.c_str(), result.loadSeconds,
                 result.renderSeconds);
     return ExitOk;
@@ -65,14 +85,17 @@ int runRender(const Args& a)
 CommandRegistration reg(
     {"render",
      "render PROJECT --out FILE.png|FILE.pdf [--size WxH | --paper A4|A3 [--landscape]] [--district CODE] "
-     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title]",
+     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--json]",
      "Draws the project map: villages coloured by the theme (households per km² by default; coverage = mobile "
      "signal classes; shops = digital shops per 100 households), commune and district boundaries, roads, district "
      "seats, title, legend, scale bar and north arrow. The format follows the extension: PNG (default 1920x1080 "
      "pixels; --paper renders at 150 dpi) or vector PDF with embedded fonts (default A3 landscape). --district "
-     "zooms to one district (GSO code, e.g. 183) and highlights it. Exit codes: 2 bad option, unknown district, "
-     "theme or extension; 3 project unreadable or output not writable; 4/5 bad project data.",
-     {"landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title"},
+     "zooms to one district (GSO code, e.g. 183) and highlights it. --style FILE draws layers with the styles of a "
+     "JSON file (single symbol, categorized, graduated with jenks/quantile/equal/pretty/fixed classes, or a heatmap "
+     "with radius_m; see docs/STYLES.md) over the styles saved in the project (bando_styles; "
+     "--no-project-styles ignores them); styled layers are drawn and get a legend. Exit codes: 2 bad option, unknown district, "
+     "theme or extension, bad style; 3 project unreadable or output not writable; 4/5 bad project data.",
+     {"landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title", "no-project-styles", "json"},
      runRender});
 
 } // namespace

@@ -19,9 +19,13 @@ struct ContextDeleter {
 struct FontFaceDeleter {
     void operator()(cairo_font_face_t* f) const { cairo_font_face_destroy(f); }
 };
+struct PatternDeleter {
+    void operator()(cairo_pattern_t* p) const { cairo_pattern_destroy(p); }
+};
 using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
 using ContextPtr = std::unique_ptr<cairo_t, ContextDeleter>;
 using FontFacePtr = std::unique_ptr<cairo_font_face_t, FontFaceDeleter>;
+using PatternPtr = std::unique_ptr<cairo_pattern_t, PatternDeleter>;
 
 // Status of a freshly created object (CAIRO_STATUS_SUCCESS when usable).
 inline cairo_status_t status(const SurfacePtr& s) { return cairo_surface_status(s.get()); }

@@ -9,6 +9,7 @@
 #include "core/store/project_store.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 
@@ -79,6 +80,8 @@ void MapData::prepare(const Feedback* fb)
         if (auto t = makeCoverageTheme(*this, fb))
             themes.push_back(std::move(*t));
     }
+    static std::atomic<uint64_t> nextGeneration{1};
+    generation = nextGeneration.fetch_add(1);
     prepared = true;
 }
 

@@ -8,6 +8,8 @@
 #include "core/capi/cairo.hpp"
 #include "core/render/font.hpp"
 #include "core/render/map_style.hpp"
+#include "core/render/styled_layer.hpp"
+#include "core/render/themes.hpp"
 
 #include <cairo.h>
 
@@ -41,6 +43,9 @@ struct Painter {
     const Feedback* fb = nullptr;
     int counter = 0;
     std::vector<Extent> placed;  // device boxes of labels already drawn (collision test)
+    double scaleDenom = 0;       // of the drawn view
+    std::vector<LabelCandidate> labels;  // from styled layers, placed by priority at the end
+    std::vector<PlacedLabel>* placedLabels = nullptr;  // labelLayout's output
 
     // Reserves a label box; false when it would overlap one already placed or leave the page.
     bool place(double x, double y, double w, double h)
@@ -564,7 +569,7 @@ LegendBox layoutLegend(Painter& p, const MapData::Theme& theme)
     return box;
 }
 
-void drawLegend(Painter& p, const MapData::Theme& theme)
+double drawLegend(Painter& p, const MapData::Theme& theme)
 {
     LegendBox box = layoutLegend(p, theme);
     panel(p, box.x, box.y, box.w, box.h);
@@ -582,6 +587,156 @@ void drawLegend(Painter& p, const MapData::Theme& theme)
         cairo_stroke(p.cr);
         p.text(it.x + it.w + 6 * p.pt, it.y + it.h - 1.5 * p.pt, it.label, 0x1a1a1a);
     }
+    return box.y;
+}
+
+DrawContext drawContext(Painter& p)
+{
+    DrawContext c;
+    c.cr = p.cr;
+    c.data = p.data;
+    c.vt = p.vt;
+    c.view = p.view;
+    c.pt = p.pt;
+    c.raster = p.raster;
+    c.widthPx = p.s->widthPx;
+    c.heightPx = p.s->heightPx;
+    c.scaleDenominator = p.scaleDenom;
+    c.tol = p.tol;
+    c.fb = p.fb;
+    c.labels = &p.labels;
+    return c;
+}
+
+// Labels of styled layers by priority (larger first); a label is drawn only where its box
+// overlaps no label or marker placed before it (right, left, above or below its anchor).
+void drawStyleLabels(Painter& p)
+{
+    auto& labels = p.labels;
+    std::stable_sort(labels.begin(), labels.end(),
+                     [](const LabelCandidate& a, const LabelCandidate& b) { return a.priority > b.priority; });
+    size_t tried = 0;
+    for (const auto& l : labels) {
+        if (++tried > 20000)
+            break;
+        p.tick();
+        p.font(FontStyle::Regular, l.sizePt);
+        const std::string t = text::toNfc(l.text);
+        const double w = p.textWidth(t), h = l.sizePt * p.pt, gap = l.offset + 1.5 * p.pt;
+        const double cand[4][2] = {{l.x + gap, l.y + h * 0.35},
+                                   {l.x - gap - w, l.y + h * 0.35},
+                                   {l.x - w / 2, l.y - gap},
+                                   {l.x - w / 2, l.y + gap + h}};
+        for (const auto& c : cand)
+            if (p.place(c[0], c[1] - h, w, h * 1.25)) {
+                p.text(c[0], c[1], t, 0x1a1a1a, l.halo);
+                if (p.placedLabels)
+                    p.placedLabels->push_back({p.placed.back(), l.text});
+                break;
+            }
+    }
+}
+
+const char* layerTitleMsgid(const std::string& name)
+{
+    static const std::pair<const char*, const char*> kTitles[] = {
+        {"shops", N_("Digital shops")},       {"sites", N_("Mobile sites")},
+        {"broadband_nodes", N_("Broadband nodes")}, {"settlements", N_("Settlements")},
+        {"villages", N_("Village boundaries")},         {"survey_gaps", N_("Surveyed coverage gaps")},
+        {"coverage", N_("Mobile coverage")},  {"fibre", N_("Fibre lines")},
+    };
+    for (const auto& [n, t] : kTitles)
+        if (name == n)
+            return t;
+    return nullptr;
+}
+
+// The legend of a styled layer, in a panel above `top` (bottom-left corner); returns its top.
+double drawStyleLegend(Painter& p, const ResolvedStyle& rs, double top)
+{
+    const style::Style& st = rs.style;
+    const Layer& layer = p.data->layers[static_cast<size_t>(rs.layerIndex)];
+    const char* msgid = layerTitleMsgid(st.layer);
+    std::string title = msgid ? p.tr(msgid) : st.layer;
+    if (st.renderer == style::Renderer::Heatmap)
+        title += " / km²";
+    else if (!st.field.empty())
+        title += " — " + st.field;
+    title = text::toNfc(title);
+    const double pad = 8 * p.pt, row = 14 * p.pt, sw = 14 * p.pt;
+    p.font(FontStyle::Bold, 9.5);
+    double textW = p.textWidth(title);
+    p.font(FontStyle::Regular, 8.5);
+    std::vector<std::pair<size_t, std::string>> rows;
+    std::vector<double> ticks;
+    double barW = 0;
+    if (st.renderer == style::Renderer::Heatmap) {
+        barW = 130 * p.pt;
+        for (double t : style::prettyEdges({0.0, rs.maxDensity}, 4))
+            if (t <= rs.maxDensity * 1.0001)
+                ticks.push_back(t);
+        textW = std::max(textW, barW + 12 * p.pt);
+    } else {
+        for (size_t c = 0; c < rs.colours.size(); ++c) {
+            if (!rs.visible[c])
+                continue;
+            std::string label = static_cast<int>(c) == rs.noDataClass ? p.tr("No data") : rs.labels[c];
+            if (st.renderer == style::Renderer::Single)
+                label = msgid ? p.tr(msgid) : st.layer;
+            label = text::toNfc(label) + " (" + std::to_string(rs.counts[c]) + ")";
+            textW = std::max(textW, sw + 6 * p.pt + p.textWidth(label));
+            rows.emplace_back(c, std::move(label));
+        }
+    }
+    const double h = pad + 13 * p.pt + (barW > 0 ? 30 * p.pt : row * static_cast<double>(rows.size())) + pad / 2;
+    const double w = textW + 2 * pad;
+    const double x = 10 * p.pt;
+    const double y = (top >= p.s->heightPx ? p.s->heightPx - 10 * p.pt : top - 6 * p.pt) - h;
+    panel(p, x, y, w, h);
+    p.font(FontStyle::Bold, 9.5);
+    p.text(x + pad, y + pad + 8.5 * p.pt, title, 0x1a1a1a);
+    p.font(FontStyle::Regular, 8.5);
+    double ry = y + pad + 13 * p.pt;
+    if (barW > 0) {
+        const std::string ramp = st.ramp.empty() ? style::defaultRamp(st.renderer) : st.ramp;
+        const cairo::PatternPtr grad(cairo_pattern_create_linear(x + pad, 0, x + pad + barW, 0));
+        for (int i = 0; i <= 8; ++i) {
+            const uint32_t c = style::rampAt(ramp, 0.1 + 0.9 * i / 8.0);
+            cairo_pattern_add_color_stop_rgb(grad.get(), i / 8.0, ((c >> 16) & 0xff) / 255.0,
+                                             ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
+        }
+        cairo_new_path(p.cr);
+        cairo_rectangle(p.cr, x + pad, ry + 2 * p.pt, barW, 10 * p.pt);
+        cairo_set_source(p.cr, grad.get());
+        cairo_fill(p.cr);
+        for (double t : ticks) {
+            const double tx = x + pad + barW * (rs.maxDensity > 0 ? t / rs.maxDensity : 0);
+            const std::string lt = formatNumber(t);
+            cairo_new_path(p.cr);
+            cairo_move_to(p.cr, tx, ry + 2 * p.pt);
+            cairo_line_to(p.cr, tx, ry + 15 * p.pt);
+            setRgb(p.cr, 0x404040);
+            cairo_set_line_width(p.cr, 0.5 * p.pt);
+            cairo_stroke(p.cr);
+            p.text(std::min(tx - p.textWidth(lt) / 2, x + w - pad - p.textWidth(lt)), ry + 25 * p.pt, lt, 0x1a1a1a);
+        }
+        return y;
+    }
+    const bool points = layer.geomType == GeomType::Point || layer.geomType == GeomType::MultiPoint;
+    for (const auto& [c, label] : rows) {
+        const double cy = ry + row / 2;
+        if (points) {
+            drawMarkerAt(p.cr, st, rs.colours[c], x + pad + sw / 2, cy, std::min(5.0, st.sizePt * 1.6) * p.pt, p.pt);
+        } else {
+            cairo_new_path(p.cr);
+            cairo_rectangle(p.cr, x + pad, cy - 5 * p.pt, sw, 10 * p.pt);
+            setRgb(p.cr, rs.colours[c]);
+            cairo_fill(p.cr);
+        }
+        p.text(x + pad + sw + 6 * p.pt, cy + 3 * p.pt, label, 0x1a1a1a);
+        ry += row;
+    }
+    return y;
 }
 
 double niceLength(double maxLen)
@@ -687,6 +842,7 @@ Painter makePainter(cairo_t* cr, const MapData& data, const MapSettings& s, cons
     p.tol = raster ? 0.5 : 0.15;
     p.raster = raster;
     p.lang = s.language.empty() ? i18n::language() : s.language;
+    p.scaleDenom = p.vt.scale > 0 ? 72.0 * p.pt / 0.0254 / p.vt.scale : 0;
     return p;
 }
 
@@ -753,6 +909,13 @@ ViewTransform viewTransform(const MapSettings& s, const MapData& data)
     return viewTransform(copy);
 }
 
+double scaleDenominator(const MapSettings& s, const MapData& data)
+{
+    const ViewTransform vt = viewTransform(s, data);
+    const double pt = (s.dpi > 0 ? s.dpi : 96) / 72.0;
+    return vt.scale > 0 ? 72.0 * pt / 0.0254 / vt.scale : 0;
+}
+
 std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s)
 {
     const MapData::Theme* theme = pickTheme(data, s);
@@ -765,7 +928,26 @@ std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s)
     return layoutLegend(p, *theme).items;
 }
 
-void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb)
+namespace {
+void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb,
+                   std::vector<PlacedLabel>* placedLabels);
+}
+
+void renderMap(cairo_t* cr, const MapData& data, const MapSettings& s, const Feedback* fb)
+{
+    renderMapImpl(cr, data, s, fb, nullptr);
+}
+
+std::vector<PlacedLabel> labelLayout(cairo_t* cr, const MapData& data, const MapSettings& s)
+{
+    std::vector<PlacedLabel> out;
+    renderMapImpl(cr, data, s, nullptr, &out);
+    return out;
+}
+
+namespace {
+void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb,
+                   std::vector<PlacedLabel>* placedLabels)
 {
     std::shared_ptr<MapData> preparedCopy;
     const MapData* data = &dataIn;
@@ -783,6 +965,7 @@ void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const F
                         "unknown district code (known: " + knownDistrictCodes(*data) + ")");
     }
     Painter p = makePainter(cr, *data, s, fb);
+    p.placedLabels = placedLabels;
     cairo_save(cr);
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
     cairo_rectangle(cr, 0, 0, s.widthPx, s.heightPx);
@@ -799,8 +982,19 @@ void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const F
     }
     const auto& order = s.layerOrder.empty() ? defaultOrder : s.layerOrder;
     bool districtLabels = false, seatLabels = false;
+    std::vector<std::shared_ptr<const ResolvedStyle>> legendStyles;
     for (const auto& name : order) {
-        if (name == schema::kVillages) {
+        style::Style scratch;
+        const style::Style* st = p.hidden(name) ? nullptr : styleFor(s, *data, name, scratch);
+        if (st && name == schema::kPlaces && st == &scratch)
+            st = nullptr;  // the places layer keeps its seat markers unless styled explicitly
+        if (st) {
+            if (auto rs = resolveStyle(*data, *st)) {
+                drawStyledLayer(drawContext(p), *rs);
+                if (inScaleRange(rs->style, p.scaleDenom))
+                    legendStyles.push_back(rs);
+            }
+        } else if (name == schema::kVillages) {
             drawVillages(p, theme);
         } else if (name == schema::kCommunes) {
             strokeLayer(p, schema::kCommunes);
@@ -832,11 +1026,19 @@ void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const F
     if (districtLabels)
         drawDistrictLabels(p, highlighted);
     drawSeats(p, seats);
+    drawStyleLabels(p);
     throwIfCancelled(fb);
     if (s.title)
         drawTitle(p, theme, highlighted);
-    if (s.legend && theme)
-        drawLegend(p, *theme);
+    // A styled villages layer replaces the theme's fill, and so its legend.
+    const bool villagesStyled = std::any_of(legendStyles.begin(), legendStyles.end(),
+                                            [](const auto& rs) { return rs->style.layer == schema::kVillages; });
+    double legendTop = s.heightPx;
+    if (s.legend && theme && !villagesStyled)
+        legendTop = drawLegend(p, *theme);
+    if (s.legend)
+        for (const auto& rs : legendStyles)
+            legendTop = drawStyleLegend(p, *rs, legendTop);
     if (s.scaleBar)
         drawScaleBar(p);
     if (s.northArrow)
@@ -845,5 +1047,7 @@ void renderMap(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const F
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
         throw Error(ErrorKind::Internal, "cairo", cairo_status_to_string(cairo_status(cr)));
 }
+
+} // namespace
 
 } // namespace bando::render

@@ -11,6 +11,7 @@
 #include "core/analysis/classify.hpp"
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
+#include "core/style/style.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -59,6 +60,7 @@ struct MapData {
     std::vector<XY> districtLabelPoints;   // interior point per district feature
     double meanVillageSize = 0;            // sqrt of the mean village area (map units)
     bool prepared = false;
+    uint64_t generation = 0;  // a fresh id per prepare(): keys the renderer's style caches
 
     // Computes the caches above from `layers` (call again after changing layers).
     void prepare(const Feedback* fb = nullptr);
@@ -90,6 +92,10 @@ struct MapSettings {
     std::string language;      // "vi" / "en"; empty = current i18n language
     std::string theme = "density";  // village theme: "density", "coverage", "shops"
     bool northArrow = true;
+    // Per-layer styles (core/style): a layer with a style here is drawn with it — points as
+    // markers drawn once and reused, lines, polygons, or a kernel density heatmap — and gets
+    // a legend. Point layers without one use style::defaultStyle().
+    std::vector<style::Style> styles;
 };
 
 // Page size in PostScript points for "A4"/"A3" (portrait unless landscape). Throws
@@ -114,6 +120,8 @@ ViewTransform viewTransform(const MapSettings& s);
 // district code. renderMap draws with viewTransform(s, data).
 Extent effectiveExtent(const MapSettings& s, const MapData& data);
 ViewTransform viewTransform(const MapSettings& s, const MapData& data);
+// The scale denominator of the drawn view (map CRS in metres): 250000 for 1:250,000.
+double scaleDenominator(const MapSettings& s, const MapData& data);
 // Legend swatches as drawn by renderMap for `s` (device units), for tests and hit-testing.
 struct LegendItem {
     double x = 0, y = 0, w = 0, h = 0;  // swatch rectangle
@@ -128,6 +136,14 @@ std::vector<std::string> availableThemes(const MapData& data);
 // Draws the map synchronously on `cr` (device space = widthPx × heightPx). Throws
 // CancelledError when `fb` is cancelled.
 void renderMap(cairo_t* cr, const MapData& data, const MapSettings& settings, const Feedback* fb = nullptr);
+
+// The labels of styled layers as renderMap places them (device boxes, in placement order):
+// draws the map on `cr` and returns them (for tests and hit-testing).
+struct PlacedLabel {
+    Extent box;  // device units, y down
+    std::string text;
+};
+std::vector<PlacedLabel> labelLayout(cairo_t* cr, const MapData& data, const MapSettings& settings);
 
 enum class OutputFormat { Png, Pdf };
 struct PaperSpec {

@@ -5,6 +5,9 @@
 #include "core/capi/proj.hpp"
 #include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
+#include "core/style/style_store.hpp"
+
+#include <algorithm>
 
 #include <chrono>
 #include <cmath>
@@ -78,6 +81,8 @@ void RenderRequest::validate() const
     if (!render::themeInfo(theme))
         throw Error(ErrorKind::Usage, "--theme",
                     "unknown theme '" + theme + "' (expected " + render::themeIdList() + ")");
+    for (const auto& st : styles)
+        st.validate();
     if (!std::isfinite(dpi) || dpi < 0 || dpi > 2400)
         throw Error(ErrorKind::Usage, "--dpi", "expected a resolution between 1 and 2400 dpi");
 }
@@ -103,13 +108,59 @@ void RenderRequest::fitView(int viewWidthPx, int viewHeightPx)
 RenderResult run(const RenderRequest& request, Feedback& fb)
 {
     const auto t0 = std::chrono::steady_clock::now();
+    // Styles: saved in the project < --style FILE < the request's own, per layer.
+    std::vector<style::Style> styles;
+    std::vector<std::string> savedHidden;
+    auto addStyle = [&](const style::Style& st) {
+        auto it = std::find_if(styles.begin(), styles.end(), [&](const auto& o) { return o.layer == st.layer; });
+        if (it != styles.end())
+            *it = st;
+        else
+            styles.push_back(st);
+    };
     std::shared_ptr<const render::MapData> data = request.data;
+    std::unique_ptr<ProjectStore> store;
     if (!data) {
-        auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
-        data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, render::layersForTheme(request.theme));
+        store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
+        if (request.projectStyles)
+            for (const auto& saved : style::loadStyles(*store)) {
+                addStyle(saved.style);
+                if (!saved.visible)
+                    savedHidden.push_back(saved.style.layer);
+            }
     }
+    if (!request.styleFile.empty())
+        for (const auto& st : style::readStyleFile(request.styleFile))
+            addStyle(st);
+    for (const auto& st : request.styles)
+        addStyle(st);
+    if (store) {
+        std::vector<std::string> layers = render::layersForTheme(request.theme);
+        for (const auto& st : styles)
+            if (std::find(layers.begin(), layers.end(), st.layer) == layers.end())
+                layers.push_back(st.layer);
+        data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, layers);
+        store.reset();
+    }
+    for (const auto& st : styles)
+        if (!data->layer(st.layer))
+            throw Error(ErrorKind::Usage, request.styleFile.empty() ? request.project : request.styleFile,
+                        "style for layer '" + st.layer + "': the project has no such layer");
     render::PaperSpec paper;
-    const render::MapSettings settings = mapSettings(request, paper);
+    render::MapSettings settings = mapSettings(request, paper);
+    settings.styles = styles;
+    for (const auto& h : savedHidden)
+        settings.hiddenLayers.push_back(h);
+    if (settings.layerOrder.empty() && !styles.empty()) {
+        // The default map plus every styled layer, in the default order.
+        const render::LayerState state = render::defaultLayerState(*data);
+        for (const auto& name : state.order) {
+            const bool hidden = std::find(state.hidden.begin(), state.hidden.end(), name) != state.hidden.end();
+            const bool styled = std::any_of(styles.begin(), styles.end(), [&](const auto& st) { return st.layer == name; });
+            if (!hidden || styled)
+                settings.layerOrder.push_back(name);
+        }
+    }
     // District and theme errors name the project.
     try {
         (void)render::effectiveExtent(settings, *data);
@@ -139,6 +190,10 @@ RenderResult run(const RenderRequest& request, Feedback& fb)
     r.dpi = written.dpi;
     r.loadSeconds = request.data ? 0.0 : secondsBetween(t0, t1);
     r.renderSeconds = secondsBetween(t1, t2);
+    for (const auto& name : settings.layerOrder)
+        if (std::any_of(styles.begin(), styles.end(), [&](const auto& st) { return st.layer == name; }) &&
+            std::find(settings.hiddenLayers.begin(), settings.hiddenLayers.end(), name) == settings.hiddenLayers.end())
+            r.styledLayers.push_back(name);
     fb.setProgress(100);
     return r;
 }

@@ -13,6 +13,7 @@
 #include "core/base/feedback.hpp"
 #include "core/model/geometry.hpp"
 #include "core/render/map_renderer.hpp"
+#include "core/style/style.hpp"
 
 #include <memory>
 #include <string>
@@ -48,6 +49,13 @@ struct RenderRequest {
     std::vector<std::string> layerOrder;    // bottom to top; empty = render::defaultLayerState()
     Extent extent;                          // an explicit view (the app's canvas); empty = the map
     std::string language;                   // "vi" / "en"; "" = the current language
+    // Layer styles (core/style): the project's saved styles (table bando_styles), then those
+    // of `styleFile` (--style FILE, JSON), then `styles`, each replacing earlier ones of the
+    // same layer. A styled layer is drawn (shown even when the default map hides it) unless
+    // listed in hiddenLayers or saved as not visible.
+    std::string styleFile;
+    std::vector<style::Style> styles;
+    bool projectStyles = true;  // read the project's saved styles (only when loading it)
 
     // Throws bando::Error(Usage) naming the offending option (the messages of `bando render`).
     void validate() const;
@@ -65,6 +73,7 @@ struct RenderResult {
     double dpi = 0;
     double loadSeconds = 0;    // reading the project (0 when the request carried the data)
     double renderSeconds = 0;  // drawing and writing the file
+    std::vector<std::string> styledLayers;  // layers drawn with a style, in drawing order
 };
 
 RenderResult run(const RenderRequest& request, Feedback& fb);

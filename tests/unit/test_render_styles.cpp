@@ -1,0 +1,222 @@
+// Styled layers in the shared renderer: exact pixels for each marker symbol, the heatmap
+// radius in metres at two zooms, label collision, classes and legends.
+#include "core/capi/cairo.hpp"
+#include "core/render/map_renderer.hpp"
+#include "core/render/styled_layer.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cairo.h>
+
+#include <cmath>
+
+using namespace bando;
+using namespace bando::render;
+
+namespace {
+
+constexpr uint32_t kBg = 0xfff4f3ef;  // the map background, opaque ARGB
+constexpr uint32_t kRed = 0xffff0000;
+
+MapData pointData(const std::vector<XY>& pts, const std::vector<std::string>& names = {})
+{
+    MapData d;
+    d.epsg = 9215;
+    Layer l;
+    l.name = "pts";
+    l.geomType = GeomType::Point;
+    l.epsg = 9215;
+    l.fields = {{"name", FieldType::Text, 0, false}, {"rank", FieldType::Integer, 0, false}};
+    for (size_t i = 0; i < pts.size(); ++i) {
+        Feature& f = l.addFeature(Geometry::point(pts[i].x, pts[i].y));
+        l.set(f, "name", i < names.size() ? names[i] : std::string("P") + std::to_string(i));
+        l.set(f, "rank", static_cast<int64_t>(i));
+    }
+    d.layers.push_back(std::move(l));
+    d.prepare();
+    return d;
+}
+
+MapSettings bareSettings(const Extent& e, int w, int h, const style::Style& st)
+{
+    MapSettings s;
+    s.extent = e;
+    s.widthPx = w;
+    s.heightPx = h;
+    s.dpi = 72;  // 1 pixel per point
+    s.title = s.legend = s.scaleBar = s.northArrow = false;
+    s.layerOrder = {"pts"};
+    s.styles = {st};
+    return s;
+}
+
+struct Raster {
+    cairo::SurfacePtr surface;
+    uint32_t at(int x, int y) const
+    {
+        const unsigned char* d = cairo_image_surface_get_data(surface.get());
+        return *reinterpret_cast<const uint32_t*>(d + y * cairo_image_surface_get_stride(surface.get()) + 4 * x);
+    }
+};
+
+Raster draw(const MapData& d, const MapSettings& s)
+{
+    Raster r{cairo::SurfacePtr(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, s.widthPx, s.heightPx))};
+    {
+        const cairo::ContextPtr cr = cairo::makeContext(r.surface.get());
+        renderMap(cr.get(), d, s);
+    }
+    cairo_surface_flush(r.surface.get());
+    return r;
+}
+
+style::Style marker(style::Symbol sym)
+{
+    style::Style st;
+    st.layer = "pts";
+    st.symbol = sym;
+    st.sizePt = 4;
+    st.scaleWithZoom = false;
+    st.strokeWidthPt = 0;
+    st.colour = 0xff0000;
+    return st;
+}
+
+} // namespace
+
+TEST_CASE("Each marker symbol is drawn with exact pixels", "[render][style][points]")
+{
+    // One point at device (50.5, 50.5): the marker's centre is the centre of pixel (50, 50).
+    const MapData d = pointData({{50.5, 49.5}});
+    const Extent e{0, 0, 100, 100};
+    auto px = [&](style::Symbol sym, int dx, int dy) {
+        return draw(d, bareSettings(e, 100, 100, marker(sym))).at(50 + dx, 50 + dy);
+    };
+    auto partial = [](uint32_t v) { return v != kRed && v != kBg; };
+    using S = style::Symbol;
+    // Circle r = 4: (0,3) is fully inside, (3,3) straddles the edge, (6,0) is outside.
+    CHECK(px(S::Circle, 0, 0) == kRed);
+    CHECK(px(S::Circle, 0, 3) == kRed);
+    CHECK(partial(px(S::Circle, 3, 3)));
+    CHECK(px(S::Circle, 6, 0) == kBg);
+    // Square half-side 4: the (3,3) corner pixel is filled, (5,0) is outside.
+    CHECK(px(S::Square, 3, 3) == kRed);
+    CHECK(px(S::Square, -3, -3) == kRed);
+    CHECK(px(S::Square, 5, 0) == kBg);
+    // Triangle (apex 5 above the centre, base 2.5 below): (0,-3) inside, nothing below the
+    // base at (0,3), nothing beside the apex at (3,-3).
+    CHECK(px(S::Triangle, 0, -3) == kRed);
+    CHECK(px(S::Triangle, 0, 3) == kBg);
+    CHECK(px(S::Triangle, 3, -3) == kBg);
+    // Diamond (half-diagonal 5.2): (0,4) inside, (3,3) on the edge, (4,4) outside.
+    CHECK(px(S::Diamond, 0, 4) == kRed);
+    CHECK(partial(px(S::Diamond, 3, 3)));
+    CHECK(px(S::Diamond, 4, 4) == kBg);
+}
+
+TEST_CASE("Categories colour points by value; hidden classes are not drawn", "[render][style][points]")
+{
+    const MapData d = pointData({{20.5, 79.5}, {60.5, 39.5}}, {"a", "b"});
+    style::Style st = marker(style::Symbol::Square);
+    st.renderer = style::Renderer::Categorized;
+    st.field = "name";
+    st.categories = {{"a", 0x0000ff, "", true}, {"b", 0x00ff00, "", true}};
+    const auto r = draw(d, bareSettings({0, 0, 100, 100}, 100, 100, st));
+    CHECK(r.at(20, 20) == 0xff0000ff);
+    CHECK(r.at(60, 60) == 0xff00ff00);
+    const auto rs = resolveStyle(d, st);
+    REQUIRE(rs);
+    CHECK(rs->counts == std::vector<int>{1, 1});
+    st.categories[1].visible = false;
+    const auto r2 = draw(d, bareSettings({0, 0, 100, 100}, 100, 100, st));
+    CHECK(r2.at(20, 20) == 0xff0000ff);
+    CHECK(r2.at(60, 60) == kBg);
+}
+
+TEST_CASE("A marker drawn on PDF is the same shape (vector path) as on PNG", "[render][style][points]")
+{
+    // The vector path paints a recorded marker; on an image it must give the stamp's pixels.
+    const MapData d = pointData({{50.5, 49.5}});
+    const MapSettings s = bareSettings({0, 0, 100, 100}, 100, 100, marker(style::Symbol::Square));
+    cairo::SurfacePtr img(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100));
+    {
+        const cairo::ContextPtr cr = cairo::makeContext(img.get());
+        cairo_translate(cr.get(), 0.0, 0.0);
+        cairo_scale(cr.get(), 1.0, 1.0000001);  // not the identity: forces the recorded marker
+        renderMap(cr.get(), d, s);
+    }
+    cairo_surface_flush(img.get());
+    const unsigned char* p = cairo_image_surface_get_data(img.get());
+    const int stride = cairo_image_surface_get_stride(img.get());
+    auto at = [&](int x, int y) { return *reinterpret_cast<const uint32_t*>(p + y * stride + 4 * x); };
+    CHECK(at(50, 50) == kRed);
+    CHECK(at(53, 47) == kRed);
+    CHECK(at(56, 50) == kBg);
+}
+
+TEST_CASE("Heatmap radius is in metres on the ground at any zoom", "[render][style][heatmap]")
+{
+    // One point at the centre; radius 1000 m. At 0.1 px/m the footprint is 100 px wide in
+    // radius... measured along the row through the point, at two zooms.
+    const MapData d = pointData({{5000, 5000}});
+    style::Style st;
+    st.layer = "pts";
+    st.renderer = style::Renderer::Heatmap;
+    st.radiusM = 1000;
+    st.maxDensity = 1;  // full colour from 1 point per km²
+    auto footprint = [&](double extentM) {
+        // extentM metres across 400 px.
+        const double h = extentM / 2;
+        const auto r = draw(d, bareSettings({5000 - h, 5000 - h, 5000 + h, 5000 + h}, 400, 400, st));
+        int left = 200, right = 200;
+        while (left > 0 && r.at(left - 1, 200) != kBg)
+            --left;
+        while (right < 399 && r.at(right + 1, 200) != kBg)
+            ++right;
+        return (right - left + 1) / 2.0;  // radius in pixels
+    };
+    const double r1 = footprint(8000);  // 0.05 px per metre: 1000 m = 50 px
+    const double r2 = footprint(4000);  // 0.1 px per metre: 1000 m = 100 px
+    CHECK(r1 == Approx(50).margin(2.5));
+    CHECK(r2 == Approx(100).margin(3));
+    CHECK(r2 / r1 == Approx(2).epsilon(0.05));
+
+    // The grid's values are points per km² of the quartic kernel: 3 / (π r²) at the point.
+    ViewTransform vt;
+    vt.scale = 0.1;  // px per metre
+    vt.originX = 3000;
+    vt.originY = 7000;
+    const DensityGrid g = densityGrid(d.layers[0], 1000, vt, 400, 400, 1.0);
+    const double centre = 3 / (M_PI * 1.0);  // per km², r = 1 km
+    CHECK(g.at(200, 200) == Approx(centre).epsilon(0.001));
+    // 500 m away (50 cells): (1 - 0.25)² of the centre value.
+    CHECK(g.at(250, 200) == Approx(centre * 0.5625).epsilon(0.02));
+    CHECK(g.at(301, 200) == 0.0f);  // beyond 1000 m
+    CHECK(maxDensity(d.layers[0], 1000) == Approx(centre).epsilon(0.05));
+}
+
+TEST_CASE("Labels never overlap and the higher priority wins", "[render][style][labels]")
+{
+    // 60 points on a tight grid: most labels cannot be placed.
+    std::vector<XY> pts;
+    std::vector<std::string> names;
+    for (int i = 0; i < 60; ++i) {
+        pts.push_back({20.0 + (i % 10) * 16, 20.0 + (i / 10) * 12});
+        names.push_back("Thôn " + std::to_string(i));
+    }
+    const MapData d = pointData(pts, names);
+    style::Style st = marker(style::Symbol::Circle);
+    st.sizePt = 1.5;
+    st.labelField = "name";
+    st.labelPriorityField = "rank";  // the last point has the highest rank
+    MapSettings s = bareSettings({0, 0, 200, 120}, 200, 120, st);
+    cairo::SurfacePtr surf(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 200, 120));
+    const cairo::ContextPtr cr = cairo::makeContext(surf.get());
+    const auto boxes = labelLayout(cr.get(), d, s);
+    REQUIRE(boxes.size() >= 3);
+    CHECK(boxes.size() < 60);
+    for (size_t i = 0; i < boxes.size(); ++i)
+        for (size_t j = i + 1; j < boxes.size(); ++j)
+            REQUIRE_FALSE(boxes[i].box.intersects(boxes[j].box));
+    CHECK(boxes.front().text == "Thôn 59");  // placed first
+}
