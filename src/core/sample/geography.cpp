@@ -266,11 +266,38 @@ Cells buildCells(const std::vector<Geometry>& outlines, const std::vector<XY>& c
     // Quadtree of jittered points: 800 m blocks split where the spacing function asks for it.
     const double B = 800;
     const int nx = static_cast<int>(std::ceil(env.width() / B)), ny = static_cast<int>(std::ceil(env.height() / B));
+    // Only blocks within ~2.4 km of the province get points: half the bbox is outside it, and the
+    // cells inside the province depend on their near neighbours only.
+    std::vector<char> keep(static_cast<size_t>(nx) * ny, 0);
+    {
+        std::vector<char> inside(keep.size(), 0);
+        for (int by = 0; by < ny; ++by)
+            for (int bx = 0; bx < nx; ++bx) {
+                const double x = env.minX + (bx + 0.5) * B, y = env.minY + (by + 0.5) * B;
+                for (size_t d = 0; d < outlines.size(); ++d)
+                    if (dExt[d].buffered(B).contains(x, y) && contains(outlines[d], x, y)) {
+                        inside[static_cast<size_t>(by) * nx + bx] = 1;
+                        break;
+                    }
+            }
+        const int R = 4;  // blocks: 3.2 km around every block whose centre is inside
+        for (int by = 0; by < ny; ++by)
+            for (int bx = 0; bx < nx; ++bx)
+                if (inside[static_cast<size_t>(by) * nx + bx])
+                    for (int dy = -R; dy <= R; ++dy)
+                        for (int dx = -R; dx <= R; ++dx) {
+                            const int cx = bx + dx, cy = by + dy;
+                            if (cx >= 0 && cy >= 0 && cx < nx && cy < ny)
+                                keep[static_cast<size_t>(cy) * nx + cx] = 1;
+                        }
+    }
     std::vector<XY> pts;
     std::vector<std::vector<uint32_t>> bucket(static_cast<size_t>(nx) * ny);
     auto addLeaf = [&](double x0, double y0, double size, int bx, int by) {
         double j = 0.38 * size;
         XY p{x0 + size / 2 + rng.uniform(-j, j), y0 + size / 2 + rng.uniform(-j, j)};
+        if (!keep[static_cast<size_t>(by) * nx + bx])
+            return;  // drawn all the same, so the kept points do not depend on the mask
         bucket[static_cast<size_t>(by) * nx + bx].push_back(static_cast<uint32_t>(pts.size()));
         pts.push_back(p);
     };
@@ -318,27 +345,32 @@ Cells buildCells(const std::vector<Geometry>& outlines, const std::vector<XY>& c
         if (GEOSGetNumInteriorRings_r(h, face) != 0)
             throw Error(ErrorKind::Internal, "sample", "a province cell has a hole");
         Ring r = ringOf(GEOSGetExteriorRing_r(h, face));
-        geos::GeomPtr inner = geos::make("cell inner point", [&] { return GEOSPointOnSurface_r(h, face); });
-        XY ip;
-        GEOSGeomGetX_r(h, inner.get(), &ip.x);
-        GEOSGeomGetY_r(h, inner.get(), &ip.y);
-        int district = -1;
-        for (size_t d = 0; d < outlines.size() && district < 0; ++d)
-            if (dExt[d].contains(ip.x, ip.y) && contains(outlines[d], ip.x, ip.y))
-                district = static_cast<int>(d);
-        if (district < 0)
-            continue;  // outside the province
         Extent e;
         for (const XY& p : r)
             e.expand(p.x, p.y);
-        XY gen = ip;
+        bool haveGen = false;
+        XY gen;
         int bx0 = std::max(0, static_cast<int>((e.minX - env.minX) / B)), bx1 = std::min(nx - 1, static_cast<int>((e.maxX - env.minX) / B));
         int by0 = std::max(0, static_cast<int>((e.minY - env.minY) / B)), by1 = std::min(ny - 1, static_cast<int>((e.maxY - env.minY) / B));
-        for (int by = by0; by <= by1; ++by)
-            for (int bx = bx0; bx <= bx1; ++bx)
+        for (int by = by0; by <= by1 && !haveGen; ++by)
+            for (int bx = bx0; bx <= bx1 && !haveGen; ++bx)
                 for (uint32_t pi : bucket[static_cast<size_t>(by) * nx + bx])
-                    if (e.contains(pts[pi].x, pts[pi].y) && ringContains(r, pts[pi].x, pts[pi].y))
-                        gen = pts[pi];
+                    if (e.contains(pts[pi].x, pts[pi].y) && ringContains(r, pts[pi].x, pts[pi].y)) {
+                        gen = pts[pi];  // a face holds at most one generator
+                        haveGen = true;
+                        break;
+                    }
+        if (!haveGen) {  // a piece of a cell cut by a district boundary
+            geos::GeomPtr inner = geos::make("cell inner point", [&] { return GEOSPointOnSurface_r(h, face); });
+            GEOSGeomGetX_r(h, inner.get(), &gen.x);
+            GEOSGeomGetY_r(h, inner.get(), &gen.y);
+        }
+        int district = -1;
+        for (size_t d = 0; d < outlines.size() && district < 0; ++d)
+            if (dExt[d].contains(gen.x, gen.y) && contains(outlines[d], gen.x, gen.y))
+                district = static_cast<int>(d);
+        if (district < 0)
+            continue;  // outside the province
         cells.gen.push_back(gen);
         cells.area.push_back(std::fabs(ringSignedArea(r)));
         cells.ring.push_back(std::move(r));
