@@ -92,8 +92,8 @@ TEST_CASE("The bad-input corpus is refused with its file, row and field, the pro
     const std::vector<BadCase> cases = {
         // A plain import never replaces a layer silently.
         {"villages_25.geojson", "--layer villages", 2,
-         {"villages_25.geojson: layer 'villages' already has 1703 rows and the file has 25", "--append", "--replace"}},
-        {"villages_25.geojson", "--layer villages", 2, {"villages_25.geojson: lớp 'villages' đã có 1703 dòng"}, "vi"},
+         {"villages_25.geojson: layer 'villages' already has 1699 rows and the file has 25", "--append", "--replace"}},
+        {"villages_25.geojson", "--layer villages", 2, {"villages_25.geojson: lớp 'villages' đã có 1699 dòng"}, "vi"},
         {"villages_25.geojson", "--layer villages --append --replace", 2, {"choose --append or --replace, not both"}},
         // A file that yields nothing usable is an error, and the layer keeps its rows.
         {"villages_lines.geojson", "--layer villages --replace", 4,
@@ -101,9 +101,9 @@ TEST_CASE("The bad-input corpus is refused with its file, row and field, the pro
           "--skip-invalid", "Nothing was written."}},
         {"villages_lines.geojson", "--layer villages --replace --skip-invalid", 4,
          {"the file yields no row to store in layer 'villages' (3 read): nothing was written; the layer keeps its "
-          "1703 rows"}},
+          "1699 rows"}},
         {"empty.geojson", "--layer villages --replace", 4,
-         {"empty.geojson: the file has no rows", "the layer keeps its 1703 rows"}},
+         {"empty.geojson: the file has no rows", "the layer keeps its 1699 rows"}},
         // Coordinates: projected without .prj, metres declared as degrees, outside the province.
         {"noprj_far.shp", "--layer villages --replace", 4,
          {"noprj_far.shp: the file has no CRS (.prj missing)", "x 483331 … 484731, y 3018326 … 3019726",
@@ -168,7 +168,7 @@ TEST_CASE("The accepted corpus files store what they say: ISO dates, every KML f
     SECTION("dBase-truncated Vietnamese headers map to code and name")
     {
         const auto p = runCase(dir, {"thon_vn.shp", "--layer villages --replace", 0,
-                                     {"code←MA_THON name←TEN_THON_B", "1703 → 2 (replaced)"}},
+                                     {"code←MA_THON name←TEN_THON_B", "1699 → 2 (replaced)"}},
                                r);
         auto s = ProjectStore::open(p);
         Layer l = s->readLayer("villages");

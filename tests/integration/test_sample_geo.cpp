@@ -308,7 +308,7 @@ TEST_CASE("sample: district seats at their real coordinates, national roads thro
     }
 }
 
-TEST_CASE("sample: metadata says the geometry is synthetic", "[sample][geo]")
+TEST_CASE("sample: metadata says what is real and what is synthetic", "[sample][geo]")
 {
     auto ds = openSample();
     OGRLayer* m = layer(*ds, "bando_meta");
@@ -318,6 +318,17 @@ TEST_CASE("sample: metadata says the geometry is synthetic", "[sample][geo]")
         meta[f->GetFieldAsString("key")] = f->GetFieldAsString("value");
     CHECK(meta["synthetic_geometry"] == "true");
     CHECK(meta["synthetic_note"].find("synthetic") != std::string::npos);
+    // issue #8: what is real and what is synthetic, said exactly
+    CHECK(meta["real_data"].find("province and district outlines") != std::string::npos);
+    CHECK(meta["real_data"].find("GSO codes") != std::string::npos);
+    CHECK(meta["real_data"].find("populations") != std::string::npos);
+    CHECK(meta["synthetic_data"].find("commune and village boundaries") != std::string::npos);
+    for (const char* synthetic : {"village", "terrain", "roads", "telecom", "shops"}) {
+        INFO(synthetic);
+        CHECK(meta["synthetic_data"].find(synthetic) != std::string::npos);
+        CHECK(meta["real_data"].find(synthetic) == std::string::npos);
+    }
+    CHECK(meta["outline_source"].find("GPL-3.0") != std::string::npos);
     CHECK(meta["province_code"] == "20");
     CHECK(meta["province_name"] == "Lạng Sơn");
     CHECK(meta["seed"] == "20210720");

@@ -50,7 +50,7 @@ TEST_CASE("sql: counts and SpatiaLite functions on the project's geometry column
     auto count = query(project, "SELECT count(*) AS n FROM villages");
     REQUIRE(count.columns == std::vector<std::string>{"n"});
     REQUIRE(count.rows.size() == 1);
-    CHECK(toInt(count.rows[0][0]) == 1703);
+    CHECK(toInt(count.rows[0][0]) == 1699);
 
     // Amphibious mode: SpatiaLite reads the GeoPackage geometry blobs (NULL without it).
     auto spatial = query(project, "SELECT ST_IsValid(geom), ST_Area(geom), ST_Area(Transform(geom, 9215)), "
@@ -71,7 +71,7 @@ TEST_CASE("sql: counts and SpatiaLite functions on the project's geometry column
     // A spatial join by hand: every village centroid lies in some commune's bounding box.
     auto join = query(project, "SELECT count(*) FROM villages v WHERE EXISTS (SELECT 1 FROM communes c "
                                "WHERE MbrContains(c.geom, ST_Centroid(v.geom)))");
-    CHECK(toInt(join.rows[0][0]) == 1703);
+    CHECK(toInt(join.rows[0][0]) == 1699);
 }
 
 TEST_CASE("bando sql prints a table, CSV or JSON", "[sql][cli]")
@@ -82,7 +82,7 @@ TEST_CASE("bando sql prints a table, CSV or JSON", "[sql][cli]")
     auto table = sql(project, "SELECT count(*) FROM villages");
     INFO(table.err);
     REQUIRE(table.exitCode == 0);
-    CHECK(table.out == "count(*)\n--------\n    1703\n(1 row)\n");
+    CHECK(table.out == "count(*)\n--------\n    1699\n(1 row)\n");
 
     auto csv = sql(project, "SELECT code, name, households FROM villages ORDER BY code LIMIT 2", "--csv");
     REQUIRE(csv.exitCode == 0);
@@ -92,7 +92,7 @@ TEST_CASE("bando sql prints a table, CSV or JSON", "[sql][cli]")
     auto json = sql(project, "SELECT count(*) AS n, 'a\"b' AS s, NULL AS z FROM villages", "--json");
     REQUIRE(json.exitCode == 0);
     CHECK(json.out.find("\"columns\": [\"n\", \"s\", \"z\"]") != std::string::npos);
-    CHECK(json.out.find("[1703, \"a\\\"b\", null]") != std::string::npos);
+    CHECK(json.out.find("[1699, \"a\\\"b\", null]") != std::string::npos);
     CHECK(json.out.find("\"row_count\": 1") != std::string::npos);
 
     auto both = sql(project, "SELECT 1", "--csv --json");
@@ -144,7 +144,7 @@ TEST_CASE("sql: a query and the writer never run at the same time", "[sql][store
         CHECK(r.exitCode == 5);
         CHECK(r.err.find("open for writing") != std::string::npos);
     }
-    CHECK(toInt(query(project, "SELECT count(*) FROM villages").rows[0][0]) == 1703);
+    CHECK(toInt(query(project, "SELECT count(*) FROM villages").rows[0][0]) == 1699);
 }
 
 TEST_CASE("sql: a long query stops when its Feedback is cancelled", "[sql][cancel]")

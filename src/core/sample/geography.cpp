@@ -1,18 +1,22 @@
-// Geography of the Lạng Sơn sample (issue #3): province outline, districts, communes, villages,
-// seats, roads, terrain. Real names, codes, seats, areas and populations come from
-// resources/domain/*.csv; every boundary is synthetic.
+// Geography of the Lạng Sơn sample (issues #3, #8): districts, communes, villages, seats, roads,
+// terrain. Real: the province and district outlines (gisdata/lang-son/districts.geojson) and the
+// names, GSO codes, seats, official areas and 2019 populations (gisdata/domain/*.csv). Synthetic:
+// communes, villages, terrain, roads.
 //
-// Method: the province is covered by the Voronoi cells of a jittered point set (denser around
-// the towns). Districts, communes and villages are sets of whole cells, grown from their seats
-// over the cell adjacency graph with weights tuned until the areas match their targets. Every
-// polygon is the union of its cells, so neighbours share exactly the same vertices and the
-// levels tile each other without gaps or overlaps.
+// Method: the Voronoi diagram of a jittered point set (denser around the towns) is noded together
+// with the real district boundaries and polygonized: every face (a "cell") lies in one real
+// district, and the cells of a district make up its outline. Communes and villages are sets of
+// whole cells, grown from their seats over the cell adjacency graph with weights tuned until the
+// areas match their targets. Every polygon is the union of its cells, so neighbours share exactly
+// the same vertices and the levels tile each other (and the real districts) without gaps or
+// overlaps.
 #include "core/sample/geo_util.hpp"
 #include "core/sample/sample.hpp"
 
 #include "core/base/error.hpp"
 #include "core/base/resources.hpp"
 #include "core/base/text.hpp"
+#include "core/capi/gdal.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
 #include "core/capi/proj.hpp"
@@ -32,12 +36,9 @@ namespace {
 
 using geo::CsvTable;
 
-constexpr const char* kGeneratorVersion = "bando-sample-geography 1";
+constexpr const char* kGeneratorVersion = "bando-sample-geography 2";
 
-// Province bbox (EPSG:9215 area of use); everything must stay inside.
-// Area the outline polygon is scaled to; the cells inside it come out close to the official
-// 8,310 km² (cells cut by the bbox are dropped).
-constexpr double kOutlineArea = 8310e6;
+// Province bbox (EPSG:9215 area of use); every seat must lie inside.
 constexpr double kMinLon = 106.09, kMaxLon = 107.37, kMinLat = 21.32, kMaxLat = 22.47;
 
 struct DistrictIn {
@@ -121,97 +122,80 @@ std::vector<CommuneIn> readCommunes(const std::vector<DistrictIn>& districts)
     return out;
 }
 
-// ---------------------------------------------------------------- outline
+// ---------------------------------------------------------------- the real outlines
 
-// Hand-chosen coarse control points of the province (lon, lat), clockwise from the north-west.
-// `rough` marks the segments that follow the China border (a long irregular line).
-struct Control {
-    double lon, lat;
-    bool rough;  // the segment from this point to the next one
-};
-const Control kOutline[] = {
-    {106.20, 22.42, true},  {106.32, 22.39, true},  {106.45, 22.35, true},  {106.55, 22.44, true},
-    {106.57, 22.34, true},  {106.66, 22.31, true},  {106.71, 21.99, true},  {106.78, 22.01, true},
-    {107.05, 21.92, true},  {107.03, 21.82, true},  {107.22, 21.71, true},  {107.32, 21.72, false},
-    {107.35, 21.60, false}, {107.21, 21.54, false}, {107.24, 21.37, false}, {107.04, 21.34, false},
-    {106.86, 21.55, false}, {106.67, 21.60, false}, {106.55, 21.58, false}, {106.39, 21.40, false},
-    {106.18, 21.51, false}, {106.23, 21.71, false}, {106.12, 21.79, false}, {106.11, 22.07, false},
-    {106.23, 22.18, false},
-};
-
-// Midpoint displacement between a and b, appended to `out` (without b).
-void fractalSegment(XY a, XY b, double rough, int depth, Rng& rng, Ring& out)
+// The shipped district outlines (gisdata/lang-son/districts.geojson), in the working CRS, in the
+// order of `districts`. Every district of the registry must have exactly one outline.
+std::vector<Geometry> readDistrictOutlines(const std::vector<DistrictIn>& districts)
 {
-    if (depth == 0) {
-        out.push_back(a);
-        return;
+    gdal::init();
+    const std::string path = gisdataPath("lang-son/districts.geojson");
+    gdal::ErrorCapture capture;
+    gdal::DatasetPtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
+    if (!ds || ds->GetLayerCount() != 1)
+        throw Error(ErrorKind::Io, path, "cannot read the district outlines: " + capture.lastMessage());
+    OGRLayer* layer = ds->GetLayer(0);
+    std::vector<Geometry> out(districts.size());
+    std::vector<char> seen(districts.size(), 0);
+    layer->ResetReading();
+    for (auto& f : *layer) {
+        const std::string code = f->GetFieldAsString("district_code");
+        const std::string where = path + ", feature " + std::to_string(f->GetFID()) + ", district_code";
+        size_t d = 0;
+        while (d < districts.size() && districts[d].code != code)
+            ++d;
+        if (d == districts.size())
+            throw Error(ErrorKind::Format, where, "unknown district '" + code + "'");
+        if (seen[d])
+            throw Error(ErrorKind::Format, where, "district '" + code + "' appears twice");
+        const OGRGeometry* g = f->GetGeometryRef();
+        if (!g || wkbFlatten(g->getGeometryType()) != wkbMultiPolygon)
+            throw Error(ErrorKind::Format, path + ", feature " + std::to_string(f->GetFID()) + ", geometry",
+                        "expected a MultiPolygon for district '" + code + "'");
+        std::vector<uint8_t> wkb(static_cast<size_t>(g->WkbSize()));
+        g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+        Geometry geom = fromWkb(wkb.data(), wkb.size());
+        for (auto& part : geom.parts)
+            for (Ring& r : part) {
+                std::vector<double> xs(r.size()), ys(r.size());
+                for (size_t k = 0; k < r.size(); ++k) {
+                    xs[k] = r[k].x;
+                    ys[k] = r[k].y;
+                }
+                crs::transform(crs::kWgs84, crs::kVn2000LangSon, xs.data(), ys.data(), r.size());
+                for (size_t k = 0; k < r.size(); ++k)
+                    r[k] = {xs[k], ys[k]};
+            }
+        out[d] = std::move(geom);
+        seen[d] = 1;
     }
-    const double dx = b.x - a.x, dy = b.y - a.y;
-    const double len = std::hypot(dx, dy);
-    const double off = rng.uniform(-1.0, 1.0) * rough * len;
-    XY m{(a.x + b.x) / 2 - dy / len * off, (a.y + b.y) / 2 + dx / len * off};
-    fractalSegment(a, m, rough, depth - 1, rng, out);
-    fractalSegment(m, b, rough, depth - 1, rng, out);
-}
-
-// Keeps every vertex a little inside the province bbox (lon/lat).
-void clampToBbox(Ring& ring, double margin)
-{
-    std::vector<double> xs(ring.size()), ys(ring.size());
-    for (size_t i = 0; i < ring.size(); ++i) {
-        xs[i] = ring[i].x;
-        ys[i] = ring[i].y;
-    }
-    crs::transform(crs::kVn2000LangSon, crs::kWgs84, xs.data(), ys.data(), ring.size());
-    for (size_t i = 0; i < ring.size(); ++i) {
-        xs[i] = std::clamp(xs[i], kMinLon + margin, kMaxLon - margin);
-        ys[i] = std::clamp(ys[i], kMinLat + margin, kMaxLat - margin);
-    }
-    crs::transform(crs::kWgs84, crs::kVn2000LangSon, xs.data(), ys.data(), ring.size());
-    for (size_t i = 0; i < ring.size(); ++i)
-        ring[i] = {xs[i], ys[i]};
-}
-
-// The outline: control points scaled about the centre until the area matches `targetArea`
-// (m²), fractal detail, clamped inside the bbox.
-Ring buildOutline(const Rng& rng0, double targetArea)
-{
-    const XY centre = toWork(106.73, 21.88);
-    double scale = 1.0;
-    Ring ring;
-    for (int it = 0; it < 8; ++it) {
-        Rng rng = rng0;
-        ring.clear();
-        const size_t n = std::size(kOutline);
-        auto at = [&](size_t i) {
-            XY p = toWork(kOutline[i % n].lon, kOutline[i % n].lat);
-            return XY{centre.x + scale * (p.x - centre.x), centre.y + scale * (p.y - centre.y)};
-        };
-        for (size_t i = 0; i < n; ++i) {
-            const Control& c = kOutline[i];
-            fractalSegment(at(i), at(i + 1), c.rough ? 0.16 : 0.09, c.rough ? 7 : 5, rng, ring);
-        }
-        ring.push_back(ring.front());
-        clampToBbox(ring, 0.009);
-        const double a = std::fabs(ringSignedArea(ring));
-        if (std::fabs(a - targetArea) / targetArea < 0.001)
-            break;
-        scale *= std::sqrt(targetArea / a);
-    }
-    return ring;
+    for (size_t d = 0; d < districts.size(); ++d)
+        if (!seen[d])
+            throw Error(ErrorKind::Format, path, "no outline for district '" + districts[d].code + "'");
+    return out;
 }
 
 // ---------------------------------------------------------------- cells
 
+// The province is cut into cells: the faces of the Voronoi diagram of a jittered point set
+// overlaid with the real district boundaries (one noded line network, polygonized), so every
+// cell lies in exactly one district, neighbouring cells share exactly the same vertices, and the
+// cells of a district make up its real outline.
 struct Cells {
-    std::vector<XY> gen;      // generator point of each province cell
+    std::vector<XY> gen;      // a point inside each cell (its Voronoi generator when inside)
     std::vector<Ring> ring;   // closed ring of each cell
     std::vector<double> area; // m²
     std::vector<double> height;
+    std::vector<int> district;  // index of the real district holding the cell
     // CSR adjacency (neighbours share an edge)
     std::vector<uint32_t> start, nb;
     std::vector<float> dist;      // generator-to-generator distance
     std::vector<float> rough;     // boundary roughness multiplier (admin growth)
+    // Grid index of the cells' extents (point location).
+    Extent gridEnv;
+    double gridSize = 2000;
+    int gridCols = 0, gridRows = 0;
+    std::vector<std::vector<uint32_t>> grid;
     size_t size() const { return gen.size(); }
 };
 
@@ -268,22 +252,52 @@ uint64_t bits(double d)
     return u;
 }
 
-Cells buildCells(const Ring& outline, const std::vector<XY>& city, const std::vector<XY>& towns, const XY& anchor,
+Cells buildCells(const std::vector<Geometry>& outlines, const std::vector<XY>& city, const std::vector<XY>& towns,
                  const geo::Terrain& terrain, Rng rng)
 {
     auto h = geos::ctx();
-    Extent env;
-    for (const XY& p : outline)
-        env.expand(p.x, p.y);
-    env = env.buffered(3000);
+    Extent prov;
+    std::vector<Extent> dExt;
+    for (const Geometry& g : outlines) {
+        dExt.push_back(g.extent());
+        prov.expand(dExt.back());
+    }
+    const Extent env = prov.buffered(3000);
     // Quadtree of jittered points: 800 m blocks split where the spacing function asks for it.
     const double B = 800;
     const int nx = static_cast<int>(std::ceil(env.width() / B)), ny = static_cast<int>(std::ceil(env.height() / B));
+    // Only blocks within ~2.4 km of the province get points: half the bbox is outside it, and the
+    // cells inside the province depend on their near neighbours only.
+    std::vector<char> keep(static_cast<size_t>(nx) * ny, 0);
+    {
+        std::vector<char> inside(keep.size(), 0);
+        for (int by = 0; by < ny; ++by)
+            for (int bx = 0; bx < nx; ++bx) {
+                const double x = env.minX + (bx + 0.5) * B, y = env.minY + (by + 0.5) * B;
+                for (size_t d = 0; d < outlines.size(); ++d)
+                    if (dExt[d].buffered(B).contains(x, y) && contains(outlines[d], x, y)) {
+                        inside[static_cast<size_t>(by) * nx + bx] = 1;
+                        break;
+                    }
+            }
+        const int R = 4;  // blocks: 3.2 km around every block whose centre is inside
+        for (int by = 0; by < ny; ++by)
+            for (int bx = 0; bx < nx; ++bx)
+                if (inside[static_cast<size_t>(by) * nx + bx])
+                    for (int dy = -R; dy <= R; ++dy)
+                        for (int dx = -R; dx <= R; ++dx) {
+                            const int cx = bx + dx, cy = by + dy;
+                            if (cx >= 0 && cy >= 0 && cx < nx && cy < ny)
+                                keep[static_cast<size_t>(cy) * nx + cx] = 1;
+                        }
+    }
     std::vector<XY> pts;
     std::vector<std::vector<uint32_t>> bucket(static_cast<size_t>(nx) * ny);
     auto addLeaf = [&](double x0, double y0, double size, int bx, int by) {
         double j = 0.38 * size;
         XY p{x0 + size / 2 + rng.uniform(-j, j), y0 + size / 2 + rng.uniform(-j, j)};
+        if (!keep[static_cast<size_t>(by) * nx + bx])
+            return;  // drawn all the same, so the kept points do not depend on the mask
         bucket[static_cast<size_t>(by) * nx + bx].push_back(static_cast<uint32_t>(pts.size()));
         pts.push_back(p);
     };
@@ -306,55 +320,65 @@ Cells buildCells(const Ring& outline, const std::vector<XY>& city, const std::ve
                     addLeaf(qx + (r % 2) * B / 4, qy + (r / 2) * B / 4, B / 4, bx, by);
             }
         }
-    // Voronoi diagram.
+    // Voronoi edges and the district boundaries, noded together into one line network.
     std::vector<geos::GeomPtr> gpts;
     gpts.reserve(pts.size());
     for (const XY& p : pts)
         gpts.push_back(geos::make("create point", [&] { return GEOSGeom_createPointFromXY_r(h, p.x, p.y); }));
     geos::GeomPtr mp = geos::collection(GEOS_MULTIPOINT, std::move(gpts), "create Voronoi sites");
-    geos::GeomPtr vor = geos::make("VoronoiDiagram", [&] { return GEOSVoronoiDiagram_r(h, mp.get(), nullptr, 0.0, 0); });
-    const int nCells = GEOSGetNumGeometries_r(h, vor.get());
-    // Match each cell to its generator, keep cells whose generator lies in the outline.
-    std::vector<int> cellOfPoint(pts.size(), -1);
-    std::vector<Ring> rings(nCells);
-    for (int i = 0; i < nCells; ++i) {
-        const GEOSGeometry* poly = GEOSGetGeometryN_r(h, vor.get(), i);
-        rings[i] = ringOf(GEOSGetExteriorRing_r(h, poly));
+    geos::GeomPtr edges = geos::make("VoronoiDiagram", [&] { return GEOSVoronoiDiagram_r(h, mp.get(), nullptr, 0.0, 1); });
+    std::vector<geos::GeomPtr> lines;
+    lines.push_back(std::move(edges));
+    for (const Geometry& g : outlines) {
+        geos::GeomPtr poly = geos::toGeos(g);
+        lines.push_back(geos::make("district boundary", [&] { return GEOSBoundary_r(h, poly.get()); }));
+    }
+    geos::GeomPtr all = geos::collection(GEOS_GEOMETRYCOLLECTION, std::move(lines), "collect cell edges");
+    geos::GeomPtr noded = geos::make("node cell edges", [&] { return GEOSUnaryUnion_r(h, all.get()); });
+    const GEOSGeometry* nodedPtr = noded.get();
+    geos::GeomPtr faces = geos::make("polygonize cells", [&] { return GEOSPolygonize_r(h, &nodedPtr, 1); });
+    const int nFaces = GEOSGetNumGeometries_r(h, faces.get());
+    // Keep the faces inside a district; each takes the generator inside it, else an inner point.
+    Cells cells;
+    for (int i = 0; i < nFaces; ++i) {
+        const GEOSGeometry* face = GEOSGetGeometryN_r(h, faces.get(), i);
+        if (GEOSGetNumInteriorRings_r(h, face) != 0)
+            throw Error(ErrorKind::Internal, "sample", "a province cell has a hole");
+        Ring r = ringOf(GEOSGetExteriorRing_r(h, face));
         Extent e;
-        for (const XY& p : rings[i])
+        for (const XY& p : r)
             e.expand(p.x, p.y);
+        bool haveGen = false;
+        XY gen;
         int bx0 = std::max(0, static_cast<int>((e.minX - env.minX) / B)), bx1 = std::min(nx - 1, static_cast<int>((e.maxX - env.minX) / B));
         int by0 = std::max(0, static_cast<int>((e.minY - env.minY) / B)), by1 = std::min(ny - 1, static_cast<int>((e.maxY - env.minY) / B));
-        for (int by = by0; by <= by1; ++by)
-            for (int bx = bx0; bx <= bx1; ++bx)
+        for (int by = by0; by <= by1 && !haveGen; ++by)
+            for (int bx = bx0; bx <= bx1 && !haveGen; ++bx)
                 for (uint32_t pi : bucket[static_cast<size_t>(by) * nx + bx])
-                    if (cellOfPoint[pi] < 0 && e.contains(pts[pi].x, pts[pi].y) &&
-                        ringContains(rings[i], pts[pi].x, pts[pi].y))
-                        cellOfPoint[pi] = i;
-    }
-    std::vector<int> chosen;  // cell ids
-    std::vector<XY> chosenGen;
-    for (size_t pi = 0; pi < pts.size(); ++pi) {
-        if (cellOfPoint[pi] < 0 || !ringContains(outline, pts[pi].x, pts[pi].y))
-            continue;
-        const Ring& r = rings[cellOfPoint[pi]];
-        std::vector<double> xs(r.size()), ys(r.size());
-        for (size_t k = 0; k < r.size(); ++k) {
-            xs[k] = r[k].x;
-            ys[k] = r[k].y;
+                    if (e.contains(pts[pi].x, pts[pi].y) && ringContains(r, pts[pi].x, pts[pi].y)) {
+                        gen = pts[pi];  // a face holds at most one generator
+                        haveGen = true;
+                        break;
+                    }
+        if (!haveGen) {  // a piece of a cell cut by a district boundary
+            geos::GeomPtr inner = geos::make("cell inner point", [&] { return GEOSPointOnSurface_r(h, face); });
+            GEOSGeomGetX_r(h, inner.get(), &gen.x);
+            GEOSGeomGetY_r(h, inner.get(), &gen.y);
         }
-        crs::transform(crs::kVn2000LangSon, crs::kWgs84, xs.data(), ys.data(), r.size());
-        bool inside = true;
-        for (size_t k = 0; k < r.size() && inside; ++k)
-            inside = xs[k] > kMinLon + 0.002 && xs[k] < kMaxLon - 0.002 && ys[k] > kMinLat + 0.002 &&
-                     ys[k] < kMaxLat - 0.002;
-        if (!inside)
-            continue;
-        chosen.push_back(cellOfPoint[pi]);
-        chosenGen.push_back(pts[pi]);
+        int district = -1;
+        for (size_t d = 0; d < outlines.size() && district < 0; ++d)
+            if (dExt[d].contains(gen.x, gen.y) && contains(outlines[d], gen.x, gen.y))
+                district = static_cast<int>(d);
+        if (district < 0)
+            continue;  // outside the province
+        cells.gen.push_back(gen);
+        cells.area.push_back(std::fabs(ringSignedArea(r)));
+        cells.ring.push_back(std::move(r));
+        cells.height.push_back(terrain.height(gen.x, gen.y));
+        cells.district.push_back(district);
     }
     // Adjacency through shared edges (exactly equal vertices).
-    const size_t n = chosen.size();
+    const size_t n = cells.size();
     std::unordered_map<std::pair<uint64_t, uint64_t>, uint32_t, Key2Hash> vid;
     auto vertexId = [&](const XY& p) {
         auto [it, fresh] = vid.try_emplace({bits(p.x), bits(p.y)}, static_cast<uint32_t>(vid.size()));
@@ -362,75 +386,50 @@ Cells buildCells(const Ring& outline, const std::vector<XY>& city, const std::ve
         return it->second;
     };
     std::unordered_map<uint64_t, uint32_t> edgeOwner;
-    std::vector<std::pair<uint32_t, uint32_t>> links;
+    std::vector<std::vector<uint32_t>> adj(n);
     for (size_t c = 0; c < n; ++c) {
-        const Ring& r = rings[chosen[c]];
+        const Ring& r = cells.ring[c];
         for (size_t k = 0; k + 1 < r.size(); ++k) {
             uint64_t a = vertexId(r[k]), b = vertexId(r[k + 1]);
             if (a == b)
                 continue;
             uint64_t key = std::min(a, b) << 32 | std::max(a, b);
             auto [it, fresh] = edgeOwner.try_emplace(key, static_cast<uint32_t>(c));
-            if (!fresh && it->second != c)
-                links.push_back({it->second, static_cast<uint32_t>(c)});
-        }
-    }
-    std::vector<std::vector<uint32_t>> adj(n);
-    for (auto [a, b] : links) {
-        adj[a].push_back(b);
-        adj[b].push_back(a);
-    }
-    // Keep the connected piece that holds the anchor (the provincial capital).
-    size_t anchorCell = 0;
-    double best = 1e300;
-    for (size_t c = 0; c < n; ++c) {
-        double d = std::hypot(chosenGen[c].x - anchor.x, chosenGen[c].y - anchor.y);
-        if (d < best) {
-            best = d;
-            anchorCell = c;
-        }
-    }
-    std::vector<char> keep(n, 0);
-    std::vector<uint32_t> stack{static_cast<uint32_t>(anchorCell)};
-    keep[anchorCell] = 1;
-    while (!stack.empty()) {
-        uint32_t c = stack.back();
-        stack.pop_back();
-        for (uint32_t o : adj[c])
-            if (!keep[o]) {
-                keep[o] = 1;
-                stack.push_back(o);
+            if (!fresh && it->second != c) {
+                adj[it->second].push_back(static_cast<uint32_t>(c));
+                adj[c].push_back(it->second);
             }
-    }
-    std::vector<int> newId(n, -1);
-    Cells cells;
-    for (size_t c = 0; c < n; ++c)
-        if (keep[c]) {
-            newId[c] = static_cast<int>(cells.gen.size());
-            cells.gen.push_back(chosenGen[c]);
-            cells.ring.push_back(rings[chosen[c]]);
-            cells.area.push_back(std::fabs(ringSignedArea(cells.ring.back())));
-            cells.height.push_back(terrain.height(chosenGen[c].x, chosenGen[c].y));
         }
+    }
     cells.start.push_back(0);
     for (size_t c = 0; c < n; ++c) {
-        if (!keep[c])
-            continue;
-        std::vector<uint32_t> nbs;
-        for (uint32_t o : adj[c])
-            if (keep[o])
-                nbs.push_back(static_cast<uint32_t>(newId[o]));
+        std::vector<uint32_t>& nbs = adj[c];
         std::sort(nbs.begin(), nbs.end());
         nbs.erase(std::unique(nbs.begin(), nbs.end()), nbs.end());
-        const XY& a = cells.gen[newId[c]];
+        const XY& a = cells.gen[c];
         for (uint32_t o : nbs) {
             const XY& b = cells.gen[o];
             cells.nb.push_back(o);
-            cells.dist.push_back(static_cast<float>(std::hypot(a.x - b.x, a.y - b.y)));
+            cells.dist.push_back(static_cast<float>(std::max(1.0, std::hypot(a.x - b.x, a.y - b.y))));
             double m = geo::fbm((a.x + b.x) / 2 / 7000.0, (a.y + b.y) / 2 / 7000.0, 991, 3);
             cells.rough.push_back(static_cast<float>(0.4 + 2.2 * m * m));
         }
         cells.start.push_back(static_cast<uint32_t>(cells.nb.size()));
+    }
+    // Grid index for point location.
+    cells.gridEnv = prov;
+    cells.gridCols = static_cast<int>(std::ceil(prov.width() / cells.gridSize)) + 1;
+    cells.gridRows = static_cast<int>(std::ceil(prov.height() / cells.gridSize)) + 1;
+    cells.grid.assign(static_cast<size_t>(cells.gridCols) * cells.gridRows, {});
+    for (size_t c = 0; c < n; ++c) {
+        Extent e;
+        for (const XY& p : cells.ring[c])
+            e.expand(p.x, p.y);
+        const int c0 = static_cast<int>((e.minX - prov.minX) / cells.gridSize), c1 = static_cast<int>((e.maxX - prov.minX) / cells.gridSize);
+        const int r0 = static_cast<int>((e.minY - prov.minY) / cells.gridSize), r1 = static_cast<int>((e.maxY - prov.minY) / cells.gridSize);
+        for (int gr = std::max(0, r0); gr <= std::min(cells.gridRows - 1, r1); ++gr)
+            for (int gc = std::max(0, c0); gc <= std::min(cells.gridCols - 1, c1); ++gc)
+                cells.grid[static_cast<size_t>(gr) * cells.gridCols + gc].push_back(static_cast<uint32_t>(c));
     }
     return cells;
 }
@@ -451,8 +450,25 @@ int nearestCell(const Cells& cells, const XY& p, const std::vector<int>* tagOf =
     return best;
 }
 
-// Cell containing p: the Voronoi cell of the nearest generator.
-int cellAt(const Cells& cells, const XY& p) { return nearestCell(cells, p); }
+// The cell containing p, or -1 outside the province.
+int cellContaining(const Cells& cells, const XY& p)
+{
+    const int gc = static_cast<int>(std::floor((p.x - cells.gridEnv.minX) / cells.gridSize));
+    const int gr = static_cast<int>(std::floor((p.y - cells.gridEnv.minY) / cells.gridSize));
+    if (gc < 0 || gr < 0 || gc >= cells.gridCols || gr >= cells.gridRows)
+        return -1;
+    for (uint32_t c : cells.grid[static_cast<size_t>(gr) * cells.gridCols + gc])
+        if (ringContains(cells.ring[c], p.x, p.y))
+            return static_cast<int>(c);
+    return -1;
+}
+
+// Cell containing p, else (outside the province) the cell of the nearest inner point.
+int cellAt(const Cells& cells, const XY& p)
+{
+    int c = cellContaining(cells, p);
+    return c >= 0 ? c : nearestCell(cells, p);
+}
 
 // ---------------------------------------------------------------- weighted growth
 
@@ -527,8 +543,31 @@ public:
             }
         }
         m_lastError = bestErr;
+        fillUnreached(region, out);
     }
     double lastError() const { return m_lastError; }
+
+    // Cells of `region` no seed reached (a part of a multi-part district or commune without a
+    // seed of its own) join the label of the nearest reached cell.
+    void fillUnreached(const std::vector<int>& region, std::vector<int>& out) const
+    {
+        std::vector<int> reached;
+        for (int c : region)
+            if (out[c] >= 0)
+                reached.push_back(c);
+        for (int c : region) {
+            if (out[c] >= 0)
+                continue;
+            double bd = 1e300;
+            for (int o : reached) {
+                const double d = std::hypot(m_c.gen[c].x - m_c.gen[o].x, m_c.gen[c].y - m_c.gen[o].y);
+                if (d < bd) {
+                    bd = d;
+                    out[c] = out[o];
+                }
+            }
+        }
+    }
 
 private:
     const Cells& m_c;
@@ -536,58 +575,6 @@ private:
     std::vector<int> m_lab;
     double m_lastError = 0;
 };
-
-// Reassigns every piece of a label that is not connected to the label's first seed to the
-// neighbouring labels (breadth-first from the kept pieces), so every unit is one piece.
-void keepSeedComponents(const Cells& cells, const std::vector<int>& region, std::vector<int>& lab,
-                        const std::vector<std::pair<int, int>>& seeds)
-{
-    std::vector<int> mainSeed;
-    for (auto [c, l] : seeds) {
-        if (l >= static_cast<int>(mainSeed.size()))
-            mainSeed.resize(l + 1, -1);
-        if (mainSeed[l] < 0)
-            mainSeed[l] = c;
-    }
-    std::vector<char> ok(cells.size(), 0);
-    for (size_t l = 0; l < mainSeed.size(); ++l) {
-        int s = mainSeed[l];
-        if (s < 0 || lab[s] != static_cast<int>(l))
-            continue;
-        std::vector<int> st{s};
-        ok[s] = 1;
-        while (!st.empty()) {
-            int c = st.back();
-            st.pop_back();
-            for (uint32_t e = cells.start[c]; e < cells.start[c + 1]; ++e) {
-                int o = static_cast<int>(cells.nb[e]);
-                if (!ok[o] && lab[o] == lab[c]) {
-                    ok[o] = 1;
-                    st.push_back(o);
-                }
-            }
-        }
-    }
-    std::vector<int> frontier;
-    for (int c : region)
-        if (ok[c])
-            frontier.push_back(c);
-    std::vector<char> inRegion(cells.size(), 0);
-    for (int c : region)
-        inRegion[c] = 1;
-    size_t head = 0;
-    while (head < frontier.size()) {
-        int c = frontier[head++];
-        for (uint32_t e = cells.start[c]; e < cells.start[c + 1]; ++e) {
-            int o = static_cast<int>(cells.nb[e]);
-            if (inRegion[o] && !ok[o]) {
-                ok[o] = 1;
-                lab[o] = lab[c];
-                frontier.push_back(o);
-            }
-        }
-    }
-}
 
 // Best-candidate sampling of `count` seed cells in `region`, away from `existing` seeds and
 // preferring low ground (valleys).
@@ -762,7 +749,8 @@ struct Province {
     std::vector<DistrictIn> districts;
     std::vector<CommuneIn> communes;
     std::map<std::string, XY> townPos;  // hand-placed second towns (approximate; the geometry is synthetic)
-    Ring outline;
+    std::vector<Geometry> outlines;     // the real districts, working CRS, in `districts` order
+    Extent extent;                      // of the province
     Cells cells;
     double provinceArea = 0;
     std::vector<std::pair<int, int>> dSeeds;  // (cell, district): the seats first
@@ -803,45 +791,29 @@ void coverWithCells(Province& province)
             towns.push_back(d.seat);
     for (const auto& [code, pos] : province.townPos)
         towns.push_back(pos);
-    // ---- outline and cells
-    province.outline = buildOutline(province.root.fork(1), kOutlineArea);
-    province.cells = buildCells(province.outline, city, towns, districts[0].seat, province.terrain, province.root.fork(2));
+    // ---- the real outlines and the cells
+    province.outlines = readDistrictOutlines(districts);
+    for (const Geometry& g : province.outlines)
+        province.extent.expand(g.extent());
+    province.cells = buildCells(province.outlines, city, towns, province.terrain, province.root.fork(2));
     province.provinceArea = std::accumulate(province.cells.area.begin(), province.cells.area.end(), 0.0);
 }
 
-// Districts: seeds at the seat and the centroid, plus hand-placed anchors that make Cao Lộc wrap
-// around the city; areas balanced to the official ones.
-void growDistricts(Province& province, Grower& grower)
+// Districts: the real ones. Each cell already knows its district; the seat's cell seeds the
+// district's communes. Every seat must lie inside its own district.
+void placeDistricts(Province& province)
 {
     const auto& districts = province.districts;
     const Cells& cells = province.cells;
-    const size_t N = cells.size();
-    const double provinceArea = province.provinceArea;
-    auto& dSeeds = province.dSeeds;
-    for (size_t d = 0; d < districts.size(); ++d)
-        dSeeds.push_back({cellAt(cells, districts[d].seat), static_cast<int>(d)});
-    for (size_t d = 0; d < districts.size(); ++d)
-        if (districts[d].code != "178")
-            dSeeds.push_back({cellAt(cells, districts[d].centroid), static_cast<int>(d)});
-    int caoLoc = -1;
-    for (size_t d = 0; d < districts.size(); ++d)
-        if (districts[d].code == "183")
-            caoLoc = static_cast<int>(d);
-    for (auto [lon, lat] : std::vector<std::pair<double, double>>{{106.69, 21.86}, {106.76, 21.775}, {106.83, 21.82},
-                                                                  {106.73, 21.93}, {106.80, 21.92}})
-        dSeeds.push_back({cellAt(cells, toWork(lon, lat)), caoLoc});
-    std::vector<double> dTargets;
-    double officialSum = 0;
-    for (const auto& d : districts)
-        officialSum += d.area;
-    for (const auto& d : districts)
-        dTargets.push_back(d.area * 1e6 * provinceArea / (officialSum * 1e6));
-    std::vector<int> all(N), zeroTag(N, 0);
-    std::iota(all.begin(), all.end(), 0);
-    std::vector<int>& districtOf = province.districtOf;
-    districtOf.assign(N, -1);
-    grower.balance(all, zeroTag, 0, dSeeds, dTargets, 80, districtOf);
-    keepSeedComponents(cells, all, districtOf, dSeeds);
+    province.districtOf = cells.district;
+    for (size_t d = 0; d < districts.size(); ++d) {
+        const int c = cellContaining(cells, districts[d].seat);
+        if (c < 0 || cells.district[c] != static_cast<int>(d))
+            throw Error(ErrorKind::Format, resourcePath("domain/districts.csv"),
+                        "the seat of district " + districts[d].code + " (" + districts[d].seatName +
+                            ") is not inside its outline in " + gisdataPath("lang-son/districts.geojson"));
+        province.dSeeds.push_back({c, static_cast<int>(d)});
+    }
 }
 
 // Communes: seeds at the real seats, the towns and a ring of city wards, then balanced areas.
@@ -1198,7 +1170,7 @@ void addPlaces(SampleData& data, const Province& province)
         data.places.set(f, "kind", std::string("commune_seat"));
         data.places.set(f, "code", communes[i].code);
     }
-    // Border gates with known coordinates (resources/domain/border_gates.csv).
+    // Border gates with known coordinates (gisdata/domain/border_gates.csv).
     {
         const std::string path = resourcePath("domain/border_gates.csv");
         CsvTable t = CsvTable::read(path);
@@ -1208,7 +1180,7 @@ void addPlaces(SampleData& data, const Province& province)
             XY p = toWork(t.number(r, "lon"), t.number(r, "lat"));
             int c = cellAt(cells, p);
             if (c < 0 || !ringContains(cells.ring[c], p.x, p.y))
-                continue;  // outside the synthetic outline
+                continue;  // outside the province
             Feature& f = data.places.addFeature(Geometry::point(p.x, p.y));
             data.places.set(f, "name", text::toNfc("Cửa khẩu " + t.at(r, "name")));
             data.places.set(f, "kind", std::string("border_gate"));
@@ -1391,8 +1363,9 @@ void addSettlements(SampleData& data, const Province& province, const std::unord
         std::vector<XY> pts;
         auto it = vertexAt.find(vo.seedCell);
         pts.push_back(it != vertexAt.end() ? it->second : cells.gen[vo.seedCell]);
-        // Other clusters: the lowest of a few random spots in the village (valleys). A point
-        // between a cell's generator and a corner of its (convex) cell lies in that cell.
+        // Other clusters: the lowest of a few random spots in the village (valleys): points between
+        // a cell's inner point and a corner of its ring. Cells cut by a district boundary are not
+        // convex, so each spot is checked to lie in its cell.
         for (int j = 1; j < k; ++j) {
             XY bestP = pts.front();
             double bestH = 1e300;
@@ -1402,6 +1375,8 @@ void addSettlements(SampleData& data, const Province& province, const std::unord
                 const XY& corner = r[static_cast<size_t>(srng.range(0, static_cast<int64_t>(r.size()) - 2))];
                 const double f = srng.uniform(0.05, 0.7);
                 XY p{cells.gen[c].x + f * (corner.x - cells.gen[c].x), cells.gen[c].y + f * (corner.y - cells.gen[c].y)};
+                if (!ringContains(r, p.x, p.y))
+                    continue;
                 const double hp = terrain.height(p.x, p.y);
                 if (hp < bestH) {
                     bestH = hp;
@@ -1430,10 +1405,7 @@ void sampleDem(SampleData& data, const Province& province, Feedback* fb)
 {
     const geo::Terrain& terrain = province.terrain;
     {
-        Extent e;
-        for (const XY& p : province.outline)
-            e.expand(p.x, p.y);
-        e = e.buffered(2000);
+        Extent e = province.extent.buffered(2000);
         Dem& dem = data.dem;
         dem.cell = 90;
         dem.originX = std::floor(e.minX / dem.cell) * dem.cell;
@@ -1455,10 +1427,19 @@ void sampleDem(SampleData& data, const Province& province, Feedback* fb)
 void addMetadata(SampleData& data, const Province& province, uint64_t seed)
 {
     data.meta["synthetic_geometry"] = "true";
+    data.meta["real_data"] =
+        "province and district outlines (gisdata/lang-son/districts.geojson, from daohoangson/dvhcvn, GPL-3.0, "
+        "after gis.chinhphu.vn), the China border along them, GSO codes and names of districts and communes, "
+        "district seats, official areas, 2019 census populations, border gates, program figures";
+    data.meta["synthetic_data"] =
+        "commune and village boundaries, village names, households and settlements, terrain (DEM), roads, "
+        "telecom sites, coverage and broadband, shops and teams";
     data.meta["synthetic_note"] =
-        "All boundaries (province, districts, communes, villages), village names, household counts, roads and "
-        "terrain in this sample are synthetic; only the names, GSO codes, seats, official areas and 2019 "
-        "populations of the districts and communes are real.";
+        "The province and district outlines in this sample are the real ones; the communes and villages tiling "
+        "them, village names, household counts, terrain, roads, telecom and shops are synthetic. Real too: the "
+        "names, GSO codes, seats, official areas and 2019 populations of the districts and communes, and the "
+        "program figures.";
+    data.meta["outline_source"] = "daohoangson/dvhcvn data/gis/20.json (GPL-3.0), 2019-2021 boundaries";
     data.meta["generator"] = kGeneratorVersion;
     data.meta["seed"] = std::to_string(seed);
     data.meta["province_name"] = "Lạng Sơn";
@@ -1482,7 +1463,7 @@ void generateGeography(SampleData& data, const Options& opt, Feedback* fb)
     throwIfCancelled(fb);
     reportProgress(fb, 20);
     Grower grower(province.cells);
-    growDistricts(province, grower);
+    placeDistricts(province);
     throwIfCancelled(fb);
     reportProgress(fb, 35);
     growCommunes(province, grower);

@@ -2,8 +2,9 @@
 // The bundled Lạng Sơn sample project generator. Deterministic: Bando's own RNG and
 // distributions (never std:: distributions), so every platform writes the same file.
 // Pipeline (generateSample): geography -> telecom -> program -> (errors) -> write.
-// Geometry is synthetic (real village/commune boundaries are not public); the project's
-// metadata says so.
+// The province and district outlines are the real ones (gisdata/lang-son); communes, villages,
+// terrain, roads, telecom and shops are synthetic (real commune boundaries are not public); the
+// project's metadata says which is which (docs/SAMPLE.md).
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
 
