@@ -2,7 +2,7 @@
 // killed with SIGKILL at points spread over its measured duration; afterwards the project must
 // open (`bando info`, which recovers a hot journal) and its content digest must equal its state
 // before the command or after it, never anything in between. Output files (export, sample) must
-// be absent, as they were, or complete. CI runs 20 kills (8 + 4 + 5 + 3); BANDO_KILL_COUNT=N runs
+// be absent, as they were, or complete. CI runs 20 kills (6 + 6 + 5 + 3); BANDO_KILL_COUNT=N runs
 // N kills per command instead (the long run: docs/RELIABILITY.md).
 #include <catch2/catch.hpp>
 
@@ -118,7 +118,7 @@ TEST_CASE("kill harness: bando import of 112,000 points into a new layer", "[cra
                 .exitCode == 0);
     const std::string trial = dir.file("trial.gpkg");
     const Tally t = killProjectWriter(
-        base, trial, {"import", trial, input, "--layer", "shops_copy", "--no-save-mapping"}, killCount(8));
+        base, trial, {"import", trial, input, "--layer", "shops_copy", "--no-save-mapping"}, killCount(6));
     t.print("import");
     CHECK(t.killed > 0);
 }
@@ -137,7 +137,7 @@ TEST_CASE("kill harness: bando import-list of every village's households", "[cra
             out << v.text(f, "code") << "," << v.integer(f, "households") + 7 << "\n";
     }
     const std::string trial = dir.file("trial.gpkg");
-    const Tally t = killProjectWriter(base, trial, {"import-list", trial, list, "--kind", "households"}, killCount(4));
+    const Tally t = killProjectWriter(base, trial, {"import-list", trial, list, "--kind", "households"}, killCount(6));
     t.print("import-list");
     CHECK(t.killed > 0);
 }
