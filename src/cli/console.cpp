@@ -22,6 +22,10 @@ Feedback& consoleFeedback()
     std::call_once(once, [] {
         g_feedback = &fb;
         std::signal(SIGINT, onSigint);
+        fb.setNoticeObserver([](const Diagnostic& d) {
+            std::fprintf(stderr, "bando: %s%s%s\n", d.where.c_str(), d.where.empty() ? "" : ": ", d.message.c_str());
+            std::fflush(stderr);
+        });
         if (::isatty(2)) {
             fb.setObserver([last = -1](double pct, const std::string& step) mutable {
                 int p = static_cast<int>(pct);

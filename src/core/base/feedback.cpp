@@ -42,6 +42,30 @@ void Feedback::setObserver(Observer observer)
     m_observer = std::move(observer);
 }
 
+void Feedback::notify(const Diagnostic& notice)
+{
+    NoticeObserver obs;
+    {
+        std::lock_guard lock(m_mutex);
+        m_notices.push_back(notice);
+        obs = m_noticeObserver;
+    }
+    if (obs)
+        obs(notice);
+}
+
+std::vector<Diagnostic> Feedback::notices() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_notices;
+}
+
+void Feedback::setNoticeObserver(NoticeObserver observer)
+{
+    std::lock_guard lock(m_mutex);
+    m_noticeObserver = std::move(observer);
+}
+
 void throwIfCancelled(const Feedback* fb)
 {
     if (fb)

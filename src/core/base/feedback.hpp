@@ -2,10 +2,13 @@
 // Cancellation and progress for long work (QGIS QgsFeedback / KiCad PROGRESS_REPORTER idea).
 // Any thread may call cancel(), setProgress() and isCancelled(); observers are called on the
 // thread that reports progress, so a GUI observer must marshal to its main thread itself.
+#include "core/base/diagnostics.hpp"
+
 #include <atomic>
 #include <functional>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace bando {
 
@@ -24,12 +27,22 @@ public:
     std::string step() const;
     void setObserver(Observer observer);
 
+    // Notices: what the user should be told although the work goes on (e.g. a project recovered
+    // after an interrupted write). Kept in order; the notice observer (the CLI prints them on
+    // stderr) is called on the reporting thread.
+    using NoticeObserver = std::function<void(const Diagnostic&)>;
+    void notify(const Diagnostic& notice);
+    std::vector<Diagnostic> notices() const;
+    void setNoticeObserver(NoticeObserver observer);
+
 private:
     std::atomic<bool> m_cancelled{false};
     std::atomic<double> m_progress{0.0};
     mutable std::mutex m_mutex;
     std::string m_step;
     Observer m_observer;
+    std::vector<Diagnostic> m_notices;
+    NoticeObserver m_noticeObserver;
 };
 
 // Null-safe helpers for optional feedback pointers.

@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <filesystem>
+#include <fstream>
 
 namespace bando::sqlite {
 namespace {
@@ -42,6 +44,57 @@ std::string quoteIdentifier(std::string_view name)
 void ConnectionDeleter::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 void StatementDeleter::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 void SpatialiteCacheDeleter::operator()(void* cache) const { spatialite_cleanup_ex(cache); }
+
+// ---- crash leftovers ----
+
+Leftover leftoverOf(const std::string& path)
+{
+    namespace fs = std::filesystem;
+    Leftover l;
+    std::error_code ec;
+    const std::string journal = path + "-journal";
+    if (fs::is_regular_file(journal, ec) && fs::file_size(journal, ec) > 0 && !ec) {
+        std::ifstream in(journal, std::ios::binary);
+        char first = 0;
+        l.journal = in.get(first) && first != 0;
+    }
+    l.staleJournal = !l.journal && fs::is_regular_file(journal, ec);
+    const std::string wal = path + "-wal";
+    l.wal = fs::is_regular_file(wal, ec) && fs::file_size(wal, ec) > 0 && !ec;
+    return l;
+}
+
+Leftover recoverInterruptedWrite(const std::string& path)
+{
+    sqlite3* raw = nullptr;
+    const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+    ConnectionPtr db(raw);  // owned even when opening failed
+    auto fail = [&](const std::string& what) {
+        return Error(ErrorKind::Store, path, what + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+    };
+    if (rc != SQLITE_OK)
+        throw fail("cannot open the project to recover it");
+    sqlite3_busy_timeout(raw, 2000);
+    // Any read takes a shared lock, and SQLite rolls a hot journal back before granting it.
+    if (sqlite3_exec(raw, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr) != SQLITE_OK)
+        throw fail("cannot recover the project");
+    if (leftoverOf(path).wal) {
+        // Committed transactions in the log go into the file; the log is then removed. Busy
+        // (another connection still uses the log) leaves it as it is.
+        sqlite3_exec(raw, "PRAGMA wal_checkpoint(TRUNCATE)", nullptr, nullptr, nullptr);
+        sqlite3_exec(raw, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+    }
+    if (leftoverOf(path).staleJournal &&
+        sqlite3_exec(raw, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK) {
+        if (leftoverOf(path).staleJournal) {
+            std::error_code ec;
+            std::filesystem::remove(path + "-journal", ec);
+        }
+        sqlite3_exec(raw, "ROLLBACK", nullptr, nullptr, nullptr);
+    }
+    db.reset();
+    return leftoverOf(path);
+}
 
 // ---- Connection ----
 

@@ -34,6 +34,26 @@ using SpatialiteCachePtr = std::unique_ptr<void, SpatialiteCacheDeleter>;
 
 class Connection;
 
+// What a writer that died (kill -9, power cut) can leave beside a database file: a hot rollback
+// journal (`<path>-journal`, non-empty with a non-zero first byte: SQLite's own test) and/or a
+// non-empty write-ahead log (`<path>-wal`). A read-only connection cannot replay either. A
+// journal that is not hot (empty or zeroed: the writer died before writing a page) is stale.
+struct Leftover {
+    bool journal = false;
+    bool wal = false;
+    bool staleJournal = false;
+    bool any() const { return journal || wal; }
+};
+Leftover leftoverOf(const std::string& path);
+// Opens `path` read-write with plain SQLite and reads it, which makes SQLite roll a hot journal
+// back (the unfinished transaction is undone) or recover a WAL (committed transactions kept);
+// a WAL is then checkpointed into the file and the file returned to a rollback journal. Returns
+// what is left afterwards (nothing when recovered; a live writer's files stay untouched, since
+// SQLite only treats a journal as hot when no connection holds a lock). A stale journal is
+// removed while holding SQLite's RESERVED lock (no writer can be using it then). Throws
+// bando::Error(Store) when SQLite cannot open or recover the file.
+Leftover recoverInterruptedWrite(const std::string& path);
+
 // One prepared statement. Values bind to `?` parameters (1-based); rows are read with step().
 class Statement {
 public:

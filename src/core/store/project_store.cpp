@@ -5,15 +5,21 @@
 #include "core/capi/ogr_types.hpp"
 #include "core/capi/sqlite.hpp"
 #include "core/crs/reproject.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_lock.hpp"
+#include "core/tasks/job.hpp"
 
 #include <cpl_string.h>
 #include <ogr_spatialref.h>
 
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 #include <set>
@@ -41,7 +47,56 @@ std::mutex& openForWritingMutex()
     return m;
 }
 
+// The file may be written: its permission bits allow it (chmod a-w means read-only, even for
+// root, who would otherwise write it anyway) and the process has write access to it.
+bool fileWritable(const std::string& path)
+{
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && (st.st_mode & 0222) != 0 && ::access(path.c_str(), W_OK) == 0;
+}
+
+// SQLite writes its rollback journal beside the file: the folder must be writable too.
+bool folderWritable(const std::string& path)
+{
+    fs::path dir = fs::absolute(path).parent_path();
+    return ::access(dir.c_str(), W_OK) == 0;
+}
+
 } // namespace
+
+std::optional<Diagnostic> recoverInterruptedProject(const std::string& path)
+{
+    const sqlite::Leftover before = sqlite::leftoverOf(path);
+    const bool writable = fileWritable(path) && folderWritable(path);
+    if (!before.any() && (!before.staleJournal || !writable))
+        return std::nullopt;  // nothing to replay (a stale journal is only tidied when possible)
+    if (!writable)
+        throw Error(ErrorKind::Store, path,
+                    tr("the project was left unfinished by an interrupted write and cannot be recovered because "
+                       "the file or its folder is read-only; make them writable (chmod u+w) and open the project "
+                       "again"));
+    // A live Bando writer holds the exclusive lock: its journal is not left over, leave it alone.
+    std::unique_ptr<ProjectLock> lock;
+    try {
+        lock = std::make_unique<ProjectLock>(path, ProjectLock::Kind::Exclusive);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+    const sqlite::Leftover after = sqlite::recoverInterruptedWrite(path);
+    if (!before.any())
+        return std::nullopt;  // a stale journal removed: nothing changed, nothing to tell
+    if (after.journal || (before.wal && after.wal))
+        return std::nullopt;  // another program (not Bando) still uses the file
+    Diagnostic d;
+    d.severity = Severity::Warning;
+    d.where = path;
+    d.message = before.journal
+                    ? tr("the project had been left by an interrupted write (a crash or kill); it was recovered: "
+                         "the unfinished change was undone and the project is as it was before it")
+                    : tr("the project had been left with a write-ahead log by an interrupted program; it was "
+                         "recovered: the committed changes were kept and the log was merged into the file");
+    return d;
+}
 
 ProjectStore::ProjectStore(std::string path, Mode mode, GDALDatasetUniquePtr ds)
     : m_path(std::move(path)), m_mode(mode), m_ds(std::move(ds))
@@ -93,6 +148,18 @@ std::unique_ptr<ProjectStore> ProjectStore::open(const std::string& path, Mode m
     gdal::init();
     if (!fs::exists(path))
         throw Error(ErrorKind::Io, path, "no such file");
+    if (mode == Mode::ReadWrite && !fileWritable(path))
+        throw Error(ErrorKind::Store, path,
+                    tr("the project file is read-only, so it cannot be changed; make it writable (chmod u+w) or "
+                       "work on a copy"));
+    if (mode == Mode::ReadWrite && !folderWritable(path))
+        throw Error(ErrorKind::Store, path,
+                    tr("the folder of the project is read-only, so the project cannot be changed (SQLite writes a "
+                       "journal beside it); make the folder writable or work on a copy elsewhere"));
+    std::optional<Diagnostic> recovered = recoverInterruptedProject(path);
+    if (recovered)
+        if (Feedback* fb = tasks::FeedbackScope::current())
+            fb->notify(*recovered);
     gdal::ErrorCapture cap;
     const char* drivers[] = {"GPKG", nullptr};
     unsigned flags = GDAL_OF_VECTOR | (mode == Mode::ReadWrite ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
@@ -100,6 +167,7 @@ std::unique_ptr<ProjectStore> ProjectStore::open(const std::string& path, Mode m
     if (!ds)
         throw Error(ErrorKind::Format, path, "not a readable GeoPackage: " + cap.lastMessage());
     std::unique_ptr<ProjectStore> store(new ProjectStore(path, mode, std::move(ds)));
+    store->m_recovered = std::move(recovered);
     if (!store->m_ds->GetLayerByName(kMetaTable))
         throw Error(ErrorKind::Format, path, "not a Bando project (no bando_meta table)");
     int v = store->schemaVersion();
@@ -450,12 +518,29 @@ void ProjectStore::migrate()
     }
 }
 
+// Temporary files `<target>.tmp-<pid>-<n>` (and their journals) left beside `target` by a writer
+// that was killed: the process that made them is gone.
+static void removeStaleTemporaries(const fs::path& target)
+{
+    const std::string prefix = target.filename().string() + ".tmp-";
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(target.parent_path(), ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(prefix, 0) != 0)
+            continue;
+        const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+        if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)
+            fs::remove(e.path(), ec);
+    }
+}
+
 void writeProjectAtomically(const std::string& path, const std::function<void(ProjectStore&)>& fill,
                             const std::function<void(const std::string& tmpPath)>& afterClose)
 {
     fs::path target = fs::absolute(path);
     if (target.has_parent_path() && !fs::exists(target.parent_path()))
         throw Error(ErrorKind::Io, path, "folder does not exist");
+    removeStaleTemporaries(target);
     static std::atomic<unsigned> counter{0};
     fs::path tmp = target;
     tmp += ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);

@@ -3,6 +3,7 @@
 // Bando's schema version lives in the `bando_meta` table (GeoPackage reserves user_version).
 // Every write happens inside a Transaction: an interrupted write leaves the file as it was.
 // Geometry is stored in WGS 84 lon/lat (EPSG:4326).
+#include "core/base/diagnostics.hpp"
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
 
@@ -34,6 +35,10 @@ public:
     // Creates a new, empty project at the current schema version. Fails if the file exists.
     static std::unique_ptr<ProjectStore> create(const std::string& path);
     // Opens a project; in ReadWrite mode pending migrations run (each in its own transaction).
+    // A project left by an interrupted write (hot rollback journal or WAL beside it) is recovered
+    // first, in either mode: the notice goes to the thread's Feedback (FeedbackScope) and to
+    // recovered(). Throws bando::Error(Store) for a read-only file (or folder) in ReadWrite mode,
+    // and for a leftover that cannot be recovered because the file is read-only.
     static std::unique_ptr<ProjectStore> open(const std::string& path, Mode mode = Mode::ReadOnly);
 
     ~ProjectStore();
@@ -43,6 +48,8 @@ public:
     const std::string& path() const { return m_path; }
     bool writable() const { return m_mode == Mode::ReadWrite; }
     int schemaVersion() const;
+    // The notice when open() recovered the file after an interrupted write, else nullopt.
+    const std::optional<Diagnostic>& recovered() const { return m_recovered; }
 
     std::optional<std::string> meta(const std::string& key) const;
     std::map<std::string, std::string> allMeta() const;
@@ -90,6 +97,7 @@ private:
     GDALDatasetUniquePtr m_ds;
     std::unique_ptr<ProjectLock> m_writerLock;  // ReadWrite: held from open to close
     bool m_inTransaction = false;
+    std::optional<Diagnostic> m_recovered;
 
 public:
     // ---- schema reads and filtered deletes (import/export, without raw dataset access) ----
@@ -104,6 +112,15 @@ public:
     // returns how many were deleted. Only inside a transaction; a missing layer deletes nothing.
     int64_t deleteWhere(const std::string& layer, const std::vector<std::pair<std::string, std::string>>& equals);
 };
+
+// A project left with a hot rollback journal or a WAL by a writer that died (kill -9, power cut)
+// is recovered here: SQLite rolls the unfinished transaction back, or keeps what the log had
+// committed and merges it into the file. A read-only open cannot replay either, so every open
+// (ProjectStore::open, ProjectQuery::open) calls this first. Returns the notice to give the
+// user (in their language), or nullopt when there was nothing to recover or a live writer owns
+// the journal. Throws bando::Error(Store) when the leftover cannot be replayed because the file
+// or its folder is read-only.
+std::optional<Diagnostic> recoverInterruptedProject(const std::string& path);
 
 // Writes a new project to `path` atomically: builds it in a temporary file beside `path`,
 // then renames it over `path`. On any exception the temporary file is removed and `path` is
