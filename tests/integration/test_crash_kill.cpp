@@ -142,6 +142,16 @@ TEST_CASE("kill harness: bando import-list of every village's households", "[cra
     CHECK(t.killed > 0);
 }
 
+TEST_CASE("kill harness: bando analyze storing every village's indicators", "[crash][kill]")
+{
+    test::TempDir dir("kill-analyze");
+    const std::string base = requireSample();
+    const std::string trial = dir.file("trial.gpkg");
+    const Tally t = killProjectWriter(base, trial, {"analyze", trial}, killCount(4));
+    t.print("analyze");
+    CHECK(t.killed > 0);
+}
+
 namespace {
 
 // The files of `dir` whose name starts with `prefix`, staging folders of killed runs excluded.
