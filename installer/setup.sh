@@ -2,7 +2,10 @@
 # Bando set-up on Debian 12 (as root, or with sudo available):
 #   bash installer/setup.sh run    install what is missing, build, open the app on the Lạng Sơn
 #                                  sample (with no display: render the sample to a PDF instead)
-#   bash installer/setup.sh test   install what is missing, build, run every test (ctest)
+#   bash installer/setup.sh test   install what is missing, build, run every test (ctest), then
+#                                  the sanitizer build (build-asan: ASan + UBSan, gcc) and its tests,
+#                                  and a 30-second smoke of each fuzz target (build-fuzz: clang,
+#                                  libFuzzer). BANDO_SANITIZERS=0 skips those two (docs/FUZZING.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
@@ -14,7 +17,8 @@ PKGS=(cmake g++ make pkg-config gettext
       libwxgtk3.2-dev libgdal-dev gdal-bin python3-gdal libproj-dev proj-data libgeos-dev
       libspatialite-dev libsqlite3-dev libcairo2-dev libfreetype-dev libfontconfig-dev libicu-dev
       catch2 fonts-dejavu-core
-      xvfb xauth imagemagick poppler-utils qpdf)
+      xvfb xauth imagemagick poppler-utils qpdf
+      clang libclang-rt-14-dev)  # fuzzing (libFuzzer + ASan/UBSan runtimes: docs/FUZZING.md)
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -32,8 +36,25 @@ cmake --build "$BUILD" -j "$JOBS"
 
 case "$mode" in
   test)
-    cd "$BUILD"
-    ctest --output-on-failure -j "$JOBS" --timeout 600
+    (cd "$BUILD" && ctest --output-on-failure -j "$JOBS" --timeout 600)
+    if [ "${BANDO_SANITIZERS:-1}" != 0 ]; then
+      # ASan + UBSan (gcc): the core, the CLI and every unit and integration test (no GUI).
+      t0=$(date +%s)
+      ASAN="${BUILD}-asan"
+      cmake -S . -B "$ASAN" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBANDO_SANITIZE=ON -DBANDO_BUILD_GUI=OFF >/dev/null
+      cmake --build "$ASAN" -j "$JOBS" --target bando bando_unit_tests bando_integration_tests
+      (cd "$ASAN" && ctest --output-on-failure -j "$JOBS" --timeout 900)
+      t1=$(date +%s)
+      # libFuzzer (clang): each target fuzzes its seed corpus for 30 s, after replaying the seeds
+      # and every input that once crashed (tests/regressions/<target>/).
+      FUZZ="${BUILD}-fuzz"
+      cmake -S . -B "$FUZZ" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBANDO_FUZZ=ON -DBANDO_BUILD_GUI=OFF \
+        -DBANDO_BUILD_TESTS=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+      cmake --build "$FUZZ" -j "$JOBS" --target fuzz_encoding fuzz_csv fuzz_unit_match fuzz_import
+      (cd "$FUZZ" && ctest --output-on-failure -j "$JOBS" -L fuzz)
+      t2=$(date +%s)
+      echo "setup: sanitizer build + tests $((t1 - t0)) s, fuzz build + smoke $((t2 - t1)) s"
+    fi
     ;;
   run)
     sample="$BUILD/lang-son-sample.gpkg"
