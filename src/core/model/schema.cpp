@@ -43,6 +43,7 @@ void appendTelecomSchemas(std::vector<LayerSchema>& out);
 void appendProgramSchemas(std::vector<LayerSchema>& out);
 void appendImportSchemas(std::vector<LayerSchema>& out);
 void appendAnalysisSchemas(std::vector<LayerSchema>& out);
+void appendPlanningSchemas(std::vector<LayerSchema>& out);
 
 int currentVersion()
 {
@@ -60,6 +61,7 @@ const std::vector<LayerSchema>& all()
         appendProgramSchemas(s);
         appendImportSchemas(s);
         appendAnalysisSchemas(s);
+        appendPlanningSchemas(s);
         return s;
     }();
     return schemas;
