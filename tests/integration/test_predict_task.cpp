@@ -8,6 +8,7 @@
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
 #include "core/store/project_store.hpp"
+#include "core/tasks/classify_task.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/predict_task.hpp"
 #include "support/test_support.hpp"
@@ -261,4 +262,36 @@ TEST_CASE("a cancelled prediction leaves the project and the output folder uncha
     CHECK(seen < 100);
     CHECK(test::fileHash(path) == hash);
     CHECK(tifCount(req.outDir) == 0);
+}
+
+// The sample's coverage re-predicted from its own stored sites with the default model (Hata /
+// COST-231 + knife edge, 10 km, 250 m) classifies the villages as the stored coverage does for at
+// least 97 % of them. Measured: 1655 of 1703 (97.2 %); the 48 that differ are all one step weaker
+// (43 covered -> unstable, 5 unstable -> no signal): the sample's calibration tunes tower boosts
+// to 0.02 dB above the good threshold, and the stored sites carry EIRP to 0.01 dB and height and
+// ground to 0.1 m, so villages the calibration left on the edge fall just below it.
+TEST_CASE("the sample's coverage re-predicted from its sites gives the same village classes within 3 %",
+          "[predict][sample]")
+{
+    test::TempDir dir("predict-sample");
+    const std::string path = copySample(dir);
+    tasks::ClassifyRequest creq;
+    creq.project = path;
+    Feedback fb;
+    const auto before = tasks::runTask(creq, fb);
+    tasks::PredictRequest req;
+    req.project = path;
+    req.replace = true;
+    const auto res = tasks::runTask(req, fb);
+    CHECK(res.coverage.size() == 6);  // 3 operators x 2 technologies
+    const auto after = tasks::runTask(creq, fb);
+    REQUIRE(after.villages.size() == before.villages.size());
+    size_t same = 0;
+    for (size_t i = 0; i < before.villages.size(); ++i) {
+        REQUIRE(after.villages[i].villageCode == before.villages[i].villageCode);
+        same += after.villages[i].mobile == before.villages[i].mobile;
+    }
+    CHECK(static_cast<double>(same) >= 0.97 * static_cast<double>(before.villages.size()));
+    CHECK(std::abs(after.total.noSignal - before.total.noSignal) <= 0.05 * before.total.noSignal);
+    CHECK(after.total.noBroadband == before.total.noBroadband);
 }

@@ -84,7 +84,7 @@ void printText(const tasks::PredictResult& r)
 int runPredict(const Args& a)
 {
     a.allowOnly({"sites", "model", "radius-km", "resolution", "operator", "out", "path-loss", "layer", "replace",
-                 "threads", "json"});
+                 "threads", "simplify", "json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
     if (a.has("layer") && a.has("replace"))
@@ -100,6 +100,7 @@ int runPredict(const Args& a)
     request.pathLossRasters = a.has("path-loss");
     if (a.has("layer")) request.layer = a.get("layer");
     request.replace = a.has("replace");
+    request.simplifyM = parseNumber(a, "simplify", request.simplifyM);
     request.threads = static_cast<int>(parseNumber(a, "threads", request.threads));
     const auto result = tasks::runTask(request, consoleFeedback());
     if (a.has("json"))

@@ -219,8 +219,9 @@ Geometry finish(const Geometry& g, const GEOSGeometry* province, double toleranc
     if (g.parts.empty())
         return g;
     geos::GeomPtr gg = geos::toGeos(g);
-    geos::GeomPtr s = geos::make("simplify coverage",
-                                 [&] { return GEOSTopologyPreserveSimplify_r(geos::ctx(), gg.get(), tolerance); });
+    geos::GeomPtr s = tolerance > 0 ? geos::make("simplify coverage", [&] {
+        return GEOSTopologyPreserveSimplify_r(geos::ctx(), gg.get(), tolerance);
+    }) : std::move(gg);
     if (!geos::predicate("isValid", [&] { return GEOSisValid_r(geos::ctx(), s.get()); }))
         s = geos::make("make valid", [&] { return GEOSMakeValid_r(geos::ctx(), s.get()); });
     if (province)
@@ -274,6 +275,8 @@ void PredictRequest::validate() const
         throw Error(ErrorKind::Usage, "--path-loss", "path-loss rasters need --out DIR");
     if (!(rxHeightM > 0 && rxHeightM <= 100))
         throw Error(ErrorKind::Usage, "--rx-height", "the receiver height must be > 0 and <= 100 m");
+    if (simplifyM > resolutionM)
+        throw Error(ErrorKind::Usage, "--simplify", "the simplification tolerance must be at most the resolution");
     if (threads < 1 || threads > 64)
         throw Error(ErrorKind::Usage, "--threads", "threads must be 1-64");
 }
@@ -416,7 +419,7 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
         rasterFiles.push_back({fin + tmpTag, fin});
         return fin + tmpTag;
     };
-    const double tolerance = req.resolutionM / 4;
+    const double tolerance = req.simplifyM < 0 ? req.resolutionM / 4 : req.simplifyM;
     const size_t N = static_cast<size_t>(grid.cols) * grid.rows;
     size_t groupNo = 0;
     for (const auto& [key, members] : groups) {

@@ -28,6 +28,7 @@ struct PredictRequest {
     bool pathLossRasters = false;           // also one path-loss raster per site (needs outDir)
     std::string layer = "coverage_predicted";  // target layer unless `replace`
     bool replace = false;                   // replace the project's `coverage` layer instead
+    double simplifyM = -1;                  // simplification tolerance (< 0: a quarter of the resolution)
     double rxHeightM = 1.5;                 // mobile antenna height
     int threads = 2;
     void validate() const;
