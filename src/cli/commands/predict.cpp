@@ -1,0 +1,131 @@
+// bando predict PROJECT [--sites LAYER|FILE] [--model itm|hata|cost231|fspl] [--radius-km R]
+// [--resolution M] [--operator NAME] [--out DIR] [--path-loss] [--layer NAME | --replace] [--json]:
+// coverage prediction from base stations over the project's DEM (issue #16).
+// Parses arguments into tasks::PredictRequest and prints its result.
+#include "cli/command.hpp"
+#include "cli/console.hpp"
+#include "core/base/error.hpp"
+#include "core/base/json.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/tasks/job.hpp"
+#include "core/tasks/predict_task.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+namespace bando::cli {
+namespace {
+
+double parseNumber(const Args& a, const std::string& name, double fallback)
+{
+    if (!a.has(name))
+        return fallback;
+    const std::string v = a.get(name);
+    char* end = nullptr;
+    const double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end != '\0' || !std::isfinite(d))
+        throw Error(ErrorKind::Usage, "--" + name, "expected a number, got '" + v + "'");
+    return d;
+}
+
+void printJson(const tasks::PredictResult& r)
+{
+    JsonWriter w(std::cout);
+    w.beginObject();
+    w.field("file", r.project).field("model", r.model).field("layer", r.layer).field("replaced", r.replaced);
+    w.field("sites_source", r.sitesSource).field("sites", r.sites);
+    w.field("radius_km", r.radiusKm).field("resolution_m", r.resolutionM);
+    w.field("grid_cols", r.gridCols).field("grid_rows", r.gridRows);
+    w.key("thresholds").beginObject(true);
+    w.field("rsrp_good_dbm", r.thresholds.g4.goodDbm).field("rsrp_weak_dbm", r.thresholds.g4.weakDbm);
+    w.field("rscp_good_dbm", r.thresholds.g3.goodDbm).field("rscp_weak_dbm", r.thresholds.g3.weakDbm);
+    w.endObject();
+    w.key("coverage").beginArray();
+    for (const auto& c : r.coverage) {
+        w.beginObject(true).field("operator", c.operatorName).field("technology", c.technology).field("sites", c.sites);
+        w.field("good_km2", std::round(c.goodKm2 * 100) / 100).field("weak_km2", std::round(c.weakKm2 * 100) / 100);
+        w.field("good_cells", c.goodCells).field("weak_cells", c.weakCells);
+        w.endObject();
+    }
+    w.endArray();
+    w.key("rasters").beginArray();
+    for (const auto& f : r.rasters) w.value(f);
+    w.endArray();
+    w.key("warnings").beginArray();
+    for (const auto& s : r.warnings) w.value(s);
+    w.endArray();
+    w.field("engine_seconds", std::round(r.engineSeconds * 1000) / 1000);
+    w.field("total_seconds", std::round(r.totalSeconds * 1000) / 1000);
+    w.endObject();
+}
+
+void printText(const tasks::PredictResult& r)
+{
+    std::printf("%s: %s\n", tr("Project"), r.project.c_str());
+    std::printf("%s: %s, %s %g km, %s %g m (%d x %d), %zu %s (%s)\n", tr("Model"), r.model.c_str(), tr("radius"),
+                r.radiusKm, tr("resolution"), r.resolutionM, r.gridCols, r.gridRows, r.sites, tr("sites"),
+                r.sitesSource.c_str());
+    std::printf("%s: RSRP %g / %g dBm, RSCP %g / %g dBm\n", tr("Thresholds (good / weak)"), r.thresholds.g4.goodDbm,
+                r.thresholds.g4.weakDbm, r.thresholds.g3.goodDbm, r.thresholds.g3.weakDbm);
+    std::printf("%s %s %s %s %s\n", padRight(tr("Operator"), 12).c_str(), padRight(tr("Technology"), 10).c_str(),
+                padRight(tr("Sites"), 6).c_str(), padRight(tr("Good km²"), 10).c_str(), tr("Weak km²"));
+    for (const auto& c : r.coverage)
+        std::printf("%s %s %6d %10.1f %10.1f\n", padRight(c.operatorName, 12).c_str(), padRight(c.technology, 10).c_str(),
+                    c.sites, c.goodKm2, c.weakKm2);
+    std::printf("%s: %s%s\n", tr("Layer written"), r.layer.c_str(), r.replaced ? tr(" (replaced)") : "");
+    for (const auto& f : r.rasters) std::printf("%s: %s\n", tr("Raster"), f.c_str());
+    for (const auto& s : r.warnings) std::fprintf(stderr, "%s: %s\n", tr("warning"), s.c_str());
+    std::printf("%s: %.2f s (%s %.2f s)\n", tr("Time"), r.totalSeconds, tr("propagation"), r.engineSeconds);
+}
+
+int runPredict(const Args& a)
+{
+    a.allowOnly({"sites", "model", "radius-km", "resolution", "operator", "out", "path-loss", "layer", "replace",
+                 "threads", "simplify", "json"});
+    if (a.positional.size() != 1)
+        throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
+    if (a.has("layer") && a.has("replace"))
+        throw Error(ErrorKind::Usage, "--layer", "--layer and --replace exclude each other");
+    tasks::PredictRequest request;
+    request.project = a.positional[0];
+    if (a.has("sites")) request.sites = a.get("sites");
+    if (a.has("model")) request.model = a.get("model");
+    request.radiusKm = parseNumber(a, "radius-km", request.radiusKm);
+    request.resolutionM = parseNumber(a, "resolution", request.resolutionM);
+    request.operatorName = a.get("operator");
+    request.outDir = a.get("out");
+    request.pathLossRasters = a.has("path-loss");
+    if (a.has("layer")) request.layer = a.get("layer");
+    request.replace = a.has("replace");
+    request.simplifyM = parseNumber(a, "simplify", request.simplifyM);
+    request.threads = static_cast<int>(parseNumber(a, "threads", request.threads));
+    const auto result = tasks::runTask(request, consoleFeedback());
+    if (a.has("json"))
+        printJson(result);
+    else
+        printText(result);
+    return ExitOk;
+}
+
+CommandRegistration reg({"predict",
+                         "predict PROJECT [--sites LAYER|FILE] [--model itm|hata|cost231|fspl] [--radius-km R] "
+                         "[--resolution M] [--operator NAME] [--out DIR [--path-loss]] [--layer NAME | --replace] "
+                         "[--threads N] [--json]",
+                         "Predicts mobile coverage from base stations (the project's sites layer, or a CSV/XLSX list "
+                         "with position, height_m, band_mhz, eirp_dbm or power_dbm + gain_dbi - losses_db, "
+                         "technology, operator, optional azimuth/beamwidth/tilt) over the project's DEM. Default "
+                         "model hata (Okumura-Hata / COST-231 by band + knife edge, the sample's), 10 km radius, "
+                         "250 m grid. Good / weak polygons per operator and technology (thresholds: project "
+                         "settings setting.rsrp_good_dbm, setting.rsrp_weak_dbm, setting.rscp_good_dbm, "
+                         "setting.rscp_weak_dbm) go to the layer coverage_predicted (or --layer NAME); --replace "
+                         "replaces the coverage layer that classify and analyze use. --out DIR writes GeoTIFF "
+                         "rasters (EPSG:9215): level and best server per operator and technology, and with "
+                         "--path-loss the path loss of every site. Bad site rows are reported by row and field "
+                         "and nothing is written.",
+                         {"json", "replace", "path-loss"}, runPredict});
+
+} // namespace
+} // namespace bando::cli
