@@ -129,7 +129,7 @@ std::vector<MapData::Theme> makeAnalysisThemes(const MapData& data)
     }
     // Households outside good or weak coverage (any operator), fixed classes.
     out.push_back(numericTheme("gap_households", column(*villages, ind, rows, "gap_households"), {1, 10, 30, 100},
-                               kOrRd5, {"None", "1 – 10", "10 – 30", "30 – 100", "≥ 100"}, false));
+                               kOrRd5, {"None", "1 – 10", "10 – 30", "30 – 100", "≥ 100"}, true));
     return out;
 }
 
