@@ -495,7 +495,7 @@ TEST_CASE("RenderRequest::validate names the offending option", "[render][task][
         {"size too small", [](auto& r) { r.widthPx = 0, r.heightPx = 10; }, "--size", "got '0x10'"},
         {"size too large", [](auto& r) { r.widthPx = 30000, r.heightPx = 10; }, "--size", "got '30000x10'"},
         {"paper", [](auto& r) { r.paper = "B5"; }, "paper", "'B5'"},
-        {"theme", [](auto& r) { r.theme = "rainbow"; }, "--theme", "'rainbow' (expected density, coverage or shops)"},
+        {"theme", [](auto& r) { r.theme = "rainbow"; }, "--theme", "'rainbow' (expected density, coverage, shops, class, penetration, shop_density or gap_households)"},
         {"dpi", [](auto& r) { r.dpi = -1; }, "--dpi", "resolution"},
     };
     for (const auto& c : cases) {
@@ -620,8 +620,9 @@ TEST_CASE("Theme table and layer styles: one source for the map and the app", "[
     std::vector<std::string> ids;
     for (const auto& t : themeTable())
         ids.push_back(t.id);
-    CHECK(ids == std::vector<std::string>{"density", "coverage", "shops"});
-    CHECK(themeIdList() == "density, coverage or shops");
+    CHECK(ids == std::vector<std::string>{"density", "coverage", "shops", "class", "penetration", "shop_density",
+                                          "gap_households"});
+    CHECK(themeIdList() == "density, coverage, shops, class, penetration, shop_density or gap_households");
     CHECK(themeInfo("rainbow") == nullptr);
     // The themes the renderer computes carry the table's legend titles.
     MapData d = makeRowData();

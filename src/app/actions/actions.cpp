@@ -16,6 +16,11 @@ enum : int {
     kIdZoomFull,
     kIdToggleLayers,
     kIdToggleLegend,
+    kIdAnalyze,
+    kIdViewBack,
+    kIdViewForward,
+    kIdAddBookmark,
+    kIdBookmarkFirst,
 };
 } // namespace
 
@@ -30,6 +35,10 @@ const Action quit        {"bando.file.quit",        N_("&Quit"),                
 const Action zoomIn      {"bando.view.zoomIn",      N_("Zoom &in"),                "Ctrl+=", N_("Zoom in around the centre of the map"),         "zoom-in",    wxID_ZOOM_IN};
 const Action zoomOut     {"bando.view.zoomOut",     N_("Zoom &out"),               "Ctrl+-", N_("Zoom out around the centre of the map"),        "zoom-out",   wxID_ZOOM_OUT};
 const Action zoomFull    {"bando.view.zoomFull",    N_("Zoom to &full extent"),    "Ctrl+0", N_("Show the whole province"),                      "zoom-full",  kIdZoomFull};
+const Action viewBack    {"bando.view.back",        N_("&Previous extent"),        "Alt+Left",  N_("Go back to the previous view"),          "view-back",    kIdViewBack};
+const Action viewForward {"bando.view.forward",     N_("&Next extent"),            "Alt+Right", N_("Go forward to the next view"),           "view-forward", kIdViewForward};
+const Action addBookmark {"bando.view.bookmark",    N_("&Bookmark this view…"),    "Ctrl+B", N_("Save the current view under a name in the project"), "bookmark", kIdAddBookmark};
+const Action analyze     {"bando.analysis.run",     N_("&Analyse villages…"),      "Ctrl+R", N_("Compute every village's indicators, coverage gaps and access"), "analyze", kIdAnalyze};
 const Action toggleLayers{"bando.view.layers",      N_("&Layers panel"),           "",       N_("Show or hide the layers panel"),                "",           kIdToggleLayers};
 const Action toggleLegend{"bando.view.legend",      N_("L&egend panel"),           "",       N_("Show or hide the legend panel"),                "",           kIdToggleLegend};
 const Action about       {"bando.help.about",       N_("&About Bando"),            "",       N_("About this program"),                           "",           wxID_ABOUT};
@@ -38,9 +47,12 @@ const Action about       {"bando.help.about",       N_("&About Bando"),         
 const std::vector<const Action*>& all()
 {
     static const std::vector<const Action*> v{&open, &newSample, &importData, &exportPng, &exportPdf, &quit,
-                                              &zoomIn, &zoomOut, &zoomFull, &toggleLayers, &toggleLegend, &about};
+                                              &zoomIn, &zoomOut, &zoomFull, &viewBack, &viewForward, &addBookmark,
+                                              &toggleLayers, &toggleLegend, &analyze, &about};
     return v;
 }
+
+int bookmarkId(int index) { return kIdBookmarkFirst + index; }
 
 const Action* byId(const std::string& id)
 {

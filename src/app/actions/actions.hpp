@@ -25,7 +25,11 @@ struct Action {
 
 namespace actions {
 extern const Action open, newSample, importData, exportPng, exportPdf, quit;
-extern const Action zoomIn, zoomOut, zoomFull, toggleLayers, toggleLegend;
+extern const Action zoomIn, zoomOut, zoomFull, viewBack, viewForward, addBookmark, toggleLayers, toggleLegend;
+extern const Action analyze;
+// Menu ids of the saved bookmarks (Bookmarks menu): bookmarkId(0) .. bookmarkId(kMaxBookmarks - 1).
+inline constexpr int kMaxBookmarks = 50;
+int bookmarkId(int index);
 extern const Action about;
 const std::vector<const Action*>& all();
 const Action* byId(const std::string& id);

@@ -60,10 +60,79 @@ void MapCanvas::setData(std::shared_ptr<const render::MapData> data)
     m_image = wxImage();
     m_bitmap = wxBitmap();
     m_view = View();
+    m_history.clear();
+    m_historyPos = 0;
     m_message.clear();
     if (m_data)
         zoomFull();
     Refresh();
+}
+
+void MapCanvas::replaceData(std::shared_ptr<const render::MapData> data)
+{
+    if (!m_view.valid() || !data) {
+        setData(std::move(data));
+        return;
+    }
+    if (m_job) {
+        m_job->cancel();
+        m_retired.push_back(std::move(m_job));
+    }
+    ++m_generation;
+    m_data = std::move(data);
+    m_message.clear();
+    requestRender();
+}
+
+void MapCanvas::setView(const View& v)
+{
+    if (!v.valid())
+        return;
+    m_view = v;
+    requestRender();
+    Refresh();
+    if (onViewChanged)
+        onViewChanged();
+}
+
+void MapCanvas::setDisplay(std::vector<render::MapSettings::LayerDisplay> display)
+{
+    m_display = std::move(display);
+    requestRender();
+}
+
+void MapCanvas::recordHistory()
+{
+    if (m_navigatingHistory) {
+        m_navigatingHistory = false;
+        return;
+    }
+    if (!m_history.empty()) {
+        const View& cur = m_history[m_historyPos];
+        if (cur.cx == m_view.cx && cur.cy == m_view.cy && cur.res == m_view.res)
+            return;
+        m_history.resize(m_historyPos + 1);  // a new view drops the forward history
+    }
+    m_history.push_back(m_view);
+    if (m_history.size() > 100)
+        m_history.erase(m_history.begin());
+    m_historyPos = m_history.size() - 1;
+}
+
+void MapCanvas::goBack()
+{
+    if (!canGoBack())
+        return;
+    m_navigatingHistory = true;
+    setView(m_history[--m_historyPos]);
+}
+
+void MapCanvas::goForward()
+{
+    if (!canGoForward())
+        return;
+    m_navigatingHistory = true;
+    setView(m_history[++m_historyPos]);
 }
 
 void MapCanvas::setMessage(const wxString& message)
@@ -173,6 +242,7 @@ render::MapSettings MapCanvas::settingsFor(const View& v, wxSize s) const
     ms.scaleBar = true;
     ms.language = i18n::language();
     ms.theme = m_theme;
+    ms.display = m_display;
     return ms;
 }
 
@@ -202,6 +272,7 @@ void MapCanvas::startRender()
         m_job->cancel();  // never blocks; the worker stops at its next check
         m_retired.push_back(std::move(m_job));
     }
+    recordHistory();
     const uint64_t gen = ++m_generation;
     m_jobGeneration = gen;
     m_jobView = m_view;

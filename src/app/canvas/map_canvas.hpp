@@ -35,6 +35,11 @@ public:
     const std::shared_ptr<const render::MapData>& data() const { return m_data; }
 
     void setLayerState(std::vector<std::string> order, std::vector<std::string> hidden);
+    // Per-layer opacity and scale range (the layer tree).
+    void setDisplay(std::vector<render::MapSettings::LayerDisplay> display);
+    // Replaces the data keeping the view (a reload of the same project).
+    void replaceData(std::shared_ptr<const render::MapData> data);
+    void setView(const View& v);
     void setTheme(const std::string& theme);  // village theme ("density", "coverage", "shops")
     const std::string& theme() const { return m_theme; }
     // Settings of the on-screen view (no title/legend: the window has its own).
@@ -47,6 +52,12 @@ public:
     void zoomBy(double factor) { zoomBy(factor, wxPoint(GetClientSize().x / 2, GetClientSize().y / 2)); }
     void panByPixels(int dx, int dy);
     const View& view() const { return m_view; }
+    // Extent history (previous / next view, like a browser's back and forward).
+    bool canGoBack() const { return m_historyPos > 0; }
+    bool canGoForward() const { return m_historyPos + 1 < m_history.size(); }
+    void goBack();
+    void goForward();
+    size_t historySize() const { return m_history.size(); }
     // The extent shown in the window, map CRS.
     Extent visibleExtent() const;
     // Pixel -> map CRS.
@@ -85,6 +96,11 @@ private:
 
     std::shared_ptr<const render::MapData> m_data;
     std::vector<std::string> m_order, m_hidden;
+    std::vector<render::MapSettings::LayerDisplay> m_display;
+    std::vector<View> m_history;  // views that were rendered, oldest first
+    size_t m_historyPos = 0;
+    bool m_navigatingHistory = false;
+    void recordHistory();
     std::string m_theme = "density";
     View m_view;
 

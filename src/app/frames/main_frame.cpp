@@ -2,6 +2,7 @@
 
 #include "app/actions/actions.hpp"
 #include "app/canvas/map_canvas.hpp"
+#include "app/dialogs/analyze_dialog.hpp"
 #include "app/panels/layer_panel.hpp"
 #include "app/panels/legend_panel.hpp"
 #include "core/base/error.hpp"
@@ -24,6 +25,7 @@
 #include <wx/msgdlg.h>
 #include <wx/statusbr.h>
 #include <wx/stattext.h>
+#include <wx/textdlg.h>
 
 #include <algorithm>
 #include <chrono>
@@ -106,7 +108,13 @@ MainFrame::MainFrame()
     m_canvas->onRenderError = [this](const std::string& msg) {
         SetStatusText(wtr("Drawing the map failed: ") + wx(msg), kFieldRender);
     };
-    m_layerPanel->onChanged = [this] { layersChanged(); };
+    m_layerPanel->onChanged = [this] {
+        layersChanged();
+        m_stateDirty = true;
+        m_saveTimer.StartOnce(400);
+    };
+    m_saveTimer.SetOwner(this);
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { saveMapState(); }, m_saveTimer.GetId());
 
     bindActions();
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
@@ -142,12 +150,25 @@ void MainFrame::buildMenus()
     appendAction(view, toggleLayers, wxITEM_CHECK)->Check(true);
     appendAction(view, toggleLegend, wxITEM_CHECK)->Check(true);
 
+    view->AppendSeparator();
+    appendAction(view, viewBack);
+    appendAction(view, viewForward);
+
+    m_bookmarksMenu = new wxMenu;
+    appendAction(m_bookmarksMenu, actions::addBookmark);
+    m_bookmarksMenu->AppendSeparator();
+
+    auto* analysisMenu = new wxMenu;
+    appendAction(analysisMenu, actions::analyze);
+
     auto* help = new wxMenu;
     appendAction(help, about);
 
     auto* bar = new wxMenuBar;
     bar->Append(file, wtr("&File"));
     bar->Append(view, wtr("&View"));
+    bar->Append(m_bookmarksMenu, wtr("&Bookmarks"));
+    bar->Append(analysisMenu, wtr("&Analysis"));
     bar->Append(help, wtr("&Help"));
     SetMenuBar(bar);
 }
@@ -170,6 +191,10 @@ void MainFrame::buildToolbar()
     addTool(m_toolbar, zoomIn);
     addTool(m_toolbar, zoomOut);
     addTool(m_toolbar, zoomFull);
+    addTool(m_toolbar, viewBack);
+    addTool(m_toolbar, viewForward);
+    m_toolbar->AddSeparator();
+    addTool(m_toolbar, actions::analyze);
     m_toolbar->AddSeparator();
 
     m_toolbar->AddControl(new wxStaticText(m_toolbar, wxID_ANY, wtr("District:") + " "));
@@ -194,10 +219,8 @@ void MainFrame::buildToolbar()
     m_themeChoice->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
         guarded(this, wtr("Change theme"), [&] {
             int i = e.GetSelection();
-            if (i >= 0 && i < static_cast<int>(m_themes.size())) {
-                m_canvas->setTheme(m_themes[i]);
-                layersChanged();
-            }
+            if (i >= 0 && i < static_cast<int>(m_themes.size()))
+                setTheme(m_themes[i]);
         });
     });
 }
@@ -206,6 +229,12 @@ void MainFrame::bindActions()
 {
     for (const Action* a : actions::all())
         Bind(wxEVT_MENU, &MainFrame::onAction, this, a->wxId);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent& e) {
+            guarded(this, wtr("Bookmarks"), [&] { goToBookmark(static_cast<size_t>(e.GetId() - actions::bookmarkId(0))); });
+        },
+        actions::bookmarkId(0), actions::bookmarkId(actions::kMaxBookmarks - 1));
 }
 
 void MainFrame::onAction(wxCommandEvent& e)
@@ -265,21 +294,27 @@ void MainFrame::stopLoader()
         m_loader.join();
 }
 
-void MainFrame::openProject(const std::string& path)
+void MainFrame::openProject(const std::string& path, bool keepView)
 {
+    if (m_stateDirty)
+        saveMapState();
     stopLoader();
     m_loadFeedback = std::make_shared<Feedback>();
     const uint64_t token = ++m_loadToken;
-    m_canvas->setData(nullptr);
-    m_canvas->setMessage(wtr("Loading project…") + "  " + wx(std::filesystem::path(path).filename().string()));
-    m_legend->update(nullptr, {}, {});
+    keepView = keepView && path == m_projectPath && m_canvas->data();
+    if (!keepView) {
+        m_canvas->setData(nullptr);
+        m_canvas->setMessage(wtr("Loading project…") + "  " + wx(std::filesystem::path(path).filename().string()));
+        m_legend->update(nullptr, {}, {});
+    }
     SetStatusText(wtr("Loading project…"), kFieldRender);
 
     auto fb = m_loadFeedback;
     WindowHandle<MainFrame> self = m_self;
-    m_loader = std::thread([self, fb, path, token] {
+    m_loader = std::thread([self, fb, path, token, keepView] {
         auto t0 = std::chrono::steady_clock::now();
         std::shared_ptr<const render::MapData> data;
+        render::MapState saved;
         std::exception_ptr error;
         try {
             gdal::init();
@@ -287,11 +322,17 @@ void MainFrame::openProject(const std::string& path)
                 throw Error(ErrorKind::Io, path, tr("the file does not exist"));
             auto store = ProjectStore::open(path, ProjectStore::Mode::ReadOnly);
             data = render::loadMapData(*store, crs::kVn2000LangSon, fb.get());
+            try {
+                saved = render::loadMapState(*store);
+            } catch (const std::exception& e) {
+                // A bad saved state never stops the project from opening: the default map.
+                std::fprintf(stderr, "bando: %s\n", e.what());
+            }
         } catch (...) {
             error = std::current_exception();
         }
         double secs = secondsSince(t0);
-        self.post([=](MainFrame& f) { f.projectLoaded(token, path, data, error, secs); });
+        self.post([=](MainFrame& f) { f.projectLoaded(token, path, data, saved, error, secs, keepView); });
     });
 }
 
@@ -315,7 +356,7 @@ void MainFrame::openDefaultSample(const std::string& path)
 }
 
 void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shared_ptr<const render::MapData> data,
-                              std::exception_ptr error, double seconds)
+                              render::MapState saved, std::exception_ptr error, double seconds, bool keepView)
 {
     if (token != m_loadToken)
         return;  // a newer open superseded this one
@@ -346,12 +387,23 @@ void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shar
     std::string title = data->projectTitle.empty() ? std::filesystem::path(path).stem().string() : data->projectTitle;
     SetTitle(wx(title) + wxString::FromUTF8(" — Bando"));
 
-    // Initial drawing order and visibility: the core's default map (the one `bando render` draws).
-    const render::LayerState layers = render::defaultLayerState(*data);
-    m_canvas->setData(data);
-    m_layerPanel->setLayers(layers.order, layers.hidden);
+    // Drawing order, visibility, opacity and scale ranges: the state saved in the project merged
+    // with the core's default map (the one `bando render` draws) for layers it does not know.
+    if (keepView) {
+        saved = m_layerPanel->state();
+        saved.theme = m_canvas->theme();
+        m_canvas->replaceData(data);
+    } else {
+        m_canvas->setData(data);
+    }
+    m_layerPanel->setState(render::mergeMapState(*data, saved));
+    if (!m_pendingTheme.empty())
+        saved.theme = std::exchange(m_pendingTheme, std::string());
+    if (!saved.theme.empty() && data->theme(saved.theme))
+        m_canvas->setTheme(saved.theme);
     fillDistricts();
     fillThemes();
+    fillBookmarks();
     layersChanged();
     SetStatusText(wxString::Format(wtr("Project loaded in %.2f s"), seconds), kFieldRender);
     if (onProjectLoaded)
@@ -414,10 +466,114 @@ void MainFrame::zoomToDistrict(const std::string& code)
     throw Error(ErrorKind::Usage, "", std::string(tr("unknown district code")) + " " + code);
 }
 
+void MainFrame::setTheme(const std::string& theme)
+{
+    auto it = std::find(m_themes.begin(), m_themes.end(), theme);
+    if (it == m_themes.end())
+        throw Error(ErrorKind::Usage, "theme", std::string(tr("this theme is not available for the project: ")) + theme);
+    m_themeChoice->SetSelection(static_cast<int>(it - m_themes.begin()));
+    m_canvas->setTheme(theme);
+    layersChanged();
+    m_stateDirty = true;
+    m_saveTimer.StartOnce(400);
+}
+
+void MainFrame::saveMapState()
+{
+    m_saveTimer.Stop();
+    if (!m_stateDirty || m_projectPath.empty() || !m_canvas->data())
+        return;
+    m_stateDirty = false;
+    render::MapState st = m_layerPanel->state();
+    st.theme = m_canvas->theme();
+    try {
+        auto store = ProjectStore::open(m_projectPath, ProjectStore::Mode::ReadWrite);
+        render::saveMapState(*store, st);
+    } catch (...) {
+        SetStatusText(wtr("The map settings could not be saved: ") + wx(describeException(std::current_exception())),
+                      kFieldRender);
+    }
+}
+
+void MainFrame::fillBookmarks()
+{
+    while (m_bookmarksMenu->GetMenuItemCount() > 2)
+        m_bookmarksMenu->Destroy(m_bookmarksMenu->FindItemByPosition(2));
+    const auto& marks = m_layerPanel->state().bookmarks;
+    for (size_t i = 0; i < marks.size() && i < static_cast<size_t>(actions::kMaxBookmarks); ++i)
+        m_bookmarksMenu->Append(actions::bookmarkId(static_cast<int>(i)), wx(marks[i].name));
+}
+
+void MainFrame::addBookmark(const std::string& name)
+{
+    if (!m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    render::MapState st = m_layerPanel->state();
+    render::Bookmark b{name, m_canvas->visibleExtent()};
+    auto it = std::find_if(st.bookmarks.begin(), st.bookmarks.end(), [&](const auto& o) { return o.name == name; });
+    if (it != st.bookmarks.end())
+        *it = b;  // the same name: the view is replaced
+    else
+        st.bookmarks.push_back(b);
+    render::validate(st);
+    m_layerPanel->setState(st);
+    fillBookmarks();
+    m_stateDirty = true;
+    saveMapState();
+}
+
+void MainFrame::goToBookmark(size_t index)
+{
+    const auto& marks = m_layerPanel->state().bookmarks;
+    if (index < marks.size())
+        m_canvas->zoomToExtent(marks[index].extent, 0);
+}
+
+void MainFrame::doAddBookmark()
+{
+    wxTextEntryDialog dlg(this, wtr("Name of the bookmark:"), wtr("Bookmark this view"));
+    if (dlg.ShowModal() != wxID_OK || dlg.GetValue().Trim().empty())
+        return;
+    addBookmark(utf8(dlg.GetValue().Trim().Trim(false)));
+}
+
+void MainFrame::doAnalyze()
+{
+    if (m_projectPath.empty() || !m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    tasks::AnalyzeRequest request;
+    if (runAnalyzeDialog(this, m_projectPath, request))
+        analyze(request);
+}
+
+bool MainFrame::analyze(tasks::AnalyzeRequest request)
+{
+    if (m_projectPath.empty())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    request.project = m_projectPath;
+    if (m_stateDirty)
+        saveMapState();
+    std::optional<tasks::AnalyzeResult> result;
+    const bool done = runWithProgress(this, wtr("Analyse villages"), wtr("Analysing the villages…"),
+                                      [&](Feedback& fb) { result = tasks::runTask(request, fb); });
+    if (!done || !result) {
+        SetStatusText(wtr("Analysis cancelled: the previous results are kept."), kFieldRender);
+        return false;
+    }
+    SetStatusText(wxString::Format(wtr("Analysis done: %d villages without signal, %d unstable, %d covered"),
+                                   static_cast<int>(result->total.noSignal), static_cast<int>(result->total.unstable),
+                                   static_cast<int>(result->total.covered)),
+                  kFieldRender);
+    m_pendingTheme = "class";
+    openProject(m_projectPath, true);
+    return true;
+}
+
 void MainFrame::layersChanged()
 {
     auto order = m_layerPanel->orderBottomToTop();
     auto hidden = m_layerPanel->hidden();
+    m_canvas->setDisplay(m_layerPanel->display());
     m_canvas->setLayerState(order, hidden);
     std::vector<std::string> visibleTopFirst;
     for (auto it = order.rbegin(); it != order.rend(); ++it)
@@ -565,6 +721,7 @@ void MainFrame::doAbout()
 
 void MainFrame::onClose(wxCloseEvent& e)
 {
+    saveMapState();
     stopLoader();
     e.Skip();
 }

@@ -4,11 +4,14 @@
 // WGS 84 and in VN-2000 / TM-3 107-15 (EPSG:9215).
 #include "app/bridge/bridge.hpp"
 #include "core/base/feedback.hpp"
+#include "core/render/layer_tree.hpp"
 #include "core/render/map_renderer.hpp"
+#include "core/tasks/analyze_task.hpp"
 
 #include <wx/aui/aui.h>
 #include <wx/choice.h>
 #include <wx/frame.h>
+#include <wx/timer.h>
 
 #include <cstdint>
 #include <functional>
@@ -30,7 +33,8 @@ public:
 
     // Opens a project: the map data loads on a worker thread; the canvas shows a message
     // meanwhile.
-    void openProject(const std::string& path);
+    // keepView: a reload of the same project (after an analysis): the view, layer tree and theme stay.
+    void openProject(const std::string& path, bool keepView = false);
     // First start: opens `path`, generating the sample there first if it does not exist.
     void openDefaultSample(const std::string& path);
 
@@ -41,6 +45,18 @@ public:
     // runs (export policy in core/tasks/render_task.hpp: PNG at twice the window size, PDF on A3
     // in the window's orientation), behind a progress dialog with Cancel. False if cancelled.
     bool exportTo(const std::string& path, bool pdf);
+    // Runs the analysis (the request `bando analyze` runs) behind a progress dialog with Cancel,
+    // then reloads the map keeping the view and shows the "class" theme. False if cancelled (the
+    // previous results stay: the core writes in one transaction).
+    bool analyze(tasks::AnalyzeRequest request);
+    // The village theme ("density", "class", …); throws for a theme the project does not have.
+    void setTheme(const std::string& theme);
+    // Writes the layer tree, bookmarks and theme to the project now (normally 0.4 s after a change).
+    void saveMapState();
+    void addBookmark(const std::string& name);
+    void goToBookmark(size_t index);
+    const std::vector<std::string>& themes() const { return m_themes; }
+    LegendPanel* legendPanel() const { return m_legend; }
 
     MapCanvas* canvas() const { return m_canvas; }
     LayerPanel* layerPanel() const { return m_layerPanel; }
@@ -61,10 +77,13 @@ private:
     void doImport();
     void doExport(bool pdf);
     void doAbout();
+    void doAnalyze();
+    void doAddBookmark();
+    void fillBookmarks();
     void togglePane(const char* name);
 
     void projectLoaded(uint64_t token, const std::string& path, std::shared_ptr<const render::MapData> data,
-                       std::exception_ptr error, double seconds);
+                       render::MapState saved, std::exception_ptr error, double seconds, bool keepView);
     void fillDistricts();
     void fillThemes();
     void layersChanged();
@@ -84,6 +103,10 @@ private:
     std::vector<std::string> m_districtCodes;  // parallel to m_districtChoice (index 0 = province)
     std::vector<Extent> m_districtExtents;
     std::vector<std::string> m_themes;
+    wxMenu* m_bookmarksMenu = nullptr;
+    wxTimer m_saveTimer;
+    bool m_stateDirty = false;
+    std::string m_pendingTheme;  // shown after the next load (e.g. "class" after an analysis)
 
     std::string m_projectPath;
     std::thread m_loader;

@@ -2,11 +2,11 @@
 
 #include "app/bridge/bridge.hpp"
 
-#include <wx/button.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace bando::app {
@@ -25,6 +25,7 @@ wxString layerLabel(const std::string& name)
         {"broadband_nodes", N_("Broadband nodes")},
         {"fibre", N_("Fibre lines")},
         {"shops", N_("Digital shops")},
+        {"coverage_gaps", N_("Coverage gaps")},
     };
     auto it = labels.find(name);
     return it == labels.end() ? wx(name) : wtr(it->second);
@@ -33,9 +34,12 @@ wxString layerLabel(const std::string& name)
 LayerPanel::LayerPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY)
 {
     auto* sizer = new wxBoxSizer(wxVERTICAL);
-    m_list = new wxCheckListBox(this, wxID_ANY, wxDefaultPosition, wxSize(220, 200));
-    m_list->SetToolTip(wtr("Tick to show a layer; the top of the list is drawn on top"));
-    sizer->Add(m_list, 1, wxEXPAND | wxALL, 4);
+    m_tree = new wxTreeListCtrl(this, wxID_ANY, wxDefaultPosition, wxSize(240, 220),
+                                wxTL_SINGLE | wxTL_CHECKBOX | wxTL_3STATE | wxTL_NO_HEADER);
+    m_tree->AppendColumn(wtr("Layer"), 230);
+    m_tree->SetToolTip(wtr("Tick to show a layer or a whole group; the top of a group is drawn on top"));
+    sizer->Add(m_tree, 1, wxEXPAND | wxALL, 4);
+
     auto* buttons = new wxBoxSizer(wxHORIZONTAL);
     m_up = new wxButton(this, wxID_UP, wtr("Move up"));
     m_down = new wxButton(this, wxID_DOWN, wtr("Move down"));
@@ -44,67 +48,241 @@ LayerPanel::LayerPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY)
     buttons->Add(m_up, 1, wxRIGHT, 4);
     buttons->Add(m_down, 1);
     sizer->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 4);
+
+    auto* grid = new wxFlexGridSizer(2, 4, 6);
+    grid->AddGrowableCol(1);
+    grid->Add(new wxStaticText(this, wxID_ANY, wtr("Opacity")), 0, wxALIGN_CENTER_VERTICAL);
+    m_opacity = new wxSlider(this, wxID_ANY, 100, 0, 100, wxDefaultPosition, wxDefaultSize, wxSL_HORIZONTAL | wxSL_VALUE_LABEL);
+    grid->Add(m_opacity, 1, wxEXPAND);
+    grid->Add(new wxStaticText(this, wxID_ANY, wtr("Visible from 1:")), 0, wxALIGN_CENTER_VERTICAL);
+    m_minScale = new wxSpinCtrl(this, wxID_ANY, "0", wxDefaultPosition, wxSize(130, -1), wxSP_ARROW_KEYS, 0, 100000000, 0);
+    
+    m_minScale->SetToolTip(wtr("Smallest scale denominator the layer is drawn at (0 = no limit)"));
+    grid->Add(m_minScale, 1, wxEXPAND);
+    grid->Add(new wxStaticText(this, wxID_ANY, wtr("Visible to 1:")), 0, wxALIGN_CENTER_VERTICAL);
+    m_maxScale = new wxSpinCtrl(this, wxID_ANY, "0", wxDefaultPosition, wxSize(130, -1), wxSP_ARROW_KEYS, 0, 100000000, 0);
+    
+    m_maxScale->SetToolTip(wtr("Largest scale denominator the layer is drawn at (0 = no limit)"));
+    grid->Add(m_maxScale, 1, wxEXPAND);
+    sizer->Add(grid, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 6);
     SetSizer(sizer);
 
-    m_list->Bind(wxEVT_CHECKLISTBOX, [this](wxCommandEvent&) { notify(); });
-    m_list->Bind(wxEVT_LISTBOX, [this](wxCommandEvent&) { updateButtons(); });
-    m_up->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { move(m_list->GetSelection(), -1); });
-    m_down->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { move(m_list->GetSelection(), +1); });
-    updateButtons();
+    m_tree->Bind(wxEVT_TREELIST_ITEM_CHECKED, [this](wxTreeListEvent& e) {
+        if (m_updating)
+            return;
+        const wxTreeListItem item = e.GetItem();
+        const bool on = m_tree->GetCheckedState(item) == wxCHK_CHECKED;
+        for (const auto& [it, id] : m_groups)
+            if (it == item) {
+                setGroupVisible(id, on);
+                return;
+            }
+        for (const auto& [it, name] : m_items)
+            if (it == item) {
+                setVisible(name, on);
+                return;
+            }
+    });
+    m_tree->Bind(wxEVT_TREELIST_SELECTION_CHANGED, [this](wxTreeListEvent&) { updateControls(); });
+    m_up->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { move(selectedLayer(), -1); });
+    m_down->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { move(selectedLayer(), +1); });
+    m_opacity->Bind(wxEVT_SLIDER, [this](wxCommandEvent&) {
+        if (!m_updating && !selectedLayer().empty())
+            setOpacity(selectedLayer(), m_opacity->GetValue() / 100.0);
+    });
+    auto scaleChanged = [this](wxSpinEvent&) {
+        if (!m_updating && !selectedLayer().empty())
+            setScaleRange(selectedLayer(), m_minScale->GetValue(), m_maxScale->GetValue());
+    };
+    m_minScale->Bind(wxEVT_SPINCTRL, scaleChanged);
+    m_maxScale->Bind(wxEVT_SPINCTRL, scaleChanged);
+    updateControls();
+}
+
+void LayerPanel::setState(const render::MapState& state)
+{
+    m_state = state;
+    rebuild();
 }
 
 void LayerPanel::setLayers(const std::vector<std::string>& bottomToTop, const std::vector<std::string>& hidden)
 {
-    m_names.assign(bottomToTop.rbegin(), bottomToTop.rend());
-    m_list->Clear();
-    for (size_t i = 0; i < m_names.size(); ++i) {
-        m_list->Append(layerLabel(m_names[i]));
-        bool isHidden = std::find(hidden.begin(), hidden.end(), m_names[i]) != hidden.end();
-        m_list->Check(static_cast<unsigned>(i), !isHidden);
+    render::MapState st;
+    for (const auto& name : bottomToTop) {
+        render::LayerView v;
+        v.layer = name;
+        v.visible = std::find(hidden.begin(), hidden.end(), name) == hidden.end();
+        st.layers.push_back(v);
     }
-    updateButtons();
+    st.bookmarks = m_state.bookmarks;
+    st.theme = m_state.theme;
+    setState(st);
 }
 
-std::vector<std::string> LayerPanel::orderBottomToTop() const { return {m_names.rbegin(), m_names.rend()}; }
+void LayerPanel::rebuild()
+{
+    const std::string selected = selectedLayer();
+    m_updating = true;
+    m_tree->DeleteAllItems();
+    m_items.clear();
+    m_groups.clear();
+    for (const auto& g : render::layerGroups()) {
+        std::vector<const render::LayerView*> members;  // top first
+        for (auto it = m_state.layers.rbegin(); it != m_state.layers.rend(); ++it)
+            if (render::layerGroup(it->layer) == g.id)
+                members.push_back(&*it);
+        if (members.empty())
+            continue;
+        const wxTreeListItem gi = m_tree->AppendItem(m_tree->GetRootItem(), wtr(g.label));
+        m_groups.emplace_back(gi, g.id);
+        for (const auto* v : members) {
+            wxString label = layerLabel(v->layer);
+            if (v->opacity < 1)
+                label << wxString::Format("  (%d %%)", static_cast<int>(std::lround(v->opacity * 100)));
+            const wxTreeListItem li = m_tree->AppendItem(gi, label);
+            m_tree->CheckItem(li, v->visible ? wxCHK_CHECKED : wxCHK_UNCHECKED);
+            m_items.emplace_back(li, v->layer);
+        }
+        m_tree->UpdateItemParentStateRecursively(m_tree->GetFirstChild(gi));
+        m_tree->Expand(gi);
+    }
+    m_updating = false;
+    if (!selected.empty())
+        select(selected);
+    updateControls();
+}
+
+std::vector<std::string> LayerPanel::orderBottomToTop() const
+{
+    std::vector<std::string> out;
+    for (const auto& v : m_state.layers)
+        out.push_back(v.layer);
+    return out;
+}
 
 std::vector<std::string> LayerPanel::hidden() const
 {
     std::vector<std::string> out;
-    for (size_t i = 0; i < m_names.size(); ++i)
-        if (!m_list->IsChecked(static_cast<unsigned>(i)))
-            out.push_back(m_names[i]);
+    for (const auto& v : m_state.layers)
+        if (!v.visible)
+            out.push_back(v.layer);
     return out;
+}
+
+std::vector<render::MapSettings::LayerDisplay> LayerPanel::display() const
+{
+    render::MapSettings s;
+    render::applyMapState(m_state, s);
+    return s.display;
+}
+
+render::LayerView* LayerPanel::find(const std::string& layer)
+{
+    for (auto& v : m_state.layers)
+        if (v.layer == layer)
+            return &v;
+    return nullptr;
+}
+
+std::string LayerPanel::selectedLayer() const
+{
+    const wxTreeListItem sel = m_tree->GetSelection();
+    for (const auto& [it, name] : m_items)
+        if (it == sel)
+            return name;
+    return "";
+}
+
+void LayerPanel::select(const std::string& layer)
+{
+    for (const auto& [it, name] : m_items)
+        if (name == layer) {
+            m_tree->Select(it);
+            break;
+        }
+    updateControls();
 }
 
 void LayerPanel::setVisible(const std::string& layer, bool visible)
 {
-    for (size_t i = 0; i < m_names.size(); ++i)
-        if (m_names[i] == layer)
-            m_list->Check(static_cast<unsigned>(i), visible);
+    if (auto* v = find(layer)) {
+        v->visible = visible;
+        rebuild();
+        notify();
+    }
+}
+
+void LayerPanel::setGroupVisible(const std::string& groupId, bool visible)
+{
+    for (auto& v : m_state.layers)
+        if (render::layerGroup(v.layer) == groupId)
+            v.visible = visible;
+    rebuild();
     notify();
 }
 
-void LayerPanel::move(int index, int delta)
+void LayerPanel::setOpacity(const std::string& layer, double opacity)
 {
-    int target = index + delta;
-    if (index < 0 || target < 0 || index >= static_cast<int>(m_names.size()) || target >= static_cast<int>(m_names.size()))
+    if (auto* v = find(layer)) {
+        v->opacity = std::clamp(opacity, 0.0, 1.0);
+        rebuild();
+        notify();
+    }
+}
+
+void LayerPanel::setScaleRange(const std::string& layer, double minScale, double maxScale)
+{
+    if (auto* v = find(layer)) {
+        v->minScale = std::max(0.0, minScale);
+        v->maxScale = std::max(0.0, maxScale);
+        if (v->minScale > 0 && v->maxScale > 0 && v->minScale > v->maxScale)
+            std::swap(v->minScale, v->maxScale);
+        rebuild();
+        notify();
+    }
+}
+
+void LayerPanel::move(const std::string& layer, int delta)
+{
+    // The next layer of the same group in the drawing order (delta -1 = up = later in order).
+    auto& L = m_state.layers;
+    auto it = std::find_if(L.begin(), L.end(), [&](const render::LayerView& v) { return v.layer == layer; });
+    if (it == L.end())
         return;
-    bool a = m_list->IsChecked(index), b = m_list->IsChecked(target);
-    std::swap(m_names[index], m_names[target]);
-    m_list->SetString(index, layerLabel(m_names[index]));
-    m_list->SetString(target, layerLabel(m_names[target]));
-    m_list->Check(index, b);
-    m_list->Check(target, a);
-    m_list->SetSelection(target);
-    updateButtons();
-    notify();
+    const std::string group = render::layerGroup(layer);
+    const int step = delta < 0 ? +1 : -1;
+    for (long j = (it - L.begin()) + step; j >= 0 && j < static_cast<long>(L.size()); j += step)
+        if (render::layerGroup(L[static_cast<size_t>(j)].layer) == group) {
+            std::swap(*it, L[static_cast<size_t>(j)]);
+            rebuild();
+            select(layer);
+            notify();
+            return;
+        }
 }
 
-void LayerPanel::updateButtons()
+wxCheckBoxState LayerPanel::groupCheckState(const std::string& groupId) const
 {
-    int sel = m_list->GetSelection();
-    m_up->Enable(sel > 0);
-    m_down->Enable(sel >= 0 && sel + 1 < static_cast<int>(m_names.size()));
+    for (const auto& [it, id] : m_groups)
+        if (id == groupId)
+            return m_tree->GetCheckedState(it);
+    return wxCHK_UNDETERMINED;
+}
+
+void LayerPanel::updateControls()
+{
+    const std::string sel = selectedLayer();
+    const render::LayerView* v = sel.empty() ? nullptr : find(sel);
+    m_updating = true;
+    m_up->Enable(v != nullptr);
+    m_down->Enable(v != nullptr);
+    m_opacity->Enable(v != nullptr);
+    m_minScale->Enable(v != nullptr);
+    m_maxScale->Enable(v != nullptr);
+    m_opacity->SetValue(v ? static_cast<int>(std::lround(v->opacity * 100)) : 100);
+    m_minScale->SetValue(v ? static_cast<int>(v->minScale) : 0);
+    m_maxScale->SetValue(v ? static_cast<int>(v->maxScale) : 0);
+    m_updating = false;
 }
 
 void LayerPanel::notify()

@@ -1,9 +1,16 @@
 #pragma once
-// The layer list: one checkbox per map layer (visibility) and up/down buttons (drawing order).
-// The top of the list is drawn last (on top), like every desktop GIS.
+// The layer tree: the core's groups (render::layerGroups: Administrative, Telecom, Digital
+// economy, Analysis, Context) with a tri-state checkbox each, the layers under them in drawing
+// order (top of a group drawn last), up/down buttons that move a layer within its group, and the
+// selected layer's opacity and visibility scale range. The state is a render::MapState (what the
+// project stores); the panel only shows and edits it.
+#include "core/render/layer_tree.hpp"
+
 #include <wx/button.h>
-#include <wx/checklst.h>
 #include <wx/panel.h>
+#include <wx/slider.h>
+#include <wx/spinctrl.h>
+#include <wx/treelist.h>
 
 #include <functional>
 #include <string>
@@ -18,22 +25,45 @@ class LayerPanel : public wxPanel {
 public:
     explicit LayerPanel(wxWindow* parent);
 
-    // Layers bottom-to-top, as stored in the project.
+    // Shows `state` (layers bottom to top). Does not notify.
+    void setState(const render::MapState& state);
+    const render::MapState& state() const { return m_state; }
+    // Convenience forms used by the frame and the tests.
     void setLayers(const std::vector<std::string>& bottomToTop, const std::vector<std::string>& hidden = {});
     std::vector<std::string> orderBottomToTop() const;
     std::vector<std::string> hidden() const;
-    void setVisible(const std::string& layer, bool visible);  // also notifies
-    void move(int index, int delta);                           // list index (0 = top)
+    std::vector<render::MapSettings::LayerDisplay> display() const;
 
-    std::function<void()> onChanged;  // order or visibility changed
+    // Edits (each notifies), as the controls do them.
+    void setVisible(const std::string& layer, bool visible);
+    void setGroupVisible(const std::string& groupId, bool visible);  // every layer of the group
+    void setOpacity(const std::string& layer, double opacity);
+    void setScaleRange(const std::string& layer, double minScale, double maxScale);
+    void select(const std::string& layer);
+    // Moves `layer` up (delta -1, drawn later) or down within its group.
+    void move(const std::string& layer, int delta);
+    // The tree's checkbox state of a group: wxCHK_CHECKED, wxCHK_UNCHECKED or wxCHK_UNDETERMINED.
+    wxCheckBoxState groupCheckState(const std::string& groupId) const;
+
+    std::function<void()> onChanged;  // order, visibility, opacity or scale range changed
 
 private:
+    void rebuild();
     void notify();
-    void updateButtons();
-    wxCheckListBox* m_list;
+    void updateControls();
+    render::LayerView* find(const std::string& layer);
+    std::string selectedLayer() const;
+
+    wxTreeListCtrl* m_tree;
     wxButton* m_up;
     wxButton* m_down;
-    std::vector<std::string> m_names;  // list order: top first
+    wxSlider* m_opacity;
+    wxSpinCtrl* m_minScale;
+    wxSpinCtrl* m_maxScale;
+    render::MapState m_state;
+    std::vector<std::pair<wxTreeListItem, std::string>> m_items;   // layer items
+    std::vector<std::pair<wxTreeListItem, std::string>> m_groups;  // group items
+    bool m_updating = false;
 };
 
 } // namespace bando::app

@@ -5,6 +5,7 @@
 #include "core/crs/reproject.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/render/map_style.hpp"
 #include "core/render/themes.hpp"
 #include "core/store/project_store.hpp"
 
@@ -79,6 +80,9 @@ void MapData::prepare(const Feedback* fb)
         throwIfCancelled(fb);
         if (auto t = makeCoverageTheme(*this, fb))
             themes.push_back(std::move(*t));
+        throwIfCancelled(fb);
+        for (auto& t : makeAnalysisThemes(*this))
+            themes.push_back(std::move(t));
     }
     static std::atomic<uint64_t> nextGeneration{1};
     generation = nextGeneration.fetch_add(1);
@@ -102,8 +106,26 @@ std::vector<std::string> layersForTheme(const std::string& theme)
     if (theme == "coverage")
         for (const char* n : {"settlements", "coverage", "broadband_nodes", "fibre"})
             l.push_back(n);
+    if (isAnalysisTheme(theme))
+        l.push_back(kIndicatorsTable);
     return l;
 }
+
+namespace {
+// The rows of village_indicators at its latest date.
+Layer latestIndicators(Layer table)
+{
+    const int d = table.fieldIndex("date");
+    if (d < 0)
+        return table;
+    std::string latest;
+    for (const auto& f : table.features)
+        latest = std::max(latest, toString(f.values[static_cast<size_t>(d)]));
+    std::erase_if(table.features,
+                  [&](const Feature& f) { return toString(f.values[static_cast<size_t>(d)]) != latest; });
+    return table;
+}
+} // namespace
 
 std::shared_ptr<const MapData> loadMapData(const ProjectStore& store, int epsg, const Feedback* fb,
                                            const std::vector<std::string>& onlyLayers)
@@ -114,6 +136,10 @@ std::shared_ptr<const MapData> loadMapData(const ProjectStore& store, int epsg, 
         throwIfCancelled(fb);
         if (!onlyLayers.empty() && std::find(onlyLayers.begin(), onlyLayers.end(), name) == onlyLayers.end())
             continue;
+        if (name == kIndicatorsTable) {
+            data->indicators = latestIndicators(store.readLayer(name, fb));
+            continue;
+        }
         Layer l = store.readLayer(name, fb);
         if (l.geomType == GeomType::None)
             continue;  // tables (targets, teams, phases) are not drawn

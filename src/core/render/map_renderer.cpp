@@ -7,6 +7,7 @@
 #include "core/model/schema.hpp"
 #include "core/capi/cairo.hpp"
 #include "core/render/font.hpp"
+#include "core/render/layer_tree.hpp"
 #include "core/render/map_style.hpp"
 #include "core/render/styled_layer.hpp"
 #include "core/render/themes.hpp"
@@ -984,6 +985,16 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
     bool districtLabels = false, seatLabels = false;
     std::vector<std::shared_ptr<const ResolvedStyle>> legendStyles;
     for (const auto& name : order) {
+        // The layer tree's display settings: scale range, then opacity over the whole layer.
+        if (!inDisplayRange(s, name, p.scaleDenom))
+            continue;
+        double alpha = 1;
+        for (const auto& d : s.display)
+            if (d.layer == name)
+                alpha = std::clamp(d.opacity, 0.0, 1.0);
+        const bool grouped = alpha < 1 && !p.hidden(name);
+        if (grouped)
+            cairo_push_group(cr);
         style::Style scratch;
         const style::Style* st = p.hidden(name) ? nullptr : styleFor(s, *data, name, scratch);
         if (st && name == schema::kPlaces && st == &scratch)
@@ -1015,6 +1026,10 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
             seatLabels = true;
         } else {
             drawGenericLayer(p, name);
+        }
+        if (grouped) {
+            cairo_pop_group_to_source(cr);
+            cairo_paint_with_alpha(cr, alpha);
         }
         throwIfCancelled(fb);
     }

@@ -38,11 +38,14 @@ struct MapData {
     Extent extent;              // full extent of all layers, map CRS
     std::string projectTitle;   // e.g. "Lạng Sơn"
     analysis::Thresholds thresholds;  // the project's village classification settings
+    // The rows of the `village_indicators` table (bando analyze) at its latest date; empty when
+    // the project has not been analysed. Feeds the analysis themes.
+    Layer indicators;
 
     const Layer* layer(const std::string& name) const;
 
     // ---- device-independent data precomputed by prepare() (loadMapData calls it) ----
-    // A thematic classification of the villages layer ("density", "coverage", "shops").
+    // A thematic classification of the villages layer (map_style.hpp: themeTable()).
     struct Theme {
         std::string name;
         std::string legendTitle;               // English msgid, translated when drawn
@@ -96,6 +99,14 @@ struct MapSettings {
     // markers drawn once and reused, lines, polygons, or a kernel density heatmap — and gets
     // a legend. Point layers without one use style::defaultStyle().
     std::vector<style::Style> styles;
+    // Per-layer display (the layer tree, layer_tree.hpp): a layer listed here is drawn with this
+    // opacity and only inside its scale range (denominators, 0 = no limit).
+    struct LayerDisplay {
+        std::string layer;
+        double opacity = 1;
+        double minScale = 0, maxScale = 0;
+    };
+    std::vector<LayerDisplay> display;
 };
 
 // Page size in PostScript points for "A4"/"A3" (portrait unless landscape). Throws

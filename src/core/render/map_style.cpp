@@ -44,6 +44,12 @@ const std::vector<ThemeInfo>& themeTable()
         {"density", N_("Household density"), N_("Household density by village"), N_("Households per km²")},
         {"coverage", N_("Mobile coverage"), N_("Mobile coverage by village"), N_("Mobile signal (3G/4G)")},
         {"shops", N_("Digital shops"), N_("Digital shops by village"), N_("Digital shops per 100 households")},
+        {"class", N_("Analysis: coverage class"), N_("Village coverage class (analysis)"), N_("Mobile signal class")},
+        {"penetration", N_("Analysis: shops against target"), N_("Digital shop penetration against the target"),
+         N_("Share of the shop target reached")},
+        {"shop_density", N_("Analysis: shops per km²"), N_("Digital shops per km² by village"), N_("Shops per km²")},
+        {"gap_households", N_("Analysis: households in coverage gaps"),
+         N_("Households without mobile coverage by village"), N_("Households with no signal")},
     };
     return kThemes;
 }
@@ -54,6 +60,11 @@ const ThemeInfo* themeInfo(const std::string& id)
         if (id == t.id)
             return &t;
     return nullptr;
+}
+
+bool isAnalysisTheme(const std::string& id)
+{
+    return id == "class" || id == "penetration" || id == "shop_density" || id == "gap_households";
 }
 
 std::string themeIdList()

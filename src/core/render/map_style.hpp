@@ -37,6 +37,9 @@ struct ThemeInfo {
 const std::vector<ThemeInfo>& themeTable();
 // nullptr for an unknown id.
 const ThemeInfo* themeInfo(const std::string& id);
+// The analysis themes (drawn from village_indicators, written by `bando analyze`).
+bool isAnalysisTheme(const std::string& id);
+inline constexpr const char* kIndicatorsTable = "village_indicators";
 // "density, coverage or shops" (for messages).
 std::string themeIdList();
 

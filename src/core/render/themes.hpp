@@ -16,6 +16,12 @@ std::optional<MapData::Theme> makeShopsTheme(const MapData& data);
 // Mobile coverage classes (no signal / unstable / covered) from analysis::classifyVillages();
 // needs non-empty "settlements" and "coverage" layers.
 std::optional<MapData::Theme> makeCoverageTheme(const MapData& data, const Feedback* fb);
+// The analysis themes from MapData::indicators (village_indicators at the latest date, joined on
+// the village code): "class" (no signal / unstable / covered), "penetration" (shop_vs_target:
+// < 0.25, 0.25–0.5, 0.5–0.75, 0.75–1, met), "shop_density" (shops per km², quantiles) and
+// "gap_households" (households with no coverage: 0, 1–10, 10–30, 30–100, ≥ 100). Empty when the
+// project has not been analysed.
+std::vector<MapData::Theme> makeAnalysisThemes(const MapData& data);
 
 // Helpers shared with tests.
 std::vector<double> quantileBreaks(std::vector<double> values, int classes);  // rounded, strictly increasing
