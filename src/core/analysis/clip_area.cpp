@@ -42,19 +42,11 @@ FlatPolygon::FlatPolygon(const Geometry& g)
         }
     ringStart_.push_back(static_cast<uint32_t>(a_.size()));
     area_ = bando::area(g);
+    if (!a_.empty())
+        index_ = PolygonIndex(g);
 }
 
-bool FlatPolygon::contains(double x, double y) const
-{
-    bool in = false;
-    for (size_t i = 0; i < a_.size(); ++i) {
-        const XY& p = a_[i];
-        const XY& q = b_[i];
-        if ((p.y > y) != (q.y > y) && x < p.x + (y - p.y) * (q.x - p.x) / (q.y - p.y))
-            in = !in;
-    }
-    return in;
-}
+bool FlatPolygon::contains(double x, double y) const { return index_.contains(x, y); }
 
 namespace {
 

@@ -6,6 +6,7 @@
 // crossing with the other polygon's edges and each piece is kept when its midpoint lies inside the
 // other polygon. Degenerate configurations (collinear overlapping edges: a shared border) give
 // NaN, and the caller falls back to an exact overlay (GEOS).
+#include "core/analysis/spatial_index.hpp"
 #include "core/model/geometry.hpp"
 
 #include <vector>
@@ -31,6 +32,7 @@ private:
     std::vector<double> ringArea2_;    // twice the oriented area of each ring (holes negative)
     Extent extent_;
     double area_ = 0;
+    PolygonIndex index_;  // horizontal strips: point in polygon without walking every edge
 };
 
 // Area of A ∩ B (≥ 0), or NaN when A and B have collinear overlapping edges.
