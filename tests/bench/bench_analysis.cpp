@@ -5,7 +5,9 @@
 //       "any": analysis::analyze with only its coverage part.
 // Timed on loaded in-memory layers (what PostGIS's queries run on: loaded tables); generation is
 // reported separately. Not run by CI. See docs/PERFORMANCE.md.
-//   bando_bench_analysis national|province [villages shops sites] [a]   ("a": only (a), no coverage)
+//   bando_bench_analysis national|province [villages shops sites] [a|b]   ("a": only (a), no coverage;
+//   "b": (a) and the flat covered areas (b), not the whole coverage step with its gap geometry)
+#include "core/analysis/clip_area.hpp"
 #include "core/analysis/indicators.hpp"
 #include "core/analysis/point_locator.hpp"
 #include "core/capi/geos.hpp"
@@ -143,6 +145,7 @@ int main(int argc, char** argv)
     const int shops = argc > 3 ? std::atoi(argv[3]) : national ? 2000000 : 70000;
     const int sites = argc > 4 ? std::atoi(argv[4]) : national ? 15000 : 400;
     const bool onlyA = argc > 5 && std::string(argv[5]) == "a";
+    const bool noGaps = argc > 5 && std::string(argv[5]) == "b";  // (a) and (b) flat, not the full coverage step
     const int nx = static_cast<int>(std::lround(std::sqrt(villages * 1.25))), ny = std::max(1, villages / nx);
     const double cell = 2200;  // ~4.8 km2 per village
     std::printf("bench_analysis %s: %d x %d = %d villages, %d shops, %d sites per operator x technology\n",
@@ -211,7 +214,30 @@ int main(int argc, char** argv)
         std::printf("peak memory: %ld MB\n", peakMb());
         return 0;
     }
-    // (b) covered area per village per operator x technology (+ gaps of operators and any)
+    // (b) covered area per village per operator x technology, from flat coordinate arrays
+    std::vector<const Geometry*> covGeoms;
+    for (const auto& f : cov.features)
+        covGeoms.push_back(&f.geom);
+    t0 = std::chrono::steady_clock::now();
+    c0 = cpuSeconds();
+    const auto areas = analysis::coveredAreas(polys, covGeoms, 2);
+    const double fWall = seconds(t0), fCpu = cpuSeconds() - c0;
+    double flatA4G = 0;
+    size_t a4g = 0;  // operator A, 4G, good: the second feature
+    for (size_t c = 0; c < cov.features.size(); ++c)
+        if (cov.text(cov.features[c], "operator") == "A" && cov.text(cov.features[c], "technology") == "4G" &&
+            cov.text(cov.features[c], "level") == "good")
+            a4g = c;
+    for (const auto& row : areas)
+        flatA4G += row[a4g] / 1e6;
+    std::printf("(b) covered area per village per operator x technology (flat): %.3f s wall, %.3f s CPU "
+                "(%zu villages x %zu coverage features; operator A 4G good %.1f km2)\n",
+                fWall, fCpu, areas.size(), covGeoms.size(), flatA4G);
+    if (noGaps) {
+        std::printf("peak memory: %ld MB\n", peakMb());
+        return 0;
+    }
+    // the whole coverage step of the analysis (areas, households, the gap geometry of operators and any)
     analysis::AnalysisInput in;
     in.villages = &v;
     in.coverage = &cov;
@@ -228,7 +254,7 @@ int main(int argc, char** argv)
         for (const auto& c : vi.coverage)
             if (c.op == "A" && c.tech == "4G")
                 covered += c.areaGood * vi.areaKm2;
-    std::printf("(b) covered areas + gaps: %.3f s wall, %.3f s CPU (%zu gap rows; operator A 4G good %.1f km2)\n",
+    std::printf("coverage step (areas + gaps, GEOS): %.3f s wall, %.3f s CPU (%zu gap rows; operator A 4G good %.1f km2)\n",
                 bWall, bCpu, out.gaps.size(), covered);
     std::printf("peak memory: %ld MB\n", peakMb());
     return 0;

@@ -647,10 +647,19 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
                                                                                                   : BaseCut::Partial;
                         sig.area = std::min(vArea, good.area + weak.area);
                     } else {
-                        std::vector<uint32_t> signal = e.good;
-                        signal.insert(signal.end(), e.weak.begin(), e.weak.end());
+                        // signal = good ∪ weak parts: the good union is reused rather than
+                        // re-unioning every good part with the weak ones
                         good = coverOf(e.good, cuts, vArea, true);
-                        sig = coverOf(signal, cuts, vArea, true);
+                        if (good.state == BaseCut::Full) {
+                            sig.state = BaseCut::Full;
+                            sig.area = vArea;
+                        } else {
+                            Cover weakCover = coverOf(e.weak, cuts, vArea, true);
+                            if (good.state == BaseCut::None)
+                                sig = std::move(weakCover);
+                            else
+                                sig = combine({&good, &weakCover}, vArea);
+                        }
                     }
                     CoverageShare cs;
                     cs.op = e.op;
