@@ -129,7 +129,7 @@ TEST_CASE("bando info, sql and import recover a hot journal and say so on stderr
                 .exitCode == 0);
     writeThenDie(p, kUnfinishedWrite);
     r = test::run(cli("--lang en import " + test::shellQuote(p) + " " + test::shellQuote(sites) +
-                      " --layer sites_copy --no-save-mapping"));
+                      " --layer sites_copy --no-save-mapping --allow-outside"));
     INFO(r.out << r.err);
     CHECK(r.exitCode == 0);
     CHECK(r.err.find("it was recovered") != std::string::npos);
@@ -179,7 +179,7 @@ TEST_CASE("A read-only project file says so (exit 5) and still opens for reading
     fs::permissions(p, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read);
 
     auto r = test::run(cli("--lang en import " + test::shellQuote(p) + " " + test::shellQuote(input) +
-                           " --layer sites_copy --no-save-mapping"));
+                           " --layer sites_copy --no-save-mapping --allow-outside"));
     INFO(r.out << r.err);
     CHECK(r.exitCode == 5);
     CHECK(r.err.find(p + ": the project file is read-only") != std::string::npos);

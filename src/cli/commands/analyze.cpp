@@ -4,6 +4,7 @@
 #include "cli/command.hpp"
 #include "cli/console.hpp"
 #include "core/base/error.hpp"
+#include "core/io/csv_util.hpp"
 #include "core/base/json.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/tasks/analyze_task.hpp"
@@ -97,19 +98,6 @@ void printJson(const tasks::AnalyzeResult& r)
     w.endObject();
 }
 
-std::string csvField(const std::string& s)
-{
-    if (s.find_first_of(",\"\n\r") == std::string::npos)
-        return s;
-    std::string q = "\"";
-    for (char c : s) {
-        if (c == '"')
-            q += '"';
-        q += c;
-    }
-    return q + "\"";
-}
-
 std::string numOrEmpty(double v)
 {
     if (v < 0)
@@ -130,8 +118,8 @@ void writeCsv(const tasks::AnalyzeResult& r, const std::string& path)
          "dist_cabinet_m,dist_fibre_m,road_commune_seat_m,road_district_seat_m,road_main_road_m,"
          "minutes_district_seat,reaches_network\n";
     for (const auto& v : r.villages) {
-        o << csvField(v.code) << ',' << csvField(v.name) << ',' << csvField(v.communeCode) << ','
-          << csvField(v.districtCode) << ',' << r.date << ',' << v.households << ',' << v.shops << ',' << v.epay << ','
+        o << io::csvField(v.code) << ',' << io::csvField(v.name) << ',' << io::csvField(v.communeCode) << ','
+          << io::csvField(v.districtCode) << ',' << r.date << ',' << v.households << ',' << v.shops << ',' << v.epay << ','
           << v.locomotive << ',' << (v.shopsSince >= 0 ? std::to_string(v.shops - v.shopsSince) : "") << ','
           << numOrEmpty(v.shopPct) << ',' << numOrEmpty(v.targetShopPct) << ',' << v.targetScope << ','
           << numOrEmpty(v.shopsPerKm2) << ',' << v.teams << ',' << (v.teamRuleMet ? 1 : 0) << ','

@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "cli/console.hpp"
 #include "core/base/error.hpp"
+#include "core/io/csv_util.hpp"
 #include "core/base/json.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/tasks/job.hpp"
@@ -76,19 +77,6 @@ void printJson(const tasks::RankResult& r)
     w.endObject();
 }
 
-std::string csvField(const std::string& s)
-{
-    if (s.find_first_of(",\"\n\r") == std::string::npos)
-        return s;
-    std::string q = "\"";
-    for (char c : s) {
-        if (c == '"')
-            q += '"';
-        q += c;
-    }
-    return q + "\"";
-}
-
 std::string num(double v)
 {
     if (std::isnan(v))
@@ -105,12 +93,12 @@ void writeCsv(const tasks::RankResult& r, const std::string& path)
         throw Error(ErrorKind::Io, path, tr("cannot write file"));
     o << "rank,village_code,village_name,commune_code,district_code,class,score";
     for (const auto& c : r.criteria)
-        o << ',' << csvField(c.name);
+        o << ',' << io::csvField(c.name);
     if (r.runs > 0)
         o << ",rank_min,rank_max,top_share,robust";
     o << '\n';
     for (const auto& v : r.villages) {
-        o << v.rank << ',' << csvField(v.code) << ',' << csvField(v.name) << ',' << v.commune << ',' << v.district << ','
+        o << v.rank << ',' << io::csvField(v.code) << ',' << io::csvField(v.name) << ',' << v.commune << ',' << v.district << ','
           << v.mobileClass << ',' << num(v.score);
         for (double c : v.contributions)
             o << ',' << num(c);

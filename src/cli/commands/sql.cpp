@@ -5,6 +5,7 @@
 #include "cli/command.hpp"
 #include "cli/console.hpp"
 #include "core/base/error.hpp"
+#include "core/io/csv_util.hpp"
 #include "core/base/json.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/tasks/job.hpp"
@@ -61,27 +62,14 @@ void printTable(const tasks::SqlResult& r)
     std::fflush(stdout);
 }
 
-std::string csvField(const std::string& s)
-{
-    if (s.find_first_of(",\"\r\n") == std::string::npos)
-        return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"')
-            out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 void printCsv(const tasks::SqlResult& r)
 {
     for (size_t c = 0; c < r.columns.size(); ++c)
-        std::cout << (c ? "," : "") << csvField(r.columns[c]);
+        std::cout << (c ? "," : "") << io::csvField(r.columns[c]);
     std::cout << "\r\n";
     for (const auto& row : r.rows) {
         for (size_t c = 0; c < row.size(); ++c)
-            std::cout << (c ? "," : "") << csvField(toString(row[c]));
+            std::cout << (c ? "," : "") << io::csvField(toString(row[c]));
         std::cout << "\r\n";
     }
 }

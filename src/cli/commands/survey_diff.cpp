@@ -3,6 +3,7 @@
 #include "cli/command.hpp"
 #include "cli/console.hpp"
 #include "core/base/error.hpp"
+#include "core/io/csv_util.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/survey_diff_task.hpp"
@@ -11,14 +12,6 @@
 
 namespace bando::cli {
 namespace {
-
-std::string csvField(const std::string& s)
-{
-    std::string o = "\"";
-    for (char c : s)
-        o += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return o + "\"";
-}
 
 int runSurveyDiff(const Args& a)
 {
@@ -31,9 +24,9 @@ int runSurveyDiff(const Args& a)
     if (a.has("csv")) {
         std::printf("village_code,village,commune,district,surveyed,modelled,share_good,share_any\n");
         for (const auto& x : d.disagreements)
-            std::printf("%s,%s,%s,%s,%s,%s,%.3f,%.3f\n", csvField(x.villageCode).c_str(), csvField(x.villageName).c_str(),
-                        csvField(x.communeName).c_str(), csvField(x.districtName).c_str(), csvField(x.surveyed).c_str(),
-                        csvField(x.modelled).c_str(), x.shareGood, x.shareAny);
+            std::printf("%s,%s,%s,%s,%s,%s,%.3f,%.3f\n", io::csvField(x.villageCode, true).c_str(), io::csvField(x.villageName, true).c_str(),
+                        io::csvField(x.communeName, true).c_str(), io::csvField(x.districtName, true).c_str(), io::csvField(x.surveyed, true).c_str(),
+                        io::csvField(x.modelled, true).c_str(), x.shareGood, x.shareAny);
         return 0;
     }
     std::printf("%s: %d, %s: %d, %s: %zu\n", tr("Surveyed villages"), d.surveyedVillages, tr("agree with the model"),

@@ -159,37 +159,6 @@ namespace {
 using geos::ctx;
 using geos::GeomPtr;
 
-void subdivide(GeomPtr g, double x0, double y0, double x1, double y1, int depth, std::vector<Geometry>& out)
-{
-    if (!g || GEOSisEmpty_r(ctx(), g.get()))
-        return;
-    const int type = GEOSGeomTypeId_r(ctx(), g.get());
-    if (type == GEOS_GEOMETRYCOLLECTION) {
-        for (int i = 0, n = GEOSGetNumGeometries_r(ctx(), g.get()); i < n; ++i) {
-            const GEOSGeometry* sub = GEOSGetGeometryN_r(ctx(), g.get(), i);
-            const int st = GEOSGeomTypeId_r(ctx(), sub);
-            if (st == GEOS_POLYGON || st == GEOS_MULTIPOLYGON || st == GEOS_GEOMETRYCOLLECTION)
-                subdivide(GeomPtr(GEOSGeom_clone_r(ctx(), sub)), x0, y0, x1, y1, depth, out);
-        }
-        return;
-    }
-    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
-        return;
-    if (GEOSGetNumCoordinates_r(ctx(), g.get()) <= 256 || depth >= 16) {
-        out.push_back(geos::polygonalPart(g.get()));
-        return;
-    }
-    const bool vertical = (x1 - x0) >= (y1 - y0);
-    const double m = vertical ? (x0 + x1) / 2 : (y0 + y1) / 2;
-    if (vertical) {
-        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), x0, y0, m, y1)), x0, y0, m, y1, depth + 1, out);
-        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), m, y0, x1, y1)), m, y0, x1, y1, depth + 1, out);
-    } else {
-        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), x0, y0, x1, m)), x0, y0, x1, m, depth + 1, out);
-        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), x0, m, x1, y1)), x0, m, x1, y1, depth + 1, out);
-    }
-}
-
 double geosIntersectionArea(const Geometry& a, const Geometry& b)
 {
     GeomPtr ga = geos::toGeos(a), gb = geos::toGeos(b);
@@ -218,9 +187,10 @@ std::vector<std::vector<double>> coveredAreas(const std::vector<const Geometry*>
         if (!coverage[c] || coverage[c]->isEmpty())
             continue;
         const Extent e = coverage[c]->extent();
-        std::vector<Geometry> out;
-        subdivide(geos::toGeos(*coverage[c]), e.minX, e.minY, e.maxX, e.maxY, 0, out);
-        for (auto& g : out) {
+        std::vector<GeomPtr> parts;
+        subdivide(geos::toGeos(*coverage[c]), e.minX, e.minY, e.maxX, e.maxY, 0, parts);
+        for (auto& part : parts) {
+            Geometry g = geos::polygonalPart(part.get());
             if (g.isEmpty())
                 continue;
             FlatPolygon f(g);
@@ -303,6 +273,37 @@ std::vector<std::vector<double>> coveredAreas(const std::vector<const Geometry*>
     if (error)
         std::rethrow_exception(error);
     return result;
+}
+
+void subdivide(geos::GeomPtr g, double x0, double y0, double x1, double y1, int depth, std::vector<geos::GeomPtr>& out)
+{
+    if (!g || GEOSisEmpty_r(geos::ctx(), g.get()))
+        return;
+    const int type = GEOSGeomTypeId_r(geos::ctx(), g.get());
+    if (type == GEOS_GEOMETRYCOLLECTION) {
+        for (int i = 0, n = GEOSGetNumGeometries_r(geos::ctx(), g.get()); i < n; ++i) {
+            const GEOSGeometry* sub = GEOSGetGeometryN_r(geos::ctx(), g.get(), i);
+            const int st = GEOSGeomTypeId_r(geos::ctx(), sub);
+            if (st == GEOS_POLYGON || st == GEOS_MULTIPOLYGON || st == GEOS_GEOMETRYCOLLECTION)
+                subdivide(geos::GeomPtr(GEOSGeom_clone_r(geos::ctx(), sub)), x0, y0, x1, y1, depth, out);
+        }
+        return;
+    }
+    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
+        return;
+    if (GEOSGetNumCoordinates_r(geos::ctx(), g.get()) <= 256 || depth >= 16) {
+        out.push_back(std::move(g));
+        return;
+    }
+    const bool vertical = (x1 - x0) >= (y1 - y0);
+    const double m = vertical ? (x0 + x1) / 2 : (y0 + y1) / 2;
+    if (vertical) {
+        subdivide(geos::GeomPtr(GEOSClipByRect_r(geos::ctx(), g.get(), x0, y0, m, y1)), x0, y0, m, y1, depth + 1, out);
+        subdivide(geos::GeomPtr(GEOSClipByRect_r(geos::ctx(), g.get(), m, y0, x1, y1)), m, y0, x1, y1, depth + 1, out);
+    } else {
+        subdivide(geos::GeomPtr(GEOSClipByRect_r(geos::ctx(), g.get(), x0, y0, x1, m)), x0, y0, x1, m, depth + 1, out);
+        subdivide(geos::GeomPtr(GEOSClipByRect_r(geos::ctx(), g.get(), x0, m, x1, y1)), x0, m, x1, y1, depth + 1, out);
+    }
 }
 
 } // namespace bando::analysis

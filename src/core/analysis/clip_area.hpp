@@ -7,6 +7,7 @@
 // other polygon. Degenerate configurations (collinear overlapping edges: a shared border) give
 // NaN, and the caller falls back to an exact overlay (GEOS).
 #include "core/analysis/spatial_index.hpp"
+#include "core/capi/geos.hpp"
 #include "core/model/geometry.hpp"
 
 #include <vector>
@@ -37,6 +38,12 @@ private:
 
 // Area of A ∩ B (≥ 0), or NaN when A and B have collinear overlapping edges.
 double intersectionArea(const FlatPolygon& A, const FlatPolygon& B);
+
+// Recursively clips `g` (polygonal, or a collection of polygons) into pieces of at most 256
+// vertices, like ST_Subdivide: the box (x0, y0)–(x1, y1) is halved along its longer side until a
+// piece is small enough or `depth` reaches 16. Empty and non-polygonal parts are dropped.
+void subdivide(geos::GeomPtr g, double x0, double y0, double x1, double y1, int depth,
+               std::vector<geos::GeomPtr>& out);
 
 // Covered area (m², planar) of every village by every coverage polygon: result[v][c]. The
 // coverage is cut once into small pieces (≤ 256 vertices, recursive rectangle clipping like

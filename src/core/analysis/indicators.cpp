@@ -4,6 +4,7 @@
 #include "core/crs/reproject.hpp"
 
 #include "core/analysis/access.hpp"
+#include "core/analysis/clip_area.hpp"
 #include "core/analysis/point_locator.hpp"
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
@@ -66,38 +67,6 @@ struct Entity {
     std::vector<uint32_t> good, weak; // base coverage indexes
     bool gaps = false;                // write coverage_gaps rows (operator and any)
 };
-
-// Recursively clips `g` into pieces of at most `maxPoints` vertices (like ST_Subdivide).
-void subdivide(GeomPtr g, double x0, double y0, double x1, double y1, int depth, std::vector<GeomPtr>& out)
-{
-    if (!g || GEOSisEmpty_r(ctx(), g.get()))
-        return;
-    const int type = GEOSGeomTypeId_r(ctx(), g.get());
-    if (type == GEOS_GEOMETRYCOLLECTION) {
-        for (int i = 0, n = GEOSGetNumGeometries_r(ctx(), g.get()); i < n; ++i) {
-            const GEOSGeometry* sub = GEOSGetGeometryN_r(ctx(), g.get(), i);
-            const int st = GEOSGeomTypeId_r(ctx(), sub);
-            if (st == GEOS_POLYGON || st == GEOS_MULTIPOLYGON || st == GEOS_GEOMETRYCOLLECTION)
-                subdivide(GeomPtr(GEOSGeom_clone_r(ctx(), sub)), x0, y0, x1, y1, depth, out);
-        }
-        return;
-    }
-    if (type != GEOS_POLYGON && type != GEOS_MULTIPOLYGON)
-        return;
-    if (GEOSGetNumCoordinates_r(ctx(), g.get()) <= 256 || depth >= 16) {
-        out.push_back(std::move(g));
-        return;
-    }
-    const bool vertical = (x1 - x0) >= (y1 - y0);
-    const double m = vertical ? (x0 + x1) / 2 : (y0 + y1) / 2;
-    if (vertical) {
-        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), x0, y0, m, y1)), x0, y0, m, y1, depth + 1, out);
-        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), m, y0, x1, y1)), m, y0, x1, y1, depth + 1, out);
-    } else {
-        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), x0, y0, x1, m)), x0, y0, x1, m, depth + 1, out);
-        subdivide(GeomPtr(GEOSClipByRect_r(ctx(), g.get(), x0, m, x1, y1)), x0, m, x1, y1, depth + 1, out);
-    }
-}
 
 Extent envelopeOf(const GEOSGeometry* g)
 {

@@ -96,4 +96,17 @@ CsvTable readResourceCsv(const std::string& relative)
     return readCsv(resourcePath(relative), "cannot read resource table");
 }
 
+std::string csvField(std::string_view value, bool alwaysQuote)
+{
+    if (!alwaysQuote && value.find_first_of(",\"\r\n") == std::string_view::npos)
+        return std::string(value);
+    std::string out = "\"";
+    for (char c : value) {
+        if (c == '"')
+            out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
 } // namespace bando::io

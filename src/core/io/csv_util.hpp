@@ -22,4 +22,8 @@ CsvTable readCsvFile(const std::string& path);
 // Reads a resource CSV (resourcePath(relative)); throws bando::Error(Io) when missing.
 CsvTable readResourceCsv(const std::string& relative);
 
+// One field for a CSV line Bando writes (RFC 4180): quoted, with "" for ", when it holds a comma, a
+// quote or a line break — or always when `alwaysQuote`.
+std::string csvField(std::string_view value, bool alwaysQuote = false);
+
 } // namespace bando::io

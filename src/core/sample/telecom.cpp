@@ -903,9 +903,11 @@ void generateTelecom(SampleData& data, const Options& opt, Feedback* fb)
             sites.set(f, "operator", std::string(operatorName(t.op)));
             sites.set(f, "technology", std::string(r.tech == Technology::G3 ? "3G" : "4G"));
             sites.set(f, "band_mhz", int64_t{r.bandMhz});
-            sites.set(f, "height_m", std::round(t.height * 10) / 10);
-            sites.set(f, "eirp_dbm", std::round((r.eirpDbm + t.boost) * 100) / 100);  // informative; the coverage keeps full precision
-            sites.set(f, "ground_m", std::round(t.ground * 10) / 10);
+            // Full precision: `bando predict` re-predicts the coverage from these rows, and the
+            // calibration leaves some villages within hundredths of a dB of a threshold.
+            sites.set(f, "height_m", t.height);
+            sites.set(f, "eirp_dbm", r.eirpDbm + t.boost);
+            sites.set(f, "ground_m", t.ground);
             sites.set(f, "district_code", t.district);
         }
     }
