@@ -15,13 +15,21 @@
 namespace bando::style {
 namespace {
 
+struct Member;
+
 struct Value {
     enum Type { Null, Bool, Number, String, Array, Object } type = Null;
     bool b = false;
     double num = 0;
     std::string str;
     std::vector<Value> items;
-    std::vector<std::pair<std::string, Value>> members;
+    // Not std::pair<std::string, Value>: a pair needs a complete Value (clang rejects it).
+    std::vector<Member> members;
+};
+
+struct Member {
+    std::string first;  // the key
+    Value second;
 };
 
 class Reader {
@@ -161,7 +169,7 @@ private:
                 if (m_i >= m_t.size() || m_t[m_i] != ':')
                     fail("expected ':' after \"" + k + "\"");
                 ++m_i;
-                v.members.emplace_back(std::move(k), value());
+                v.members.push_back(Member{std::move(k), value()});
                 skipSpace();
                 if (m_i < m_t.size() && m_t[m_i] == ',') {
                     ++m_i;

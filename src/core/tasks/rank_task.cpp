@@ -134,7 +134,9 @@ RankResult run(const RankRequest& request, Feedback& fb)
             throw Error(ErrorKind::Usage, "--criterion", "a criterion named '" + c.name + "' already exists");
         criteria.push_back(c);
     }
-    for (const auto& [name, w] : request.weights) {
+    for (const auto& weight : request.weights) {
+        const std::string& name = weight.first;  // a named variable: clang 14 cannot capture bindings
+        const double w = weight.second;
         auto it = std::find_if(criteria.begin(), criteria.end(), [&](const auto& x) { return x.name == name; });
         if (it == criteria.end()) {
             std::string known;
