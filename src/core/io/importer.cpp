@@ -980,22 +980,16 @@ public:
             return;
         const Layer d = store.readLayer(schema::kDistricts);
         GEOSContextHandle_t h = geos::ctx();
-        std::vector<GEOSGeometry*> parts;
+        std::vector<geos::GeomPtr> parts;
         Extent e;
         for (const auto& f : d.features)
             if (!f.geom.parts.empty()) {
-                parts.push_back(geos::toGeos(f.geom).release());
+                parts.push_back(geos::toGeos(f.geom));
                 e.expand(f.geom.extent());
             }
         if (parts.empty())
             return;
-        geos::GeomPtr all(GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                                      static_cast<unsigned>(parts.size())));
-        if (!all) {
-            for (auto* g : parts)
-                GEOSGeom_destroy_r(h, g);
-            return;
-        }
+        geos::GeomPtr all = geos::collection(GEOS_GEOMETRYCOLLECTION, std::move(parts), "collect districts");
         geos::GeomPtr u(GEOSUnaryUnion_r(h, all.get()));
         if (!u)
             return;

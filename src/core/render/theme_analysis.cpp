@@ -113,17 +113,7 @@ std::vector<MapData::Theme> makeAnalysisThemes(const MapData& data)
         std::vector<uint32_t> colours;
         for (size_t i = 0; i < n; ++i)
             colours.push_back(kPuBu5[n == 1 ? 2 : i * (kPuBu5.size() - 1) / (n - 1)]);
-        std::vector<std::string> labels;
-        for (size_t i = 0; i < n; ++i) {
-            if (n == 1)
-                labels.push_back("");
-            else if (i == 0)
-                labels.push_back("< " + formatNumber(breaks[0]));
-            else if (i + 1 == n)
-                labels.push_back("≥ " + formatNumber(breaks[i - 1]));
-            else
-                labels.push_back(formatNumber(breaks[i - 1]) + " – " + formatNumber(breaks[i]));
-        }
+        std::vector<std::string> labels = rangeLabels(breaks);
         out.push_back(numericTheme("shop_density", std::move(d), std::move(breaks), std::move(colours),
                                    std::move(labels), false));
     }

@@ -16,22 +16,6 @@ const std::vector<uint32_t> kYlGnBu6 = {0xffffcc, 0xc7e9b4, 0x7fcdbb, 0x41b6c4, 
 // ColorBrewer Greens, 5 classes.
 const std::vector<uint32_t> kGreens5 = {0xedf8e9, 0xbae4b3, 0x74c476, 0x31a354, 0x006d2c};
 
-std::vector<std::string> rangeLabels(const std::vector<double>& breaks)
-{
-    std::vector<std::string> labels;
-    const size_t n = breaks.size() + 1;
-    for (size_t i = 0; i < n; ++i) {
-        if (n == 1)
-            labels.push_back("");
-        else if (i == 0)
-            labels.push_back("< " + formatNumber(breaks[0]));
-        else if (i + 1 == n)
-            labels.push_back("≥ " + formatNumber(breaks[i - 1]));
-        else
-            labels.push_back(formatNumber(breaks[i - 1]) + " – " + formatNumber(breaks[i]));
-    }
-    return labels;
-}
 
 void classify(MapData::Theme& t)
 {
@@ -142,6 +126,23 @@ std::optional<MapData::Theme> makeShopsTheme(const MapData& data)
     t.classLabels = rangeLabels(t.breaks);
     classify(t);
     return t;
+}
+
+std::vector<std::string> rangeLabels(const std::vector<double>& breaks)
+{
+    std::vector<std::string> labels;
+    const size_t n = breaks.size() + 1;
+    for (size_t i = 0; i < n; ++i) {
+        if (n == 1)
+            labels.push_back("");
+        else if (i == 0)
+            labels.push_back("< " + formatNumber(breaks[0]));
+        else if (i + 1 == n)
+            labels.push_back("≥ " + formatNumber(breaks[i - 1]));
+        else
+            labels.push_back(formatNumber(breaks[i - 1]) + " – " + formatNumber(breaks[i]));
+    }
+    return labels;
 }
 
 } // namespace bando::render

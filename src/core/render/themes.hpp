@@ -28,5 +28,7 @@ std::vector<double> quantileBreaks(std::vector<double> values, int classes);  //
 double roundSignificant(double v, int digits);
 int classOf(const std::vector<double>& breaks, double v);  // index of the first break > v
 std::string formatNumber(double v);
+// "< a", "a – b", …, "≥ z" for the classes around `breaks`.
+std::vector<std::string> rangeLabels(const std::vector<double>& breaks);
 
 } // namespace bando::render
