@@ -126,7 +126,7 @@ int main(int argc, char** argv)
         if (c.name == args[0])
             cmd = &c;
     if (!cmd) {
-        std::fprintf(stderr, "bando: unknown command '%s'\n\n", args[0].c_str());
+        std::fprintf(stderr, "bando: %s\n\n", bando::trf("unknown command '{1}'", {args[0]}).c_str());
         printUsage(stderr);
         return bando::ExitUsage;
     }
@@ -135,12 +135,12 @@ int main(int argc, char** argv)
         bando::cli::Args parsed = bando::cli::parseArgs(rest, cmd->flags);
         return cmd->run(parsed);
     } catch (const bando::Error& e) {
-        std::fprintf(stderr, "bando %s: %s: %s\n", cmd->name.c_str(), bando::errorKindName(e.kind()), e.what());
+        std::fprintf(stderr, "bando %s: %s: %s\n", cmd->name.c_str(), bando::tr(bando::errorKindName(e.kind())), e.what());
         if (e.kind() == bando::ErrorKind::Usage)
-            std::fprintf(stderr, "usage: bando %s\n", cmd->synopsis.c_str());
+            std::fprintf(stderr, "%s bando %s\n", bando::tr("usage:"), cmd->synopsis.c_str());
         return bando::exitCodeFor(e.kind());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "bando %s: internal error: %s\n", cmd->name.c_str(), e.what());
+        std::fprintf(stderr, "bando %s: %s: %s\n", cmd->name.c_str(), bando::tr("internal error"), e.what());
         return bando::ExitFailure;
     }
 }

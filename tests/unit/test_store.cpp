@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "core/base/error.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/io/importer.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
 #include "support/test_support.hpp"
@@ -104,8 +106,12 @@ TEST_CASE("writes outside a transaction and on read-only projects are refused", 
         auto s = ProjectStore::open(path, ProjectStore::Mode::ReadWrite);
         CHECK_THROWS_AS(s->setMeta("a", "b"), Error);
         // a second writer on the same file is refused
+        i18n::setLanguage("en");
         CHECK_THROWS_WITH(ProjectStore::open(path, ProjectStore::Mode::ReadWrite),
                           Catch::Contains("already open for writing"));
+        i18n::setLanguage("vi");
+        CHECK_THROWS_WITH(ProjectStore::open(path, ProjectStore::Mode::ReadWrite),
+                          Catch::Contains("dự án đã được mở để ghi"));
     }
     auto ro = ProjectStore::open(path);
     CHECK_THROWS_AS(ProjectStore::Transaction(*ro), Error);
@@ -123,7 +129,10 @@ TEST_CASE("opening something that is not a project names the file", "[store]")
         CHECK(e.kind() == ErrorKind::Format);
         CHECK(std::string(e.what()).find("junk.gpkg") != std::string::npos);
     }
+    i18n::setLanguage("en");
     CHECK_THROWS_WITH(ProjectStore::open(dir.file("missing.gpkg")), Catch::Contains("no such file"));
+    i18n::setLanguage("vi");
+    CHECK_THROWS_WITH(ProjectStore::open(dir.file("missing.gpkg")), Catch::Contains("không có tệp này"));
 }
 
 TEST_CASE("writeProjectAtomically leaves the old file when filling fails", "[store]")
@@ -142,4 +151,30 @@ TEST_CASE("writeProjectAtomically leaves the old file when filling fails", "[sto
     for (auto& e : fs::directory_iterator(dir.path()))
         files += e.is_regular_file();
     CHECK(files == 1);
+}
+
+// Finding F1 (docs/FUZZING.md): a table without geometry imported into a new layer could not be
+// deleted afterwards ("database table is locked").
+TEST_CASE("a freshly imported table without geometry can be deleted", "[store][F1]")
+{
+    test::TempDir dir("store-f1");
+    const std::string csv = dir.file("table.csv");
+    {
+        std::ofstream f(csv, std::ios::binary);
+        f << "Mã thôn,Số hộ,Ngày\n0604001,120,01/02/2023\n0604002,80,02/02/2023\n";
+    }
+    auto s = ProjectStore::create(dir.file("p.gpkg"));
+    io::ImportOptions opts;
+    opts.targetLayer = "f1_table";
+    opts.saveMapping = false;
+    const auto r = io::importFile(*s, csv, opts);
+    REQUIRE(r.stats.written == 2);
+    REQUIRE(s->hasLayer("f1_table"));
+    REQUIRE(s->layerInfo("f1_table").featureCount == 2);
+    {
+        ProjectStore::Transaction tx(*s);
+        s->deleteLayer("f1_table");
+        tx.commit();
+    }
+    CHECK_FALSE(s->hasLayer("f1_table"));
 }

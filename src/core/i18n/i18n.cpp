@@ -125,3 +125,19 @@ const char* tr(const std::string& lang, const char* msgid)
 const char* tr(const char* msgid) { return tr(language(), msgid); }
 
 } // namespace bando::i18n
+
+namespace bando {
+
+std::string trf(const char* msgid, std::initializer_list<std::string> args)
+{
+    std::string s = tr(msgid);
+    size_t i = 1;
+    for (const auto& a : args) {
+        const std::string key = "{" + std::to_string(i++) + "}";
+        for (size_t p = s.find(key); p != std::string::npos; p = s.find(key, p + a.size()))
+            s.replace(p, key.size(), a);
+    }
+    return s;
+}
+
+} // namespace bando

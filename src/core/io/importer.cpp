@@ -55,20 +55,6 @@ std::string squashKey(const std::string& name)
     return o;
 }
 
-// tr(msgid) with {1}, {2}, … replaced by the arguments: importer messages are translated whole
-// (resources/locale/vi/io.po), never assembled from translated fragments.
-std::string trf(const char* msgid, std::initializer_list<std::string> args)
-{
-    std::string s = tr(msgid);
-    size_t i = 1;
-    for (const auto& a : args) {
-        const std::string key = "{" + std::to_string(i++) + "}";
-        for (size_t p = s.find(key); p != std::string::npos; p = s.find(key, p + a.size()))
-            s.replace(p, key.size(), a);
-    }
-    return s;
-}
-
 std::string num(int64_t n) { return std::to_string(n); }
 
 // "4, 7, 12" for the first 20 rows, then "… and N more".

@@ -1,6 +1,7 @@
 #include "core/store/project_query.hpp"
 
 #include "core/base/error.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/job.hpp"
 
@@ -11,7 +12,7 @@ namespace bando {
 std::unique_ptr<ProjectQuery> ProjectQuery::open(const std::string& path)
 {
     if (!std::filesystem::exists(path))
-        throw Error(ErrorKind::Io, path, "no such file");
+        throw Error(ErrorKind::Io, path, tr("no such file"));
     if (auto recovered = recoverInterruptedProject(path))
         if (Feedback* fb = tasks::FeedbackScope::current())
             fb->notify(*recovered);

@@ -109,7 +109,7 @@ static std::unique_ptr<ProjectLock> lockForWriting(const std::string& path)
     std::lock_guard g(openForWritingMutex());
     const std::string key = fs::absolute(path).string();
     if (openForWriting().count(key))
-        throw Error(ErrorKind::Store, path, "the project is already open for writing");
+        throw Error(ErrorKind::Store, path, tr("the project is already open for writing"));
     auto lock = std::make_unique<ProjectLock>(path, ProjectLock::Kind::Exclusive);
     openForWriting().insert(key);
     return lock;
@@ -127,7 +127,7 @@ std::unique_ptr<ProjectStore> ProjectStore::create(const std::string& path)
 {
     gdal::init();
     if (fs::exists(path))
-        throw Error(ErrorKind::Io, path, "file already exists");
+        throw Error(ErrorKind::Io, path, tr("file already exists"));
     gdal::ErrorCapture cap;
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GPKG");
     if (!drv)
@@ -136,7 +136,7 @@ std::unique_ptr<ProjectStore> ProjectStore::create(const std::string& path)
     opts.SetNameValue("VERSION", "1.3");
     GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, opts.List()));
     if (!ds)
-        throw Error(ErrorKind::Io, path, "cannot create project: " + cap.lastMessage());
+        throw Error(ErrorKind::Io, path, tr("cannot create project: ") + cap.lastMessage());
     std::unique_ptr<ProjectStore> store(new ProjectStore(path, Mode::ReadWrite, std::move(ds)));
     store->m_writerLock = lockForWriting(path);
     store->migrate();
@@ -147,7 +147,7 @@ std::unique_ptr<ProjectStore> ProjectStore::open(const std::string& path, Mode m
 {
     gdal::init();
     if (!fs::exists(path))
-        throw Error(ErrorKind::Io, path, "no such file");
+        throw Error(ErrorKind::Io, path, tr("no such file"));
     if (mode == Mode::ReadWrite && !fileWritable(path))
         throw Error(ErrorKind::Store, path,
                     tr("the project file is read-only, so it cannot be changed; make it writable (chmod u+w) or "
@@ -165,16 +165,16 @@ std::unique_ptr<ProjectStore> ProjectStore::open(const std::string& path, Mode m
     unsigned flags = GDAL_OF_VECTOR | (mode == Mode::ReadWrite ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), flags, drivers, nullptr, nullptr));
     if (!ds)
-        throw Error(ErrorKind::Format, path, "not a readable GeoPackage: " + cap.lastMessage());
+        throw Error(ErrorKind::Format, path, trf("not a readable GeoPackage ({1}): check that it is a Bando project and not damaged", {cap.lastMessage()}));
     std::unique_ptr<ProjectStore> store(new ProjectStore(path, mode, std::move(ds)));
     store->m_recovered = std::move(recovered);
     if (!store->m_ds->GetLayerByName(kMetaTable))
-        throw Error(ErrorKind::Format, path, "not a Bando project (no bando_meta table)");
+        throw Error(ErrorKind::Format, path, tr("not a Bando project (it is a GeoPackage without the bando_meta table): import it into a project instead"));
     int v = store->schemaVersion();
     if (v > schema::currentVersion())
         throw Error(ErrorKind::Store, path,
-                    "project schema version " + std::to_string(v) + " is newer than this Bando (" +
-                        std::to_string(schema::currentVersion()) + ")");
+                    trf("project schema version {1} is newer than this Bando ({2}): open it with a newer Bando",
+                        {std::to_string(v), std::to_string(schema::currentVersion())}));
     if (mode == Mode::ReadWrite) {
         store->m_writerLock = lockForWriting(path);
         store->migrate();
@@ -209,11 +209,15 @@ std::optional<std::string> ProjectStore::meta(const std::string& key) const
     OGRLayer* l = m_ds->GetLayerByName(kMetaTable);
     if (!l)
         return std::nullopt;
+    // Read to the end (or reset): a statement left pending on bando_meta makes SQLite refuse a
+    // later DROP TABLE on this connection with "database table is locked" (finding F1).
+    std::optional<std::string> found;
     l->ResetReading();
     for (auto& f : *l)
-        if (key == f->GetFieldAsString("key"))
-            return std::string(f->GetFieldAsString("value"));
-    return std::nullopt;
+        if (!found && key == f->GetFieldAsString("key"))
+            found = std::string(f->GetFieldAsString("value"));
+    l->ResetReading();
+    return found;
 }
 
 std::map<std::string, std::string> ProjectStore::allMeta() const
@@ -311,7 +315,7 @@ Layer ProjectStore::readLayer(const std::string& name, const Feedback* fb) const
 ProjectStore::Transaction::Transaction(ProjectStore& store) : m_store(&store)
 {
     if (!store.writable())
-        throw Error(ErrorKind::Store, store.path(), "project is open read-only");
+        throw Error(ErrorKind::Store, store.path(), tr("project is open read-only"));
     if (store.m_inTransaction)
         throw Error(ErrorKind::Store, store.path(), "nested transaction");
     gdal::ErrorCapture cap;
@@ -355,7 +359,9 @@ void ProjectStore::setMeta(const std::string& key, const std::string& value)
     for (auto& f : *l) {
         if (key == f->GetFieldAsString("key")) {
             f->SetField("value", value.c_str());
-            if (l->SetFeature(f.get()) != OGRERR_NONE)
+            const bool ok = l->SetFeature(f.get()) == OGRERR_NONE;
+            l->ResetReading();  // no statement left pending (see meta())
+            if (!ok)
                 throw Error(ErrorKind::Store, m_path, "cannot write metadata: " + cap.lastMessage());
             return;
         }
@@ -481,6 +487,9 @@ void ProjectStore::appendFeatures(const Layer& layer, const Feedback* fb)
 void ProjectStore::deleteLayer(const std::string& name)
 {
     requireTransaction("deleteLayer");
+    // SQLite refuses DROP TABLE while any read statement of this connection is pending.
+    for (int i = 0; i < m_ds->GetLayerCount(); ++i)
+        m_ds->GetLayer(i)->ResetReading();
     for (int i = 0; i < m_ds->GetLayerCount(); ++i)
         if (name == m_ds->GetLayer(i)->GetName()) {
             gdal::ErrorCapture cap;
