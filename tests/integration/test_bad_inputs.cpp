@@ -178,3 +178,32 @@ TEST_CASE("The accepted corpus files store what they say: ISO dates, every KML f
         CHECK(l.features[0].geom.extent().center().x == Approx(106.7610).margin(3e-4));
     }
 }
+
+TEST_CASE("Rows outside the province: a dry run lists each with its position, the user leaves chosen rows out",
+          "[import][safety][bad]")
+{
+    test::TempDir dir("bad-rows");
+    test::RunResult r;
+    SECTION("--dry-run --json lists the outside row and writes nothing")
+    {
+        const auto p = runCase(dir, {"outside.geojson", "--layer places --replace --allow-outside --dry-run --json", 0,
+                                     {"\"dry_run\": true", "\"written\": 2", "\"outside_province\": 1",
+                                      "{\"row\": 1, \"lon\": 105.852000, \"lat\": 21.029000}"}},
+                               r);
+        CHECK(contentChecksum(p) == sampleChecksum());
+    }
+    SECTION("--skip-rows leaves the outside row out and imports the other, listed")
+    {
+        const auto p = runCase(dir, {"outside.geojson", "--layer places --replace --skip-rows 1", 0,
+                                     {"2 read, 1 written", "1 rows left out as chosen (rows 1)"}},
+                               r);
+        auto s = ProjectStore::open(p);
+        Layer l = s->readLayer("places");
+        REQUIRE(l.features.size() == 1);
+        CHECK(l.text(l.features[0], "name") == "Chợ Kỳ Lừa");
+    }
+    SECTION("a bad row list is a usage error naming the option")
+    {
+        runCase(dir, {"outside.geojson", "--layer places --replace --skip-rows 3-1", 2, {"--skip-rows", "12,40-45"}}, r);
+    }
+}

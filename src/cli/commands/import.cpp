@@ -3,6 +3,7 @@
 #include "cli/command.hpp"
 #include "cli/console.hpp"
 #include "core/base/error.hpp"
+#include "core/base/json.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/io/crs_guess.hpp"
 #include "core/io/importer.hpp"
@@ -10,6 +11,9 @@
 #include "core/tasks/job.hpp"
 
 #include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <iostream>
 
 namespace bando::cli {
 namespace {
@@ -88,6 +92,59 @@ int printListResult(const std::string& file, const io::ListImportResult& r)
     return 0;
 }
 
+int printFileJson(const std::string& file, const io::ImportResult& r)
+{
+    JsonWriter w(std::cout);
+    w.beginObject();
+    w.field("file", file).field("layer", r.targetLayer).field("dry_run", r.dryRun);
+    w.field("mode", r.mode == io::ImportMode::Append ? "append" : "replace");
+    w.field("read", r.stats.read).field("written", r.stats.written).field("existing", r.stats.existing);
+    w.field("skipped_by_choice", r.stats.skippedByChoice).field("outside_province", r.stats.outsideProvince);
+    w.field("repaired", r.stats.repaired);
+    w.key("outside").beginArray();
+    for (const auto& o : r.outside) {
+        w.beginObject(true).field("row", o.row);
+        w.key("lon").fixed(o.lon, 6);
+        w.key("lat").fixed(o.lat, 6);
+        w.endObject();
+    }
+    w.endArray();
+    w.key("diagnostics").beginArray();
+    for (const auto& d : r.diagnostics.items())
+        w.beginObject(true).field("severity", d.severity == Severity::Info ? "info" : d.severity == Severity::Warning ? "warning" : "error").field("message", d.message).endObject();
+    w.endArray();
+    w.endObject();
+    std::cout << "\n";
+    return 0;
+}
+
+// "12,40-45" -> {12, 40, 41, ..., 45}
+std::set<int64_t> parseRowList(const std::string& text)
+{
+    std::set<int64_t> rows;
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t end = text.find(',', i);
+        if (end == std::string::npos)
+            end = text.size();
+        const std::string item = text.substr(i, end - i);
+        i = end + 1;
+        if (item.empty())
+            continue;
+        char* e = nullptr;
+        const long long a = std::strtoll(item.c_str(), &e, 10);
+        long long b = a;
+        if (*e == '-')
+            b = std::strtoll(e + 1, &e, 10);
+        if (*e != '\0' || a < 1 || b < a || b - a > 10000000)
+            throw Error(ErrorKind::Usage, "--skip-rows",
+                        trf("'{1}' is not a row number or range (write e.g. 12,40-45)", {item}));
+        for (long long r = a; r <= b; ++r)
+            rows.insert(r);
+    }
+    return rows;
+}
+
 int printFileResult(const std::string& file, const io::ImportResult& r)
 {
     const auto& s = r.stats;
@@ -106,13 +163,19 @@ int printFileResult(const std::string& file, const io::ImportResult& r)
     std::printf("%s\n", r.savedMappingUsed ? tr(" (saved mapping)") : "");
     for (const auto& d : r.diagnostics.items())
         std::printf("%s: %s\n", severityName(d.severity), d.message.c_str());
+    if (r.dryRun) {
+        for (const auto& o : r.outside)
+            std::printf("%s %lld: %.6f, %.6f\n", tr("outside the province: row"), static_cast<long long>(o.row), o.lon,
+                        o.lat);
+        std::printf("%s\n", tr("Dry run: nothing was written."));
+    }
     return 0;
 }
 
 int runImport(const Args& a)
 {
     a.allowOnly({"layer", "append", "replace", "allow-outside", "skip-invalid", "encoding", "crs", "source-layer", "x", "y", "wkt", "map", "inspect",
-                 "no-save-mapping", "skip-unmatched"});
+                 "no-save-mapping", "skip-unmatched", "skip-rows", "dry-run", "json"});
     if (a.positional.size() != 2)
         throw Error(ErrorKind::Usage, "", "expected PROJECT and FILE");
     const std::string project = a.positional[0], file = a.positional[1];
@@ -138,12 +201,17 @@ int runImport(const Args& a)
     request.skipInvalid = a.has("skip-invalid");
     request.saveMapping = !a.has("no-save-mapping");
     request.skipUnmatched = a.has("skip-unmatched");
+    if (a.has("skip-rows"))
+        request.skipRows = parseRowList(a.require("skip-rows"));
+    request.dryRun = a.has("dry-run");
     for (const auto& [k, v] : a.options)
         if (k == "map") {
             auto [target, source] = tasks::mappingOption(v);
             request.mapping[target] = source;
         }
     const tasks::ImportResult r = tasks::runTask(request, consoleFeedback());
+    if (r.file && a.has("json"))
+        return printFileJson(file, *r.file);
     return r.list ? printListResult(file, *r.list) : printFileResult(file, *r.file);
 }
 
@@ -151,19 +219,21 @@ CommandRegistration reg(
     {"import",
      "import PROJECT FILE --layer NAME [--append | --replace] [--allow-outside] [--skip-invalid] [--encoding utf-8|tcvn3|vni|cp1258] [--crs EPSG|ZONE] "
      "[--source-layer L] [--x F --y F | --wkt F] [--map TARGET=SOURCE]... [--no-save-mapping] [--inspect] "
-     "[--skip-unmatched]",
+     "[--skip-unmatched] [--skip-rows LIST] [--dry-run] [--json]",
      "Imports a Shapefile, GeoPackage, GeoJSON, KML/KMZ, GML, CSV, XLSX or ODS file into a project layer in one "
      "transaction: legacy Vietnamese encodings (TCVN3, VNI, Windows-1258) are detected and decoded, a missing .prj "
      "is guessed from the coordinates, invalid polygons are repaired. On any error nothing is written. A layer that "
      "already has rows needs --append (add the file's rows) or --replace (replace them); an import that would store "
      "nothing is refused. Rows without geometry or of another geometry type are refused unless --skip-invalid, "
-     "features outside the province unless --allow-outside; required fields (villages: code and name) must be "
+     "features outside the province unless --allow-outside (--dry-run lists every one of them with its "
+     "position and writes nothing; --skip-rows 12,40-45 leaves the rows you name out, listed); required fields (villages: code and name) must be "
      "mapped. --inspect "
      "only shows the detected encoding, CRS and a preview. With --layer survey_gaps, households or teams (without "
      "--map) the rows of a surveyed coverage-gap list, a household list or a team roster are matched to villages "
      "by code or by (district, commune, village) names; unmatched or ambiguous rows are listed and nothing is "
      "written unless --skip-unmatched.",
-     {"append", "replace", "allow-outside", "skip-invalid", "inspect", "no-save-mapping", "skip-unmatched"},
+     {"append", "replace", "allow-outside", "skip-invalid", "inspect", "no-save-mapping", "skip-unmatched", "dry-run",
+      "json"},
      runImport});
 
 } // namespace

@@ -1044,6 +1044,7 @@ public:
     const std::vector<int64_t>& noGeometryRows() const { return m_noGeometryRows; }
     const std::vector<int64_t>& wrongTypeRows() const { return m_wrongTypeRows; }
     const std::vector<int64_t>& outsideRows() const { return m_outsideRows; }
+    const std::vector<OutsideRow>& outside() const { return m_outside; }
     // Source field -> the date format detected in it (only fields whose dates were rewritten).
     const std::map<std::string, std::string>& dateFormats() const { return m_dateFormats; }
 
@@ -1199,8 +1200,19 @@ private:
             return false;
         }
         out.type = tt;
-        if (m_province && !m_province->contains(out))
+        if (m_province && !m_province->contains(out)) {
             dropped(m_stats.outsideProvince, m_outsideRows, row);
+            if (m_outside.size() < kListedOutside) {
+                double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+                for (const auto& part : out.parts)
+                    for (const auto& ring : part)
+                        for (const auto& pt : ring) {
+                            x0 = std::min(x0, pt.x), y0 = std::min(y0, pt.y);
+                            x1 = std::max(x1, pt.x), y1 = std::max(y1, pt.y);
+                        }
+                m_outside.push_back({row, (x0 + x1) / 2, (y0 + y1) / 2});
+            }
+        }
         return true;
     }
 
@@ -1226,6 +1238,8 @@ private:
     int m_keyField = -1;
     std::unordered_map<std::string, int64_t> m_seenCodes;
     std::vector<int64_t> m_noGeometryRows, m_wrongTypeRows, m_outsideRows;
+    static constexpr size_t kListedOutside = 100000;
+    std::vector<OutsideRow> m_outside;
     std::vector<std::optional<std::string>> m_dateFormat;  // per target field: set for date fields (detected format)
     std::map<std::string, std::string> m_dateFormats;
 };
@@ -1277,7 +1291,8 @@ private:
 
 // Reads, converts and writes every feature of the source.
 void copyFeatures(OpenedSource& src, const std::string& path, const SourceInfo& info, FeatureConverter& converter,
-                  BatchWriter& writer, ImportStats& st, Diagnostics& diag, Feedback* fb)
+                  BatchWriter& writer, ImportStats& st, const std::set<int64_t>& skipRows, Diagnostics& diag,
+                  Feedback* fb)
 {
     double total = estimateFeatureTotal(path, info);
     if (src.layers.size() > 1)
@@ -1296,6 +1311,10 @@ void copyFeatures(OpenedSource& src, const std::string& path, const SourceInfo& 
                 throwIfCancelled(fb);
                 if (fb && total > 0)
                     fb->setProgress(std::min(99.0, 100.0 * static_cast<double>(row) / total));
+            }
+            if (skipRows.count(row)) {
+                ++st.skippedByChoice;
+                continue;
             }
             readSourceValues(*f, defn, info, source);
             Feature feat;
@@ -1780,7 +1799,7 @@ ImportResult importFile(ProjectStore& store, const std::string& path, const Impo
     FeatureConverter converter(path, info, target, fields, geometry, opts, res.stats,
                                province ? &*province : nullptr, std::move(existingCodes));
     BatchWriter writer(store, target, opts.mode == ImportMode::Append, res.stats, fb);
-    copyFeatures(src, path, info, converter, writer, res.stats, diag, fb);
+    copyFeatures(src, path, info, converter, writer, res.stats, opts.skipRows, diag, fb);
     writer.finish();
     checkRows(path, target, res.stats, converter, opts, province ? &*province : nullptr, diag);
     // An import that would store nothing is an error, never "0 written" (nor an emptied layer).
@@ -1791,7 +1810,18 @@ ImportResult importFile(ProjectStore& store, const std::string& path, const Impo
                          res.stats.existing > 0 ? trf("; the layer keeps its {1} rows", {num(res.stats.existing)})
                                                 : std::string()}));
     reportStats(path, res.stats, converter, diag);
+    if (res.stats.skippedByChoice) {
+        std::vector<int64_t> rows(opts.skipRows.begin(), opts.skipRows.end());
+        diag.info(path, trf("{1} rows left out as chosen (rows {2})",
+                            {num(res.stats.skippedByChoice), rowsText(rows, static_cast<int64_t>(rows.size()))}));
+    }
     res.dateFormats = converter.dateFormats();
+    res.outside = converter.outside();
+    if (opts.dryRun) {
+        res.dryRun = true;  // the transaction rolls back: nothing is written
+        res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        return res;
+    }
     if (opts.saveMapping)
         saveMapping(store, info.kind, opts.targetLayer, fields.mapping);
     throwIfCancelled(fb);

@@ -8,6 +8,7 @@
 #include "core/model/layer.hpp"
 
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,18 @@ struct ImportOptions {
     // (then listed in the diagnostics).
     bool skipInvalid = false;
     size_t maxTextBytes = 10000;   // longer text values are refused
+    // Source rows (1-based, numbered as the messages number them) the user chose to leave out, e.g.
+    // the outside-province rows unticked in the app. Listed in the diagnostics, never silent.
+    std::set<int64_t> skipRows;
+    // Convert and check every row, write nothing (the transaction is rolled back): the result says
+    // what the import would do, with every row outside the province in `outside`.
+    bool dryRun = false;
+};
+
+// A row whose geometry lies beyond the province: where it is, so the user can decide per row.
+struct OutsideRow {
+    int64_t row = 0;
+    double lon = 0, lat = 0;  // centre of the row's bounding box, EPSG:4326
 };
 
 struct ImportStats {
@@ -93,6 +106,7 @@ struct ImportStats {
     int64_t existing = 0;          // rows the target layer had before the import
     int64_t datesNormalised = 0;   // date values rewritten to ISO 8601
     int64_t decimalCommas = 0;     // numbers written with a decimal comma
+    int64_t skippedByChoice = 0;   // rows left out because ImportOptions::skipRows names them
 };
 
 struct ImportResult {
@@ -104,6 +118,8 @@ struct ImportResult {
     std::map<std::string, std::string> mapping;  // used
     bool savedMappingUsed = false;
     ImportStats stats;
+    std::vector<OutsideRow> outside;  // every row beyond the province (up to 100,000)
+    bool dryRun = false;              // nothing was written
     Diagnostics diagnostics;
     double seconds = 0;
 };

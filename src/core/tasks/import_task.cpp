@@ -1,6 +1,7 @@
 #include "core/tasks/import_task.hpp"
 
 #include "core/base/error.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/tasks/list_import_task.hpp"
 
 namespace bando::tasks {
@@ -61,6 +62,11 @@ void ImportRequest::validate() const
         throw Error(ErrorKind::Usage, "", "expected PROJECT and FILE");
     if (targetLayer.empty())
         throw Error(ErrorKind::Usage, "", "missing option --layer");
+    if (!skipRows.empty() && *skipRows.begin() < 1)
+        throw Error(ErrorKind::Usage, "--skip-rows", tr("rows are numbered from 1"));
+    if ((!skipRows.empty() || dryRun) && route() != ImportRoute::File)
+        throw Error(ErrorKind::Usage, skipRows.empty() ? "--dry-run" : "--skip-rows",
+                    tr("only a file import (not a name-matched list) can leave rows out or run dry"));
 }
 
 ImportResult run(const ImportRequest& request, Feedback& fb)
@@ -85,6 +91,8 @@ ImportResult run(const ImportRequest& request, Feedback& fb)
     o.mode = request.mode;
     o.allowOutside = request.allowOutside;
     o.skipInvalid = request.skipInvalid;
+    o.skipRows = request.skipRows;
+    o.dryRun = request.dryRun;
     o.mapping = request.mapping;
     o.saveMapping = request.saveMapping;
     r.file = io::importFile(request.project, request.file, o, &fb);

@@ -8,6 +8,7 @@
 #include "core/io/lists.hpp"
 
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 #include <utility>
@@ -49,6 +50,8 @@ struct ImportRequest {
     io::ImportMode mode = io::ImportMode::Unspecified;
     bool allowOutside = false;  // file import: keep features beyond the province (listed as a warning)
     bool skipInvalid = false;   // file import: skip rows without geometry or of another type (listed)
+    std::set<int64_t> skipRows; // file import: source rows (1-based) the user chose to leave out (listed)
+    bool dryRun = false;        // file import: convert and check, write nothing (lists every outside row)
     // Target field -> source field; empty: the saved mapping, else the automatic one (file import).
     std::map<std::string, std::string> mapping;
     bool saveMapping = true;     // file import: remember the mapping for the next file of this kind
