@@ -1,6 +1,7 @@
 #include "app/dialogs/import_dialog.hpp"
 
 #include "app/bridge/bridge.hpp"
+#include "app/dialogs/outside_rows_dialog.hpp"
 #include "core/base/error.hpp"
 #include "core/io/crs_guess.hpp"
 #include "core/io/importer.hpp"
@@ -311,6 +312,7 @@ private:
     // Runs the import on a worker thread (tasks::TaskJob); finished() shows its result.
     void startJob(tasks::ImportRequest r)
     {
+        m_lastRequest = r;
         m_job = tasks::makeJob(std::move(r));
         WindowHandle<ImportDialog> self(this);
         auto lastPost = std::make_shared<std::atomic<int64_t>>(0);
@@ -450,12 +452,55 @@ private:
         m_cancelBtn->SetLabel(wtr("Close"));
         if (std::exception_ptr error = m_job->error()) {
             m_gauge->SetValue(0);
+            // A refused file import may be refused for rows beyond the province: a dry run that
+            // allows them lists them, and the user decides row by row (outside_rows_dialog).
+            if (!m_job->wasCancelled() && !m_checkingOutside && m_lastRequest.route() == tasks::ImportRoute::File &&
+                !m_lastRequest.allowOutside && !m_lastRequest.dryRun) {
+                m_refusal = error;
+                m_checkingOutside = true;
+                tasks::ImportRequest dry = m_lastRequest;
+                dry.allowOutside = true;
+                dry.dryRun = true;
+                m_status->SetLabel(wtr("Checking the rows outside the province…"));
+                m_importBtn->Disable();
+                m_cancelBtn->SetLabel(wtr("Cancel"));
+                startJob(std::move(dry));
+                return;
+            }
+            if (m_checkingOutside) {  // the dry run failed too: the first refusal is the answer
+                m_checkingOutside = false;
+                m_lastRequest.dryRun = false;
+                error = m_refusal;
+            }
             if (m_job->wasCancelled())
                 m_status->SetLabel(wtr("Cancelled: nothing was written."));
             else {
                 m_status->SetLabel(wtr("Import failed: nothing was written."));
                 showError(this, wtr("Import failed"), error);
             }
+            return;
+        }
+        if (m_checkingOutside) {
+            m_checkingOutside = false;
+            const io::ImportResult& dry = *m_job->result()->file;
+            if (dry.outside.empty() || dry.stats.outsideProvince > static_cast<int64_t>(dry.outside.size())) {
+                m_status->SetLabel(wtr("Import failed: nothing was written."));
+                showError(this, wtr("Import failed"), m_refusal);
+                return;
+            }
+            const auto choice = chooseOutsideRows(this, dry.source.path, dry.outside);
+            if (!choice) {
+                m_status->SetLabel(wtr("Cancelled: nothing was written."));
+                return;
+            }
+            tasks::ImportRequest again = m_lastRequest;
+            again.dryRun = false;
+            again.allowOutside = !choice->keep.empty();
+            again.skipRows.insert(choice->skip.begin(), choice->skip.end());
+            m_importBtn->Disable();
+            m_cancelBtn->SetLabel(wtr("Cancel"));
+            m_status->SetLabel(wtr("Importing…"));
+            startJob(std::move(again));
             return;
         }
         m_imported = true;
@@ -469,6 +514,9 @@ private:
     }
 
     std::string m_project;
+    tasks::ImportRequest m_lastRequest;  // the request the running (or last) job was made from
+    bool m_checkingOutside = false;      // the running job is the dry run listing outside rows
+    std::exception_ptr m_refusal;        // why the import was refused before that dry run
     std::unique_ptr<io::SourceInfo> m_info;
     wxFilePickerCtrl* m_file = nullptr;
     wxChoice* m_encoding = nullptr;

@@ -5,6 +5,7 @@
 #include "app/dialogs/analyze_dialog.hpp"
 #include "app/panels/layer_panel.hpp"
 #include "app/panels/legend_panel.hpp"
+#include "app/panels/notice_bar.hpp"
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/proj.hpp"
@@ -70,6 +71,8 @@ MainFrame::MainFrame()
     m_canvas = new MapCanvas(this);
     m_layerPanel = new LayerPanel(this);
     m_legend = new LegendPanel(this);
+    m_notice = new NoticeBar(this);
+    m_notice->onClose = [this] { showNotice(wxEmptyString); };
 
     buildMenus();
     buildToolbar();
@@ -93,6 +96,8 @@ MainFrame::MainFrame()
                                 .BestSize(260, 320)
                                 .MinSize(200, 150)
                                 .CloseButton(true));
+    m_aui.AddPane(m_notice, wxAuiPaneInfo().Name("notice").Top().Layer(0).Row(1).CaptionVisible(false)
+                                .PaneBorder(false).Floatable(false).Hide());
     m_aui.Update();
 
     CreateStatusBar(kFieldCount);
@@ -321,6 +326,10 @@ void MainFrame::openProject(const std::string& path, bool keepView)
             if (!std::filesystem::exists(path))
                 throw Error(ErrorKind::Io, path, tr("the file does not exist"));
             auto store = ProjectStore::open(path, ProjectStore::Mode::ReadOnly);
+            if (const auto& recovered = store->recovered()) {
+                const std::string notice = recovered->message;
+                self.post([notice](MainFrame& f) { f.showNotice(wx(notice)); });
+            }
             data = render::loadMapData(*store, crs::kVn2000LangSon, fb.get());
             try {
                 saved = render::loadMapState(*store);
@@ -334,6 +343,21 @@ void MainFrame::openProject(const std::string& path, bool keepView)
         double secs = secondsSince(t0);
         self.post([=](MainFrame& f) { f.projectLoaded(token, path, data, saved, error, secs, keepView); });
     });
+}
+
+void MainFrame::showNotice(const wxString& text)
+{
+    m_notice->setText(text);
+    const wxSize best = m_notice->GetBestSize();
+    m_aui.GetPane("notice").Show(!text.empty()).MinSize(-1, best.y).BestSize(best);
+    m_aui.Update();
+    if (!text.empty())
+        SetStatusText(text, 0);
+}
+
+wxString MainFrame::notice()
+{
+    return m_aui.GetPane(m_notice).IsShown() ? m_notice->text() : wxString();
 }
 
 void MainFrame::openDefaultSample(const std::string& path)

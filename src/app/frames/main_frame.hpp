@@ -25,6 +25,7 @@ namespace bando::app {
 class MapCanvas;
 class LayerPanel;
 class LegendPanel;
+class NoticeBar;
 
 class MainFrame : public wxFrame {
 public:
@@ -57,6 +58,9 @@ public:
     void goToBookmark(size_t index);
     const std::vector<std::string>& themes() const { return m_themes; }
     LegendPanel* legendPanel() const { return m_legend; }
+    // A non-modal notice above the map (recovery after an interrupted write, ...); "" hides it.
+    void showNotice(const wxString& text);
+    wxString notice();
 
     MapCanvas* canvas() const { return m_canvas; }
     LayerPanel* layerPanel() const { return m_layerPanel; }
@@ -97,6 +101,7 @@ private:
     MapCanvas* m_canvas = nullptr;
     LayerPanel* m_layerPanel = nullptr;
     LegendPanel* m_legend = nullptr;
+    NoticeBar* m_notice = nullptr;
     wxAuiToolBar* m_toolbar = nullptr;
     wxChoice* m_districtChoice = nullptr;
     wxChoice* m_themeChoice = nullptr;
