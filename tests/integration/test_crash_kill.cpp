@@ -152,6 +152,33 @@ TEST_CASE("kill harness: bando analyze storing every village's indicators", "[cr
     CHECK(t.killed > 0);
 }
 
+TEST_CASE("kill harness: bando rank saving a scenario (weights, results, contributions)", "[crash][kill]")
+{
+    ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);  // the scenario's date: equal in every run
+    test::TempDir dir("kill-rank");
+    const std::string base = requireSample();
+    const std::string analysed = dir.file("analysed.gpkg");
+    std::filesystem::copy_file(base, analysed);
+    REQUIRE(test::run(test::shellQuote(test::cliPath()) + " analyze " + test::shellQuote(analysed)).exitCode == 0);
+    const std::string trial = dir.file("trial.gpkg");
+    const Tally t = killProjectWriter(analysed, trial, {"rank", trial, "--preset", "team", "--scenario", "kill-test"},
+                                      killCount(3));
+    t.print("rank --scenario");
+    CHECK(t.killed > 0);
+}
+
+TEST_CASE("kill harness: bando predict writing predicted coverage polygons", "[crash][kill]")
+{
+    ::setenv("SOURCE_DATE_EPOCH", "1700000000", 1);  // the provenance stamp: equal in every run
+    test::TempDir dir("kill-predict");
+    const std::string base = requireSample();
+    const std::string trial = dir.file("trial.gpkg");
+    const Tally t = killProjectWriter(
+        base, trial, {"predict", trial, "--operator", "VNPT", "--resolution", "500", "--radius-km", "12"}, killCount(3));
+    t.print("predict");
+    CHECK(t.killed > 0);
+}
+
 namespace {
 
 // The files of `dir` whose name starts with `prefix`, staging folders of killed runs excluded.

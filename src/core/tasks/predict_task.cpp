@@ -1,6 +1,8 @@
 // Predict: see predict_task.hpp and docs/PREDICTION.md.
 #include "core/tasks/predict_task.hpp"
 
+#include "core/base/clock.hpp"
+
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/geos.hpp"
@@ -489,9 +491,7 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     {
         ProjectStore::Transaction tx(*store);
         store->replaceLayer(coverage, &fb);
-        char when[64];
-        const std::time_t now = std::time(nullptr);
-        std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+        const std::string when = stampIsoUtc();
         store->setMeta("predict.layer." + res.layer, std::string("model=") + res.model + "; sites=" +
                                                          rows.source + "; resolution_m=" +
                                                          std::to_string(static_cast<int>(req.resolutionM)) + "; " + when);

@@ -7,21 +7,15 @@
 
 #include <algorithm>
 #include <chrono>
+#include "core/base/clock.hpp"
+
 #include <cmath>
 #include <ctime>
 
 namespace bando::tasks {
 namespace {
 
-std::string nowIso()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char b[32];
-    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return b;
-}
+std::string nowIso() { return stampIsoUtc(); }
 
 std::vector<planning::Criterion> savedPreset(const ProjectStore& store, const std::string& name)
 {
