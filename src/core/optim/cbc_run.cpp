@@ -123,7 +123,7 @@ MipResult solveMip(const MipModel& model, double seconds, Feedback* fb)
     cbc.passInEventHandler(&handler);
     char secs[32];
     std::snprintf(secs, sizeof secs, "%.3f", std::max(0.01, seconds));
-    const char* argv[] = {"bando", "-log", "0", "-slog", "0", "-sec", secs, "-solve", "-quit"};
+    const char* argv[] = {"bando", "-log", "0", "-slog", "0", "-timeMode", "elapsed", "-sec", secs, "-solve", "-quit"};
     CbcMain1(static_cast<int>(sizeof argv / sizeof argv[0]), argv, cbc);
     throwIfCancelled(fb);
     MipResult r;
