@@ -1,5 +1,6 @@
 // Tables and layers of the planning optimisation (issue #11, schema version 6): candidate sites a
-// user imports, and the chosen sites of each `bando sites` scenario. Every column is documented
+// user imports, the chosen sites of each `bando sites` scenario and the support-team bases of
+// each `bando bases` scenario. Every column is documented
 // in docs/OPTIMISATION.md. Owned by the optimisation module.
 #include "core/model/schema.hpp"
 
@@ -18,6 +19,13 @@ void appendOptimSchemas(std::vector<LayerSchema>& out)
                     I("settlements"), R("households"), R("households_in_reach"), R("cost_per_household"),
                     R("objective"), R("bound"), I("optimal")},
                    "Optimisation: the new base stations chosen by each bando sites scenario", 6});
+    out.push_back({"team_bases", GeomType::Point,
+                   {T("scenario"), T("created"), T("commune_code"), T("name"), T("district_code"), I("villages"),
+                    R("households"), R("mean_km"), R("max_km"), R("objective_hh_km")},
+                   "Optimisation: the support-team base communes of each bando bases scenario (p-median)", 6});
+    out.push_back({"team_base_villages", GeomType::None,
+                   {T("scenario"), T("village_code"), T("base_commune_code"), R("households"), R("road_km")},
+                   "Optimisation: each village's base in each bando bases scenario (its nearest base by road)", 6});
 }
 
 } // namespace bando::schema
