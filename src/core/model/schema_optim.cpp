@@ -1,6 +1,6 @@
 // Tables and layers of the planning optimisation (issue #11, schema version 6): candidate sites a
-// user imports, the chosen sites of each `bando sites` scenario and the support-team bases of
-// each `bando bases` scenario. Every column is documented
+// user imports, the chosen sites of each `bando sites` scenario, the support-team bases of each
+// `bando bases` scenario and the operators' gap villages of each `bando split` scenario. Every column is documented
 // in docs/OPTIMISATION.md. Owned by the optimisation module.
 #include "core/model/schema.hpp"
 
@@ -26,6 +26,14 @@ void appendOptimSchemas(std::vector<LayerSchema>& out)
     out.push_back({"team_base_villages", GeomType::None,
                    {T("scenario"), T("village_code"), T("base_commune_code"), R("households"), R("road_km")},
                    "Optimisation: each village's base in each bando bases scenario (its nearest base by road)", 6});
+    out.push_back({"operator_gap_villages", GeomType::Point,
+                   {T("scenario"), T("village_code"), T("village_name"), T("district_code"), T("operator"),
+                    R("households"), R("site_km")},
+                   "Optimisation: which operator takes each gap village in each bando split scenario", 6});
+    out.push_back({"operator_gap_shares", GeomType::None,
+                   {T("scenario"), T("operator"), R("target_pct"), R("achieved_pct"), I("villages"), R("households"),
+                    R("mean_site_km"), R("mean_centre_km")},
+                   "Optimisation: each operator's share of the gap households in each bando split scenario", 6});
 }
 
 } // namespace bando::schema
