@@ -58,11 +58,12 @@ void printText(const tasks::SplitResult& r)
 {
     std::printf("%s: %d   %s: %.0f   ±%.1f pp\n", tr("Gap villages"), r.villages, tr("Households"), r.households,
                 r.tolerancePp);
-    std::printf("%-10s %8s %8s %8s %10s %10s %10s\n", tr("Operator"), tr("Target %"), tr("Share %"), tr("Villages"),
-                tr("Households"), "site km", "centre km");
+    std::printf("%s %s %s %s %s %10s %10s\n", padRight(tr("Operator"), 10).c_str(), padRight(tr("Target %"), 10).c_str(),
+                padRight(tr("Share %"), 8).c_str(), padRight(tr("Villages"), 8).c_str(), padRight(tr("Households"), 10).c_str(),
+                "site km", "centre km");
     for (const auto& o : r.operators)
-        std::printf("%-10s %8.1f %8.1f %8d %10.0f %10.1f %10.1f\n", o.op.c_str(), o.targetPct, o.achievedPct, o.villages,
-                    o.households, o.meanSiteKm, o.meanCentreKm);
+        std::printf("%s %-10.1f %-8.1f %-8d %-10.0f %10.1f %10.1f\n", padRight(o.op, 10).c_str(), o.targetPct, o.achievedPct,
+                    o.villages, o.households, o.meanSiteKm, o.meanCentreKm);
     if (!r.scenario.empty())
         std::printf("%s: operator_gap_villages, operator_gap_shares, %s '%s'\n", tr("Stored"), tr("scenario"),
                     r.scenario.c_str());
