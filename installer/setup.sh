@@ -17,6 +17,7 @@ PKGS=(cmake g++ make pkg-config gettext
       libwxgtk3.2-dev libgdal-dev gdal-bin python3-gdal libproj-dev proj-data libgeos-dev
       libspatialite-dev libsqlite3-dev libcairo2-dev libfreetype-dev libfontconfig-dev libicu-dev
       catch2 fonts-dejavu-core
+      coinor-libcbc-dev coinor-cbc  # exact MIPs (libCbc) and the `cbc` peer of the MCLP benchmark (issue #11)
       xvfb xauth imagemagick poppler-utils qpdf
       clang libclang-rt-14-dev)  # fuzzing (libFuzzer + ASan/UBSan runtimes: docs/FUZZING.md)
 

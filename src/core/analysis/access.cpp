@@ -142,16 +142,50 @@ std::vector<double> dijkstra(const Graph& g, const std::vector<std::pair<uint32_
     return dist;
 }
 
-} // namespace
-
-void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& villages, const std::vector<XY>& centres,
-                   const AnalysisOptions& opt, std::vector<std::string>& notes, const Feedback* fb)
+// Distance from p to a segment of g, for SegGrid::nearest.
+auto segDistance(const Graph& g, const XY& p)
 {
-    if (!in.roads)
-        return;
-    const AccessOptions& ao = opt.access;
-    Layer roads = *in.roads;
-    crs::reproject(roads, opt.metricEpsg);
+    return [&g, p](uint32_t id) {
+        const auto& s = g.segs[id];
+        return pointSegmentDistance(p.x, p.y, g.nodes[s.a].x, g.nodes[s.a].y, g.nodes[s.b].x, g.nodes[s.b].y);
+    };
+}
+
+// The road network (metric CRS): road vertices are nodes (merged at 0.1 m), dangling ends within
+// 5 m of another segment joined to it; places join it at the nearest point of the nearest road.
+struct Network {
+    Graph g;
+    SegGrid grid;
+    double offMpm = 0;
+    Snap snap(const XY& p) const;
+};
+
+Snap Network::snap(const XY& p) const
+{
+    Snap s;
+    double best = kInf;
+    const int64_t id = grid.nearest(p, segDistance(g, p), best);
+    if (id < 0)
+        return s;
+    const auto& sg = g.segs[static_cast<size_t>(id)];
+    const XY q = project(p, g.nodes[sg.a], g.nodes[sg.b]);
+    s.ok = true;
+    s.offM = best;
+    s.a = sg.a;
+    s.b = sg.b;
+    s.onMain = sg.main;
+    const double la = std::hypot(q.x - g.nodes[sg.a].x, q.y - g.nodes[sg.a].y);
+    const double lb = std::hypot(q.x - g.nodes[sg.b].x, q.y - g.nodes[sg.b].y);
+    s.lenA = best + la;
+    s.lenB = best + lb;
+    s.minA = best * offMpm + la * sg.minutesPerM;
+    s.minB = best * offMpm + lb * sg.minutesPerM;
+    return s;
+}
+
+// Builds `net` from `roads` (metric CRS); false when there is no road segment.
+bool buildNetwork(const Layer& roads, const AccessOptions& ao, const Feedback* fb, Network& net)
+{
     const int iClass = roads.fieldIndex("class");
     // the lines' segments; their vertices are nodes (merged at 0.1 m)
     Graph g0;
@@ -174,7 +208,7 @@ void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& vill
                 }
     }
     if (g0.segs.empty())
-        return;
+        return false;
     throwIfCancelled(fb);
     // T-junctions: a dangling line end within 5 m of another segment splits that segment there
     struct Join {
@@ -204,8 +238,8 @@ void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& vill
             joins.push_back({p, q, best, s.minutesPerM});
     }
     // the network, segments split at the junctions
-    Graph g;
-    SegGrid grid;
+    Graph& g = net.g;
+    SegGrid& grid = net.grid;
     auto addSeg = [&](const XY& pa, const XY& pb, double mpm, bool main) {
         const uint32_t a = g.node(pa), b = g.node(pb);
         if (a == b)
@@ -236,12 +270,6 @@ void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& vill
     }
     for (const auto& j : joins)
         g.arc(g.node(j.from), g.node(j.to), j.len, j.mpm);
-    auto segDist = [&](const XY& p) {
-        return [&g, p](uint32_t id) {
-            const auto& s = g.segs[id];
-            return pointSegmentDistance(p.x, p.y, g.nodes[s.a].x, g.nodes[s.a].y, g.nodes[s.b].x, g.nodes[s.b].y);
-        };
-    };
     // connected pieces
     g.component.assign(g.nodes.size(), -1);
     int pieces = 0;
@@ -261,28 +289,27 @@ void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& vill
         }
         ++pieces;
     }
-    const double offMpm = minutesPerM(ao.offRoadKmh);
-    auto snap = [&](const XY& p) {
-        Snap s;
-        double best = kInf;
-        const int64_t id = grid.nearest(p, segDist(p), best);
-        if (id < 0)
-            return s;
-        const auto& sg = g.segs[static_cast<size_t>(id)];
-        const XY q = project(p, g.nodes[sg.a], g.nodes[sg.b]);
-        s.ok = true;
-        s.offM = best;
-        s.a = sg.a;
-        s.b = sg.b;
-        s.onMain = sg.main;
-        const double la = std::hypot(q.x - g.nodes[sg.a].x, q.y - g.nodes[sg.a].y);
-        const double lb = std::hypot(q.x - g.nodes[sg.b].x, q.y - g.nodes[sg.b].y);
-        s.lenA = best + la;
-        s.lenB = best + lb;
-        s.minA = best * offMpm + la * sg.minutesPerM;
-        s.minB = best * offMpm + lb * sg.minutesPerM;
-        return s;
-    };
+    net.offMpm = minutesPerM(ao.offRoadKmh);
+    return true;
+}
+
+} // namespace
+
+void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& villages, const std::vector<XY>& centres,
+                   const AnalysisOptions& opt, std::vector<std::string>& notes, const Feedback* fb)
+{
+    if (!in.roads)
+        return;
+    const AccessOptions& ao = opt.access;
+    Layer roads = *in.roads;
+    crs::reproject(roads, opt.metricEpsg);
+    Network net;
+    if (!buildNetwork(roads, ao, fb, net))
+        return;
+    const Graph& g = net.g;
+    const double offMpm = net.offMpm;
+    auto segDist = [&](const XY& p) { return segDistance(g, p); };
+    auto snap = [&](const XY& p) { return net.snap(p); };
 
     // seats
     std::map<std::string, XY> communeSeat, districtSeat;
@@ -393,6 +420,35 @@ void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& vill
         if (!v.reachesNetwork)
             notes.push_back("village " + v.code + ": cannot reach its commune or district seat on the road network");
     }
+}
+
+std::vector<double> roadDistanceMatrix(const Layer& roadsMetric, const AccessOptions& ao, const std::vector<XY>& from,
+                                       const std::vector<XY>& to, const Feedback* fb)
+{
+    std::vector<double> out(from.size() * to.size(), kInf);
+    Network net;
+    if (!buildNetwork(roadsMetric, ao, fb, net))
+        return out;
+    std::vector<Snap> ts(to.size());
+    for (size_t j = 0; j < to.size(); ++j)
+        ts[j] = net.snap(to[j]);
+    for (size_t i = 0; i < from.size(); ++i) {
+        throwIfCancelled(fb);
+        const Snap fs = net.snap(from[i]);
+        if (!fs.ok)
+            continue;
+        const auto byLen = dijkstra(net.g, {{fs.a, fs.lenA}, {fs.b, fs.lenB}}, false);
+        for (size_t j = 0; j < to.size(); ++j) {
+            const Snap& s = ts[j];
+            if (!s.ok)
+                continue;
+            double len = std::min(byLen[s.a] + s.lenA, byLen[s.b] + s.lenB);
+            if ((s.a == fs.a && s.b == fs.b) || (s.a == fs.b && s.b == fs.a))  // the same segment: straight along it
+                len = std::min(len, s.offM + std::fabs((s.lenA - s.offM) - (fs.lenA - fs.offM)) + fs.offM);
+            out[i * to.size() + j] = len;
+        }
+    }
+    return out;
 }
 
 } // namespace bando::analysis

@@ -21,4 +21,11 @@ namespace bando::analysis {
 void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& villages, const std::vector<XY>& centres,
                    const AnalysisOptions& opt, std::vector<std::string>& notes, const Feedback* fb);
 
+// Road distance in metres on the same network, with the same joining, as computeAccess: from
+// each of `from` to each of `to` (row-major, from.size() × to.size()), +inf when the two lie on
+// different pieces of the network (or there is no road). `roadsMetric` and the points are in
+// one metric CRS. Used by the support-team bases (issue #11).
+std::vector<double> roadDistanceMatrix(const Layer& roadsMetric, const AccessOptions& ao, const std::vector<XY>& from,
+                                       const std::vector<XY>& to, const Feedback* fb);
+
 } // namespace bando::analysis

@@ -44,6 +44,7 @@ void appendProgramSchemas(std::vector<LayerSchema>& out);
 void appendImportSchemas(std::vector<LayerSchema>& out);
 void appendAnalysisSchemas(std::vector<LayerSchema>& out);
 void appendPlanningSchemas(std::vector<LayerSchema>& out);
+void appendOptimSchemas(std::vector<LayerSchema>& out);
 
 int currentVersion()
 {
@@ -62,6 +63,7 @@ const std::vector<LayerSchema>& all()
         appendImportSchemas(s);
         appendAnalysisSchemas(s);
         appendPlanningSchemas(s);
+        appendOptimSchemas(s);
         return s;
     }();
     return schemas;

@@ -1,0 +1,109 @@
+// bando bases PROJECT --count P [--district CODE]... [--time-limit S] [--scenario NAME] [--no-store] [--json]
+// Support-team bases by p-median on road distances (issue #11). Parses arguments into tasks::BasesRequest.
+#include "cli/command.hpp"
+#include "cli/console.hpp"
+#include "core/base/error.hpp"
+#include "core/base/json.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/tasks/bases_task.hpp"
+#include "core/tasks/job.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+namespace bando::cli {
+namespace {
+
+void printJson(const tasks::BasesResult& r)
+{
+    JsonWriter w(std::cout);
+    w.beginObject();
+    w.field("file", r.project).field("count", r.count).field("villages", r.villages).field("candidates", r.candidates);
+    w.field("households", static_cast<int64_t>(std::llround(r.households))).field("objective_hh_km", r.objective).field("mean_km", r.meanKm);
+    w.field("greedy_hh_km", r.greedyObjective).field("first_local_hh_km", r.firstLocalObjective);
+    w.field("restarts", r.restarts).field("unreachable_villages", r.unreachable);
+    w.field("matrix_seconds", r.matrixSeconds).field("solve_seconds", r.solveSeconds);
+    if (!r.scenario.empty())
+        w.field("scenario", r.scenario);
+    w.key("bases").beginArray();
+    for (const auto& b : r.bases)
+        w.beginObject(true)
+            .field("commune_code", b.communeCode)
+            .field("name", b.name)
+            .field("district_code", b.districtCode)
+            .field("lon", b.lon)
+            .field("lat", b.lat)
+            .field("villages", b.villages)
+            .field("households", static_cast<int64_t>(std::llround(b.households)))
+            .field("mean_km", b.meanKm)
+            .field("max_km", b.maxKm)
+            .endObject();
+    w.endArray();
+    w.key("notes").beginArray();
+    for (const auto& n : r.notes)
+        w.value(n);
+    w.endArray();
+    w.endObject();
+}
+
+void printText(const tasks::BasesResult& r)
+{
+    std::printf("%s: %d   %s: %d   P = %d\n", tr("Villages"), r.villages, tr("Candidate communes"), r.candidates, r.count);
+    std::printf("%s: %.1f km   (%s: %.0f, %s: %.0f %s)\n", tr("Mean road distance per household"), r.meanKm,
+                tr("Greedy"), r.greedyObjective, tr("final"), r.objective, tr("household-km"));
+    std::printf("%-7s %-28s %8s %10s %8s %8s\n", tr("Code"), tr("Commune"), tr("Villages"), tr("Households"), "km", "max km");
+    for (const auto& b : r.bases)
+        std::printf("%-7s %s %8d %10.0f %8.1f %8.1f\n", b.communeCode.c_str(), padRight(b.name, 28).c_str(), b.villages,
+                    b.households, b.meanKm, b.maxKm);
+    if (!r.scenario.empty())
+        std::printf("%s: team_bases, team_base_villages, %s '%s'\n", tr("Stored"), tr("scenario"), r.scenario.c_str());
+    for (const auto& n : r.notes)
+        std::fprintf(stderr, "%s: %s\n", tr("note"), n.c_str());
+}
+
+double parseNumber(const std::string& s, const char* option)
+{
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str(), &end);
+    if (s.empty() || *end != '\0')
+        throw Error(ErrorKind::Usage, option, "'" + s + "' is not a number");
+    return v;
+}
+
+int runBases(const Args& a)
+{
+    a.allowOnly({"count", "district", "time-limit", "scenario", "no-store", "json"});
+    if (a.positional.size() != 1)
+        throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
+    tasks::BasesRequest q;
+    q.project = a.positional[0];
+    q.count = static_cast<int>(parseNumber(a.require("count"), "--count"));
+    if (a.has("time-limit"))
+        q.timeLimitSeconds = parseNumber(a.get("time-limit"), "--time-limit");
+    q.scenario = a.get("scenario", q.scenario);
+    q.store = !a.has("no-store");
+    for (const auto& [name, value] : a.options)
+        if (name == "district")
+            q.districts.push_back(value);
+    const auto result = tasks::runTask(q, consoleFeedback());
+    if (a.has("json"))
+        printJson(result);
+    else
+        printText(result);
+    return ExitOk;
+}
+
+CommandRegistration reg({"bases",
+                         "bases PROJECT --count P [--district CODE]... [--time-limit S] [--scenario NAME] [--no-store] "
+                         "[--json]",
+                         "Chooses P communes to base the support teams at (their seats), so that the household-"
+                         "weighted road distance from every village to its nearest base is least (p-median: greedy + "
+                         "vertex substitution with seeded restarts, on the analysis's road network). Stores the bases "
+                         "in team_bases and each village's base in team_base_villages. See docs/OPTIMISATION.md.",
+                         {"no-store", "json"}, runBases});
+
+} // namespace
+} // namespace bando::cli
