@@ -1,4 +1,5 @@
 #include "core/tasks/bases_task.hpp"
+#include "core/base/clock.hpp"
 
 #include "core/analysis/access.hpp"
 #include "core/analysis/indicators.hpp"
@@ -19,15 +20,7 @@ namespace bando::tasks {
 
 namespace {
 
-std::string nowIso()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char b[32];
-    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return b;
-}
+std::string nowIso() { return stampIsoUtc(); }  // SOURCE_DATE_EPOCH-aware (core/base/clock.hpp)
 
 double sec(std::chrono::steady_clock::time_point t0)
 {

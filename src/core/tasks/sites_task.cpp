@@ -1,4 +1,5 @@
 #include "core/tasks/sites_task.hpp"
+#include "core/base/clock.hpp"
 
 #include "core/base/error.hpp"
 #include "core/model/schema.hpp"
@@ -14,15 +15,7 @@ namespace bando::tasks {
 
 namespace {
 
-std::string nowIso()
-{
-    const std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char b[32];
-    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return b;
-}
+std::string nowIso() { return stampIsoUtc(); }  // SOURCE_DATE_EPOCH-aware (core/base/clock.hpp)
 
 } // namespace
 
