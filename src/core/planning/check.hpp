@@ -56,6 +56,7 @@ struct CheckInput {
     const Layer* teams = nullptr;
     const Layer* targets = nullptr;
     const Layer* progressReports = nullptr;
+    const Layer* phases = nullptr;  // resolves the households of a report of scope "phase"
     // village code -> mobile class (no_signal | unstable | covered), from the analysis
     const std::map<std::string, std::string>* villageClass = nullptr;
     std::string provinceCode = "20";
