@@ -144,7 +144,10 @@ private:
         bool complete = true;
         int64_t sum = 0;
         const char* from = m_units.count("district") && !m_units["district"].empty() ? "district" : "commune";
-        for (const auto& [code, u] : m_units[from]) {
+        static const std::map<std::string, Unit> none;
+        const auto parts = m_units.find(from);
+        const auto& list = parts == m_units.end() ? none : parts->second;
+        for (const auto& [code, u] : list) {
             if (!u.households)
                 complete = false;
             else
@@ -152,7 +155,7 @@ private:
             p.extent.expand(u.extent.minX, u.extent.minY);
             p.extent.expand(u.extent.maxX, u.extent.maxY);
         }
-        if (complete && !m_units[from].empty())
+        if (complete && !list.empty())
             p.households = sum;
         m_units["province"][p.code] = p;
     }

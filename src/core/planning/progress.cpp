@@ -221,19 +221,20 @@ Forecast forecast(const std::vector<SeriesPoint>& series, int asOfDay, double ta
             }
         return f;
     }
+    const SeriesPoint& now = series[static_cast<size_t>(cur)];
     long base = lastOnOrBefore(asOfDay - windowDays);
     if (base < 0)
         base = 0;  // the series starts inside the window: from its first point
-    f.baseDay = base == 0 && series[0].day > asOfDay - windowDays ? series[0].day : asOfDay - windowDays;
+    f.baseDay = series[static_cast<size_t>(base)].day;
     f.baseValue = series[static_cast<size_t>(base)].value;
-    const int span = asOfDay - f.baseDay;
+    const int span = now.day - f.baseDay;
     f.pace = span > 0 ? (f.current - f.baseValue) / span : 0;
     if (!(f.pace > 0)) {
         f.status = ForecastStatus::NotAtThisPace;
         return f;
     }
     f.status = ForecastStatus::OnPace;
-    f.day = asOfDay + static_cast<int>(std::ceil((target - f.current) / f.pace - 1e-9));
+    f.day = now.day + static_cast<int>(std::ceil((target - f.current) / f.pace - 1e-9));
     return f;
 }
 

@@ -8,11 +8,14 @@
 // count is ceil(pct / 100 × households) per village, summed over the villages of a unit, so the
 // levels add up.
 //
-// Forecast: the date a series reaches a target at its recent pace. With the value V at the date
-// D (the last point on or before D) and B the value at D − window (the last point on or before
-// it; when the series starts later, its first point and that point's day), pace = (V − B) /
-// (days between). Reached already: the first day the series reached it. Pace > 0: D +
-// ceil((target − V) / pace). Otherwise "not at this pace".
+// Forecast: the date a series reaches a target at its recent pace. The series is a list of dated
+// cumulative values (the shops layer gives one point per day with events; reports one per
+// report). At the date D: the current point is the last point on or before D (value V, day Dv);
+// the base point is the last point on or before D − window (when the series starts later, its
+// first point) (value B, day Db). pace = (V − B) / (Dv − Db). Reached already (V >= target): the
+// first day the series reached it. Pace > 0: Dv + ceil((target − V) / pace). Otherwise — no
+// growth since the base point, including a place with no new point for the whole window — "not
+// at this pace".
 #include "core/model/layer.hpp"
 #include "core/planning/targets.hpp"
 
@@ -62,7 +65,7 @@ struct Forecast {
     ForecastStatus status = ForecastStatus::NoData;
     double current = 0, target = 0;
     double pace = 0;           // per day over the window
-    int baseDay = 0;           // the start of the pace window actually used
+    int baseDay = 0;           // the base point's day
     double baseValue = 0;
     int day = 0;               // Reached: the first day at or above the target; OnPace: the forecast day
 };
