@@ -92,8 +92,10 @@ void printTable(const tasks::CheckResult& r)
                     f.severity == planning::Severity::Error ? tr("error") : tr("warning"), f.kind.c_str(),
                     f.level.c_str(), f.code.c_str(), padRight(f.name, 20).c_str(), f.message.c_str());
     std::printf("\n");
-    for (const auto& [k, n] : r.countByKind)
-        std::printf("  %-24s %6d  %s\n", k.c_str(), n, ruleOf(k));
+    for (const auto& k : planning::checkKinds())
+        if (auto it = r.countByKind.find(k.id); it != r.countByKind.end())
+            std::printf("  %-7s %-24s %6d  %s\n", k.severity == planning::Severity::Error ? tr("error") : tr("warning"),
+                        k.id, it->second, ruleOf(k.id));
     std::printf("%s: %d   %s: %d\n", tr("Errors"), r.errors, tr("Warnings"), r.warnings);
     for (const auto& n : r.notes)
         std::fprintf(stderr, "%s: %s\n", tr("note"), n.c_str());

@@ -140,7 +140,7 @@ private:
         Unit p;
         p.level = "province";
         p.code = m_in.provinceCode;
-        p.name = "";
+        p.name = m_in.provinceName;
         bool complete = true;
         int64_t sum = 0;
         const char* from = m_units.count("district") && !m_units["district"].empty() ? "district" : "commune";
@@ -550,6 +550,8 @@ private:
                               " lies outside every village");
             x.extent = Extent{};
             x.extent.expand(p.x, p.y);
+            if (const Unit* u = unit("village", x.code))
+                x.name = u->name;
             x.figures = {{"lon", p.x}, {"lat", p.y}};
         }
     }

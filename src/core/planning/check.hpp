@@ -60,6 +60,7 @@ struct CheckInput {
     // village code -> mobile class (no_signal | unstable | covered), from the analysis
     const std::map<std::string, std::string>* villageClass = nullptr;
     std::string provinceCode = "20";
+    std::string provinceName = "Lạng Sơn";
 };
 
 struct CheckOutput {

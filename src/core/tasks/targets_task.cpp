@@ -82,8 +82,9 @@ TargetsResult run(const TargetsRequest& request, Feedback& fb)
     request.validate();
     TargetsResult r;
     r.project = request.project;
-    auto store = ProjectStore::open(request.project,
-                                    request.edits() ? ProjectStore::Mode::ReadWrite : ProjectStore::Mode::ReadOnly);
+    // Read and check every edit first; the file is opened for writing only when they all hold,
+    // so a refused edit leaves it byte for byte as it was.
+    auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
     fb.setStep("reading");
     auto read = [&](const char* n) -> std::optional<Layer> {
         if (!store->hasLayer(n))
@@ -161,9 +162,11 @@ TargetsResult run(const TargetsRequest& request, Feedback& fb)
     fb.throwIfCancelled();
     if (request.edits()) {
         fb.setStep("writing");
-        ProjectStore::Transaction tx(*store);
-        store->replaceLayer(planning::targetsLayer(table));
-        store->replaceLayer(planning::phasesLayer(table));
+        store.reset();
+        auto writer = ProjectStore::open(request.project, ProjectStore::Mode::ReadWrite);
+        ProjectStore::Transaction tx(*writer);
+        writer->replaceLayer(planning::targetsLayer(table));
+        writer->replaceLayer(planning::phasesLayer(table));
         tx.commit();
         r.changed = true;
     }
