@@ -141,6 +141,28 @@ TEST_CASE("check on the sample with errors finds each seeded error", "[check][pl
     bad.kinds = {"nope"};
     CHECK_THROWS_WITH(tasks::runTask(bad, fb), Catch::Contains("unknown check 'nope'"));
 
+    // --store: the findings as a point layer QGIS opens
+    tasks::CheckRequest st = q;
+    st.store = true;
+    const auto stored = tasks::runTask(st, fb);
+    CHECK(stored.stored);
+    {
+        auto store = ProjectStore::open(s.out);
+        const Layer l = store->readLayer("check_findings");
+        CHECK(l.features.size() == stored.findings.size());
+        int errors = 0;
+        for (const auto& f : l.features) {
+            errors += l.text(f, "severity") == "error";
+            CHECK_FALSE(f.geom.isEmpty());
+            CHECK_FALSE(l.text(f, "rule").empty());
+        }
+        CHECK(errors == 5);
+        for (const auto& f : l.features)
+            if (l.text(f, "kind") == "claim_above_households")
+                CHECK(l.text(f, "figures") ==
+                      "claimed=350000; households=" + std::to_string(static_cast<int64_t>(figure(*claim, "households"))));
+    }
+
     // the CLI
     const auto cli = test::run(test::shellQuote(test::cliPath()) + " check " + test::shellQuote(s.out) +
                                " --errors-only --json");

@@ -144,6 +144,30 @@ TEST_CASE("targets on the sample: stored rows, effective targets, edits and the 
     CHECK_THROWS_AS(tasks::parseTargetSet("commune:06613"), Error);
     CHECK_THROWS_AS(tasks::parsePhaseSet("1:2021-07-20:180"), Error);
 
+    // bando progress --store on the edited targets: the levels and forecasts of a date, replaced on a re-run
+    tasks::ProgressRequest pq;
+    pq.project = path;
+    pq.date = "2021-10-13";
+    pq.levels = {"province", "district"};
+    pq.store = true;
+    for (int run = 0; run < 2; ++run) {
+        const auto pr = tasks::runTask(pq, fb);
+        CHECK(pr.stored);
+        auto store = ProjectStore::open(path);
+        const Layer lv = store->readLayer("progress_levels");
+        const Layer fc = store->readLayer("progress_forecasts");
+        CHECK(lv.features.size() == 12);
+        CHECK(fc.features.size() == 36);
+        for (const auto& f : lv.features)
+            if (lv.text(f, "level") == "province") {
+                CHECK(lv.integer(f, "shops") == 68311);
+                CHECK(lv.text(f, "date") == "2021-10-13");
+            }
+        for (const auto& f : lv.features)
+            if (lv.text(f, "code") == "189")
+                CHECK(lv.integer(f, "target_shops") == place(pr, "district", "189")->c.targetShops);
+    }
+
     // the CLI
     const auto cli = test::run(test::shellQuote(test::cliPath()) + " targets " + test::shellQuote(path) +
                                " --set village:" + "06613001" + ":shop_pct=65 --json");

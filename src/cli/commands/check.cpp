@@ -1,4 +1,4 @@
-// bando check PROJECT [--kind ID]... [--errors-only] [--date D] [--json | --csv FILE]
+// bando check PROJECT [--kind ID]... [--errors-only] [--date D] [--store] [--json | --csv FILE]
 // The planner's data checks (issue #10): each finding names the place, the figures, the rule
 // broken and its severity. See docs/PLANNING.md.
 #include "cli/command.hpp"
@@ -30,7 +30,7 @@ void printJson(const tasks::CheckResult& r)
     w.beginObject();
     w.field("file", r.project);
     w.field("class_date", r.classDate);
-    w.field("errors", r.errors).field("warnings", r.warnings);
+    w.field("errors", r.errors).field("warnings", r.warnings).field("stored", r.stored);
     w.key("counts").beginObject(true);
     for (const auto& [k, n] : r.countByKind)
         w.field(k, n);
@@ -103,7 +103,7 @@ void printTable(const tasks::CheckResult& r)
 
 int runCheck(const Args& a)
 {
-    a.allowOnly({"kind", "errors-only", "date", "json", "csv"});
+    a.allowOnly({"kind", "errors-only", "date", "json", "csv", "store"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
     if (a.has("json") && a.has("csv"))
@@ -112,6 +112,7 @@ int runCheck(const Args& a)
     q.project = a.positional[0];
     q.errorsOnly = a.has("errors-only");
     q.date = a.get("date");
+    q.store = a.has("store");
     for (const auto& [name, value] : a.options)
         if (name == "kind")
             q.kinds.push_back(value);
@@ -128,14 +129,15 @@ int runCheck(const Args& a)
 }
 
 CommandRegistration reg({"check",
-                         "check PROJECT [--kind ID]... [--errors-only] [--date YYYY-MM-DD] [--json | --csv FILE]",
+                         "check PROJECT [--kind ID]... [--errors-only] [--date YYYY-MM-DD] [--store] [--json | --csv FILE]",
                          "Checks the project's data as a planner needs it: claims and targets above the households, "
                          "totals that do not add up, dated counts that go down, shops or accounts above households, "
                          "shops without signal or outside every village, teams outside 3-5 members or with fewer "
                          "than 2 trained, duplicate or missing codes, targets above 100 %. Each finding names the "
                          "place (code and name), the figures and the rule, as an error (cannot be true) or a warning "
-                         "(a program rule not met). See docs/PLANNING.md.",
-                         {"json", "errors-only"}, runCheck});
+                         "(a program rule not met). --store replaces the project's check_findings layer (a point per "
+                         "finding, for QGIS) with them. See docs/PLANNING.md.",
+                         {"json", "errors-only", "store"}, runCheck});
 
 } // namespace
 } // namespace bando::cli

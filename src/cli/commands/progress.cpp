@@ -1,4 +1,4 @@
-// bando progress PROJECT [--date D] [--window DAYS] [--source shops|reports] [--level L]... [--json]
+// bando progress PROJECT [--date D] [--window DAYS] [--source shops|reports] [--level L]... [--store] [--json]
 // The program's progress at every level at a date and the forecast of each target (issue #10).
 // See docs/PLANNING.md.
 #include "cli/command.hpp"
@@ -24,6 +24,7 @@ void printJson(const tasks::ProgressResult& r)
     JsonWriter w(std::cout);
     w.beginObject();
     w.field("file", r.project).field("date", r.date).field("source", r.source).field("window_days", r.windowDays);
+    w.field("stored", r.stored);
     w.key("places").beginArray();
     for (const auto& p : r.places) {
         const auto& c = p.c;
@@ -106,13 +107,14 @@ void printTable(const tasks::ProgressResult& r)
 
 int runProgress(const Args& a)
 {
-    a.allowOnly({"date", "window", "source", "level", "json"});
+    a.allowOnly({"date", "window", "source", "level", "json", "store"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
     tasks::ProgressRequest q;
     q.project = a.positional[0];
     q.date = a.get("date");
     q.source = a.get("source", q.source);
+    q.store = a.has("store");
     if (a.has("window")) {
         const std::string v = a.get("window");
         char* end = nullptr;
@@ -136,14 +138,15 @@ int runProgress(const Args& a)
 
 CommandRegistration reg({"progress",
                          "progress PROJECT [--date YYYY-MM-DD] [--window DAYS] [--source shops|reports] "
-                         "[--level province|district|commune|village]... [--json]",
+                         "[--level province|district|commune|village]... [--store] [--json]",
                          "The program's progress at a date at every level (shops, e-payment accounts, locomotive "
                          "households, community technology teams) against the households and the targets, and the "
                          "date each district and the province reach each target at the pace of the last --window "
                          "days (default 28), or \"not at this pace\". --source reports reads the dated district "
-                         "figures (bando import-list --kind progress) instead of the shops layer. See "
-                         "docs/PLANNING.md.",
-                         {"json"}, runProgress});
+                         "figures (bando import-list --kind progress) instead of the shops layer. --store writes the "
+                         "levels and forecasts to progress_levels and progress_forecasts (replacing those of the same "
+                         "date and source). See docs/PLANNING.md.",
+                         {"json", "store"}, runProgress});
 
 } // namespace
 } // namespace bando::cli

@@ -2,9 +2,13 @@
 
 #include "core/analysis/classify.hpp"
 #include "core/base/error.hpp"
+#include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
 
+#include <ctime>
+
 #include <algorithm>
+#include <cstdio>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -110,6 +114,45 @@ CheckResult run(const CheckRequest& request, Feedback& fb)
     }
     for (auto& n : out.notes)
         r.notes.push_back(std::move(n));
+    if (request.store) {
+        fb.setStep("writing");
+        fb.throwIfCancelled();
+        const std::time_t t = std::time(nullptr);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char now[32];
+        std::strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        Layer l = schema::makeLayer("check_findings");
+        for (const auto& f : r.findings) {
+            Feature& x = l.addFeature(f.extent.isEmpty() ? Geometry{} : Geometry::point(f.extent.center().x, f.extent.center().y));
+            std::string figures;
+            for (const auto& [k, v] : f.figures) {
+                char b[64];
+                std::snprintf(b, sizeof b, "%.10g", v);
+                figures += (figures.empty() ? "" : "; ") + k + "=" + b;
+            }
+            const auto* kind = planning::findCheckKind(f.kind);
+            l.set(x, "checked", std::string(now));
+            l.set(x, "kind", f.kind);
+            l.set(x, "severity", std::string(planning::severityName(f.severity)));
+            l.set(x, "level", f.level);
+            l.set(x, "code", f.code);
+            l.set(x, "name", f.name);
+            l.set(x, "layer", f.layer);
+            l.set(x, "row", f.row);
+            if (!f.date.empty())
+                l.set(x, "date", f.date);
+            l.set(x, "rule", std::string(kind ? kind->rule : ""));
+            l.set(x, "message", f.message);
+            l.set(x, "figures", figures);
+        }
+        store.reset();
+        auto writer = ProjectStore::open(request.project, ProjectStore::Mode::ReadWrite);
+        ProjectStore::Transaction tx(*writer);
+        writer->replaceLayer(l, &fb);
+        tx.commit();
+        r.stored = true;
+    }
     fb.setProgress(100);
     return r;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Check: the planner's data checks on a project (`bando check`, the app's findings list, the
-// reports). Reads the project (read only), runs planning::runChecks and returns the findings
-// with their counts per kind. See core/planning/check.hpp and docs/PLANNING.md.
+// reports). Reads the project, runs planning::runChecks and returns the findings with their
+// counts per kind; with `store`, writes them to the check_findings layer (one transaction). See core/planning/check.hpp and docs/PLANNING.md.
 #include "core/base/feedback.hpp"
 #include "core/planning/check.hpp"
 
@@ -16,6 +16,7 @@ struct CheckRequest {
     std::vector<std::string> kinds;  // --kind ID (repeatable): only these checks; empty = all
     bool errorsOnly = false;         // --errors-only: drop the warnings
     std::string date;                // --date: the analysis date whose village classes are read ("" = latest)
+    bool store = false;              // --store: replace the project's check_findings with these findings
     void validate() const;           // unknown kind -> Error(Usage, "--kind")
 };
 
@@ -26,6 +27,7 @@ struct CheckResult {
     std::map<std::string, int> countByKind;  // kind id -> findings (every kind run, 0 included)
     int errors = 0, warnings = 0;
     std::vector<std::string> notes;
+    bool stored = false;
 };
 
 CheckResult run(const CheckRequest& request, Feedback& fb);

@@ -1,6 +1,7 @@
 #include "core/tasks/progress_task.hpp"
 
 #include "core/base/error.hpp"
+#include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
 
 #include <algorithm>
@@ -181,6 +182,65 @@ ProgressResult run(const ProgressRequest& request, Feedback& fb)
     for (auto& p : all)
         if (levels.count(p.level))
             r.places.push_back(std::move(p));
+    if (request.store) {
+        fb.setStep("writing");
+        fb.throwIfCancelled();
+        auto pct = [](int64_t n, int64_t of) { return of > 0 ? 100.0 * double(n) / double(of) : 0.0; };
+        Layer lv = schema::makeLayer("progress_levels"), fc = schema::makeLayer("progress_forecasts");
+        for (const auto& p : r.places) {
+            Feature& f = lv.addFeature(Geometry{});
+            lv.set(f, "date", r.date);
+            lv.set(f, "source", r.source);
+            lv.set(f, "level", p.level);
+            lv.set(f, "code", p.code);
+            lv.set(f, "name", p.name);
+            lv.set(f, "parent", p.parent);
+            lv.set(f, "households", p.c.households);
+            lv.set(f, "shops", p.c.shops);
+            lv.set(f, "accounts", p.c.accounts);
+            lv.set(f, "locomotives", p.c.locomotives);
+            lv.set(f, "teams", p.c.teams);
+            lv.set(f, "villages", p.c.villages);
+            lv.set(f, "villages_team_rule_met", p.c.villagesTeamRuleMet);
+            lv.set(f, "target_shop_pct", p.target.shopPct);
+            lv.set(f, "target_epay_pct", p.target.epayPct);
+            lv.set(f, "target_locomotive_pct", p.target.locomotivePct);
+            lv.set(f, "target_shops", p.c.targetShops);
+            lv.set(f, "target_accounts", p.c.targetAccounts);
+            lv.set(f, "target_locomotives", p.c.targetLocomotives);
+            lv.set(f, "shop_pct", pct(p.c.shops, p.c.households));
+            lv.set(f, "epay_pct", pct(p.c.accounts, p.c.households));
+            lv.set(f, "locomotive_pct", pct(p.c.locomotives, p.c.households));
+        }
+        for (const auto& t : r.forecasts) {
+            Feature& f = fc.addFeature(Geometry{});
+            fc.set(f, "date", r.date);
+            fc.set(f, "source", r.source);
+            fc.set(f, "window_days", int64_t{r.windowDays});
+            fc.set(f, "level", t.level);
+            fc.set(f, "code", t.code);
+            fc.set(f, "name", t.name);
+            fc.set(f, "measure", t.measure);
+            fc.set(f, "status", std::string(planning::forecastStatusName(t.forecast.status)));
+            fc.set(f, "current", t.forecast.current);
+            fc.set(f, "target", t.forecast.target);
+            fc.set(f, "pace_per_day", t.forecast.pace);
+            if (!t.date.empty())
+                fc.set(f, "forecast_date", t.date);
+            if (!t.phaseEnd.empty())
+                fc.set(f, "phase_end", t.phaseEnd);
+            fc.set(f, "late", int64_t{t.late ? 1 : 0});
+        }
+        store.reset();
+        auto writer = ProjectStore::open(request.project, ProjectStore::Mode::ReadWrite);
+        ProjectStore::Transaction tx(*writer);
+        for (const char* table : {"progress_levels", "progress_forecasts"})
+            writer->deleteWhere(table, {{"date", r.date}, {"source", r.source}});
+        writer->appendFeatures(lv, &fb);
+        writer->appendFeatures(fc, &fb);
+        tx.commit();
+        r.stored = true;
+    }
     fb.setProgress(100);
     return r;
 }

@@ -1,7 +1,7 @@
 #pragma once
 // Progress: the program's progress at every level at a date, and the forecast of the date each
 // district (and the province) reaches each target at its recent pace (`bando progress`). Reads
-// the project (read only). See core/planning/progress.hpp and docs/PLANNING.md.
+// the project; with `store`, writes the result to progress_levels and progress_forecasts. See core/planning/progress.hpp and docs/PLANNING.md.
 #include "core/base/feedback.hpp"
 #include "core/planning/progress.hpp"
 
@@ -16,6 +16,7 @@ struct ProgressRequest {
     int windowDays = 28;           // --window: the recent pace is measured over these days
     std::string source = "shops";  // --source shops (the shops layer's dates) | reports (progress_reports)
     std::vector<std::string> levels = {"province", "district", "commune", "village"};  // --level (repeatable)
+    bool store = false;  // --store: replace the progress_levels / progress_forecasts rows of this date and source
     void validate() const;
 };
 
@@ -34,6 +35,7 @@ struct ProgressResult {
     std::vector<planning::PlaceProgress> places;  // the levels asked for
     std::vector<TargetForecast> forecasts;        // province, then districts; shops, accounts, locomotives
     std::vector<std::string> notes;
+    bool stored = false;
 };
 
 ProgressResult run(const ProgressRequest& request, Feedback& fb);
