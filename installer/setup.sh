@@ -18,6 +18,7 @@ PKGS=(cmake g++ make pkg-config gettext
       libspatialite-dev libsqlite3-dev libcairo2-dev libfreetype-dev libfontconfig-dev libicu-dev
       catch2 fonts-dejavu-core
       xvfb xauth imagemagick poppler-utils qpdf
+      libxlsxwriter-dev python3-openpyxl  # report XLSX (issue #12) and the test reading it back
       clang libclang-rt-14-dev)  # fuzzing (libFuzzer + ASan/UBSan runtimes: docs/FUZZING.md)
 
 missing=()
