@@ -64,8 +64,9 @@ layout::Document finish(const layout::Template& t, std::shared_ptr<const render:
         f.vars["contents"] = T("Contents");
         f.vars["page"] = std::to_string(i + 1);
         f.vars["pages"] = std::to_string(pages.size());
-        f.vars["footer"] = facts.projectTitle + " · " + T("data of") + " " + facts.date + " · " + T("page") + " " +
-                           std::to_string(i + 1) + "/" + std::to_string(pages.size()) + " · Bando " + facts.created;
+        f.vars["footer"] = facts.projectTitle + (facts.date.empty() ? "" : " · " + T("data of") + " " + facts.date) +
+                           " · " + T("page") + " " + std::to_string(i + 1) + "/" + std::to_string(pages.size()) +
+                           " · Bando " + facts.created;
         doc.pages.push_back(layout::instantiate(t, pages[i].kind, f));
     }
     return doc;
