@@ -64,10 +64,9 @@ void LayoutRequest::validate() const
         throw Error(ErrorKind::Usage, "--dpi", "expected a resolution between 10 and 1200 dpi");
 }
 
-LayoutResult run(const LayoutRequest& request, Feedback& fb)
+layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
 {
     request.validate();
-    const auto t0 = std::chrono::steady_clock::now();
     layout::Template tmpl = layout::loadTemplate(request.layout.empty() ? (request.atlas.empty() ? "map" : "atlas")
                                                                         : request.layout);
     if (!request.paper.empty())
@@ -89,7 +88,6 @@ LayoutResult run(const LayoutRequest& request, Feedback& fb)
         throw Error(ErrorKind::Usage, "--theme",
                     "theme '" + request.theme + "' needs layers this project does not have (available: " + available + ")");
     }
-    const auto t1 = std::chrono::steady_clock::now();
     layout::Document doc;
     if (!request.atlas.empty()) {
         doc = report::atlasDocument(request.atlas, units, facts, tmpl, data, request.theme, request.title);
@@ -120,12 +118,24 @@ LayoutResult run(const LayoutRequest& request, Feedback& fb)
         doc.author = "Bando";
         doc.pages.push_back(layout::instantiate(tmpl, "map", fill));
     }
+    return doc;
+}
+
+LayoutResult run(const LayoutRequest& request, Feedback& fb)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    const layout::Document doc = buildLayoutDocument(request, fb);
+    const auto t1 = std::chrono::steady_clock::now();
     LayoutResult r;
     r.out = request.out;
     r.files = layout::write(doc, request.out, request.dpi, &fb);
     r.pages = static_cast<int>(doc.pages.size());
-    for (const auto& u : units)
-        r.units.push_back(u.code);
+    for (const auto& page : doc.pages)  // the atlas units: the districts / communes of the map pages
+        for (const auto& it : page.items)
+            if (it.type == layout::ItemType::Map && !request.atlas.empty() && !page.outline.empty() &&
+                &page != &doc.pages.front())
+                r.units.push_back(it.map.districtCode.empty() ? (it.highlight.empty() ? "" : it.highlight[0])
+                                                               : it.map.districtCode);
     const auto t2 = std::chrono::steady_clock::now();
     r.loadSeconds = std::chrono::duration<double>(t1 - t0).count();
     r.renderSeconds = std::chrono::duration<double>(t2 - t1).count();

@@ -5,6 +5,7 @@
 // communes) matching the OGR SQL attribute filter WHERE, after a cover with the overview and a
 // table of contents. Output: PDF (every page), PNG at dpi or SVG (one file per page).
 #include "core/base/feedback.hpp"
+#include "core/layout/layout.hpp"
 
 #include <string>
 #include <vector>
@@ -35,5 +36,9 @@ struct LayoutResult {
 };
 
 LayoutResult run(const LayoutRequest& request, Feedback& fb);
+
+// The document run() writes, without writing it (the app's page preview draws its first page).
+// Validates the request; throws like run().
+layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb);
 
 } // namespace bando::tasks
