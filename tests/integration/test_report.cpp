@@ -230,9 +230,9 @@ TEST_CASE("gap report per operator and the refusals", "[report][integration]")
     CHECK(r.err.find("--district") != std::string::npos);
     r = cli("report " + project + " --kind gaps --out " + test::shellQuote(dir.file("x.docx")));
     CHECK(r.exitCode == 2);
-    r = cli("report " + project + " --kind progress --out " + test::shellQuote(dir.file("x.pdf")));
+    r = cli("report " + project + " --kind flowers --out " + test::shellQuote(dir.file("x.pdf")));
     CHECK(r.exitCode == 2);
-    CHECK(r.err.find("#10") != std::string::npos);
+    CHECK(r.err.find("--kind") != std::string::npos);
     r = cli("report " + test::shellQuote(test::samplePath()) + " --kind gaps --out " + test::shellQuote(dir.file("x.csv")));
     CHECK(r.exitCode == 2);  // not analysed
     CHECK(r.err.find("bando analyze") != std::string::npos);
@@ -297,4 +297,51 @@ TEST_CASE("atlas of two districts: cover with the table of contents, one page ea
               test::shellQuote(dir.file("b.pdf")));
     CHECK(r.exitCode == 2);
     CHECK_FALSE(std::filesystem::exists(dir.file("b.pdf")));
+}
+
+TEST_CASE("progress report: levels add up, XLSX sheets, PDF text", "[report][progress][integration]")
+{
+    test::TempDir dir("report-progress");
+    const std::string project = test::shellQuote(analysed());
+    auto r = cli("report " + project + " --kind progress --date 2021-09-15 --out " + test::shellQuote(dir.file("p.csv")));
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    const auto rows = parseCsv(test::readFile(dir.file("p.csv")));
+    REQUIRE(rows.size() > 12);
+    // row 1: the province; then the 11 districts; then the communes (code of 5 digits)
+    REQUIRE(rows[1][0] == "20");
+    long long provinceShops = std::stoll(rows[1][3]), districtShops = 0, communeShops = 0, phase1 = 0;
+    int districts = 0, communes = 0;
+    for (size_t i = 2; i < rows.size(); ++i) {
+        const long long shops = std::stoll(rows[i][3]);
+        if (rows[i][0].size() == 3) {
+            ++districts;
+            districtShops += shops;
+            // phase 1: Tràng Định 180, Văn Quan 184, Bắc Sơn 185, Hữu Lũng 186, Chi Lăng 187
+            if (rows[i][0] == "180" || rows[i][0] == "184" || rows[i][0] == "185" || rows[i][0] == "186" ||
+                rows[i][0] == "187")
+                phase1 += shops;
+        } else {
+            ++communes;
+            communeShops += shops;
+        }
+        CHECK(std::stoll(rows[i][4]) <= std::stoll(rows[i][2]));  // the shop target never exceeds the households
+    }
+    CHECK(districts == 11);
+    CHECK(communes > 150);
+    CHECK(districtShops == provinceShops);
+    CHECK(communeShops == provinceShops);
+    // DOMAIN.md: 48,706 shops in the phase-1 districts by 15/9/2021 (the sample reproduces the report)
+    CHECK(phase1 == Approx(48706).epsilon(0.02));
+    r = cli("report " + project + " --kind progress --date 2021-09-15 --out " + test::shellQuote(dir.file("p.xlsx")) +
+            " --json");
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("\"sheets\": 3") != std::string::npos);
+    r = cli("report " + project + " --kind progress --date 2021-09-15 --out " + test::shellQuote(dir.file("p.pdf")));
+    REQUIRE(r.exitCode == 0);
+    const auto txt = test::run("pdftotext -layout " + test::shellQuote(dir.file("p.pdf")) + " -");
+    CHECK(txt.out.find("Tiến độ chương trình so với chỉ tiêu") != std::string::npos);
+    CHECK(txt.out.find("Huyện Đình Lập") != std::string::npos);
+    CHECK(txt.out.find("Dự báo theo tốc độ gần đây") != std::string::npos);
+    CHECK(test::run("qpdf --check " + test::shellQuote(dir.file("p.pdf"))).exitCode == 0);
 }

@@ -95,7 +95,7 @@ CommandRegistration reg(
      "(--preset, --top) with the reasons per village. The format follows the extension: a vector PDF laid out by "
      "a template (resources/layouts/<kind>.json or --layout FILE.json; see docs/REPORTS.md), PNG/SVG one file per "
      "page, CSV with one row per village, or XLSX with a summary sheet and a sheet per district (codes as text). "
-     "progress is refused until the targets and progress of issue #10 exist. Exit codes: 2 bad option, unknown "
+     "progress: shops, e-payment accounts, locomotive households and teams against the targets at --date, by district and commune, with the forecast at the recent pace (bando progress). Exit codes: 2 bad option, unknown "
      "operator, district, kind or date; 3 project unreadable or output not writable.",
      {"landscape", "portrait", "json"},
      runReport});

@@ -431,6 +431,141 @@ layout::Document planDocument(const tasks::RankResult& r, const ProjectFacts& fa
     return finish(t, std::move(data), std::move(pages), facts, title, subtitle);
 }
 
+// ---- progress ----
+
+Table progressTable(const tasks::ProgressResult& r, const std::string& level)
+{
+    Table t;
+    t.columns = {{T("Code")},
+                 {T("Name")},
+                 {T("Households"), ColumnKind::Integer},
+                 {T("Digital shops"), ColumnKind::Integer},
+                 {T("Shop target"), ColumnKind::Integer},
+                 {T("Shops / target"), ColumnKind::Real},
+                 {T("E-payment accounts"), ColumnKind::Integer},
+                 {T("Account target"), ColumnKind::Integer},
+                 {T("Locomotive households"), ColumnKind::Integer},
+                 {T("Locomotive target"), ColumnKind::Integer},
+                 {T("Teams"), ColumnKind::Integer},
+                 {T("Villages with a team meeting the rule"), ColumnKind::Integer},
+                 {T("Villages"), ColumnKind::Integer}};
+    for (const auto& p : r.places) {
+        if (p.level != level)
+            continue;
+        const auto& c = p.c;
+        t.rows.push_back({p.code, p.name, std::to_string(c.households), std::to_string(c.shops),
+                          std::to_string(c.targetShops),
+                          c.targetShops > 0 ? number(static_cast<double>(c.shops) / static_cast<double>(c.targetShops), 3) : "",
+                          std::to_string(c.accounts), std::to_string(c.targetAccounts), std::to_string(c.locomotives),
+                          std::to_string(c.targetLocomotives), std::to_string(c.teams),
+                          std::to_string(c.villagesTeamRuleMet), std::to_string(c.villages)});
+    }
+    return t;
+}
+
+Table forecastTable(const tasks::ProgressResult& r)
+{
+    Table t;
+    t.columns = {{T("Code")},      {T("Name")},         {T("Measure")},  {T("Current"), ColumnKind::Integer},
+                 {T("Target"), ColumnKind::Integer}, {T("Forecast")}, {T("Date")}, {T("Phase end")}, {T("Late")}};
+    for (const auto& f : r.forecasts)
+        t.rows.push_back({f.code, f.name, f.measure, number(f.forecast.current, 0), number(f.forecast.target, 0),
+                          planning::forecastStatusName(f.forecast.status), f.date, f.phaseEnd, f.late ? T("yes") : T("no")});
+    return t;
+}
+
+std::vector<Sheet> progressSheets(const tasks::ProgressResult& r)
+{
+    Table districts = progressTable(r, "province");
+    for (auto& row : progressTable(r, "district").rows)
+        districts.rows.push_back(row);
+    return {{T("Districts"), districts}, {T("Communes"), progressTable(r, "commune")}, {T("Forecast"), forecastTable(r)}};
+}
+
+layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectFacts& facts, const layout::Template& t,
+                                  std::shared_ptr<const render::MapData> data)
+{
+    const std::string title = T("Program progress against the targets");
+    const std::string subtitle = facts.projectTitle + " · " + T("data of") + " " + r.date;
+    std::vector<PendingPage> pages;
+    PendingPage cover;
+    cover.kind = "cover";
+    cover.fill.vars = {{"title", title}, {"subtitle", subtitle}};
+    for (const auto& p : r.places)
+        if (p.level == "province") {
+            char buf[512];
+            std::snprintf(buf, sizeof buf,
+                          T("%s digital shops of %s targeted, %s e-payment accounts of %s, %s locomotive households "
+                            "of %s; %s of %s villages have a team meeting the rule.")
+                              .c_str(),
+                          num(p.c.shops).c_str(), num(p.c.targetShops).c_str(), num(p.c.accounts).c_str(),
+                          num(p.c.targetAccounts).c_str(), num(p.c.locomotives).c_str(),
+                          num(p.c.targetLocomotives).c_str(), num(p.c.villagesTeamRuleMet).c_str(),
+                          num(p.c.villages).c_str());
+            cover.fill.vars["summary"] = buf;
+        }
+    cover.fill.map.theme = "shops";
+    cover.fill.outline = title;
+    layout::ChartData chart;
+    chart.title = T("Digital shops by district against the target");
+    layout::ChartSeries shops{T("Digital shops"), 0x238b45, {}};
+    layout::ChartSeries accounts{T("E-payment accounts"), 0x6baed6, {}};
+    for (const auto& p : r.places)
+        if (p.level == "district") {
+            chart.labels.push_back(p.name);
+            shops.values.push_back(static_cast<double>(p.c.shops));
+            accounts.values.push_back(static_cast<double>(p.c.accounts));
+            chart.targets.push_back(static_cast<double>(p.c.targetShops));
+        }
+    chart.series = {shops, accounts};
+    chart.targetName = T("Shop target");
+    cover.fill.chart = chart;
+    const Table dt = progressTable(r, "district");
+    layout::TableData districts = pdfTable(dt, {1, 2, 3, 4, 5, 6, 7, 8, 10, 11}, {2.2, 1, 1, 1, 0.9, 1, 1, 1, 0.8, 1.2});
+    for (size_t i = 0; i < districts.rows.size(); ++i) {
+        const auto& src = dt.rows[i];
+        districts.rows[i][4] = src[5].empty() ? "" : pct(std::stod(src[5]));
+        for (size_t c : {1u, 2u, 3u, 5u, 6u, 7u})
+            districts.rows[i][c] = num(std::strtoll(districts.rows[i][c].c_str(), nullptr, 10));
+    }
+    districts.header[4] = "%";
+    cover.fill.table = districts;
+    pages.push_back(cover);
+    // Communes, then the forecast, on table pages.
+    const Table ct = progressTable(r, "commune");
+    layout::TableData communes = pdfTable(ct, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+                                          {0.8, 2.0, 1, 1, 1, 0.8, 1, 1, 1, 1, 0.7, 1.2, 0.8});
+    for (size_t i = 0; i < communes.rows.size(); ++i)
+        communes.rows[i][5] = ct.rows[i][5].empty() ? "" : pct(std::stod(ct.rows[i][5]));
+    const int rows = std::max(1, t.tableRows("table"));
+    const auto chunks = paginate(communes.rows, rows, rows);
+    for (size_t k = 0; k < chunks.size(); ++k) {
+        PendingPage p;
+        p.kind = "table";
+        p.fill.vars = {{"title", T("Progress by commune") + (k ? " (" + T("continued") + ")" : "")}, {"subtitle", subtitle}};
+        p.fill.table = communes;
+        p.fill.table.rows = chunks[k];
+        if (k == 0)
+            p.fill.outline = T("Progress by commune");
+        pages.push_back(std::move(p));
+    }
+    const Table ft = forecastTable(r);
+    layout::TableData forecast = pdfTable(ft, {0, 1, 2, 3, 4, 5, 6, 7, 8}, {0.7, 2.2, 1.2, 1, 1, 1.4, 1.1, 1.1, 0.6});
+    bool firstForecast = true;
+    for (const auto& chunk : paginate(forecast.rows, rows, rows)) {
+        PendingPage p;
+        p.kind = "table";
+        p.fill.vars = {{"title", T("Forecast at the recent pace")}, {"subtitle", subtitle}};
+        p.fill.table = forecast;
+        p.fill.table.rows = chunk;
+        if (firstForecast)
+            p.fill.outline = T("Forecast at the recent pace");
+        firstForecast = false;
+        pages.push_back(std::move(p));
+    }
+    return finish(t, std::move(data), std::move(pages), facts, title, subtitle);
+}
+
 // ---- atlas ----
 
 layout::Document atlasDocument(const std::string& layer, const std::vector<AtlasUnit>& units,

@@ -6,6 +6,7 @@
 #include "core/layout/template.hpp"
 #include "core/report/gaps.hpp"
 #include "core/report/table_file.hpp"
+#include "core/tasks/progress_task.hpp"
 #include "core/tasks/rank_task.hpp"
 
 #include <map>
@@ -42,6 +43,13 @@ Table planTable(const tasks::RankResult& r);
 std::vector<Sheet> planSheets(const tasks::RankResult& r);
 layout::Document planDocument(const tasks::RankResult& r, const ProjectFacts& facts, const layout::Template& t,
                               std::shared_ptr<const render::MapData> data);
+
+// ---- progress against the targets (issue #10's progress) ----
+Table progressTable(const tasks::ProgressResult& r, const std::string& level);  // province / district / commune rows
+Table forecastTable(const tasks::ProgressResult& r);
+std::vector<Sheet> progressSheets(const tasks::ProgressResult& r);
+layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectFacts& facts, const layout::Template& t,
+                                  std::shared_ptr<const render::MapData> data);
 
 // ---- atlas ----
 struct AtlasUnit {

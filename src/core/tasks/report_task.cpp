@@ -10,6 +10,7 @@
 #include "core/report/gaps.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/job.hpp"
+#include "core/tasks/progress_task.hpp"
 #include "core/tasks/rank_task.hpp"
 
 #include <chrono>
@@ -46,10 +47,6 @@ void ReportRequest::validate() const
         throw Error(ErrorKind::Usage, "PROJECT", "expected the project file");
     if (kind != "gaps" && kind != "plan" && kind != "progress")
         throw Error(ErrorKind::Usage, "--kind", "unknown report kind '" + kind + "' (expected gaps, progress or plan)");
-    if (kind == "progress")
-        throw Error(ErrorKind::Usage, "--kind",
-                    "the progress report needs the targets and progress of issue #10, which this version does not "
-                    "have yet (available: gaps, plan)");
     if (out.empty())
         throw Error(ErrorKind::Usage, "--out", "expected FILE.pdf, .png, .svg, .csv or .xlsx");
     const std::string ext = extensionOf(out);
@@ -118,6 +115,42 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
             res.files = {request.out};
         } else {
             const layout::Document doc = report::gapDocument(gaps, facts, tmpl, data);
+            res.pages = static_cast<int>(doc.pages.size());
+            res.files = layout::write(doc, request.out, request.dpi, &fb);
+        }
+    } else if (request.kind == "progress") {
+        ProgressRequest pr;
+        pr.project = request.project;
+        pr.date = request.date;
+        pr.levels = {"province", "district", "commune"};
+        pr.validate();
+        store.reset();  // the progress task opens the project itself
+        const ProgressResult progress = run(pr, fb);
+        fb.setProgress(40);
+        res.date = progress.date;
+        for (const auto& p : progress.places)
+            res.rows += p.level == "commune";
+        store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
+        const report::ProjectFacts facts = report::projectFacts(*store, request.project, progress.date);
+        if (document)
+            data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, render::layersForTheme("shops"));
+        store.reset();
+        fb.setStep("write");
+        if (ext == ".csv") {
+            report::Table all = report::progressTable(progress, "province");
+            for (const char* level : {"district", "commune"})
+                for (auto& row : report::progressTable(progress, level).rows)
+                    all.rows.push_back(row);
+            report::writeCsv(request.out, all);
+            res.files = {request.out};
+        } else if (ext == ".xlsx") {
+            const auto sheets = report::progressSheets(progress);
+            report::writeXlsx(request.out, sheets, tr("Program progress against the targets") + std::string(" — ") +
+                                                       facts.projectTitle, facts.thresholds);
+            res.sheets = static_cast<int>(sheets.size());
+            res.files = {request.out};
+        } else {
+            const layout::Document doc = report::progressDocument(progress, facts, tmpl, data);
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }

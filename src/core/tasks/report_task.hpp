@@ -7,8 +7,8 @@
 //   * .xlsx: a summary sheet and one sheet per district (gaps) or the ranking and its criteria
 //     (plan), text cells for codes, frozen header, filters, fitted widths.
 // Kinds: gaps (coverage-gap report for one operator or all), plan (the village ranking with its
-// reasons). The progress report (kind progress) needs the targets/progress of issue #10 and is
-// refused with a message until they exist. See docs/REPORTS.md.
+// reasons), progress (issue #10's progress against the targets at a date: province, districts,
+// communes, the forecast at the recent pace). See docs/REPORTS.md.
 #include "core/base/feedback.hpp"
 
 #include <string>
