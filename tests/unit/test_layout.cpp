@@ -93,7 +93,7 @@ TEST_CASE("templates: placement in points, placeholders, refusals", "[layout][un
     CHECK(refuses(R"({"paper": "A7", "pages": {"map": []}})", "A7"));
     CHECK(refuses(R"({"pages": )", "JSON"));
     // Every default template parses and has no text under 6 pt.
-    for (const char* name : {"map", "atlas", "gaps", "plan"}) {
+    for (const char* name : {"map", "atlas", "gaps", "plan", "progress"}) {
         const layout::Template d = layout::loadTemplate(name);
         CHECK(d.hasPage(std::string(name) == "map" ? "map" : "cover"));
         for (const auto& [kind, items] : d.pages)

@@ -120,7 +120,7 @@ Template loadTemplate(const std::string& nameOrPath, const std::string& option)
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw Error(isName ? ErrorKind::Usage : ErrorKind::Io, isName ? option : path,
-                    isName ? "unknown layout '" + nameOrPath + "' (defaults: map, atlas, gaps, plan)"
+                    isName ? "unknown layout '" + nameOrPath + "' (defaults: map, atlas, gaps, plan, progress)"
                            : std::string("cannot read the layout template"));
     std::stringstream ss;
     ss << in.rdbuf();

@@ -453,7 +453,8 @@ Table progressTable(const tasks::ProgressResult& r, const std::string& level)
         if (p.level != level)
             continue;
         const auto& c = p.c;
-        t.rows.push_back({p.code, p.name, std::to_string(c.households), std::to_string(c.shops),
+        const std::string name = p.name.empty() && level == "province" ? T("Province") : p.name;
+        t.rows.push_back({p.code, name, std::to_string(c.households), std::to_string(c.shops),
                           std::to_string(c.targetShops),
                           c.targetShops > 0 ? number(static_cast<double>(c.shops) / static_cast<double>(c.targetShops), 3) : "",
                           std::to_string(c.accounts), std::to_string(c.targetAccounts), std::to_string(c.locomotives),
