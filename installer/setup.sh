@@ -19,6 +19,7 @@ PKGS=(cmake g++ make pkg-config gettext
       catch2 fonts-dejavu-core
       coinor-libcbc-dev coinor-cbc  # exact MIPs (libCbc) and the `cbc` peer of the MCLP benchmark (issue #11)
       xvfb xauth imagemagick poppler-utils qpdf
+      libxlsxwriter-dev python3-openpyxl  # report XLSX (issue #12) and the test reading it back
       clang libclang-rt-14-dev)  # fuzzing (libFuzzer + ASan/UBSan runtimes: docs/FUZZING.md)
 
 missing=()

@@ -5,6 +5,7 @@
 #include "core/base/error.hpp"
 #include "core/base/json.hpp"
 #include "core/tasks/job.hpp"
+#include "core/tasks/layout_task.hpp"
 #include "core/tasks/render_task.hpp"
 
 #include <cstdio>
@@ -36,12 +37,64 @@ void parseSize(const std::string& v, int& w, int& h)
     throw Error(ErrorKind::Usage, "--size", "expected WIDTHxHEIGHT (1-20000), got '" + v + "'");
 }
 
+// --layout TEMPLATE / --atlas LAYER: the print layout (tasks::LayoutRequest).
+int runLayout(const Args& a)
+{
+    a.allowOnly({"out", "layout", "atlas", "where", "paper", "landscape", "portrait", "district", "theme", "title",
+                 "dpi", "json"});
+    tasks::LayoutRequest q;
+    q.project = a.positional[0];
+    q.out = a.require("out");
+    q.layout = a.get("layout");
+    q.atlas = a.get("atlas");
+    q.where = a.get("where");
+    q.paper = a.get("paper");
+    if (a.has("landscape"))
+        q.landscape = 1;
+    if (a.has("portrait"))
+        q.landscape = 0;
+    q.district = a.get("district");
+    q.theme = a.get("theme", q.theme);
+    q.title = a.get("title");
+    if (a.has("dpi")) {
+        char* end = nullptr;
+        const std::string v = a.get("dpi");
+        q.dpi = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != '\0')
+            throw Error(ErrorKind::Usage, "--dpi", "'" + v + "' is not a number");
+    }
+    const auto r = tasks::runTask(q, consoleFeedback());
+    if (a.has("json")) {
+        JsonWriter w(std::cout);
+        w.beginObject()
+            .field("out", r.out)
+            .field("pages", r.pages)
+            .field("load_seconds", r.loadSeconds)
+            .field("render_seconds", r.renderSeconds);
+        w.key("files").beginArray(true);
+        for (const auto& f : r.files)
+            w.value(f);
+        w.endArray();
+        w.key("units").beginArray(true);
+        for (const auto& u : r.units)
+            w.value(u);
+        w.endArray().endObject();
+        return ExitOk;
+    }
+    for (const auto& f : r.files)
+        std::printf("Wrote %s\n", f.c_str());
+    std::printf("%d page(s) (load %.2f s, render %.2f s)\n", r.pages, r.loadSeconds, r.renderSeconds);
+    return ExitOk;
+}
+
 int runRender(const Args& a)
 {
-    a.allowOnly({"out", "size", "paper", "landscape", "district", "theme", "title", "no-legend", "no-scale-bar",
-                 "no-north-arrow", "no-title", "style", "no-project-styles", "json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", "expected one PROJECT file");
+    if (a.has("layout") || a.has("atlas"))
+        return runLayout(a);
+    a.allowOnly({"out", "size", "paper", "landscape", "district", "theme", "title", "no-legend", "no-scale-bar",
+                 "no-north-arrow", "no-title", "style", "no-project-styles", "json"});
     tasks::RenderRequest request;
     request.project = a.positional[0];
     request.out = a.require("out");
@@ -85,7 +138,9 @@ int runRender(const Args& a)
 CommandRegistration reg(
     {"render",
      "render PROJECT --out FILE.png|FILE.pdf [--size WxH | --paper A4|A3 [--landscape]] [--district CODE] "
-     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--json]",
+     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--json]\n"
+     "       render PROJECT --out FILE.pdf|.png|.svg --layout TEMPLATE | --atlas districts|communes [--where EXPR] "
+     "[--paper A4|A3|A2|A1|A0] [--landscape|--portrait] [--district CODE] [--theme T] [--title TEXT] [--dpi N] [--json]",
      "Draws the project map: villages coloured by the theme (households per km² by default; coverage = mobile "
      "signal classes; shops = digital shops per 100 households), commune and district boundaries, roads, district "
      "seats, title, legend, scale bar and north arrow. The format follows the extension: PNG (default 1920x1080 "
@@ -94,8 +149,12 @@ CommandRegistration reg(
      "JSON file (single symbol, categorized, graduated with jenks/quantile/equal/pretty/fixed classes, or a heatmap "
      "with radius_m; see docs/STYLES.md) over the styles saved in the project (bando_styles; "
      "--no-project-styles ignores them); styled layers are drawn and get a legend. Exit codes: 2 bad option, unknown district, "
-     "theme or extension, bad style; 3 project unreadable or output not writable; 4/5 bad project data.",
-     {"landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title", "no-project-styles", "json"},
+     "theme or extension, bad style; 3 project unreadable or output not writable; 4/5 bad project data. "
+     "--layout TEMPLATE draws the map on a print layout (map, or a JSON template: docs/REPORTS.md) with title, "
+     "legend of the classes in the frame, 1-2-5 scale bar, north arrow, overview inset and sources; --atlas LAYER "
+     "makes one page per district or commune (filtered by the SQL expression --where, e.g. \"district_code = "
+     "'183'\") after a cover with a table of contents.",
+     {"portrait", "landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title", "no-project-styles", "json"},
      runRender});
 
 } // namespace

@@ -1,0 +1,661 @@
+#include "core/report/documents.hpp"
+
+#include "core/base/error.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/model/schema.hpp"
+#include "core/store/project_store.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <numeric>
+
+namespace bando::report {
+namespace {
+
+std::string T(const char* msgid) { return i18n::tr(msgid); }
+
+std::string pct(double share)
+{
+    if (!std::isfinite(share))
+        return "";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f %%", share * 100);
+    return buf;
+}
+
+std::string km(double m)
+{
+    if (!(m >= 0))
+        return "";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", m / 1000);
+    std::string s = buf;
+    if (i18n::language() != "en")
+        std::replace(s.begin(), s.end(), '.', ',');
+    return s;
+}
+
+std::string num(int64_t n) { return layout::thousands(n, i18n::language()); }
+
+// Pages of a document before their numbers are known.
+struct PendingPage {
+    std::string kind;
+    layout::PageFill fill;
+};
+
+layout::Document finish(const layout::Template& t, std::shared_ptr<const render::MapData> data,
+                        std::vector<PendingPage> pages, const ProjectFacts& facts, const std::string& title,
+                        const std::string& subject)
+{
+    layout::Document doc;
+    t.pageSize(doc.widthPt, doc.heightPt);
+    doc.data = std::move(data);
+    doc.title = title;
+    doc.subject = subject;
+    doc.author = "Bando";
+    doc.keywords = facts.projectTitle + ", " + facts.date;
+    const auto base = facts.vars();
+    for (size_t i = 0; i < pages.size(); ++i) {
+        auto& f = pages[i].fill;
+        for (const auto& [k, v] : base)
+            f.vars.emplace(k, v);
+        f.vars["contents"] = T("Contents");
+        f.vars["page"] = std::to_string(i + 1);
+        f.vars["pages"] = std::to_string(pages.size());
+        f.vars["footer"] = facts.projectTitle + (facts.date.empty() ? "" : " · " + T("data of") + " " + facts.date) +
+                           " · " + T("page") + " " + std::to_string(i + 1) + "/" + std::to_string(pages.size()) +
+                           " · Bando " + facts.created;
+        doc.pages.push_back(layout::instantiate(t, pages[i].kind, f));
+    }
+    return doc;
+}
+
+// Splits `rows` over a first page holding `first` rows and further pages holding `next`.
+std::vector<std::vector<std::vector<std::string>>> paginate(const std::vector<std::vector<std::string>>& rows,
+                                                             int first, int next)
+{
+    std::vector<std::vector<std::vector<std::string>>> out;
+    size_t i = 0;
+    size_t cap = static_cast<size_t>(std::max(1, first));
+    do {
+        const size_t end = std::min(rows.size(), i + cap);
+        out.emplace_back(rows.begin() + static_cast<std::ptrdiff_t>(i), rows.begin() + static_cast<std::ptrdiff_t>(end));
+        i = end;
+        cap = static_cast<size_t>(std::max(1, next));
+    } while (i < rows.size());
+    return out;
+}
+
+layout::TableData pdfTable(const Table& t, const std::vector<size_t>& cols, const std::vector<double>& widths)
+{
+    layout::TableData d;
+    for (size_t c : cols) {
+        d.header.push_back(t.columns[c].name);
+        d.numeric.push_back(t.columns[c].kind != ColumnKind::Text);
+    }
+    d.widths = widths;
+    for (const auto& row : t.rows) {
+        std::vector<std::string> r;
+        for (size_t c : cols)
+            r.push_back(c < row.size() ? row[c] : std::string());
+        d.rows.push_back(std::move(r));
+    }
+    return d;
+}
+
+uint32_t themeColour(const render::MapData* data, const char* theme, size_t cls, uint32_t fallback)
+{
+    const render::MapData::Theme* th = data ? data->theme(theme) : nullptr;
+    return th && cls < th->colours.size() ? th->colours[cls] : fallback;
+}
+
+} // namespace
+
+std::map<std::string, std::string> ProjectFacts::vars() const
+{
+    return {{"project", projectTitle}, {"project_file", projectFile}, {"date", date},       {"created", created},
+            {"sources", sources},      {"crs", crs},                  {"thresholds", thresholds}, {"notice", notice}};
+}
+
+ProjectFacts projectFacts(const ProjectStore& store, const std::string& projectFile, const std::string& date)
+{
+    ProjectFacts f;
+    f.projectFile = std::filesystem::path(projectFile).filename().string();
+    f.projectTitle = store.meta("province_name").value_or(std::filesystem::path(projectFile).stem().string());
+    f.date = date;
+    {
+        const std::time_t now = std::time(nullptr);
+        std::tm tm{};
+        gmtime_r(&now, &tm);
+        char buf[16];
+        std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+        f.created = buf;
+    }
+    f.sources = T("Sources") + ": " + T("project") + " " + f.projectFile;
+    if (!date.empty())
+        f.sources += "; " + T("village indicators of") + " " + date + " (bando analyze)";
+    if (auto real = store.meta("real_data"))
+        f.sources += "; " + T("real data") + ": " + *real;
+    if (auto model = store.meta("telecom_model"))
+        f.sources += "; " + T("coverage model") + ": " + *model;
+    f.crs = T("Map CRS") + ": VN-2000 / TM-3 107-15 (EPSG:9215); " + T("data stored in WGS 84 (EPSG:4326)");
+    const analysis::Thresholds th = analysis::loadThresholds(store);
+    char buf[512];
+    std::snprintf(buf, sizeof buf, T("Thresholds: no signal when fewer than %.0f %% of households have any signal; "
+                                     "unstable when fewer than %.0f %% have a good signal; broadband when %.0f %% of "
+                                     "households live within %.0f m of a fibre line, OLT or cabinet.")
+                                       .c_str(),
+                  th.noSignalShareAny * 100, th.unstableShareGood * 100, th.broadbandShare * 100,
+                  th.broadbandDistanceM);
+    f.thresholds = buf;
+    if (store.meta("synthetic_data"))
+        f.notice = T("Synthetic sample data") + ": " +
+                   store.meta("synthetic_note").value_or(*store.meta("synthetic_data"));
+    return f;
+}
+
+std::string className(const std::string& c)
+{
+    if (c == "no_signal")
+        return T("No signal");
+    if (c == "unstable")
+        return T("Unstable signal");
+    if (c == "covered")
+        return T("Covered");
+    return c;
+}
+
+// ---- coverage gaps ----
+
+Table gapTable(const GapReport& r)
+{
+    Table t;
+    t.columns = {{T("Village code")},
+                 {T("Village")},
+                 {T("Commune code")},
+                 {T("Commune")},
+                 {T("District code")},
+                 {T("District")},
+                 {T("Households"), ColumnKind::Integer},
+                 {T("Mobile signal")},
+                 {T("Households with good signal (share)"), ColumnKind::Real},
+                 {T("Broadband")},
+                 {T("Nearest own site (m)"), ColumnKind::Real},
+                 {T("Proposed new site")}};
+    for (const auto& g : r.rows)
+        t.rows.push_back({g.code, g.name, g.communeCode, g.commune, g.districtCode, g.district,
+                          std::to_string(g.households), className(g.mobileClass), number(g.coveredShare, 3),
+                          g.broadband ? T("yes") : T("no"), g.distSiteM >= 0 ? number(std::round(g.distSiteM), 0) : "",
+                          g.proposedSite});
+    return t;
+}
+
+Table gapSummaryTable(const GapReport& r)
+{
+    Table t;
+    t.columns = {{T("District code")},
+                 {T("District")},
+                 {T("Gap villages"), ColumnKind::Integer},
+                 {T("No signal"), ColumnKind::Integer},
+                 {T("Unstable signal"), ColumnKind::Integer},
+                 {T("Without broadband"), ColumnKind::Integer},
+                 {T("Households affected"), ColumnKind::Integer}};
+    auto add = [&](const GapTotals& d, const std::string& code, const std::string& name) {
+        t.rows.push_back({code, name, std::to_string(d.villages), std::to_string(d.noSignal),
+                          std::to_string(d.unstable), std::to_string(d.noBroadband), std::to_string(d.households)});
+    };
+    for (const auto& d : r.districts)
+        add(d, d.code, d.name);
+    add(r.total, "", T("Total"));
+    return t;
+}
+
+std::vector<Sheet> gapSheets(const GapReport& r)
+{
+    std::vector<Sheet> sheets;
+    sheets.push_back({T("Summary"), gapSummaryTable(r)});
+    const Table all = gapTable(r);
+    for (const auto& d : r.districts) {
+        Sheet s{d.name, {all.columns, {}}};
+        for (size_t i = 0; i < r.rows.size(); ++i)
+            if (r.rows[i].districtCode == d.code)
+                s.table.rows.push_back(all.rows[i]);
+        sheets.push_back(std::move(s));
+    }
+    return sheets;
+}
+
+layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, const layout::Template& t,
+                             std::shared_ptr<const render::MapData> data)
+{
+    const std::string who = r.operatorName.empty() ? T("all operators") : r.operatorName;
+    const std::string title = T("Coverage gaps") + " — " + who;
+    std::string scope = facts.projectTitle;
+    for (const auto& d : r.districts)
+        if (!r.district.empty() && d.code == r.district)
+            scope = d.name;
+    const std::string subtitle = scope + " · " + T("data of") + " " + r.date;
+    const Table rows = gapTable(r);
+    // The proposed site column only once the planner has run the site selection.
+    std::vector<size_t> cols = {0, 1, 3, 6, 7, 8, 9, 10, 11};
+    std::vector<double> widths = {1.3, 2.2, 1.9, 1.0, 1.3, 1.1, 1.0, 1.2, 1.2};
+    if (!r.proposedSites) {
+        cols.pop_back();
+        widths.pop_back();
+    }
+    layout::TableData pdfRows = pdfTable(rows, cols, widths);
+    pdfRows.header[5] = T("Good signal");
+    pdfRows.header[7] = T("Nearest site (km)");
+    for (size_t i = 0; i < r.rows.size(); ++i) {
+        pdfRows.rows[i][5] = pct(r.rows[i].coveredShare);
+        pdfRows.rows[i][7] = km(r.rows[i].distSiteM);
+        pdfRows.rows[i][3] = num(r.rows[i].households);
+    }
+
+    std::vector<PendingPage> pages;
+    // Cover: summary, chart, overview map, sources; the table of contents filled below.
+    PendingPage cover;
+    cover.kind = "cover";
+    cover.fill.vars = {{"title", title}, {"subtitle", subtitle}};
+    char counts[512];
+    std::snprintf(counts, sizeof counts,
+                  T("%d of %d villages need coverage: %d with no signal, %d unstable, %d without broadband; %s "
+                    "households.")
+                      .c_str(),
+                  r.total.villages, r.villagesChecked, r.total.noSignal, r.total.unstable, r.total.noBroadband,
+                  num(r.total.households).c_str());
+    cover.fill.vars["summary"] = counts;
+    cover.fill.map.theme = "coverage";
+    cover.fill.map.districtCode = r.district;
+    layout::TableData summary;
+    const Table st = gapSummaryTable(r);
+    summary = pdfTable(st, {1, 2, 3, 4, 5, 6}, {2.4, 1.2, 1.1, 1.1, 1.2, 1.4});
+    for (auto& row : summary.rows)
+        row[5] = num(std::strtoll(row[5].c_str(), nullptr, 10));
+    cover.fill.table = summary;
+    layout::ChartData chart;
+    chart.title = T("Villages to cover by district");
+    layout::ChartSeries s1{T("No signal"), themeColour(data.get(), "coverage", 0, 0xd7301f), {}};
+    layout::ChartSeries s2{T("Unstable signal"), themeColour(data.get(), "coverage", 1, 0xfc8d59), {}};
+    layout::ChartSeries s3{T("Without broadband"), 0x807dba, {}};
+    for (const auto& d : r.districts) {
+        chart.labels.push_back(d.name);
+        s1.values.push_back(d.noSignal);
+        s2.values.push_back(d.unstable);
+        s3.values.push_back(d.noBroadband);
+    }
+    chart.series = {s1, s2, s3};
+    cover.fill.chart = chart;
+    cover.fill.outline = title;
+    pages.push_back(cover);
+
+    const int first = t.tableRows("map"), next = t.tableRows("table");
+    std::vector<layout::TocEntry> toc;
+    for (const auto& d : r.districts) {
+        std::vector<std::vector<std::string>> mine;
+        for (size_t i = 0; i < r.rows.size(); ++i)
+            if (r.rows[i].districtCode == d.code)
+                mine.push_back(pdfRows.rows[i]);
+        const auto chunks = paginate(mine, first, next);
+        char sub[256];
+        std::snprintf(sub, sizeof sub, T("%d villages: %d no signal, %d unstable, %d without broadband; %s households").c_str(),
+                      d.villages, d.noSignal, d.unstable, d.noBroadband, num(d.households).c_str());
+        toc.push_back({d.name, static_cast<int>(pages.size()) + 1});
+        for (size_t k = 0; k < chunks.size(); ++k) {
+            PendingPage p;
+            p.kind = k == 0 ? "map" : "table";
+            p.fill.vars = {{"title", title + " — " + d.name + (k ? " (" + T("continued") + ")" : "")},
+                           {"subtitle", sub},
+                           {"unit", d.name}};
+            p.fill.map.theme = "coverage";
+            p.fill.map.districtCode = d.code;
+            p.fill.table = pdfRows;
+            p.fill.table.rows = chunks[k];
+            if (k == 0)
+                p.fill.outline = d.name;
+            pages.push_back(std::move(p));
+        }
+    }
+    pages[0].fill.toc = toc;
+    return finish(t, std::move(data), std::move(pages), facts, title, T("Coverage-gap report") + " — " + subtitle);
+}
+
+// ---- deployment plan ----
+
+Table planTable(const tasks::RankResult& r)
+{
+    Table t;
+    t.columns = {{T("Rank"), ColumnKind::Integer},
+                 {T("Village code")},
+                 {T("Village")},
+                 {T("Commune code")},
+                 {T("District code")},
+                 {T("Mobile signal")},
+                 {T("Score"), ColumnKind::Real},
+                 {T("Rank range under weight changes")},
+                 {T("Robust")},
+                 {T("Reasons")}};
+    for (const auto& v : r.villages) {
+        // The reasons: the criteria contributing most to the score, largest first.
+        std::vector<size_t> order(v.contributions.size());
+        std::iota(order.begin(), order.end(), 0);
+        std::stable_sort(order.begin(), order.end(),
+                         [&](size_t a, size_t b) { return v.contributions[a] > v.contributions[b]; });
+        std::string reasons;
+        for (size_t k = 0; k < order.size() && k < 2; ++k) {
+            const size_t c = order[k];
+            if (c >= r.criteria.size() || !(v.contributions[c] > 0))
+                continue;
+            reasons += (reasons.empty() ? "" : "; ") + r.criteria[c].name + " +" + number(v.contributions[c], 1);
+        }
+        t.rows.push_back({std::to_string(v.rank), v.code, v.name, v.commune, v.district, className(v.mobileClass),
+                          number(v.score, 2),
+                          std::to_string(v.stability.rankMin) + "–" + std::to_string(v.stability.rankMax),
+                          v.robust ? T("yes") : T("no"), reasons});
+    }
+    return t;
+}
+
+std::vector<Sheet> planSheets(const tasks::RankResult& r)
+{
+    Table criteria;
+    criteria.columns = {{T("Criterion")}, {T("Field")}, {T("Weight"), ColumnKind::Real}, {T("Why")}};
+    for (const auto& c : r.criteria)
+        criteria.rows.push_back({c.name, c.field, number(c.weight, 3), c.reason});
+    return {{T("Ranking"), planTable(r)}, {T("Criteria"), criteria}};
+}
+
+layout::Document planDocument(const tasks::RankResult& r, const ProjectFacts& facts, const layout::Template& t,
+                              std::shared_ptr<const render::MapData> data)
+{
+    const std::string title = T("Deployment plan") + " — " + T("village ranking");
+    const std::string subtitle = facts.projectTitle + " · " + T("preset") + " " + r.preset + " · " + T("data of") + " " + r.date;
+    const Table rows = planTable(r);
+    layout::TableData pdf = pdfTable(rows, {0, 1, 2, 4, 5, 6, 7, 8, 9}, {0.5, 1.1, 1.8, 1.7, 1.0, 0.7, 1.0, 0.7, 4.2});
+    pdf.header[3] = T("District");
+    std::map<std::string, std::string> districtNames;
+    if (data)
+        if (const Layer* d = data->layer(schema::kDistricts))
+            for (const auto& f : d->features)
+                districtNames[d->text(f, "code")] = d->text(f, "name");
+    for (auto& row : pdf.rows)
+        if (districtNames.count(row[3]))
+            row[3] = districtNames[row[3]];
+    std::vector<PendingPage> pages;
+    PendingPage cover;
+    cover.kind = "cover";
+    cover.fill.vars = {{"title", title}, {"subtitle", subtitle}};
+    std::string crit;
+    for (const auto& c : r.criteria)
+        crit += (crit.empty() ? "" : "\n") + c.name + " (" + T("weight") + " " + number(c.weight, 2) + "): " + c.reason;
+    char summary[256];
+    std::snprintf(summary, sizeof summary,
+                  T("%d villages ranked; %d sensitivity runs with ±%.0f %% on every weight (seed %llu).").c_str(),
+                  r.villagesRanked, r.runs, r.spread * 100, static_cast<unsigned long long>(r.seed));
+    cover.fill.vars["summary"] = std::string(summary) + "\n" + crit;
+    cover.fill.map.theme = "coverage";
+    cover.fill.outline = title;
+    // The ranking's districts as a chart: villages in the table per district.
+    std::map<std::string, int> perDistrict;
+    for (const auto& v : r.villages)
+        ++perDistrict[v.district];
+    layout::ChartData chart;
+    chart.title = T("Ranked villages by district");
+    layout::ChartSeries s{T("Villages"), 0x4477aa, {}};
+    std::map<std::string, std::string> dname;
+    if (data)
+        if (const Layer* d = data->layer(schema::kDistricts))
+            for (const auto& f : d->features)
+                dname[d->text(f, "code")] = d->text(f, "name");
+    for (const auto& [code, n] : perDistrict) {
+        chart.labels.push_back(dname.count(code) ? dname[code] : code);
+        s.values.push_back(n);
+    }
+    chart.series = {s};
+    cover.fill.chart = chart;
+    cover.fill.table = pdf;
+    const int first = t.tableRows("cover");
+    const auto chunks = paginate(pdf.rows, first > 0 ? first : 1, t.tableRows("table"));
+    cover.fill.table.rows = chunks[0];
+    pages.push_back(cover);
+    for (size_t k = 1; k < chunks.size(); ++k) {
+        PendingPage p;
+        p.kind = "table";
+        p.fill.vars = {{"title", title + " (" + T("continued") + ")"}, {"subtitle", subtitle}};
+        p.fill.table = pdf;
+        p.fill.table.rows = chunks[k];
+        pages.push_back(std::move(p));
+    }
+    return finish(t, std::move(data), std::move(pages), facts, title, subtitle);
+}
+
+// ---- progress ----
+
+Table progressTable(const tasks::ProgressResult& r, const std::string& level)
+{
+    Table t;
+    t.columns = {{T("Code")},
+                 {T("Name")},
+                 {T("Households"), ColumnKind::Integer},
+                 {T("Digital shops"), ColumnKind::Integer},
+                 {T("Shop target"), ColumnKind::Integer},
+                 {T("Shops / target"), ColumnKind::Real},
+                 {T("E-payment accounts"), ColumnKind::Integer},
+                 {T("Account target"), ColumnKind::Integer},
+                 {T("Locomotive households"), ColumnKind::Integer},
+                 {T("Locomotive target"), ColumnKind::Integer},
+                 {T("Teams"), ColumnKind::Integer},
+                 {T("Villages with a team meeting the rule"), ColumnKind::Integer},
+                 {T("Villages"), ColumnKind::Integer}};
+    for (const auto& p : r.places) {
+        if (p.level != level)
+            continue;
+        const auto& c = p.c;
+        const std::string name = p.name.empty() && level == "province" ? T("Province") : p.name;
+        t.rows.push_back({p.code, name, std::to_string(c.households), std::to_string(c.shops),
+                          std::to_string(c.targetShops),
+                          c.targetShops > 0 ? number(static_cast<double>(c.shops) / static_cast<double>(c.targetShops), 3) : "",
+                          std::to_string(c.accounts), std::to_string(c.targetAccounts), std::to_string(c.locomotives),
+                          std::to_string(c.targetLocomotives), std::to_string(c.teams),
+                          std::to_string(c.villagesTeamRuleMet), std::to_string(c.villages)});
+    }
+    return t;
+}
+
+Table forecastTable(const tasks::ProgressResult& r)
+{
+    Table t;
+    t.columns = {{T("Code")},      {T("Name")},         {T("Measure")},  {T("Current"), ColumnKind::Integer},
+                 {T("Target"), ColumnKind::Integer}, {T("Forecast")}, {T("Date")}, {T("Phase end")}, {T("Late")}};
+    for (const auto& f : r.forecasts)
+        t.rows.push_back({f.code, f.name, f.measure, number(f.forecast.current, 0), number(f.forecast.target, 0),
+                          planning::forecastStatusName(f.forecast.status), f.date, f.phaseEnd, f.late ? T("yes") : T("no")});
+    return t;
+}
+
+std::vector<Sheet> progressSheets(const tasks::ProgressResult& r)
+{
+    Table districts = progressTable(r, "province");
+    for (auto& row : progressTable(r, "district").rows)
+        districts.rows.push_back(row);
+    return {{T("Districts"), districts}, {T("Communes"), progressTable(r, "commune")}, {T("Forecast"), forecastTable(r)}};
+}
+
+layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectFacts& facts, const layout::Template& t,
+                                  std::shared_ptr<const render::MapData> data)
+{
+    const std::string title = T("Program progress against the targets");
+    const std::string subtitle = facts.projectTitle + " · " + T("data of") + " " + r.date;
+    std::vector<PendingPage> pages;
+    PendingPage cover;
+    cover.kind = "cover";
+    cover.fill.vars = {{"title", title}, {"subtitle", subtitle}};
+    for (const auto& p : r.places)
+        if (p.level == "province") {
+            char buf[512];
+            std::snprintf(buf, sizeof buf,
+                          T("%s digital shops of %s targeted, %s e-payment accounts of %s, %s locomotive households "
+                            "of %s; %s of %s villages have a team meeting the rule.")
+                              .c_str(),
+                          num(p.c.shops).c_str(), num(p.c.targetShops).c_str(), num(p.c.accounts).c_str(),
+                          num(p.c.targetAccounts).c_str(), num(p.c.locomotives).c_str(),
+                          num(p.c.targetLocomotives).c_str(), num(p.c.villagesTeamRuleMet).c_str(),
+                          num(p.c.villages).c_str());
+            cover.fill.vars["summary"] = buf;
+        }
+    cover.fill.map.theme = "shops";
+    cover.fill.outline = title;
+    layout::ChartData chart;
+    chart.title = T("Digital shops by district against the target");
+    layout::ChartSeries shops{T("Digital shops"), 0x238b45, {}};
+    layout::ChartSeries accounts{T("E-payment accounts"), 0x6baed6, {}};
+    for (const auto& p : r.places)
+        if (p.level == "district") {
+            chart.labels.push_back(p.name);
+            shops.values.push_back(static_cast<double>(p.c.shops));
+            accounts.values.push_back(static_cast<double>(p.c.accounts));
+            chart.targets.push_back(static_cast<double>(p.c.targetShops));
+        }
+    chart.series = {shops, accounts};
+    chart.targetName = T("Shop target");
+    cover.fill.chart = chart;
+    const Table dt = progressTable(r, "district");
+    layout::TableData districts = pdfTable(dt, {1, 2, 3, 4, 5, 6, 7, 8, 10, 11}, {2.2, 1, 1, 1, 0.9, 1, 1, 1, 0.8, 1.2});
+    for (size_t i = 0; i < districts.rows.size(); ++i) {
+        const auto& src = dt.rows[i];
+        districts.rows[i][4] = src[5].empty() ? "" : pct(std::stod(src[5]));
+        for (size_t c : {1u, 2u, 3u, 5u, 6u, 7u})
+            districts.rows[i][c] = num(std::strtoll(districts.rows[i][c].c_str(), nullptr, 10));
+    }
+    districts.header[4] = "%";
+    cover.fill.table = districts;
+    pages.push_back(cover);
+    // Communes, then the forecast, on table pages.
+    const Table ct = progressTable(r, "commune");
+    layout::TableData communes = pdfTable(ct, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+                                          {0.8, 2.0, 1, 1, 1, 0.8, 1, 1, 1, 1, 0.7, 1.2, 0.8});
+    for (size_t i = 0; i < communes.rows.size(); ++i)
+        communes.rows[i][5] = ct.rows[i][5].empty() ? "" : pct(std::stod(ct.rows[i][5]));
+    const int rows = std::max(1, t.tableRows("table"));
+    const auto chunks = paginate(communes.rows, rows, rows);
+    for (size_t k = 0; k < chunks.size(); ++k) {
+        PendingPage p;
+        p.kind = "table";
+        p.fill.vars = {{"title", T("Progress by commune") + (k ? " (" + T("continued") + ")" : "")}, {"subtitle", subtitle}};
+        p.fill.table = communes;
+        p.fill.table.rows = chunks[k];
+        if (k == 0)
+            p.fill.outline = T("Progress by commune");
+        pages.push_back(std::move(p));
+    }
+    const Table ft = forecastTable(r);
+    layout::TableData forecast = pdfTable(ft, {0, 1, 2, 3, 4, 5, 6, 7, 8}, {0.7, 2.2, 1.2, 1, 1, 1.4, 1.1, 1.1, 0.6});
+    bool firstForecast = true;
+    for (const auto& chunk : paginate(forecast.rows, rows, rows)) {
+        PendingPage p;
+        p.kind = "table";
+        p.fill.vars = {{"title", T("Forecast at the recent pace")}, {"subtitle", subtitle}};
+        p.fill.table = forecast;
+        p.fill.table.rows = chunk;
+        if (firstForecast)
+            p.fill.outline = T("Forecast at the recent pace");
+        firstForecast = false;
+        pages.push_back(std::move(p));
+    }
+    return finish(t, std::move(data), std::move(pages), facts, title, subtitle);
+}
+
+// ---- atlas ----
+
+layout::Document atlasDocument(const std::string& layer, const std::vector<AtlasUnit>& units,
+                               const ProjectFacts& facts, const layout::Template& t,
+                               std::shared_ptr<const render::MapData> data, const std::string& theme,
+                               const std::string& titleIn)
+{
+    if (!data)
+        throw Error(ErrorKind::Internal, "atlas", "no map data");
+    const std::string title = titleIn.empty() ? T("Atlas") + " — " + facts.projectTitle : titleIn;
+    const bool byDistrict = layer == schema::kDistricts;
+    const Layer* villages = data->layer(schema::kVillages);
+    const Layer* communes = data->layer(schema::kCommunes);
+    const render::MapData::Theme* th = data->theme(theme);
+    std::map<std::string, std::string> communeName;
+    if (communes)
+        for (const auto& f : communes->features)
+            communeName[communes->text(f, "code")] = communes->text(f, "name");
+    const std::vector<double> widths = {1.3, 2.4, 2.0, 1.0, 1.8};
+    std::vector<PendingPage> pages;
+    PendingPage cover;
+    cover.kind = "cover";
+    cover.fill.vars = {{"title", title},
+                       {"subtitle", std::to_string(units.size()) + " " + (byDistrict ? T("districts") : T("communes"))}};
+    cover.fill.map.theme = theme;
+    cover.fill.outline = title;
+    pages.push_back(cover);
+    std::vector<layout::TocEntry> toc;
+    const int first = t.tableRows("map"), next = t.tableRows("table");
+    for (const auto& u : units) {
+        layout::TableData table;
+        table.header = {T("Village code"), T("Village"), T("Commune"), T("Households"),
+                        th ? i18n::tr(th->legendTitle.c_str()) : std::string(T("Class"))};
+        table.numeric = {false, false, false, true, false};
+        table.widths = widths;
+        int64_t hh = 0;
+        Extent unitExtent;
+        if (villages)
+            for (size_t i = 0; i < villages->features.size(); ++i) {
+                const Feature& f = villages->features[i];
+                const std::string key = villages->text(f, byDistrict ? "district_code" : "commune_code");
+                if (key != u.code)
+                    continue;
+                std::string cls;
+                if (th && i < th->villageClass.size()) {
+                    const int c = th->villageClass[i];
+                    if (c >= 0 && static_cast<size_t>(c) < th->classLabels.size())
+                        cls = th->labelsTranslatable ? i18n::tr(th->classLabels[static_cast<size_t>(c)].c_str())
+                                                     : th->classLabels[static_cast<size_t>(c)];
+                    else
+                        cls = T("No data");
+                }
+                const std::string cc = villages->text(f, "commune_code");
+                hh += villages->integer(f, "households");
+                table.rows.push_back({villages->text(f, "code"), villages->text(f, "name"),
+                                      communeName.count(cc) ? communeName[cc] : cc,
+                                      num(villages->integer(f, "households")), cls});
+            }
+        if (!byDistrict && communes)
+            for (const auto& f : communes->features)
+                if (communes->text(f, "code") == u.code)
+                    unitExtent.expand(f.geom.extent());
+        std::stable_sort(table.rows.begin(), table.rows.end(),
+                         [](const auto& a, const auto& b) { return a[0] < b[0]; });
+        const auto chunks = paginate(table.rows, first, next);
+        toc.push_back({u.name, static_cast<int>(pages.size()) + 1});
+        const std::string sub = std::to_string(table.rows.size()) + " " + T("villages") + " · " + num(hh) + " " +
+                                T("households");
+        for (size_t k = 0; k < chunks.size(); ++k) {
+            PendingPage p;
+            p.kind = k == 0 ? "map" : "table";
+            p.fill.vars = {{"title", u.name + (k ? " (" + T("continued") + ")" : "")}, {"subtitle", sub}, {"unit", u.name}};
+            p.fill.map.theme = theme;
+            if (byDistrict) {
+                p.fill.map.districtCode = u.code;
+            } else if (!unitExtent.isEmpty()) {
+                const double pad = std::max(unitExtent.width(), unitExtent.height()) * 0.08;
+                p.fill.map.extent = unitExtent.buffered(pad);
+                p.fill.highlight = {u.code};
+            }
+            p.fill.table = table;
+            p.fill.table.rows = chunks[k];
+            if (k == 0)
+                p.fill.outline = u.name;
+            pages.push_back(std::move(p));
+        }
+    }
+    pages[0].fill.toc = toc;
+    return finish(t, std::move(data), std::move(pages), facts, title, T("Atlas") + " — " + facts.projectTitle);
+}
+
+} // namespace bando::report

@@ -1,0 +1,65 @@
+#pragma once
+// The documents of the reports and the atlas (issue #12): a GapReport, a ranking or a set of
+// atlas units turned into layout pages (layout::Document) and companion tables (CSV / XLSX).
+// Every document names the project, the data date, the thresholds, the data sources and the
+// CRS, and carries the "synthetic sample data" notice when the project says it is synthetic.
+#include "core/layout/template.hpp"
+#include "core/report/gaps.hpp"
+#include "core/report/table_file.hpp"
+#include "core/tasks/progress_task.hpp"
+#include "core/tasks/rank_task.hpp"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace bando {
+class ProjectStore;
+}
+
+namespace bando::report {
+
+// What every page may print: {project}, {date}, {created}, {sources}, {crs}, {thresholds},
+// {notice} (placeholders of the templates).
+struct ProjectFacts {
+    std::string projectFile, projectTitle, date, created, sources, crs, thresholds, notice;
+    std::map<std::string, std::string> vars() const;
+};
+ProjectFacts projectFacts(const ProjectStore& store, const std::string& projectFile, const std::string& date);
+
+// "Trắng sóng" / "No signal" for no_signal, unstable, covered (the current language).
+std::string className(const std::string& mobileClass);
+
+// ---- coverage gaps ----
+Table gapTable(const GapReport& r);         // one row per gap village (the CSV)
+Table gapSummaryTable(const GapReport& r);  // one row per district + the total
+std::vector<Sheet> gapSheets(const GapReport& r);  // summary, then one sheet per district
+layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, const layout::Template& t,
+                             std::shared_ptr<const render::MapData> data);
+
+// ---- deployment plan (the ranking) ----
+Table planTable(const tasks::RankResult& r);
+std::vector<Sheet> planSheets(const tasks::RankResult& r);
+layout::Document planDocument(const tasks::RankResult& r, const ProjectFacts& facts, const layout::Template& t,
+                              std::shared_ptr<const render::MapData> data);
+
+// ---- progress against the targets (issue #10's progress) ----
+Table progressTable(const tasks::ProgressResult& r, const std::string& level);  // province / district / commune rows
+Table forecastTable(const tasks::ProgressResult& r);
+std::vector<Sheet> progressSheets(const tasks::ProgressResult& r);
+layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectFacts& facts, const layout::Template& t,
+                                  std::shared_ptr<const render::MapData> data);
+
+// ---- atlas ----
+struct AtlasUnit {
+    std::string code, name;
+};
+// One page per unit of `layer` (districts or communes) with its map, legend, scale bar, overview
+// and its villages' table, after a cover with the overview and a table of contents.
+layout::Document atlasDocument(const std::string& layer, const std::vector<AtlasUnit>& units,
+                               const ProjectFacts& facts, const layout::Template& t,
+                               std::shared_ptr<const render::MapData> data, const std::string& theme,
+                               const std::string& title);
+
+} // namespace bando::report

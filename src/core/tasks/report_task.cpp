@@ -1,0 +1,196 @@
+#include "core/tasks/report_task.hpp"
+
+#include "core/base/error.hpp"
+#include "core/base/text.hpp"
+#include "core/capi/proj.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/layout/template.hpp"
+#include "core/render/map_renderer.hpp"
+#include "core/report/documents.hpp"
+#include "core/report/gaps.hpp"
+#include "core/store/project_store.hpp"
+#include "core/tasks/job.hpp"
+#include "core/tasks/progress_task.hpp"
+#include "core/tasks/rank_task.hpp"
+
+#include <chrono>
+#include <filesystem>
+
+namespace bando::tasks {
+namespace {
+
+std::string extensionOf(const std::string& path)
+{
+    return text::toLower(std::filesystem::path(path).extension().string());
+}
+
+// The template of a report: the user's, else the kind's default; the request's paper and
+// orientation over the template's.
+layout::Template reportTemplate(const ReportRequest& r)
+{
+    layout::Template t = layout::loadTemplate(r.layout.empty() ? r.kind : r.layout);
+    if (!r.paper.empty()) {
+        double w = 0, h = 0;
+        layout::paperSize(r.paper, false, w, h);
+        t.paper = r.paper;
+    }
+    if (r.landscape >= 0)
+        t.landscape = r.landscape == 1;
+    return t;
+}
+
+} // namespace
+
+void ReportRequest::validate() const
+{
+    if (project.empty())
+        throw Error(ErrorKind::Usage, "PROJECT", "expected the project file");
+    if (kind != "gaps" && kind != "plan" && kind != "progress")
+        throw Error(ErrorKind::Usage, "--kind", "unknown report kind '" + kind + "' (expected gaps, progress or plan)");
+    if (out.empty())
+        throw Error(ErrorKind::Usage, "--out", "expected FILE.pdf, .png, .svg, .csv or .xlsx");
+    const std::string ext = extensionOf(out);
+    if (ext != ".pdf" && ext != ".png" && ext != ".svg" && ext != ".csv" && ext != ".xlsx")
+        throw Error(ErrorKind::Usage, "--out",
+                    "unknown format '" + (ext.empty() ? std::string("(none)") : ext) +
+                        "' (expected .pdf, .png, .svg, .csv or .xlsx)");
+    if (!operatorName.empty() && kind != "gaps")
+        throw Error(ErrorKind::Usage, "--operator", "only the gaps report is per operator");
+    if (!paper.empty()) {
+        double w = 0, h = 0;
+        layout::paperSize(paper, false, w, h);
+    }
+    if (!(dpi >= 10 && dpi <= 1200))
+        throw Error(ErrorKind::Usage, "--dpi", "expected a resolution between 10 and 1200 dpi");
+    if (top < 0)
+        throw Error(ErrorKind::Usage, "--top", "expected 0 (all) or a positive number of villages");
+}
+
+ReportResult run(const ReportRequest& request, Feedback& fb)
+{
+    request.validate();
+    const auto t0 = std::chrono::steady_clock::now();
+    ReportResult res;
+    res.kind = request.kind;
+    res.out = request.out;
+    const std::string ext = extensionOf(request.out);
+    res.format = ext.substr(1);
+    const bool document = ext == ".pdf" || ext == ".png" || ext == ".svg";
+    // The template is read first: a bad one fails before the project is read.
+    layout::Template tmpl;
+    if (document)
+        tmpl = reportTemplate(request);
+
+    fb.setStep("read");
+    auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
+    std::shared_ptr<const render::MapData> data;
+    auto loadMap = [&] {
+        if (document)
+            data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, render::layersForTheme("coverage"));
+    };
+
+    if (request.kind == "gaps") {
+        const report::GapReport gaps =
+            report::loadGapReport(*store, request.operatorName, request.district, request.date);
+        fb.setProgress(20);
+        res.date = gaps.date;
+        res.rows = static_cast<int>(gaps.rows.size());
+        res.noSignal = gaps.total.noSignal;
+        res.unstable = gaps.total.unstable;
+        res.noBroadband = gaps.total.noBroadband;
+        res.households = gaps.total.households;
+        const report::ProjectFacts facts = report::projectFacts(*store, request.project, gaps.date);
+        loadMap();
+        store.reset();
+        throwIfCancelled(&fb);
+        fb.setStep("write");
+        if (ext == ".csv") {
+            report::writeCsv(request.out, report::gapTable(gaps));
+            res.files = {request.out};
+        } else if (ext == ".xlsx") {
+            const auto sheets = report::gapSheets(gaps);
+            report::writeXlsx(request.out, sheets, tr("Coverage gaps") + std::string(" — ") + facts.projectTitle,
+                              facts.thresholds);
+            res.sheets = static_cast<int>(sheets.size());
+            res.files = {request.out};
+        } else {
+            const layout::Document doc = report::gapDocument(gaps, facts, tmpl, data);
+            res.pages = static_cast<int>(doc.pages.size());
+            res.files = layout::write(doc, request.out, request.dpi, &fb);
+        }
+    } else if (request.kind == "progress") {
+        ProgressRequest pr;
+        pr.project = request.project;
+        pr.date = request.date;
+        pr.levels = {"province", "district", "commune"};
+        pr.validate();
+        store.reset();  // the progress task opens the project itself
+        const ProgressResult progress = run(pr, fb);
+        fb.setProgress(40);
+        res.date = progress.date;
+        for (const auto& p : progress.places)
+            res.rows += p.level == "commune";
+        store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
+        const report::ProjectFacts facts = report::projectFacts(*store, request.project, progress.date);
+        if (document)
+            data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, render::layersForTheme("shops"));
+        store.reset();
+        fb.setStep("write");
+        if (ext == ".csv") {
+            report::Table all = report::progressTable(progress, "province");
+            for (const char* level : {"district", "commune"})
+                for (auto& row : report::progressTable(progress, level).rows)
+                    all.rows.push_back(row);
+            report::writeCsv(request.out, all);
+            res.files = {request.out};
+        } else if (ext == ".xlsx") {
+            const auto sheets = report::progressSheets(progress);
+            report::writeXlsx(request.out, sheets, tr("Program progress against the targets") + std::string(" — ") +
+                                                       facts.projectTitle, facts.thresholds);
+            res.sheets = static_cast<int>(sheets.size());
+            res.files = {request.out};
+        } else {
+            const layout::Document doc = report::progressDocument(progress, facts, tmpl, data);
+            res.pages = static_cast<int>(doc.pages.size());
+            res.files = layout::write(doc, request.out, request.dpi, &fb);
+        }
+    } else {  // plan
+        RankRequest rank;
+        rank.project = request.project;
+        rank.preset = request.preset;
+        rank.date = request.date;
+        rank.top = request.top;
+        if (!request.district.empty())
+            rank.districts = {request.district};
+        rank.validate();
+        store.reset();  // the ranking opens the project itself
+        const RankResult ranking = run(rank, fb);
+        fb.setProgress(40);
+        res.date = ranking.date;
+        res.rows = static_cast<int>(ranking.villages.size());
+        store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
+        const report::ProjectFacts facts = report::projectFacts(*store, request.project, ranking.date);
+        loadMap();
+        store.reset();
+        fb.setStep("write");
+        if (ext == ".csv") {
+            report::writeCsv(request.out, report::planTable(ranking));
+            res.files = {request.out};
+        } else if (ext == ".xlsx") {
+            const auto sheets = report::planSheets(ranking);
+            report::writeXlsx(request.out, sheets, tr("Deployment plan") + std::string(" — ") + facts.projectTitle,
+                              facts.thresholds);
+            res.sheets = static_cast<int>(sheets.size());
+            res.files = {request.out};
+        } else {
+            const layout::Document doc = report::planDocument(ranking, facts, tmpl, data);
+            res.pages = static_cast<int>(doc.pages.size());
+            res.files = layout::write(doc, request.out, request.dpi, &fb);
+        }
+    }
+    res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    fb.setProgress(100);
+    return res;
+}
+
+} // namespace bando::tasks
