@@ -617,11 +617,77 @@ Clip clipWithGeos(const Geometry& v, const GEOSGeometry* p, bool wantGeometry)
     const Extent e = v.extent().buffered(1);
     GeomPtr V = geos::toGeos(v);
     GeomPtr part = geos::check(GEOSClipByRect_r(ctx(), p, e.minX, e.minY, e.maxX, e.maxY), "clip");
-    GeomPtr I = geos::check(GEOSIntersection_r(ctx(), V.get(), part.get()), "intersection");
+    GeomPtr I(GEOSIntersection_r(ctx(), V.get(), part.get()));
+    if (!I && GEOSisValid_r(ctx(), V.get()) != 1) {
+        // an invalid village (the analysis repairs them first; other callers may not)
+        GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), V.get()), "make valid");
+        I.reset(GEOSIntersection_r(ctx(), fixed.get(), part.get()));
+    }
+    I = geos::check(I.release(), "intersection");
     GEOSArea_r(ctx(), I.get(), &out.area);
     if (wantGeometry && out.area > 0)
         out.geom = geos::polygonalPart(I.get());
     return out;
+}
+
+std::vector<std::vector<double>> coveredAreasIndexed(const std::vector<const Geometry*>& villages,
+                                                     const std::vector<const Geometry*>& coverage, unsigned threads)
+{
+    const size_t nv = villages.size(), nc = coverage.size();
+    std::vector<std::vector<double>> result(nv, std::vector<double>(nc, 0.0));
+    std::vector<IndexedPolygon> polys(nc);
+    {
+        std::atomic<size_t> next{0};
+        auto build = [&] {
+            for (size_t c; (c = next++) < nc;)
+                if (coverage[c] && !coverage[c]->isEmpty())
+                    polys[c] = IndexedPolygon(*coverage[c]);
+        };
+        std::vector<std::thread> pool;
+        for (unsigned t = 1; t < std::max(1u, threads); ++t)
+            pool.emplace_back(build);
+        build();
+        for (auto& t : pool)
+            t.join();
+    }
+    std::atomic<size_t> next{0};
+    std::mutex errorMutex;
+    std::exception_ptr error;
+    auto worker = [&]() {
+        try {
+            std::vector<GeomPtr> geosOf(nc);  // the fallback's GEOS copies, per thread
+            for (size_t v; (v = next++) < nv;) {
+                if (!villages[v] || villages[v]->isEmpty())
+                    continue;
+                const FlatPolygon V(*villages[v]);
+                for (size_t c = 0; c < nc; ++c) {
+                    if (polys[c].empty() || !polys[c].flat().extent().intersects(V.extent()))
+                        continue;
+                    Clip r = clip(V, polys[c], false);
+                    if (!r.exact) {
+                        if (!geosOf[c])
+                            geosOf[c] = geos::toGeos(*coverage[c]);
+                        r = clipWithGeos(*villages[v], geosOf[c].get(), false);
+                    }
+                    result[v][c] = r.area;
+                }
+            }
+        } catch (...) {
+            std::lock_guard g(errorMutex);
+            if (!error)
+                error = std::current_exception();
+            next = nv;
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, threads); ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+    return result;
 }
 
 } // namespace bando::analysis

@@ -126,6 +126,11 @@ template <class F> void IndexedPolygon::forRingsStartingIn(const Extent& e, F&& 
         }
 }
 
+// The same result as coveredAreas through IndexedPolygon and clip (no subdivision): each coverage
+// polygon is indexed whole, each village traced against it; GEOS for degenerate pairs only.
+std::vector<std::vector<double>> coveredAreasIndexed(const std::vector<const Geometry*>& villages,
+                                                     const std::vector<const Geometry*>& coverage, unsigned threads);
+
 // Recursively clips `g` (polygonal, or a collection of polygons) into pieces of at most 256
 // vertices, like ST_Subdivide: the box (x0, y0)–(x1, y1) is halved along its longer side until a
 // piece is small enough or `depth` reaches 16. Empty and non-polygonal parts are dropped.
