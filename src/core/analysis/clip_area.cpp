@@ -456,17 +456,23 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
             const double ex = s.x - r.x, ey = s.y - r.y;
             const double d = dx * ey - dy * ex;
             const double rx = r.x - p.x, ry = r.y - p.y;
-            if (d == 0) {
-                if (rx * dy - ry * dx == 0) {
-                    bad = true;  // collinear, boxes meet
-                }
-                return;
+            // Near-degenerate pairs go to GEOS: (nearly) collinear edges whose boxes meet, and a
+            // crossing within kEps of an edge's end (a vertex on or next to the other boundary,
+            // where rounding could lose or double a crossing and break the tracing).
+            constexpr double kEps = 1e-9;
+            const double l2 = (dx * dx + dy * dy) * (ex * ex + ey * ey);
+            if (d * d <= 1e-24 * l2) {
+                const double off = rx * dy - ry * dx;  // |r − line(p, q)| × |q − p|
+                if (off * off <= 1e-18 * (dx * dx + dy * dy) * (dx * dx + dy * dy) + 1e-30)
+                    bad = true;
+                if (d == 0)
+                    return;
             }
             const double t = (rx * ey - ry * ex) / d, u = (rx * dy - ry * dx) / d;
-            if (t < 0 || t > 1 || u < 0 || u > 1)
+            if (t < -kEps || t > 1 + kEps || u < -kEps || u > 1 + kEps)
                 return;
-            if (t == 0 || t == 1 || u == 0 || u == 1) {
-                bad = true;  // a vertex on the other boundary
+            if (t <= kEps || t >= 1 - kEps || u <= kEps || u >= 1 - kEps) {
+                bad = true;
                 return;
             }
             xs.push_back({i, j, t, u, {p.x + t * dx, p.y + t * dy}});
@@ -519,6 +525,8 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
             return *it;
         };
         std::vector<char> visited(n, 0);
+        const double slack = 1e-6 * std::max(box.width(), box.height()) + 1e-9;
+        const Extent lim = box.buffered(slack);
         const size_t limit = V.edgeCount() + Q.edgeCount() + n + 16;
         for (size_t s = 0; s < n; ++s) {
             if (visited[s])
@@ -526,7 +534,12 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
             Ring ring;
             double a2 = 0;
             XY prev{};
+            bool escaped = false;
             auto push = [&](const XY& pt) {
+                // the intersection's boundary lies in V's box: a walk leaving it went wrong (a
+                // crossing missed by rounding next to a vertex)
+                if (!(pt.x >= lim.minX && pt.x <= lim.maxX && pt.y >= lim.minY && pt.y <= lim.maxY))
+                    escaped = true;
                 if (!ring.empty())
                     a2 += (prev.x - ox) * (pt.y - oy) - (pt.x - ox) * (prev.y - oy);
                 ring.push_back(pt);
@@ -551,9 +564,8 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
                 double after = onV ? x.t : x.u;
                 size_t nk;
                 while ((nk = nextOn(onV, e, after)) == n) {
-                    if (++steps > limit) {
+                    if (++steps > limit || escaped)
                         return degenerate();
-                    }
                     push(X.b(e));
                     e = X.nextEdge(e);
                     after = -1;
@@ -563,6 +575,8 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
                 k = nk;
             }
             push(xs[s].at);
+            if (escaped)
+                return degenerate();
             addRing(std::move(ring), a2);
         }
     }
@@ -603,6 +617,8 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
     });
 
     out.area = std::max(0.0, sum2 / 2);
+    if (out.area > V.area() * (1 + 1e-9) + 1e-6 || out.area > Q.area() * (1 + 1e-9) + 1e-6)
+        return degenerate();  // inconsistent crossings (rounding): let GEOS decide
     if (wantGeometry && !assemble(rings, ringA2, out.geom)) {
         return degenerate();
     }
