@@ -96,6 +96,55 @@ TEST_CASE("flat intersection areas: nested, disjoint, a hole, and a shared borde
     CHECK(a[0][1] == Approx(360000).epsilon(1e-12));
 }
 
+TEST_CASE("flat clip geometry: crossing, nested, a hole, two pieces, and the GEOS fallback", "[analysis][cliparea]")
+{
+    const Geometry vg = Geometry::polygon({square(500000, 2400000, 501000, 2401000)});
+    const FlatPolygon V(vg);
+    // a crossing square: the 200 x 100 corner, one ring of 4 corners
+    const Clip c = clip(V, IndexedPolygon(Geometry::polygon({square(500800, 2400900, 501200, 2401300)})), true);
+    REQUIRE(c.exact);
+    CHECK(c.area == Approx(20000).epsilon(1e-12));
+    REQUIRE(c.geom.parts.size() == 1);
+    CHECK(c.geom.parts[0].size() == 1);
+    CHECK(c.geom.parts[0][0].size() == 5);
+    CHECK(area(c.geom) == Approx(20000).epsilon(1e-12));
+    // the village inside a polygon with a hole: the village minus the hole (a shell and a hole)
+    const Clip h = clip(V, IndexedPolygon(Geometry::polygon({square(499000, 2399000, 502000, 2402000),
+                                                              square(500100, 2400100, 500900, 2400900)})), true);
+    REQUIRE(h.exact);
+    CHECK(h.area == Approx(1e6 - 640000).epsilon(1e-12));
+    REQUIRE(h.geom.parts.size() == 1);
+    CHECK(h.geom.parts[0].size() == 2);
+    // a bar across the village's middle and beyond: one piece; two bars: two pieces
+    Geometry bars = Geometry::polygon({square(499500, 2400100, 501500, 2400200)});
+    bars.parts.push_back({square(499500, 2400600, 501500, 2400900)});
+    bars.type = GeomType::MultiPolygon;
+    const Clip b = clip(V, IndexedPolygon(bars), true);
+    REQUIRE(b.exact);
+    CHECK(b.area == Approx(1000.0 * 100 + 1000.0 * 300).epsilon(1e-12));
+    CHECK(b.geom.parts.size() == 2);
+    // a bar that cuts the village in two: the village minus the bar, two pieces, through the
+    // complement polygon (the gap of a coverage)
+    const Geometry gapOf = Geometry::polygon({square(499000, 2399000, 502000, 2402000), square(499500, 2400400, 501500, 2400500)});
+    const Clip g = clip(V, IndexedPolygon(gapOf), true);
+    REQUIRE(g.exact);
+    CHECK(g.area == Approx(1e6 - 100000).epsilon(1e-12));
+    CHECK(g.geom.parts.size() == 2);
+    // a polygon sharing the village's border (collinear edges): degenerate, GEOS gives the answer
+    const Geometry half = Geometry::polygon({square(500000, 2400000, 500500, 2401000)});
+    const Clip d = clip(V, IndexedPolygon(half), true);
+    CHECK_FALSE(d.exact);
+    geos::GeomPtr gh = geos::toGeos(half);
+    const Clip e = clipWithGeos(vg, gh.get(), true);
+    CHECK(e.area == Approx(500000).epsilon(1e-12));
+    CHECK(area(e.geom) == Approx(500000).epsilon(1e-12));
+    // disjoint: nothing
+    const Clip n = clip(V, IndexedPolygon(Geometry::polygon({square(502000, 2400000, 503000, 2401000)})), true);
+    CHECK(n.exact);
+    CHECK(n.area == 0);
+    CHECK(n.geom.isEmpty());
+}
+
 TEST_CASE("flat covered areas equal the analysis' GEOS overlay within 1e-9 of the village area", "[analysis][cliparea]")
 {
     Rng rng{20211231};
@@ -157,6 +206,7 @@ TEST_CASE("flat covered areas equal the analysis' GEOS overlay within 1e-9 of th
     opt.date = "2021-12-31";
     opt.parts.economy = false;
     opt.parts.access = false;
+    opt.geosOverlay = true;
     const auto out = analyze(in, opt);
     REQUIRE(out.villages.size() == vg.size());
     int partial = 0, full = 0, none = 0;
@@ -187,4 +237,118 @@ TEST_CASE("flat covered areas equal the analysis' GEOS overlay within 1e-9 of th
     CHECK(partial > 20);
     CHECK(full > 5);
     CHECK(none > 5);
+}
+
+TEST_CASE("flat clipping: the analysis' shares and gap geometries equal the GEOS overlay", "[analysis][cliparea]")
+{
+    Rng rng{20261130};
+    const double W = 36000, H = 27000;
+    Layer villages;
+    villages.name = "villages";
+    villages.geomType = GeomType::MultiPolygon;
+    villages.epsg = kEpsg;
+    villages.fields = {{"code", FieldType::Text}, {"households", FieldType::Integer}};
+    int n = 0;
+    for (double y = 1500; y < H; y += 3000)
+        for (double x = 1500; x < W; x += 3000) {
+            std::vector<Ring> rings{star(rng, 500000 + x, 2400000 + y, 1450, 30 + n % 50, n % 2 == 0)};
+            if (n % 5 == 0)  // a hole
+                rings.push_back(star(rng, 500000 + x, 2400000 + y, 300, 12, n % 3 == 0));
+            Geometry g = Geometry::polygon(std::move(rings));
+            g.type = GeomType::MultiPolygon;
+            if (n % 7 == 0)  // a multipart village: a small island next to it
+                g.parts.push_back({star(rng, 500000 + x + 1200, 2400000 + y + 1200, 200, 9, true)});
+            Feature& f = villages.addFeature(std::move(g));
+            villages.set(f, "code", "V" + std::to_string(n++));
+            villages.set(f, "households", int64_t{100});
+        }
+    // two operators × 3G / 4G, good = union of disks, weak = the ring to 1.6 × the radius
+    Layer coverage;
+    coverage.name = "coverage";
+    coverage.geomType = GeomType::MultiPolygon;
+    coverage.epsg = kEpsg;
+    coverage.fields = {{"operator", FieldType::Text}, {"technology", FieldType::Text}, {"level", FieldType::Text}};
+    auto shift = [](Geometry g) {
+        for (auto& part : g.parts)
+            for (auto& ring : part)
+                for (auto& p : ring) {
+                    p.x += 500000;
+                    p.y += 2400000;
+                }
+        g.type = GeomType::MultiPolygon;
+        return g;
+    };
+    for (const char* op : {"A", "B"})
+        for (const char* tech : {"3G", "4G"}) {
+            const uint64_t seed = rng.s;
+            Geometry good = disks(rng, 25, W, H, 2200);
+            rng.s = seed;  // the same sites, larger radius
+            Geometry outer = disks(rng, 25, W, H, 2200 * 1.6);
+            geos::GeomPtr go = geos::toGeos(outer), gg = geos::toGeos(good);
+            geos::GeomPtr ring(GEOSDifference_r(geos::ctx(), go.get(), gg.get()));
+            for (int lv = 0; lv < 2; ++lv) {
+                Feature& f = coverage.addFeature(shift(lv == 0 ? good : geos::polygonalPart(ring.get())));
+                coverage.set(f, "operator", std::string(op));
+                coverage.set(f, "technology", std::string(tech));
+                coverage.set(f, "level", std::string(lv == 0 ? "good" : "weak"));
+            }
+        }
+    AnalysisInput in;
+    in.villages = &villages;
+    in.coverage = &coverage;
+    AnalysisOptions opt;
+    opt.metricEpsg = kEpsg;
+    opt.date = "2021-12-31";
+    opt.parts.economy = false;
+    opt.parts.access = false;
+    const auto flat = analyze(in, opt);
+    opt.geosOverlay = true;
+    const auto ref = analyze(in, opt);
+    REQUIRE(flat.villages.size() == ref.villages.size());
+    REQUIRE(flat.gaps.size() == ref.gaps.size());
+    REQUIRE(flat.gaps.size() == villages.features.size() * 3 * 2);  // A, B, any × two kinds
+    double worst = 0;
+    for (size_t v = 0; v < flat.villages.size(); ++v) {
+        const auto& a = flat.villages[v].coverage;
+        const auto& b = ref.villages[v].coverage;
+        REQUIRE(a.size() == b.size());
+        for (size_t k = 0; k < a.size(); ++k) {
+            CHECK(a[k].op == b[k].op);
+            CHECK(a[k].tech == b[k].tech);
+            worst = std::max({worst, std::fabs(a[k].areaGood - b[k].areaGood), std::fabs(a[k].areaWeakOnly - b[k].areaWeakOnly)});
+            CHECK(a[k].areaGood == Approx(b[k].areaGood).margin(1e-9));
+            CHECK(a[k].areaWeakOnly == Approx(b[k].areaWeakOnly).margin(1e-9));
+            CHECK(a[k].centre == b[k].centre);
+        }
+        CHECK(flat.villages[v].gapAreaKm2 == Approx(ref.villages[v].gapAreaKm2).margin(1e-9));
+    }
+    // every gap geometry: the same area and the same place (symmetric difference ~ 0), valid
+    int partial = 0, whole = 0, empty = 0;
+    for (size_t k = 0; k < flat.gaps.size(); ++k) {
+        const auto& a = flat.gaps[k];
+        const auto& b = ref.gaps[k];
+        REQUIRE(a.villageCode == b.villageCode);
+        REQUIRE(a.op == b.op);
+        REQUIRE(a.kind == b.kind);
+        const double vArea = area(villages.features[static_cast<size_t>(k / 6)].geom);
+        CHECK(a.areaM2 == Approx(b.areaM2).margin(1e-9 * vArea));
+        CHECK(area(a.geom) == Approx(a.areaM2).margin(1e-9 * vArea));
+        // the GEOS overlay may leave a sliver where the flat clip leaves nothing
+        CHECK(a.geom.isEmpty() == (b.areaM2 <= 1e-9 * vArea));
+        if (a.geom.isEmpty() || b.geom.isEmpty()) {
+            ++empty;
+            continue;
+        }
+        geos::GeomPtr ga = geos::toGeos(a.geom), gb = geos::toGeos(b.geom);
+        CHECK(GEOSisValid_r(geos::ctx(), ga.get()) == 1);
+        geos::GeomPtr d(GEOSSymDifference_r(geos::ctx(), ga.get(), gb.get()));
+        double da = 0;
+        GEOSArea_r(geos::ctx(), d.get(), &da);
+        CHECK(da <= 1e-9 * vArea);
+        (a.areaM2 >= vArea * (1 - 1e-12) ? whole : partial) += 1;
+    }
+    INFO("worst share difference " << worst);
+    CHECK(partial > 50);
+    CHECK(whole > 5);
+    CHECK(empty > 5);
 }

@@ -25,7 +25,9 @@ FlatPolygon::FlatPolygon(const Geometry& g)
             // shells counter-clockwise, holes clockwise: the interior is on the left of every edge
             const bool reverse = r == 0 ? sa < 0 : sa > 0;
             const size_t first = a_.size();
-            for (size_t i = 0; i + 1 < ring.size(); ++i) {
+            // edges in walking order (a reversed ring is walked backwards)
+            for (size_t k = 0; k + 1 < ring.size(); ++k) {
+                const size_t i = reverse ? ring.size() - 2 - k : k;
                 XY p = ring[i], q = ring[i + 1];
                 if (p.x == q.x && p.y == q.y)
                     continue;
@@ -304,6 +306,404 @@ void subdivide(geos::GeomPtr g, double x0, double y0, double x1, double y1, int 
         subdivide(geos::GeomPtr(GEOSClipByRect_r(geos::ctx(), g.get(), x0, y0, x1, m)), x0, y0, x1, m, depth + 1, out);
         subdivide(geos::GeomPtr(GEOSClipByRect_r(geos::ctx(), g.get(), x0, m, x1, y1)), x0, m, x1, y1, depth + 1, out);
     }
+}
+
+} // namespace bando::analysis
+
+// ---- the intersection geometry from flat arrays (see clip_area.hpp) ----
+
+namespace bando::analysis {
+
+uint32_t FlatPolygon::ringOf(uint32_t edge) const
+{
+    auto it = std::upper_bound(ringStart_.begin(), ringStart_.end(), edge);
+    return static_cast<uint32_t>(it - ringStart_.begin() - 1);
+}
+
+uint32_t FlatPolygon::nextEdge(uint32_t edge) const
+{
+    const uint32_t r = ringOf(edge);
+    return edge + 1 < ringStart_[r + 1] ? edge + 1 : ringStart_[r];
+}
+
+IndexedPolygon::IndexedPolygon(const Geometry& g) : geom_(g), flat_(g)
+{
+    const size_t n = flat_.edgeCount();
+    if (n == 0)
+        return;
+    grid_ = flat_.extent();
+    ringExtent_.resize(flat_.ringCount());
+    for (size_t r = 0; r < flat_.ringCount(); ++r)
+        for (uint32_t e = flat_.ringStart(r); e < flat_.ringStart(r + 1); ++e)
+            ringExtent_[r].expand(flat_.a(e).x, flat_.a(e).y);
+    cell_ = std::max(std::sqrt(grid_.width() * grid_.height() / static_cast<double>(n)) * 2, 1.0);
+    nx_ = std::clamp(static_cast<int>(grid_.width() / cell_) + 1, 1, 4096);
+    ny_ = std::clamp(static_cast<int>(grid_.height() / cell_) + 1, 1, 4096);
+    const size_t cells = static_cast<size_t>(nx_) * ny_;
+    edgeStart_.assign(cells + 1, 0);
+    ringCellStart_.assign(cells + 1, 0);
+    for (int pass = 0; pass < 2; ++pass) {
+        std::vector<uint32_t> fill(edgeStart_.begin(), edgeStart_.end() - 1);
+        std::vector<uint32_t> rfill(ringCellStart_.begin(), ringCellStart_.end() - 1);
+        for (uint32_t i = 0; i < n; ++i) {
+            const EdgeBox b = boxOf(flat_.a(i), flat_.b(i));
+            for (int y = cellY(b.y0); y <= cellY(b.y1); ++y)
+                for (int x = cellX(b.x0); x <= cellX(b.x1); ++x) {
+                    const size_t c = static_cast<size_t>(y) * nx_ + x;
+                    if (pass == 0)
+                        ++edgeStart_[c + 1];
+                    else
+                        edges_[fill[c]++] = i;
+                }
+        }
+        for (uint32_t r = 0; r < ringExtent_.size(); ++r) {
+            const size_t c = static_cast<size_t>(cellY(ringExtent_[r].minY)) * nx_ + cellX(ringExtent_[r].minX);
+            if (pass == 0)
+                ++ringCellStart_[c + 1];
+            else
+                rings_[rfill[c]++] = r;
+        }
+        if (pass == 0) {
+            for (size_t c = 1; c <= cells; ++c) {
+                edgeStart_[c] += edgeStart_[c - 1];
+                ringCellStart_[c] += ringCellStart_[c - 1];
+            }
+            edges_.resize(edgeStart_.back());
+            rings_.resize(ringCellStart_.back());
+        }
+    }
+}
+
+int IndexedPolygon::cellX(double x) const { return std::clamp(static_cast<int>((x - grid_.minX) / cell_), 0, nx_ - 1); }
+int IndexedPolygon::cellY(double y) const { return std::clamp(static_cast<int>((y - grid_.minY) / cell_), 0, ny_ - 1); }
+
+namespace {
+
+struct Crossing {
+    uint32_t v, p;  // edge of V, edge of P
+    double t, u;    // parameters along them
+    XY at;
+};
+
+// Shells (positive) and holes (negative) into a MultiPolygon; false when a hole has no shell.
+bool assemble(std::vector<Ring>& rings, const std::vector<double>& area2, Geometry& out)
+{
+    out = Geometry{};
+    std::vector<size_t> shells, holes;
+    for (size_t i = 0; i < rings.size(); ++i)
+        (area2[i] > 0 ? shells : holes).push_back(i);
+    if (shells.empty())
+        return holes.empty();
+    out.type = GeomType::MultiPolygon;
+    out.parts.resize(shells.size());
+    for (size_t s = 0; s < shells.size(); ++s)
+        out.parts[s].push_back(std::move(rings[shells[s]]));
+    for (size_t h : holes) {
+        const Ring& r = rings[h];
+        const double mx = (r[0].x + r[1].x) / 2, my = (r[0].y + r[1].y) / 2;
+        size_t best = shells.size();
+        if (shells.size() == 1) {
+            best = 0;
+        } else {
+            for (size_t s = 0; s < shells.size(); ++s)
+                if (ringContains(out.parts[s][0], mx, my) &&
+                    (best == shells.size() || area2[shells[s]] < area2[shells[best]]))
+                    best = s;
+        }
+        if (best == shells.size())
+            return false;
+        out.parts[best].push_back(std::move(rings[h]));
+    }
+    return true;
+}
+
+} // namespace
+
+Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
+{
+    Clip out;
+    const FlatPolygon& Q = P.flat();
+    if (V.empty() || Q.empty() || !V.extent().intersects(Q.extent()))
+        return out;
+    Extent box;
+    box.minX = std::max(V.extent().minX, Q.extent().minX);
+    box.minY = std::max(V.extent().minY, Q.extent().minY);
+    box.maxX = std::min(V.extent().maxX, Q.extent().maxX);
+    box.maxY = std::min(V.extent().maxY, Q.extent().maxY);
+    auto degenerate = [&] {
+        Clip d;
+        d.exact = false;
+        return d;
+    };
+
+    // every crossing of the two boundaries (a pair of edges is looked at in one grid cell only)
+    std::vector<Crossing> xs;
+    bool bad = false;
+    for (uint32_t i = 0; i < V.edgeCount() && !bad; ++i) {
+        const XY p = V.a(i), q = V.b(i);
+        const EdgeBox eb = boxOf(p, q);
+        if (!meets(eb, box))
+            continue;
+        const double dx = q.x - p.x, dy = q.y - p.y;
+        const Extent ee{eb.x0, eb.y0, eb.x1, eb.y1};
+        P.forEdgesNear(ee, [&](uint32_t j, int cx, int cy) {
+            const XY r = Q.a(j), s = Q.b(j);
+            const EdgeBox jb = boxOf(r, s);
+            if (!meets(eb, jb))
+                return;
+            if (P.cellX(std::max(eb.x0, jb.x0)) != cx || P.cellY(std::max(eb.y0, jb.y0)) != cy)
+                return;
+            const double ex = s.x - r.x, ey = s.y - r.y;
+            const double d = dx * ey - dy * ex;
+            const double rx = r.x - p.x, ry = r.y - p.y;
+            // Near-degenerate pairs go to GEOS: (nearly) collinear edges whose boxes meet, and a
+            // crossing within kEps of an edge's end (a vertex on or next to the other boundary,
+            // where rounding could lose or double a crossing and break the tracing).
+            constexpr double kEps = 1e-9;
+            const double l2 = (dx * dx + dy * dy) * (ex * ex + ey * ey);
+            if (d * d <= 1e-24 * l2) {
+                const double off = rx * dy - ry * dx;  // |r − line(p, q)| × |q − p|
+                if (off * off <= 1e-18 * (dx * dx + dy * dy) * (dx * dx + dy * dy) + 1e-30)
+                    bad = true;
+                if (d == 0)
+                    return;
+            }
+            const double t = (rx * ey - ry * ex) / d, u = (rx * dy - ry * dx) / d;
+            if (t < -kEps || t > 1 + kEps || u < -kEps || u > 1 + kEps)
+                return;
+            if (t <= kEps || t >= 1 - kEps || u <= kEps || u >= 1 - kEps) {
+                bad = true;
+                return;
+            }
+            xs.push_back({i, j, t, u, {p.x + t * dx, p.y + t * dy}});
+        });
+    }
+    if (bad)
+        return degenerate();
+
+    const double ox = box.minX, oy = box.minY;
+    std::vector<Ring> rings;
+    std::vector<double> ringA2;
+    double sum2 = 0;
+    auto addRing = [&](Ring&& r, double a2) {
+        sum2 += a2;
+        if (wantGeometry) {
+            rings.push_back(std::move(r));
+            ringA2.push_back(a2);
+        }
+    };
+
+    // trace the crossed rings: from each crossing the boundary continues along the polygon that
+    // enters the other one, up to the next crossing on it
+    if (!xs.empty()) {
+        const size_t n = xs.size();
+        std::vector<uint32_t> byV(n), byP(n);
+        for (uint32_t k = 0; k < n; ++k)
+            byV[k] = byP[k] = k;
+        std::sort(byV.begin(), byV.end(), [&](uint32_t a, uint32_t b) {
+            return xs[a].v != xs[b].v ? xs[a].v < xs[b].v : xs[a].t < xs[b].t;
+        });
+        std::sort(byP.begin(), byP.end(), [&](uint32_t a, uint32_t b) {
+            return xs[a].p != xs[b].p ? xs[a].p < xs[b].p : xs[a].u < xs[b].u;
+        });
+        for (size_t k = 1; k < n; ++k)
+            if ((xs[byV[k]].v == xs[byV[k - 1]].v && xs[byV[k]].t == xs[byV[k - 1]].t) ||
+                (xs[byP[k]].p == xs[byP[k - 1]].p && xs[byP[k]].u == xs[byP[k - 1]].u)) {
+                return degenerate();
+            }
+        // the next crossing on edge e of V (onV) or P after parameter `after`; n when none
+        auto nextOn = [&](bool onV, uint32_t e, double after) -> size_t {
+            const auto& order = onV ? byV : byP;
+            auto it = std::upper_bound(order.begin(), order.end(), std::make_pair(e, after),
+                                       [&](const std::pair<uint32_t, double>& key, uint32_t k) {
+                                           const uint32_t ek = onV ? xs[k].v : xs[k].p;
+                                           const double pk = onV ? xs[k].t : xs[k].u;
+                                           return key.first != ek ? key.first < ek : key.second < pk;
+                                       });
+            if (it == order.end() || (onV ? xs[*it].v : xs[*it].p) != e)
+                return n;
+            return *it;
+        };
+        std::vector<char> visited(n, 0);
+        const double slack = 1e-6 * std::max(box.width(), box.height()) + 1e-9;
+        const Extent lim = box.buffered(slack);
+        const size_t limit = V.edgeCount() + Q.edgeCount() + n + 16;
+        for (size_t s = 0; s < n; ++s) {
+            if (visited[s])
+                continue;
+            Ring ring;
+            double a2 = 0;
+            XY prev{};
+            bool escaped = false;
+            auto push = [&](const XY& pt) {
+                // the intersection's boundary lies in V's box: a walk leaving it went wrong (a
+                // crossing missed by rounding next to a vertex)
+                if (!(pt.x >= lim.minX && pt.x <= lim.maxX && pt.y >= lim.minY && pt.y <= lim.maxY))
+                    escaped = true;
+                if (!ring.empty())
+                    a2 += (prev.x - ox) * (pt.y - oy) - (pt.x - ox) * (prev.y - oy);
+                ring.push_back(pt);
+                prev = pt;
+            };
+            size_t k = s, steps = 0;
+            while (true) {
+                if (visited[k]) {
+                    return degenerate();
+                }
+                visited[k] = 1;
+                push(xs[k].at);
+                const Crossing& x = xs[k];
+                const XY dA{V.b(x.v).x - V.a(x.v).x, V.b(x.v).y - V.a(x.v).y};
+                const XY dB{Q.b(x.p).x - Q.a(x.p).x, Q.b(x.p).y - Q.a(x.p).y};
+                const double c = dB.x * dA.y - dB.y * dA.x;
+                if (c == 0)
+                    return degenerate();
+                const bool onV = c > 0;  // V turns into P's interior: follow V
+                const FlatPolygon& X = onV ? V : Q;
+                uint32_t e = onV ? x.v : x.p;
+                double after = onV ? x.t : x.u;
+                size_t nk;
+                while ((nk = nextOn(onV, e, after)) == n) {
+                    if (++steps > limit || escaped)
+                        return degenerate();
+                    push(X.b(e));
+                    e = X.nextEdge(e);
+                    after = -1;
+                }
+                if (nk == s)
+                    break;
+                k = nk;
+            }
+            push(xs[s].at);
+            if (escaped)
+                return degenerate();
+            addRing(std::move(ring), a2);
+        }
+    }
+
+    // rings nothing crosses: wholly inside or outside the other polygon
+    std::vector<char> vCrossed(V.ringCount(), 0);
+    std::vector<uint32_t> pCrossed;
+    for (const auto& x : xs) {
+        vCrossed[V.ringOf(x.v)] = 1;
+        pCrossed.push_back(Q.ringOf(x.p));
+    }
+    std::sort(pCrossed.begin(), pCrossed.end());
+    auto wholeRing = [&](const FlatPolygon& X, uint32_t r) {
+        Ring ring;
+        if (wantGeometry) {
+            for (uint32_t e = X.ringStart(r); e < X.ringStart(r + 1); ++e)
+                ring.push_back(X.a(e));
+            ring.push_back(X.a(X.ringStart(r)));
+        }
+        addRing(std::move(ring), X.ringArea2(r));
+    };
+    for (uint32_t r = 0; r < V.ringCount(); ++r) {
+        if (vCrossed[r])
+            continue;
+        const XY a = V.a(V.ringStart(r)), b = V.b(V.ringStart(r));
+        if (Q.contains((a.x + b.x) / 2, (a.y + b.y) / 2))
+            wholeRing(V, r);
+    }
+    P.forRingsStartingIn(V.extent(), [&](uint32_t r) {
+        const Extent& re = P.ringExtent(r);
+        if (re.maxX > V.extent().maxX || re.maxY > V.extent().maxY)
+            return;
+        if (std::binary_search(pCrossed.begin(), pCrossed.end(), r))
+            return;
+        const XY a = Q.a(Q.ringStart(r)), b = Q.b(Q.ringStart(r));
+        if (V.contains((a.x + b.x) / 2, (a.y + b.y) / 2))
+            wholeRing(Q, r);
+    });
+
+    out.area = std::max(0.0, sum2 / 2);
+    if (out.area > V.area() * (1 + 1e-9) + 1e-6 || out.area > Q.area() * (1 + 1e-9) + 1e-6)
+        return degenerate();  // inconsistent crossings (rounding): let GEOS decide
+    if (wantGeometry && !assemble(rings, ringA2, out.geom)) {
+        return degenerate();
+    }
+    return out;
+}
+
+Clip clipWithGeos(const Geometry& v, const GEOSGeometry* p, bool wantGeometry)
+{
+    Clip out;
+    if (v.isEmpty() || !p)
+        return out;
+    const Extent e = v.extent().buffered(1);
+    GeomPtr V = geos::toGeos(v);
+    GeomPtr part = geos::check(GEOSClipByRect_r(ctx(), p, e.minX, e.minY, e.maxX, e.maxY), "clip");
+    GeomPtr I(GEOSIntersection_r(ctx(), V.get(), part.get()));
+    if (!I && GEOSisValid_r(ctx(), V.get()) != 1) {
+        // an invalid village (the analysis repairs them first; other callers may not)
+        GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), V.get()), "make valid");
+        I.reset(GEOSIntersection_r(ctx(), fixed.get(), part.get()));
+    }
+    I = geos::check(I.release(), "intersection");
+    GEOSArea_r(ctx(), I.get(), &out.area);
+    if (wantGeometry && out.area > 0)
+        out.geom = geos::polygonalPart(I.get());
+    return out;
+}
+
+std::vector<std::vector<double>> coveredAreasIndexed(const std::vector<const Geometry*>& villages,
+                                                     const std::vector<const Geometry*>& coverage, unsigned threads)
+{
+    const size_t nv = villages.size(), nc = coverage.size();
+    std::vector<std::vector<double>> result(nv, std::vector<double>(nc, 0.0));
+    std::vector<IndexedPolygon> polys(nc);
+    {
+        std::atomic<size_t> next{0};
+        auto build = [&] {
+            for (size_t c; (c = next++) < nc;)
+                if (coverage[c] && !coverage[c]->isEmpty())
+                    polys[c] = IndexedPolygon(*coverage[c]);
+        };
+        std::vector<std::thread> pool;
+        for (unsigned t = 1; t < std::max(1u, threads); ++t)
+            pool.emplace_back(build);
+        build();
+        for (auto& t : pool)
+            t.join();
+    }
+    std::atomic<size_t> next{0};
+    std::mutex errorMutex;
+    std::exception_ptr error;
+    auto worker = [&]() {
+        try {
+            std::vector<GeomPtr> geosOf(nc);  // the fallback's GEOS copies, per thread
+            for (size_t v; (v = next++) < nv;) {
+                if (!villages[v] || villages[v]->isEmpty())
+                    continue;
+                const FlatPolygon V(*villages[v]);
+                for (size_t c = 0; c < nc; ++c) {
+                    if (polys[c].empty() || !polys[c].flat().extent().intersects(V.extent()))
+                        continue;
+                    Clip r = clip(V, polys[c], false);
+                    if (!r.exact) {
+                        if (!geosOf[c])
+                            geosOf[c] = geos::toGeos(*coverage[c]);
+                        r = clipWithGeos(*villages[v], geosOf[c].get(), false);
+                    }
+                    result[v][c] = r.area;
+                }
+            }
+        } catch (...) {
+            std::lock_guard g(errorMutex);
+            if (!error)
+                error = std::current_exception();
+            next = nv;
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, threads); ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+    return result;
 }
 
 } // namespace bando::analysis

@@ -27,6 +27,17 @@ public:
 
     friend double intersectionArea(const FlatPolygon& A, const FlatPolygon& B);
 
+    // Edge i runs from a(i) to b(i) with the interior on its left; ring r holds the edges
+    // ringStart(r) .. ringStart(r + 1) - 1 (ringCount() rings).
+    size_t edgeCount() const { return a_.size(); }
+    const XY& a(size_t i) const { return a_[i]; }
+    const XY& b(size_t i) const { return b_[i]; }
+    size_t ringCount() const { return ringStart_.size() - 1; }
+    uint32_t ringStart(size_t r) const { return ringStart_[r]; }
+    double ringArea2(size_t r) const { return ringArea2_[r]; }
+    uint32_t ringOf(uint32_t edge) const;   // the ring holding `edge`
+    uint32_t nextEdge(uint32_t edge) const; // the edge after `edge` along its ring
+
 private:
     std::vector<XY> a_, b_;  // edge i runs from a_[i] to b_[i], interior on its left
     std::vector<uint32_t> ringStart_;  // first edge of each ring, and the edge count at the end
@@ -38,6 +49,87 @@ private:
 
 // Area of A ∩ B (≥ 0), or NaN when A and B have collinear overlapping edges.
 double intersectionArea(const FlatPolygon& A, const FlatPolygon& B);
+
+// A large polygon (a whole coverage layer or a union of layers) with a grid over its edges and
+// its rings, so that one village can be intersected with it without scanning it or cutting it
+// into pieces.
+class IndexedPolygon {
+public:
+    IndexedPolygon() = default;
+    explicit IndexedPolygon(const Geometry& g);
+
+    const FlatPolygon& flat() const { return flat_; }
+    const Geometry& geometry() const { return geom_; }
+    bool empty() const { return flat_.empty(); }
+    // Edges whose box meets `e` (an edge can be listed in several cells: `visit` dedupes by cell).
+    template <class F> void forEdgesNear(const Extent& e, F&& visit) const;
+    // Rings whose lowest-left corner lies in `e`.
+    template <class F> void forRingsStartingIn(const Extent& e, F&& visit) const;
+    int cellX(double x) const;
+    int cellY(double y) const;
+    const Extent& ringExtent(size_t r) const { return ringExtent_[r]; }
+
+private:
+    Geometry geom_;
+    FlatPolygon flat_;
+    std::vector<Extent> ringExtent_;
+    Extent grid_;
+    double cell_ = 1;
+    int nx_ = 0, ny_ = 0;
+    std::vector<uint32_t> edgeStart_, edges_, ringCellStart_, rings_;
+};
+
+// The intersection of a polygon with an IndexedPolygon: its area (m² in the planar CRS) and, on
+// request, its geometry (a MultiPolygon; empty when the intersection has no area).
+struct Clip {
+    double area = 0;
+    Geometry geom;
+    bool exact = true;  // false: a degenerate configuration (collinear edges, a vertex on an edge)
+};
+
+// V ∩ P from flat arrays. The boundary of the intersection is traced from the crossings of the
+// two boundaries: at each crossing the boundary continues along the polygon that enters the
+// other one (the sign of the cross product of the two edges); rings nothing crosses are decided
+// whole by one point test. Returns exact = false (nothing else set) on a degenerate
+// configuration: the caller then uses GEOS (clipWithGeos).
+Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry);
+
+// The same with a GEOS overlay: `p` is P's geometry converted by the calling thread.
+Clip clipWithGeos(const Geometry& v, const GEOSGeometry* p, bool wantGeometry);
+
+template <class F> void IndexedPolygon::forEdgesNear(const Extent& e, F&& visit) const
+{
+    if (edges_.empty() || !grid_.intersects(e))
+        return;
+    const int x0 = cellX(e.minX), x1 = cellX(e.maxX), y0 = cellY(e.minY), y1 = cellY(e.maxY);
+    for (int y = y0; y <= y1; ++y)
+        for (int x = x0; x <= x1; ++x) {
+            const size_t c = static_cast<size_t>(y) * nx_ + x;
+            for (uint32_t k = edgeStart_[c]; k < edgeStart_[c + 1]; ++k)
+                visit(edges_[k], x, y);
+        }
+}
+
+template <class F> void IndexedPolygon::forRingsStartingIn(const Extent& e, F&& visit) const
+{
+    if (rings_.empty() || !grid_.intersects(e))
+        return;
+    const int x0 = cellX(e.minX), x1 = cellX(e.maxX), y0 = cellY(e.minY), y1 = cellY(e.maxY);
+    for (int y = y0; y <= y1; ++y)
+        for (int x = x0; x <= x1; ++x) {
+            const size_t c = static_cast<size_t>(y) * nx_ + x;
+            for (uint32_t k = ringCellStart_[c]; k < ringCellStart_[c + 1]; ++k) {
+                const Extent& r = ringExtent_[rings_[k]];
+                if (r.minX >= e.minX && r.minY >= e.minY && r.minX <= e.maxX && r.minY <= e.maxY)
+                    visit(rings_[k]);
+            }
+        }
+}
+
+// The same result as coveredAreas through IndexedPolygon and clip (no subdivision): each coverage
+// polygon is indexed whole, each village traced against it; GEOS for degenerate pairs only.
+std::vector<std::vector<double>> coveredAreasIndexed(const std::vector<const Geometry*>& villages,
+                                                     const std::vector<const Geometry*>& coverage, unsigned threads);
 
 // Recursively clips `g` (polygonal, or a collection of polygons) into pieces of at most 256
 // vertices, like ST_Subdivide: the box (x0, y0)–(x1, y1) is halved along its longer side until a

@@ -17,6 +17,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cmath>
+#include <ctime>
+#include <functional>
 #include <limits>
 #include <mutex>
 #include <numeric>
@@ -264,12 +266,17 @@ std::string dateOnly(const std::string& s) { return s.size() >= 10 ? s.substr(0,
 struct StepTimer {
     bool on = std::getenv("BANDO_TIMING") != nullptr;
     std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
+    std::clock_t cpu = std::clock();  // process CPU time (all threads)
     void operator()(const char* step)
     {
         const auto now = std::chrono::steady_clock::now();
+        const std::clock_t c = std::clock();
         if (on)
-            std::fprintf(stderr, "[timing] %-28s %8.3f s\n", step, std::chrono::duration<double>(now - t).count());
+            std::fprintf(stderr, "[timing] %-28s %8.3f s wall %8.3f s cpu\n", step,
+                         std::chrono::duration<double>(now - t).count(),
+                         static_cast<double>(c - cpu) / CLOCKS_PER_SEC);
         t = now;
+        cpu = c;
     }
 };
 
@@ -452,15 +459,25 @@ struct Settle {
     int64_t hh;
 };
 
-void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::vector<std::vector<Settle>>& settle,
-                    const std::vector<Centre>& centre, const AnalysisOptions& opt, AnalysisOutput& out,
-                    const Feedback* fb)
+// The coverage features in the metric CRS (invalid ones repaired and reported) and the entities
+// the indicators are computed for: operator × technology, operator (3G/4G), any operator.
+struct CoverageModel {
+    std::vector<BaseCoverage> bases;
+    std::vector<Entity> entities;
+    std::map<std::string, size_t> oIndex;
+    size_t anyIndex = 0;
+    std::vector<PolygonIndex> pip;
+};
+
+CoverageModel coverageModel(const AnalysisInput& in, const AnalysisOptions& opt, AnalysisOutput& out)
 {
-    const size_t nv = villagesM.features.size();
+    CoverageModel model;
+    auto& bases = model.bases;
+    auto& entities = model.entities;
+    auto& oIndex = model.oIndex;
     Layer covM = inCrs(*in.coverage, opt.metricEpsg);
     const int iOp = covM.fieldIndex("operator"), iTech = covM.fieldIndex("technology"),
               iLevel = covM.requireField("level");
-    std::vector<BaseCoverage> bases;
     for (auto& f : covM.features) {
         const std::string level = textOf(f, iLevel);
         if ((level != "good" && level != "weak") || f.geom.isEmpty())
@@ -475,9 +492,7 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
         bases.push_back({textOf(f, iOp), textOf(f, iTech), level, std::move(f.geom)});
     }
     // entities: operator × technology, operator (3G/4G), any operator (3G/4G)
-    std::vector<Entity> entities;
     std::map<std::pair<std::string, std::string>, size_t> otIndex;
-    std::map<std::string, size_t> oIndex;
     for (uint32_t b = 0; b < bases.size(); ++b) {
         const auto& B = bases[b];
         auto [it, added] = otIndex.emplace(std::make_pair(B.op, B.tech), 0);
@@ -495,6 +510,7 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
         entities.push_back({op, "any", {}, {}, true});
     }
     const size_t anyIndex = entities.size();
+    model.anyIndex = anyIndex;
     entities.push_back({"any", "any", {}, {}, true});
     for (uint32_t b = 0; b < bases.size(); ++b) {
         const auto& B = bases[b];
@@ -508,10 +524,33 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
         for (size_t e : targets)
             (good ? entities[e].good : entities[e].weak).push_back(b);
     }
-    std::vector<PolygonIndex> pip;
+    auto& pip = model.pip;
     pip.reserve(bases.size());
     for (const auto& B : bases)
         pip.emplace_back(B.geom);
+
+    return model;
+}
+
+bool anyFlag(const std::vector<uint32_t>& members, const std::vector<char>& flags)
+{
+    for (uint32_t b : members)
+        if (flags[b])
+            return true;
+    return false;
+}
+
+void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::vector<std::vector<Settle>>& settle,
+                    const std::vector<Centre>& centre, const AnalysisOptions& opt, AnalysisOutput& out,
+                    const Feedback* fb)
+{
+    const size_t nv = villagesM.features.size();
+    CoverageModel model = coverageModel(in, opt, out);
+    const auto& bases = model.bases;
+    const auto& entities = model.entities;
+    const auto& oIndex = model.oIndex;
+    const size_t anyIndex = model.anyIndex;
+    const auto& pip = model.pip;
 
     std::vector<std::vector<GapPiece>> gapsOf(nv);
     std::atomic<size_t> next{0};
@@ -723,6 +762,283 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
             out.gaps.push_back(std::move(p));
 }
 
+// Runs the tasks on `threads` threads (each its own GEOS context); rethrows the first error.
+void runParallel(const std::vector<std::function<void()>>& tasks, unsigned threads)
+{
+    std::atomic<size_t> next{0};
+    std::mutex errorMutex;
+    std::exception_ptr error;
+    auto worker = [&] {
+        try {
+            for (size_t i; (i = next++) < tasks.size();)
+                tasks[i]();
+        } catch (...) {
+            std::lock_guard g(errorMutex);
+            if (!error)
+                error = std::current_exception();
+            next = tasks.size();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::min<size_t>(threads, tasks.size()); ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+}
+
+// The coverage part without a GEOS overlay per village (issue #9, speed). Every polygon a
+// village is intersected with is built once for the whole layer: per operator × technology its
+// good and weak coverage; per operator and for "any" its good coverage, its weak-only part
+// (signal − good) and its gap (the villages' box − signal). Each is indexed (IndexedPolygon) and
+// every village is clipped against it from flat arrays (analysis::clip): areas directly, and the
+// gap geometry traced from the crossings of the two boundaries. A village wholly inside or
+// outside a polygon costs one point test. GEOS only where the flat clip meets a degenerate
+// configuration (collinear edges, a vertex on an edge). Villages are spread over the threads.
+void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const std::vector<std::vector<Settle>>& settle,
+                        const std::vector<Centre>& centre, const AnalysisOptions& opt, AnalysisOutput& out,
+                        const Feedback* fb)
+{
+    const size_t nv = villagesM.features.size();
+    StepTimer timer;
+    CoverageModel m = coverageModel(in, opt, out);
+    const auto& bases = m.bases;
+    const auto& entities = m.entities;
+    Extent box;
+    for (const auto& f : villagesM.features)
+        box.expand(f.geom.extent());
+    box = box.buffered(1000);
+
+    // the polygons: per entity good, weak (operator × technology) or weak-only and gap (gap
+    // entities). Built with GEOS once for the whole layer, the independent overlays on the threads
+    // (each thread its own GEOS context; every input geometry is the thread's own copy).
+    struct EntityPolys {
+        int good = -1, weak = -1, gap = -1;
+    };
+    std::vector<EntityPolys> ep(entities.size());
+    std::vector<Geometry> geoms;
+    std::vector<size_t> gapEntities, operators;
+    for (size_t ei = 0; ei < entities.size(); ++ei) {
+        if (!entities[ei].gaps) {
+            ep[ei].good = static_cast<int>(geoms.size());
+            ep[ei].weak = static_cast<int>(geoms.size() + 1);
+            geoms.resize(geoms.size() + 2);
+        } else {
+            ep[ei].good = static_cast<int>(geoms.size());
+            ep[ei].weak = static_cast<int>(geoms.size() + 1);
+            ep[ei].gap = static_cast<int>(geoms.size() + 2);
+            geoms.resize(geoms.size() + 3);
+            gapEntities.push_back(ei);
+            if (ei != m.anyIndex)
+                operators.push_back(ei);
+        }
+    }
+    const Geometry rectG = Geometry::polygon({{{box.minX, box.minY}, {box.maxX, box.minY}, {box.maxX, box.maxY},
+                                               {box.minX, box.maxY}, {box.minX, box.minY}}});
+    auto unionOf = [&](const std::vector<const Geometry*>& parts) {
+        std::vector<GEOSGeometry*> gs;
+        for (const Geometry* g : parts)
+            if (!g->isEmpty())
+                gs.push_back(geos::toGeos(*g).release());
+        GeomPtr coll(GEOSGeom_createCollection_r(ctx(), GEOS_GEOMETRYCOLLECTION, gs.data(), static_cast<unsigned>(gs.size())));
+        GeomPtr u = geos::check(GEOSUnaryUnion_r(ctx(), coll.get()), "union");
+        return geos::polygonalPart(u.get());
+    };
+    auto basesOf = [&](const std::vector<uint32_t>& members) {
+        std::vector<const Geometry*> out;
+        for (uint32_t b : members)
+            out.push_back(&bases[b].geom);
+        return out;
+    };
+    // weak-only (signal − good) and gap (box − signal) of a gap entity from its good and signal
+    std::vector<Geometry> signal(entities.size());
+    auto finish = [&](size_t ei) {
+        GeomPtr good = geos::toGeos(geoms[static_cast<size_t>(ep[ei].good)]);
+        GeomPtr sig = geos::toGeos(signal[ei]);
+        GeomPtr weakOnly = geos::check(GEOSDifference_r(ctx(), sig.get(), good.get()), "difference");
+        GeomPtr rect = geos::toGeos(rectG);
+        GeomPtr gap = geos::check(GEOSDifference_r(ctx(), rect.get(), sig.get()), "difference");
+        geoms[static_cast<size_t>(ep[ei].weak)] = geos::polygonalPart(weakOnly.get());
+        geoms[static_cast<size_t>(ep[ei].gap)] = geos::polygonalPart(gap.get());
+    };
+    const unsigned threads = std::max(1u, opt.threads);
+    // 1. operator × technology (a union only where several features share a level) and operators
+    std::vector<std::function<void()>> stage;
+    for (size_t ei = 0; ei < entities.size(); ++ei) {
+        const Entity& e = entities[ei];
+        if (!e.gaps) {
+            stage.push_back([&, ei] {
+                const Entity& x = entities[ei];
+                geoms[static_cast<size_t>(ep[ei].good)] = x.good.size() == 1 ? bases[x.good[0]].geom : unionOf(basesOf(x.good));
+                geoms[static_cast<size_t>(ep[ei].weak)] = x.weak.size() == 1 ? bases[x.weak[0]].geom : unionOf(basesOf(x.weak));
+            });
+        } else if (ei != m.anyIndex) {
+            stage.push_back([&, ei] {
+                const Entity& x = entities[ei];
+                geoms[static_cast<size_t>(ep[ei].good)] = unionOf(basesOf(x.good));
+                std::vector<const Geometry*> all = basesOf(x.good), weak = basesOf(x.weak);
+                all.insert(all.end(), weak.begin(), weak.end());
+                signal[ei] = unionOf(all);
+                finish(ei);
+            });
+        }
+    }
+    runParallel(stage, threads);
+    // 2. any operator: the union of the operators' good and signal polygons
+    stage.clear();
+    const size_t anyI = m.anyIndex;
+    stage.push_back([&] {
+        std::vector<const Geometry*> parts;
+        for (size_t o : operators)
+            parts.push_back(&geoms[static_cast<size_t>(ep[o].good)]);
+        geoms[static_cast<size_t>(ep[anyI].good)] = unionOf(parts);
+    });
+    stage.push_back([&] {
+        std::vector<const Geometry*> parts;
+        for (size_t o : operators)
+            parts.push_back(&signal[o]);
+        signal[anyI] = unionOf(parts);
+    });
+    runParallel(stage, threads);
+    finish(anyI);
+    std::vector<IndexedPolygon> polys;
+    polys.reserve(geoms.size());
+    for (const auto& g : geoms)
+        polys.emplace_back(g);
+    timer("coverage: unions, index");
+
+    std::vector<std::vector<GapPiece>> gapsOf(nv);
+    std::atomic<size_t> next{0};
+    std::atomic<int64_t> fallbacks{0};
+    std::mutex errorMutex;
+    std::exception_ptr error;
+    auto worker = [&]() {
+        try {
+            std::vector<GeomPtr> geosOf(polys.size());  // GEOS copies for the fallback, per thread
+            std::vector<char> inBase(bases.size());
+            for (size_t i; (i = next++) < nv;) {
+                if (isCancelled(fb))
+                    return;
+                const Geometry& vg = villagesM.features[i].geom;
+                auto& v = out.villages[i];
+                if (vg.isEmpty())
+                    continue;
+                const FlatPolygon V(vg);
+                const double vArea = V.area();
+                auto cut = [&](int poly, bool wantGeometry) {
+                    Clip c = clip(V, polys[static_cast<size_t>(poly)], wantGeometry);
+                    if (!c.exact) {
+                        ++fallbacks;
+                        auto& g = geosOf[static_cast<size_t>(poly)];
+                        if (!g)
+                            g = geos::toGeos(geoms[static_cast<size_t>(poly)]);
+                        c = clipWithGeos(vg, g.get(), wantGeometry);
+                    }
+                    return c;
+                };
+                // households located by settlements (by area where the village has none)
+                std::vector<std::vector<char>> sIn(settle[i].size(), std::vector<char>(bases.size(), 0));
+                int64_t hhTotal = 0;
+                for (size_t s = 0; s < settle[i].size(); ++s) {
+                    hhTotal += settle[i][s].hh;
+                    for (size_t b = 0; b < bases.size(); ++b)
+                        sIn[s][b] = m.pip[b].contains(settle[i][s].p.x, settle[i][s].p.y);
+                }
+                for (size_t b = 0; b < bases.size(); ++b)
+                    inBase[b] = m.pip[b].contains(centre[i].p.x, centre[i].p.y);
+                v.coverage.clear();
+                for (size_t ei = 0; ei < entities.size(); ++ei) {
+                    const Entity& e = entities[ei];
+                    const double goodArea = std::min(vArea, cut(ep[ei].good, false).area);
+                    double sigArea = 0;
+                    Clip gapC, weakC;
+                    if (!e.gaps) {
+                        // weak is the ring outside good (the coverage schema): signal = good + weak
+                        sigArea = std::min(vArea, goodArea + cut(ep[ei].weak, false).area);
+                    } else {
+                        gapC = cut(ep[ei].gap, true);
+                        weakC = cut(ep[ei].weak, true);
+                        sigArea = std::clamp(vArea - gapC.area, goodArea, vArea);
+                    }
+                    CoverageShare cs;
+                    cs.op = e.op;
+                    cs.tech = e.tech;
+                    cs.areaGood = vArea > 0 ? std::min(1.0, goodArea / vArea) : 0;
+                    cs.areaWeakOnly = vArea > 0 ? std::clamp((sigArea - goodArea) / vArea, 0.0, 1.0) : 0;
+                    double hhGood = 0, hhSig = 0;
+                    for (size_t s = 0; s < settle[i].size(); ++s) {
+                        const bool g = anyFlag(e.good, sIn[s]);
+                        const bool a = g || anyFlag(e.weak, sIn[s]);
+                        if (g) hhGood += static_cast<double>(settle[i][s].hh);
+                        if (a) hhSig += static_cast<double>(settle[i][s].hh);
+                    }
+                    if (hhTotal > 0) {
+                        cs.hhGood = hhGood / static_cast<double>(hhTotal);
+                        cs.hhWeakOnly = (hhSig - hhGood) / static_cast<double>(hhTotal);
+                    } else {
+                        cs.hhGood = cs.areaGood;
+                        cs.hhWeakOnly = cs.areaWeakOnly;
+                    }
+                    cs.centre = anyFlag(e.good, inBase) ? "good" : anyFlag(e.weak, inBase) ? "weak" : "none";
+                    if (e.gaps) {
+                        const double hh = static_cast<double>(v.households);
+                        GapPiece none, weak;
+                        none.villageCode = weak.villageCode = v.code;
+                        none.communeCode = weak.communeCode = v.communeCode;
+                        none.districtCode = weak.districtCode = v.districtCode;
+                        none.op = weak.op = e.op;
+                        none.kind = "no_coverage";
+                        weak.kind = "weak_only";
+                        none.geom = std::move(gapC.geom);
+                        none.areaM2 = gapC.area;
+                        weak.geom = std::move(weakC.geom);
+                        weak.areaM2 = weakC.area;
+                        if (hhTotal > 0) {
+                            none.households = static_cast<double>(hhTotal) - hhSig;
+                            weak.households = hhSig - hhGood;
+                        } else {
+                            none.households = vArea > 0 ? hh * none.areaM2 / vArea : 0;
+                            weak.households = vArea > 0 ? hh * weak.areaM2 / vArea : 0;
+                        }
+                        if (ei == m.anyIndex) {
+                            v.gapAreaKm2 = none.areaM2 / 1e6;
+                            v.weakOnlyAreaKm2 = weak.areaM2 / 1e6;
+                            v.gapHouseholds = none.households;
+                            v.weakOnlyHouseholds = weak.households;
+                            v.centreSignal = cs.centre;
+                        }
+                        gapsOf[i].push_back(std::move(none));
+                        gapsOf[i].push_back(std::move(weak));
+                    }
+                    v.coverage.push_back(std::move(cs));
+                }
+            }
+        } catch (...) {
+            std::lock_guard g(errorMutex);
+            if (!error)
+                error = std::current_exception();
+            next = nv;
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, opt.threads); ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+    throwIfCancelled(fb);
+    for (auto& g : gapsOf)
+        for (auto& p : g)
+            out.gaps.push_back(std::move(p));
+    if (timer.on)
+        std::fprintf(stderr, "[timing] coverage: %lld clips fell back to GEOS\n", static_cast<long long>(fallbacks.load()));
+    timer("coverage: villages");
+}
+
 void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& centre, const AnalysisOptions& opt,
                         AnalysisOutput& out)
 {
@@ -911,7 +1227,10 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
 
     // ---- mobile coverage shares and gaps ----
     if (opt.parts.coverage && in.coverage) {
-        coverageShares(in, villagesM, settle, centre, opt, out, fb);
+        if (opt.geosOverlay)
+            coverageShares(in, villagesM, settle, centre, opt, out, fb);
+        else
+            coverageSharesFlat(in, villagesM, settle, centre, opt, out, fb);
         broadbandDistances(in, centre, opt, out);
     } else if (opt.parts.coverage) {
         for (size_t i = 0; i < nv; ++i) {

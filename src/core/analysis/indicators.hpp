@@ -64,6 +64,9 @@ struct AnalysisOptions {
     Thresholds thresholds;
     AccessOptions access;
     AnalysisParts parts;
+    // The coverage part through a GEOS overlay per village (the former implementation, kept as
+    // the tests' oracle for the flat clipping that is the default).
+    bool geosOverlay = false;
 };
 
 struct CoverageShare {
