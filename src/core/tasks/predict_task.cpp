@@ -10,6 +10,7 @@
 #include "core/model/schema.hpp"
 #include "core/predict/engine.hpp"
 #include "core/predict/sites.hpp"
+#include "core/predict/terrain_io.hpp"
 #include "core/store/project_store.hpp"
 
 #include <gdal_alg.h>
@@ -98,51 +99,18 @@ OGRSpatialReference workSrs()
 // The project's DEM (GeoPackage gridded coverage `dem`), in the working CRS (warped if needed).
 predict::Terrain readDem(const std::string& project)
 {
-    gdal::init();
-    gdal::ErrorCapture cap;
-    const char* drivers[] = {"GPKG", nullptr};
-    const char* options[] = {"TABLE=dem", nullptr};
-    GDALDatasetUniquePtr src(GDALDataset::FromHandle(
-        GDALOpenEx(project.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, drivers, options, nullptr)));
-    if (!src || src->GetRasterCount() < 1)
-        throw Error(ErrorKind::Format, project,
-                    "the project has no DEM (raster table 'dem'): prediction needs terrain heights");
-    GDALDatasetUniquePtr warped;
-    GDALDataset* ds = src.get();
-    const OGRSpatialReference* srcSrs = src->GetSpatialRef();
-    const OGRSpatialReference dst = workSrs();
-    if (!srcSrs || !srcSrs->IsSame(&dst)) {
-        if (!srcSrs)
-            throw Error(ErrorKind::Crs, project + ": dem", "the DEM has no coordinate reference system");
-        char* wkt = nullptr;
-        dst.exportToWkt(&wkt);
-        std::unique_ptr<char, gdal::CplFree> owned(wkt);
-        warped.reset(GDALDataset::FromHandle(
-            GDALAutoCreateWarpedVRT(GDALDataset::ToHandle(src.get()), nullptr, wkt, GRA_Bilinear, 0.125, nullptr)));
-        if (!warped)
-            throw Error(ErrorKind::Crs, project + ": dem", "cannot reproject the DEM: " + cap.lastMessage());
-        ds = warped.get();
+    {
+        gdal::init();
+        gdal::ErrorCapture cap;
+        const char* drivers[] = {"GPKG", nullptr};
+        const char* options[] = {"TABLE=dem", nullptr};
+        GDALDatasetUniquePtr src(GDALDataset::FromHandle(
+            GDALOpenEx(project.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, drivers, options, nullptr)));
+        if (!src || src->GetRasterCount() < 1)
+            throw Error(ErrorKind::Format, project,
+                        "the project has no DEM (raster table 'dem'): prediction needs terrain heights");
     }
-    double gt[6];
-    if (ds->GetGeoTransform(gt) != CE_None || gt[2] != 0 || gt[4] != 0 || gt[5] >= 0)
-        throw Error(ErrorKind::Format, project + ": dem", "the DEM is not a north-up georeferenced grid");
-    predict::Terrain t;
-    t.cols = ds->GetRasterXSize();
-    t.rows = ds->GetRasterYSize();
-    t.originX = gt[0];
-    t.originY = gt[3];
-    t.cellX = gt[1];
-    t.cellY = -gt[5];
-    t.z.resize(static_cast<size_t>(t.cols) * t.rows);
-    GDALRasterBand* band = ds->GetRasterBand(1);
-    if (band->RasterIO(GF_Read, 0, 0, t.cols, t.rows, t.z.data(), t.cols, t.rows, GDT_Float32, 0, 0, nullptr) != CE_None)
-        throw Error(ErrorKind::Io, project + ": dem", "cannot read the DEM: " + cap.lastMessage());
-    int hasNoData = 0;
-    const double nd = band->GetNoDataValue(&hasNoData);
-    if (hasNoData)
-        for (float& z : t.z)
-            if (z == static_cast<float>(nd)) z = std::numeric_limits<float>::quiet_NaN();
-    return t;
+    return predict::loadTerrain(project, {"TABLE=dem"}, kWorkEpsg, project + ": dem");
 }
 
 // One band GeoTIFF in the working CRS with nodata and internal overviews, written to `path`.
