@@ -1,0 +1,179 @@
+// DEM import (io/dem_import, tasks::DemImportRequest): a generated GeoTIFF in EPSG:4326 with a
+// void, SRTM .hgt tiles mosaicked across a seam, the missing-tile error that leaves the project
+// byte-identical, and the replacement of a previous DEM. Heights are planes, which bilinear
+// reprojection keeps exact, so the values read back through predict::loadTerrain are known.
+#include <catch2/catch.hpp>
+
+#include "core/base/error.hpp"
+#include "core/capi/gdal.hpp"
+#include "core/model/schema.hpp"
+#include "core/predict/terrain_io.hpp"
+#include "core/store/project_store.hpp"
+#include "core/tasks/dem_import_task.hpp"
+#include "core/tasks/job.hpp"
+#include "support/test_support.hpp"
+
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <memory>
+#include <string>
+
+using namespace bando;
+
+namespace {
+
+double plane(double lon, double lat, double k = 1.0) { return k * (100.0 + 1000.0 * (lon - 106.0) + 500.0 * (lat - 21.0)); }
+
+// A GDAL raster on the geographic grid of `posting` degrees, pixel centres on k * posting,
+// covering [lon0, lon0 + spanLon] x [lat0, lat0 + spanLat] (centres), heights from plane().
+void writeRaster(const std::string& path, const char* driver, double lon0, double lat0, int n, double posting,
+                 double k = 1.0, int voidCol = -1, int voidRow = -1, int voidSize = 0)
+{
+    gdal::init();
+    GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
+    GDALDatasetUniquePtr ds(mem->Create("", n, n, 1, GDT_Int16, nullptr));
+    const double gt[6] = {lon0 - posting / 2, posting, 0, lat0 + (n - 1) * posting + posting / 2, 0, -posting};
+    ds->SetGeoTransform(const_cast<double*>(gt));
+    OGRSpatialReference wgs;
+    wgs.importFromEPSG(4326);
+    ds->SetSpatialRef(&wgs);
+    std::vector<int16_t> z(static_cast<size_t>(n) * n);
+    for (int r = 0; r < n; ++r)
+        for (int c = 0; c < n; ++c) {
+            const bool hole = c >= voidCol && c < voidCol + voidSize && r >= voidRow && r < voidRow + voidSize;
+            z[static_cast<size_t>(r) * n + c] =
+                hole ? int16_t(-32768) : static_cast<int16_t>(std::lround(plane(lon0 + c * posting, gt[3] - (r + 0.5) * posting, k)));
+        }
+    GDALRasterBand* b = ds->GetRasterBand(1);
+    b->SetNoDataValue(-32768);
+    REQUIRE(b->RasterIO(GF_Write, 0, 0, n, n, z.data(), n, n, GDT_Int16, 0, 0, nullptr) == CE_None);
+    GDALDriver* out = GetGDALDriverManager()->GetDriverByName(driver);
+    GDALDatasetUniquePtr copy(out->CreateCopy(path.c_str(), ds.get(), FALSE, nullptr, nullptr, nullptr));
+    REQUIRE(copy);
+}
+
+// A project whose province (one district) is the lon/lat box given.
+void makeProject(const std::string& path, double lon0, double lat0, double lon1, double lat1)
+{
+    auto s = ProjectStore::create(path);
+    Layer d = schema::makeLayer("districts");
+    auto& f = d.addFeature(Geometry::polygon({{{lon0, lat0}, {lon1, lat0}, {lon1, lat1}, {lon0, lat1}, {lon0, lat0}}}));
+    d.set(f, "code", std::string("001"));
+    d.set(f, "name", std::string("Test"));
+    ProjectStore::Transaction t(*s);
+    s->replaceLayer(d);
+    t.commit();
+}
+
+// Height of the project's DEM at (lon, lat), through the same reader `bando predict` uses.
+double demAt(const predict::Terrain& t, double lon, double lat)
+{
+    OGRSpatialReference wgs, work;
+    wgs.importFromEPSG(4326);
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    work.importFromEPSG(9215);
+    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> ct(OGRCreateCoordinateTransformation(&wgs, &work));
+    double x = lon, y = lat;
+    REQUIRE(ct->Transform(1, &x, &y));
+    return t.height(x, y);
+}
+
+std::string slurp(const std::string& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+
+} // namespace
+
+TEST_CASE("DEM import: a GeoTIFF in EPSG:4326 with a void, reprojected into the project", "[predict][dem]")
+{
+    test::TempDir dir("dem_tif");
+    const std::string tif = dir.file("dem.tif"), project = dir.file("p.gpkg");
+    // 0.3 x 0.3 degrees at 3" (361 posts), a 6 x 6 void in the middle.
+    writeRaster(tif, "GTiff", 106.5, 21.7, 361, 1.0 / 1200, 1.0, 180, 180, 6);
+    makeProject(project, 106.55, 21.75, 106.75, 21.95);
+    tasks::DemImportRequest req;
+    req.project = project;
+    req.files = {tif};
+    Feedback fb;
+    const auto r = tasks::runTask(req, fb);
+    CHECK_FALSE(r.replaced);
+    CHECK(r.dem.voidsFilled == 36);
+    CHECK(r.dem.cellM == 93.0);  // 3" = 92.8 m, rounded
+    const predict::Terrain t = predict::loadTerrain(project, {"TABLE=dem"}, 9215, "dem");
+    CHECK(t.cellX == Approx(93.0));
+    for (auto [lon, lat] : {std::pair{106.6, 21.8}, std::pair{106.7, 21.9}, std::pair{106.56, 21.94}})
+        CHECK(demAt(t, lon, lat) == Approx(plane(lon, lat)).margin(1.0));
+    // The void (106.65, 21.85 +- 3 posts) is interpolated from its edges: on a plane, close to it.
+    CHECK(demAt(t, 106.6521, 21.8521) == Approx(plane(106.6521, 21.8521)).margin(3.0));
+    // The project's layers are still there.
+    auto store = ProjectStore::open(project);
+    CHECK(store->hasLayer("districts"));
+}
+
+TEST_CASE("DEM import: SRTM .hgt tiles mosaicked; a missing tile is named and nothing is written", "[predict][dem]")
+{
+    test::TempDir dir("dem_hgt");
+    const std::string south = dir.file("N21E106.hgt"), north = dir.file("N22E106.hgt"), project = dir.file("p.gpkg");
+    writeRaster(south, "SRTMHGT", 106.0, 21.0, 1201, 1.0 / 1200);
+    writeRaster(north, "SRTMHGT", 106.0, 22.0, 1201, 1.0 / 1200);
+    // The province straddles the 22 N seam.
+    makeProject(project, 106.40, 21.90, 106.60, 22.10);
+    Feedback fb;
+
+    tasks::DemImportRequest only;
+    only.project = project;
+    only.files = {south};
+    const std::string before = slurp(project);
+    try {
+        tasks::runTask(only, fb);
+        FAIL("a DEM not covering the province must be refused");
+    } catch (const Error& e) {
+        const std::string m = e.what();
+        INFO(m);
+        CHECK(m.find("N22E106.hgt") != std::string::npos);
+        CHECK(m.find("N21E106") != std::string::npos);  // the file given, named first
+        CHECK(m.find("does not cover the province") != std::string::npos);
+    }
+    CHECK(slurp(project) == before);
+
+    tasks::DemImportRequest both = only;
+    both.files = {south, north};
+    both.resolutionM = 90;
+    const auto r = tasks::runTask(both, fb);
+    CHECK(r.dem.cellM == 90.0);
+    CHECK(r.dem.voidsFilled == 0);
+    const predict::Terrain t = predict::loadTerrain(project, {"TABLE=dem"}, 9215, "dem");
+    for (double lat : {21.95, 21.999, 22.001, 22.05})
+        CHECK(demAt(t, 106.5, lat) == Approx(plane(106.5, lat)).margin(1.0));
+
+    // A second import replaces the DEM (heights doubled).
+    const std::string south2 = dir.file("b/N21E106.hgt"), north2 = dir.file("b/N22E106.hgt");
+    std::filesystem::create_directories(dir.file("b"));
+    writeRaster(south2, "SRTMHGT", 106.0, 21.0, 1201, 1.0 / 1200, 2.0);
+    writeRaster(north2, "SRTMHGT", 106.0, 22.0, 1201, 1.0 / 1200, 2.0);
+    both.files = {south2, north2};
+    const auto r2 = tasks::runTask(both, fb);
+    CHECK(r2.replaced);
+    const predict::Terrain t2 = predict::loadTerrain(project, {"TABLE=dem"}, 9215, "dem");
+    CHECK(demAt(t2, 106.5, 22.05) == Approx(plane(106.5, 22.05, 2.0)).margin(1.0));
+}
+
+TEST_CASE("DEM import: bad requests name the option or file", "[predict][dem]")
+{
+    tasks::DemImportRequest r;
+    r.project = "p.gpkg";
+    CHECK_THROWS_WITH(r.validate(), Catch::Contains("at least one DEM file"));
+    r.files = {"villages.csv"};
+    CHECK_THROWS_WITH(r.validate(), Catch::Contains("villages.csv"));
+    r.files = {"/nonexistent/N21E106.hgt"};
+    CHECK_THROWS_WITH(r.validate(), Catch::Contains("no such file"));
+}
