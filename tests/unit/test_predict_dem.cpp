@@ -177,3 +177,156 @@ TEST_CASE("DEM import: bad requests name the option or file", "[predict][dem]")
     r.files = {"/nonexistent/N21E106.hgt"};
     CHECK_THROWS_WITH(r.validate(), Catch::Contains("no such file"));
 }
+
+// ---- calibration against measured points (predict/calibration, bando predict --calibrate) ----
+
+#include "core/predict/calibration.hpp"
+#include "core/tasks/predict_task.hpp"
+
+TEST_CASE("calibration: error statistics and the fitted offset per operator", "[predict][calibration]")
+{
+    predict::SiteRows rows;
+    rows.source = "drive.csv";
+    rows.epsg = 9215;
+    rows.header = {"x", "y", "Operator", "Technology", "level_dbm", "date"};
+    rows.rows = {{"1", "1", "A", "4G", "-90", "2024-05-01"}, {"2", "1", "A", "LTE", "-95.5", ""},
+                 {"3", "1", "B", "3g", "-80", ""},           {"4", "1", "B", "4G", "-70", ""}};
+    for (int i = 0; i < 4; ++i)
+        rows.position.push_back(XY{i + 1.0, 1.0});
+    const auto ok = predict::parseMeasurements(rows, 9215);
+    REQUIRE(ok.errors.empty());
+    REQUIRE(ok.points.size() == 4);
+    CHECK(ok.points[1].levelDbm == -95.5);
+    CHECK(ok.points[2].tech == analysis::rf::Technology::G3);
+    CHECK(ok.points[0].date == "2024-05-01");
+    CHECK(predict::parseMeasurements(rows, 9215, "b").points.size() == 2);
+
+    // Bad rows are named by row and field.
+    predict::SiteRows bad = rows;
+    bad.rows[1][4] = "strong";
+    bad.rows[2][3] = "5G";
+    bad.rows[3][4] = "-10";
+    bad.position[0].reset();
+    const auto b = predict::parseMeasurements(bad, 9215);
+    REQUIRE(b.errors.size() == 4);
+    CHECK(b.errors[0] == "drive.csv row 1, field position: missing position (no coordinates)");
+    CHECK(b.errors[1] == "drive.csv row 2, field level_dbm: 'strong' is not a number");
+    CHECK(b.errors[2] == "drive.csv row 3, field Technology: technology '5G' is not 3G or 4G");
+    CHECK(b.errors[3] == "drive.csv row 4, field level_dbm: level -10 dBm outside -150..-20 dBm");
+
+    // Synthetic measurements from a known offset: operator A measures 6 dB below the model with
+    // +-1 dB alternating noise, B 4 dB above; one point without a prediction.
+    std::vector<predict::Measurement> pts;
+    for (int i = 0; i < 40; ++i) {
+        predict::Measurement m;
+        m.operatorName = i % 2 ? "B" : "A";
+        m.x = i;
+        m.levelDbm = (i % 2 ? -80.0 + 4 : -80.0 - 6) + ((i / 2) % 2 ? 1 : -1);
+        pts.push_back(m);
+    }
+    pts.push_back(predict::Measurement{1e9, 0, "A", analysis::rf::Technology::G4, -80, "", 41});
+    const auto cal = predict::calibrate(pts, [](const predict::Measurement& m) {
+        return m.x > 1e6 ? std::numeric_limits<double>::quiet_NaN() : -80.0;
+    });
+    CHECK(cal.unmatched == 1);
+    CHECK(cal.overall.points == 40);
+    REQUIRE(cal.operators.size() == 2);
+    CHECK(cal.operators[0].operatorName == "A");
+    CHECK(cal.operators[0].meanErrorDb == Approx(6.0));
+    CHECK(cal.operators[0].stdDevDb == Approx(1.0));
+    CHECK(cal.operators[0].offsetDb == Approx(-6.0));
+    CHECK(cal.operators[1].meanErrorDb == Approx(-4.0));
+    CHECK(cal.offsetFor("B") == Approx(4.0));
+    CHECK(cal.offsetFor("C") == 0.0);
+    CHECK(cal.overall.meanErrorDb == Approx(1.0));
+    CHECK(cal.overall.stdDevDb == Approx(std::sqrt(26.0)));  // +-5 around the mean, +-1 noise
+}
+
+TEST_CASE("bando predict --calibrate: measured offsets are found and applied", "[predict][calibration]")
+{
+    test::TempDir dir("calib");
+    const std::string tif = dir.file("dem.tif"), project = dir.file("p.gpkg"), sitesCsv = dir.file("sites.csv");
+    writeRaster(tif, "GTiff", 106.5, 21.7, 361, 1.0 / 1200, 0.01);
+    makeProject(project, 106.58, 21.78, 106.72, 21.92);
+    Feedback fb;
+    tasks::DemImportRequest dem;
+    dem.project = project;
+    dem.files = {tif};
+    tasks::runTask(dem, fb);
+    {
+        std::ofstream s(sitesCsv);
+        s << "site_id,lon,lat,operator,technology,band_mhz,height_m,eirp_dbm\n"
+          << "A1,106.65,21.85,OpA,4G,1800,30,25\nB1,106.66,21.86,OpB,4G,1800,30,23\n";
+    }
+    tasks::PredictRequest req;
+    req.project = project;
+    req.sites = sitesCsv;
+    req.model = "fspl";
+    req.radiusKm = 5;
+    req.resolutionM = 250;
+    req.outDir = dir.file("out0");
+    req.layer = "coverage_plain";
+    const auto plain = tasks::runTask(req, fb);
+    CHECK_FALSE(plain.calibration);
+
+    // Measurements at cell centres: OpA 6 dB below its predicted level (+-1 dB), OpB 4 dB above.
+    OGRSpatialReference wgs, work;
+    wgs.importFromEPSG(4326);
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    work.importFromEPSG(9215);
+    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> back(OGRCreateCoordinateTransformation(&work, &wgs));
+    const std::string measCsv = dir.file("drive.csv");
+    std::ofstream meas(measCsv);
+    meas.precision(10);
+    meas << "lon,lat,operator,technology,level_dbm,date\n";
+    std::vector<double> levelA;  // the predicted levels at OpA's points
+    for (const char* op : {"OpA", "OpB"}) {
+        GDALDatasetUniquePtr ds(GDALDataset::Open((req.outDir + "/level_" + std::string(op == std::string("OpA") ? "opa" : "opb") + "_4g.tif").c_str(),
+                                                  GDAL_OF_RASTER));
+        REQUIRE(ds);
+        double gt[6];
+        ds->GetGeoTransform(gt);
+        std::vector<float> v(static_cast<size_t>(ds->GetRasterXSize()) * ds->GetRasterYSize());
+        REQUIRE(ds->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, ds->GetRasterXSize(), ds->GetRasterYSize(), v.data(),
+                                               ds->GetRasterXSize(), ds->GetRasterYSize(), GDT_Float32, 0, 0, nullptr) == CE_None);
+        int n = 0;
+        for (int r = 0; r < ds->GetRasterYSize() && n < 20; r += 3)
+            for (int c = 0; c < ds->GetRasterXSize() && n < 20; c += 3) {
+                const float l = v[static_cast<size_t>(r) * ds->GetRasterXSize() + c];
+                if (l < -140 || l > -30)
+                    continue;  // nodata or beyond a plausible measurement
+                double x = gt[0] + (c + 0.5) * gt[1], y = gt[3] + (r + 0.5) * gt[5];
+                REQUIRE(back->Transform(1, &x, &y));
+                const double truth = op == std::string("OpA") ? l - 6.0 + (n % 2 ? 1 : -1) : l + 4.0;
+                meas << x << "," << y << "," << op << ",4G," << truth << ",2024-05-0" << (1 + n % 9) << "\n";
+                if (op == std::string("OpA"))
+                    levelA.push_back(l);
+                ++n;
+            }
+        REQUIRE(n == 20);
+    }
+    meas.close();
+
+    req.calibrateFile = measCsv;
+    req.outDir = dir.file("out1");
+    req.layer = "coverage_cal";
+    const auto cal = tasks::runTask(req, fb);
+    REQUIRE(cal.calibration);
+    CHECK(cal.calibration->unmatched == 0);
+    REQUIRE(cal.calibration->operators.size() == 2);
+    const auto& a = cal.calibration->operators[0];
+    CHECK(a.operatorName == "OpA");
+    CHECK(a.points == 20);
+    CHECK(a.meanErrorDb == Approx(6.0).margin(0.01));
+    CHECK(a.stdDevDb == Approx(1.0).margin(0.01));
+    CHECK(a.offsetDb == Approx(-6.0).margin(0.01));
+    CHECK(cal.calibration->operators[1].offsetDb == Approx(4.0).margin(0.01));
+    // Applied: OpA's good area shrinks, OpB's grows; the note in the project states the offsets.
+    CHECK(cal.coverage[0].goodCells < plain.coverage[0].goodCells);
+    CHECK(cal.coverage[1].goodCells > plain.coverage[1].goodCells);
+    auto store = ProjectStore::open(project);
+    const auto note = store->meta("predict.layer.coverage_cal");
+    REQUIRE(note);
+    CHECK(note->find("calibration=OpA -6.00 dB, OpB +4.00 dB") != std::string::npos);
+}

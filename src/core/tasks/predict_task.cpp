@@ -24,7 +24,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <ctime>
 #include <unistd.h>
@@ -86,6 +88,20 @@ PredictThresholds loadThresholds(const ProjectStore& store)
     if (t.g3.weakDbm > t.g3.goodDbm)
         throw Error(ErrorKind::Format, store.path() + ": bando_meta setting.rscp_weak_dbm", "above setting.rscp_good_dbm");
     return t;
+}
+
+// "calibration=VNPT -3.20 dB, Viettel +1.05 dB; " or "" without calibration.
+std::string calibrationNote(const std::optional<predict::Calibration>& c)
+{
+    if (!c)
+        return {};
+    std::string s = "calibration=";
+    for (size_t i = 0; i < c->operators.size(); ++i) {
+        char b[96];
+        std::snprintf(b, sizeof b, "%s%s %+.2f dB", i ? ", " : "", c->operators[i].operatorName.c_str(), c->operators[i].offsetDb);
+        s += b;
+    }
+    return s + "; ";
 }
 
 OGRSpatialReference workSrs()
@@ -243,6 +259,8 @@ void PredictRequest::validate() const
         throw Error(ErrorKind::Usage, "--path-loss", "path-loss rasters need --out DIR");
     if (!(rxHeightM > 0 && rxHeightM <= 100))
         throw Error(ErrorKind::Usage, "--rx-height", "the receiver height must be > 0 and <= 100 m");
+    if (!calibrateFile.empty() && !fs::exists(calibrateFile))
+        throw Error(ErrorKind::Io, "--calibrate", "no such file: " + calibrateFile);
     if (simplifyM > resolutionM)
         throw Error(ErrorKind::Usage, "--simplify", "the simplification tolerance must be at most the resolution");
     if (threads < 1 || threads > 64)
@@ -304,6 +322,21 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
                                              : "no site of operator '" + req.operatorName + "' in " + rows.source);
     res.sites = list.sites.size();
     res.warnings = std::move(list.warnings);
+    // Measurements are checked before the (long) prediction: a bad row stops here.
+    predict::MeasurementList measured;
+    if (!req.calibrateFile.empty()) {
+        measured = predict::parseMeasurements(predict::siteRowsFromFile(req.calibrateFile), kWorkEpsg, req.operatorName);
+        if (!measured.errors.empty()) {
+            std::string msg = std::to_string(measured.errors.size()) + " bad measurement row(s), nothing predicted:";
+            for (size_t i = 0; i < measured.errors.size() && i < 20; ++i)
+                msg += "\n  " + measured.errors[i];
+            throw Error(ErrorKind::Format, req.calibrateFile, msg);
+        }
+        if (measured.points.empty())
+            throw Error(ErrorKind::Usage, "--calibrate", "no measurement" +
+                        (req.operatorName.empty() ? std::string() : " of operator '" + req.operatorName + "'") +
+                        " in " + req.calibrateFile);
+    }
     std::vector<predict::Site>& sites = list.sites;
     fb.throwIfCancelled();
 
@@ -389,13 +422,36 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     };
     const double tolerance = req.simplifyM < 0 ? req.resolutionM / 4 : req.simplifyM;
     const size_t N = static_cast<size_t>(grid.cols) * grid.rows;
+    std::vector<predict::BestServer> bests;
+    std::map<std::pair<std::string, int>, size_t> groupIndex;
+    for (const auto& [key, members] : groups) {
+        fb.throwIfCancelled();
+        const std::set<size_t> member(members.begin(), members.end());
+        groupIndex[key] = bests.size();
+        bests.push_back(predict::bestServer(sites, losses, grid, [&](size_t i) { return member.count(i) > 0; }));
+    }
+    if (!measured.points.empty()) {
+        // Error of the uncalibrated prediction at each measurement's cell, then the offsets.
+        res.calibrationFile = req.calibrateFile;
+        res.calibration = predict::calibrate(measured.points, [&](const predict::Measurement& m) {
+            const auto g = groupIndex.find({m.operatorName, static_cast<int>(m.tech)});
+            const int c = static_cast<int>(std::floor((m.x - grid.originX) / grid.cell));
+            const int r = static_cast<int>(std::floor((grid.originY - m.y) / grid.cell));
+            if (g == groupIndex.end() || c < 0 || r < 0 || c >= grid.cols || r >= grid.rows)
+                return std::numeric_limits<double>::quiet_NaN();
+            return static_cast<double>(bests[g->second].levelDbm[static_cast<size_t>(r) * grid.cols + c]);
+        });
+        for (const auto& [key, idx] : groupIndex) {
+            const float off = static_cast<float>(res.calibration->offsetFor(key.first));
+            for (float& v : bests[idx].levelDbm)
+                if (std::isfinite(v)) v += off;
+        }
+    }
     size_t groupNo = 0;
     for (const auto& [key, members] : groups) {
         fb.throwIfCancelled();
         const auto tech = static_cast<Technology>(key.second);
-        const std::set<size_t> member(members.begin(), members.end());
-        const predict::BestServer best =
-            predict::bestServer(sites, losses, grid, [&](size_t i) { return member.count(i) > 0; });
+        const predict::BestServer& best = bests[groupIndex.at(key)];
         const auto thr = tech == Technology::G3 ? res.thresholds.g3 : res.thresholds.g4;
         std::vector<uint8_t> cls(N, 0);
         PredictResult::Coverage c;
@@ -462,7 +518,8 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
         std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
         store->setMeta("predict.layer." + res.layer, std::string("model=") + res.model + "; sites=" +
                                                          rows.source + "; resolution_m=" +
-                                                         std::to_string(static_cast<int>(req.resolutionM)) + "; " + when);
+                                                         std::to_string(static_cast<int>(req.resolutionM)) + "; " +
+                                                         calibrationNote(res.calibration) + when);
         fb.throwIfCancelled();
         tx.commit();
     }

@@ -11,6 +11,9 @@
 // leaves the project (and the previous coverage) unchanged and no raster behind.
 #include "core/analysis/propagation.hpp"
 #include "core/base/feedback.hpp"
+#include "core/predict/calibration.hpp"
+
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -31,6 +34,9 @@ struct PredictRequest {
     double simplifyM = -1;                  // simplification tolerance (< 0: a quarter of the resolution)
     double rxHeightM = 1.5;                 // mobile antenna height
     int threads = 2;
+    // Measured points (CSV/XLSX: lon, lat, operator, technology, level_dbm, date): the model's
+    // error per operator and a fitted per-operator offset added to the predicted levels.
+    std::string calibrateFile;
     void validate() const;
 };
 
@@ -59,6 +65,9 @@ struct PredictResult {
     std::vector<Coverage> coverage;          // by operator, then technology
     std::vector<std::string> rasters;        // files written
     std::vector<std::string> warnings;       // sites outside the model's validity range
+    // With calibrateFile: the error of the uncalibrated prediction and the offsets applied.
+    std::optional<predict::Calibration> calibration;
+    std::string calibrationFile;
     double engineSeconds = 0, totalSeconds = 0;
 };
 
