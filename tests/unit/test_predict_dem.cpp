@@ -330,3 +330,69 @@ TEST_CASE("bando predict --calibrate: measured offsets are found and applied", "
     REQUIRE(note);
     CHECK(note->find("calibration=OpA -6.00 dB, OpB +4.00 dB") != std::string::npos);
 }
+
+TEST_CASE("bando predict --candidates: households each candidate would cover, from its prediction", "[predict][candidates]")
+{
+    test::TempDir dir("cand");
+    const std::string tif = dir.file("dem.tif"), project = dir.file("p.gpkg"), candCsv = dir.file("cand.csv");
+    writeRaster(tif, "GTiff", 106.4, 21.6, 600, 1.0 / 1200, 0.01);
+    makeProject(project, 106.5, 21.7, 106.8, 21.95);
+    Feedback fb;
+    tasks::DemImportRequest dem;
+    dem.project = project;
+    dem.files = {tif};
+    tasks::runTask(dem, fb);
+    // Settlements 0.5, 3 and 8 km east of the candidates' position (106.6 E, 21.8 N).
+    OGRSpatialReference wgs, work;
+    wgs.importFromEPSG(4326);
+    wgs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    work.importFromEPSG(9215);
+    work.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::unique_ptr<OGRCoordinateTransformation> fwd(OGRCreateCoordinateTransformation(&wgs, &work));
+    std::unique_ptr<OGRCoordinateTransformation> back(OGRCreateCoordinateTransformation(&work, &wgs));
+    double sx = 106.6, sy = 21.8;
+    REQUIRE(fwd->Transform(1, &sx, &sy));
+    {
+        auto s = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+        Layer st;
+        st.name = "settlements";
+        st.geomType = GeomType::Point;
+        st.fields = {{"households", FieldType::Integer, 0, false}};
+        const double dist[3] = {500, 3000, 8000};
+        const int64_t hh[3] = {100, 50, 30};
+        for (int i = 0; i < 3; ++i) {
+            double x = sx + dist[i], y = sy;
+            REQUIRE(back->Transform(1, &x, &y));
+            auto& f = st.addFeature(Geometry::point(x, y));
+            st.set(f, "households", hh[i]);
+        }
+        ProjectStore::Transaction t(*s);
+        s->replaceLayer(st);
+        t.commit();
+    }
+    {
+        std::ofstream c(candCsv);
+        c << "site_id,lon,lat,operator,technology,band_mhz,height_m,eirp_dbm\n"
+          << "C1,106.6,21.8,OpA,4G,1800,30,30\nC2,106.6,21.8,OpA,4G,1800,30,45\n";
+    }
+    const std::string before = slurp(project);
+    tasks::PredictRequest req;
+    req.project = project;
+    req.candidatesFile = candCsv;
+    req.model = "fspl";
+    req.radiusKm = 10;
+    req.resolutionM = 100;
+    const auto r = tasks::runTask(req, fb);
+    CHECK(r.demandPoints == 3);
+    CHECK(r.demandHouseholds == 180);
+    REQUIRE(r.candidates.size() == 2);
+    // Free space at 1800 MHz, RSRP = EIRP - L - 30.79: C1 (30 dBm) gives -92.3 / -107.9 / -116.4 dBm
+    // at 0.5 / 3 / 8 km (good >= -100, weak >= -115); C2 (45 dBm) -77.3 / -92.9 / -101.4.
+    CHECK(r.candidates[0].id == "C1");
+    CHECK(r.candidates[0].householdsGood == 100);
+    CHECK(r.candidates[0].householdsWeak == 50);
+    CHECK(r.candidates[0].settlementsGood == 1);
+    CHECK(r.candidates[1].householdsGood == 150);
+    CHECK(r.candidates[1].householdsWeak == 30);
+    CHECK(slurp(project) == before);  // nothing written
+}

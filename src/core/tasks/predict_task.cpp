@@ -8,6 +8,7 @@
 #include "core/crs/reproject.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/predict/candidates.hpp"
 #include "core/predict/engine.hpp"
 #include "core/predict/sites.hpp"
 #include "core/predict/terrain_io.hpp"
@@ -259,6 +260,10 @@ void PredictRequest::validate() const
         throw Error(ErrorKind::Usage, "--path-loss", "path-loss rasters need --out DIR");
     if (!(rxHeightM > 0 && rxHeightM <= 100))
         throw Error(ErrorKind::Usage, "--rx-height", "the receiver height must be > 0 and <= 100 m");
+    if (!candidatesFile.empty() && !calibrateFile.empty())
+        throw Error(ErrorKind::Usage, "--candidates", "--candidates and --calibrate exclude each other");
+    if (!candidatesFile.empty() && (replace || !outDir.empty()))
+        throw Error(ErrorKind::Usage, "--candidates", "candidate evaluation writes nothing: no --replace or --out");
     if (!calibrateFile.empty() && !fs::exists(calibrateFile))
         throw Error(ErrorKind::Io, "--calibrate", "no such file: " + calibrateFile);
     if (simplifyM > resolutionM)
@@ -295,15 +300,19 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
 
     // ---- sites ----
     predict::SiteRows rows;
-    const bool fromLayer = store->hasLayer(req.sites) || !looksLikeFile(req.sites);
+    // Candidate evaluation reads its sites from --candidates (a file or a layer) instead.
+    const bool candidatesMode = !req.candidatesFile.empty();
+    const std::string& sitesArg = candidatesMode ? req.candidatesFile : req.sites;
+    const std::string sitesOption = candidatesMode ? "--candidates" : "--sites";
+    const bool fromLayer = store->hasLayer(sitesArg) || !looksLikeFile(sitesArg);
     if (fromLayer) {
-        if (!store->hasLayer(req.sites))
-            throw Error(ErrorKind::Usage, "--sites", "the project has no layer '" + req.sites + "' and no such file");
-        rows = predict::siteRowsFromLayer(store->readLayer(req.sites, &fb));
+        if (!store->hasLayer(sitesArg))
+            throw Error(ErrorKind::Usage, sitesOption, "the project has no layer '" + sitesArg + "' and no such file");
+        rows = predict::siteRowsFromLayer(store->readLayer(sitesArg, &fb));
     } else {
-        if (!fs::exists(req.sites))
-            throw Error(ErrorKind::Io, "--sites", "no such file: " + req.sites);
-        rows = predict::siteRowsFromFile(req.sites);
+        if (!fs::exists(sitesArg))
+            throw Error(ErrorKind::Io, sitesOption, "no such file: " + sitesArg);
+        rows = predict::siteRowsFromFile(sitesArg);
     }
     res.sitesSource = rows.source;
     predict::SiteList list =
@@ -368,10 +377,60 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     res.gridCols = grid.cols;
     res.gridRows = grid.rows;
 
+    // Candidates are evaluated against the settlements (weighted by households).
+    std::vector<predict::DemandPoint> demand;
+    if (candidatesMode) {
+        if (!store->hasLayer("settlements"))
+            throw Error(ErrorKind::Usage, "--candidates",
+                        "the project has no settlements layer (households) to evaluate the candidates against");
+        Layer st = store->readLayer("settlements", &fb);
+        crs::reproject(st, kWorkEpsg);
+        for (const auto& f : st.features)
+            if (!f.geom.parts.empty() && !f.geom.parts[0].empty() && !f.geom.parts[0][0].empty())
+                demand.push_back({f.geom.parts[0][0][0].x, f.geom.parts[0][0][0].y, st.real(f, "households", 0)});
+    }
     store.reset();
     const predict::Terrain terrain = readDem(req.project);
     fb.throwIfCancelled();
     fb.setProgress(5);
+
+    if (candidatesMode) {
+        fb.setStep(tr("Predicting coverage per site"));
+        predict::EngineOptions eo;
+        eo.model = model;
+        eo.radiusM = req.radiusKm * 1000;
+        eo.rxHeightM = req.rxHeightM;
+        eo.threads = req.threads;
+        std::atomic<bool> cancel{false};
+        const auto te = Clock::now();
+        const auto reach = predict::candidateCoverage(
+            sites, demand, terrain, eo, req.resolutionM, {res.thresholds.g3, res.thresholds.g4}, &cancel,
+            [&](size_t done, size_t total) {
+                fb.setProgress(5 + 90.0 * static_cast<double>(done) / static_cast<double>(total));
+                if (fb.isCancelled()) cancel.store(true);
+            });
+        res.engineSeconds = std::chrono::duration<double>(Clock::now() - te).count();
+        fb.throwIfCancelled();
+        res.demandPoints = demand.size();
+        for (const auto& d : demand)
+            res.demandHouseholds += d.weight;
+        for (size_t i = 0; i < sites.size(); ++i) {
+            PredictResult::Candidate c;
+            c.id = sites[i].id;
+            c.sourceRow = sites[i].sourceRow;
+            c.operatorName = sites[i].operatorName;
+            c.technology = techName(sites[i].tech);
+            c.settlementsGood = static_cast<int>(reach[i].good.size());
+            c.settlementsWeak = static_cast<int>(reach[i].weak.size());
+            c.householdsGood = reach[i].goodWeight;
+            c.householdsWeak = reach[i].weakWeight;
+            res.candidates.push_back(c);
+        }
+        res.layer.clear();  // nothing written
+        fb.setProgress(100);
+        res.totalSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        return res;
+    }
 
     // ---- path loss per site (both cores) ----
     fb.setStep(tr("Predicting coverage per site"));

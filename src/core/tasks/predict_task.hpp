@@ -37,6 +37,10 @@ struct PredictRequest {
     // Measured points (CSV/XLSX: lon, lat, operator, technology, level_dbm, date): the model's
     // error per operator and a fitted per-operator offset added to the predicted levels.
     std::string calibrateFile;
+    // Candidate evaluation instead of a coverage prediction: the sites of this file (or layer)
+    // are predicted one by one and the project's settlements (households) each would cover are
+    // counted; nothing is written to the project.
+    std::string candidatesFile;
     void validate() const;
 };
 
@@ -67,6 +71,15 @@ struct PredictResult {
     std::vector<std::string> warnings;       // sites outside the model's validity range
     // With calibrateFile: the error of the uncalibrated prediction and the offsets applied.
     std::optional<predict::Calibration> calibration;
+    struct Candidate {
+        std::string id, operatorName, technology;
+        int sourceRow = 0;
+        int settlementsGood = 0, settlementsWeak = 0;
+        double householdsGood = 0, householdsWeak = 0;  // weak = reaching only the weak level
+    };
+    std::vector<Candidate> candidates;  // with candidatesFile, in the file's order
+    size_t demandPoints = 0;            // settlements evaluated
+    double demandHouseholds = 0;
     std::string calibrationFile;
     double engineSeconds = 0, totalSeconds = 0;
 };
