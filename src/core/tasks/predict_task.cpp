@@ -442,6 +442,8 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     std::atomic<bool> cancel{false};
     const auto te = Clock::now();
     const auto losses = predict::predictLosses(sites, grid, terrain, eo, &cancel, [&](size_t done, size_t total) {
+        fb.setStep(std::string(tr("Predicting coverage per site")) + ": " + std::to_string(done) + " / " +
+                   std::to_string(total));
         fb.setProgress(5 + 75.0 * static_cast<double>(done) / static_cast<double>(total));
         if (fb.isCancelled()) cancel.store(true);
     });
