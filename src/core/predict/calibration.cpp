@@ -5,38 +5,12 @@
 #include "core/io/importer.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
-#include <initializer_list>
 #include <map>
 
 namespace bando::predict {
 
 namespace {
-
-std::string lower(std::string s)
-{
-    for (char& c : s)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
-std::string trim(const std::string& s)
-{
-    const size_t a = s.find_first_not_of(" \t\r\n");
-    if (a == std::string::npos)
-        return {};
-    return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
-}
-
-int findColumn(const std::vector<std::string>& header, std::initializer_list<const char*> names)
-{
-    for (const char* n : names)
-        for (size_t i = 0; i < header.size(); ++i)
-            if (lower(trim(header[i])) == n)
-                return static_cast<int>(i);
-    return -1;
-}
 
 CalibrationStats stats(const std::string& op, const std::vector<double>& errors)
 {
@@ -79,18 +53,18 @@ MeasurementList parseMeasurements(const SiteRows& in, int workEpsg, const std::s
     for (size_t i = 0; i < in.rows.size(); ++i) {
         const auto& row = in.rows[i];
         const int rowNo = static_cast<int>(i) + 1;
-        auto cell = [&](int c) { return c >= 0 && static_cast<size_t>(c) < row.size() ? trim(row[static_cast<size_t>(c)]) : std::string(); };
+        auto cell = [&](int c) { return c >= 0 && static_cast<size_t>(c) < row.size() ? trimField(row[static_cast<size_t>(c)]) : std::string(); };
         const std::string where = in.source + " " + in.rowWord + " " + std::to_string(rowNo);
         const size_t before = out.errors.size();
         auto bad = [&](const std::string& field, const std::string& msg) { out.errors.push_back(where + ", field " + field + ": " + msg); };
         Measurement m;
         m.sourceRow = rowNo;
         m.operatorName = cell(cOp);
-        if (!operatorFilter.empty() && lower(m.operatorName) != lower(operatorFilter))
+        if (!operatorFilter.empty() && lowerAscii(m.operatorName) != lowerAscii(operatorFilter))
             continue;
         if (m.operatorName.empty())
             bad(h[static_cast<size_t>(cOp)], "missing operator");
-        const std::string tech = lower(cell(cTech));
+        const std::string tech = lowerAscii(cell(cTech));
         if (tech == "3g" || tech == "umts" || tech == "wcdma")
             m.tech = analysis::rf::Technology::G3;
         else if (tech == "4g" || tech == "lte")

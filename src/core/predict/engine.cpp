@@ -69,11 +69,11 @@ LinkProfile sampleProfile(const Terrain& t, double x0, double y0, double x1, dou
 
 namespace {
 
-SiteLoss siteLoss(const Site& s, const Grid& grid, const Terrain& terrain, const EngineOptions& o,
-                  const std::atomic<bool>* cancel)
+// The square window of grid cells within `radiusM` of the site, all NaN, gains 0.
+SiteLoss emptyWindow(const Site& s, const Grid& grid, double radiusM)
 {
     SiteLoss out;
-    const int rc = static_cast<int>(std::ceil(o.radiusM / grid.cell));
+    const int rc = static_cast<int>(std::ceil(radiusM / grid.cell));
     const int tc = static_cast<int>(std::floor((s.x - grid.originX) / grid.cell));
     const int tr = static_cast<int>(std::floor((grid.originY - s.y) / grid.cell));
     out.col0 = tc - rc;
@@ -82,6 +82,13 @@ SiteLoss siteLoss(const Site& s, const Grid& grid, const Terrain& terrain, const
     const size_t n = static_cast<size_t>(out.cols) * out.rows;
     out.lossDb.assign(n, std::numeric_limits<float>::quiet_NaN());
     out.gainDb.assign(n, 0.f);
+    return out;
+}
+
+SiteLoss siteLoss(const Site& s, const Grid& grid, const Terrain& terrain, const EngineOptions& o,
+                  const std::atomic<bool>* cancel)
+{
+    SiteLoss out = emptyWindow(s, grid, o.radiusM);
     double txGround = terrain.height(s.x, s.y);
     if (std::isnan(txGround))
         txGround = 0;
@@ -241,16 +248,7 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
 SiteLoss siteLossRadial(const Site& s, const Grid& grid, const Terrain& terrain, const EngineOptions& o,
                         const std::atomic<bool>* cancel)
 {
-    SiteLoss out;
-    const int rc = static_cast<int>(std::ceil(o.radiusM / grid.cell));
-    const int tc = static_cast<int>(std::floor((s.x - grid.originX) / grid.cell));
-    const int tr = static_cast<int>(std::floor((grid.originY - s.y) / grid.cell));
-    out.col0 = tc - rc;
-    out.row0 = tr - rc;
-    out.cols = out.rows = 2 * rc + 1;
-    const size_t n = static_cast<size_t>(out.cols) * out.rows;
-    out.lossDb.assign(n, std::numeric_limits<float>::quiet_NaN());
-    out.gainDb.assign(n, 0.f);
+    SiteLoss out = emptyWindow(s, grid, o.radiusM);
     double txGround = terrain.height(s.x, s.y);
     if (std::isnan(txGround))
         txGround = 0;
