@@ -137,7 +137,7 @@ void printText(const tasks::PredictResult& r)
 int runPredict(const Args& a)
 {
     a.allowOnly({"sites", "model", "radius-km", "resolution", "operator", "out", "path-loss", "layer", "replace",
-                 "threads", "simplify", "calibrate", "candidates", "json"});
+                 "threads", "simplify", "calibrate", "candidates", "profile-step", "json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
     if (a.has("layer") && a.has("replace"))
@@ -156,6 +156,7 @@ int runPredict(const Args& a)
     request.simplifyM = parseNumber(a, "simplify", request.simplifyM);
     request.threads = static_cast<int>(parseNumber(a, "threads", request.threads));
     request.calibrateFile = a.get("calibrate");
+    request.profileStepM = parseNumber(a, "profile-step", request.profileStepM);
     request.candidatesFile = a.get("candidates");
     const auto result = tasks::runTask(request, consoleFeedback());
     if (a.has("json"))
@@ -168,7 +169,7 @@ int runPredict(const Args& a)
 CommandRegistration reg({"predict",
                          "predict PROJECT [--sites LAYER|FILE] [--model itm|hata|cost231|fspl] [--radius-km R] "
                          "[--resolution M] [--operator NAME] [--out DIR [--path-loss]] [--layer NAME | --replace] "
-                         "[--threads N] [--calibrate FILE] [--candidates FILE|LAYER] [--json]",
+                         "[--threads N] [--calibrate FILE] [--candidates FILE|LAYER] [--profile-step M] [--json]",
                          "Predicts mobile coverage from base stations (the project's sites layer, or a CSV/XLSX list "
                          "with position, height_m, band_mhz, eirp_dbm or power_dbm + gain_dbi - losses_db, "
                          "technology, operator, optional azimuth/beamwidth/tilt) over the project's DEM. Default "

@@ -260,6 +260,8 @@ void PredictRequest::validate() const
         throw Error(ErrorKind::Usage, "--path-loss", "path-loss rasters need --out DIR");
     if (!(rxHeightM > 0 && rxHeightM <= 100))
         throw Error(ErrorKind::Usage, "--rx-height", "the receiver height must be > 0 and <= 100 m");
+    if (!(profileStepM >= 0 && profileStepM <= 1000))
+        throw Error(ErrorKind::Usage, "--profile-step", "the profile step must be between 0 (the model's) and 1000 m");
     if (!candidatesFile.empty() && !calibrateFile.empty())
         throw Error(ErrorKind::Usage, "--candidates", "--candidates and --calibrate exclude each other");
     if (!candidatesFile.empty() && (replace || !outDir.empty()))
@@ -394,21 +396,29 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     fb.throwIfCancelled();
     fb.setProgress(5);
 
+    // ---- path loss per site (both cores) ----
+    fb.setStep(tr("Predicting coverage per site"));
+    predict::EngineOptions eo;
+    eo.model = model;
+    eo.radiusM = req.radiusKm * 1000;
+    eo.rxHeightM = req.rxHeightM;
+    eo.threads = req.threads;
+    eo.profileStepM = req.profileStepM > 0                                        ? req.profileStepM
+                      : (model == predict::Model::Hata || model == predict::Model::Cost231) ? 250.0
+                                                                                    : 90.0;
+    std::atomic<bool> cancel{false};
+    const double engineShare = candidatesMode ? 90 : 75;  // of the progress
+    auto onSiteDone = [&](size_t done, size_t total) {
+        fb.setStep(std::string(tr("Predicting coverage per site")) + ": " + std::to_string(done) + " / " +
+                   std::to_string(total));
+        fb.setProgress(5 + engineShare * static_cast<double>(done) / static_cast<double>(total));
+        if (fb.isCancelled()) cancel.store(true);
+    };
+    const auto te = Clock::now();
+
     if (candidatesMode) {
-        fb.setStep(tr("Predicting coverage per site"));
-        predict::EngineOptions eo;
-        eo.model = model;
-        eo.radiusM = req.radiusKm * 1000;
-        eo.rxHeightM = req.rxHeightM;
-        eo.threads = req.threads;
-        std::atomic<bool> cancel{false};
-        const auto te = Clock::now();
-        const auto reach = predict::candidateCoverage(
-            sites, demand, terrain, eo, req.resolutionM, {res.thresholds.g3, res.thresholds.g4}, &cancel,
-            [&](size_t done, size_t total) {
-                fb.setProgress(5 + 90.0 * static_cast<double>(done) / static_cast<double>(total));
-                if (fb.isCancelled()) cancel.store(true);
-            });
+        const auto reach = predict::candidateCoverage(sites, demand, terrain, eo, req.resolutionM,
+                                                      {res.thresholds.g3, res.thresholds.g4}, &cancel, onSiteDone);
         res.engineSeconds = std::chrono::duration<double>(Clock::now() - te).count();
         fb.throwIfCancelled();
         res.demandPoints = demand.size();
@@ -432,21 +442,7 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
         return res;
     }
 
-    // ---- path loss per site (both cores) ----
-    fb.setStep(tr("Predicting coverage per site"));
-    predict::EngineOptions eo;
-    eo.model = model;
-    eo.radiusM = req.radiusKm * 1000;
-    eo.rxHeightM = req.rxHeightM;
-    eo.threads = req.threads;
-    std::atomic<bool> cancel{false};
-    const auto te = Clock::now();
-    const auto losses = predict::predictLosses(sites, grid, terrain, eo, &cancel, [&](size_t done, size_t total) {
-        fb.setStep(std::string(tr("Predicting coverage per site")) + ": " + std::to_string(done) + " / " +
-                   std::to_string(total));
-        fb.setProgress(5 + 75.0 * static_cast<double>(done) / static_cast<double>(total));
-        if (fb.isCancelled()) cancel.store(true);
-    });
+    const auto losses = predict::predictLosses(sites, grid, terrain, eo, &cancel, onSiteDone);
     res.engineSeconds = std::chrono::duration<double>(Clock::now() - te).count();
     fb.throwIfCancelled();
 

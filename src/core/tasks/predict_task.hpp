@@ -33,6 +33,10 @@ struct PredictRequest {
     bool replace = false;                   // replace the project's `coverage` layer instead
     double simplifyM = -1;                  // simplification tolerance (< 0: a quarter of the resolution)
     double rxHeightM = 1.5;                 // mobile antenna height
+    // Terrain sampling along each path; 0 = the model's default: 250 m for hata / cost231 (the
+    // sample generator's knife-edge profile, so the sample's coverage is reproduced), 90 m (the
+    // 3" DEM posting) for itm.
+    double profileStepM = 0;
     int threads = 2;
     // Measured points (CSV/XLSX: lon, lat, operator, technology, level_dbm, date): the model's
     // error per operator and a fitted per-operator offset added to the predicted levels.
