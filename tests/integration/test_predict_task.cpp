@@ -265,12 +265,11 @@ TEST_CASE("a cancelled prediction leaves the project and the output folder uncha
 }
 
 // The sample's coverage re-predicted from its own stored sites with the default model (Hata /
-// COST-231 + knife edge, 10 km, 250 m), compared village by village with the stored coverage.
-// Issue #16 asks for the same classes within 3 %. Measured on the sample built on the real outlines
-// (sites stored at full precision): 1638 of 1699 villages agree (96.4 %), so that target is NOT met
-// yet (#16 stays open; on the earlier synthetic outline it was 97.2 %). This test guards the
-// current agreement (>= 96 %) and the no-signal count (within 5 %) against regressions.
-TEST_CASE("the sample's coverage re-predicted from its sites keeps >= 96 % of village classes (target 97 %)",
+// COST-231 + knife edge, 10 km, 250 m, the knife-edge profile sampled every 250 m as the sample's
+// generator does), compared village by village with the stored coverage. Issue #16 asks for the
+// same classes within 3 %: at least 97 % of the villages keep their class, the no-signal count
+// within 5 % (measured on the real-outline sample: totals 148 / 140 -> 146 / 142).
+TEST_CASE("the sample's coverage re-predicted from its sites keeps >= 97 % of village classes",
           "[predict][sample]")
 {
     test::TempDir dir("predict-sample");
@@ -292,7 +291,7 @@ TEST_CASE("the sample's coverage re-predicted from its sites keeps >= 96 % of vi
         same += after.villages[i].mobile == before.villages[i].mobile;
     }
     INFO("villages with the same class: " << same << " of " << before.villages.size());
-    CHECK(static_cast<double>(same) >= 0.96 * static_cast<double>(before.villages.size()));
+    CHECK(static_cast<double>(same) >= 0.97 * static_cast<double>(before.villages.size()));
     CHECK(std::abs(after.total.noSignal - before.total.noSignal) <= 0.05 * before.total.noSignal);
     CHECK(after.total.noBroadband == before.total.noBroadband);
 }

@@ -271,3 +271,79 @@ TEST_CASE("engine: best server, per-operator filter, threads and cancel", "[pred
     std::atomic<bool> cancel{true};
     CHECK_THROWS_AS(predictLosses(sites, g, t, o, &cancel), bando::CancelledError);
 }
+
+TEST_CASE("ITM on radials agrees with one profile per cell", "[predict][itm]")
+{
+    // Rolling hills (two crossed waves, 0-320 m) so that shadows and diffraction change from cell
+    // to cell; the radial engine must follow the per-cell reference statistically.
+    Terrain t = flatTerrain(0);
+    for (int r = 0; r < t.rows; ++r)
+        for (int c = 0; c < t.cols; ++c) {
+            const double x = (c + 0.5) * t.cellX, y = t.originY - (r + 0.5) * t.cellY;
+            t.z[static_cast<size_t>(r) * t.cols + c] =
+                static_cast<float>(160 + 90 * std::sin(x / 2300.0) * std::cos(y / 3100.0) + 70 * std::sin((x + y) / 5700.0));
+        }
+    Grid g;
+    g.originX = 0;
+    g.originY = 40000;
+    g.cell = 180;
+    g.cols = g.rows = 222;
+    Site s;
+    s.id = "R";
+    s.x = 20030;
+    s.y = 19950;
+    s.heightAgl = 30;
+    s.bandMhz = 900;
+    EngineOptions o;
+    o.model = Model::Itm;
+    o.radiusM = 15000;
+    o.itmRadials = false;
+    const auto exact = predictLosses({s}, g, t, o);
+    o.itmRadials = true;
+    o.threads = 1;
+    const auto radial1 = predictLosses({s}, g, t, o);
+    o.threads = 2;
+    const auto radial = predictLosses({s}, g, t, o);
+    REQUIRE(radial[0].lossDb.size() == exact[0].lossDb.size());
+    std::vector<double> diffs;
+    size_t bothNan = 0;
+    for (size_t k = 0; k < exact[0].lossDb.size(); ++k) {
+        const float a = exact[0].lossDb[k], b = radial[0].lossDb[k];
+        if (std::isnan(a) != std::isnan(b)) {
+            // Only the cells right at the radius may differ (interpolation needs both samples).
+            FAIL("cell " << k << " valid in one engine only: " << a << " / " << b);
+        }
+        if (std::isnan(a)) {
+            ++bothNan;
+            continue;
+        }
+        if (radial1[0].lossDb[k] != b)
+            FAIL("thread count changes the radial result at " << k);
+        const int gc = radial[0].col0 + static_cast<int>(k % static_cast<size_t>(radial[0].cols));
+        const int gr = radial[0].row0 + static_cast<int>(k / static_cast<size_t>(radial[0].cols));
+        if (std::hypot(g.centreX(gc) - s.x, g.centreY(gr) - s.y) >= 1000)
+            diffs.push_back(std::abs(static_cast<double>(a) - b));
+    }
+    REQUIRE(diffs.size() > 20000);
+    std::sort(diffs.begin(), diffs.end());
+    const double median = diffs[diffs.size() / 2], p90 = diffs[diffs.size() * 9 / 10];
+    INFO("cells " << diffs.size() << " median |dL| " << median << " p90 " << p90);
+    CHECK(median <= 0.25);
+    CHECK(p90 <= 1.0);
+
+    // Flat ground: no terrain to interpolate across, the two agree closely everywhere.
+    const Terrain flat = flatTerrain(200);
+    o.itmRadials = false;
+    const auto flatExact = predictLosses({s}, g, flat, o);
+    o.itmRadials = true;
+    const auto flatRadial = predictLosses({s}, g, flat, o);
+    double worst = 0;
+    for (size_t k = 0; k < flatExact[0].lossDb.size(); ++k)
+        if (!std::isnan(flatExact[0].lossDb[k]))
+            worst = std::max(worst, std::abs(static_cast<double>(flatExact[0].lossDb[k]) - flatRadial[0].lossDb[k]));
+    INFO("flat worst |dL| " << worst);
+    CHECK(worst <= 1.0);
+
+    std::atomic<bool> cancel{true};
+    CHECK_THROWS_AS(predictLosses({s}, g, t, o, &cancel), bando::CancelledError);
+}

@@ -3,6 +3,7 @@
 #include "app/actions/actions.hpp"
 #include "app/canvas/map_canvas.hpp"
 #include "app/dialogs/analyze_dialog.hpp"
+#include "app/dialogs/predict_dialog.hpp"
 #include "app/panels/layer_panel.hpp"
 #include "app/panels/legend_panel.hpp"
 #include "app/panels/notice_bar.hpp"
@@ -165,6 +166,7 @@ void MainFrame::buildMenus()
 
     auto* analysisMenu = new wxMenu;
     appendAction(analysisMenu, actions::analyze);
+    appendAction(analysisMenu, actions::predictCoverage);
 
     auto* help = new wxMenu;
     appendAction(help, about);
@@ -278,6 +280,8 @@ void MainFrame::runAction(int id)
         togglePane("legend");
     else if (id == about.wxId)
         doAbout();
+    else if (id == predictCoverage.wxId)
+        doPredict();
 }
 
 void MainFrame::togglePane(const char* name)
@@ -568,6 +572,29 @@ void MainFrame::doAnalyze()
     tasks::AnalyzeRequest request;
     if (runAnalyzeDialog(this, m_projectPath, request))
         analyze(request);
+}
+
+void MainFrame::doPredict()
+{
+    if (m_projectPath.empty() || !m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    tasks::PredictRequest request;
+    if (!runPredictDialog(this, m_projectPath, request))
+        return;
+    if (m_stateDirty)
+        saveMapState();
+    std::optional<tasks::PredictResult> result;
+    // Progress per site and Cancel; a cancelled run leaves the project (and its coverage) as it was.
+    if (!runWithProgress(this, wtr("Predict coverage"), wtr("Predicting coverage…"),
+                         [&](Feedback& fb) { result = tasks::runTask(request, fb); }) ||
+        !result) {
+        SetStatusText(wtr("Prediction cancelled: the previous coverage is kept."), kFieldRender);
+        return;
+    }
+    SetStatusText(wxString::Format(wtr("Coverage predicted for %d sites into layer %s"), static_cast<int>(result->sites),
+                                   wx(result->layer)),
+                  kFieldRender);
+    openProject(m_projectPath, true);
 }
 
 bool MainFrame::analyze(tasks::AnalyzeRequest request)

@@ -82,6 +82,7 @@ private:
     void doExport(bool pdf);
     void doAbout();
     void doAnalyze();
+    void doPredict();
     void doAddBookmark();
     void fillBookmarks();
     void togglePane(const char* name);

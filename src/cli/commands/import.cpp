@@ -7,13 +7,16 @@
 #include "core/i18n/i18n.hpp"
 #include "core/io/crs_guess.hpp"
 #include "core/io/importer.hpp"
+#include "core/io/dem_import.hpp"
+#include "core/tasks/dem_import_task.hpp"
 #include "core/tasks/import_task.hpp"
 #include "core/tasks/job.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-#include <set>
 #include <iostream>
+#include <set>
 
 namespace bando::cli {
 namespace {
@@ -172,8 +175,33 @@ int printFileResult(const std::string& file, const io::ImportResult& r)
     return 0;
 }
 
+// bando import PROJECT dem.tif | N21E106.hgt N22E106.hgt ...: the project's DEM (dem_import_task).
+int runDemImport(const Args& a)
+{
+    a.allowOnly({"layer", "resolution", "no-fill", "no-coverage-check"});
+    tasks::DemImportRequest request;
+    request.project = a.positional[0];
+    request.files.assign(a.positional.begin() + 1, a.positional.end());
+    if (a.has("resolution")) {
+        const std::string v = a.get("resolution");
+        char* end = nullptr;
+        request.resolutionM = std::strtod(v.c_str(), &end);
+        if (v.empty() || *end != '\0')
+            throw Error(ErrorKind::Usage, "--resolution", "expected a number, got '" + v + "'");
+    }
+    request.fillVoids = !a.has("no-fill");
+    request.checkCoverage = !a.has("no-coverage-check");
+    const tasks::DemImportResult r = tasks::runTask(request, consoleFeedback());
+    std::printf("%s: %s %d x %d, %.0f m, %.0f..%.0f m; %lld %s (%.2f s)\n", r.project.c_str(), tr("DEM"), r.dem.cols,
+                r.dem.rows, r.dem.cellM, r.dem.minM, r.dem.maxM, r.dem.voidsFilled, tr("void pixels filled"), r.seconds);
+    return 0;
+}
+
 int runImport(const Args& a)
 {
+    if (a.positional.size() >= 2 && (!a.has("layer") || a.get("layer") == "dem") &&
+        std::all_of(a.positional.begin() + 1, a.positional.end(), [](const std::string& f) { return io::isDemFile(f); }))
+        return runDemImport(a);
     a.allowOnly({"layer", "append", "replace", "allow-outside", "skip-invalid", "encoding", "crs", "source-layer", "x", "y", "wkt", "map", "inspect",
                  "no-save-mapping", "skip-unmatched", "skip-rows", "dry-run", "json"});
     if (a.positional.size() != 2)
@@ -219,7 +247,7 @@ CommandRegistration reg(
     {"import",
      "import PROJECT FILE --layer NAME [--append | --replace] [--allow-outside] [--skip-invalid] [--encoding utf-8|tcvn3|vni|cp1258] [--crs EPSG|ZONE] "
      "[--source-layer L] [--x F --y F | --wkt F] [--map TARGET=SOURCE]... [--no-save-mapping] [--inspect] "
-     "[--skip-unmatched] [--skip-rows LIST] [--dry-run] [--json]",
+     "[--skip-unmatched] [--skip-rows LIST] [--dry-run] [--json] | import PROJECT DEM.tif|TILE.hgt... [--resolution M] [--no-fill] [--no-coverage-check]",
      "Imports a Shapefile, GeoPackage, GeoJSON, KML/KMZ, GML, CSV, XLSX or ODS file into a project layer in one "
      "transaction: legacy Vietnamese encodings (TCVN3, VNI, Windows-1258) are detected and decoded, a missing .prj "
      "is guessed from the coordinates, invalid polygons are repaired. On any error nothing is written. A layer that "
@@ -231,9 +259,11 @@ CommandRegistration reg(
      "only shows the detected encoding, CRS and a preview. With --layer survey_gaps, households or teams (without "
      "--map) the rows of a surveyed coverage-gap list, a household list or a team roster are matched to villages "
      "by code or by (district, commune, village) names; unmatched or ambiguous rows are listed and nothing is "
-     "written unless --skip-unmatched.",
+     "written unless --skip-unmatched. Terrain rasters (GeoTIFF in any CRS, SRTM .hgt tiles, several mosaicked, "
+     "voids filled) become the project's DEM (raster table 'dem', reprojected to EPSG:9215), which bando predict "
+     "reads; a DEM that does not cover the province is refused, naming the missing tiles.",
      {"append", "replace", "allow-outside", "skip-invalid", "inspect", "no-save-mapping", "skip-unmatched", "dry-run",
-      "json"},
+      "json", "no-fill", "no-coverage-check"},
      runImport});
 
 } // namespace

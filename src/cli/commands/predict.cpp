@@ -57,13 +57,56 @@ void printJson(const tasks::PredictResult& r)
     w.key("warnings").beginArray();
     for (const auto& s : r.warnings) w.value(s);
     w.endArray();
+    if (r.calibration) {
+        const auto& c = *r.calibration;
+        auto r2 = [](double v) { return std::round(v * 100) / 100; };
+        w.key("calibration").beginObject();
+        w.field("file", r.calibrationFile).field("points", c.overall.points).field("unmatched", c.unmatched);
+        w.field("mean_error_db", r2(c.overall.meanErrorDb)).field("std_dev_db", r2(c.overall.stdDevDb));
+        w.field("rms_error_db", r2(c.overall.rmsErrorDb));
+        w.key("operators").beginArray();
+        for (const auto& o : c.operators) {
+            w.beginObject(true).field("operator", o.operatorName).field("points", o.points);
+            w.field("mean_error_db", r2(o.meanErrorDb)).field("std_dev_db", r2(o.stdDevDb));
+            w.field("offset_applied_db", r2(o.offsetDb));
+            w.endObject();
+        }
+        w.endArray();
+        w.endObject();
+    }
+    if (!r.candidates.empty()) {
+        w.field("demand_settlements", r.demandPoints).field("demand_households", static_cast<int64_t>(std::llround(r.demandHouseholds)));
+        w.key("candidates").beginArray();
+        for (const auto& c : r.candidates) {
+            w.beginObject(true).field("id", c.id).field("row", c.sourceRow).field("operator", c.operatorName);
+            w.field("technology", c.technology).field("households_good", static_cast<int64_t>(std::llround(c.householdsGood)));
+            w.field("households_weak", static_cast<int64_t>(std::llround(c.householdsWeak))).field("settlements_good", c.settlementsGood);
+            w.field("settlements_weak", c.settlementsWeak);
+            w.endObject();
+        }
+        w.endArray();
+    }
     w.field("engine_seconds", std::round(r.engineSeconds * 1000) / 1000);
     w.field("total_seconds", std::round(r.totalSeconds * 1000) / 1000);
     w.endObject();
 }
 
+void printCandidates(const tasks::PredictResult& r)
+{
+    std::printf("%s: %s, %s %g km, %s %g m; %zu %s, %.0f %s\n", tr("Model"), r.model.c_str(), tr("radius"), r.radiusKm,
+                tr("resolution"), r.resolutionM, r.demandPoints, tr("settlements"), r.demandHouseholds, tr("households"));
+    std::printf("%s %s %s %s %s\n", padRight(tr("Candidate"), 14).c_str(), padRight(tr("Operator"), 12).c_str(),
+                padRight(tr("Technology"), 10).c_str(), padRight(tr("Households (good)"), 18).c_str(), tr("Households (weak)"));
+    for (const auto& c : r.candidates)
+        std::printf("%s %s %s %18.0f %18.0f\n", padRight(c.id, 14).c_str(), padRight(c.operatorName, 12).c_str(),
+                    padRight(c.technology, 10).c_str(), c.householdsGood, c.householdsWeak);
+    std::printf("%s: %.2f s (%s %.2f s)\n", tr("Time"), r.totalSeconds, tr("propagation"), r.engineSeconds);
+}
+
 void printText(const tasks::PredictResult& r)
 {
+    if (!r.candidates.empty())
+        return printCandidates(r);
     std::printf("%s: %s\n", tr("Project"), r.project.c_str());
     std::printf("%s: %s, %s %g km, %s %g m (%d x %d), %zu %s (%s)\n", tr("Model"), r.model.c_str(), tr("radius"),
                 r.radiusKm, tr("resolution"), r.resolutionM, r.gridCols, r.gridRows, r.sites, tr("sites"),
@@ -75,6 +118,16 @@ void printText(const tasks::PredictResult& r)
     for (const auto& c : r.coverage)
         std::printf("%s %s %6d %10.1f %10.1f\n", padRight(c.operatorName, 12).c_str(), padRight(c.technology, 10).c_str(),
                     c.sites, c.goodKm2, c.weakKm2);
+    if (r.calibration) {
+        const auto& c = *r.calibration;
+        std::printf("%s (%s): %d %s, %d %s; %s %+.2f dB, %s %.2f dB\n", tr("Calibration"), r.calibrationFile.c_str(),
+                    c.overall.points, tr("points"), c.unmatched, tr("without prediction"), tr("mean error"),
+                    c.overall.meanErrorDb, tr("std dev"), c.overall.stdDevDb);
+        for (const auto& o : c.operators)
+            std::printf("  %s: %d %s, %s %+.2f dB, %s %.2f dB → %s %+.2f dB\n", padRight(o.operatorName, 12).c_str(),
+                        o.points, tr("points"), tr("mean error"), o.meanErrorDb, tr("std dev"), o.stdDevDb,
+                        tr("offset applied"), o.offsetDb);
+    }
     std::printf("%s: %s%s\n", tr("Layer written"), r.layer.c_str(), r.replaced ? tr(" (replaced)") : "");
     for (const auto& f : r.rasters) std::printf("%s: %s\n", tr("Raster"), f.c_str());
     for (const auto& s : r.warnings) std::fprintf(stderr, "%s: %s\n", tr("warning"), s.c_str());
@@ -84,7 +137,7 @@ void printText(const tasks::PredictResult& r)
 int runPredict(const Args& a)
 {
     a.allowOnly({"sites", "model", "radius-km", "resolution", "operator", "out", "path-loss", "layer", "replace",
-                 "threads", "simplify", "json"});
+                 "threads", "simplify", "calibrate", "candidates", "profile-step", "json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
     if (a.has("layer") && a.has("replace"))
@@ -102,6 +155,9 @@ int runPredict(const Args& a)
     request.replace = a.has("replace");
     request.simplifyM = parseNumber(a, "simplify", request.simplifyM);
     request.threads = static_cast<int>(parseNumber(a, "threads", request.threads));
+    request.calibrateFile = a.get("calibrate");
+    request.profileStepM = parseNumber(a, "profile-step", request.profileStepM);
+    request.candidatesFile = a.get("candidates");
     const auto result = tasks::runTask(request, consoleFeedback());
     if (a.has("json"))
         printJson(result);
@@ -113,7 +169,7 @@ int runPredict(const Args& a)
 CommandRegistration reg({"predict",
                          "predict PROJECT [--sites LAYER|FILE] [--model itm|hata|cost231|fspl] [--radius-km R] "
                          "[--resolution M] [--operator NAME] [--out DIR [--path-loss]] [--layer NAME | --replace] "
-                         "[--threads N] [--json]",
+                         "[--threads N] [--calibrate FILE] [--candidates FILE|LAYER] [--profile-step M] [--json]",
                          "Predicts mobile coverage from base stations (the project's sites layer, or a CSV/XLSX list "
                          "with position, height_m, band_mhz, eirp_dbm or power_dbm + gain_dbi - losses_db, "
                          "technology, operator, optional azimuth/beamwidth/tilt) over the project's DEM. Default "
@@ -124,7 +180,12 @@ CommandRegistration reg({"predict",
                          "replaces the coverage layer that classify and analyze use. --out DIR writes GeoTIFF "
                          "rasters (EPSG:9215): level and best server per operator and technology, and with "
                          "--path-loss the path loss of every site. Bad site rows are reported by row and field "
-                         "and nothing is written.",
+                         "and nothing is written. --calibrate FILE (CSV/XLSX of measured points: lon, lat, "
+                         "operator, technology, level_dbm, date) reports the model's error per operator (mean, "
+                         "standard deviation) and adds the fitted per-operator offset to the predicted levels. "
+                         "--candidates FILE|LAYER predicts candidate sites (same columns as the sites) and lists the "
+                         "households of the project's settlements each would cover (good / weak level); nothing "
+                         "is written.",
                          {"json", "replace", "path-loss"}, runPredict});
 
 } // namespace

@@ -6,6 +6,7 @@
 #include "core/base/error.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <complex>
 #include <functional>
@@ -22,9 +23,9 @@ double dim(double x, double y) { return x > y ? x - y : 0.0; }  // Fortran DIM: 
 
 // Least-squares straight line through the profile between distances x1 and x2 (m); returns the
 // line's heights at the transmitter end (z0) and at the receiver end (zn) of the whole profile.
-void fitLine(const std::vector<double>& z, double xi, double x1, double x2, double& z0, double& zn)
+void fitLine(const double* z, int npInt, double xi, double x1, double x2, double& z0, double& zn)
 {
-    const double np = static_cast<double>(z.size() - 1);
+    const double np = static_cast<double>(npInt);
     double xa = std::trunc(dim(x1 / xi, 0.0));
     double xb = np - std::trunc(dim(np, x2 / xi));
     if (xb <= xa) {
@@ -53,9 +54,8 @@ void fitLine(const std::vector<double>& z, double xi, double x1, double x2, doub
 
 // Terrain irregularity delta_h: the interdecile range of the profile's deviations from a straight
 // line, between x1 and x2, corrected to an "asymptotic" value for long paths.
-double terrainIrregularity(const std::vector<double>& z, double xi, double x1, double x2)
+double terrainIrregularity(const double* z, int np, double xi, double x1, double x2)
 {
-    const int np = static_cast<int>(z.size() - 1);
     double xa = x1 / xi;
     double xb = x2 / xi;
     if (xb - xa < 2.0)
@@ -63,9 +63,8 @@ double terrainIrregularity(const std::vector<double>& z, double xi, double x1, d
     int ka = static_cast<int>(0.1 * (xb - xa + 8.0));
     ka = std::min(std::max(4, ka), 25);
     const int n = 10 * ka - 5;
-    const int kb = n - ka + 1;
     const double sn = n - 1;
-    std::vector<double> s(static_cast<size_t>(n));
+    std::array<double, 245> s;  // n <= 10 * 25 - 5
     xb = (xb - xa) / sn;
     int k = static_cast<int>(xa + 1.0);
     xa -= k;
@@ -78,20 +77,20 @@ double terrainIrregularity(const std::vector<double>& z, double xi, double x1, d
         xa += xb;
     }
     double f0 = 0, fn = 0;
-    fitLine(s, 1.0, 0.0, sn, f0, fn);
+    fitLine(s.data(), n - 1, 1.0, 0.0, sn, f0, fn);
     const double slope = (fn - f0) / sn;
     double line = f0;
-    for (double& v : s) {
-        v -= line;
+    for (int j = 0; j < n; ++j) {
+        s[static_cast<size_t>(j)] -= line;
         line += slope;
     }
-    // Values exceeded by 10 % and 90 % of the samples (ka-th and kb-th largest, 1-based).
-    std::vector<double> sorted = s;
-    std::nth_element(sorted.begin(), sorted.begin() + (ka - 1), sorted.end(), std::greater<>());
-    const double upper = sorted[static_cast<size_t>(ka - 1)];
-    sorted = s;
-    std::nth_element(sorted.begin(), sorted.begin() + (kb - 1), sorted.end(), std::greater<>());
-    const double lower = sorted[static_cast<size_t>(kb - 1)];
+    // Values exceeded by 10 % and 90 % of the samples: the ka-th and the kb-th largest (1-based,
+    // kb = n - ka + 1). After selecting the ka-th, the kb-th lies after it.
+    const auto first = s.begin(), last = s.begin() + n;
+    std::nth_element(first, first + (ka - 1), last, std::greater<>());
+    const double upper = s[static_cast<size_t>(ka - 1)];
+    std::nth_element(first + ka, first + (n - ka), last, std::greater<>());
+    const double lower = s[static_cast<size_t>(n - ka)];
     return (upper - lower) / (1.0 - 0.8 * std::exp(-(x2 - x1) / 50.0e3));
 }
 
@@ -524,7 +523,14 @@ double inverseComplementaryNormal(double q)
 
 Result pointToPoint(const std::vector<double>& z, double xi, const Params& prm)
 {
-    if (z.size() < 3 || !(xi > 0))
+    if (z.size() < 3)
+        throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
+    return pointToPoint(z.data(), static_cast<int>(z.size() - 1), xi, prm);
+}
+
+Result pointToPoint(const double* z, int np, double xi, const Params& prm)
+{
+    if (np < 2 || !(xi > 0))
         throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
     if (!(prm.fMhz > 0) || !(prm.txHeightM > 0) || !(prm.rxHeightM > 0) || !(prm.epsilon > 1) || !(prm.sigma > 0))
         throw Error(ErrorKind::Usage, "itm", "frequency, antenna heights, permittivity and conductivity must be positive");
@@ -532,7 +538,6 @@ Result pointToPoint(const std::vector<double>& z, double xi, const Params& prm)
         if (!(p > 0 && p < 100))
             throw Error(ErrorKind::Usage, "itm", "time, location and situation percentages must be between 0 and 100");
 
-    const int np = static_cast<int>(z.size() - 1);
     Path p{};
     p.h[0] = prm.txHeightM;
     p.h[1] = prm.rxHeightM;
@@ -557,8 +562,8 @@ Result pointToPoint(const std::vector<double>& z, double xi, const Params& prm)
         p.zgnd /= epr;
 
     // Horizons: the highest elevation angle seen from each end (earth curvature included).
-    const double za = z.front() + p.h[0];
-    const double zb = z.back() + p.h[1];
+    const double za = z[0] + p.h[0];
+    const double zb = z[np] + p.h[1];
     const double qc = 0.5 * p.gme;
     double q = qc * p.dist;
     p.the[1] = (zb - za) / p.dist;
@@ -591,12 +596,12 @@ Result pointToPoint(const std::vector<double>& z, double xi, const Params& prm)
     // Effective heights and terrain irregularity.
     double xl0 = std::min(15.0 * p.h[0], 0.1 * p.dl[0]);
     double xl1 = p.dist - std::min(15.0 * p.h[1], 0.1 * p.dl[1]);
-    p.dh = terrainIrregularity(z, xi, xl0, xl1);
+    p.dh = terrainIrregularity(z, np, xi, xl0, xl1);
     double fa = 0, fb = 0, unused = 0;
     if (p.dl[0] + p.dl[1] > 1.5 * p.dist) {
-        fitLine(z, xi, xl0, xl1, fa, fb);
-        p.he[0] = p.h[0] + dim(z.front(), fa);
-        p.he[1] = p.h[1] + dim(z.back(), fb);
+        fitLine(z, np, xi, xl0, xl1, fa, fb);
+        p.he[0] = p.h[0] + dim(z[0], fa);
+        p.he[1] = p.h[1] + dim(z[np], fb);
         auto horizon = [&](int j) {
             return std::sqrt(2.0 * p.he[j] / p.gme) * std::exp(-0.07 * std::sqrt(p.dh / std::max(p.he[j], 5.0)));
         };
@@ -615,10 +620,10 @@ Result pointToPoint(const std::vector<double>& z, double xi, const Params& prm)
             p.the[j] = (0.65 * p.dh * (q / p.dl[j] - 1.0) - 2.0 * p.he[j]) / q;
         }
     } else {
-        fitLine(z, xi, xl0, 0.9 * p.dl[0], fa, unused);
-        fitLine(z, xi, p.dist - 0.9 * p.dl[1], xl1, unused, fb);
-        p.he[0] = p.h[0] + dim(z.front(), fa);
-        p.he[1] = p.h[1] + dim(z.back(), fb);
+        fitLine(z, np, xi, xl0, 0.9 * p.dl[0], fa, unused);
+        fitLine(z, np, xi, p.dist - 0.9 * p.dl[1], xl1, unused, fb);
+        p.he[0] = p.h[0] + dim(z[0], fa);
+        p.he[1] = p.h[1] + dim(z[np], fb);
     }
 
     Result r;

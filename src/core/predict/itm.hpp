@@ -73,6 +73,9 @@ constexpr int kWarnVariability = 0x40;   // quantile beyond +/- 3.1 sigma
 // Throws bando::Error(InvalidInput) on a profile with fewer than 2 intervals, a non-positive
 // spacing, or parameters outside what the algorithm accepts at all.
 Result pointToPoint(const std::vector<double>& elevations, double spacingM, const Params& params);
+// The same on the np + 1 heights at `elevations` (no copy: the radial engine evaluates every
+// prefix of one radial profile in place).
+Result pointToPoint(const double* elevations, int np, double spacingM, const Params& params);
 
 // Inverse of the complementary standard normal distribution (Abramowitz & Stegun 26.2.23), as ITM
 // uses it to turn percentages into standard normal deviates: q = 0.1 -> +1.28.

@@ -12,16 +12,15 @@
 #include <initializer_list>
 
 namespace bando::predict {
-namespace {
 
-std::string lower(std::string s)
+std::string lowerAscii(std::string s)
 {
     for (char& c : s)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 
-std::string trim(const std::string& s)
+std::string trimField(const std::string& s)
 {
     size_t a = 0, b = s.size();
     while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
@@ -33,10 +32,12 @@ int findColumn(const std::vector<std::string>& header, std::initializer_list<con
 {
     for (const char* n : names)
         for (size_t i = 0; i < header.size(); ++i)
-            if (lower(trim(header[i])) == n)
+            if (lowerAscii(trimField(header[i])) == n)
                 return static_cast<int>(i);
     return -1;
 }
+
+namespace {
 
 std::string fmt(double v)
 {
@@ -78,16 +79,16 @@ SiteRows siteRowsFromFile(const std::string& path)
     out.epsg = t.info.epsg ? t.info.epsg : 4326;
     for (const auto& f : t.info.fields)
         out.header.push_back(f.name);
-    int cx = t.info.xField.empty() ? -1 : findColumn(out.header, {lower(t.info.xField).c_str()});
-    int cy = t.info.yField.empty() ? -1 : findColumn(out.header, {lower(t.info.yField).c_str()});
+    int cx = t.info.xField.empty() ? -1 : findColumn(out.header, {lowerAscii(t.info.xField).c_str()});
+    int cy = t.info.yField.empty() ? -1 : findColumn(out.header, {lowerAscii(t.info.yField).c_str()});
     if (cx < 0) cx = findColumn(out.header, {"lon", "longitude", "lng", "x", "kinh_do", "kinhdo"});
     if (cy < 0) cy = findColumn(out.header, {"lat", "latitude", "y", "vi_do", "vido"});
     for (auto& row : t.rows) {
         std::optional<XY> p;
         double x = 0, y = 0;
         if (cx >= 0 && cy >= 0 && static_cast<size_t>(std::max(cx, cy)) < row.size() &&
-            io::parseDecimal(trim(row[static_cast<size_t>(cx)]), x) &&
-            io::parseDecimal(trim(row[static_cast<size_t>(cy)]), y) && std::isfinite(x) && std::isfinite(y))
+            io::parseDecimal(trimField(row[static_cast<size_t>(cx)]), x) &&
+            io::parseDecimal(trimField(row[static_cast<size_t>(cy)]), y) && std::isfinite(x) && std::isfinite(y))
             p = XY{x, y};
         out.position.push_back(p);
         out.rows.push_back(std::move(row));
@@ -129,7 +130,7 @@ SiteList parseSites(const SiteRows& in, Model model, double radiusKm, double rxH
     for (size_t i = 0; i < in.rows.size(); ++i) {
         const auto& row = in.rows[i];
         const int rowNo = static_cast<int>(i) + 1;
-        auto cell = [&](int c) { return c >= 0 && static_cast<size_t>(c) < row.size() ? trim(row[static_cast<size_t>(c)]) : std::string(); };
+        auto cell = [&](int c) { return c >= 0 && static_cast<size_t>(c) < row.size() ? trimField(row[static_cast<size_t>(c)]) : std::string(); };
         const std::string where = in.source + " " + in.rowWord + " " + std::to_string(rowNo);
         auto bad = [&](const std::string& field, const std::string& msg) {
             out.errors.push_back(where + ", field " + field + ": " + msg);
@@ -148,7 +149,7 @@ SiteList parseSites(const SiteRows& in, Model model, double radiusKm, double rxH
             v = d;
         };
         const std::string op = cell(cOp);
-        if (!operatorFilter.empty() && lower(op) != lower(operatorFilter))
+        if (!operatorFilter.empty() && lowerAscii(op) != lowerAscii(operatorFilter))
             continue;
         const size_t errorsBefore = out.errors.size();
         Site s;
@@ -157,7 +158,7 @@ SiteList parseSites(const SiteRows& in, Model model, double radiusKm, double rxH
         if (s.id.empty()) s.id = in.rowWord + " " + std::to_string(rowNo);
         s.operatorName = op;
         if (op.empty()) bad(h[static_cast<size_t>(cOp)], "missing operator");
-        const std::string tech = lower(cell(cTech));
+        const std::string tech = lowerAscii(cell(cTech));
         if (tech == "3g" || tech == "umts" || tech == "wcdma")
             s.tech = analysis::rf::Technology::G3;
         else if (tech == "4g" || tech == "lte")

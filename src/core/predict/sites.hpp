@@ -6,6 +6,7 @@
 #include "core/model/layer.hpp"
 #include "core/predict/engine.hpp"
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,12 @@ SiteRows siteRowsFromLayer(const Layer& layer);
 // From a CSV/XLSX/ODS file: position from the lon/lat (x/y, kinh_do/vi_do) columns the importer
 // detects, in the file's CRS (WGS 84 unless stated).
 SiteRows siteRowsFromFile(const std::string& path);
+
+// Helpers of the list readers (sites, measurements): ASCII lower case, surrounding white space
+// removed, and the first of `names` (lower case) among the header's fields (-1 when absent).
+std::string lowerAscii(std::string s);
+std::string trimField(const std::string& s);
+int findColumn(const std::vector<std::string>& header, std::initializer_list<const char*> names);
 
 struct SiteList {
     std::vector<Site> sites;              // in `workEpsg`

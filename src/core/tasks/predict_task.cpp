@@ -10,8 +10,10 @@
 #include "core/crs/reproject.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/predict/candidates.hpp"
 #include "core/predict/engine.hpp"
 #include "core/predict/sites.hpp"
+#include "core/predict/terrain_io.hpp"
 #include "core/store/project_store.hpp"
 
 #include <gdal_alg.h>
@@ -25,7 +27,9 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <ctime>
 #include <unistd.h>
@@ -89,6 +93,20 @@ PredictThresholds loadThresholds(const ProjectStore& store)
     return t;
 }
 
+// "calibration=VNPT -3.20 dB, Viettel +1.05 dB; " or "" without calibration.
+std::string calibrationNote(const std::optional<predict::Calibration>& c)
+{
+    if (!c)
+        return {};
+    std::string s = "calibration=";
+    for (size_t i = 0; i < c->operators.size(); ++i) {
+        char b[96];
+        std::snprintf(b, sizeof b, "%s%s %+.2f dB", i ? ", " : "", c->operators[i].operatorName.c_str(), c->operators[i].offsetDb);
+        s += b;
+    }
+    return s + "; ";
+}
+
 OGRSpatialReference workSrs()
 {
     OGRSpatialReference srs;
@@ -100,51 +118,18 @@ OGRSpatialReference workSrs()
 // The project's DEM (GeoPackage gridded coverage `dem`), in the working CRS (warped if needed).
 predict::Terrain readDem(const std::string& project)
 {
-    gdal::init();
-    gdal::ErrorCapture cap;
-    const char* drivers[] = {"GPKG", nullptr};
-    const char* options[] = {"TABLE=dem", nullptr};
-    GDALDatasetUniquePtr src(GDALDataset::FromHandle(
-        GDALOpenEx(project.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, drivers, options, nullptr)));
-    if (!src || src->GetRasterCount() < 1)
-        throw Error(ErrorKind::Format, project,
-                    "the project has no DEM (raster table 'dem'): prediction needs terrain heights");
-    GDALDatasetUniquePtr warped;
-    GDALDataset* ds = src.get();
-    const OGRSpatialReference* srcSrs = src->GetSpatialRef();
-    const OGRSpatialReference dst = workSrs();
-    if (!srcSrs || !srcSrs->IsSame(&dst)) {
-        if (!srcSrs)
-            throw Error(ErrorKind::Crs, project + ": dem", "the DEM has no coordinate reference system");
-        char* wkt = nullptr;
-        dst.exportToWkt(&wkt);
-        std::unique_ptr<char, gdal::CplFree> owned(wkt);
-        warped.reset(GDALDataset::FromHandle(
-            GDALAutoCreateWarpedVRT(GDALDataset::ToHandle(src.get()), nullptr, wkt, GRA_Bilinear, 0.125, nullptr)));
-        if (!warped)
-            throw Error(ErrorKind::Crs, project + ": dem", "cannot reproject the DEM: " + cap.lastMessage());
-        ds = warped.get();
+    {
+        gdal::init();
+        gdal::ErrorCapture cap;
+        const char* drivers[] = {"GPKG", nullptr};
+        const char* options[] = {"TABLE=dem", nullptr};
+        GDALDatasetUniquePtr src(GDALDataset::FromHandle(
+            GDALOpenEx(project.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY, drivers, options, nullptr)));
+        if (!src || src->GetRasterCount() < 1)
+            throw Error(ErrorKind::Format, project,
+                        "the project has no DEM (raster table 'dem'): prediction needs terrain heights");
     }
-    double gt[6];
-    if (ds->GetGeoTransform(gt) != CE_None || gt[2] != 0 || gt[4] != 0 || gt[5] >= 0)
-        throw Error(ErrorKind::Format, project + ": dem", "the DEM is not a north-up georeferenced grid");
-    predict::Terrain t;
-    t.cols = ds->GetRasterXSize();
-    t.rows = ds->GetRasterYSize();
-    t.originX = gt[0];
-    t.originY = gt[3];
-    t.cellX = gt[1];
-    t.cellY = -gt[5];
-    t.z.resize(static_cast<size_t>(t.cols) * t.rows);
-    GDALRasterBand* band = ds->GetRasterBand(1);
-    if (band->RasterIO(GF_Read, 0, 0, t.cols, t.rows, t.z.data(), t.cols, t.rows, GDT_Float32, 0, 0, nullptr) != CE_None)
-        throw Error(ErrorKind::Io, project + ": dem", "cannot read the DEM: " + cap.lastMessage());
-    int hasNoData = 0;
-    const double nd = band->GetNoDataValue(&hasNoData);
-    if (hasNoData)
-        for (float& z : t.z)
-            if (z == static_cast<float>(nd)) z = std::numeric_limits<float>::quiet_NaN();
-    return t;
+    return predict::loadTerrain(project, {"TABLE=dem"}, kWorkEpsg, project + ": dem");
 }
 
 // One band GeoTIFF in the working CRS with nodata and internal overviews, written to `path`.
@@ -277,6 +262,14 @@ void PredictRequest::validate() const
         throw Error(ErrorKind::Usage, "--path-loss", "path-loss rasters need --out DIR");
     if (!(rxHeightM > 0 && rxHeightM <= 100))
         throw Error(ErrorKind::Usage, "--rx-height", "the receiver height must be > 0 and <= 100 m");
+    if (!(profileStepM >= 0 && profileStepM <= 1000))
+        throw Error(ErrorKind::Usage, "--profile-step", "the profile step must be between 0 (the model's) and 1000 m");
+    if (!candidatesFile.empty() && !calibrateFile.empty())
+        throw Error(ErrorKind::Usage, "--candidates", "--candidates and --calibrate exclude each other");
+    if (!candidatesFile.empty() && (replace || !outDir.empty()))
+        throw Error(ErrorKind::Usage, "--candidates", "candidate evaluation writes nothing: no --replace or --out");
+    if (!calibrateFile.empty() && !fs::exists(calibrateFile))
+        throw Error(ErrorKind::Io, "--calibrate", "no such file: " + calibrateFile);
     if (simplifyM > resolutionM)
         throw Error(ErrorKind::Usage, "--simplify", "the simplification tolerance must be at most the resolution");
     if (threads < 1 || threads > 64)
@@ -311,15 +304,19 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
 
     // ---- sites ----
     predict::SiteRows rows;
-    const bool fromLayer = store->hasLayer(req.sites) || !looksLikeFile(req.sites);
+    // Candidate evaluation reads its sites from --candidates (a file or a layer) instead.
+    const bool candidatesMode = !req.candidatesFile.empty();
+    const std::string& sitesArg = candidatesMode ? req.candidatesFile : req.sites;
+    const std::string sitesOption = candidatesMode ? "--candidates" : "--sites";
+    const bool fromLayer = store->hasLayer(sitesArg) || !looksLikeFile(sitesArg);
     if (fromLayer) {
-        if (!store->hasLayer(req.sites))
-            throw Error(ErrorKind::Usage, "--sites", "the project has no layer '" + req.sites + "' and no such file");
-        rows = predict::siteRowsFromLayer(store->readLayer(req.sites, &fb));
+        if (!store->hasLayer(sitesArg))
+            throw Error(ErrorKind::Usage, sitesOption, "the project has no layer '" + sitesArg + "' and no such file");
+        rows = predict::siteRowsFromLayer(store->readLayer(sitesArg, &fb));
     } else {
-        if (!fs::exists(req.sites))
-            throw Error(ErrorKind::Io, "--sites", "no such file: " + req.sites);
-        rows = predict::siteRowsFromFile(req.sites);
+        if (!fs::exists(sitesArg))
+            throw Error(ErrorKind::Io, sitesOption, "no such file: " + sitesArg);
+        rows = predict::siteRowsFromFile(sitesArg);
     }
     res.sitesSource = rows.source;
     predict::SiteList list =
@@ -338,6 +335,21 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
                                              : "no site of operator '" + req.operatorName + "' in " + rows.source);
     res.sites = list.sites.size();
     res.warnings = std::move(list.warnings);
+    // Measurements are checked before the (long) prediction: a bad row stops here.
+    predict::MeasurementList measured;
+    if (!req.calibrateFile.empty()) {
+        measured = predict::parseMeasurements(predict::siteRowsFromFile(req.calibrateFile), kWorkEpsg, req.operatorName);
+        if (!measured.errors.empty()) {
+            std::string msg = std::to_string(measured.errors.size()) + " bad measurement row(s), nothing predicted:";
+            for (size_t i = 0; i < measured.errors.size() && i < 20; ++i)
+                msg += "\n  " + measured.errors[i];
+            throw Error(ErrorKind::Format, req.calibrateFile, msg);
+        }
+        if (measured.points.empty())
+            throw Error(ErrorKind::Usage, "--calibrate", "no measurement" +
+                        (req.operatorName.empty() ? std::string() : " of operator '" + req.operatorName + "'") +
+                        " in " + req.calibrateFile);
+    }
     std::vector<predict::Site>& sites = list.sites;
     fb.throwIfCancelled();
 
@@ -369,6 +381,18 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     res.gridCols = grid.cols;
     res.gridRows = grid.rows;
 
+    // Candidates are evaluated against the settlements (weighted by households).
+    std::vector<predict::DemandPoint> demand;
+    if (candidatesMode) {
+        if (!store->hasLayer("settlements"))
+            throw Error(ErrorKind::Usage, "--candidates",
+                        "the project has no settlements layer (households) to evaluate the candidates against");
+        Layer st = store->readLayer("settlements", &fb);
+        crs::reproject(st, kWorkEpsg);
+        for (const auto& f : st.features)
+            if (!f.geom.parts.empty() && !f.geom.parts[0].empty() && !f.geom.parts[0][0].empty())
+                demand.push_back({f.geom.parts[0][0][0].x, f.geom.parts[0][0][0].y, st.real(f, "households", 0)});
+    }
     store.reset();
     const predict::Terrain terrain = readDem(req.project);
     fb.throwIfCancelled();
@@ -381,12 +405,46 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     eo.radiusM = req.radiusKm * 1000;
     eo.rxHeightM = req.rxHeightM;
     eo.threads = req.threads;
+    eo.profileStepM = req.profileStepM > 0                                        ? req.profileStepM
+                      : (model == predict::Model::Hata || model == predict::Model::Cost231) ? 250.0
+                                                                                    : 90.0;
     std::atomic<bool> cancel{false};
-    const auto te = Clock::now();
-    const auto losses = predict::predictLosses(sites, grid, terrain, eo, &cancel, [&](size_t done, size_t total) {
-        fb.setProgress(5 + 75.0 * static_cast<double>(done) / static_cast<double>(total));
+    const double engineShare = candidatesMode ? 90 : 75;  // of the progress
+    auto onSiteDone = [&](size_t done, size_t total) {
+        fb.setStep(std::string(tr("Predicting coverage per site")) + ": " + std::to_string(done) + " / " +
+                   std::to_string(total));
+        fb.setProgress(5 + engineShare * static_cast<double>(done) / static_cast<double>(total));
         if (fb.isCancelled()) cancel.store(true);
-    });
+    };
+    const auto te = Clock::now();
+
+    if (candidatesMode) {
+        const auto reach = predict::candidateCoverage(sites, demand, terrain, eo, req.resolutionM,
+                                                      {res.thresholds.g3, res.thresholds.g4}, &cancel, onSiteDone);
+        res.engineSeconds = std::chrono::duration<double>(Clock::now() - te).count();
+        fb.throwIfCancelled();
+        res.demandPoints = demand.size();
+        for (const auto& d : demand)
+            res.demandHouseholds += d.weight;
+        for (size_t i = 0; i < sites.size(); ++i) {
+            PredictResult::Candidate c;
+            c.id = sites[i].id;
+            c.sourceRow = sites[i].sourceRow;
+            c.operatorName = sites[i].operatorName;
+            c.technology = techName(sites[i].tech);
+            c.settlementsGood = static_cast<int>(reach[i].good.size());
+            c.settlementsWeak = static_cast<int>(reach[i].weak.size());
+            c.householdsGood = reach[i].goodWeight;
+            c.householdsWeak = reach[i].weakWeight;
+            res.candidates.push_back(c);
+        }
+        res.layer.clear();  // nothing written
+        fb.setProgress(100);
+        res.totalSeconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        return res;
+    }
+
+    const auto losses = predict::predictLosses(sites, grid, terrain, eo, &cancel, onSiteDone);
     res.engineSeconds = std::chrono::duration<double>(Clock::now() - te).count();
     fb.throwIfCancelled();
 
@@ -423,13 +481,36 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     };
     const double tolerance = req.simplifyM < 0 ? req.resolutionM / 4 : req.simplifyM;
     const size_t N = static_cast<size_t>(grid.cols) * grid.rows;
+    std::vector<predict::BestServer> bests;
+    std::map<std::pair<std::string, int>, size_t> groupIndex;
+    for (const auto& [key, members] : groups) {
+        fb.throwIfCancelled();
+        const std::set<size_t> member(members.begin(), members.end());
+        groupIndex[key] = bests.size();
+        bests.push_back(predict::bestServer(sites, losses, grid, [&](size_t i) { return member.count(i) > 0; }));
+    }
+    if (!measured.points.empty()) {
+        // Error of the uncalibrated prediction at each measurement's cell, then the offsets.
+        res.calibrationFile = req.calibrateFile;
+        res.calibration = predict::calibrate(measured.points, [&](const predict::Measurement& m) {
+            const auto g = groupIndex.find({m.operatorName, static_cast<int>(m.tech)});
+            const int c = static_cast<int>(std::floor((m.x - grid.originX) / grid.cell));
+            const int r = static_cast<int>(std::floor((grid.originY - m.y) / grid.cell));
+            if (g == groupIndex.end() || c < 0 || r < 0 || c >= grid.cols || r >= grid.rows)
+                return std::numeric_limits<double>::quiet_NaN();
+            return static_cast<double>(bests[g->second].levelDbm[static_cast<size_t>(r) * grid.cols + c]);
+        });
+        for (const auto& [key, idx] : groupIndex) {
+            const float off = static_cast<float>(res.calibration->offsetFor(key.first));
+            for (float& v : bests[idx].levelDbm)
+                if (std::isfinite(v)) v += off;
+        }
+    }
     size_t groupNo = 0;
     for (const auto& [key, members] : groups) {
         fb.throwIfCancelled();
         const auto tech = static_cast<Technology>(key.second);
-        const std::set<size_t> member(members.begin(), members.end());
-        const predict::BestServer best =
-            predict::bestServer(sites, losses, grid, [&](size_t i) { return member.count(i) > 0; });
+        const predict::BestServer& best = bests[groupIndex.at(key)];
         const auto thr = tech == Technology::G3 ? res.thresholds.g3 : res.thresholds.g4;
         std::vector<uint8_t> cls(N, 0);
         PredictResult::Coverage c;
@@ -494,7 +575,8 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
         const std::string when = stampIsoUtc();
         store->setMeta("predict.layer." + res.layer, std::string("model=") + res.model + "; sites=" +
                                                          rows.source + "; resolution_m=" +
-                                                         std::to_string(static_cast<int>(req.resolutionM)) + "; " + when);
+                                                         std::to_string(static_cast<int>(req.resolutionM)) + "; " +
+                                                         calibrationNote(res.calibration) + when);
         fb.throwIfCancelled();
         tx.commit();
     }

@@ -11,6 +11,9 @@
 // leaves the project (and the previous coverage) unchanged and no raster behind.
 #include "core/analysis/propagation.hpp"
 #include "core/base/feedback.hpp"
+#include "core/predict/calibration.hpp"
+
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -30,7 +33,18 @@ struct PredictRequest {
     bool replace = false;                   // replace the project's `coverage` layer instead
     double simplifyM = -1;                  // simplification tolerance (< 0: a quarter of the resolution)
     double rxHeightM = 1.5;                 // mobile antenna height
+    // Terrain sampling along each path; 0 = the model's default: 250 m for hata / cost231 (the
+    // sample generator's knife-edge profile, so the sample's coverage is reproduced), 90 m (the
+    // 3" DEM posting) for itm.
+    double profileStepM = 0;
     int threads = 2;
+    // Measured points (CSV/XLSX: lon, lat, operator, technology, level_dbm, date): the model's
+    // error per operator and a fitted per-operator offset added to the predicted levels.
+    std::string calibrateFile;
+    // Candidate evaluation instead of a coverage prediction: the sites of this file (or layer)
+    // are predicted one by one and the project's settlements (households) each would cover are
+    // counted; nothing is written to the project.
+    std::string candidatesFile;
     void validate() const;
 };
 
@@ -59,6 +73,18 @@ struct PredictResult {
     std::vector<Coverage> coverage;          // by operator, then technology
     std::vector<std::string> rasters;        // files written
     std::vector<std::string> warnings;       // sites outside the model's validity range
+    // With calibrateFile: the error of the uncalibrated prediction and the offsets applied.
+    std::optional<predict::Calibration> calibration;
+    struct Candidate {
+        std::string id, operatorName, technology;
+        int sourceRow = 0;
+        int settlementsGood = 0, settlementsWeak = 0;
+        double householdsGood = 0, householdsWeak = 0;  // weak = reaching only the weak level
+    };
+    std::vector<Candidate> candidates;  // with candidatesFile, in the file's order
+    size_t demandPoints = 0;            // settlements evaluated
+    double demandHouseholds = 0;
+    std::string calibrationFile;
     double engineSeconds = 0, totalSeconds = 0;
 };
 

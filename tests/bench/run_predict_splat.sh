@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# SPLAT! 1.4.2 (-olditm) vs bando's ITM coverage, one site, same 3" DEM, in one run (issue #16).
+#
+#   tests/bench/run_predict_splat.sh BUILD_DIR WORK_DIR [REPS]
+#
+# Needs Debian's `splat` (a benchmark peer only, not a Bando dependency) and ../shared/rf (the
+# synthetic Lang Son DEM generator and SDF conversion). Writes WORK_DIR/predict_vs_splat.tsv.
+set -euo pipefail
+BUILD=$(readlink -f "${1:?BUILD_DIR}")
+WORK=${2:?WORK_DIR}
+REPS=${3:-3}
+HERE=$(cd "$(dirname "$0")" && pwd)
+RF=$(readlink -f "$HERE/../../../shared/rf" 2>/dev/null || true)
+[ -d "$RF/splat" ] || RF=/work/shared/rf
+[ -d "$RF/splat" ] || { echo "no ../shared/rf/splat: cannot build the DEM" >&2; exit 2; }
+command -v splat >/dev/null || { echo "splat is not installed (apt-get install splat)" >&2; exit 2; }
+mkdir -p "$WORK"
+WORK=$(readlink -f "$WORK")
+DEM=$WORK/dem/langson_synth_3as.tif
+[ -f "$DEM" ] || /usr/bin/python3 "$RF/splat/make_dem.py" --out "$DEM"
+[ -d "$WORK/sdf3/sdf" ] || bash "$RF/splat/dem_to_sdf.sh" "$DEM" "$WORK/sdf3" 3
+# SPLAT! reads the tiles and builds its map from them; bando reads the same tiles (.hgt mosaic).
+gdalbuildvrt -q -overwrite "$WORK/hgt3.vrt" "$WORK"/sdf3/hgt/*.hgt
+
+LAT=21.8530 LON=106.7610 H=30 F=900 R=30
+RUN=$WORK/run
+mkdir -p "$RUN"
+cd "$RUN"
+printf 'BTS Lang Son city (valley)\n%s\n%s\n%s meters\n' "$LAT" "$(/usr/bin/python3 -c "print(f'{360.0 - $LON:.6f}')")" "$H" > bts_ls01.qth
+sed "s/^900.000 /$(printf '%.3f' "$F") /" "$RF/splat/sites/splat_common.lrp" > bts_ls01.lrp
+
+OUT=$WORK/predict_vs_splat.tsv
+printf 'run\trep\twall_s\tuser_s\tsys_s\tmax_rss_kb\n' > "$OUT"
+timed() {  # LABEL REP command...
+  local label=$1 rep=$2; shift 2
+  local t0 t1
+  t0=$(date +%s.%N)
+  /usr/bin/time -f '%U\t%S\t%M' -o t.tmp "$@" > "$label.log" 2>&1
+  t1=$(date +%s.%N)
+  printf '%s\t%s\t%s\t%s\n' "$label" "$rep" "$(/usr/bin/python3 -c "print(f'{$t1-$t0:.3f}')")" "$(tail -1 t.tmp)" >> "$OUT"
+  tail -1 "$OUT" >&2
+}
+# Our configurations: ITM every E profile samples (90 m), radials at most S output cells apart.
+CONFIGS="1:1 2:2 3:3 4:4"
+for ((i = 1; i <= REPS; i++)); do
+  timed splat_itm "$i" splat -t bts_ls01 -L 1.5 -metric -R $R -d "$WORK/sdf3/sdf" -N -olditm -erp 0 -ano pl_itm.ano -o pl_itm
+  for c in $CONFIGS; do
+    e=${c%:*} s=${c#*:}
+    timed "bando_e${e}_s${s}" "$i" "$BUILD/tests/bench/bando_bench_predict" "$WORK/hgt3.vrt" $LAT $LON $H $F $R "ours_e${e}_s${s}.tif" \
+      --climate 5 --threads 2 --cell 90 --every "$e" --spacing "$s"
+    cp "bando_e${e}_s${s}.log" "bando_e${e}_s${s}.$i.json"
+  done
+done
+ACC=$WORK/accuracy.tsv
+printf 'config\tmedian_abs_dl_db\tmean_dl_db\trms_dl_db\tp90_abs_dl_db\twithin_3db_pct\tcompared\n' > "$ACC"
+for c in $CONFIGS; do
+  e=${c%:*} s=${c#*:}
+  /usr/bin/python3 "$HERE/compare_splat.py" pl_itm.ano "ours_e${e}_s${s}.tif" $LAT $LON --min-km 1 --max-km $R |
+    /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print('\t'.join(str(x) for x in ['e${e}_s${s}', j['median_abs_dl_db'], j['mean_dl_db'], j['rms_dl_db'], j['p90_abs_dl_db'], j['within_3db_pct'], j['compared']]))" >> "$ACC"
+done
+cat "$ACC"
+/usr/bin/python3 - "$OUT" "$RUN" "$CONFIGS" <<'PY'
+import csv, glob, json, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+def med(run, f):
+    v = [f(r) for r in rows if r["run"] == run]
+    return statistics.median(v) if v else float("nan")
+cpu = lambda r: float(r["user_s"]) + float(r["sys_s"])
+s_cpu, s_wall = med("splat_itm", cpu), med("splat_itm", lambda r: float(r["wall_s"]))
+print(f"SPLAT! -olditm: cpu {s_cpu:.2f} s, wall {s_wall:.2f} s (wall on a loaded box: compare cpu)")
+print("config\tcpu_s\tcpu_ratio\tengine_cpu_s\tidle_2core_wall_est_s\twall_ratio_est\twall_s_measured")
+for c in sys.argv[3].split():
+    e, s = c.split(":")
+    run = f"bando_e{e}_s{s}"
+    c_cpu, c_wall = med(run, cpu), med(run, lambda r: float(r["wall_s"]))
+    eng = statistics.median(json.load(open(p))["predict_cpu_s"] for p in glob.glob(f"{sys.argv[2]}/{run}.*.json"))
+    est = (c_cpu - eng) + eng / 2  # the engine's radials are split evenly between the 2 threads
+    print(f"{run}\t{c_cpu:.2f}\t{s_cpu / c_cpu:.1f}x\t{eng:.2f}\t{est:.2f}\t{s_cpu / est:.1f}x\t{c_wall:.2f}")
+PY
