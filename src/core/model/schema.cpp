@@ -44,6 +44,7 @@ void appendProgramSchemas(std::vector<LayerSchema>& out);
 void appendImportSchemas(std::vector<LayerSchema>& out);
 void appendAnalysisSchemas(std::vector<LayerSchema>& out);
 void appendPlanningSchemas(std::vector<LayerSchema>& out);
+void appendUnitsSchemas(std::vector<LayerSchema>& out);  // core/units/schema_units.cpp
 
 int currentVersion()
 {
@@ -62,6 +63,7 @@ const std::vector<LayerSchema>& all()
         appendImportSchemas(s);
         appendAnalysisSchemas(s);
         appendPlanningSchemas(s);
+        appendUnitsSchemas(s);
         return s;
     }();
     return schemas;

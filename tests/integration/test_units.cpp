@@ -1,0 +1,208 @@
+// `bando units` on the sample (issue #17): the indicators re-expressed in v2024-12 and v2025-07
+// with households, shops and gap villages conserved, Đại Đồng split along village lines at the
+// published area share, the method column, the stored tables and the dissolved 2025 communes.
+#include <catch2/catch.hpp>
+
+#include "core/base/error.hpp"
+#include "core/model/geometry.hpp"
+#include "core/store/project_store.hpp"
+#include "core/tasks/analyze_task.hpp"
+#include "core/tasks/job.hpp"
+#include "core/tasks/units_task.hpp"
+#include "support/test_support.hpp"
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+using namespace bando;
+
+namespace {
+
+const tasks::UnitFigures* unit(const tasks::UnitsResult& r, const std::string& level, const std::string& code)
+{
+    for (const auto& u : r.units)
+        if (u.level == level && u.code == code)
+            return &u;
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("units: the analysed sample re-expressed in v2024-12 and v2025-07, figures conserved", "[units][integration]")
+{
+    test::TempDir dir("units");
+    const std::string path = dir.file("p.gpkg");
+    std::filesystem::copy_file(test::samplePath(), path);
+    Feedback fb;
+    tasks::AnalyzeRequest areq;
+    areq.project = path;
+    const auto an = tasks::runTask(areq, fb);
+    const analysis::Rollup* prov = an.province();
+    REQUIRE(prov);
+    REQUIRE(prov->households > 0);
+    REQUIRE(prov->shops > 0);
+    REQUIRE(prov->counts.noSignal > 0);
+
+    tasks::UnitsRequest q;
+    q.project = path;
+    q.to = units::kV2025;
+    const auto r = tasks::runTask(q, fb);
+    CHECK(r.date == an.date);
+    CHECK(r.communesFrom == 200);
+    CHECK(r.communesTo == 65);
+    CHECK(r.conserved);
+    // conserved against the analysis' own province roll-up
+    CHECK(r.after.households == prov->households);
+    CHECK(r.after.shops == prov->shops);
+    CHECK(r.after.epay == prov->epay);
+    CHECK(r.after.noSignal == prov->counts.noSignal);
+    CHECK(r.after.gapHouseholds == Approx(prov->gapHouseholds));
+    CHECK(r.after.villages == prov->villages);
+    CHECK(r.after.villages == 1699);  // the sample's villages
+    // no districts in v2025-07: communes then the province
+    int communes = 0, districts = 0;
+    for (const auto& u : r.units) {
+        communes += u.level == "commune";
+        districts += u.level == "district";
+        if (u.level == "commune" && u.households > 0)
+            CHECK(u.shopPct == Approx(100.0 * static_cast<double>(u.shops) / static_cast<double>(u.households)));
+    }
+    CHECK(communes == 65);
+    CHECK(districts == 0);
+    const auto* p = unit(r, "province", "20");
+    REQUIRE(p);
+    CHECK(p->households == prov->households);
+    CHECK(p->shopPct == Approx(prov->shopPct));
+
+    // methods: Quốc Khánh takes part of Đại Đồng; Tân Tiến is three whole communes
+    REQUIRE(unit(r, "commune", "06004"));
+    CHECK(unit(r, "commune", "06004")->method == "apportioned");
+    CHECK(unit(r, "commune", "06040")->method == "apportioned");  // xã Thất Khê: most of Đại Đồng
+    CHECK(unit(r, "commune", "06019")->method == "summed");
+    CHECK(unit(r, "commune", "06019")->sources == "06019@v2021; 06022@v2021; 06031@v2021");
+
+    // three splits: Đại Đồng (published area share), Kiên Mộc and Bính Xá (nearest)
+    REQUIRE(r.splits.size() == 3);
+    std::map<std::string, const tasks::SplitReport*> split;
+    for (const auto& s : r.splits)
+        split[s.fromCode] = &s;
+    REQUIRE(split.count("06040"));
+    const auto& dd = *split["06040"];
+    CHECK(dd.fromVersion == units::kV2021);
+    CHECK(dd.rule.find("18.61/27.61") != std::string::npos);
+    REQUIRE(dd.parts.size() == 2);
+    const double ddArea = dd.parts[0].areaKm2 + dd.parts[1].areaKm2;
+    CHECK(dd.parts[0].toName == "Thị trấn Thất Khê");
+    CHECK(dd.parts[0].villages >= 1);
+    CHECK(dd.parts[1].villages >= 1);
+    // along village lines the area share is as near 18.61/27.61 as whole villages allow
+    CHECK(std::abs(dd.parts[0].areaKm2 / ddArea - 18.61 / 27.61) < 0.25);
+    CHECK(dd.parts[0].share + dd.parts[1].share == Approx(1));
+    for (const char* c : {"06622", "06625"}) {
+        REQUIRE(split.count(c));
+        CHECK(split[c]->fromVersion == units::kV2024);
+        for (const auto& part : split[c]->parts)
+            CHECK(part.villages >= 1);
+    }
+    // the project's crosswalk: shares by households sum to 1 per old commune
+    std::map<std::string, double> sums;
+    for (const auto& l : r.crosswalk)
+        sums[l.fromCode] += l.share;
+    CHECK(sums.size() == 200);
+    for (const auto& [code, s] : sums) {
+        INFO(code);
+        CHECK(s == Approx(1));
+    }
+
+    // stored: indicators with their version, the registry, the villages' units, the 2025 communes
+    {
+        auto store = ProjectStore::open(path);
+        const Layer ui = store->readLayer("unit_indicators_versioned");
+        int rows = 0;
+        int64_t hh = 0;
+        for (const auto& f : ui.features) {
+            CHECK(ui.text(f, "version") == "v2025-07");
+            CHECK(!ui.text(f, "method").empty());
+            rows++;
+            if (ui.text(f, "level") == "commune")
+                hh += ui.integer(f, "households");
+        }
+        CHECK(rows == 66);
+        CHECK(hh == prov->households);
+        CHECK(store->readLayer("unit_versions").features.size() == 200 + 194 + 65 + 22);
+        const Layer vu = store->readLayer("village_units");
+        CHECK(vu.features.size() == 1699);
+        const Layer c25 = store->readLayer("communes_v2025_07");
+        REQUIRE(c25.features.size() == 65);
+        double area = 0;
+        int64_t chh = 0;
+        for (const auto& f : c25.features) {
+            CHECK(!f.geom.isEmpty());
+            area += c25.real(f, "area_km2");
+            chh += c25.integer(f, "households");
+        }
+        CHECK(chh == prov->households);
+        CHECK(area == Approx(prov->areaKm2).epsilon(0.01));
+        // the communes layer of 2021 holds the same households
+        const Layer c21 = store->readLayer("communes");
+        int64_t hh21 = 0;
+        for (const auto& f : c21.features)
+            hh21 += c21.integer(f, "households");
+        CHECK(hh21 == prov->households);
+    }
+
+    // v2024-12: 194 communes and 11 districts; districts unchanged in their villages
+    q.to = units::kV2024;
+    const auto r24 = tasks::runTask(q, fb);
+    CHECK(r24.communesTo == 194);
+    CHECK(r24.conserved);
+    CHECK(r24.splits.size() == 1);
+    int d24 = 0;
+    for (const auto& u : r24.units)
+        if (u.level == "district") {
+            d24++;
+            CHECK(u.method == "exact");
+        }
+    CHECK(d24 == 11);
+    CHECK(unit(r24, "commune", "06004")->method == "exact");      // Quốc Khánh unchanged in 2024
+    CHECK(unit(r24, "commune", "06040")->method == "apportioned");  // TT Thất Khê + part of Đại Đồng
+    CHECK(unit(r24, "commune", "06040")->name == "Thị trấn Thất Khê");
+    CHECK(unit(r24, "commune", "05998")->method == "summed");  // Khánh Long + Vĩnh Tiến
+    {
+        auto store = ProjectStore::open(path);
+        const Layer ui = store->readLayer("unit_indicators_versioned");
+        std::map<std::string, int> byVersion;
+        for (const auto& f : ui.features)
+            byVersion[ui.text(f, "version")]++;
+        CHECK(byVersion["v2025-07"] == 66);
+        CHECK(byVersion["v2024-12"] == 194 + 11 + 1);
+        CHECK(store->readLayer("communes_v2024_12").features.size() == 194);
+    }
+}
+
+TEST_CASE("units: bando units --json on an unanalysed sample, and bad versions refused", "[units][integration][cli]")
+{
+    test::TempDir dir("units-cli");
+    const std::string path = dir.file("p.gpkg");
+    std::filesystem::copy_file(test::samplePath(), path);
+    auto r = test::run(test::shellQuote(test::cliPath()) + " units " + test::shellQuote(path) +
+                       " --to v2025-07 --dry-run --no-geometry --json");
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("\"conserved\": true") != std::string::npos);
+    CHECK(r.out.find("\"communes_to\": 65") != std::string::npos);
+    CHECK(r.out.find("\"name\": \"Xã Lộc Bình\"") != std::string::npos);
+    // --dry-run stored nothing
+    {
+        auto store = ProjectStore::open(path);
+        CHECK(store->readLayer("unit_indicators_versioned").features.empty());
+        CHECK(store->readLayer("village_units").features.empty());
+    }
+    r = test::run(test::shellQuote(test::cliPath()) + " units " + test::shellQuote(path) + " --to v2030");
+    CHECK(r.exitCode == 2);
+    CHECK(r.err.find("v2030") != std::string::npos);
+    r = test::run(test::shellQuote(test::cliPath()) + " units " + test::shellQuote(path) +
+                  " --from v2025-07 --to v2021");
+    CHECK(r.exitCode == 2);
+}
