@@ -8,7 +8,9 @@
 #include "core/store/project_store.hpp"
 #include "core/tasks/analyze_task.hpp"
 #include "core/tasks/job.hpp"
+#include "core/tasks/render_task.hpp"
 #include "core/tasks/units_task.hpp"
+#include "core/units/map_units.hpp"
 #include "support/test_support.hpp"
 
 #include <filesystem>
@@ -150,6 +152,27 @@ TEST_CASE("units: the analysed sample re-expressed in v2024-12 and v2025-07, fig
         for (const auto& f : c21.features)
             hh21 += c21.integer(f, "households");
         CHECK(hh21 == prov->households);
+    }
+
+    // the map in v2025-07: the 65 units take the districts' place, no 2021 communes or seats
+    {
+        auto store = ProjectStore::open(path);
+        const auto data = render::loadMapData(*store, 9215, nullptr, {});
+        store.reset();
+        CHECK_THROWS_AS(units::mapInVersion(*data, units::kV2024), Error);  // not stored yet
+        const auto m25 = units::mapInVersion(*data, units::kV2025);
+        REQUIRE(m25->layer("districts"));
+        CHECK(m25->layer("districts")->features.size() == 65);
+        CHECK(m25->layer("communes") == nullptr);
+        CHECK(m25->layer("places") == nullptr);
+        CHECK(m25->layer("villages")->features.size() == 1699);
+        tasks::RenderRequest rq;
+        rq.project = path;
+        rq.out = dir.file("v2025.png");
+        rq.units = units::kV2025;
+        rq.district = "06040";  // zoom to xã Thất Khê (2025)
+        tasks::runTask(rq, fb);
+        CHECK(std::filesystem::file_size(rq.out) > 10000);
     }
 
     // v2024-12: 194 communes and 11 districts; districts unchanged in their villages
