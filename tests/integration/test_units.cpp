@@ -11,6 +11,7 @@
 #include "core/tasks/render_task.hpp"
 #include "core/tasks/units_task.hpp"
 #include "core/units/map_units.hpp"
+#include "core/units/villages.hpp"
 #include "support/test_support.hpp"
 
 #include <filesystem>
@@ -202,6 +203,87 @@ TEST_CASE("units: the analysed sample re-expressed in v2024-12 and v2025-07, fig
         CHECK(byVersion["v2024-12"] == 194 + 11 + 1);
         CHECK(store->readLayer("communes_v2024_12").features.size() == 194);
     }
+}
+
+TEST_CASE("units: the sample's village version of 12/2021 (synthetic merge), figures carried", "[units][integration]")
+{
+    // the crosswalk the sample carries: 1,699 -> 1,670 (44 merged into 22, 7 dissolved)
+    auto store = ProjectStore::open(test::samplePath());
+    const Layer vc = store->readLayer("village_crosswalk");
+    store.reset();
+    REQUIRE(vc.features.size() == 1699);
+    std::map<std::string, int> how;
+    std::map<std::string, std::set<std::string>> communesOf;
+    std::set<std::string> targets;
+    for (const auto& f : vc.features) {
+        how[vc.text(f, "how")]++;
+        targets.insert(vc.text(f, "to_code"));
+        communesOf[vc.text(f, "to_code")].insert(vc.text(f, "commune_code"));
+        CHECK(vc.integer(f, "synthetic") == 1);
+        CHECK(vc.text(f, "to_version") == "v2021-12");
+    }
+    CHECK(how["merged"] == 44);
+    CHECK(how["dissolved"] == 7);
+    CHECK(how["absorbed"] == 7);
+    CHECK(targets.size() == 1699 - 22 - 7);
+    for (const auto& [code, cs] : communesOf)
+        CHECK(cs.size() == 1);  // merges stay inside a commune
+
+    test::TempDir dir("units-villages");
+    const std::string path = dir.file("p.gpkg");
+    std::filesystem::copy_file(test::samplePath(), path);
+    Feedback fb;
+    tasks::AnalyzeRequest areq;
+    areq.project = path;
+    areq.force = true;
+    const auto an = tasks::runTask(areq, fb);
+    const analysis::Rollup* prov = an.province();
+    REQUIRE(prov);
+    tasks::UnitsRequest q;
+    q.project = path;
+    q.villages = units::kVillagesV2021_12;
+    q.geometry = false;
+    const auto r = tasks::runTask(q, fb);
+    CHECK(r.villagesTo == 1670);
+    CHECK(r.villagesMerged == 44);
+    CHECK(r.villagesDissolved == 7);
+    int64_t hh = 0, shops = 0;
+    int gaps = 0, summed = 0;
+    std::map<std::string, int64_t> hhOld;
+    for (const auto& v : an.villages)
+        hhOld[v.code] = v.households;
+    for (const auto& u : r.units) {
+        if (u.level != "village")
+            continue;
+        hh += u.households, shops += u.shops, gaps += u.noSignal;
+        if (u.method == "summed") {
+            summed++;
+            // the merged village's households are its old villages' (sources "A@v2021; B@v2021")
+            int64_t expect = 0;
+            size_t start = 0;
+            while (start < u.sources.size()) {
+                const size_t at = u.sources.find('@', start);
+                expect += hhOld[u.sources.substr(start, at - start)];
+                const size_t next = u.sources.find("; ", at);
+                start = next == std::string::npos ? u.sources.size() : next + 2;
+            }
+            CHECK(u.households == expect);
+            if (u.households > 0)
+                CHECK(u.shopPct == Approx(100.0 * static_cast<double>(u.shops) / static_cast<double>(u.households)));
+        } else {
+            CHECK(u.method == "exact");
+        }
+    }
+    CHECK(summed == 22 + 7);
+    CHECK(hh == prov->households);
+    CHECK(shops == prov->shops);
+    CHECK(gaps == prov->counts.noSignal);
+    auto st = ProjectStore::open(path);
+    const Layer ui = st->readLayer("unit_indicators_versioned");
+    int rows = 0;
+    for (const auto& f : ui.features)
+        rows += ui.text(f, "version") == "v2021-12" && ui.text(f, "level") == "village";
+    CHECK(rows == 1670);
 }
 
 TEST_CASE("units: bando units --json on an unanalysed sample, and bad versions refused", "[units][integration][cli]")

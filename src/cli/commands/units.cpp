@@ -40,6 +40,11 @@ void printJson(const tasks::UnitsResult& r)
     w.beginObject();
     w.field("file", r.project).field("from", r.from).field("to", r.to).field("date", r.date);
     w.field("communes_from", r.communesFrom).field("communes_to", r.communesTo).field("conserved", r.conserved);
+    if (!r.villageVersion.empty())
+        w.field("village_version", r.villageVersion)
+            .field("villages_to", r.villagesTo)
+            .field("villages_merged", r.villagesMerged)
+            .field("villages_dissolved", r.villagesDissolved);
     totalsJson(w, "before", r.before);
     totalsJson(w, "after", r.after);
     w.key("splits").beginArray();
@@ -110,7 +115,7 @@ void writeCsv(const tasks::UnitsResult& r, const std::string& path)
     o << "version,date,level,code,name,parent_code,villages,households,shops,epay,locomotive,shop_pct,epay_pct,"
          "locomotive_pct,area_km2,no_signal,unstable,covered,no_broadband,gap_households,hh_good_share,method,sources\n";
     for (const auto& u : r.units)
-        o << r.to << ',' << r.date << ',' << u.level << ',' << u.code << ',' << io::csvField(u.name) << ','
+        o << (u.level == "village" ? r.villageVersion : r.to) << ',' << r.date << ',' << u.level << ',' << u.code << ',' << io::csvField(u.name) << ','
           << u.parentCode << ',' << u.villages << ',' << u.households << ',' << u.shops << ',' << u.epay << ','
           << u.locomotive << ',' << num(u.shopPct) << ',' << num(u.epayPct) << ',' << num(u.locomotivePct) << ','
           << num(u.areaKm2) << ',' << u.noSignal << ',' << u.unstable << ',' << u.covered << ',' << u.noBroadband << ','
@@ -135,9 +140,13 @@ void printTable(const tasks::UnitsResult& r)
     std::printf("%-9s %-6s %s %5s %8s %6s %7s %6s %s\n", tr("Level"), tr("Code"), padRight(tr("Name"), 24).c_str(),
                 tr("Villages"), tr("Households"), tr("Shops"), tr("Shops %"), tr("Gaps"), tr("Method"));
     for (const auto& u : r.units)
-        std::printf("%-9s %-6s %s %5d %8lld %6lld %7.1f %6d %s\n", u.level.c_str(), u.code.c_str(),
+        if (u.level != "village")
+            std::printf("%-9s %-6s %s %5d %8lld %6lld %7.1f %6d %s\n", u.level.c_str(), u.code.c_str(),
                     padRight(u.name, 24).c_str(), u.villages, static_cast<long long>(u.households),
                     static_cast<long long>(u.shops), u.shopPct, u.noSignal, u.method.c_str());
+    if (!r.villageVersion.empty())
+        std::printf("%s (%s): %d → %d (%d %s, %d %s)\n", tr("Villages"), r.villageVersion.c_str(), r.before.villages,
+                    r.villagesTo, r.villagesMerged, tr("merged"), r.villagesDissolved, tr("dissolved"));
     std::printf("%s: %s %lld / %lld, %s %lld / %lld, %s %d / %d\n", tr("Conserved"), tr("households"),
                 static_cast<long long>(r.before.households), static_cast<long long>(r.after.households), tr("shops"),
                 static_cast<long long>(r.before.shops), static_cast<long long>(r.after.shops), tr("gap villages"),
@@ -148,7 +157,7 @@ void printTable(const tasks::UnitsResult& r)
 
 int runUnits(const Args& a)
 {
-    a.allowOnly({"to", "from", "date", "no-geometry", "dry-run", "json", "csv"});
+    a.allowOnly({"to", "from", "date", "villages", "no-geometry", "dry-run", "json", "csv"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
     if (a.has("json") && a.has("csv"))
@@ -158,6 +167,7 @@ int runUnits(const Args& a)
     q.to = a.get("to", q.to);
     q.from = a.get("from", q.from);
     q.date = a.get("date");
+    q.villages = a.get("villages");
     q.geometry = !a.has("no-geometry");
     q.store = !a.has("dry-run");
     const auto result = tasks::runTask(q, consoleFeedback());
@@ -173,14 +183,16 @@ int runUnits(const Args& a)
 
 CommandRegistration reg({"units",
                          "units PROJECT [--to v2021|v2024-12|v2025-07] [--from VERSION] [--date YYYY-MM-DD] "
-                         "[--no-geometry] [--dry-run] [--json | --csv FILE]",
+                         "[--villages v2021-12] [--no-geometry] [--dry-run] [--json | --csv FILE]",
                          "Re-expresses the village indicators (run `bando analyze` first) in another version of the "
                          "administrative units: v2021 (200 communes, 11 districts), v2024-12 (194) or v2025-07 (65 "
                          "units, no districts). Merged units are summed, split units divided along village lines, "
                          "percentages re-weighted by households; each row says how it was made (exact, summed, "
                          "apportioned) and households, shops and gap villages are checked to be conserved. Stores "
                          "unit_versions, unit_crosswalk, village_units, unit_indicators_versioned and the dissolved "
-                         "layer communes_v2025_07 (or communes_v2024_12). See docs/UNITS.md.",
+                         "layer communes_v2025_07 (or communes_v2024_12). --villages v2021-12 also sums the figures per village "
+                         "of the 12/2021 village merge along the project's village_crosswalk (synthetic in the sample). "
+                         "See docs/UNITS.md.",
                          {"json", "no-geometry", "dry-run"}, runUnits});
 
 } // namespace

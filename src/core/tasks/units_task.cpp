@@ -6,6 +6,7 @@
 #include "core/crs/reproject.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
+#include "core/units/villages.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -196,6 +197,8 @@ void UnitsRequest::validate() const
         throw Error(ErrorKind::Usage, "--to",
                     "'" + to + "' is older than the project's units (" + from +
                         "): figures are carried forward only (a village's unit in an older version is not known)");
+    if (!villages.empty() && villages != units::kVillagesV2021_12)
+        throw Error(ErrorKind::Usage, "--villages", "unknown village version '" + villages + "' (known: v2021-12)");
     if (!date.empty() && (date.size() != 10 || date[4] != '-' || date[7] != '-'))
         throw Error(ErrorKind::Usage, "--date", "expected YYYY-MM-DD, got '" + date + "'");
 }
@@ -458,6 +461,65 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
         throw Error(ErrorKind::Internal, "units", "figures not conserved between " + request.from + " and " + to);
     fb.setProgress(60);
 
+    // ---- the villages of a village version (NQ 57/NQ-HĐND of 12/2021) ----
+    std::vector<UnitFigures> villageRows;
+    if (!request.villages.empty()) {
+        fb.setStep("village version");
+        if (!store->hasLayer("village_crosswalk"))
+            throw Error(ErrorKind::Usage, "--villages", "the project has no village_crosswalk table");
+        const Layer vc = store->readLayer("village_crosswalk", &fb);
+        std::map<std::string, std::pair<std::string, std::string>> target;  // old code -> new code, name
+        std::map<std::string, std::string> howOf;
+        for (size_t i = 0; i < vc.features.size(); ++i) {
+            const Feature& f = vc.features[i];
+            if (vc.text(f, "from_version") != units::kVillagesV2021 || vc.text(f, "to_version") != request.villages)
+                continue;
+            const std::string from = vc.text(f, "from_code");
+            if (!target.emplace(from, std::make_pair(vc.text(f, "to_code"), vc.text(f, "to_name"))).second)
+                throw Error(ErrorKind::Format, request.project + ": village_crosswalk, row " + std::to_string(i + 1) + ", field from_code",
+                            "village '" + from + "' is mapped twice to " + request.villages);
+            howOf[from] = vc.text(f, "how");
+        }
+        if (target.empty())
+            throw Error(ErrorKind::Usage, "--villages", "the village_crosswalk table has no rows to " + request.villages);
+        std::map<std::string, Acc> byNew;
+        std::map<std::string, std::string> newName;
+        std::map<std::string, std::vector<std::string>> olds;
+        for (const auto& v : villages) {
+            auto it = target.find(v.code);
+            if (it == target.end())
+                throw Error(ErrorKind::Format, request.project + ": village_crosswalk",
+                            "village '" + v.code + "' has no row to " + request.villages);
+            Acc& a = byNew[it->second.first];
+            if (a.f.villages == 0)
+                a.f.parentCode = v.unitIn.back();
+            a.add(v);
+            newName[it->second.first] = it->second.second;
+            olds[it->second.first].push_back(v.code);
+            res.villagesMerged += howOf[v.code] == "merged";
+            res.villagesDissolved += howOf[v.code] == "dissolved";
+        }
+        UnitsTotals vt;
+        for (auto& [code, a] : byNew) {
+            a.f.level = "village", a.f.code = code, a.f.name = newName[code];
+            a.f.method = olds[code].size() == 1 && olds[code][0] == code ? "exact" : "summed";
+            for (const auto& o : olds[code])
+                a.f.sources += (a.f.sources.empty() ? "" : "; ") + o + "@" + units::kVillagesV2021;
+            a.finish();
+            vt.villages += 1, vt.households += a.f.households, vt.shops += a.f.shops, vt.epay += a.f.epay;
+            vt.locomotive += a.f.locomotive, vt.noSignal += a.f.noSignal, vt.gapHouseholds += a.f.gapHouseholds;
+            villageRows.push_back(a.f);
+        }
+        if (vt.households != res.before.households || vt.shops != res.before.shops || vt.epay != res.before.epay ||
+            vt.noSignal != res.before.noSignal ||
+            std::fabs(vt.gapHouseholds - res.before.gapHouseholds) > 1e-6 * (1 + res.before.gapHouseholds))
+            throw Error(ErrorKind::Internal, "units", "village figures not conserved between v2021 and " + request.villages);
+        res.villageVersion = request.villages;
+        res.villagesTo = static_cast<int>(villageRows.size());
+        for (const auto& r : villageRows)
+            res.units.push_back(r);
+    }
+
     // ---- the dissolved commune polygons of a later version ----
     Layer polygons;
     const bool makeGeometry = request.geometry && to != request.from;
@@ -537,7 +599,7 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
     Layer ui = schema::makeLayer("unit_indicators_versioned");
     for (const auto& u : res.units) {
         Feature& f = ui.addFeature({});
-        ui.set(f, "version", to), ui.set(f, "date", res.date), ui.set(f, "level", u.level), ui.set(f, "code", u.code);
+        ui.set(f, "version", u.level == "village" ? request.villages : to), ui.set(f, "date", res.date), ui.set(f, "level", u.level), ui.set(f, "code", u.code);
         ui.set(f, "name", u.name), ui.set(f, "parent_code", u.parentCode), ui.set(f, "villages", int64_t{u.villages});
         ui.set(f, "households", u.households), ui.set(f, "shops", u.shops), ui.set(f, "epay", u.epay);
         ui.set(f, "locomotive", u.locomotive), ui.set(f, "shop_pct", u.shopPct), ui.set(f, "epay_pct", u.epayPct);
@@ -559,6 +621,8 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
     store->deleteWhere("village_units", {{"from_version", request.from}, {"version", to}});
     store->appendFeatures(vu, &fb);
     store->deleteWhere("unit_indicators_versioned", {{"version", to}, {"date", res.date}});
+    if (!request.villages.empty())
+        store->deleteWhere("unit_indicators_versioned", {{"version", request.villages}, {"date", res.date}});
     store->appendFeatures(ui, &fb);
     res.tables = {"unit_versions", "unit_crosswalk", "village_units", "unit_indicators_versioned"};
     if (makeGeometry) {

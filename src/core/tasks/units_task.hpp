@@ -27,12 +27,15 @@ struct UnitsRequest {
     std::string from = units::kV2021;  // --from VERSION: the version the project's villages are keyed on
     std::string date;                  // --date YYYY-MM-DD of the indicators; "" = the latest analysed
     bool geometry = true;              // --no-geometry: skip the dissolved commune layer
+    // --villages v2021-12: also re-express the figures per village of that village version, along
+    // the project's village_crosswalk (the sample's is synthetic: units/villages.hpp); "" = no
+    std::string villages;
     bool store = true;                 // --dry-run: compute and report, store nothing
     void validate() const;
 };
 
 struct UnitFigures {
-    std::string level;  // commune | district | province
+    std::string level;  // commune | district | province | village
     std::string code, name, parentCode;
     int villages = 0;
     int64_t households = 0, shops = 0, epay = 0, locomotive = 0;
@@ -73,7 +76,11 @@ struct UnitsResult {
     int communesFrom = 0, communesTo = 0;
     std::vector<units::Link> crosswalk;  // the project's: shares by households along village lines
     std::vector<SplitReport> splits;
-    std::vector<UnitFigures> units;      // communes, then districts (when the version has them), province
+    std::vector<UnitFigures> units;      // communes, then districts (when the version has them), province,
+                                         // then with --villages the villages of that village version
+    std::string villageVersion;          // request.villages
+    int villagesTo = 0;                  // villages in that version
+    int villagesMerged = 0, villagesDissolved = 0;  // rows of the village crosswalk by how
     UnitsTotals before, after;           // the villages' totals and the target communes' sums
     bool conserved = false;              // before == after (gap households within 1e-6)
     std::vector<std::string> tables;     // stored tables and layers

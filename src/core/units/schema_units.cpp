@@ -32,6 +32,10 @@ void appendUnitsSchemas(std::vector<LayerSchema>& out)
                     R("weak_only_households"), R("gap_area_km2"), R("hh_good_share"), R("minutes_main_road"),
                     T("method"), T("sources")},
                    "Units: village indicators re-expressed in a unit version (method: exact, summed, apportioned)", 6});
+    out.push_back({"village_crosswalk", GeomType::None,
+                   {T("from_version"), T("from_code"), T("from_name"), T("commune_code", 5), T("to_version"),
+                    T("to_code"), T("to_name"), T("how"), I("synthetic"), T("note")},
+                   "Units: village versions (how: unchanged, merged, dissolved); the sample's is synthetic", 6});
     for (const char* name : {"communes_v2024_12", "communes_v2025_07"})
         out.push_back({name, GeomType::MultiPolygon,
                        {T("version"), T("code", 5), T("name"), T("type"), T("parent_code"), I("villages"),
