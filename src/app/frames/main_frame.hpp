@@ -78,6 +78,7 @@ private:
     void doExport(bool pdf);
     void doAbout();
     void doAnalyze();
+    void doUnits();  // Analysis → Figures in another unit version… (tasks::UnitsRequest, issue #17)
     void doAddBookmark();
     void fillBookmarks();
     void togglePane(const char* name);
