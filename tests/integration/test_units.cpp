@@ -202,6 +202,23 @@ TEST_CASE("units: the analysed sample re-expressed in v2024-12 and v2025-07, fig
         CHECK(byVersion["v2025-07"] == 66);
         CHECK(byVersion["v2024-12"] == 194 + 11 + 1);
         CHECK(store->readLayer("communes_v2024_12").features.size() == 194);
+        // the map in v2024-12: 194 communes under the 11 districts; the seats of the six communes
+        // gone in 12/2024 are not drawn (06040 is xã Đại Đồng's seat code, TT Thất Khê's unit code)
+        const auto data = render::loadMapData(*store, 9215, nullptr, {});
+        const auto m24 = units::mapInVersion(*data, units::kV2024);
+        CHECK(m24->layer("communes")->features.size() == 194);
+        CHECK(m24->layer("districts")->features.size() == 11);
+        const Layer* places = m24->layer("places");
+        REQUIRE(places);
+        std::set<std::string> seats;
+        for (const auto& f : places->features)
+            if (places->text(f, "kind") == "commune_seat")
+                seats.insert(places->text(f, "code"));
+        CHECK(seats.size() == 194);
+        CHECK_FALSE(seats.count("06040"));  // xã Đại Đồng
+        CHECK_FALSE(seats.count("06007"));  // xã Vĩnh Tiến
+        CHECK(seats.count("05995"));        // TT Thất Khê (its 2021 code)
+        CHECK(seats.count("05998"));        // xã Khánh Long
     }
 }
 

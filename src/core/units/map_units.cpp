@@ -5,6 +5,7 @@
 #include "core/units/registry.hpp"
 
 #include <algorithm>
+#include <set>
 
 namespace bando::units {
 
@@ -41,6 +42,20 @@ std::shared_ptr<const render::MapData> mapInVersion(const render::MapData& data,
     for (auto& l : out->layers)
         if (l.name == name)
             l.name = replaced;
+    // With districts: the seats of communes that did not live on unchanged into `version` go
+    // (their codes are v2021 codes; 06040, xã Đại Đồng's seat, is TT Thất Khê in v2024-12).
+    if (districts)
+        for (auto& l : out->layers) {
+            if (l.name != schema::kPlaces || l.fieldIndex("kind") < 0 || l.fieldIndex("code") < 0)
+                continue;
+            std::set<std::string> kept;
+            for (const auto& x : reg.crosswalk(kV2021, version))
+                if (x.basis == "whole" && x.fromName == x.toName)
+                    kept.insert(x.fromCode);
+            std::erase_if(l.features, [&](const Feature& f) {
+                return l.text(f, "kind") == "commune_seat" && !kept.count(l.text(f, "code"));
+            });
+        }
     out->prepare(fb);
     return out;
 }
