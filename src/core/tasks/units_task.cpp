@@ -6,6 +6,7 @@
 #include "core/crs/reproject.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
+#include "core/units/map_units.hpp"
 #include "core/units/villages.hpp"
 
 #include <algorithm>
@@ -44,13 +45,6 @@ std::string pct(double share)
     char b[32];
     std::snprintf(b, sizeof b, "%.1f %%", share * 100);
     return b;
-}
-
-std::string layerNameOf(const std::string& version)
-{
-    std::string s = "communes_" + version;
-    std::replace(s.begin(), s.end(), '-', '_');
-    return s;
 }
 
 // Divides the villages of a split unit among the receiving units along village lines.
@@ -525,7 +519,7 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
     const bool makeGeometry = request.geometry && to != request.from;
     if (makeGeometry) {
         fb.setStep("dissolve villages");
-        polygons = schema::makeLayer(layerNameOf(to));
+        polygons = schema::makeLayer(units::communesLayerOf(to));
         for (auto& [code, a] : communes) {
             fb.throwIfCancelled();
             std::vector<geos::GeomPtr> parts;
