@@ -21,6 +21,7 @@ enum : int {
     kIdViewForward,
     kIdAddBookmark,
     kIdPredict,
+    kIdUnits,
     kIdBookmarkFirst,
 };
 } // namespace
@@ -41,6 +42,7 @@ const Action viewForward {"bando.view.forward",     N_("&Next extent"),         
 const Action addBookmark {"bando.view.bookmark",    N_("&Bookmark this view…"),    "Ctrl+B", N_("Save the current view under a name in the project"), "bookmark", kIdAddBookmark};
 const Action analyze     {"bando.analysis.run",     N_("&Analyse villages…"),      "Ctrl+R", N_("Compute every village's indicators, coverage gaps and access"), "analyze", kIdAnalyze};
 const Action predictCoverage{"bando.analysis.predict", N_("&Predict coverage…"),   "",       N_("Predict mobile coverage from the base stations over the terrain"), "", kIdPredict};
+const Action units       {"bando.analysis.units",   N_("Figures in another &unit version…"), "", N_("Re-express the village indicators in the administrative units of 12/2024 or 7/2025"), "", kIdUnits};
 const Action toggleLayers{"bando.view.layers",      N_("&Layers panel"),           "",       N_("Show or hide the layers panel"),                "",           kIdToggleLayers};
 const Action toggleLegend{"bando.view.legend",      N_("L&egend panel"),           "",       N_("Show or hide the legend panel"),                "",           kIdToggleLegend};
 const Action about       {"bando.help.about",       N_("&About Bando"),            "",       N_("About this program"),                           "",           wxID_ABOUT};
@@ -50,7 +52,7 @@ const std::vector<const Action*>& all()
 {
     static const std::vector<const Action*> v{&open, &newSample, &importData, &exportPng, &exportPdf, &quit,
                                               &zoomIn, &zoomOut, &zoomFull, &viewBack, &viewForward, &addBookmark,
-                                              &toggleLayers, &toggleLegend, &analyze, &predictCoverage, &about};
+                                              &toggleLayers, &toggleLegend, &analyze, &predictCoverage, &units, &about};
     return v;
 }
 

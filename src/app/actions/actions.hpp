@@ -26,7 +26,7 @@ struct Action {
 namespace actions {
 extern const Action open, newSample, importData, exportPng, exportPdf, quit;
 extern const Action zoomIn, zoomOut, zoomFull, viewBack, viewForward, addBookmark, toggleLayers, toggleLegend;
-extern const Action analyze, predictCoverage;
+extern const Action analyze, predictCoverage, units;
 // Menu ids of the saved bookmarks (Bookmarks menu): bookmarkId(0) .. bookmarkId(kMaxBookmarks - 1).
 inline constexpr int kMaxBookmarks = 50;
 int bookmarkId(int index);

@@ -4,6 +4,8 @@
 #include "app/canvas/map_canvas.hpp"
 #include "app/dialogs/analyze_dialog.hpp"
 #include "app/dialogs/predict_dialog.hpp"
+
+#include "app/dialogs/units_dialog.hpp"
 #include "app/panels/layer_panel.hpp"
 #include "app/panels/legend_panel.hpp"
 #include "app/panels/notice_bar.hpp"
@@ -168,6 +170,8 @@ void MainFrame::buildMenus()
     appendAction(analysisMenu, actions::analyze);
     appendAction(analysisMenu, actions::predictCoverage);
 
+    appendAction(analysisMenu, actions::units);
+
     auto* help = new wxMenu;
     appendAction(help, about);
 
@@ -278,6 +282,10 @@ void MainFrame::runAction(int id)
         togglePane("layers");
     else if (id == toggleLegend.wxId)
         togglePane("legend");
+    else if (id == actions::analyze.wxId)
+        doAnalyze();
+    else if (id == actions::units.wxId)
+        doUnits();
     else if (id == about.wxId)
         doAbout();
     else if (id == predictCoverage.wxId)
@@ -593,6 +601,28 @@ void MainFrame::doPredict()
     }
     SetStatusText(wxString::Format(wtr("Coverage predicted for %d sites into layer %s"), static_cast<int>(result->sites),
                                    wx(result->layer)),
+                  kFieldRender);
+    openProject(m_projectPath, true);
+}
+
+void MainFrame::doUnits()
+{
+    if (m_projectPath.empty() || !m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    tasks::UnitsRequest request;
+    if (!runUnitsDialog(this, m_projectPath, request))
+        return;
+    if (m_stateDirty)
+        saveMapState();
+    std::optional<tasks::UnitsResult> result;
+    const bool done = runWithProgress(this, wtr("Figures in another unit version"), wtr("Carrying the figures across…"),
+                                      [&](Feedback& fb) { result = tasks::runTask(request, fb); });
+    if (!done || !result)
+        return;
+    SetStatusText(wxString::Format(wtr("%s: %d communes → %d units; households %lld, shops %lld, gap villages %d conserved"),
+                                   wx(result->to), result->communesFrom, result->communesTo,
+                                   static_cast<long long>(result->after.households),
+                                   static_cast<long long>(result->after.shops), result->after.noSignal),
                   kFieldRender);
     openProject(m_projectPath, true);
 }

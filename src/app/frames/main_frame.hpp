@@ -83,6 +83,8 @@ private:
     void doAbout();
     void doAnalyze();
     void doPredict();
+
+    void doUnits();  // Analysis → Figures in another unit version… (tasks::UnitsRequest, issue #17)
     void doAddBookmark();
     void fillBookmarks();
     void togglePane(const char* name);

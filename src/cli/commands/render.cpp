@@ -94,13 +94,14 @@ int runRender(const Args& a)
     if (a.has("layout") || a.has("atlas"))
         return runLayout(a);
     a.allowOnly({"out", "size", "paper", "landscape", "district", "theme", "title", "no-legend", "no-scale-bar",
-                 "no-north-arrow", "no-title", "style", "no-project-styles", "json"});
+                 "no-north-arrow", "no-title", "style", "no-project-styles", "units", "json"});
     tasks::RenderRequest request;
     request.project = a.positional[0];
     request.out = a.require("out");
     request.paper = a.get("paper");
     request.landscape = a.has("landscape");
     request.district = a.get("district");
+    request.units = a.get("units");
     if (a.has("theme"))
         request.theme = a.get("theme");
     request.titleText = a.get("title");
@@ -138,7 +139,7 @@ int runRender(const Args& a)
 CommandRegistration reg(
     {"render",
      "render PROJECT --out FILE.png|FILE.pdf [--size WxH | --paper A4|A3 [--landscape]] [--district CODE] "
-     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--json]\n"
+     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--units v2024-12|v2025-07] [--json]\n"
      "       render PROJECT --out FILE.pdf|.png|.svg --layout TEMPLATE | --atlas districts|communes [--where EXPR] "
      "[--paper A4|A3|A2|A1|A0] [--landscape|--portrait] [--district CODE] [--theme T] [--title TEXT] [--dpi N] [--json]",
      "Draws the project map: villages coloured by the theme (households per km² by default; coverage = mobile "
@@ -148,7 +149,9 @@ CommandRegistration reg(
      "zooms to one district (GSO code, e.g. 183) and highlights it. --style FILE draws layers with the styles of a "
      "JSON file (single symbol, categorized, graduated with jenks/quantile/equal/pretty/fixed classes, or a heatmap "
      "with radius_m; see docs/STYLES.md) over the styles saved in the project (bando_styles; "
-     "--no-project-styles ignores them); styled layers are drawn and get a legend. Exit codes: 2 bad option, unknown district, "
+     "--no-project-styles ignores them); styled layers are drawn and get a legend. --units v2025-07 draws the "
+     "communes of that version (stored by `bando units --to v2025-07`) instead of the 2021 ones, without districts "
+     "and 2021 seats (see docs/UNITS.md). Exit codes: 2 bad option, unknown district, "
      "theme or extension, bad style; 3 project unreadable or output not writable; 4/5 bad project data. "
      "--layout TEMPLATE draws the map on a print layout (map, or a JSON template: docs/REPORTS.md) with title, "
      "legend of the classes in the frame, 1-2-5 scale bar, north arrow, overview inset and sources; --atlas LAYER "

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <cctype>
 #include <sstream>
 
@@ -304,6 +305,108 @@ UnitMatch UnitMatcher::matchVillage(const std::string& villageCode, const std::s
     }
     auto found = find(m_villages, parseUnitName(village, UnitLevel::Village), restrict ? &parents : nullptr);
     return resolve(found, "village", village, commune.empty() ? std::string() : " in '" + commune + "'");
+}
+
+
+// ---------------------------------------------------------------- across unit versions
+
+VersionedUnitMatcher::VersionedUnitMatcher(const units::Registry& registry)
+{
+    for (const auto& u : registry.all())
+        if (u.level == "commune")
+            m_entries.push_back({&u, parseUnitName(u.name, UnitLevel::Commune), parseUnitName(u.parentName, UnitLevel::District)});
+}
+
+std::vector<const VersionedUnitMatcher::Entry*> VersionedUnitMatcher::find(const std::string& commune,
+                                                                           const std::string& district,
+                                                                           const std::string& version) const
+{
+    const UnitName key = parseUnitName(commune, UnitLevel::Commune);
+    const UnitName dkey = district.empty() ? UnitName{} : parseUnitName(district, UnitLevel::District);
+    std::vector<const Entry*> out;
+    for (const auto& e : m_entries) {
+        if (!version.empty() && e.unit->version != version)
+            continue;
+        if (e.key.core != key.core)
+            continue;
+        if (!key.kind.empty() && !e.key.kind.empty() && key.kind != e.key.kind)
+            continue;
+        // a district narrows the versions that have districts; v2025-07 units have none
+        if (!dkey.core.empty() && e.unit->parentCode != units::kProvinceCode && e.parentKey.core != dkey.core)
+            continue;
+        out.push_back(&e);
+    }
+    return out;
+}
+
+VersionDetection VersionedUnitMatcher::detectVersion(const std::vector<std::pair<std::string, std::string>>& rows) const
+{
+    VersionDetection d;
+    for (const auto& [commune, district] : rows) {
+        if (commune.empty())
+            continue;
+        d.rows++;
+        std::set<std::string> versions;
+        for (const Entry* e : find(commune, district, ""))
+            versions.insert(e->unit->version);
+        for (const auto& v : versions)
+            d.matched[v]++;
+        if (versions.size() == 1)
+            d.only[*versions.begin()]++;
+    }
+    // most rows matched; ties broken by the names found in one version only
+    std::vector<std::pair<std::pair<int, int>, std::string>> score;
+    for (const auto& [v, n] : d.matched)
+        score.push_back({{n, d.only[v]}, v});
+    std::sort(score.rbegin(), score.rend());
+    if (!score.empty()) {
+        d.version = score[0].second;
+        d.certain = score.size() == 1 || score[0].first > score[1].first;
+        if (!d.certain)
+            d.version.clear();
+    }
+    return d;
+}
+
+VersionedMatch VersionedUnitMatcher::matchCommune(const std::string& commune, const std::string& district,
+                                                  const std::string& version) const
+{
+    VersionedMatch m;
+    const auto found = find(commune, district, version);
+    const std::string quoted = "commune '" + commune + "'";
+    if (found.empty()) {
+        m.reason = quoted + " not found" + (version.empty() ? std::string() : " in " + version);
+        return m;
+    }
+    // The same place listed unchanged in several versions (same code and name) is one meaning
+    // when the version is not given: the newest entry stands for it.
+    std::vector<const Entry*> distinct;
+    for (const Entry* e : found) {
+        bool dup = false;
+        for (const Entry*& d : distinct)
+            if (d->unit->code == e->unit->code && d->unit->name == e->unit->name &&
+                d->unit->validTo == e->unit->validTo && d->unit->validFrom == e->unit->validFrom) {
+                dup = true;
+                if (e->unit->version > d->unit->version)  // "v2021" < "v2024-12" < "v2025-07"
+                    d = e;
+            }
+        if (!dup)
+            distinct.push_back(e);
+    }
+    if (distinct.size() == 1) {
+        m.status = VersionedMatch::Status::Matched;
+        m.unit = *distinct[0]->unit;
+        return m;
+    }
+    m.status = VersionedMatch::Status::Ambiguous;
+    for (const Entry* e : distinct)
+        m.candidates.push_back(*e->unit);
+    std::set<std::string> versions;
+    for (const Entry* e : distinct)
+        versions.insert(e->unit->version);
+    m.reason = quoted + " matches " + std::to_string(distinct.size()) + " units" +
+               (versions.size() > 1 ? " in different unit versions" : "");
+    return m;
 }
 
 } // namespace bando::io

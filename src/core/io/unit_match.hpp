@@ -3,6 +3,9 @@
 // units: by code when present, else by (district, commune, village) names, diacritic- and
 // case-insensitive and aware of the usual abbreviations (TT, X., P., TP, H., Thôn/Bản/Khối).
 #include "core/model/layer.hpp"
+#include "core/units/registry.hpp"
+
+#include <map>
 
 #include <string>
 #include <vector>
@@ -61,6 +64,49 @@ private:
                              const std::string& notFoundSuffix = {});
     std::vector<const Unit*> find(const std::vector<Unit>& units, const UnitName& key,
                                   const std::vector<std::string>* parents) const;
+};
+
+
+// ---- commune names across the unit versions (issue #17) ----
+// A list may name communes of 2021 ("TT Lộc Bình"), of 12/2024 or of 7/2025 ("xã Lộc Bình" = TT
+// Lộc Bình + Khánh Xuân + Đồng Bục + Hữu Khánh). The matcher knows every version of the shipped
+// registry (units::Registry), tells which version a list uses, resolves names in that version
+// and reports a name that means different units in different versions as ambiguous (the review
+// step asks) when the version is not known.
+struct VersionedMatch {
+    enum class Status { Matched, Unmatched, Ambiguous };
+    Status status = Status::Unmatched;
+    units::Unit unit;                     // when matched (its version says which)
+    std::vector<units::Unit> candidates;  // when ambiguous: (version, code) of each meaning
+    std::string reason;                   // when not matched or ambiguous (English msgid style)
+};
+
+struct VersionDetection {
+    std::string version;                // the version the list uses; "" when the names cannot tell
+    std::map<std::string, int> matched;  // rows whose commune name exists in each version
+    std::map<std::string, int> only;     // rows whose commune name exists in that version only
+    int rows = 0;
+    bool certain = false;  // one version matches the most rows, and more than any other
+};
+
+class VersionedUnitMatcher {
+public:
+    explicit VersionedUnitMatcher(const units::Registry& registry = units::Registry::shipped());
+    // Rows are (commune, district) names; the district may be "".
+    VersionDetection detectVersion(const std::vector<std::pair<std::string, std::string>>& rows) const;
+    // In `version` when given (a district narrows it in versions that have districts); else in
+    // every version: one unit -> matched, several different units -> ambiguous.
+    VersionedMatch matchCommune(const std::string& commune, const std::string& district,
+                                const std::string& version = "") const;
+
+private:
+    struct Entry {
+        const units::Unit* unit;
+        UnitName key, parentKey;
+    };
+    std::vector<Entry> m_entries;
+    std::vector<const Entry*> find(const std::string& commune, const std::string& district,
+                                   const std::string& version) const;
 };
 
 } // namespace bando::io

@@ -46,6 +46,8 @@ void appendAnalysisSchemas(std::vector<LayerSchema>& out);
 void appendPlanningSchemas(std::vector<LayerSchema>& out);
 void appendOptimSchemas(std::vector<LayerSchema>& out);
 
+void appendUnitsSchemas(std::vector<LayerSchema>& out);  // core/units/schema_units.cpp
+
 int currentVersion()
 {
     int v = 1;
@@ -64,6 +66,8 @@ const std::vector<LayerSchema>& all()
         appendAnalysisSchemas(s);
         appendPlanningSchemas(s);
         appendOptimSchemas(s);
+
+        appendUnitsSchemas(s);
         return s;
     }();
     return schemas;

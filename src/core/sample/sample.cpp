@@ -1,5 +1,6 @@
 // The sample's data types and the whole pipeline (geography -> telecom -> program -> errors -> write).
 #include "core/sample/sample.hpp"
+#include "core/units/villages.hpp"
 
 #include <chrono>
 
@@ -54,7 +55,10 @@ GenerationReport generateSample(const std::string& path, const Options& opt, Fee
         work();
         timer.lap(name);
     };
-    step("geography", [&] { generateGeography(data, opt, fb); });
+    step("geography", [&] {
+        generateGeography(data, opt, fb);
+        data.extraLayers.push_back(units::syntheticVillageMerges(data.villages));  // issue #17, synthetic
+    });
     step("telecom", [&] { generateTelecom(data, opt, fb); });
     step("digital economy", [&] {
         generateProgram(data, opt, fb);

@@ -6,6 +6,7 @@
 #include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
 #include "core/style/style_store.hpp"
+#include "core/units/map_units.hpp"
 
 #include <algorithm>
 
@@ -136,12 +137,16 @@ RenderResult run(const RenderRequest& request, Feedback& fb)
         addStyle(st);
     if (store) {
         std::vector<std::string> layers = render::layersForTheme(request.theme);
+        if (!request.units.empty())
+            layers.push_back(units::communesLayerOf(request.units));
         for (const auto& st : styles)
             if (std::find(layers.begin(), layers.end(), st.layer) == layers.end())
                 layers.push_back(st.layer);
         data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, layers);
         store.reset();
     }
+    if (!request.units.empty())
+        data = units::mapInVersion(*data, request.units, &fb);
     for (const auto& st : styles)
         if (!data->layer(st.layer))
             throw Error(ErrorKind::Usage, request.styleFile.empty() ? request.project : request.styleFile,

@@ -42,6 +42,7 @@ struct RenderRequest {
     double dpi = 0;          // symbol sizes of a PNG of widthPx × heightPx; 0 = kScreenDpi
 
     std::string district;             // zoom to and highlight this district (GSO code)
+    std::string units;                // --units v2024-12|v2025-07: communes of that version (bando units); "" = the project's
     std::string theme = "density";    // village theme (render::themeTable())
     std::string titleText;            // "" = the default title in the current language
     bool title = true, legend = true, scaleBar = true, northArrow = true;

@@ -1,0 +1,22 @@
+#pragma once
+// The map in a unit version (issue #17): `bando render --units v2025-07` draws the commune-level
+// units of that version — the layer `bando units --to VERSION` dissolved from the villages —
+// in place of the project's 2021 communes; in a version without districts (v2025-07) the
+// districts and the 2021 seats are not drawn, the province being the only level above.
+#include "core/base/feedback.hpp"
+#include "core/render/map_renderer.hpp"
+
+#include <memory>
+#include <string>
+
+namespace bando::units {
+
+// The project layer holding the communes of `version` ("communes_v2025_07"); "communes" for v2021.
+std::string communesLayerOf(const std::string& version);
+
+// A copy of `data` drawn in `version`. Throws bando::Error(Usage, "--units") for an unknown version
+// or when the project has no such layer yet (run `bando units --to VERSION`).
+std::shared_ptr<const render::MapData> mapInVersion(const render::MapData& data, const std::string& version,
+                                                    const Feedback* fb = nullptr);
+
+} // namespace bando::units
