@@ -163,13 +163,14 @@ TEST_CASE("renderMap: the hillshade of a ridge at known pixels, toggled by the l
     CHECK(d.extent.maxX == 900);
     const LayerState def = defaultLayerState(d);
     CHECK(def.order == std::vector<std::string>{kHillshadeLayer});
-    CHECK(def.hidden.empty());
+    CHECK(def.hidden == std::vector<std::string>{kHillshadeLayer});  // turned on in the layer tree
     CHECK(layerGroup(kHillshadeLayer) == "context");
 
     MapSettings s;
     s.widthPx = s.heightPx = 180;
     s.extent = d.extent;
     s.title = s.legend = s.scaleBar = s.northArrow = false;
+    s.layerOrder = {kHillshadeLayer};
     const uint32_t bg = 0xf4f3ef;
     const uint32_t lit = hillshadeOverlay(static_cast<float>(kLit), kFlat);
     const uint32_t dark = hillshadeOverlay(static_cast<float>(kDark), kFlat);

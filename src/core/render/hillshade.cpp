@@ -13,6 +13,36 @@
 
 namespace bando::render {
 
+namespace {
+
+bool validAt(const DemGrid& dem, int x, int y, double& out)
+{
+    if (x < 0 || y < 0 || x >= dem.cols || y >= dem.rows)
+        return false;
+    const float v = dem.at(x, y);
+    out = v;
+    return std::isfinite(v);
+}
+
+// Neighbour (dc, dr) of (c, r) whose height is e; where it has no data or lies outside,
+// extrapolated linearly (exact on a plane): along the column, else along the row, else through
+// the centre from the opposite neighbour, else the centre's height.
+double neighbour(const DemGrid& dem, int c, int r, double e, int dc, int dr)
+{
+    double v = 0, w = 0;
+    if (validAt(dem, c + dc, r + dr, v))
+        return v;
+    if (dr != 0 && validAt(dem, c + dc, r, v) && validAt(dem, c + dc, r - dr, w))
+        return 2.0 * v - w;
+    if (dc != 0 && validAt(dem, c, r + dr, v) && validAt(dem, c - dc, r + dr, w))
+        return 2.0 * v - w;
+    if (validAt(dem, c - dc, r - dr, v))
+        return 2.0 * e - v;
+    return e;
+}
+
+} // namespace
+
 std::vector<float> hillshade(const DemGrid& dem, const HillshadeParams& params)
 {
     std::vector<float> out;
@@ -22,42 +52,33 @@ std::vector<float> hillshade(const DemGrid& dem, const HillshadeParams& params)
     const double az = params.azimuthDeg * M_PI / 180, alt = params.altitudeDeg * M_PI / 180;
     const double lx = std::sin(az) * std::cos(alt), ly = std::cos(az) * std::cos(alt), lz = std::sin(alt);
     const double k = params.zFactor / (8 * dem.cell);
+    const auto cols = static_cast<size_t>(dem.cols);
     for (int r = 0; r < dem.rows; ++r)
         for (int c = 0; c < dem.cols; ++c) {
-            const float e = dem.at(c, r);
+            const size_t at = static_cast<size_t>(r) * cols + static_cast<size_t>(c);
+            const float e = dem.z[at];
             if (!std::isfinite(e))
                 continue;
-            auto valid = [&](int cc, int rr, double& out) {
-                if (cc < 0 || rr < 0 || cc >= dem.cols || rr >= dem.rows)
-                    return false;
-                const float v = dem.at(cc, rr);
-                out = v;
-                return std::isfinite(v);
-            };
-            // Neighbour (dc, dr); where it has no data or lies outside, extrapolated linearly
-            // (exact on a plane): along the column, else along the row, else through the centre
-            // from the opposite neighbour, else the centre's height.
-            auto h = [&](int dc, int dr) -> double {
-                double v = 0, w = 0;
-                if (valid(c + dc, r + dr, v))
-                    return v;
-                if (dr != 0 && valid(c + dc, r, v) && valid(c + dc, r - dr, w))
-                    return 2.0 * v - w;
-                if (dc != 0 && valid(c, r + dr, v) && valid(c - dc, r + dr, w))
-                    return 2.0 * v - w;
-                if (valid(c - dc, r - dr, v))
-                    return 2.0 * e - v;
-                return e;
-            };
-            const double a = h(-1, -1), b = h(0, -1), cc = h(1, -1);
-            const double d = h(-1, 0), f = h(1, 0);
-            const double g = h(-1, 1), hh = h(0, 1), i = h(1, 1);
-            const double dzdx = ((cc + 2 * f + i) - (a + 2 * d + g)) * k;
-            const double dzdy = ((a + 2 * b + cc) - (g + 2 * hh + i)) * k;
+            // The 3×3 window a b c / d e f / g h i, north row first.
+            double w[9] = {0, 0, 0, 0, e, 0, 0, 0, 0};
+            bool direct = c > 0 && r > 0 && c + 1 < dem.cols && r + 1 < dem.rows;
+            if (direct) {
+                const float* up = &dem.z[at - cols];
+                const float* dn = &dem.z[at + cols];
+                w[0] = up[-1], w[1] = up[0], w[2] = up[1];
+                w[3] = dem.z[at - 1], w[5] = dem.z[at + 1];
+                w[6] = dn[-1], w[7] = dn[0], w[8] = dn[1];
+                direct = std::isfinite(w[0] + w[1] + w[2] + w[3] + w[5] + w[6] + w[7] + w[8]);
+            }
+            if (!direct)
+                for (int i = 0; i < 9; ++i)
+                    if (i != 4)
+                        w[i] = neighbour(dem, c, r, e, i % 3 - 1, i / 3 - 1);
+            const double dzdx = ((w[2] + 2 * w[5] + w[8]) - (w[0] + 2 * w[3] + w[6])) * k;
+            const double dzdy = ((w[0] + 2 * w[1] + w[2]) - (w[6] + 2 * w[7] + w[8])) * k;
             const double norm = std::sqrt(dzdx * dzdx + dzdy * dzdy + 1);
             const double shade = (-dzdx * lx - dzdy * ly + lz) / norm;
-            out[static_cast<size_t>(r) * static_cast<size_t>(dem.cols) + static_cast<size_t>(c)] =
-                static_cast<float>(std::max(0.0, shade));
+            out[at] = static_cast<float>(std::max(0.0, shade));
         }
     return out;
 }
