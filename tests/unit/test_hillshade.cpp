@@ -7,6 +7,8 @@
 #include "core/render/layer_tree.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/render/map_style.hpp"
+#include "core/model/schema.hpp"
+#include "core/render/styled_layer.hpp"
 
 #include <cairo.h>
 
@@ -205,4 +207,70 @@ TEST_CASE("renderMap: the hillshade of a ridge at known pixels, toggled by the l
         CHECK(pixelAt(img.get(), 6 * 20 + 10, 90) == bg);
         CHECK(pixelAt(img.get(), 2 * 20 + 10, 90) == bg);
     }
+}
+
+TEST_CASE("place names: communes from 1:400,000, settlements from 1:100,000, no overlaps", "[render][labels][unit]")
+{
+    MapData d;
+    Layer c = schema::makeLayer(schema::kCommunes);
+    c.epsg = 9215;
+    for (int i = 0; i < 2; ++i) {
+        auto& f = c.addFeature(Geometry::polygon({{{i * 4000.0, 0}, {i * 4000.0 + 4000, 0}, {i * 4000.0 + 4000, 4000},
+                                                   {i * 4000.0, 4000}, {i * 4000.0, 0}}}));
+        c.set(f, "name", i == 0 ? "Xã Hoàng Đồng" : "Xã Mai Pha");
+    }
+    Layer s;
+    s.name = "settlements";
+    s.geomType = GeomType::Point;
+    s.epsg = 9215;
+    s.fields = {{"name", FieldType::Text, 0, false}, {"households", FieldType::Integer, 0, false}};
+    // Five settlements 5 m apart (under a pixel at 1:100,000): by households, the largest takes
+    // the right of the point, the next the left; above and below overlap those boxes (a name is
+    // wider than the marker gap), so the three smaller get none.
+    const int hh[5] = {30, 90, 10, 50, 70};
+    for (int i = 0; i < 5; ++i) {
+        auto& f = s.addFeature(Geometry::point(1000 + 5 * i, 1000));
+        s.set(f, "name", "Bản " + std::to_string(hh[i]));
+        s.set(f, "households", static_cast<int64_t>(hh[i]));
+    }
+    d.layers.push_back(std::move(c));
+    d.layers.push_back(std::move(s));
+    d.prepare();
+    const LayerState def = defaultLayerState(d);
+    CHECK(def.order.back() == kPlaceLabelsLayer);
+    CHECK(std::find(def.hidden.begin(), def.hidden.end(), kPlaceLabelsLayer) != def.hidden.end());
+
+    auto labelsAt = [&](double denominator) {
+        MapSettings ms;
+        ms.widthPx = 400;
+        ms.heightPx = 300;
+        ms.dpi = 96;
+        ms.title = ms.legend = ms.scaleBar = ms.northArrow = false;
+        const double half = 200 * denominator * 0.0254 / 96;  // metres per 200 px
+        ms.extent = {4000 - half, 2000 - half * 0.75, 4000 + half, 2000 + half * 0.75};
+        ms.layerOrder = {schema::kCommunes, kPlaceLabelsLayer};
+        CHECK(scaleDenominator(ms, d) == Approx(denominator).epsilon(1e-9));
+        cairo::SurfacePtr img(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 400, 300));
+        cairo::ContextPtr cr(cairo_create(img.get()));
+        return labelLayout(cr.get(), d, ms);
+    };
+    auto texts = [](const std::vector<PlacedLabel>& l) {
+        std::vector<std::string> t;
+        for (const auto& p : l)
+            t.push_back(p.text);
+        return t;
+    };
+    CHECK(labelsAt(1000000).empty());
+    CHECK(texts(labelsAt(400000)) == std::vector<std::string>{"Xã Hoàng Đồng", "Xã Mai Pha"});
+    const auto near = labelsAt(100000);
+    // Communes first (their priority), then the settlements by households.
+    CHECK(texts(near) == std::vector<std::string>{"Xã Hoàng Đồng", "Xã Mai Pha", "Bản 90", "Bản 70"});
+    CHECK(near[2].box.minX > near[3].box.maxX);  // right of the point, then left
+    for (size_t i = 0; i < near.size(); ++i)
+        for (size_t j = i + 1; j < near.size(); ++j)
+            CHECK_FALSE(near[i].box.intersects(near[j].box));
+    // A commune name is centred on its interior point (x = 2 km → device x of the anchor).
+    const auto& hd = near[0].box;
+    const double anchorX = 200 + (2000 - 4000) * 96 / 0.0254 / 100000;
+    CHECK((hd.minX + hd.maxX) / 2 == Approx(anchorX).margin(0.5));
 }

@@ -415,7 +415,7 @@ void collectPlaceLabels(Painter& p)
 {
     if (p.scaleDenom <= 0)
         return;
-    if (const Layer* c = p.data->layer(schema::kCommunes); c && p.scaleDenom <= kCommuneLabelMaxScale) {
+    if (const Layer* c = p.data->layer(schema::kCommunes); c && p.scaleDenom <= kCommuneLabelMaxScale * (1 + 1e-9)) {
         const int ni = c->fieldIndex("name");
         for (size_t i = 0; ni >= 0 && i < c->features.size() && i < p.data->communeLabelPoints.size(); ++i) {
             const XY lp = p.data->communeLabelPoints[i];
@@ -435,7 +435,7 @@ void collectPlaceLabels(Painter& p)
         }
     }
     const int li = p.data->layerIndex("settlements");
-    if (li < 0 || p.scaleDenom > kSettlementLabelMaxScale)
+    if (li < 0 || p.scaleDenom > kSettlementLabelMaxScale * (1 + 1e-9))
         return;
     const Layer& s = p.data->layers[static_cast<size_t>(li)];
     const int ni = s.fieldIndex("name"), hi = s.fieldIndex("households");
