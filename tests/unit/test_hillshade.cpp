@@ -274,3 +274,44 @@ TEST_CASE("place names: communes from 1:400,000, settlements from 1:100,000, no 
     const double anchorX = 200 + (2000 - 4000) * 96 / 0.0254 / 100000;
     CHECK((hd.minX + hd.maxX) / 2 == Approx(anchorX).margin(0.5));
 }
+
+TEST_CASE("place names: a commune named at its seat is not named twice", "[render][labels][unit]")
+{
+    MapData d;
+    Layer c = schema::makeLayer(schema::kCommunes);
+    c.epsg = 9215;
+    for (int i = 0; i < 2; ++i) {
+        auto& f = c.addFeature(Geometry::polygon({{{i * 4000.0, 0}, {i * 4000.0 + 4000, 0}, {i * 4000.0 + 4000, 4000},
+                                                   {i * 4000.0, 4000}, {i * 4000.0, 0}}}));
+        c.set(f, "name", i == 0 ? "Xã Hoàng Đồng" : "Xã Mai Pha");
+    }
+    Layer dist = schema::makeLayer(schema::kDistricts);
+    dist.epsg = 9215;
+    auto& df = dist.addFeature(Geometry::polygon({{{0, 0}, {8000, 0}, {8000, 4000}, {0, 4000}, {0, 0}}}));
+    dist.set(df, "code", "183");
+    dist.set(df, "name", "Huyện Cao Lộc");
+    Layer places = schema::makeLayer(schema::kPlaces);
+    places.epsg = 9215;
+    auto& pf = places.addFeature(Geometry::point(6500, 1000));  // Mai Pha's seat, off its centre
+    places.set(pf, "name", "Xã Mai Pha");
+    places.set(pf, "kind", "commune");
+    d.layers.push_back(std::move(c));
+    d.layers.push_back(std::move(dist));
+    d.layers.push_back(std::move(places));
+    d.prepare();
+    MapSettings ms;
+    ms.widthPx = 400;
+    ms.heightPx = 300;
+    ms.title = ms.legend = ms.scaleBar = ms.northArrow = false;
+    ms.districtCode = "183";  // the district view shows its commune seats with their names
+    ms.layerOrder = {schema::kCommunes, schema::kDistricts, schema::kPlaces, kPlaceLabelsLayer};
+    REQUIRE(scaleDenominator(ms, d) < 400000);
+    cairo::SurfacePtr img(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 400, 300));
+    cairo::ContextPtr cr(cairo_create(img.get()));
+    const auto labels = labelLayout(cr.get(), d, ms);
+    REQUIRE(labels.size() == 1);
+    CHECK(labels[0].text == "Xã Hoàng Đồng");
+    // Without the seat, Mai Pha gets its area label.
+    ms.layerOrder = {schema::kCommunes, schema::kDistricts, kPlaceLabelsLayer};
+    CHECK(labelLayout(cr.get(), d, ms).size() == 2);
+}

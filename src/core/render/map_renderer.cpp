@@ -48,6 +48,7 @@ struct Painter {
     double scaleDenom = 0;       // of the drawn view
     std::vector<LabelCandidate> labels;  // from styled layers, placed by priority at the end
     std::vector<PlacedLabel>* placedLabels = nullptr;  // labelLayout's output
+    std::vector<std::string> seatNames;  // seat labels drawn: a commune's name is not repeated
 
     // Reserves a label box; false when it would overlap one already placed or leave the page.
     bool place(double x, double y, double w, double h)
@@ -400,6 +401,7 @@ void drawSeats(Painter& p, const std::vector<Seat>& seats)
         for (const auto& c : cand)
             if (p.place(c[0], c[1] - h, w, h * 1.25)) {
                 p.text(c[0], c[1], s.name, 0x111111, true);
+                p.seatNames.push_back(s.name);
                 break;
             }
     }
@@ -676,6 +678,8 @@ void drawStyleLabels(Painter& p)
         if (++tried > 20000)
             break;
         p.tick();
+        if (l.centred && std::find(p.seatNames.begin(), p.seatNames.end(), text::toNfc(l.text)) != p.seatNames.end())
+            continue;  // an area already named at its seat
         p.font(FontStyle::Regular, l.sizePt);
         const std::string t = text::toNfc(l.text);
         const double w = p.textWidth(t), h = l.sizePt * p.pt, gap = l.offset + 1.5 * p.pt;
