@@ -5,6 +5,7 @@
 //   pdf_a3    renderToFile A3 landscape vector PDF
 // Prints one "name median_s min_s" line per measurement.
 #include "core/capi/gdal.hpp"
+#include "core/render/hillshade.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
@@ -136,6 +137,25 @@ int main(int argc, char** argv)
             report("shops_pdf", timeIt(std::max(1, n / 4), [&] {
                        render::renderToFile(*data, sp, outDir + "/bench-shops.pdf", a3);
                    }));
+        }
+        {  // issue #13: the base map with the Context layers on (hillshade of the DEM, place names)
+            render::MapSettings sh = s;
+            const render::LayerState st = render::defaultLayerState(*data);
+            for (const auto& name : st.order)
+                if (name == render::kHillshadeLayer || name == render::kPlaceLabelsLayer ||
+                    std::find(st.hidden.begin(), st.hidden.end(), name) == st.hidden.end())
+                    sh.layerOrder.push_back(name);
+            cairo_surface_t* hs = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);
+            auto once = [&] {
+                cairo_t* cr = cairo_create(hs);
+                render::renderMap(cr, *data, sh);
+                cairo_destroy(cr);
+                cairo_surface_flush(hs);
+            };
+            once();
+            report("hillshade", timeIt(n, once));
+            cairo_surface_write_to_png(hs, (outDir + "/bench-hillshade.png").c_str());
+            cairo_surface_destroy(hs);
         }
         s.districtCode = "183";
         surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);

@@ -3,6 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "core/base/error.hpp"
+#include "core/render/hillshade.hpp"
+#include "core/render/layer_tree.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/job.hpp"
@@ -13,6 +15,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -422,4 +425,87 @@ TEST_CASE("RenderRequest runs the export policy and writes what bando render wri
     CHECK_THROWS_AS(tasks::runTask(stopped, cancelled), CancelledError);
     CHECK_FALSE(std::filesystem::exists(stopped.out));
     CHECK_FALSE(std::filesystem::exists(stopped.out + ".part"));
+}
+
+TEST_CASE("RenderRequest draws the project's saved layer state: visibility, opacity, scale range, hillshade",
+          "[render][task][state]")
+{
+    test::TempDir dir("render-state");
+    const std::string project = dir.file("p.gpkg");
+    std::filesystem::copy_file(test::renderProjectPath(), project);
+    Feedback fb;
+    auto render = [&](const std::string& name, bool projectState = true) {
+        tasks::RenderRequest r;
+        r.project = project;
+        r.out = dir.file(name);
+        r.widthPx = 600;
+        r.heightPx = 450;
+        r.title = r.legend = r.scaleBar = r.northArrow = false;
+        r.projectState = projectState;
+        tasks::runTask(r, fb);
+        std::map<uint32_t, int> counts;
+        for (uint32_t p : loadPng(r.out).px)
+            ++counts[p & 0xffffff];
+        return counts;
+    };
+    auto palettePixels = [](std::map<uint32_t, int>& counts) {
+        int n = 0;
+        for (uint32_t c : kDensityPalette)
+            n += counts[c];
+        return n;
+    };
+    auto save = [&](const std::function<void(render::MapState&)>& edit) {
+        auto store = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+        const auto data = render::loadMapData(*store, 9215, nullptr, render::layersForTheme("density"));
+        render::MapState st = render::mergeMapState(*data, {});
+        edit(st);
+        render::saveMapState(*store, st);
+    };
+    auto view = [](render::MapState& st, const std::string& layer) -> render::LayerView& {
+        auto it = std::find_if(st.layers.begin(), st.layers.end(), [&](const auto& v) { return v.layer == layer; });
+        REQUIRE(it != st.layers.end());
+        return *it;
+    };
+    const uint32_t bg = 0xf4f3ef;
+    auto plain = render("plain.png");
+    const int plainPalette = palettePixels(plain);
+    CHECK(plainPalette > 30000);  // villages cover a good part of the 270,000 pixels
+    CHECK(plain[bg] > 20000);
+
+    // The sample has a DEM: the layer tree lists the hillshade (hidden) in the Context group.
+    save([&](render::MapState& st) { CHECK_FALSE(view(st, render::kHillshadeLayer).visible); });
+
+    // Villages saved as not visible: no village colour left.
+    save([&](render::MapState& st) { view(st, "villages").visible = false; });
+    auto hidden = render("hidden.png");
+    CHECK(palettePixels(hidden) == 0);
+    // ... unless the request ignores the saved state.
+    auto ignored = render("ignored.png", false);
+    CHECK(palettePixels(ignored) == plainPalette);
+
+    // Half opacity: the lightest class becomes half-way to the background.
+    save([&](render::MapState& st) { view(st, "villages").opacity = 0.5; });
+    auto half = render("half.png");
+    CHECK(palettePixels(half) < plainPalette / 50);
+    int blended = 0;
+    for (const auto& [c, n] : half) {
+        bool match = true;
+        for (int sh : {16, 8, 0}) {
+            const int want = (static_cast<int>((kDensityPalette[0] >> sh) & 0xff) + static_cast<int>((bg >> sh) & 0xff)) / 2;
+            match = match && std::abs(static_cast<int>((c >> sh) & 0xff) - want) <= 1;
+        }
+        blended += match ? n : 0;
+    }
+    CHECK(blended > plain[kDensityPalette[0]] / 2);
+
+    // Drawn only up to 1:1,000 (the province view is ~1:500,000): not drawn.
+    save([&](render::MapState& st) { view(st, "villages").maxScale = 1000; });
+    auto ranged = render("ranged.png");
+    CHECK(palettePixels(ranged) == 0);
+
+    // The hillshade turned on: slopes shade the villages and the ground around them.
+    save([&](render::MapState& st) { view(st, render::kHillshadeLayer).visible = true; });
+    auto shaded = render("shaded.png");
+    CHECK(palettePixels(shaded) < plainPalette / 2);
+    CHECK(shaded[bg] < plain[bg] * 3 / 4);  // the margins outside the DEM stay plain
 }

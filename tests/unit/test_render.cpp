@@ -594,9 +594,10 @@ TEST_CASE("defaultLayerState: the base map shown, other drawable layers listed a
     add(schema::kCommunes, GeomType::MultiPolygon, 2);
     d.prepare();
     const LayerState s = defaultLayerState(d);
+    // The Context group's place names are listed on top, hidden (no DEM here: no hillshade).
     CHECK(s.order == std::vector<std::string>{"villages", "coverage", "communes", "districts", "sites", "places",
-                                              "extra_zones"});
-    CHECK(s.hidden == std::vector<std::string>{"coverage", "sites", "extra_zones"});
+                                              "extra_zones", "place_labels"});
+    CHECK(s.hidden == std::vector<std::string>{"coverage", "sites", "extra_zones", "place_labels"});
     // renderMap with no layer order draws exactly the visible part: the same image as with it.
     MapSettings s1 = bareSettings(200, 200, {0, 0, 5, 5});
     MapSettings s2 = s1;

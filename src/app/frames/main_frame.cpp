@@ -783,6 +783,7 @@ bool MainFrame::exportTo(const std::string& path, bool pdf)
     request.extent = view.extent;
     request.layerOrder = view.layerOrder;
     request.hiddenLayers = view.hiddenLayers;
+    request.display = view.display;  // opacity and scale ranges of the layer tree
     request.theme = view.theme;
     request.language = view.language;
     request.fitView(view.widthPx, view.heightPx);

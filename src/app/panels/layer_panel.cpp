@@ -26,6 +26,8 @@ wxString layerLabel(const std::string& name)
         {"fibre", N_("Fibre lines")},
         {"shops", N_("Digital shops")},
         {"coverage_gaps", N_("Coverage gaps")},
+        {"hillshade", N_("Hillshade")},
+        {"place_labels", N_("Place names")},
     };
     auto it = labels.find(name);
     return it == labels.end() ? wx(name) : wtr(it->second);

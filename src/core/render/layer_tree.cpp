@@ -5,6 +5,7 @@
 #include "core/capi/cairo.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/render/hillshade.hpp"
 #include "core/render/map_style.hpp"
 #include "core/render/styled_layer.hpp"
 #include "core/store/project_store.hpp"
@@ -40,7 +41,8 @@ std::string layerGroup(const std::string& layer)
         {"predicted_coverage", "telecom"},      {"shops", "economy"},
         {"teams", "economy"},                   {"coverage_gaps", "analysis"},
         {"survey_gaps", "analysis"},            {schema::kRoads, "context"},
-        {"settlements", "context"},
+        {"settlements", "context"},             {kHillshadeLayer, "context"},
+        {kPlaceLabelsLayer, "context"},
     };
     auto it = kTable.find(layer);
     return it == kTable.end() ? "context" : it->second;

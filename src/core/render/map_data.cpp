@@ -5,6 +5,7 @@
 #include "core/crs/reproject.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/render/hillshade.hpp"
 #include "core/render/map_style.hpp"
 #include "core/render/themes.hpp"
 #include "core/store/project_store.hpp"
@@ -55,6 +56,22 @@ void MapData::prepare(const Feedback* fb)
     if (const Layer* d = layer(schema::kDistricts))
         for (const auto& f : d->features)
             districtLabelPoints.push_back(f.geom.isEmpty() ? XY{} : interiorPoint(f.geom));
+    communeLabelPoints.clear();
+    if (const Layer* c = layer(schema::kCommunes))
+        for (const auto& f : c->features)
+            communeLabelPoints.push_back(f.geom.isEmpty() ? XY{} : interiorPoint(f.geom));
+    hillshadeImage.clear();
+    if (!dem.empty()) {
+        throwIfCancelled(fb);
+        const std::vector<float> shade = hillshade(dem, hillshadeLight);
+        const double flat = std::sin(hillshadeLight.altitudeDeg * M_PI / 180);
+        hillshadeImage.resize(shade.size());
+        for (size_t i = 0; i < shade.size(); ++i)
+            hillshadeImage[i] = hillshadeOverlay(shade[i], flat);
+        if (extent.isEmpty())
+            extent = Extent{dem.originX, dem.originY - dem.rows * dem.cell, dem.originX + dem.cols * dem.cell,
+                            dem.originY};
+    }
     villageDensity.clear();
     themes.clear();
     meanVillageSize = 0;
@@ -101,6 +118,7 @@ std::vector<std::string> layersForTheme(const std::string& theme)
 {
     std::vector<std::string> l = {schema::kDistricts, schema::kCommunes, schema::kVillages, schema::kRoads,
                                   schema::kPlaces};
+    l.push_back(kHillshadeLayer);
     if (theme == "shops")
         l.push_back("shops");
     if (theme == "coverage")
@@ -150,6 +168,14 @@ std::shared_ptr<const MapData> loadMapData(const ProjectStore& store, int epsg, 
     if (auto t = store.meta("title"); t && !t->empty())
         data->projectTitle = *t;
     data->thresholds = analysis::loadThresholds(store);
+    if (onlyLayers.empty() || std::find(onlyLayers.begin(), onlyLayers.end(), kHillshadeLayer) != onlyLayers.end())
+        try {
+            data->dem = loadDem(store, epsg, fb);
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Usage)
+                throw;
+            // A DEM in another CRS than the map's: drawn without hillshade (it is not warped).
+        }
     data->prepare(fb);
     return data;
 }

@@ -7,6 +7,7 @@
 #include "core/model/schema.hpp"
 #include "core/capi/cairo.hpp"
 #include "core/render/font.hpp"
+#include "core/render/hillshade.hpp"
 #include "core/render/layer_tree.hpp"
 #include "core/render/map_style.hpp"
 #include "core/render/styled_layer.hpp"
@@ -47,6 +48,7 @@ struct Painter {
     double scaleDenom = 0;       // of the drawn view
     std::vector<LabelCandidate> labels;  // from styled layers, placed by priority at the end
     std::vector<PlacedLabel>* placedLabels = nullptr;  // labelLayout's output
+    std::vector<std::string> seatNames;  // seat labels drawn: a commune's name is not repeated
 
     // Reserves a label box; false when it would overlap one already placed or leave the page.
     bool place(double x, double y, double w, double h)
@@ -399,8 +401,63 @@ void drawSeats(Painter& p, const std::vector<Seat>& seats)
         for (const auto& c : cand)
             if (p.place(c[0], c[1] - h, w, h * 1.25)) {
                 p.text(c[0], c[1], s.name, 0x111111, true);
+                p.seatNames.push_back(s.name);
                 break;
             }
+    }
+}
+
+// The Context group's place names, placed with the styled layers' labels by priority (after
+// the district names and seats, which keep their space): commune names centred on the commune
+// from 1:400,000, named settlements beside their point from 1:100,000, larger ones first.
+inline constexpr double kCommuneLabelMaxScale = 400000;
+inline constexpr double kSettlementLabelMaxScale = 100000;
+
+void collectPlaceLabels(Painter& p)
+{
+    if (p.scaleDenom <= 0)
+        return;
+    if (const Layer* c = p.data->layer(schema::kCommunes); c && p.scaleDenom <= kCommuneLabelMaxScale * (1 + 1e-9)) {
+        const int ni = c->fieldIndex("name");
+        for (size_t i = 0; ni >= 0 && i < c->features.size() && i < p.data->communeLabelPoints.size(); ++i) {
+            const XY lp = p.data->communeLabelPoints[i];
+            const std::string name = toString(c->features[i].values[static_cast<size_t>(ni)]);
+            if (name.empty() || !p.view.contains(lp.x, lp.y))
+                continue;
+            LabelCandidate l;
+            l.x = p.vt.toDeviceX(lp.x);
+            l.y = p.vt.toDeviceY(lp.y);
+            l.text = name;
+            l.priority = 1e12;  // above any household count
+            l.sizePt = 7.5;
+            l.centred = true;
+            l.colour = 0x4a4a4a;
+            p.labels.push_back(std::move(l));
+            p.tick();
+        }
+    }
+    const int li = p.data->layerIndex("settlements");
+    if (li < 0 || p.scaleDenom > kSettlementLabelMaxScale * (1 + 1e-9))
+        return;
+    const Layer& s = p.data->layers[static_cast<size_t>(li)];
+    const int ni = s.fieldIndex("name"), hi = s.fieldIndex("households");
+    for (size_t i = 0; ni >= 0 && i < s.features.size(); ++i) {
+        const auto& f = s.features[i];
+        if (!p.visible(li, i) || f.geom.isEmpty() || f.geom.parts[0].empty() || f.geom.parts[0][0].empty())
+            continue;
+        const std::string name = toString(f.values[static_cast<size_t>(ni)]);
+        if (name.empty())
+            continue;
+        const XY pt = f.geom.parts[0][0][0];
+        LabelCandidate l;
+        l.x = p.vt.toDeviceX(pt.x);
+        l.y = p.vt.toDeviceY(pt.y);
+        l.offset = 2 * p.pt;
+        l.text = name;
+        l.priority = hi < 0 ? 0 : toReal(f.values[static_cast<size_t>(hi)]).value_or(0);
+        l.sizePt = 6.5;
+        p.labels.push_back(std::move(l));
+        p.tick();
     }
 }
 
@@ -621,16 +678,19 @@ void drawStyleLabels(Painter& p)
         if (++tried > 20000)
             break;
         p.tick();
+        if (l.centred && std::find(p.seatNames.begin(), p.seatNames.end(), text::toNfc(l.text)) != p.seatNames.end())
+            continue;  // an area already named at its seat
         p.font(FontStyle::Regular, l.sizePt);
         const std::string t = text::toNfc(l.text);
         const double w = p.textWidth(t), h = l.sizePt * p.pt, gap = l.offset + 1.5 * p.pt;
-        const double cand[4][2] = {{l.x + gap, l.y + h * 0.35},
+        const double cand[5][2] = {{l.x - w / 2, l.y + h * 0.35},
+                                   {l.x + gap, l.y + h * 0.35},
                                    {l.x - gap - w, l.y + h * 0.35},
                                    {l.x - w / 2, l.y - gap},
                                    {l.x - w / 2, l.y + gap + h}};
-        for (const auto& c : cand)
-            if (p.place(c[0], c[1] - h, w, h * 1.25)) {
-                p.text(c[0], c[1], t, 0x1a1a1a, l.halo);
+        for (size_t ci = l.centred ? 0 : 1; ci < 5; ++ci)
+            if (const auto& c = cand[ci]; p.place(c[0], c[1] - h, w, h * 1.25)) {
+                p.text(c[0], c[1], t, l.colour, l.halo);
                 if (p.placedLabels)
                     p.placedLabels->push_back({p.placed.back(), l.text});
                 break;
@@ -992,6 +1052,16 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
         for (const auto& d : s.display)
             if (d.layer == name)
                 alpha = std::clamp(d.opacity, 0.0, 1.0);
+        if (name == kHillshadeLayer || name == kPlaceLabelsLayer) {
+            if (p.hidden(name))
+                continue;
+            if (name == kHillshadeLayer)
+                drawHillshade(cr, data->dem, data->hillshadeImage, p.vt, alpha);
+            else
+                collectPlaceLabels(p);
+            throwIfCancelled(fb);
+            continue;
+        }
         const bool grouped = alpha < 1 && !p.hidden(name);
         if (grouped)
             cairo_push_group(cr);

@@ -11,6 +11,7 @@
 #include "core/analysis/classify.hpp"
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
+#include "core/render/dem.hpp"
 #include "core/style/style.hpp"
 
 #include <atomic>
@@ -41,6 +42,9 @@ struct MapData {
     // The rows of the `village_indicators` table (bando analyze) at its latest date; empty when
     // the project has not been analysed. Feeds the analysis themes.
     Layer indicators;
+    // The project's DEM (hillshade.hpp: loadDem) in the map CRS; empty when it has none.
+    DemGrid dem;
+    HillshadeParams hillshadeLight;
 
     const Layer* layer(const std::string& name) const;
 
@@ -61,6 +65,10 @@ struct MapData {
     std::vector<std::vector<Extent>> featureExtents;  // parallel to layers / features
     std::vector<double> villageDensity;    // households per km² (area in the map CRS); NaN = no area
     std::vector<XY> districtLabelPoints;   // interior point per district feature
+    std::vector<XY> communeLabelPoints;    // interior point per commune feature
+    // The hillshade of `dem` as a premultiplied ARGB32 overlay, one pixel per cell
+    // (dem.hpp: hillshade, hillshadeOverlay); empty without a DEM.
+    std::vector<uint32_t> hillshadeImage;
     double meanVillageSize = 0;            // sqrt of the mean village area (map units)
     bool prepared = false;
     uint64_t generation = 0;  // a fresh id per prepare(): keys the renderer's style caches

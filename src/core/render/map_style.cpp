@@ -3,6 +3,7 @@
 
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/render/hillshade.hpp"
 #include "core/render/map_renderer.hpp"
 
 #include <algorithm>
@@ -32,6 +33,15 @@ LayerState defaultLayerState(const MapData& data)
     for (const auto& l : data.layers)
         if (drawable(l.name) && !listed(state.order, l.name))
             state.order.push_back(l.name);
+    // Context without a network, listed hidden (the layer tree turns them on, the project keeps
+    // the choice): the hillshade of the project's DEM shades the fills (above the villages,
+    // under the lines and labels); the place names go on top.
+    if (!data.dem.empty()) {
+        auto it = std::find(state.order.begin(), state.order.end(), schema::kVillages);
+        state.order.insert(it == state.order.end() ? state.order.begin() : it + 1, kHillshadeLayer);
+    }
+    if (drawable(schema::kCommunes) || drawable("settlements"))
+        state.order.push_back(kPlaceLabelsLayer);
     for (const auto& name : state.order)
         if (!listed(kBase, name))
             state.hidden.push_back(name);

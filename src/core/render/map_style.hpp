@@ -22,7 +22,9 @@ struct LayerState {
 // The default map of a project: every layer with something to draw (a geometry column and
 // at least one feature), the base map (villages, communes, roads, districts, places — what
 // `bando render` draws) visible, the telecom and program layers listed, hidden, above their
-// natural neighbours, and any other layer hidden on top in the project's order.
+// natural neighbours, and any other layer hidden on top in the project's order. The Context
+// pseudo-layers (hillshade.hpp) are listed hidden: the hillshade above the villages when the
+// project has a DEM, the place names on top when it has communes or settlements.
 LayerState defaultLayerState(const MapData& data);
 
 // ---- village themes ----

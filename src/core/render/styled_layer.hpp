@@ -55,6 +55,8 @@ struct LabelCandidate {
     double priority = 0;      // larger first
     double sizePt = 7.5;
     bool halo = true;
+    bool centred = false;     // an area's name: centred on the anchor first, else beside it
+    uint32_t colour = 0x1a1a1a;  // 0xRRGGBB
 };
 struct DrawContext {
     cairo_t* cr = nullptr;

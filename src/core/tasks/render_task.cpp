@@ -3,6 +3,7 @@
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
 #include "core/capi/proj.hpp"
+#include "core/render/layer_tree.hpp"
 #include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
 #include "core/style/style_store.hpp"
@@ -53,6 +54,7 @@ render::MapSettings mapSettings(const RenderRequest& r, render::PaperSpec& paper
     s.titleText = r.titleText;
     s.language = r.language;
     s.theme = r.theme;
+    s.display = r.display;
     return s;
 }
 
@@ -84,6 +86,12 @@ void RenderRequest::validate() const
                     "unknown theme '" + theme + "' (expected " + render::themeIdList() + ")");
     for (const auto& st : styles)
         st.validate();
+    for (const auto& d : display) {
+        if (!(d.opacity >= 0 && d.opacity <= 1))
+            throw Error(ErrorKind::Usage, "layer " + d.layer, "opacity must be between 0 and 1");
+        if (!(d.minScale >= 0) || !(d.maxScale >= 0) || (d.minScale > 0 && d.maxScale > 0 && d.minScale > d.maxScale))
+            throw Error(ErrorKind::Usage, "layer " + d.layer, "expected scale limits 0 (none) or 0 < min <= max");
+    }
     if (!std::isfinite(dpi) || dpi < 0 || dpi > 2400)
         throw Error(ErrorKind::Usage, "--dpi", "expected a resolution between 1 and 2400 dpi");
 }
@@ -130,11 +138,19 @@ RenderResult run(const RenderRequest& request, Feedback& fb)
                     savedHidden.push_back(saved.style.layer);
             }
     }
+    std::vector<std::string> explicitlyStyled;  // --style FILE and the request's styles
     if (!request.styleFile.empty())
-        for (const auto& st : style::readStyleFile(request.styleFile))
+        for (const auto& st : style::readStyleFile(request.styleFile)) {
             addStyle(st);
-    for (const auto& st : request.styles)
+            explicitlyStyled.push_back(st.layer);
+        }
+    for (const auto& st : request.styles) {
         addStyle(st);
+        explicitlyStyled.push_back(st.layer);
+    }
+    render::MapState savedState;
+    if (store && request.projectState)
+        savedState = render::loadMapState(*store);
     if (store) {
         std::vector<std::string> layers = render::layersForTheme(request.theme);
         if (!request.units.empty())
@@ -142,6 +158,9 @@ RenderResult run(const RenderRequest& request, Feedback& fb)
         for (const auto& st : styles)
             if (std::find(layers.begin(), layers.end(), st.layer) == layers.end())
                 layers.push_back(st.layer);
+        for (const auto& v : savedState.layers)  // what the saved map shows
+            if (v.visible && std::find(layers.begin(), layers.end(), v.layer) == layers.end())
+                layers.push_back(v.layer);
         data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, layers);
         store.reset();
     }
@@ -154,9 +173,31 @@ RenderResult run(const RenderRequest& request, Feedback& fb)
     render::PaperSpec paper;
     render::MapSettings settings = mapSettings(request, paper);
     settings.styles = styles;
+    auto isExplicit = [&](const std::string& layer) {
+        return std::find(explicitlyStyled.begin(), explicitlyStyled.end(), layer) != explicitlyStyled.end();
+    };
     for (const auto& h : savedHidden)
-        settings.hiddenLayers.push_back(h);
-    if (settings.layerOrder.empty() && !styles.empty()) {
+        if (!isExplicit(h))
+            settings.hiddenLayers.push_back(h);
+    if (!savedState.layers.empty()) {
+        // The map as the app's layer tree left it: order, visibility, opacity, scale ranges.
+        render::MapSettings saved;
+        render::applyMapState(render::mergeMapState(*data, savedState), saved);
+        if (settings.layerOrder.empty())
+            settings.layerOrder = saved.layerOrder;
+        for (const auto& st : styles)
+            if (std::find(settings.layerOrder.begin(), settings.layerOrder.end(), st.layer) == settings.layerOrder.end())
+                settings.layerOrder.push_back(st.layer);
+        for (const auto& h : saved.hiddenLayers)
+            if (!isExplicit(h))
+                settings.hiddenLayers.push_back(h);
+        std::vector<render::MapSettings::LayerDisplay> display = saved.display;
+        for (const auto& d : request.display) {
+            std::erase_if(display, [&](const auto& o) { return o.layer == d.layer; });
+            display.push_back(d);
+        }
+        settings.display = std::move(display);
+    } else if (settings.layerOrder.empty() && !styles.empty()) {
         // The default map plus every styled layer, in the default order.
         const render::LayerState state = render::defaultLayerState(*data);
         for (const auto& name : state.order) {

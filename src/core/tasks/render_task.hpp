@@ -57,6 +57,14 @@ struct RenderRequest {
     std::string styleFile;
     std::vector<style::Style> styles;
     bool projectStyles = true;  // read the project's saved styles (only when loading it)
+    // The project's saved map state (table bando_map_layers, the app's layer tree: order,
+    // visibility, opacity, scale ranges), read when loading the project: `layerOrder` replaces
+    // its order, `hiddenLayers` hide more, and a layer styled by `styleFile` or `styles` is
+    // drawn even when saved as not visible. Ignored when `data` is given (the app passes its
+    // view's state in layerOrder / hiddenLayers / display).
+    bool projectState = true;
+    // Per-layer opacity and scale range, replacing the saved ones of the same layer.
+    std::vector<render::MapSettings::LayerDisplay> display;
 
     // Throws bando::Error(Usage) naming the offending option (the messages of `bando render`).
     void validate() const;
