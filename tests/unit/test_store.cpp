@@ -178,3 +178,43 @@ TEST_CASE("a freshly imported table without geometry can be deleted", "[store][F
     }
     CHECK_FALSE(s->hasLayer("f1_table"));
 }
+
+// Found by the 10-minute fuzz_import run: a rolled-back transaction that created a layer left it
+// in GDAL's list of layers although its table was gone, so the next delete failed with
+// "no such table".
+TEST_CASE("a layer created inside a rolled-back transaction is gone, and one deleted there is back",
+          "[store][rollback]")
+{
+    test::TempDir dir("store-rollback");
+    auto s = ProjectStore::create(dir.file("p.gpkg"));
+    {
+        ProjectStore::Transaction tx(*s);
+        s->deleteLayer("villages");
+        tx.commit();
+    }
+    REQUIRE_FALSE(s->hasLayer("villages"));
+    {
+        ProjectStore::Transaction tx(*s);
+        s->replaceLayer(twoVillages());
+        REQUIRE(s->hasLayer("villages"));
+    }  // rolled back
+    CHECK_FALSE(s->hasLayer("villages"));
+    {
+        ProjectStore::Transaction tx(*s);
+        s->replaceLayer(twoVillages());
+        tx.commit();
+    }
+    REQUIRE(s->layerInfo("villages").featureCount == 2);
+    {
+        ProjectStore::Transaction tx(*s);
+        s->deleteLayer("villages");
+    }  // rolled back: the layer and its rows are back
+    REQUIRE(s->hasLayer("villages"));
+    CHECK(s->layerInfo("villages").featureCount == 2);
+    {
+        ProjectStore::Transaction tx(*s);
+        s->deleteLayer("villages");
+        tx.commit();
+    }
+    CHECK_FALSE(s->hasLayer("villages"));
+}

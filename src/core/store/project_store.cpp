@@ -322,6 +322,7 @@ ProjectStore::Transaction::Transaction(ProjectStore& store) : m_store(&store)
     if (store.m_ds->StartTransaction(TRUE) != OGRERR_NONE)
         throw Error(ErrorKind::Store, store.path(), "cannot start transaction: " + cap.lastMessage());
     store.m_inTransaction = true;
+    m_layersBefore = store.gdalLayerList();
 }
 
 ProjectStore::Transaction::~Transaction()
@@ -330,7 +331,35 @@ ProjectStore::Transaction::~Transaction()
         gdal::ErrorCapture cap;
         m_store->m_ds->RollbackTransaction();
         m_store->m_inTransaction = false;
+        // A layer created (or deleted) inside the transaction stays in (or out of) GDAL's list
+        // although SQLite undid it: reopen so the list is the file's again (fuzz_import finding).
+        if (m_store->gdalLayerList() != m_layersBefore) {
+            try {
+                m_store->reopenDataset();
+            } catch (...) {
+                // A destructor must not throw; the next use of the store reports the problem.
+            }
+        }
     }
+}
+
+std::vector<std::string> ProjectStore::gdalLayerList() const
+{
+    std::vector<std::string> names;
+    for (int i = 0; i < m_ds->GetLayerCount(); ++i)
+        names.emplace_back(m_ds->GetLayer(i)->GetName());
+    return names;
+}
+
+void ProjectStore::reopenDataset()
+{
+    gdal::ErrorCapture cap;
+    m_ds.reset();
+    const char* drivers[] = {"GPKG", nullptr};
+    const unsigned flags = GDAL_OF_VECTOR | (m_mode == Mode::ReadWrite ? GDAL_OF_UPDATE : GDAL_OF_READONLY);
+    m_ds.reset(GDALDataset::Open(m_path.c_str(), flags, drivers, nullptr, nullptr));
+    if (!m_ds)
+        throw Error(ErrorKind::Store, m_path, "cannot reopen the project after a rollback: " + cap.lastMessage());
 }
 
 void ProjectStore::Transaction::commit()

@@ -72,6 +72,7 @@ public:
     private:
         ProjectStore* m_store;
         bool m_done = false;
+        std::vector<std::string> m_layersBefore;  // GDAL's layer list when the transaction began
     };
 
     void setMeta(const std::string& key, const std::string& value);
@@ -92,6 +93,11 @@ private:
     void createLayerFromSchema(const std::string& name, const Layer* fallback);
     void writeFeatures(const Layer& layer, const Feedback* fb);
 
+    // GDAL's layer names, as its dataset lists them (internal tables included).
+    std::vector<std::string> gdalLayerList() const;
+    // Closes and reopens the GDAL dataset (after a rollback that created or dropped a layer: GDAL
+    // 3.6 keeps such a layer in its list although SQLite undid it).
+    void reopenDataset();
     std::string m_path;
     Mode m_mode;
     GDALDatasetUniquePtr m_ds;
