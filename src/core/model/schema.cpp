@@ -44,6 +44,7 @@ void appendProgramSchemas(std::vector<LayerSchema>& out);
 void appendImportSchemas(std::vector<LayerSchema>& out);
 void appendAnalysisSchemas(std::vector<LayerSchema>& out);
 void appendPlanningSchemas(std::vector<LayerSchema>& out);
+void appendEditSchemas(std::vector<LayerSchema>& out);
 
 int currentVersion()
 {
@@ -62,6 +63,7 @@ const std::vector<LayerSchema>& all()
         appendImportSchemas(s);
         appendAnalysisSchemas(s);
         appendPlanningSchemas(s);
+        appendEditSchemas(s);
         return s;
     }();
     return schemas;
