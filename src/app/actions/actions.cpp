@@ -20,6 +20,13 @@ enum : int {
     kIdViewBack,
     kIdViewForward,
     kIdAddBookmark,
+    kIdAttributeTable,
+    kIdIdentify,
+    kIdFind,
+    kIdClearSelection,
+    kIdToggleIdentify,
+    kIdLangVi,
+    kIdLangEn,
     kIdBookmarkFirst,
 };
 } // namespace
@@ -42,13 +49,24 @@ const Action analyze     {"bando.analysis.run",     N_("&Analyse villages…"), 
 const Action toggleLayers{"bando.view.layers",      N_("&Layers panel"),           "",       N_("Show or hide the layers panel"),                "",           kIdToggleLayers};
 const Action toggleLegend{"bando.view.legend",      N_("L&egend panel"),           "",       N_("Show or hide the legend panel"),                "",           kIdToggleLegend};
 const Action about       {"bando.help.about",       N_("&About Bando"),            "",       N_("About this program"),                           "",           wxID_ABOUT};
+const Action attributeTable{"bando.view.attributeTable", N_("&Attribute table"), "F6",  N_("Open the attribute table of a layer: sort, filter by an expression, select, edit"), "", kIdAttributeTable, "project"};
+const Action identify    {"bando.view.identify",    N_("&Identify features"),      "Ctrl+Shift+I", N_("Click on the map to see what is there"), "",           kIdIdentify,    "project"};
+const Action toggleIdentify{"bando.view.identifyPanel", N_("I&dentify panel"),     "",       N_("Show or hide the identify panel"),              "",           kIdToggleIdentify};
+const Action find        {"bando.edit.find",        N_("&Find a place…"),          "Ctrl+F", N_("Find a district, commune or village by name"),  "",           kIdFind,        "project"};
+const Action undo        {"bando.edit.undo",        N_("&Undo edit"),              "Ctrl+Z", N_("Undo the last edit of the project's data"),    "",           wxID_UNDO,      "undo"};
+const Action redo        {"bando.edit.redo",        N_("&Redo edit"),              "Ctrl+Y", N_("Redo the last undone edit"),                   "",           wxID_REDO,      "redo"};
+const Action clearSelection{"bando.edit.clearSelection", N_("&Clear selection"),   "Ctrl+Shift+A", N_("Select nothing"),                        "",           kIdClearSelection, "selection"};
+const Action langVi      {"bando.settings.langVi",  N_("Tiếng &Việt"),             "",       N_("Vietnamese user interface (after a restart)"),  "",           kIdLangVi};
+const Action langEn      {"bando.settings.langEn",  N_("&English"),                "",       N_("English user interface (after a restart)"),     "",           kIdLangEn};
 // clang-format on
 
 const std::vector<const Action*>& all()
 {
     static const std::vector<const Action*> v{&open, &newSample, &importData, &exportPng, &exportPdf, &quit,
                                               &zoomIn, &zoomOut, &zoomFull, &viewBack, &viewForward, &addBookmark,
-                                              &toggleLayers, &toggleLegend, &analyze, &about};
+                                              &toggleLayers, &toggleLegend, &analyze, &about, &attributeTable,
+                                              &identify, &toggleIdentify, &find, &undo, &redo, &clearSelection,
+                                              &langVi, &langEn};
     return v;
 }
 

@@ -220,6 +220,13 @@ void MapCanvas::toMap(wxPoint p, double& x, double& y) const
     y = m_view.cy - (p.y - s.y / 2.0) * m_view.res;
 }
 
+wxPoint MapCanvas::toPixel(double x, double y) const
+{
+    wxSize s = GetClientSize();
+    return wxPoint(static_cast<int>(std::lround((x - m_view.cx) / m_view.res + s.x / 2.0)),
+                   static_cast<int>(std::lround((m_view.cy - y) / m_view.res + s.y / 2.0)));
+}
+
 Extent MapCanvas::visibleExtent() const
 {
     wxSize s = GetClientSize();
@@ -346,6 +353,8 @@ void MapCanvas::onPaint(wxPaintEvent&)
             gc->DrawBitmap(m_bitmap, px, py, m_bitmapSize.x * k, m_bitmapSize.y * k);
         }
     }
+    if (onOverlay && m_data && m_view.valid())
+        onOverlay(dc);
     if (!m_data || !m_message.empty()) {
         wxString msg = m_message.empty() ? wtr("No project open. Use File → Open or File → New sample project.")
                                          : m_message;
@@ -402,6 +411,10 @@ void MapCanvas::onMouse(wxMouseEvent& e)
             requestRender();
             if (onViewChanged)
                 onViewChanged();
+        } else if (onClick) {
+            double x, y;
+            toMap(p, x, y);
+            onClick(x, y);
         }
     } else if (e.LeftDClick()) {
         zoomBy(2.0, p);

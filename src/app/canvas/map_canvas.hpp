@@ -62,6 +62,8 @@ public:
     Extent visibleExtent() const;
     // Pixel -> map CRS.
     void toMap(wxPoint px, double& x, double& y) const;
+    // Map CRS -> pixel (the selection overlay).
+    wxPoint toPixel(double x, double y) const;
 
     // Message shown when there is no map (e.g. "Loading…").
     void setMessage(const wxString& message);
@@ -79,6 +81,8 @@ public:
     std::function<void(uint64_t generation)> onRenderComplete;  // a current-generation image is shown
     std::function<void(const std::string& message)> onRenderError;
     std::function<void()> onViewChanged;
+    std::function<void(double x, double y)> onClick;  // a left click without a drag (map CRS)
+    std::function<void(wxDC& dc)> onOverlay;          // drawn over the map (selection highlight)
 
 private:
     render::MapSettings settingsFor(const View& v, wxSize size) const;

@@ -6,7 +6,10 @@
 #include "core/base/feedback.hpp"
 #include "core/render/layer_tree.hpp"
 #include "core/render/map_renderer.hpp"
+#include "core/search/identify.hpp"
+#include "core/search/place_search.hpp"
 #include "core/tasks/analyze_task.hpp"
+#include "core/tasks/edit_task.hpp"
 
 #include <wx/aui/aui.h>
 #include <wx/choice.h>
@@ -16,15 +19,23 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+class wxSearchCtrl;
+class wxDC;
 
 namespace bando::app {
 
 class MapCanvas;
 class LayerPanel;
 class LegendPanel;
+class AttributeTablePanel;
+class IdentifyPanel;
+struct Action;
 
 class MainFrame : public wxFrame {
 public:
@@ -57,6 +68,37 @@ public:
     void goToBookmark(size_t index);
     const std::vector<std::string>& themes() const { return m_themes; }
     LegendPanel* legendPanel() const { return m_legend; }
+
+    // ---- the workbench (issue #14) ----
+    // Opens the attribute table on a layer (shows the pane).
+    void showAttributeTable(const std::string& layer);
+    AttributeTablePanel* attributeTable() const { return m_table; }
+    IdentifyPanel* identifyPanel() const { return m_identify; }
+    // Identify at a map point (map CRS): fills the identify panel and selects the village
+    // there (click selection). Returns the hits.
+    std::vector<search::LayerHit> identifyAt(double x, double y);
+    // The search box: finds places, zooms the map to the best one; the others are offered in
+    // the search box's menu.
+    std::vector<search::Hit> searchPlaces(const std::string& query);
+    // Selection (one layer at a time), shown on the map and counted in the status bar.
+    const std::string& selectionLayer() const { return m_selLayer; }
+    const std::set<size_t>& selection() const { return m_selection; }
+    void setSelection(const std::string& layer, std::set<size_t> features);
+    wxString statusText(int field) const;
+    // Edits through tasks::EditRequest (validated, one transaction, logged, undoable).
+    // Returns the result; throws bando::Error when the value is refused.
+    tasks::EditResult editValue(const std::string& layer, int64_t fid, const std::string& field, const std::string& text);
+    std::optional<tasks::EditResult> undoEdit();
+    std::optional<tasks::EditResult> redoEdit();
+    int undoable() const { return m_undoable; }
+    int redoable() const { return m_redoable; }
+    bool isEnabled(const Action& a) const;
+    // The language the app starts with next time ("vi" / "en"), saved in the settings file.
+    void chooseLanguage(const std::string& lang);
+    // Settings file: $BANDO_CONFIG, else $XDG_CONFIG_HOME/bando/settings.ini (~/.config/...).
+    static std::string settingsPath();
+    static void applySavedLanguage();  // at start, unless --lang was given
+    std::vector<std::string> recentProjects() const;
 
     MapCanvas* canvas() const { return m_canvas; }
     LayerPanel* layerPanel() const { return m_layerPanel; }
@@ -92,6 +134,12 @@ private:
     void renderCompleted(uint64_t generation);
     void stopLoader();
     void onClose(wxCloseEvent& e);
+    void afterEdit(const tasks::EditResult& r);
+    void drawSelection(wxDC& dc);
+    void updateSelectionStatus();
+    void rememberRecent(const std::string& path);
+    void fillRecent();
+    void doFind();
 
     wxAuiManager m_aui;
     MapCanvas* m_canvas = nullptr;
@@ -114,6 +162,16 @@ private:
     uint64_t m_loadToken = 0;
     bool m_firstRenderReported = false;
     WindowHandle<MainFrame> m_self;
+
+    AttributeTablePanel* m_table = nullptr;
+    IdentifyPanel* m_identify = nullptr;
+    wxSearchCtrl* m_search = nullptr;
+    std::unique_ptr<search::PlaceIndex> m_places;
+    std::vector<search::Hit> m_searchHits;
+    std::string m_selLayer;
+    std::set<size_t> m_selection;
+    int m_undoable = 0, m_redoable = 0;
+    wxMenu* m_recentMenu = nullptr;
 };
 
 } // namespace bando::app
