@@ -558,16 +558,13 @@ void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shar
             m_identify->clear();
         rememberRecent(path);
         try {
-            tasks::EditRequest r;
-            r.project = path;
-            r.action = tasks::EditRequest::Action::Log;
-            r.logLimit = 0;
-            Feedback fb;
-            const auto log = tasks::runTask(r, fb);
-            m_undoable = log.undoable;
-            m_redoable = log.redoable;
+            // read-only: opening a project must never write to it
+            auto store = ProjectStore::open(path, ProjectStore::Mode::ReadOnly);
+            const auto counts = edit::stackCounts(*store);
+            m_undoable = counts.undoable;
+            m_redoable = counts.redoable;
         } catch (...) {
-            m_undoable = m_redoable = 0;  // a read-only project: no edits
+            m_undoable = m_redoable = 0;
         }
         updateSelectionStatus();
     }

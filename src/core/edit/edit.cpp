@@ -384,23 +384,26 @@ AppliedEdit EditStack::applyValues(const std::string& layer, int64_t fid, const 
 std::optional<AppliedEdit> EditStack::undo() { return step(true); }
 std::optional<AppliedEdit> EditStack::redo() { return step(false); }
 
-int EditStack::undoable() const
+StackCounts stackCounts(const ProjectStore& store)
 {
-    std::set<int64_t> groups;
-    for (const auto& r : readLog(m_store))
-        if (r.action == "edit" && r.state == 0)
-            groups.insert(r.group);
-    return static_cast<int>(groups.size());
+    std::set<int64_t> undo, redo;
+    for (const auto& r : readLog(store)) {
+        if (r.action != "edit")
+            continue;
+        if (r.state == 0)
+            undo.insert(r.group);
+        else if (r.state == 1)
+            redo.insert(r.group);
+    }
+    StackCounts c;
+    c.undoable = static_cast<int>(undo.size());
+    c.redoable = static_cast<int>(redo.size());
+    return c;
 }
 
-int EditStack::redoable() const
-{
-    std::set<int64_t> groups;
-    for (const auto& r : readLog(m_store))
-        if (r.action == "edit" && r.state == 1)
-            groups.insert(r.group);
-    return static_cast<int>(groups.size());
-}
+int EditStack::undoable() const { return stackCounts(m_store).undoable; }
+
+int EditStack::redoable() const { return stackCounts(m_store).redoable; }
 
 std::optional<AppliedEdit> EditStack::step(bool undo)
 {

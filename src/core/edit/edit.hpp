@@ -73,6 +73,12 @@ private:
     std::string m_who;
 };
 
+// How many edits undo() / redo() could take, read from a project open in any mode.
+struct StackCounts {
+    int undoable = 0, redoable = 0;
+};
+StackCounts stackCounts(const ProjectStore& store);
+
 // Parts of the stored analysis (economy, coverage, access) that read `layer` and whose stored
 // fingerprint no longer matches it: stale until `bando analyze` recomputes them (incrementally:
 // the other parts are reused).
