@@ -26,7 +26,7 @@ const char* statusName(io::UnitMatch::Status s)
 
 int runImportList(const Args& a)
 {
-    a.allowOnly({"kind", "skip-unmatched", "review-only", "append", "encoding", "source-layer"});
+    a.allowOnly({"kind", "skip-unmatched", "review-only", "append", "encoding", "source-layer", "date"});
     if (a.positional.size() != 2)
         throw Error(ErrorKind::Usage, "", "expected PROJECT and FILE");
     tasks::ListImportRequest request;
@@ -39,6 +39,7 @@ int runImportList(const Args& a)
     request.skipUnmatched = a.has("skip-unmatched");
     request.reviewOnly = a.has("review-only");
     request.append = a.has("append");
+    request.reportDate = a.get("date");
     const auto result = tasks::runTask(request, consoleFeedback());
     const io::ListImportResult& r = result.list;
     std::printf("%s: %lld %s, %lld %s, %lld %s, %lld %s, %lld %s\n", result.file.c_str(),
@@ -76,13 +77,16 @@ int runImportList(const Args& a)
 
 CommandRegistration reg(
     {"import-list",
-     "import-list PROJECT FILE --kind households|teams [--skip-unmatched] [--review-only] [--append] "
-     "[--encoding E] [--source-layer SHEET]",
+     "import-list PROJECT FILE --kind households|teams|progress|commune_flags [--skip-unmatched] [--review-only] "
+     "[--append] [--date YYYY-MM-DD] [--encoding E] [--source-layer SHEET]",
      "Imports a per-village list (CSV, XLSX or ODS) keyed by village codes or by (district, commune, village) "
      "names: household counts update the villages layer, team rosters the teams table (the teams of the listed "
      "villages are replaced, or added to with --append). Every row is checked and matched first; unmatched or "
      "ambiguous rows are listed with their candidates and nothing is written (exit 4) unless --skip-unmatched. "
-     "--review-only lists every row's match and writes nothing.",
+     "--review-only lists every row's match and writes nothing. --kind progress reads dated district (or "
+     "commune) figures (date, shops, accounts, locomotives, teams, members) into progress_reports, replacing "
+     "the rows of the same date and place (--date for a list without a date column); --kind commune_flags "
+     "reads border / particularly difficult communes into commune_flags (see docs/PLANNING.md).",
      {"skip-unmatched", "review-only", "append"},
      runImportList});
 

@@ -7,7 +7,9 @@
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -76,6 +78,262 @@ public:
     // Writes what was kept, in one transaction; returns the count reported as written.
     virtual int64_t write(ProjectStore& store, Layer& villages, const ListImportOptions& opts,
                           const std::string& path, const Feedback* fb) = 0;
+    // The unit a row names: a village (the default), or a district or commune for the lists of
+    // those levels (then the list needs no village column).
+    virtual bool namesVillages() const { return true; }
+    virtual UnitMatch match(const UnitMatcher& m, const Cells&, const std::string& code, const std::string& village,
+                            const std::string& commune, const std::string& district)
+    {
+        return m.matchVillage(code, village, commune, district);
+    }
+    virtual void setOptions(const ListImportOptions&, const std::string&) {}
+};
+
+// A date cell as YYYY-MM-DD: ISO, or D/M/YYYY and D-M-YYYY and D.M.YYYY as Vietnamese lists write it.
+std::string isoDateOf(std::string s)
+{
+    const auto b = s.find_first_not_of(" \t"), e = s.find_last_not_of(" \t");
+    if (b == std::string::npos)
+        return {};
+    s = s.substr(b, e - b + 1);
+    int y = 0, m = 0, d = 0;
+    char tail = 0;
+    if (std::sscanf(s.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 && s.size() == 10 && s[4] == '-') {
+    } else if (std::sscanf(s.c_str(), "%d/%d/%d%c", &d, &m, &y, &tail) == 3 ||
+               std::sscanf(s.c_str(), "%d.%d.%d%c", &d, &m, &y, &tail) == 3 ||
+               std::sscanf(s.c_str(), "%d-%d-%d%c", &d, &m, &y, &tail) == 3) {
+        if (y < 100)
+            return {};
+    } else
+        return {};
+    static const int len[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > len[m - 1] || y < 1900 || y > 2200)
+        return {};
+    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return {};
+    char out[48];
+    std::snprintf(out, sizeof out, "%04d-%02d-%02d", y, m, d);
+    return out;
+}
+
+// ---- progress reports (dated district or commune figures) ----
+
+class ProgressHandler : public ListKindHandler {
+public:
+    bool namesVillages() const override { return false; }
+    void setOptions(const ListImportOptions& opts, const std::string& path) override
+    {
+        m_source = opts.sourceLabel.empty() ? std::filesystem::path(path).filename().string() : opts.sourceLabel;
+        m_defaultDate = opts.reportDate;
+        if (!m_defaultDate.empty()) {
+            const std::string iso = isoDateOf(m_defaultDate);
+            if (iso.empty())
+                throw Error(ErrorKind::Usage, "--date", "'" + m_defaultDate + "' is not a date (YYYY-MM-DD or D/M/YYYY)");
+            m_defaultDate = iso;
+        }
+    }
+    void findColumns(const SourceInfo& info, const std::string& path) override
+    {
+        m_date = findColumn(info, {"date", "ngay", "ngaybaocao", "denngay", "thoigian", "tinhdenngay"});
+        m_districtCode = findColumn(info, {"districtcode", "mahuyen"});
+        m_communeCode = findColumn(info, {"communecode", "maxa"});
+        m_code = findColumn(info, {"code", "ma", "madonvi"});
+        m_commune = findColumn(info, {"commune", "communename", "xa", "tenxa", "xaphuong", "xaphuongthitran"});
+        m_district = findColumn(info, {"district", "districtname", "huyen", "tenhuyen", "huyenthanhpho", "donvi"});
+        static const char* names[] = {"shops", "accounts", "locomotives", "teams", "members"};
+        m_value[0] = findColumn(info, {"shops", "cuahang", "socuahang", "cuahangso", "socuahangso", "sohocuahangso"});
+        m_value[1] = findColumn(info, {"accounts", "taikhoan", "sotaikhoan", "taikhoanthanhtoan", "sotaikhoanthanhtoan",
+                                       "taikhoanthanhtoandientu", "sotaikhoanthanhtoandientu"});
+        m_value[2] = findColumn(info, {"locomotives", "hodautau", "sohodautau", "dautau"});
+        m_value[3] = findColumn(info, {"teams", "tocongnghe", "sotocongnghe", "soto", "tocongnghecongdong"});
+        m_value[4] = findColumn(info, {"members", "thanhvien", "sothanhvien"});
+        m_names = names;
+        if (m_date < 0 && m_defaultDate.empty())
+            throw Error(ErrorKind::Format, path, "no date column (e.g. 'Ngày báo cáo'): add one or give --date");
+        if (m_district < 0 && m_commune < 0 && m_districtCode < 0 && m_communeCode < 0 && m_code < 0)
+            throw Error(ErrorKind::Format, path, "no district or commune column (e.g. 'Huyện' or 'Xã')");
+        bool any = false;
+        for (int c : m_value)
+            any = any || c >= 0;
+        if (!any)
+            throw Error(ErrorKind::Format, path,
+                        "no figure column (e.g. 'Số cửa hàng số', 'Tài khoản thanh toán', 'Hộ đầu tàu')");
+    }
+    void checkRow(const Cells& cells, Diagnostics&) override
+    {
+        m_rowDate = m_defaultDate;
+        if (m_date >= 0 && !cells.get(m_date).empty()) {
+            m_rowDate = isoDateOf(cells.get(m_date));
+            if (m_rowDate.empty())
+                throw Error(ErrorKind::Format, cells.where(m_date),
+                            "'" + cells.get(m_date).substr(0, 40) + "' is not a date (YYYY-MM-DD or D/M/YYYY)");
+        }
+        if (m_rowDate.empty())
+            throw Error(ErrorKind::Format, cells.where(m_date), "the report date is empty");
+        bool any = false;
+        for (int k = 0; k < 5; ++k) {
+            m_rowValue[k].reset();
+            if (m_value[k] >= 0)
+                m_rowValue[k] = cells.integer(m_value[k], 0, 10000000, m_names[k]);
+            any = any || m_rowValue[k];
+        }
+        if (!any)
+            throw Error(ErrorKind::Format, cells.path + ": row " + std::to_string(cells.rowNo), "the row has no figure");
+    }
+    UnitMatch match(const UnitMatcher& m, const Cells& cells, const std::string&, const std::string&,
+                    const std::string& commune, const std::string& district) override
+    {
+        const std::string cc = cells.get(m_communeCode), dc = cells.get(m_districtCode), code = cells.get(m_code);
+        if (!commune.empty() || !cc.empty() || (code.size() == 5 && dc.empty())) {
+            m_rowScope = "commune";
+            return m.matchCommune(cc.empty() ? code : cc, commune, district);
+        }
+        m_rowScope = "district";
+        return m.matchDistrict(dc.empty() ? code : dc, district);
+    }
+    void addMatched(const Cells& cells, const UnitRef& u) override
+    {
+        const std::string key = m_rowDate + "|" + m_rowScope + "|" + u.code;
+        if (auto [it, fresh] = m_firstRow.emplace(key, cells.rowNo); !fresh)
+            throw Error(ErrorKind::Format, cells.path + ": row " + std::to_string(cells.rowNo),
+                        m_rowScope + " " + u.code + " (" + u.name + ") on " + m_rowDate + " is already listed in row " +
+                            std::to_string(it->second));
+        Feature& f = m_out.addFeature({});
+        m_out.set(f, "date", m_rowDate);
+        m_out.set(f, "scope", m_rowScope);
+        m_out.set(f, "code", u.code);
+        for (int k = 0; k < 5; ++k)
+            if (m_rowValue[k])
+                m_out.set(f, m_names[k], *m_rowValue[k]);
+        m_out.set(f, "source", m_source + ", row " + std::to_string(cells.rowNo));
+    }
+    int64_t write(ProjectStore& store, Layer&, const ListImportOptions& opts, const std::string&,
+                  const Feedback* fb) override
+    {
+        if (m_out.features.empty())
+            return 0;
+        ProjectStore::Transaction tx(store);
+        if (!opts.append && store.hasLayer("progress_reports"))
+            for (const auto& f : m_out.features)
+                store.deleteWhere("progress_reports", {{"date", m_out.text(f, "date")},
+                                                       {"scope", m_out.text(f, "scope")},
+                                                       {"code", m_out.text(f, "code")}});
+        if (store.hasLayer("progress_reports"))
+            store.appendFeatures(m_out, fb);
+        else
+            store.replaceLayer(m_out, fb);
+        tx.commit();
+        return static_cast<int64_t>(m_out.features.size());
+    }
+
+private:
+    int m_date = -1, m_districtCode = -1, m_communeCode = -1, m_code = -1, m_commune = -1, m_district = -1;
+    int m_value[5] = {-1, -1, -1, -1, -1};
+    const char* const* m_names = nullptr;
+    std::optional<int64_t> m_rowValue[5];
+    std::string m_rowDate, m_rowScope, m_defaultDate, m_source;
+    std::map<std::string, int64_t> m_firstRow;
+    Layer m_out = schema::makeLayer("progress_reports");
+};
+
+// ---- commune flags (border / particularly difficult) ----
+
+// "border" and/or "difficult" from the words lists use ("biên giới", "đặc biệt khó khăn", "ĐBKK",
+// "xã biên giới, ĐBKK", "1" under a flag's own column).
+std::vector<std::string> flagsOf(const std::string& text)
+{
+    const std::string f = text::foldForMatch(text);
+    std::vector<std::string> out;
+    if (contains(f, "bien gioi") || contains(f, "border") || f == "bg")
+        out.push_back("border");
+    if (contains(f, "dac biet kho khan") || contains(f, "dbkk") || contains(f, "difficult") || contains(f, "135"))
+        out.push_back("difficult");
+    return out;
+}
+
+bool truthy(const std::string& text)
+{
+    const std::string f = text::foldForMatch(text);
+    return f == "1" || f == "x" || f == "co" || f == "yes" || f == "true" || f == "v";
+}
+
+class CommuneFlagsHandler : public ListKindHandler {
+public:
+    bool namesVillages() const override { return false; }
+    void setOptions(const ListImportOptions& opts, const std::string& path) override
+    {
+        m_source = opts.sourceLabel.empty() ? std::filesystem::path(path).filename().string() : opts.sourceLabel;
+    }
+    void findColumns(const SourceInfo& info, const std::string& path) override
+    {
+        m_flag = findColumn(info, {"flag", "loai", "phanloai", "doituong", "ghichu", "note"});
+        m_border = findColumn(info, {"border", "biengioi", "xabiengioi"});
+        m_difficult = findColumn(info, {"difficult", "dacbietkhokhan", "dbkk", "xadbkk", "xadacbietkhokhan"});
+        m_code = findColumn(info, {"communecode", "maxa", "code", "ma"});
+        if (m_flag < 0 && m_border < 0 && m_difficult < 0)
+            throw Error(ErrorKind::Format, path,
+                        "no flag column (e.g. 'Loại': biên giới / đặc biệt khó khăn, or 'Biên giới' and 'ĐBKK' columns)");
+        if (findColumn(info, {"commune", "communename", "xa", "tenxa", "xaphuong", "xaphuongthitran"}) < 0 && m_code < 0)
+            throw Error(ErrorKind::Format, path, "no commune column (e.g. 'Xã' or 'Mã xã')");
+    }
+    void checkRow(const Cells& cells, Diagnostics&) override
+    {
+        m_rowFlags.clear();
+        if (m_flag >= 0)
+            m_rowFlags = flagsOf(cells.get(m_flag));
+        auto addFlag = [&](const char* f) {
+            if (std::find(m_rowFlags.begin(), m_rowFlags.end(), f) == m_rowFlags.end())
+                m_rowFlags.push_back(f);
+        };
+        if (m_border >= 0 && truthy(cells.get(m_border)))
+            addFlag("border");
+        if (m_difficult >= 0 && truthy(cells.get(m_difficult)))
+            addFlag("difficult");
+        if (m_rowFlags.empty()) {
+            const int c = m_flag >= 0 ? m_flag : m_border >= 0 ? m_border : m_difficult;
+            throw Error(ErrorKind::Format, cells.where(c),
+                        "no flag in '" + cells.get(c).substr(0, 60) + "' (expected biên giới / đặc biệt khó khăn)");
+        }
+    }
+    UnitMatch match(const UnitMatcher& m, const Cells& cells, const std::string&, const std::string&,
+                    const std::string& commune, const std::string& district) override
+    {
+        return m.matchCommune(cells.get(m_code), commune, district);
+    }
+    void addMatched(const Cells& cells, const UnitRef& u) override
+    {
+        for (const auto& flag : m_rowFlags) {
+            if (!m_seen.insert(u.code + "|" + flag).second)
+                continue;  // listed twice: one flag row
+            Feature& f = m_out.addFeature({});
+            m_out.set(f, "commune_code", u.code);
+            m_out.set(f, "flag", flag);
+            m_out.set(f, "source", m_source + ", row " + std::to_string(cells.rowNo));
+        }
+    }
+    int64_t write(ProjectStore& store, Layer&, const ListImportOptions& opts, const std::string&,
+                  const Feedback* fb) override
+    {
+        if (m_out.features.empty())
+            return 0;
+        ProjectStore::Transaction tx(store);
+        if (opts.append && store.hasLayer("commune_flags")) {
+            for (const auto& f : m_out.features)
+                store.deleteWhere("commune_flags", {{"commune_code", m_out.text(f, "commune_code")},
+                                                    {"flag", m_out.text(f, "flag")}});
+            store.appendFeatures(m_out, fb);
+        } else
+            store.replaceLayer(m_out, fb);
+        tx.commit();
+        return static_cast<int64_t>(m_out.features.size());
+    }
+
+private:
+    int m_flag = -1, m_border = -1, m_difficult = -1, m_code = -1;
+    std::vector<std::string> m_rowFlags;
+    std::set<std::string> m_seen;
+    std::string m_source;
+    Layer m_out = schema::makeLayer("commune_flags");
 };
 
 // ---- survey gaps ----
@@ -316,6 +574,8 @@ std::unique_ptr<ListKindHandler> handlerFor(ListKind kind)
     case ListKind::Households: return std::make_unique<HouseholdsHandler>();
     case ListKind::Teams: return std::make_unique<TeamsHandler>();
     case ListKind::SurveyGaps: return std::make_unique<SurveyGapsHandler>();
+    case ListKind::Progress: return std::make_unique<ProgressHandler>();
+    case ListKind::CommuneFlags: return std::make_unique<CommuneFlagsHandler>();
     }
     return nullptr;
 }
@@ -353,6 +613,8 @@ const char* listKindName(ListKind k)
     case ListKind::Households: return "households";
     case ListKind::Teams: return "teams";
     case ListKind::SurveyGaps: return "survey_gaps";
+    case ListKind::Progress: return "progress";
+    case ListKind::CommuneFlags: return "commune_flags";
     }
     return "";
 }
@@ -366,6 +628,14 @@ bool parseListKind(const std::string& s, ListKind& out)
     }
     if (k == "teams" || k == "team" || k == "to" || k == "doi" || k == "tocongnghe") {
         out = ListKind::Teams;
+        return true;
+    }
+    if (k == "progress" || k == "tiendo" || k == "baocao") {
+        out = ListKind::Progress;
+        return true;
+    }
+    if (k == "communeflags" || k == "flags" || k == "flag" || k == "xabiengioi" || k == "dbkk") {
+        out = ListKind::CommuneFlags;
         return true;
     }
     return false;
@@ -406,12 +676,13 @@ ListImportResult importList(ProjectStore& store, const std::string& path, const 
     res.encoding = encodingLabel(t.info.encoding);
     const SourceInfo& info = t.info;
     auto handler = handlerFor(opts.kind);
+    handler->setOptions(opts, path);
     const UnitColumns uc = findUnitColumns(info);
-    if (opts.kind == ListKind::SurveyGaps)  // a survey list is recognised by its status column first
+    if (opts.kind == ListKind::SurveyGaps || !handler->namesVillages())  // recognised by their own columns first
         handler->findColumns(info, path);
-    if (uc.code < 0 && uc.village < 0 && uc.address < 0)
+    if (handler->namesVillages() && uc.code < 0 && uc.village < 0 && uc.address < 0)
         throw Error(ErrorKind::Format, path, "no village column (code, 'Thôn' or 'Địa chỉ')");
-    if (opts.kind != ListKind::SurveyGaps)
+    if (opts.kind != ListKind::SurveyGaps && handler->namesVillages())
         handler->findColumns(info, path);
     for (const char* l : {"districts", "communes", "villages"})
         if (!store.hasLayer(l))
@@ -433,7 +704,7 @@ ListImportResult importList(ProjectStore& store, const std::string& path, const 
         ReviewRow rv;
         rv.row = cells.rowNo;
         rv.input = unit.input();
-        rv.match = matcher.matchVillage(unit.code, unit.village, unit.commune, unit.district);
+        rv.match = handler->match(matcher, cells, unit.code, unit.village, unit.commune, unit.district);
         switch (rv.match.status) {
         case UnitMatch::Status::Matched:
             ++res.matched;

@@ -20,9 +20,13 @@ class ProjectStore;
 
 namespace bando::io {
 
-enum class ListKind { Households, Teams, SurveyGaps };
-const char* listKindName(ListKind k);  // "households" | "teams" | "survey_gaps"
-// "households" / "teams" (also "ho", "so_ho", "to", "doi"); false when unknown.
+// Progress: dated district (or commune) figures as districts send them (issue #10), written to
+// progress_reports; CommuneFlags: border / particularly difficult communes, written to
+// commune_flags. Both name a district or commune instead of a village.
+enum class ListKind { Households, Teams, SurveyGaps, Progress, CommuneFlags };
+const char* listKindName(ListKind k);  // "households" | "teams" | "survey_gaps" | "progress" | "commune_flags"
+// "households" / "teams" / "progress" / "commune_flags" (also "ho", "so_ho", "to", "doi",
+// "tien_do", "flags"); false when unknown.
 bool parseListKind(const std::string& s, ListKind& out);
 
 // "no_signal", "unstable", "no_broadband" from the words agencies use ("trắng sóng", "lõm sóng",
@@ -44,7 +48,9 @@ struct ListImportOptions {
     // teams are kept); true = the rows are added to the existing teams.
     // Survey gaps: false = survey_gaps is replaced; true = the rows are appended.
     bool append = false;
-    std::string sourceLabel;  // survey gaps: written to survey_gaps.source (default: the file name)
+    std::string sourceLabel;  // survey gaps, progress, flags: the source column (default: the file name)
+    // Progress: the report date of rows without a date column (YYYY-MM-DD or D/M/YYYY).
+    std::string reportDate;
 };
 
 struct ListImportResult {
@@ -68,7 +74,9 @@ constexpr int64_t kMaxVillagePopulation = 30000;
 // Reads and checks the list, matches every row, and (unless reviewOnly or rows need review
 // without skipUnmatched) writes in one transaction: households update villages.households
 // (and villages.population when the list has a population column); teams write the `teams`
-// table; survey gaps write `survey_gaps`. Throws bando::Error naming the file, row and field
+// table; survey gaps write `survey_gaps`; progress rows replace the progress_reports rows of
+// the same date and place (append adds without replacing); commune flags replace
+// `commune_flags` (append adds). Throws bando::Error naming the file, row and field
 // for bad values (an unknown gap status, an impossible count); nothing is written then.
 ListImportResult importList(ProjectStore& store, const std::string& path, const ListImportOptions& opts,
                             const Feedback* fb = nullptr);

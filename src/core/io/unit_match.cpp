@@ -227,6 +227,24 @@ UnitMatch UnitMatcher::matchCommune(const std::string& communeCode, const std::s
     return resolve(found, "commune", commune);
 }
 
+UnitMatch UnitMatcher::matchDistrict(const std::string& districtCode, const std::string& district) const
+{
+    UnitMatch m;
+    if (!districtCode.empty())
+        for (const auto& u : m_districts)
+            if (u.ref.code == districtCode) {
+                m.status = UnitMatch::Status::Matched;
+                m.unit = u.ref;
+                m.byCode = true;
+                return m;
+            }
+    if (district.empty()) {
+        m.reason = districtCode.empty() ? "no district given" : "unknown district code " + districtCode;
+        return m;
+    }
+    return resolve(find(m_districts, parseUnitName(district, UnitLevel::District), nullptr), "district", district);
+}
+
 UnitMatch UnitMatcher::matchVillage(const std::string& villageCode, const std::string& village,
                                     const std::string& commune, const std::string& district) const
 {

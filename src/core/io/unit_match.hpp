@@ -47,6 +47,7 @@ public:
                            const std::string& district) const;
     UnitMatch matchCommune(const std::string& communeCode, const std::string& commune,
                            const std::string& district) const;
+    UnitMatch matchDistrict(const std::string& districtCode, const std::string& district) const;
 
 private:
     struct Unit {

@@ -1,4 +1,4 @@
-// Tables written by the planning core (issue #10, schema version 5): saved ranking presets,
+// Tables written by the planning core (issue #10, schema versions 5 and 6): saved ranking presets,
 // named scenarios (inputs, weights, results, per-criterion contributions) and the commune flags
 // the telecom preset reads. Every column is documented in docs/PLANNING.md. Owned by the
 // planning module.
@@ -32,6 +32,22 @@ void appendPlanningSchemas(std::vector<LayerSchema>& out)
     out.push_back({"commune_flags", GeomType::None,
                    {T("commune_code"), T("flag"), T("source")},
                    "Planning: border and particularly difficult communes (flag: border | difficult)", 5});
+    // Schema version 6: the stored results of `bando check --store` and `bando progress --store`.
+    out.push_back({"check_findings", GeomType::Point,
+                   {T("checked"), T("kind"), T("severity"), T("level"), T("code"), T("name"), T("layer"), I("row"),
+                    T("date"), T("rule"), T("message"), T("figures")},
+                   "Planning: the findings of the last `bando check --store` (point: the centre of the place)", 6});
+    out.push_back({"progress_levels", GeomType::None,
+                   {T("date"), T("source"), T("level"), T("code"), T("name"), T("parent"), I("households"), I("shops"),
+                    I("accounts"), I("locomotives"), I("teams"), I("villages"), I("villages_team_rule_met"),
+                    R("target_shop_pct"), R("target_epay_pct"), R("target_locomotive_pct"), I("target_shops"),
+                    I("target_accounts"), I("target_locomotives"), R("shop_pct"), R("epay_pct"), R("locomotive_pct")},
+                   "Planning: progress at every level at a date (`bando progress --store`; join on level and code)", 6});
+    out.push_back({"progress_forecasts", GeomType::None,
+                   {T("date"), T("source"), I("window_days"), T("level"), T("code"), T("name"), T("measure"),
+                    T("status"), R("current"), R("target"), R("pace_per_day"), T("forecast_date"), T("phase_end"),
+                    I("late")},
+                   "Planning: the date each place reaches each target at its recent pace (`bando progress --store`)", 6});
 }
 
 } // namespace bando::schema

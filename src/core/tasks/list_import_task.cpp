@@ -9,7 +9,7 @@ io::ListKind listKindOption(const std::string& text)
 {
     io::ListKind kind = io::ListKind::Households;
     if (!io::parseListKind(text, kind))
-        throw Error(ErrorKind::Usage, "--kind", "unknown list kind '" + text + "' (households, teams)");
+        throw Error(ErrorKind::Usage, "--kind", "unknown list kind '" + text + "' (households, teams, progress, commune_flags)");
     return kind;
 }
 
@@ -27,6 +27,7 @@ ListImportResult run(const ListImportRequest& request, Feedback& fb)
     o.skipUnmatched = request.skipUnmatched;
     o.reviewOnly = request.reviewOnly;
     o.append = request.append;
+    o.reportDate = request.reportDate;
     auto store = ProjectStore::open(request.project,
                                     request.reviewOnly ? ProjectStore::Mode::ReadOnly : ProjectStore::Mode::ReadWrite);
     ListImportResult r;

@@ -9,7 +9,7 @@
 
 namespace bando::tasks {
 
-// --kind households|teams; throws Error(Usage, "--kind") for anything else.
+// --kind households|teams|progress|commune_flags; throws Error(Usage, "--kind") for anything else.
 io::ListKind listKindOption(const std::string& text);
 
 struct ListImportRequest {
@@ -20,6 +20,7 @@ struct ListImportRequest {
     bool skipUnmatched = false;  // write the matched rows even when some rows need review
     bool reviewOnly = false;     // match and check every row, write nothing
     bool append = false;         // teams: add to the existing teams; survey gaps: append rows
+    std::string reportDate;      // --date: progress rows without a date column
     void validate() const;
 };
 
