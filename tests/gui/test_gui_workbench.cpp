@@ -3,7 +3,9 @@
 // attribute table, filter it by an expression, select by expression and read the selection
 // count in the status bar; search "dinh lap" and see the map zoom to Đình Lập; edit a village's
 // households in the table and undo it with the Undo action (the project file shows both, in the
-// edit log too); a refused value changes nothing; switch the language (saved for the next start).
+// edit log too); a refused value changes nothing; open the program dashboard (its bars are the
+// progress counts of the shops layer, its series the dated reports) and follow a finding to its
+// place (the map extent contains it); switch the language (saved for the next start).
 // BANDO_SCREENSHOT_DIR=dir saves screenshots (import -window root). Exit 0 = pass, 1 = fail,
 // 77 = skipped (no display).
 #include "app/actions/actions.hpp"
@@ -11,8 +13,10 @@
 #include "app/canvas/map_canvas.hpp"
 #include "app/frames/main_frame.hpp"
 #include "app/panels/attribute_table_panel.hpp"
+#include "app/panels/dashboard_panel.hpp"
 #include "app/panels/identify_panel.hpp"
 #include "core/base/error.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/expr/expression.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/tasks/job.hpp"
@@ -131,6 +135,11 @@ private:
             next(7, [this] {
                 screenshot("workbench-search.png");
                 editAndUndo();
+            });
+        else if (m_step == 8)
+            next(9, [this] {
+                screenshot("workbench-dashboard.png");
+                language();
             });
     }
 
@@ -272,6 +281,79 @@ private:
         check(table->grid()->GetTable()->GetValue(0, col) == wxString::Format("%lld", static_cast<long long>(m_households)),
               "undo: the table shows the old value");
 
+        dashboard();
+    }
+
+    void dashboard()
+    {
+        auto* frame = mainFrame();
+        const auto data = frame->canvas()->data();
+        frame->runAction(app::actions::dashboard.wxId);
+        auto* dash = frame->dashboard();
+        if (!check(dash->hasData(), "dashboard: opened with the progress and the checks"))
+            return finish("no dashboard");
+        // the bars: every district and the province, from the shops layer's counts
+        const Layer* districts = data->layer("districts");
+        const auto rows = dash->districts();
+        check(districts && rows.size() == districts->features.size() + 1 && rows.back()->level == "province",
+              "dashboard: one row of bars per district, then the province");
+        const auto shopsInFile = sql(m_path, "SELECT COUNT(*) FROM shops WHERE opened IS NOT NULL AND opened <> '' AND "
+                                             "substr(opened, 1, 10) <= '" + dash->progress().date + "'");
+        const auto hhInFile = sql(m_path, "SELECT SUM(households) FROM villages");
+        const auto& province = *rows.back();
+        const auto bars = app::progressBars(province);
+        std::printf("  dashboard at %s: province shops %lld (file %lld), households %lld (file %lld), shops bar %.1f%% "
+                    "target %.1f%%; %zu findings (%d errors, %d warnings); %zu reports\n",
+                    dash->progress().date.c_str(), static_cast<long long>(province.c.shops),
+                    static_cast<long long>(toInt(shopsInFile[0][0]).value_or(-1)),
+                    static_cast<long long>(province.c.households),
+                    static_cast<long long>(toInt(hhInFile[0][0]).value_or(-1)), bars[0].pct(), bars[0].targetPct(),
+                    dash->findingCount(), dash->check().errors, dash->check().warnings, dash->reports().size());
+        check(province.c.shops > 0 && province.c.shops == toInt(shopsInFile[0][0]),
+              "dashboard: the province's shops are the shops opened by its date in the project file");
+        check(province.c.households == toInt(hhInFile[0][0]), "dashboard: the province's households are the villages' sum");
+        check(std::abs(bars[0].pct() - 100.0 * province.c.shops / province.c.households) < 1e-9 &&
+                  bars[0].targetPct() > 0 && bars[0].targetPct() <= 100,
+              "dashboard: the shops bar is shops / households, the target line a share in (0, 100]");
+        int64_t districtShops = 0;
+        for (size_t i = 0; i + 1 < rows.size(); ++i)
+            districtShops += rows[i]->c.shops;
+        check(districtShops == province.c.shops, "dashboard: the districts' shop bars add up to the province");
+        // the series: the project's dated reports
+        const auto reportsInFile = sql(m_path, "SELECT date, shops FROM progress_reports ORDER BY date");
+        check(!reportsInFile.empty() && dash->reports().size() == reportsInFile.size() &&
+                  dash->reports().back().date == toString(reportsInFile.back()[0]).substr(0, 10) &&
+                  dash->reports().back().shops == static_cast<double>(toInt(reportsInFile.back()[1]).value_or(-2)),
+              "dashboard: the time series is the project's dated reports");
+        // follow a finding with a place to zoom to (a village's, when there is one)
+        size_t chosen = dash->findingCount();
+        for (size_t i = 0; i < dash->findingCount(); ++i) {
+            const auto& f = dash->check().findings[i];
+            if (f.extent.isEmpty())
+                continue;
+            if (chosen == dash->findingCount() || f.level == "village")
+                chosen = i;
+            if (f.level == "village")
+                break;
+        }
+        if (!check(chosen < dash->findingCount(), "dashboard: the checks found something with a place on the sample"))
+            return finish("no finding to follow");
+        const auto& f = dash->check().findings[chosen];
+        dash->chooseFinding(chosen);
+        Geometry centre = Geometry::point(f.extent.center().x, f.extent.center().y);
+        crs::reproject(centre, 4326, data->epsg);
+        const XY c = centre.parts[0][0][0];
+        const Extent vis = frame->canvas()->visibleExtent();
+        std::printf("  finding %s %s %s: centre %.0f %.0f, visible %.0f %.0f %.0f %.0f\n", f.kind.c_str(), f.level.c_str(),
+                    f.code.c_str(), c.x, c.y, vis.minX, vis.minY, vis.maxX, vis.maxY);
+        check(vis.contains(c.x, c.y) && vis.width() < data->extent.width() * 0.5,
+              "following a finding zooms the map to its place (the view contains it, closer than the province)");
+        m_step = 8;  // wait for the map at the finding
+    }
+
+    void language()
+    {
+        auto* frame = mainFrame();
         // language switch: saved for the next start
         frame->runAction(app::actions::langEn.wxId);
         app::MainFrame::applySavedLanguage();

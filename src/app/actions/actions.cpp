@@ -27,6 +27,7 @@ enum : int {
     kIdToggleIdentify,
     kIdLangVi,
     kIdLangEn,
+    kIdDashboard,
     kIdBookmarkFirst,
 };
 } // namespace
@@ -58,6 +59,7 @@ const Action redo        {"bando.edit.redo",        N_("&Redo edit"),           
 const Action clearSelection{"bando.edit.clearSelection", N_("&Clear selection"),   "Ctrl+Shift+A", N_("Select nothing"),                        "",           kIdClearSelection, "selection"};
 const Action langVi      {"bando.settings.langVi",  N_("Tiếng &Việt"),             "",       N_("Vietnamese user interface (after a restart)"),  "",           kIdLangVi};
 const Action langEn      {"bando.settings.langEn",  N_("&English"),                "",       N_("English user interface (after a restart)"),     "",           kIdLangEn};
+const Action dashboard   {"bando.view.dashboard",   N_("Program &dashboard"),      "F8",     N_("Progress against the targets per district, the dated reports and the data-check findings"), "", kIdDashboard, "project"};
 // clang-format on
 
 const std::vector<const Action*>& all()
@@ -66,7 +68,7 @@ const std::vector<const Action*>& all()
                                               &zoomIn, &zoomOut, &zoomFull, &viewBack, &viewForward, &addBookmark,
                                               &toggleLayers, &toggleLegend, &analyze, &about, &attributeTable,
                                               &identify, &toggleIdentify, &find, &undo, &redo, &clearSelection,
-                                              &langVi, &langEn};
+                                              &langVi, &langEn, &dashboard};
     return v;
 }
 

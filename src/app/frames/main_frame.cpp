@@ -4,12 +4,14 @@
 #include "app/canvas/map_canvas.hpp"
 #include "app/dialogs/analyze_dialog.hpp"
 #include "app/panels/attribute_table_panel.hpp"
+#include "app/panels/dashboard_panel.hpp"
 #include "app/panels/identify_panel.hpp"
 #include "app/panels/layer_panel.hpp"
 #include "app/panels/legend_panel.hpp"
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/proj.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/job.hpp"
@@ -87,6 +89,7 @@ MainFrame::MainFrame()
     m_legend = new LegendPanel(this);
     m_table = new AttributeTablePanel(this);
     m_identify = new IdentifyPanel(this);
+    m_dashboard = new DashboardPanel(this);
 
     buildMenus();
     buildToolbar();
@@ -119,6 +122,15 @@ MainFrame::MainFrame()
                                   .MinSize(250, 150)
                                   .CloseButton(true)
                                   .Hide());
+    m_aui.AddPane(m_dashboard, wxAuiPaneInfo()
+                                   .Name("dashboard")
+                                   .Caption(wtr("Program dashboard"))
+                                   .Right()
+                                   .Layer(2)
+                                   .BestSize(620, 760)
+                                   .MinSize(360, 300)
+                                   .CloseButton(true)
+                                   .Hide());
     m_aui.AddPane(m_table, wxAuiPaneInfo()
                                .Name("attributes")
                                .Caption(wtr("Attribute table"))
@@ -157,6 +169,10 @@ MainFrame::MainFrame()
         m_selection = sel;
         updateSelectionStatus();
         m_canvas->Refresh();
+    };
+    m_dashboard->onFindingChosen = [this](const planning::Finding& f) {
+        if (!followFinding(f))
+            SetStatusText(wtr("This finding has no place on the map."), kFieldRender);
     };
     m_table->onZoomTo = [this](const Extent& e) { m_canvas->zoomToExtent(e, 0.2); };
     m_table->onEdit = [this](const std::string& layer, int64_t fid, const std::string& field,
@@ -218,6 +234,7 @@ void MainFrame::buildMenus()
     auto* view = new wxMenu;
     appendAction(view, actions::attributeTable);
     appendAction(view, identify);
+    appendAction(view, actions::dashboard);
     view->AppendSeparator();
     appendAction(view, zoomIn);
     appendAction(view, zoomOut);
@@ -395,6 +412,8 @@ void MainFrame::runAction(int id)
         showAttributeTable(m_table->layerName().empty() ? "villages" : m_table->layerName());
     else if (id == identify.wxId || id == toggleIdentify.wxId)
         togglePane("identify");
+    else if (id == actions::dashboard.wxId)
+        showDashboard();
     else if (id == find.wxId)
         doFind();
     else if (id == undo.wxId)
@@ -556,6 +575,7 @@ void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shar
         m_table->setLayers(names, layerOf);
         if (!keepView)
             m_identify->clear();
+        m_dashboard->clear();
         rememberRecent(path);
         try {
             // read-only: opening a project must never write to it
@@ -1179,6 +1199,67 @@ void MainFrame::afterEdit(const tasks::EditResult& r)
         msg += wx(" · ") + wtr("analysis to update: ") + wx(parts);
     }
     SetStatusText(msg, kFieldRender);
+}
+
+bool MainFrame::showDashboard()
+{
+    if (m_projectPath.empty() || !m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    if (m_stateDirty)
+        saveMapState();
+    tasks::ProgressRequest progress;
+    progress.project = m_projectPath;
+    progress.levels = {"province", "district"};
+    tasks::CheckRequest check;
+    check.project = m_projectPath;
+    std::optional<tasks::ProgressResult> p;
+    std::optional<tasks::CheckResult> c;
+    std::vector<ReportPoint> reports;
+    const bool done = runWithProgress(this, wtr("Program dashboard"), wtr("Computing the progress and the data checks…"),
+                                      [&](Feedback& fb) {
+                                          p = tasks::runTask(progress, fb);
+                                          c = tasks::runTask(check, fb);
+                                          // the dated reports as stored (read-only: never writes)
+                                          auto store = ProjectStore::open(m_projectPath, ProjectStore::Mode::ReadOnly);
+                                          if (store->hasLayer("progress_reports")) {
+                                              const Layer l = store->readLayer("progress_reports", &fb);
+                                              reports = reportPoints(&l);
+                                          }
+                                      });
+    if (!done || !p || !c)
+        return false;
+    m_dashboard->show(std::move(*p), std::move(*c), std::move(reports));
+    wxAuiPaneInfo& pane = m_aui.GetPane("dashboard");
+    if (!pane.IsShown()) {
+        pane.Show();
+        m_aui.Update();
+    }
+    return true;
+}
+
+bool MainFrame::followFinding(const planning::Finding& f)
+{
+    const auto& data = m_canvas->data();
+    if (!data || f.extent.isEmpty())
+        return false;
+    // the four corners of the WGS 84 extent, reprojected: the map extent that contains them
+    Geometry box = Geometry::polygon({{{f.extent.minX, f.extent.minY},
+                                       {f.extent.maxX, f.extent.minY},
+                                       {f.extent.maxX, f.extent.maxY},
+                                       {f.extent.minX, f.extent.maxY},
+                                       {f.extent.minX, f.extent.minY}}});
+    crs::reproject(box, 4326, data->epsg);
+    Extent e = box.extent();
+    const double minSize = 2000;  // metres: a shop or a village centre gets some context
+    if (e.width() < minSize || e.height() < minSize) {
+        const XY c = e.center();
+        e.expand(c.x - minSize / 2, c.y - minSize / 2);
+        e.expand(c.x + minSize / 2, c.y + minSize / 2);
+    }
+    m_canvas->zoomToExtent(e, 0.15);
+    wxString place = wxString::FromUTF8(f.name.empty() ? f.code : f.name);
+    SetStatusText(wxString::Format(wtr("Finding: %s"), place), kFieldRender);
+    return true;
 }
 
 } // namespace bando::app

@@ -8,6 +8,7 @@
 #include "core/render/map_renderer.hpp"
 #include "core/search/identify.hpp"
 #include "core/search/place_search.hpp"
+#include "core/planning/check.hpp"
 #include "core/tasks/analyze_task.hpp"
 #include "core/tasks/edit_task.hpp"
 
@@ -35,6 +36,7 @@ class LayerPanel;
 class LegendPanel;
 class AttributeTablePanel;
 class IdentifyPanel;
+class DashboardPanel;
 struct Action;
 
 class MainFrame : public wxFrame {
@@ -93,6 +95,14 @@ public:
     int undoable() const { return m_undoable; }
     int redoable() const { return m_redoable; }
     bool isEnabled(const Action& a) const;
+    // The program dashboard: runs the core's progress (districts and province, at the last date
+    // of the shops) and data checks behind a progress dialog, reads the dated reports, shows the
+    // pane. False if cancelled.
+    bool showDashboard();
+    DashboardPanel* dashboard() const { return m_dashboard; }
+    // Zooms the map to a finding's place (its WGS 84 extent reprojected to the map CRS; a point
+    // gets at least 2 km around it). False when the finding has no place.
+    bool followFinding(const planning::Finding& f);
     // The language the app starts with next time ("vi" / "en"), saved in the settings file.
     void chooseLanguage(const std::string& lang);
     // Settings file: $BANDO_CONFIG, else $XDG_CONFIG_HOME/bando/settings.ini (~/.config/...).
@@ -165,6 +175,7 @@ private:
 
     AttributeTablePanel* m_table = nullptr;
     IdentifyPanel* m_identify = nullptr;
+    DashboardPanel* m_dashboard = nullptr;
     wxSearchCtrl* m_search = nullptr;
     std::unique_ptr<search::PlaceIndex> m_places;
     std::vector<search::Hit> m_searchHits;
