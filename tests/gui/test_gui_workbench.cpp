@@ -5,7 +5,7 @@
 // households in the table and undo it with the Undo action (the project file shows both, in the
 // edit log too); a refused value changes nothing; open the program dashboard (its bars are the
 // progress counts of the shops layer, its series the dated reports) and follow a finding to its
-// place (the map extent contains it); switch the language (saved for the next start).
+// place (the map extent contains it); select by rectangle; measure a line and a polygon; switch the language (saved for the next start).
 // BANDO_SCREENSHOT_DIR=dir saves screenshots (import -window root). Exit 0 = pass, 1 = fail,
 // 77 = skipped (no display).
 #include "app/actions/actions.hpp"
@@ -354,6 +354,7 @@ private:
     void language()
     {
         auto* frame = mainFrame();
+        boxAndMeasure();
         // language switch: saved for the next start
         frame->runAction(app::actions::langEn.wxId);
         app::MainFrame::applySavedLanguage();
@@ -361,6 +362,45 @@ private:
         check(test::readFile(m_config).find("language=en") != std::string::npos, "the choice is in the settings file");
         i18n::setLanguage("vi");
         finish("");
+    }
+
+    void boxAndMeasure()
+    {
+        auto* frame = mainFrame();
+        auto* canvas = frame->canvas();
+        const auto data = canvas->data();
+        const Layer* villages = data->layer("villages");
+        // rectangle selection (what Shift + drag reports): the whole map, then a box inside one village
+        frame->showAttributeTable("villages");
+        canvas->onBox(data->extent);
+        check(frame->selectionLayer() == "villages" && frame->selection().size() == villages->features.size(),
+              "rectangle selection: a box over the whole map selects every village");
+        const XY p = interiorPoint(villages->features[m_village].geom);
+        canvas->onBox(Extent{p.x - 1, p.y - 1, p.x + 1, p.y + 1});
+        check(frame->selection().size() == 1 && frame->selection().count(m_village) == 1,
+              "rectangle selection: a 2 m box inside a village selects that village only");
+        check(frame->statusText(3).StartsWith("1 "), "rectangle selection: the status bar counts it");
+        // measure: three clicks make a 3 km x 4 km right triangle
+        const wxString identified = frame->identifyPanel()->valueOf(app::wtr("Code"));
+        frame->runAction(app::actions::measure.wxId);
+        check(frame->measuring(), "measure: the action turns the tool on");
+        const XY c = canvas->visibleExtent().center();
+        canvas->onClick(c.x - 1500, c.y - 2000);
+        canvas->onClick(c.x + 1500, c.y - 2000);
+        canvas->onClick(c.x + 1500, c.y + 2000);
+        std::printf("  measure: %.3f m, %.1f m², status: %s\n", frame->measuredLength(), frame->measuredArea(),
+                    app::utf8(frame->statusText(4)).c_str());
+        check(std::abs(frame->measuredLength() - 7000) < 1e-6 && std::abs(frame->measuredArea() - 6e6) < 1e-3,
+              "measure: 3 km + 4 km = 7 km of line, a 6 km² triangle");
+        check(frame->statusText(4).Contains("7.000 km") && frame->statusText(4).Contains("6.0000 km"),
+              "measure: the status bar shows 7.000 km and 6.0000 km²");
+        check(frame->identifyPanel()->valueOf(app::wtr("Code")) == identified,
+              "measure: clicks add vertices instead of identifying");
+        wxTheApp->Yield(true);
+        canvas->Update();
+        screenshot("workbench-measure.png");
+        frame->runAction(app::actions::measure.wxId);
+        check(!frame->measuring() && frame->measurePoints().empty(), "measure: the action again turns it off");
     }
 
     void finish(const std::string& why)

@@ -161,9 +161,16 @@ MainFrame::MainFrame()
     m_canvas->onViewChanged = [this] { updateStatusView(); };
     m_canvas->onRenderComplete = [this](uint64_t g) { renderCompleted(g); };
     m_canvas->onClick = [this](double x, double y) {
-        guarded(this, wtr("Identify"), [&] { identifyAt(x, y); });
+        if (m_measuring)
+            addMeasurePoint(x, y);
+        else
+            guarded(this, wtr("Identify"), [&] { identifyAt(x, y); });
     };
-    m_canvas->onOverlay = [this](wxDC& dc) { drawSelection(dc); };
+    m_canvas->onBox = [this](const Extent& box) { guarded(this, wtr("Select"), [&] { selectInBox(box); }); };
+    m_canvas->onOverlay = [this](wxDC& dc) {
+        drawSelection(dc);
+        drawMeasure(dc);
+    };
     m_table->onSelectionChanged = [this](const std::string& layer, const std::set<size_t>& sel) {
         m_selLayer = layer;
         m_selection = sel;
@@ -235,6 +242,7 @@ void MainFrame::buildMenus()
     appendAction(view, actions::attributeTable);
     appendAction(view, identify);
     appendAction(view, actions::dashboard);
+    appendAction(view, actions::measure, wxITEM_CHECK);
     view->AppendSeparator();
     appendAction(view, zoomIn);
     appendAction(view, zoomOut);
@@ -343,7 +351,11 @@ void MainFrame::bindActions()
     for (const Action* a : actions::all()) {
         Bind(wxEVT_MENU, &MainFrame::onAction, this, a->wxId);
         if (a->enabledWhen && *a->enabledWhen)
-            Bind(wxEVT_UPDATE_UI, [this, a](wxUpdateUIEvent& e) { e.Enable(isEnabled(*a)); }, a->wxId);
+            Bind(wxEVT_UPDATE_UI, [this, a](wxUpdateUIEvent& e) {
+                e.Enable(isEnabled(*a));
+                if (a == &actions::measure)
+                    e.Check(m_measuring);
+            }, a->wxId);
     }
     // search results offered in the search box's menu (ids after the bookmarks)
     Bind(
@@ -412,6 +424,8 @@ void MainFrame::runAction(int id)
         showAttributeTable(m_table->layerName().empty() ? "villages" : m_table->layerName());
     else if (id == identify.wxId || id == toggleIdentify.wxId)
         togglePane("identify");
+    else if (id == actions::measure.wxId)
+        setMeasuring(!m_measuring);
     else if (id == actions::dashboard.wxId)
         showDashboard();
     else if (id == find.wxId)
@@ -1260,6 +1274,79 @@ bool MainFrame::followFinding(const planning::Finding& f)
     wxString place = wxString::FromUTF8(f.name.empty() ? f.code : f.name);
     SetStatusText(wxString::Format(wtr("Finding: %s"), place), kFieldRender);
     return true;
+}
+
+size_t MainFrame::selectInBox(const Extent& box)
+{
+    const auto& data = m_canvas->data();
+    if (!data)
+        return 0;
+    const std::string name = m_table->layerName().empty() ? "villages" : m_table->layerName();
+    const Layer* layer = data->layer(name);
+    if (!layer)
+        return 0;
+    const auto hits = search::featuresInBox(*layer, box);
+    setSelection(name, std::set<size_t>(hits.begin(), hits.end()));
+    return hits.size();
+}
+
+void MainFrame::setMeasuring(bool on)
+{
+    m_measuring = on;
+    m_measurePts.clear();
+    updateMeasureStatus();
+    m_canvas->Refresh();
+}
+
+void MainFrame::addMeasurePoint(double x, double y)
+{
+    if (!m_measuring)
+        return;
+    m_measurePts.push_back({x, y});
+    updateMeasureStatus();
+    m_canvas->Refresh();
+}
+
+double MainFrame::measuredLength() const { return search::measureLength(m_measurePts); }
+
+double MainFrame::measuredArea() const { return m_measurePts.size() >= 3 ? search::measureArea(m_measurePts) : 0; }
+
+void MainFrame::updateMeasureStatus()
+{
+    if (!m_measuring) {
+        SetStatusText(wtr("Ready"), kFieldRender);
+        return;
+    }
+    if (m_measurePts.size() < 2) {
+        SetStatusText(wtr("Measure: click the points on the map (Ctrl+Shift+M ends)"), kFieldRender);
+        return;
+    }
+    const double len = measuredLength();
+    wxString t = len >= 1000 ? wxString::Format(wtr("Length %.3f km"), len / 1000) : wxString::Format(wtr("Length %.1f m"), len);
+    if (m_measurePts.size() >= 3)
+        t << wxString::FromUTF8(" · ") << wxString::Format(wtr("area %.4f km² (%.2f ha)"), measuredArea() / 1e6, measuredArea() / 1e4);
+    t << wxString::FromUTF8(" — ") << wtr("planar in VN-2000 / TM-3 107-15");
+    SetStatusText(t, kFieldRender);
+}
+
+void MainFrame::drawMeasure(wxDC& dc)
+{
+    if (!m_measuring || m_measurePts.empty())
+        return;
+    std::vector<wxPoint> pts;
+    for (const auto& p : m_measurePts)
+        pts.push_back(m_canvas->toPixel(p.x, p.y));
+    if (pts.size() >= 3) {
+        dc.SetPen(*wxTRANSPARENT_PEN);
+        dc.SetBrush(wxBrush(wxColour(220, 30, 120), wxBRUSHSTYLE_CROSSDIAG_HATCH));
+        dc.DrawPolygon(static_cast<int>(pts.size()), pts.data());
+    }
+    dc.SetPen(wxPen(wxColour(220, 30, 120), 2));
+    if (pts.size() >= 2)
+        dc.DrawLines(static_cast<int>(pts.size()), pts.data());
+    dc.SetBrush(*wxWHITE_BRUSH);
+    for (const auto& p : pts)
+        dc.DrawCircle(p, 4);
 }
 
 } // namespace bando::app

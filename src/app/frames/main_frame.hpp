@@ -103,6 +103,19 @@ public:
     // Zooms the map to a finding's place (its WGS 84 extent reprojected to the map CRS; a point
     // gets at least 2 km around it). False when the finding has no place.
     bool followFinding(const planning::Finding& f);
+    // Rectangle selection (Shift + drag on the map): the features of the attribute table's layer
+    // (villages when none) that meet the box (search::featuresInBox). Returns the count.
+    size_t selectInBox(const Extent& box);
+    // The measure tool: while on, a click on the map adds a vertex instead of identifying; the
+    // status bar shows the length of the line and the area of the polygon the vertices make,
+    // planar in the map CRS (VN-2000 / TM-3 107-15, the province's zone: search::measureLength /
+    // measureArea). Turning it off (or on again) clears the vertices.
+    void setMeasuring(bool on);
+    bool measuring() const { return m_measuring; }
+    void addMeasurePoint(double x, double y);
+    const std::vector<XY>& measurePoints() const { return m_measurePts; }
+    double measuredLength() const;  // metres
+    double measuredArea() const;    // square metres (0 below 3 vertices)
     // The language the app starts with next time ("vi" / "en"), saved in the settings file.
     void chooseLanguage(const std::string& lang);
     // Settings file: $BANDO_CONFIG, else $XDG_CONFIG_HOME/bando/settings.ini (~/.config/...).
@@ -176,6 +189,10 @@ private:
     AttributeTablePanel* m_table = nullptr;
     IdentifyPanel* m_identify = nullptr;
     DashboardPanel* m_dashboard = nullptr;
+    bool m_measuring = false;
+    std::vector<XY> m_measurePts;
+    void drawMeasure(wxDC& dc);
+    void updateMeasureStatus();
     wxSearchCtrl* m_search = nullptr;
     std::unique_ptr<search::PlaceIndex> m_places;
     std::vector<search::Hit> m_searchHits;
