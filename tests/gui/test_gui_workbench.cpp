@@ -5,7 +5,8 @@
 // households in the table and undo it with the Undo action (the project file shows both, in the
 // edit log too); a refused value changes nothing; open the program dashboard (its bars are the
 // progress counts of the shops layer, its series the dated reports) and follow a finding to its
-// place (the map extent contains it); select by rectangle; measure a line and a polygon; switch the language (saved for the next start).
+// place (the map extent contains it); select by rectangle; measure a line and a polygon; store analysis
+// settings; switch the language (saved for the next start).
 // BANDO_SCREENSHOT_DIR=dir saves screenshots (import -window root). Exit 0 = pass, 1 = fail,
 // 77 = skipped (no display).
 #include "app/actions/actions.hpp"
@@ -355,6 +356,7 @@ private:
     {
         auto* frame = mainFrame();
         boxAndMeasure();
+        analysisSettings();
         // language switch: saved for the next start
         frame->runAction(app::actions::langEn.wxId);
         app::MainFrame::applySavedLanguage();
@@ -401,6 +403,35 @@ private:
         screenshot("workbench-measure.png");
         frame->runAction(app::actions::measure.wxId);
         check(!frame->measuring() && frame->measurePoints().empty(), "measure: the action again turns it off");
+    }
+
+    void analysisSettings()
+    {
+        auto* frame = mainFrame();
+        auto meta = [this](const char* key) {
+            const auto rows = sql(m_path, std::string("SELECT value FROM bando_meta WHERE key = '") + key + "'");
+            return rows.empty() ? std::string("(none)") : toString(rows[0][0]);
+        };
+        tasks::SettingsRequest r;
+        r.unstableShareGood = 0.75;
+        r.broadbandDistanceM = 1500;
+        const auto result = frame->applyAnalysisSettings(r);
+        std::printf("  settings: unstable_share_good=%s broadband_distance_m=%s\n", meta("setting.unstable_share_good").c_str(),
+                    meta("setting.broadband_distance_m").c_str());
+        check(result.changed && result.thresholds.unstableShareGood == 0.75 && result.thresholds.broadbandDistanceM == 1500 &&
+                  result.thresholds.noSignalShareAny == 0.5,
+              "analysis settings: the thresholds in force are the new ones, the others unchanged");
+        check(meta("setting.unstable_share_good") == "0.75" && meta("setting.broadband_distance_m") == "1500",
+              "analysis settings: stored in the project file (bando_meta setting.*)");
+        bool refused = false;
+        tasks::SettingsRequest bad;
+        bad.broadbandShare = 1.5;
+        try {
+            frame->applyAnalysisSettings(bad);
+        } catch (const Error& e) {
+            refused = e.kind() == ErrorKind::Usage;
+        }
+        check(refused && meta("setting.broadband_share") != "1.5", "analysis settings: a share above 1 is refused, nothing stored");
     }
 
     void finish(const std::string& why)

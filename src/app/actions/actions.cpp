@@ -29,6 +29,7 @@ enum : int {
     kIdLangEn,
     kIdDashboard,
     kIdMeasure,
+    kIdAnalysisSettings,
     kIdBookmarkFirst,
 };
 } // namespace
@@ -62,6 +63,7 @@ const Action langVi      {"bando.settings.langVi",  N_("Tiếng &Việt"),      
 const Action langEn      {"bando.settings.langEn",  N_("&English"),                "",       N_("English user interface (after a restart)"),     "",           kIdLangEn};
 const Action dashboard   {"bando.view.dashboard",   N_("Program &dashboard"),      "F8",     N_("Progress against the targets per district, the dated reports and the data-check findings"), "", kIdDashboard, "project"};
 const Action measure     {"bando.view.measure",     N_("&Measure distance and area"), "Ctrl+Shift+M", N_("Click points on the map: the length of the line and the area of the polygon they make, in the province's TM-3 plane"), "", kIdMeasure, "project"};
+const Action analysisSettings{"bando.settings.analysis", N_("&Analysis settings…"), "", N_("The classification thresholds stored in the project"), "", kIdAnalysisSettings, "project"};
 // clang-format on
 
 const std::vector<const Action*>& all()
@@ -70,7 +72,7 @@ const std::vector<const Action*>& all()
                                               &zoomIn, &zoomOut, &zoomFull, &viewBack, &viewForward, &addBookmark,
                                               &toggleLayers, &toggleLegend, &analyze, &about, &attributeTable,
                                               &identify, &toggleIdentify, &find, &undo, &redo, &clearSelection,
-                                              &langVi, &langEn, &dashboard, &measure};
+                                              &langVi, &langEn, &dashboard, &measure, &analysisSettings};
     return v;
 }
 

@@ -3,6 +3,7 @@
 #include "app/actions/actions.hpp"
 #include "app/canvas/map_canvas.hpp"
 #include "app/dialogs/analyze_dialog.hpp"
+#include "app/dialogs/settings_dialog.hpp"
 #include "app/panels/attribute_table_panel.hpp"
 #include "app/panels/dashboard_panel.hpp"
 #include "app/panels/identify_panel.hpp"
@@ -268,6 +269,7 @@ void MainFrame::buildMenus()
     appendAction(language, langVi, wxITEM_RADIO)->Check(i18n::language() != "en");
     appendAction(language, langEn, wxITEM_RADIO)->Check(i18n::language() == "en");
     settings->AppendSubMenu(language, wtr("&Language"));
+    appendAction(settings, actions::analysisSettings);
 
     auto* help = new wxMenu;
     appendAction(help, about);
@@ -424,7 +426,11 @@ void MainFrame::runAction(int id)
         showAttributeTable(m_table->layerName().empty() ? "villages" : m_table->layerName());
     else if (id == identify.wxId || id == toggleIdentify.wxId)
         togglePane("identify");
-    else if (id == actions::measure.wxId)
+    else if (id == actions::analysisSettings.wxId) {
+        tasks::SettingsRequest r;
+        if (runSettingsDialog(this, m_projectPath, r) && r.changes())
+            applyAnalysisSettings(r);
+    } else if (id == actions::measure.wxId)
         setMeasuring(!m_measuring);
     else if (id == actions::dashboard.wxId)
         showDashboard();
@@ -1347,6 +1353,18 @@ void MainFrame::drawMeasure(wxDC& dc)
     dc.SetBrush(*wxWHITE_BRUSH);
     for (const auto& p : pts)
         dc.DrawCircle(p, 4);
+}
+
+tasks::SettingsResult MainFrame::applyAnalysisSettings(tasks::SettingsRequest request)
+{
+    if (m_projectPath.empty())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    request.project = m_projectPath;
+    Feedback fb;
+    const auto r = tasks::runTask(request, fb);  // one small transaction: fast enough for the main thread
+    if (r.changed)
+        SetStatusText(wtr("Analysis settings saved: the next analysis uses them."), kFieldRender);
+    return r;
 }
 
 } // namespace bando::app

@@ -11,6 +11,7 @@
 #include "core/planning/check.hpp"
 #include "core/tasks/analyze_task.hpp"
 #include "core/tasks/edit_task.hpp"
+#include "core/tasks/settings_task.hpp"
 
 #include <wx/aui/aui.h>
 #include <wx/choice.h>
@@ -103,6 +104,9 @@ public:
     // Zooms the map to a finding's place (its WGS 84 extent reprojected to the map CRS; a point
     // gets at least 2 km around it). False when the finding has no place.
     bool followFinding(const planning::Finding& f);
+    // Settings → Analysis settings: stores the thresholds through tasks::SettingsRequest (one
+    // small transaction). Throws bando::Error for a refused value.
+    tasks::SettingsResult applyAnalysisSettings(tasks::SettingsRequest request);
     // Rectangle selection (Shift + drag on the map): the features of the attribute table's layer
     // (villages when none) that meet the box (search::featuresInBox). Returns the count.
     size_t selectInBox(const Extent& box);
