@@ -338,8 +338,11 @@ void DashboardPanel::chooseFinding(size_t index)
     m_findings->SetItemState(static_cast<long>(index), wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED,
                              wxLIST_STATE_SELECTED | wxLIST_STATE_FOCUSED);
     m_findings->EnsureVisible(static_cast<long>(index));
-    if (onFindingChosen)
-        onFindingChosen(m_check.findings[index]);
+    // the event a double click (or Enter) sends, through the list's own handler
+    wxListEvent activated(wxEVT_LIST_ITEM_ACTIVATED, m_findings->GetId());
+    activated.SetEventObject(m_findings);
+    activated.m_itemIndex = static_cast<long>(index);
+    m_findings->GetEventHandler()->ProcessEvent(activated);
 }
 
 void DashboardPanel::onActivated(wxListEvent& e)

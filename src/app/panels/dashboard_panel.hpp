@@ -52,7 +52,7 @@ public:
     // The districts drawn as bars (in the order shown).
     std::vector<const planning::PlaceProgress*> districts() const;
     size_t findingCount() const { return m_check.findings.size(); }
-    // Selects finding `index` in the list and follows it (as a double click does).
+    // Selects finding `index` in the list and sends the list's activation event (a double click's).
     void chooseFinding(size_t index);
     // Called with the finding a user activated (double click / Enter): the main window zooms.
     std::function<void(const planning::Finding&)> onFindingChosen;
