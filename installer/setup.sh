@@ -54,7 +54,7 @@ case "$mode" in
       FUZZ="${BUILD}-fuzz"
       cmake -S . -B "$FUZZ" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBANDO_FUZZ=ON -DBANDO_BUILD_GUI=OFF \
         -DBANDO_BUILD_TESTS=OFF -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
-      cmake --build "$FUZZ" -j "$JOBS" --target fuzz_encoding fuzz_csv fuzz_unit_match fuzz_import
+      cmake --build "$FUZZ" -j "$JOBS" --target fuzz_encoding fuzz_csv fuzz_unit_match fuzz_import fuzz_expr
       (cd "$FUZZ" && ctest --output-on-failure -j "$JOBS" -L fuzz)
       t2=$(date +%s)
       echo "setup: sanitizer build + tests $((t1 - t0)) s, fuzz build + smoke $((t2 - t1)) s"

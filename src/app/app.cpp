@@ -59,6 +59,7 @@ bool BandoApp::OnInit()
 {
     // Arguments: [--lang vi|en] [--help] [project.gpkg]. (No wxCmdLineParser: the language
     // must be chosen before any translated string is built.)
+    MainFrame::applySavedLanguage();  // Settings → Language (an argument below wins)
     for (int i = 1; i < argc; ++i) {
         std::string a = utf8(argv[i]);
         if (a == "--lang" && i + 1 < argc) {

@@ -22,6 +22,16 @@ enum : int {
     kIdAddBookmark,
     kIdPredict,
     kIdUnits,
+    kIdAttributeTable,
+    kIdIdentify,
+    kIdFind,
+    kIdClearSelection,
+    kIdToggleIdentify,
+    kIdLangVi,
+    kIdLangEn,
+    kIdDashboard,
+    kIdMeasure,
+    kIdAnalysisSettings,
     kIdBookmarkFirst,
 };
 } // namespace
@@ -46,13 +56,28 @@ const Action units       {"bando.analysis.units",   N_("Figures in another &unit
 const Action toggleLayers{"bando.view.layers",      N_("&Layers panel"),           "",       N_("Show or hide the layers panel"),                "",           kIdToggleLayers};
 const Action toggleLegend{"bando.view.legend",      N_("L&egend panel"),           "",       N_("Show or hide the legend panel"),                "",           kIdToggleLegend};
 const Action about       {"bando.help.about",       N_("&About Bando"),            "",       N_("About this program"),                           "",           wxID_ABOUT};
+const Action attributeTable{"bando.view.attributeTable", N_("&Attribute table"), "F6",  N_("Open the attribute table of a layer: sort, filter by an expression, select, edit"), "", kIdAttributeTable, "project"};
+const Action identify    {"bando.view.identify",    N_("&Identify features"),      "Ctrl+Shift+I", N_("Click on the map to see what is there"), "",           kIdIdentify,    "project"};
+const Action toggleIdentify{"bando.view.identifyPanel", N_("I&dentify panel"),     "",       N_("Show or hide the identify panel"),              "",           kIdToggleIdentify};
+const Action find        {"bando.edit.find",        N_("&Find a place…"),          "Ctrl+F", N_("Find a district, commune or village by name"),  "",           kIdFind,        "project"};
+const Action undo        {"bando.edit.undo",        N_("&Undo edit"),              "Ctrl+Z", N_("Undo the last edit of the project's data"),    "",           wxID_UNDO,      "undo"};
+const Action redo        {"bando.edit.redo",        N_("&Redo edit"),              "Ctrl+Y", N_("Redo the last undone edit"),                   "",           wxID_REDO,      "redo"};
+const Action clearSelection{"bando.edit.clearSelection", N_("&Clear selection"),   "Ctrl+Shift+A", N_("Select nothing"),                        "",           kIdClearSelection, "selection"};
+const Action langVi      {"bando.settings.langVi",  N_("Tiếng &Việt"),             "",       N_("Vietnamese user interface (after a restart)"),  "",           kIdLangVi};
+const Action langEn      {"bando.settings.langEn",  N_("&English"),                "",       N_("English user interface (after a restart)"),     "",           kIdLangEn};
+const Action dashboard   {"bando.view.dashboard",   N_("Program &dashboard"),      "F8",     N_("Progress against the targets per district, the dated reports and the data-check findings"), "", kIdDashboard, "project"};
+const Action measure     {"bando.view.measure",     N_("&Measure distance and area"), "Ctrl+Shift+M", N_("Click points on the map: the length of the line and the area of the polygon they make, in the province's TM-3 plane"), "", kIdMeasure, "project"};
+const Action analysisSettings{"bando.settings.analysis", N_("&Analysis settings…"), "", N_("The classification thresholds stored in the project"), "", kIdAnalysisSettings, "project"};
 // clang-format on
 
 const std::vector<const Action*>& all()
 {
     static const std::vector<const Action*> v{&open, &newSample, &importData, &exportPng, &exportPdf, &quit,
                                               &zoomIn, &zoomOut, &zoomFull, &viewBack, &viewForward, &addBookmark,
-                                              &toggleLayers, &toggleLegend, &analyze, &predictCoverage, &units, &about};
+                                              &toggleLayers, &toggleLegend, &analyze, &predictCoverage, &units, &about,
+                                              &attributeTable, &identify, &toggleIdentify, &find, &undo, &redo,
+                                              &clearSelection, &langVi, &langEn, &dashboard, &measure,
+                                              &analysisSettings};
     return v;
 }
 

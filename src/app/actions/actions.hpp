@@ -17,6 +17,10 @@ struct Action {
     const char* tooltip;  // English msgid
     const char* icon;     // resources/icons/<icon>.svg, or ""
     int wxId;             // stock id, or an id from the app's range
+    // When the action is enabled (MainFrame::isEnabled): "" always, "project" with a project
+    // open, "undo" / "redo" when the project's edit stack has something to undo / redo,
+    // "selection" when features are selected.
+    const char* enabledWhen = "";
 
     wxString menuText() const;     // translated label + "\t" + hotkey
     wxString shortLabel() const;   // translated label without mnemonic and ellipsis
@@ -27,6 +31,9 @@ namespace actions {
 extern const Action open, newSample, importData, exportPng, exportPdf, quit;
 extern const Action zoomIn, zoomOut, zoomFull, viewBack, viewForward, addBookmark, toggleLayers, toggleLegend;
 extern const Action analyze, predictCoverage, units;
+extern const Action attributeTable, identify, find, undo, redo, clearSelection, toggleIdentify;
+extern const Action langVi, langEn;
+extern const Action dashboard, measure, analysisSettings;
 // Menu ids of the saved bookmarks (Bookmarks menu): bookmarkId(0) .. bookmarkId(kMaxBookmarks - 1).
 inline constexpr int kMaxBookmarks = 50;
 int bookmarkId(int index);

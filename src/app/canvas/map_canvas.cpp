@@ -220,6 +220,13 @@ void MapCanvas::toMap(wxPoint p, double& x, double& y) const
     y = m_view.cy - (p.y - s.y / 2.0) * m_view.res;
 }
 
+wxPoint MapCanvas::toPixel(double x, double y) const
+{
+    wxSize s = GetClientSize();
+    return wxPoint(static_cast<int>(std::lround((x - m_view.cx) / m_view.res + s.x / 2.0)),
+                   static_cast<int>(std::lround((m_view.cy - y) / m_view.res + s.y / 2.0)));
+}
+
 Extent MapCanvas::visibleExtent() const
 {
     wxSize s = GetClientSize();
@@ -346,6 +353,13 @@ void MapCanvas::onPaint(wxPaintEvent&)
             gc->DrawBitmap(m_bitmap, px, py, m_bitmapSize.x * k, m_bitmapSize.y * k);
         }
     }
+    if (onOverlay && m_data && m_view.valid())
+        onOverlay(dc);
+    if (m_boxing && m_dragging) {
+        dc.SetPen(wxPen(wxColour(0, 90, 200), 1, wxPENSTYLE_SHORT_DASH));
+        dc.SetBrush(wxBrush(wxColour(0, 90, 200), wxBRUSHSTYLE_FDIAGONAL_HATCH));
+        dc.DrawRectangle(wxRect(m_dragStart, m_dragLast));
+    }
     if (!m_data || !m_message.empty()) {
         wxString msg = m_message.empty() ? wtr("No project open. Use File → Open or File → New sample project.")
                                          : m_message;
@@ -384,10 +398,14 @@ void MapCanvas::onMouse(wxMouseEvent& e)
             m_dragging = true;
             m_dragStart = m_dragLast = p;
             m_dragStartView = m_view;
+            m_boxing = e.ShiftDown() && onBox;
             if (!HasCapture())
                 CaptureMouse();
-            SetCursor(wxCursor(wxCURSOR_HAND));
+            SetCursor(wxCursor(m_boxing ? wxCURSOR_CROSS : wxCURSOR_HAND));
         }
+    } else if (e.Dragging() && m_dragging && m_boxing) {
+        m_dragLast = p;
+        Refresh();  // the rectangle is drawn by onPaint
     } else if (e.Dragging() && m_dragging) {
         m_view.cx -= (p.x - m_dragLast.x) * m_view.res;
         m_view.cy += (p.y - m_dragLast.y) * m_view.res;
@@ -398,10 +416,30 @@ void MapCanvas::onMouse(wxMouseEvent& e)
         if (HasCapture())
             ReleaseMouse();
         SetCursor(wxNullCursor);
-        if (p != m_dragStart) {
+        if (m_boxing) {
+            m_boxing = false;
+            Refresh();
+            if (p != m_dragStart) {
+                double x0, y0, x1, y1;
+                toMap(m_dragStart, x0, y0);
+                toMap(p, x1, y1);
+                Extent box;
+                box.expand(x0, y0);
+                box.expand(x1, y1);
+                onBox(box);
+            } else if (onClick) {
+                double x, y;
+                toMap(p, x, y);
+                onClick(x, y);
+            }
+        } else if (p != m_dragStart) {
             requestRender();
             if (onViewChanged)
                 onViewChanged();
+        } else if (onClick) {
+            double x, y;
+            toMap(p, x, y);
+            onClick(x, y);
         }
     } else if (e.LeftDClick()) {
         zoomBy(2.0, p);
@@ -425,6 +463,7 @@ void MapCanvas::onWheel(wxMouseEvent& e)
 void MapCanvas::onCaptureLost(wxMouseCaptureLostEvent&)
 {
     m_dragging = false;
+    m_boxing = false;
     SetCursor(wxNullCursor);
     requestRender();
 }

@@ -62,6 +62,8 @@ public:
     Extent visibleExtent() const;
     // Pixel -> map CRS.
     void toMap(wxPoint px, double& x, double& y) const;
+    // Map CRS -> pixel (the selection overlay).
+    wxPoint toPixel(double x, double y) const;
 
     // Message shown when there is no map (e.g. "Loading…").
     void setMessage(const wxString& message);
@@ -79,6 +81,10 @@ public:
     std::function<void(uint64_t generation)> onRenderComplete;  // a current-generation image is shown
     std::function<void(const std::string& message)> onRenderError;
     std::function<void()> onViewChanged;
+    std::function<void(double x, double y)> onClick;  // a left click without a drag (map CRS)
+    std::function<void(wxDC& dc)> onOverlay;          // drawn over the map (selection highlight)
+    // Shift + drag draws a rectangle instead of panning; on release, its extent (map CRS).
+    std::function<void(const Extent& box)> onBox;
 
 private:
     render::MapSettings settingsFor(const View& v, wxSize size) const;
@@ -117,6 +123,7 @@ private:
 
     bool m_renderQueued = false;
     bool m_dragging = false;
+    bool m_boxing = false;  // the drag draws a selection rectangle (Shift held at the press)
     wxPoint m_dragStart, m_dragLast;
     View m_dragStartView;
     wxTimer m_resizeTimer;

@@ -4,14 +4,18 @@
 #include "app/canvas/map_canvas.hpp"
 #include "app/dialogs/analyze_dialog.hpp"
 #include "app/dialogs/predict_dialog.hpp"
-
+#include "app/dialogs/settings_dialog.hpp"
 #include "app/dialogs/units_dialog.hpp"
+#include "app/panels/attribute_table_panel.hpp"
+#include "app/panels/dashboard_panel.hpp"
+#include "app/panels/identify_panel.hpp"
 #include "app/panels/layer_panel.hpp"
 #include "app/panels/legend_panel.hpp"
 #include "app/panels/notice_bar.hpp"
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/proj.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/job.hpp"
@@ -24,6 +28,9 @@
 #endif
 
 #include <wx/aboutdlg.h>
+#include <wx/dc.h>
+#include <wx/fileconf.h>
+#include <wx/srchctrl.h>
 #include <wx/filedlg.h>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
@@ -50,7 +57,17 @@ double secondsSince(std::chrono::steady_clock::time_point t)
 
 bool timingWanted() { return std::getenv("BANDO_TIMING") != nullptr; }
 
-enum StatusField { kFieldWgs84, kFieldVn2000, kFieldScale, kFieldRender, kFieldCount };
+enum StatusField { kFieldWgs84, kFieldVn2000, kFieldScale, kFieldSelection, kFieldRender, kFieldCount };
+constexpr size_t kMaxRecent = 8;
+
+// The app's own settings (language, recent projects, window layout): one INI file.
+std::unique_ptr<wxFileConfig> openSettings()
+{
+    const std::string path = MainFrame::settingsPath();
+    std::error_code ec;
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
+    return std::make_unique<wxFileConfig>("bando", "", wx(path), "", wxCONFIG_USE_LOCAL_FILE);
+}
 
 // The theme's translated name from the core's theme table.
 wxString themeLabel(const std::string& theme)
@@ -77,6 +94,10 @@ MainFrame::MainFrame()
     m_notice = new NoticeBar(this);
     m_notice->onClose = [this] { showNotice(wxEmptyString); };
 
+    m_table = new AttributeTablePanel(this);
+    m_identify = new IdentifyPanel(this);
+    m_dashboard = new DashboardPanel(this);
+
     buildMenus();
     buildToolbar();
 
@@ -101,10 +122,47 @@ MainFrame::MainFrame()
                                 .CloseButton(true));
     m_aui.AddPane(m_notice, wxAuiPaneInfo().Name("notice").Top().Layer(0).Row(1).CaptionVisible(false)
                                 .PaneBorder(false).Floatable(false).Hide());
+
+    m_aui.AddPane(m_identify, wxAuiPaneInfo()
+                                  .Name("identify")
+                                  .Caption(wtr("Identify"))
+                                  .Right()
+                                  .Layer(1)
+                                  .BestSize(380, 480)
+                                  .MinSize(250, 150)
+                                  .CloseButton(true)
+                                  .Hide());
+    m_aui.AddPane(m_dashboard, wxAuiPaneInfo()
+                                   .Name("dashboard")
+                                   .Caption(wtr("Program dashboard"))
+                                   .Right()
+                                   .Layer(2)
+                                   .BestSize(620, 760)
+                                   .MinSize(360, 300)
+                                   .CloseButton(true)
+                                   .Hide());
+    m_aui.AddPane(m_table, wxAuiPaneInfo()
+                               .Name("attributes")
+                               .Caption(wtr("Attribute table"))
+                               .Bottom()
+                               .Layer(0)
+                               .BestSize(900, 280)
+                               .MinSize(300, 150)
+                               .CloseButton(true)
+                               .Hide());
+    {
+        // the window layout of the last session (panes, sizes), saved on close
+        auto cfg = openSettings();
+        wxString perspective;
+        if (cfg->Read("/window/layout", &perspective) && !perspective.empty())
+            m_aui.LoadPerspective(perspective, false);
+        m_aui.GetPane("toolbar");  // the toolbar is added in buildToolbar() and always shown
+        m_aui.GetPane("notice").Hide();  // a notice belongs to the project it was shown for
+    }
     m_aui.Update();
 
     CreateStatusBar(kFieldCount);
-    int widths[kFieldCount] = {-3, -4, -2, -3};
+    int widths[kFieldCount] = {-3, -4, -2, -2, -3};
     SetStatusWidths(kFieldCount, widths);
     SetStatusText(wx("WGS 84: —"), kFieldWgs84);
     SetStatusText(wx("VN-2000 / TM-3 107-15: —"), kFieldVn2000);
@@ -113,6 +171,37 @@ MainFrame::MainFrame()
     m_canvas->onCursor = [this](double x, double y) { updateStatusCursor(x, y); };
     m_canvas->onViewChanged = [this] { updateStatusView(); };
     m_canvas->onRenderComplete = [this](uint64_t g) { renderCompleted(g); };
+    m_canvas->onClick = [this](double x, double y) {
+        if (m_measuring)
+            addMeasurePoint(x, y);
+        else
+            guarded(this, wtr("Identify"), [&] { identifyAt(x, y); });
+    };
+    m_canvas->onBox = [this](const Extent& box) { guarded(this, wtr("Select"), [&] { selectInBox(box); }); };
+    m_canvas->onOverlay = [this](wxDC& dc) {
+        drawSelection(dc);
+        drawMeasure(dc);
+    };
+    m_table->onSelectionChanged = [this](const std::string& layer, const std::set<size_t>& sel) {
+        m_selLayer = layer;
+        m_selection = sel;
+        updateSelectionStatus();
+        m_canvas->Refresh();
+    };
+    m_dashboard->onFindingChosen = [this](const planning::Finding& f) {
+        if (!followFinding(f))
+            SetStatusText(wtr("This finding has no place on the map."), kFieldRender);
+    };
+    m_table->onZoomTo = [this](const Extent& e) { m_canvas->zoomToExtent(e, 0.2); };
+    m_table->onEdit = [this](const std::string& layer, int64_t fid, const std::string& field,
+                             const std::string& text) -> std::optional<Value> {
+        std::optional<Value> stored;
+        guarded(this, wtr("Edit"), [&] {
+            const auto r = editValue(layer, fid, field, text);
+            stored = r.changed ? r.edit.changes.front().newValue : Value{};
+        });
+        return stored;
+    };
     m_canvas->onRenderError = [this](const std::string& msg) {
         SetStatusText(wtr("Drawing the map failed: ") + wx(msg), kFieldRender);
     };
@@ -126,6 +215,7 @@ MainFrame::MainFrame()
 
     bindActions();
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
+    fillRecent();
 }
 
 MainFrame::~MainFrame()
@@ -144,19 +234,34 @@ void MainFrame::buildMenus()
     file->AppendSeparator();
     appendAction(file, importData);
 #endif
+    m_recentMenu = new wxMenu;
+    file->AppendSubMenu(m_recentMenu, wtr("&Recent projects"));
     file->AppendSeparator();
     appendAction(file, exportPng);
     appendAction(file, exportPdf);
     file->AppendSeparator();
     appendAction(file, quit);
 
+    auto* edit = new wxMenu;
+    appendAction(edit, undo);
+    appendAction(edit, redo);
+    edit->AppendSeparator();
+    appendAction(edit, find);
+    appendAction(edit, clearSelection);
+
     auto* view = new wxMenu;
+    appendAction(view, actions::attributeTable);
+    appendAction(view, identify);
+    appendAction(view, actions::dashboard);
+    appendAction(view, actions::measure, wxITEM_CHECK);
+    view->AppendSeparator();
     appendAction(view, zoomIn);
     appendAction(view, zoomOut);
     appendAction(view, zoomFull);
     view->AppendSeparator();
     appendAction(view, toggleLayers, wxITEM_CHECK)->Check(true);
     appendAction(view, toggleLegend, wxITEM_CHECK)->Check(true);
+    appendAction(view, toggleIdentify);
 
     view->AppendSeparator();
     appendAction(view, viewBack);
@@ -172,14 +277,23 @@ void MainFrame::buildMenus()
 
     appendAction(analysisMenu, actions::units);
 
+    auto* settings = new wxMenu;
+    auto* language = new wxMenu;
+    appendAction(language, langVi, wxITEM_RADIO)->Check(i18n::language() != "en");
+    appendAction(language, langEn, wxITEM_RADIO)->Check(i18n::language() == "en");
+    settings->AppendSubMenu(language, wtr("&Language"));
+    appendAction(settings, actions::analysisSettings);
+
     auto* help = new wxMenu;
     appendAction(help, about);
 
     auto* bar = new wxMenuBar;
     bar->Append(file, wtr("&File"));
+    bar->Append(edit, wtr("&Edit"));
     bar->Append(view, wtr("&View"));
     bar->Append(m_bookmarksMenu, wtr("&Bookmarks"));
     bar->Append(analysisMenu, wtr("&Analysis"));
+    bar->Append(settings, wtr("&Settings"));
     bar->Append(help, wtr("&Help"));
     SetMenuBar(bar);
 }
@@ -217,6 +331,11 @@ void MainFrame::buildToolbar()
     m_themeChoice = new wxChoice(m_toolbar, wxID_ANY, wxDefaultPosition, wxSize(190, -1));
     m_themeChoice->SetToolTip(wtr("How villages are coloured"));
     m_toolbar->AddControl(m_themeChoice);
+    m_toolbar->AddSpacer(12);
+    m_search = new wxSearchCtrl(m_toolbar, wxID_ANY, "", wxDefaultPosition, wxSize(220, -1), wxTE_PROCESS_ENTER);
+    m_search->SetDescriptiveText(wtr("Find a place (e.g. dinh lap)"));
+    m_search->SetToolTip(actions::find.tooltipText());
+    m_toolbar->AddControl(m_search);
     m_toolbar->Realize();
     m_aui.AddPane(m_toolbar, wxAuiPaneInfo().Name("toolbar").ToolbarPane().Top().Gripper(false).Floatable(false));
 
@@ -226,6 +345,12 @@ void MainFrame::buildToolbar()
             if (i >= 0 && i < static_cast<int>(m_districtCodes.size()))
                 zoomToDistrict(m_districtCodes[i]);
         });
+    });
+    m_search->Bind(wxEVT_SEARCH, [this](wxCommandEvent&) {
+        guarded(this, wtr("Find a place"), [&] { searchPlaces(utf8(m_search->GetValue())); });
+    });
+    m_search->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
+        guarded(this, wtr("Find a place"), [&] { searchPlaces(utf8(m_search->GetValue())); });
     });
     m_themeChoice->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
         guarded(this, wtr("Change theme"), [&] {
@@ -238,8 +363,34 @@ void MainFrame::buildToolbar()
 
 void MainFrame::bindActions()
 {
-    for (const Action* a : actions::all())
+    for (const Action* a : actions::all()) {
         Bind(wxEVT_MENU, &MainFrame::onAction, this, a->wxId);
+        if (a->enabledWhen && *a->enabledWhen)
+            Bind(wxEVT_UPDATE_UI, [this, a](wxUpdateUIEvent& e) {
+                e.Enable(isEnabled(*a));
+                if (a == &actions::measure)
+                    e.Check(m_measuring);
+            }, a->wxId);
+    }
+    // search results offered in the search box's menu (ids after the bookmarks)
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent& e) {
+            const size_t i = static_cast<size_t>(e.GetId() - actions::bookmarkId(actions::kMaxBookmarks));
+            if (i < m_searchHits.size())
+                m_canvas->zoomToExtent(m_searchHits[i].place.extent, 0.1);
+        },
+        actions::bookmarkId(actions::kMaxBookmarks), actions::bookmarkId(actions::kMaxBookmarks + 19));
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent& e) {
+            const auto recent = recentProjects();
+            const size_t i = static_cast<size_t>(e.GetId() - actions::bookmarkId(actions::kMaxBookmarks + 20));
+            if (i < recent.size())
+                openProject(recent[i]);
+        },
+        actions::bookmarkId(actions::kMaxBookmarks + 20),
+        actions::bookmarkId(actions::kMaxBookmarks + 20 + static_cast<int>(kMaxRecent) - 1));
     Bind(
         wxEVT_MENU,
         [this](wxCommandEvent& e) {
@@ -290,6 +441,31 @@ void MainFrame::runAction(int id)
         doAbout();
     else if (id == predictCoverage.wxId)
         doPredict();
+
+    else if (id == actions::attributeTable.wxId)
+        showAttributeTable(m_table->layerName().empty() ? "villages" : m_table->layerName());
+    else if (id == identify.wxId || id == toggleIdentify.wxId)
+        togglePane("identify");
+    else if (id == actions::analysisSettings.wxId) {
+        tasks::SettingsRequest r;
+        if (runSettingsDialog(this, m_projectPath, r) && r.changes())
+            applyAnalysisSettings(r);
+    } else if (id == actions::measure.wxId)
+        setMeasuring(!m_measuring);
+    else if (id == actions::dashboard.wxId)
+        showDashboard();
+    else if (id == find.wxId)
+        doFind();
+    else if (id == undo.wxId)
+        undoEdit();
+    else if (id == redo.wxId)
+        redoEdit();
+    else if (id == clearSelection.wxId)
+        setSelection(m_selLayer, {});
+    else if (id == langVi.wxId)
+        chooseLanguage("vi");
+    else if (id == langEn.wxId)
+        chooseLanguage("en");
 }
 
 void MainFrame::togglePane(const char* name)
@@ -441,6 +617,36 @@ void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shar
     fillThemes();
     fillBookmarks();
     layersChanged();
+    {
+        // search index and attribute table over the loaded (map CRS) layers
+        auto layerOf = [this](const std::string& n) -> const Layer* {
+            return m_canvas->data() ? m_canvas->data()->layer(n) : nullptr;
+        };
+        m_places = std::make_unique<search::PlaceIndex>(layerOf("districts") ? *layerOf("districts") : Layer{},
+                                                        layerOf("communes") ? *layerOf("communes") : Layer{},
+                                                        layerOf("villages") ? *layerOf("villages") : Layer{});
+        std::vector<std::string> names;
+        for (const auto& l : data->layers)
+            names.push_back(l.name);
+        std::sort(names.begin(), names.end());
+        if (!keepView)
+            m_selection.clear();
+        m_table->setLayers(names, layerOf);
+        if (!keepView)
+            m_identify->clear();
+        m_dashboard->clear();
+        rememberRecent(path);
+        try {
+            // read-only: opening a project must never write to it
+            auto store = ProjectStore::open(path, ProjectStore::Mode::ReadOnly);
+            const auto counts = edit::stackCounts(*store);
+            m_undoable = counts.undoable;
+            m_redoable = counts.redoable;
+        } catch (...) {
+            m_undoable = m_redoable = 0;
+        }
+        updateSelectionStatus();
+    }
     SetStatusText(wxString::Format(wtr("Project loaded in %.2f s"), seconds), kFieldRender);
     if (onProjectLoaded)
         onProjectLoaded(true);
@@ -803,9 +1009,447 @@ void MainFrame::doAbout()
 
 void MainFrame::onClose(wxCloseEvent& e)
 {
+    {
+        auto cfg = openSettings();
+        cfg->Write("/window/layout", m_aui.SavePerspective());
+        cfg->Flush();
+    }
     saveMapState();
     stopLoader();
     e.Skip();
+}
+
+// ---------------------------------------------------------------- the workbench (issue #14)
+
+std::string MainFrame::settingsPath()
+{
+    if (const char* p = std::getenv("BANDO_CONFIG"); p && *p)
+        return p;
+    std::string base;
+    if (const char* x = std::getenv("XDG_CONFIG_HOME"); x && *x)
+        base = x;
+    else if (const char* h = std::getenv("HOME"); h && *h)
+        base = std::string(h) + "/.config";
+    else
+        base = ".";
+    return base + "/bando/settings.ini";
+}
+
+void MainFrame::applySavedLanguage()
+{
+    auto cfg = openSettings();
+    wxString lang;
+    if (cfg->Read("/language", &lang) && (lang == "vi" || lang == "en"))
+        i18n::setLanguage(utf8(lang));
+}
+
+void MainFrame::chooseLanguage(const std::string& lang)
+{
+    if (lang != "vi" && lang != "en")
+        throw Error(ErrorKind::Usage, "language", "expected vi or en");
+    {
+        auto cfg = openSettings();
+        cfg->Write("/language", wx(lang));
+        cfg->Flush();
+    }
+    SetStatusText(lang == "en" ? wx("English after a restart of Bando")
+                               : wxString::FromUTF8("Tiếng Việt sau khi khởi động lại Bando"),
+                  kFieldRender);
+}
+
+std::vector<std::string> MainFrame::recentProjects() const
+{
+    std::vector<std::string> out;
+    auto cfg = openSettings();
+    for (size_t i = 0; i < kMaxRecent; ++i) {
+        wxString p;
+        if (cfg->Read(wxString::Format("/recent/file%zu", i), &p) && !p.empty())
+            out.push_back(utf8(p));
+    }
+    return out;
+}
+
+void MainFrame::rememberRecent(const std::string& path)
+{
+    std::error_code ec;
+    const std::string abs = std::filesystem::absolute(path, ec).string();
+    auto list = recentProjects();
+    list.erase(std::remove(list.begin(), list.end(), abs), list.end());
+    list.insert(list.begin(), abs);
+    if (list.size() > kMaxRecent)
+        list.resize(kMaxRecent);
+    {
+        auto cfg = openSettings();
+        cfg->DeleteGroup("/recent");
+        for (size_t i = 0; i < list.size(); ++i)
+            cfg->Write(wxString::Format("/recent/file%zu", i), wx(list[i]));
+        cfg->Flush();
+    }
+    fillRecent();
+}
+
+void MainFrame::fillRecent()
+{
+    if (!m_recentMenu)
+        return;
+    while (m_recentMenu->GetMenuItemCount() > 0)
+        m_recentMenu->Destroy(m_recentMenu->FindItemByPosition(0));
+    const auto list = recentProjects();
+    for (size_t i = 0; i < list.size(); ++i)
+        m_recentMenu->Append(actions::bookmarkId(actions::kMaxBookmarks + 20 + static_cast<int>(i)),
+                             wxString::Format("&%zu %s", i + 1, wx(list[i])));
+}
+
+bool MainFrame::isEnabled(const Action& a) const
+{
+    const std::string w = a.enabledWhen ? a.enabledWhen : "";
+    if (w == "project")
+        return m_canvas->data() != nullptr;
+    if (w == "undo")
+        return m_undoable > 0 && !m_projectPath.empty();
+    if (w == "redo")
+        return m_redoable > 0 && !m_projectPath.empty();
+    if (w == "selection")
+        return !m_selection.empty();
+    return true;
+}
+
+wxString MainFrame::statusText(int field) const
+{
+    return GetStatusBar() ? GetStatusBar()->GetStatusText(field) : wxString();
+}
+
+void MainFrame::showAttributeTable(const std::string& layer)
+{
+    if (!m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    if (layer != m_table->layerName())
+        m_table->showLayer(layer);
+    m_aui.GetPane("attributes").Show();
+    m_aui.Update();
+}
+
+void MainFrame::setSelection(const std::string& layer, std::set<size_t> features)
+{
+    if (!layer.empty() && layer != m_table->layerName())
+        m_table->showLayer(layer);
+    m_table->setSelection(std::move(features));  // notifies: status bar and map
+}
+
+void MainFrame::updateSelectionStatus()
+{
+    if (m_selection.empty())
+        SetStatusText(wtr("No selection"), kFieldSelection);
+    else
+        SetStatusText(wxString::Format(wtr("%zu selected (%s)"), m_selection.size(), wx(m_selLayer)), kFieldSelection);
+}
+
+void MainFrame::drawSelection(wxDC& dc)
+{
+    const Layer& l = m_table->layer();
+    if (m_selection.empty() || l.name != m_selLayer)
+        return;
+    const Extent visible = m_canvas->visibleExtent();
+    dc.SetPen(wxPen(wxColour(255, 230, 0), 3));
+    dc.SetBrush(wxBrush(wxColour(255, 230, 0), wxBRUSHSTYLE_BDIAGONAL_HATCH));
+    for (size_t i : m_selection) {
+        if (i >= l.features.size())
+            continue;
+        const Geometry& g = l.features[i].geom;
+        if (g.isEmpty() || !g.extent().intersects(visible))
+            continue;
+        for (const auto& part : g.parts)
+            for (const auto& ring : part) {
+                std::vector<wxPoint> pts;
+                pts.reserve(ring.size());
+                for (const auto& p : ring)
+                    pts.push_back(m_canvas->toPixel(p.x, p.y));
+                if (pts.size() == 1)
+                    dc.DrawCircle(pts[0], 6);
+                else if (g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon)
+                    dc.DrawPolygon(static_cast<int>(pts.size()), pts.data());
+                else
+                    dc.DrawLines(static_cast<int>(pts.size()), pts.data());
+            }
+    }
+}
+
+std::vector<search::LayerHit> MainFrame::identifyAt(double x, double y)
+{
+    const auto& data = m_canvas->data();
+    if (!data)
+        return {};
+    const double tolerance = 6 * m_canvas->view().res;  // six pixels
+    auto hits = m_identify->identify(*data, x, y, tolerance);
+    wxAuiPaneInfo& pane = m_aui.GetPane("identify");
+    if (!pane.IsShown()) {
+        pane.Show();
+        m_aui.Update();
+    }
+    // click selection: the village (or the first feature) under the cursor
+    if (!hits.empty()) {
+        const auto& h = hits.front();
+        setSelection(h.layer, {h.feature});
+    } else {
+        setSelection(m_selLayer, {});
+    }
+    return hits;
+}
+
+std::vector<search::Hit> MainFrame::searchPlaces(const std::string& query)
+{
+    m_searchHits.clear();
+    if (!m_places)
+        return {};
+    m_searchHits = m_places->find(query, 20);
+    if (utf8(m_search->GetValue()) != query)
+        m_search->ChangeValue(wx(query));
+    auto* menu = new wxMenu;
+    for (size_t i = 0; i < m_searchHits.size(); ++i) {
+        const auto& p = m_searchHits[i].place;
+        wxString label = wx(p.name);
+        if (!p.communeName.empty())
+            label += ", " + wx(p.communeName);
+        if (!p.districtName.empty())
+            label += ", " + wx(p.districtName);
+        menu->Append(actions::bookmarkId(actions::kMaxBookmarks + static_cast<int>(i)), label);
+    }
+    m_search->SetMenu(menu);  // the search box owns it
+    if (m_searchHits.empty()) {
+        SetStatusText(wxString::Format(wtr("No place matches \"%s\""), wx(query)), kFieldRender);
+        return {};
+    }
+    const auto& best = m_searchHits.front().place;
+    m_canvas->zoomToExtent(best.extent, 0.1);
+    SetStatusText(wxString::Format(wtr("%zu places found; showing %s"), m_searchHits.size(), wx(best.name)),
+                  kFieldRender);
+    return m_searchHits;
+}
+
+void MainFrame::doFind()
+{
+    m_search->SetFocus();
+    m_search->SelectAll();
+}
+
+tasks::EditResult MainFrame::editValue(const std::string& layer, int64_t fid, const std::string& field,
+                                       const std::string& text)
+{
+    if (m_projectPath.empty())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    if (m_stateDirty)
+        saveMapState();
+    tasks::EditRequest r;
+    r.project = m_projectPath;
+    r.layer = layer;
+    r.fid = fid;
+    r.set = {{field, text}};
+    Feedback fb;
+    const auto result = tasks::runTask(r, fb);  // one small transaction: fast enough for the main thread
+    afterEdit(result);
+    return result;
+}
+
+std::optional<tasks::EditResult> MainFrame::undoEdit()
+{
+    if (m_projectPath.empty())
+        return std::nullopt;
+    tasks::EditRequest r;
+    r.project = m_projectPath;
+    r.action = tasks::EditRequest::Action::Undo;
+    Feedback fb;
+    const auto result = tasks::runTask(r, fb);
+    afterEdit(result);
+    return result;
+}
+
+std::optional<tasks::EditResult> MainFrame::redoEdit()
+{
+    if (m_projectPath.empty())
+        return std::nullopt;
+    tasks::EditRequest r;
+    r.project = m_projectPath;
+    r.action = tasks::EditRequest::Action::Redo;
+    Feedback fb;
+    const auto result = tasks::runTask(r, fb);
+    afterEdit(result);
+    return result;
+}
+
+void MainFrame::afterEdit(const tasks::EditResult& r)
+{
+    m_undoable = r.undoable;
+    m_redoable = r.redoable;
+    if (!r.changed) {
+        SetStatusText(r.action == "undo"   ? wtr("Nothing to undo")
+                      : r.action == "redo" ? wtr("Nothing to redo")
+                                           : wtr("Nothing changed"),
+                      kFieldRender);
+        return;
+    }
+    if (m_table->layerName() == r.edit.layer)
+        for (const auto& c : r.edit.changes)
+            m_table->updateValue(r.edit.fid, c.field, c.newValue);
+    const wxString format = r.action == "undo"   ? wtr("Undone: %s %s")
+                            : r.action == "redo" ? wtr("Redone: %s %s")
+                                                 : wtr("Saved: %s %s");
+    wxString msg = wxString::Format(format, wx(r.edit.layer), wx(r.edit.key));
+    for (const auto& c : r.edit.changes)
+        msg += wx(" · " + c.field + " " + edit::encodeValue(c.oldValue).value_or("NULL") + " → " +
+                  edit::encodeValue(c.newValue).value_or("NULL"));
+    if (!r.staleParts.empty()) {
+        std::string parts;
+        for (const auto& p : r.staleParts)
+            parts += (parts.empty() ? "" : ", ") + p;
+        msg += wx(" · ") + wtr("analysis to update: ") + wx(parts);
+    }
+    SetStatusText(msg, kFieldRender);
+}
+
+bool MainFrame::showDashboard()
+{
+    if (m_projectPath.empty() || !m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    if (m_stateDirty)
+        saveMapState();
+    tasks::ProgressRequest progress;
+    progress.project = m_projectPath;
+    progress.levels = {"province", "district"};
+    tasks::CheckRequest check;
+    check.project = m_projectPath;
+    std::optional<tasks::ProgressResult> p;
+    std::optional<tasks::CheckResult> c;
+    std::vector<ReportPoint> reports;
+    const bool done = runWithProgress(this, wtr("Program dashboard"), wtr("Computing the progress and the data checks…"),
+                                      [&](Feedback& fb) {
+                                          p = tasks::runTask(progress, fb);
+                                          c = tasks::runTask(check, fb);
+                                          // the dated reports as stored (read-only: never writes)
+                                          auto store = ProjectStore::open(m_projectPath, ProjectStore::Mode::ReadOnly);
+                                          if (store->hasLayer("progress_reports")) {
+                                              const Layer l = store->readLayer("progress_reports", &fb);
+                                              reports = reportPoints(&l);
+                                          }
+                                      });
+    if (!done || !p || !c)
+        return false;
+    m_dashboard->show(std::move(*p), std::move(*c), std::move(reports));
+    wxAuiPaneInfo& pane = m_aui.GetPane("dashboard");
+    if (!pane.IsShown()) {
+        pane.Show();
+        m_aui.Update();
+    }
+    return true;
+}
+
+bool MainFrame::followFinding(const planning::Finding& f)
+{
+    const auto& data = m_canvas->data();
+    if (!data || f.extent.isEmpty())
+        return false;
+    // the four corners of the WGS 84 extent, reprojected: the map extent that contains them
+    Geometry box = Geometry::polygon({{{f.extent.minX, f.extent.minY},
+                                       {f.extent.maxX, f.extent.minY},
+                                       {f.extent.maxX, f.extent.maxY},
+                                       {f.extent.minX, f.extent.maxY},
+                                       {f.extent.minX, f.extent.minY}}});
+    crs::reproject(box, 4326, data->epsg);
+    Extent e = box.extent();
+    const double minSize = 2000;  // metres: a shop or a village centre gets some context
+    if (e.width() < minSize || e.height() < minSize) {
+        const XY c = e.center();
+        e.expand(c.x - minSize / 2, c.y - minSize / 2);
+        e.expand(c.x + minSize / 2, c.y + minSize / 2);
+    }
+    m_canvas->zoomToExtent(e, 0.15);
+    wxString place = wxString::FromUTF8(f.name.empty() ? f.code : f.name);
+    SetStatusText(wxString::Format(wtr("Finding: %s"), place), kFieldRender);
+    return true;
+}
+
+size_t MainFrame::selectInBox(const Extent& box)
+{
+    const auto& data = m_canvas->data();
+    if (!data)
+        return 0;
+    const std::string name = m_table->layerName().empty() ? "villages" : m_table->layerName();
+    const Layer* layer = data->layer(name);
+    if (!layer)
+        return 0;
+    const auto hits = search::featuresInBox(*layer, box);
+    setSelection(name, std::set<size_t>(hits.begin(), hits.end()));
+    return hits.size();
+}
+
+void MainFrame::setMeasuring(bool on)
+{
+    m_measuring = on;
+    m_measurePts.clear();
+    updateMeasureStatus();
+    m_canvas->Refresh();
+}
+
+void MainFrame::addMeasurePoint(double x, double y)
+{
+    if (!m_measuring)
+        return;
+    m_measurePts.push_back({x, y});
+    updateMeasureStatus();
+    m_canvas->Refresh();
+}
+
+double MainFrame::measuredLength() const { return search::measureLength(m_measurePts); }
+
+double MainFrame::measuredArea() const { return m_measurePts.size() >= 3 ? search::measureArea(m_measurePts) : 0; }
+
+void MainFrame::updateMeasureStatus()
+{
+    if (!m_measuring) {
+        SetStatusText(wtr("Ready"), kFieldRender);
+        return;
+    }
+    if (m_measurePts.size() < 2) {
+        SetStatusText(wtr("Measure: click the points on the map (Ctrl+Shift+M ends)"), kFieldRender);
+        return;
+    }
+    const double len = measuredLength();
+    wxString t = len >= 1000 ? wxString::Format(wtr("Length %.3f km"), len / 1000) : wxString::Format(wtr("Length %.1f m"), len);
+    if (m_measurePts.size() >= 3)
+        t << wxString::FromUTF8(" · ") << wxString::Format(wtr("area %.4f km² (%.2f ha)"), measuredArea() / 1e6, measuredArea() / 1e4);
+    t << wxString::FromUTF8(" — ") << wtr("planar in VN-2000 / TM-3 107-15");
+    SetStatusText(t, kFieldRender);
+}
+
+void MainFrame::drawMeasure(wxDC& dc)
+{
+    if (!m_measuring || m_measurePts.empty())
+        return;
+    std::vector<wxPoint> pts;
+    for (const auto& p : m_measurePts)
+        pts.push_back(m_canvas->toPixel(p.x, p.y));
+    if (pts.size() >= 3) {
+        dc.SetPen(*wxTRANSPARENT_PEN);
+        dc.SetBrush(wxBrush(wxColour(220, 30, 120), wxBRUSHSTYLE_CROSSDIAG_HATCH));
+        dc.DrawPolygon(static_cast<int>(pts.size()), pts.data());
+    }
+    dc.SetPen(wxPen(wxColour(220, 30, 120), 2));
+    if (pts.size() >= 2)
+        dc.DrawLines(static_cast<int>(pts.size()), pts.data());
+    dc.SetBrush(*wxWHITE_BRUSH);
+    for (const auto& p : pts)
+        dc.DrawCircle(p, 4);
+}
+
+tasks::SettingsResult MainFrame::applyAnalysisSettings(tasks::SettingsRequest request)
+{
+    if (m_projectPath.empty())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    request.project = m_projectPath;
+    Feedback fb;
+    const auto r = tasks::runTask(request, fb);  // one small transaction: fast enough for the main thread
+    if (r.changed)
+        SetStatusText(wtr("Analysis settings saved: the next analysis uses them."), kFieldRender);
+    return r;
 }
 
 } // namespace bando::app

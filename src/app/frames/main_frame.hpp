@@ -6,7 +6,12 @@
 #include "core/base/feedback.hpp"
 #include "core/render/layer_tree.hpp"
 #include "core/render/map_renderer.hpp"
+#include "core/search/identify.hpp"
+#include "core/search/place_search.hpp"
+#include "core/planning/check.hpp"
 #include "core/tasks/analyze_task.hpp"
+#include "core/tasks/edit_task.hpp"
+#include "core/tasks/settings_task.hpp"
 
 #include <wx/aui/aui.h>
 #include <wx/choice.h>
@@ -16,9 +21,14 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
+
+class wxSearchCtrl;
+class wxDC;
 
 namespace bando::app {
 
@@ -26,6 +36,11 @@ class MapCanvas;
 class LayerPanel;
 class LegendPanel;
 class NoticeBar;
+
+class AttributeTablePanel;
+class IdentifyPanel;
+class DashboardPanel;
+struct Action;
 
 class MainFrame : public wxFrame {
 public:
@@ -61,6 +76,61 @@ public:
     // A non-modal notice above the map (recovery after an interrupted write, ...); "" hides it.
     void showNotice(const wxString& text);
     wxString notice();
+
+    // ---- the workbench (issue #14) ----
+    // Opens the attribute table on a layer (shows the pane).
+    void showAttributeTable(const std::string& layer);
+    AttributeTablePanel* attributeTable() const { return m_table; }
+    IdentifyPanel* identifyPanel() const { return m_identify; }
+    // Identify at a map point (map CRS): fills the identify panel and selects the village
+    // there (click selection). Returns the hits.
+    std::vector<search::LayerHit> identifyAt(double x, double y);
+    // The search box: finds places, zooms the map to the best one; the others are offered in
+    // the search box's menu.
+    std::vector<search::Hit> searchPlaces(const std::string& query);
+    // Selection (one layer at a time), shown on the map and counted in the status bar.
+    const std::string& selectionLayer() const { return m_selLayer; }
+    const std::set<size_t>& selection() const { return m_selection; }
+    void setSelection(const std::string& layer, std::set<size_t> features);
+    wxString statusText(int field) const;
+    // Edits through tasks::EditRequest (validated, one transaction, logged, undoable).
+    // Returns the result; throws bando::Error when the value is refused.
+    tasks::EditResult editValue(const std::string& layer, int64_t fid, const std::string& field, const std::string& text);
+    std::optional<tasks::EditResult> undoEdit();
+    std::optional<tasks::EditResult> redoEdit();
+    int undoable() const { return m_undoable; }
+    int redoable() const { return m_redoable; }
+    bool isEnabled(const Action& a) const;
+    // The program dashboard: runs the core's progress (districts and province, at the last date
+    // of the shops) and data checks behind a progress dialog, reads the dated reports, shows the
+    // pane. False if cancelled.
+    bool showDashboard();
+    DashboardPanel* dashboard() const { return m_dashboard; }
+    // Zooms the map to a finding's place (its WGS 84 extent reprojected to the map CRS; a point
+    // gets at least 2 km around it). False when the finding has no place.
+    bool followFinding(const planning::Finding& f);
+    // Settings → Analysis settings: stores the thresholds through tasks::SettingsRequest (one
+    // small transaction). Throws bando::Error for a refused value.
+    tasks::SettingsResult applyAnalysisSettings(tasks::SettingsRequest request);
+    // Rectangle selection (Shift + drag on the map): the features of the attribute table's layer
+    // (villages when none) that meet the box (search::featuresInBox). Returns the count.
+    size_t selectInBox(const Extent& box);
+    // The measure tool: while on, a click on the map adds a vertex instead of identifying; the
+    // status bar shows the length of the line and the area of the polygon the vertices make,
+    // planar in the map CRS (VN-2000 / TM-3 107-15, the province's zone: search::measureLength /
+    // measureArea). Turning it off (or on again) clears the vertices.
+    void setMeasuring(bool on);
+    bool measuring() const { return m_measuring; }
+    void addMeasurePoint(double x, double y);
+    const std::vector<XY>& measurePoints() const { return m_measurePts; }
+    double measuredLength() const;  // metres
+    double measuredArea() const;    // square metres (0 below 3 vertices)
+    // The language the app starts with next time ("vi" / "en"), saved in the settings file.
+    void chooseLanguage(const std::string& lang);
+    // Settings file: $BANDO_CONFIG, else $XDG_CONFIG_HOME/bando/settings.ini (~/.config/...).
+    static std::string settingsPath();
+    static void applySavedLanguage();  // at start, unless --lang was given
+    std::vector<std::string> recentProjects() const;
 
     MapCanvas* canvas() const { return m_canvas; }
     LayerPanel* layerPanel() const { return m_layerPanel; }
@@ -99,6 +169,12 @@ private:
     void renderCompleted(uint64_t generation);
     void stopLoader();
     void onClose(wxCloseEvent& e);
+    void afterEdit(const tasks::EditResult& r);
+    void drawSelection(wxDC& dc);
+    void updateSelectionStatus();
+    void rememberRecent(const std::string& path);
+    void fillRecent();
+    void doFind();
 
     wxAuiManager m_aui;
     MapCanvas* m_canvas = nullptr;
@@ -122,6 +198,21 @@ private:
     uint64_t m_loadToken = 0;
     bool m_firstRenderReported = false;
     WindowHandle<MainFrame> m_self;
+
+    AttributeTablePanel* m_table = nullptr;
+    IdentifyPanel* m_identify = nullptr;
+    DashboardPanel* m_dashboard = nullptr;
+    bool m_measuring = false;
+    std::vector<XY> m_measurePts;
+    void drawMeasure(wxDC& dc);
+    void updateMeasureStatus();
+    wxSearchCtrl* m_search = nullptr;
+    std::unique_ptr<search::PlaceIndex> m_places;
+    std::vector<search::Hit> m_searchHits;
+    std::string m_selLayer;
+    std::set<size_t> m_selection;
+    int m_undoable = 0, m_redoable = 0;
+    wxMenu* m_recentMenu = nullptr;
 };
 
 } // namespace bando::app

@@ -45,8 +45,8 @@ void appendImportSchemas(std::vector<LayerSchema>& out);
 void appendAnalysisSchemas(std::vector<LayerSchema>& out);
 void appendPlanningSchemas(std::vector<LayerSchema>& out);
 void appendOptimSchemas(std::vector<LayerSchema>& out);
-
 void appendUnitsSchemas(std::vector<LayerSchema>& out);  // core/units/schema_units.cpp
+void appendEditSchemas(std::vector<LayerSchema>& out);
 
 int currentVersion()
 {
@@ -66,8 +66,8 @@ const std::vector<LayerSchema>& all()
         appendAnalysisSchemas(s);
         appendPlanningSchemas(s);
         appendOptimSchemas(s);
-
         appendUnitsSchemas(s);
+        appendEditSchemas(s);
         return s;
     }();
     return schemas;

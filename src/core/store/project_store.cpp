@@ -654,4 +654,33 @@ int64_t ProjectStore::deleteWhere(const std::string& layer, const std::vector<st
     return static_cast<int64_t>(fids.size());
 }
 
+void ProjectStore::updateFields(const std::string& layer, int64_t fid,
+                                const std::vector<std::pair<std::string, Value>>& values)
+{
+    requireTransaction("updateFields");
+    OGRLayer* l = layer == kMetaTable ? nullptr : m_ds->GetLayerByName(layer.c_str());
+    if (!l)
+        throw Error(ErrorKind::Store, m_path, "no layer '" + layer + "'");
+    OGRFeatureUniquePtr f(l->GetFeature(static_cast<GIntBig>(fid)));
+    if (!f)
+        throw Error(ErrorKind::Store, m_path, "layer '" + layer + "' has no feature " + std::to_string(fid));
+    for (const auto& [field, v] : values) {
+        const int i = f->GetFieldIndex(field.c_str());
+        if (i < 0)
+            throw Error(ErrorKind::Store, m_path, "layer '" + layer + "' has no field '" + field + "'");
+        if (auto* iv = std::get_if<int64_t>(&v))
+            f->SetField(i, static_cast<GIntBig>(*iv));
+        else if (auto* dv = std::get_if<double>(&v))
+            f->SetField(i, *dv);
+        else if (auto* sv = std::get_if<std::string>(&v))
+            f->SetField(i, sv->c_str());
+        else
+            f->SetFieldNull(i);
+    }
+    gdal::ErrorCapture cap;
+    if (l->SetFeature(f.get()) != OGRERR_NONE)
+        throw Error(ErrorKind::Store, m_path, "cannot update '" + layer + "' feature " + std::to_string(fid) + ": " +
+                                                  cap.lastMessage());
+}
+
 } // namespace bando

@@ -117,6 +117,9 @@ public:
     // Deletes the features of `layer` whose text fields equal the given values (all of them);
     // returns how many were deleted. Only inside a transaction; a missing layer deletes nothing.
     int64_t deleteWhere(const std::string& layer, const std::vector<std::pair<std::string, std::string>>& equals);
+    // Sets attribute values of one feature (by fid), geometry untouched. Only inside a
+    // transaction; throws bando::Error(Store) for an unknown layer, feature or field.
+    void updateFields(const std::string& layer, int64_t fid, const std::vector<std::pair<std::string, Value>>& values);
 };
 
 // A project left with a hot rollback journal or a WAL by a writer that died (kill -9, power cut)
