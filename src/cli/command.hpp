@@ -18,6 +18,9 @@ struct Args {
     std::string require(const std::string& name) const;
 };
 
+// A finite number given to `option`, else bando::Error(Usage) naming the option.
+double parseNumber(const std::string& text, const char* option);
+
 // Parse "--name value", "--name=value" and flags. `flags` lists options that take no value.
 Args parseArgs(const std::vector<std::string>& argv, const std::vector<std::string>& flags);
 

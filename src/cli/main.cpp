@@ -5,6 +5,7 @@
 #include "core/i18n/i18n.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <clocale>
 #include <csignal>
 #include <cstdio>
@@ -47,6 +48,15 @@ void Args::allowOnly(const std::vector<std::string>& allowed) const
     for (const auto& [k, v] : options)
         if (std::find(allowed.begin(), allowed.end(), k) == allowed.end())
             throw Error(ErrorKind::Usage, "", "unknown option --" + k);
+}
+
+double parseNumber(const std::string& text, const char* option)
+{
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !std::isfinite(v))
+        throw Error(ErrorKind::Usage, option, trf("'{1}' is not a number", {text}));
+    return v;
 }
 
 Args parseArgs(const std::vector<std::string>& argv, const std::vector<std::string>& flags)

@@ -21,6 +21,7 @@ enum : int {
     kIdViewForward,
     kIdAddBookmark,
     kIdPredict,
+    kIdExportLayout,
     kIdUnits,
     kIdAttributeTable,
     kIdIdentify,
@@ -43,6 +44,7 @@ const Action newSample   {"bando.file.newSample",   N_("&New sample project…")
 const Action importData  {"bando.file.import",      N_("&Import data…"),           "Ctrl+I", N_("Import layers from Shapefile, KML, CSV or Excel"), "import",     kIdImport};
 const Action exportPng   {"bando.file.exportPng",   N_("Export map as &PNG…"),     "Ctrl+E", N_("Save the current view as a PNG image"),         "export-png", kIdExportPng};
 const Action exportPdf   {"bando.file.exportPdf",   N_("Export map as P&DF…"),     "Ctrl+P", N_("Save the current view as a vector PDF map"),    "export-pdf", kIdExportPdf};
+const Action exportLayout{"bando.file.exportLayout", N_("Export print &layout…"), "Ctrl+Shift+P", N_("Print layout or atlas (PDF, PNG, SVG) with legend, scale bar, overview and tables"), "", kIdExportLayout, "project"};
 const Action quit        {"bando.file.quit",        N_("&Quit"),                   "Ctrl+Q", N_("Quit Bando"),                                   "",           wxID_EXIT};
 const Action zoomIn      {"bando.view.zoomIn",      N_("Zoom &in"),                "Ctrl+=", N_("Zoom in around the centre of the map"),         "zoom-in",    wxID_ZOOM_IN};
 const Action zoomOut     {"bando.view.zoomOut",     N_("Zoom &out"),               "Ctrl+-", N_("Zoom out around the centre of the map"),        "zoom-out",   wxID_ZOOM_OUT};
@@ -72,7 +74,7 @@ const Action analysisSettings{"bando.settings.analysis", N_("&Analysis settings�
 
 const std::vector<const Action*>& all()
 {
-    static const std::vector<const Action*> v{&open, &newSample, &importData, &exportPng, &exportPdf, &quit,
+    static const std::vector<const Action*> v{&open, &newSample, &importData, &exportPng, &exportPdf, &exportLayout, &quit,
                                               &zoomIn, &zoomOut, &zoomFull, &viewBack, &viewForward, &addBookmark,
                                               &toggleLayers, &toggleLegend, &analyze, &predictCoverage, &units, &about,
                                               &attributeTable, &identify, &toggleIdentify, &find, &undo, &redo,

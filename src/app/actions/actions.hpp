@@ -28,7 +28,7 @@ struct Action {
 };
 
 namespace actions {
-extern const Action open, newSample, importData, exportPng, exportPdf, quit;
+extern const Action open, newSample, importData, exportPng, exportPdf, exportLayout, quit;
 extern const Action zoomIn, zoomOut, zoomFull, viewBack, viewForward, addBookmark, toggleLayers, toggleLegend;
 extern const Action analyze, predictCoverage, units;
 extern const Action attributeTable, identify, find, undo, redo, clearSelection, toggleIdentify;

@@ -3,6 +3,7 @@
 #include "app/actions/actions.hpp"
 #include "app/canvas/map_canvas.hpp"
 #include "app/dialogs/analyze_dialog.hpp"
+#include "app/dialogs/layout_export_dialog.hpp"
 #include "app/dialogs/predict_dialog.hpp"
 #include "app/dialogs/settings_dialog.hpp"
 #include "app/dialogs/units_dialog.hpp"
@@ -239,6 +240,7 @@ void MainFrame::buildMenus()
     file->AppendSeparator();
     appendAction(file, exportPng);
     appendAction(file, exportPdf);
+    appendAction(file, actions::exportLayout);
     file->AppendSeparator();
     appendAction(file, quit);
 
@@ -417,6 +419,8 @@ void MainFrame::runAction(int id)
         doImport();
     else if (id == exportPng.wxId)
         doExport(false);
+    else if (id == actions::exportLayout.wxId)
+        doExportLayout();
     else if (id == exportPdf.wxId)
         doExport(true);
     else if (id == quit.wxId)
@@ -809,6 +813,25 @@ void MainFrame::doPredict()
                                    wx(result->layer)),
                   kFieldRender);
     openProject(m_projectPath, true);
+}
+
+// File → Export print layout…: the request `bando render --layout/--atlas` runs, on a worker
+// thread behind the progress dialog with Cancel.
+void MainFrame::doExportLayout()
+{
+    if (m_projectPath.empty() || !m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    tasks::LayoutRequest request;
+    if (!runLayoutExportDialog(this, m_projectPath, request))
+        return;
+    if (m_stateDirty)
+        saveMapState();
+    if (!runWithProgress(this, wtr("Export print layout"), wtr("Drawing the layout…"),
+                         [&](Feedback& fb) { tasks::runTask(request, fb); })) {
+        SetStatusText(wtr("Export cancelled: nothing was written."), kFieldRender);
+        return;
+    }
+    SetStatusText(wtr("Layout written: ") + wx(request.out), kFieldRender);
 }
 
 void MainFrame::doUnits()

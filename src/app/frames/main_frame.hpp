@@ -153,6 +153,7 @@ private:
     void doAbout();
     void doAnalyze();
     void doPredict();
+    void doExportLayout();
 
     void doUnits();  // Analysis → Figures in another unit version… (tasks::UnitsRequest, issue #17)
     void doAddBookmark();

@@ -64,15 +64,6 @@ void printText(const tasks::BasesResult& r)
         std::fprintf(stderr, "%s: %s\n", tr("note"), n.c_str());
 }
 
-double parseNumber(const std::string& s, const char* option)
-{
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0')
-        throw Error(ErrorKind::Usage, option, "'" + s + "' is not a number");
-    return v;
-}
-
 int runBases(const Args& a)
 {
     a.allowOnly({"count", "district", "time-limit", "scenario", "no-store", "json"});

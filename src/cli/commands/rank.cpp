@@ -133,15 +133,6 @@ void printTable(const tasks::RankResult& r)
         std::fprintf(stderr, "%s: %s\n", tr("note"), n.c_str());
 }
 
-double parseNumber(const std::string& s, const char* option)
-{
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0')
-        throw Error(ErrorKind::Usage, option, "'" + s + "' is not a number");
-    return v;
-}
-
 int runRank(const Args& a)
 {
     a.allowOnly({"preset", "weight", "criterion", "district", "phase", "class", "top", "date", "runs", "seed",

@@ -78,15 +78,6 @@ void printText(const tasks::SitesResult& r)
         std::fprintf(stderr, "%s: %s\n", tr("note"), n.c_str());
 }
 
-double parseNumber(const std::string& s, const char* option)
-{
-    char* end = nullptr;
-    const double v = std::strtod(s.c_str(), &end);
-    if (s.empty() || *end != '\0')
-        throw Error(ErrorKind::Usage, option, "'" + s + "' is not a number");
-    return v;
-}
-
 int runSites(const Args& a)
 {
     a.allowOnly({"demand", "candidates", "candidates-layer", "date", "radius-km", "count", "time-limit", "budget", "lock",
