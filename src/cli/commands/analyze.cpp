@@ -91,10 +91,7 @@ void printJson(const tasks::AnalyzeResult& r)
         w.endObject();
     }
     w.endArray();
-    w.key("notes").beginArray();
-    for (const auto& n : r.notes)
-        w.value(n);
-    w.endArray();
+    w.strings("notes", r.notes);
     w.endObject();
 }
 

@@ -42,10 +42,7 @@ void printJson(const tasks::BasesResult& r)
             .field("max_km", b.maxKm)
             .endObject();
     w.endArray();
-    w.key("notes").beginArray();
-    for (const auto& n : r.notes)
-        w.value(n);
-    w.endArray();
+    w.strings("notes", r.notes);
     w.endObject();
 }
 

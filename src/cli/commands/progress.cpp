@@ -70,10 +70,7 @@ void printJson(const tasks::ProgressResult& r)
             .endObject();
     }
     w.endArray();
-    w.key("notes").beginArray(true);
-    for (const auto& n : r.notes)
-        w.value(n);
-    w.endArray();
+    w.strings("notes", r.notes, true);
     w.endObject();
 }
 

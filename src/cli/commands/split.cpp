@@ -47,10 +47,7 @@ void printJson(const tasks::SplitResult& r)
             .field("site_km", v.siteKm)
             .endObject();
     w.endArray();
-    w.key("notes").beginArray();
-    for (const auto& n : r.notes)
-        w.value(n);
-    w.endArray();
+    w.strings("notes", r.notes);
     w.endObject();
 }
 

@@ -61,10 +61,7 @@ void printJson(const tasks::TargetsResult& r)
             .endObject();
     }
     w.endArray();
-    w.key("notes").beginArray(true);
-    for (const auto& n : r.notes)
-        w.value(n);
-    w.endArray();
+    w.strings("notes", r.notes, true);
     w.endObject();
 }
 

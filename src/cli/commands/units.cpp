@@ -100,10 +100,7 @@ void printJson(const tasks::UnitsResult& r)
     for (const auto& t : r.tables)
         w.value(t);
     w.endArray();
-    w.key("notes").beginArray();
-    for (const auto& n : r.notes)
-        w.value(n);
-    w.endArray();
+    w.strings("notes", r.notes);
     w.endObject();
 }
 

@@ -47,6 +47,15 @@ public:
         return value(v);
     }
 
+    // key + an array of strings (e.g. a result's notes).
+    JsonWriter& strings(std::string_view k, const std::vector<std::string>& values, bool compact = false)
+    {
+        key(k).beginArray(compact);
+        for (const auto& v : values)
+            value(v);
+        return endArray();
+    }
+
     // "…" with JSON escapes (quotes included).
     static std::string quote(std::string_view s);
 

@@ -2,6 +2,7 @@
 
 #include "core/analysis/metric_crs.hpp"
 #include "core/base/error.hpp"
+#include "core/capi/sqlite.hpp"
 #include "core/capi/proj.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
@@ -35,14 +36,8 @@ bool isIsoDate(const std::string& s)
 }
 
 // ---- a read-only sqlite3 connection for fingerprints (GDAL stays the only writer) ----
-struct SqliteCloser {
-    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtCloser {
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Db = std::unique_ptr<sqlite3, SqliteCloser>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtCloser>;
+using Db = sqlite::ConnectionPtr;
+using Stmt = sqlite::StatementPtr;
 
 Db openReadOnly(const std::string& path)
 {
