@@ -10,6 +10,7 @@
 #include <cmath>
 #include <complex>
 #include <functional>
+#include <memory>
 
 namespace bando::predict::itm {
 
@@ -23,7 +24,9 @@ double dim(double x, double y) { return x > y ? x - y : 0.0; }  // Fortran DIM: 
 
 // Least-squares straight line through the profile between distances x1 and x2 (m); returns the
 // line's heights at the transmitter end (z0) and at the receiver end (zn) of the whole profile.
-void fitLine(const double* z, int npInt, double xi, double x1, double x2, double& z0, double& zn)
+// With `sums` (prefix sums of z_i and i z_i over the profile) the sums are O(1) instead of a loop.
+void fitLine(const double* z, int npInt, double xi, double x1, double x2, double& z0, double& zn,
+             const ProfileSums* sums = nullptr)
 {
     const double np = static_cast<double>(npInt);
     double xa = std::trunc(dim(x1 / xi, 0.0));
@@ -38,13 +41,22 @@ void fitLine(const double* z, int npInt, double xi, double x1, double x2, double
     const double span = xb - xa;
     double x = -0.5 * span;
     const double mid = xb + x;
-    double a = 0.5 * (z[ja] + z[jb]);
-    double b = 0.5 * (z[ja] - z[jb]) * x;
-    for (int i = 2; i <= n; ++i) {
-        ++ja;
-        x += 1.0;
-        a += z[ja];
-        b += z[ja] * x;
+    double a, b;
+    if (sums) {
+        // Sum over ja..jb of z_j and z_j (j - mid), the two ends at half weight.
+        const double s0 = sums->z[static_cast<size_t>(jb + 1)] - sums->z[static_cast<size_t>(ja)];
+        const double s1 = sums->iz[static_cast<size_t>(jb + 1)] - sums->iz[static_cast<size_t>(ja)];
+        a = s0 - 0.5 * (z[ja] + z[jb]);
+        b = (s1 - mid * s0) - 0.5 * (z[ja] * (ja - mid) + z[jb] * (jb - mid));
+    } else {
+        a = 0.5 * (z[ja] + z[jb]);
+        b = 0.5 * (z[ja] - z[jb]) * x;
+        for (int i = 2; i <= n; ++i) {
+            ++ja;
+            x += 1.0;
+            a += z[ja];
+            b += z[ja] * x;
+        }
     }
     a /= span;
     b = b * 12.0 / ((span * span + 2.0) * span);
@@ -52,9 +64,60 @@ void fitLine(const double* z, int npInt, double xi, double x1, double x2, double
     zn = a + b * (np - mid);
 }
 
+// The k-th largest (`upper`) and the k-th smallest (`lower`) of s[0..n), n <= 245, exactly: a
+// 64-bucket histogram of the values (one pass), then a selection among the values of the one
+// bucket that holds each of the two. Reorders s. (Two std::nth_element over all n values were
+// the largest part of an ITM evaluation.)
+void interdecile(double* s, int n, int k, double& upper, double& lower)
+{
+    double mn = s[0], mx = s[0];
+    bool nan = false;
+    for (int j = 1; j < n; ++j) {
+        nan |= std::isnan(s[j]);
+        mn = std::min(mn, s[j]);
+        mx = std::max(mx, s[j]);
+    }
+    if (nan || std::isnan(s[0]) || !(mx > mn)) {
+        std::nth_element(s, s + (k - 1), s + n, std::greater<>());
+        upper = s[k - 1];
+        std::nth_element(s + k, s + (n - k), s + n, std::greater<>());
+        lower = s[n - k];
+        return;
+    }
+    constexpr int kBuckets = 64;
+    const double scale = kBuckets / (mx - mn);
+    std::array<unsigned char, 256> bucket;
+    std::array<int, kBuckets> count{};
+    for (int j = 0; j < n; ++j) {
+        const int b = std::min(static_cast<int>((s[j] - mn) * scale), kBuckets - 1);
+        bucket[static_cast<size_t>(j)] = static_cast<unsigned char>(b);
+        ++count[static_cast<size_t>(b)];
+    }
+    int above = 0, bu = kBuckets - 1;
+    while (above + count[static_cast<size_t>(bu)] < k)
+        above += count[static_cast<size_t>(bu--)];
+    int below = 0, bl = 0;
+    while (below + count[static_cast<size_t>(bl)] < k)
+        below += count[static_cast<size_t>(bl++)];
+    std::array<double, 256> tmp;
+    auto select = [&](int b, int rank, bool largest) {
+        int m = 0;
+        for (int j = 0; j < n; ++j)
+            if (bucket[static_cast<size_t>(j)] == b)
+                tmp[static_cast<size_t>(m++)] = s[j];
+        if (largest)
+            std::nth_element(tmp.begin(), tmp.begin() + rank, tmp.begin() + m, std::greater<>());
+        else
+            std::nth_element(tmp.begin(), tmp.begin() + rank, tmp.begin() + m);
+        return tmp[static_cast<size_t>(rank)];
+    };
+    upper = select(bu, k - above - 1, true);
+    lower = select(bl, k - below - 1, false);
+}
+
 // Terrain irregularity delta_h: the interdecile range of the profile's deviations from a straight
-// line, between x1 and x2, corrected to an "asymptotic" value for long paths.
-double terrainIrregularity(const double* z, int np, double xi, double x1, double x2)
+// line, between x1 and x2 (interdecileRange), corrected to an "asymptotic" value for long paths.
+double interdecileRange(const double* z, int np, double xi, double x1, double x2)
 {
     double xa = x1 / xi;
     double xb = x2 / xi;
@@ -64,7 +127,7 @@ double terrainIrregularity(const double* z, int np, double xi, double x1, double
     ka = std::min(std::max(4, ka), 25);
     const int n = 10 * ka - 5;
     const double sn = n - 1;
-    std::array<double, 245> s;  // n <= 10 * 25 - 5
+    std::array<double, 256> s;  // n <= 10 * 25 - 5
     xb = (xb - xa) / sn;
     int k = static_cast<int>(xa + 1.0);
     xa -= k;
@@ -84,17 +147,50 @@ double terrainIrregularity(const double* z, int np, double xi, double x1, double
         s[static_cast<size_t>(j)] -= line;
         line += slope;
     }
-    // Values exceeded by 10 % and 90 % of the samples: the ka-th and the kb-th largest (1-based,
-    // kb = n - ka + 1). After selecting the ka-th, the kb-th lies after it.
-    const auto first = s.begin(), last = s.begin() + n;
-    std::nth_element(first, first + (ka - 1), last, std::greater<>());
-    const double upper = s[static_cast<size_t>(ka - 1)];
-    std::nth_element(first + ka, first + (n - ka), last, std::greater<>());
-    const double lower = s[static_cast<size_t>(n - ka)];
-    return (upper - lower) / (1.0 - 0.8 * std::exp(-(x2 - x1) / 50.0e3));
+    // Values exceeded by 10 % and 90 % of the samples: the ka-th largest and the ka-th smallest.
+    double upper = 0, lower = 0;
+    interdecile(s.data(), n, ka, upper, lower);
+    return upper - lower;
+}
+
+double asymptoticDeltaH(double range, double x1, double x2)
+{
+    return range / (1.0 - 0.8 * std::exp(-(x2 - x1) / 50.0e3));
 }
 
 // ---------------------------------------------------------------- propagation state
+
+} // namespace
+
+// What depends only on the parameters, worked out once per evaluator (not per path).
+struct Constants {
+    double wn = 0;                   // wave number, f / 47.7 MHz per 1/m
+    cplx zgnd;                       // surface transfer impedance
+    double zt = 0, zl = 0, zc = 0;   // standard normal deviates of time, location, situation
+    double freeSpace1km = 0;         // 32.45 + 20 log10 f
+};
+
+namespace {
+
+Constants makeConstants(const Params& prm)
+{
+    if (!(prm.fMhz > 0) || !(prm.txHeightM > 0) || !(prm.rxHeightM > 0) || !(prm.epsilon > 1) || !(prm.sigma > 0))
+        throw Error(ErrorKind::Usage, "itm", "frequency, antenna heights, permittivity and conductivity must be positive");
+    for (double p : {prm.timePct, prm.locationPct, prm.situationPct})
+        if (!(p > 0 && p < 100))
+            throw Error(ErrorKind::Usage, "itm", "time, location and situation percentages must be between 0 and 100");
+    Constants k;
+    k.wn = prm.fMhz / 47.7;
+    const cplx epr(prm.epsilon, 18000.0 * prm.sigma / prm.fMhz);
+    k.zgnd = std::sqrt(epr - 1.0);
+    if (prm.pol == Polarization::Vertical)
+        k.zgnd /= epr;
+    k.zt = inverseComplementaryNormal(prm.timePct / 100.0);
+    k.zl = inverseComplementaryNormal(prm.locationPct / 100.0);
+    k.zc = inverseComplementaryNormal(prm.situationPct / 100.0);
+    k.freeSpace1km = 32.45 + 20.0 * std::log10(prm.fMhz);
+    return k;
+}
 
 struct Path {
     double h[2];        // structural heights
@@ -162,7 +258,7 @@ double diffraction(double d, const Path& p, Prep& a)
         a.wd1 = std::sqrt(1.0 + a.qk / q);
         a.xd1 = a.dla + a.tha / p.gme;
         q = (1.0 - 0.8 * std::exp(-a.dlsa / 50e3)) * p.dh;
-        q *= 0.78 * std::exp(-std::pow(q / 16.0, 0.25));
+        q *= 0.78 * std::exp(-std::sqrt(std::sqrt(q / 16.0)));  // (q/16)^0.25
         a.afo = std::min(15.0, 2.171 * std::log(1.0 + 4.77e-4 * p.h[0] * p.h[1] * p.wn * q));
         a.qk = 1.0 / std::abs(p.zgnd);
         a.aht = 20.0;
@@ -202,7 +298,7 @@ double lineOfSight(double d, const Path& p, Prep& a)
         return 0.0;
     }
     double q = (1.0 - 0.8 * std::exp(-d / 50e3)) * p.dh;
-    const double s = 0.78 * q * std::exp(-std::pow(q / 16.0, 0.25));
+    const double s = 0.78 * q * std::exp(-std::sqrt(std::sqrt(q / 16.0)));
     q = p.he[0] + p.he[1];
     const double sps = q / std::sqrt(d * d + q * q);
     cplx r = (sps - p.zgnd) / (sps + p.zgnd) * std::exp(-std::min(10.0, p.wn * s * sps));
@@ -279,7 +375,8 @@ double troposcatter(double d, const Path& p, Prep& a)
         ss = std::max(0.1, ss);
         q = std::min(std::max(0.1, q), 10.0);
         const double z0 = (d - a.ad) * (d + a.ad) * th * 0.25 / d;
-        const double t = std::pow(std::min(1.7, z0 / 8.0e3), 6.0);
+        const double t2 = std::min(1.7, z0 / 8.0e3);
+        const double t = t2 * t2 * t2 * t2 * t2 * t2;
         const double et = (a.etq * std::exp(-t) + 1.0) * z0 / 1.7556e3;
         const double ett = std::max(et, 1.0);
         h0 = (scatterFrequencyGain(r1, ett) + scatterFrequencyGain(r2, ett)) * 0.5;
@@ -323,7 +420,7 @@ double referenceAttenuation(Path& p, PropagationMode& mode)
     const double dmin = std::abs(p.he[0] - p.he[1]) / 200e-3;
 
     diffraction(0.0, p, a);
-    a.xae = std::pow(p.wn * p.gme * p.gme, -1.0 / 3.0);
+    a.xae = 1.0 / std::cbrt(p.wn * p.gme * p.gme);
     const double d3 = std::max(a.dlsa, 1.3787 * a.xae + a.dla);
     const double d4 = d3 + 2.7574 * a.xae;
     const double a3 = diffraction(d3, p, a);
@@ -439,7 +536,7 @@ const ClimateConstants kClimates[7] = {
      1.0, 0.0, 0.0, 1.0, 0.0, 0.0},
 };
 
-double variability(double aref, const Path& p, const Params& prm, int& warnings)
+double variability(double aref, const Path& p, const Params& prm, const Constants& k, int& warnings)
 {
     int climate = static_cast<int>(prm.climate);
     if (climate < 1 || climate > 7) {
@@ -475,9 +572,8 @@ double variability(double aref, const Path& p, const Params& prm, int& warnings)
     }
     const double vs0 = noSituation ? 0.0 : std::pow(5.0 + 3.0 * std::exp(-de / 100e3), 2.0);
 
-    double zt = inverseComplementaryNormal(prm.timePct / 100.0);
-    double zl = inverseComplementaryNormal(prm.locationPct / 100.0);
-    const double zc = inverseComplementaryNormal(prm.situationPct / 100.0);
+    double zt = k.zt, zl = k.zl;
+    const double zc = k.zc;
     switch (kdv) {
     case 0: zt = zc; zl = zc; break;
     case 1: zl = zc; break;
@@ -528,21 +624,41 @@ Result pointToPoint(const std::vector<double>& z, double xi, const Params& prm)
     return pointToPoint(z.data(), static_cast<int>(z.size() - 1), xi, prm);
 }
 
-Result pointToPoint(const double* z, int np, double xi, const Params& prm)
+namespace {
+
+} // namespace
+
+// The interdecile range of the last prefix whose delta_h was worked out, reused while the span it
+// covers (x1..x2, same x1) has grown by less than `refresh` of it.
+struct DeltaHCache {
+    double refresh = 0;
+    double x1 = -1, span = 0, value = 0;
+    double range(const double* z, int np, double xi, double a, double b)
+    {
+        const double w = b - a;
+        if (refresh > 0 && a == x1 && w >= span && w <= span * (1.0 + refresh))
+            return value;
+        x1 = a;
+        span = w;
+        value = interdecileRange(z, np, xi, a, b);
+        return value;
+    }
+};
+
+namespace {
+
+// One point-to-point evaluation on z[0..np]. With `sums` (prefix sums of the same profile) the
+// mean height for N_s and the least-squares lines take O(1) instead of a pass over the profile.
+Result analyse(const double* z, int np, double xi, const Params& prm, const Constants& k, const ProfileSums* sums,
+               DeltaHCache* dhCache)
 {
     if (np < 2 || !(xi > 0))
         throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
-    if (!(prm.fMhz > 0) || !(prm.txHeightM > 0) || !(prm.rxHeightM > 0) || !(prm.epsilon > 1) || !(prm.sigma > 0))
-        throw Error(ErrorKind::Usage, "itm", "frequency, antenna heights, permittivity and conductivity must be positive");
-    for (double p : {prm.timePct, prm.locationPct, prm.situationPct})
-        if (!(p > 0 && p < 100))
-            throw Error(ErrorKind::Usage, "itm", "time, location and situation percentages must be between 0 and 100");
-
     Path p{};
     p.h[0] = prm.txHeightM;
     p.h[1] = prm.rxHeightM;
     p.dist = np * xi;
-    p.wn = prm.fMhz / 47.7;
+    p.wn = k.wn;
 
     // Surface refractivity reduced by the mean height of the middle 80 % of the profile.
     if (prm.surfaceRefractivity > 0)
@@ -550,16 +666,16 @@ Result pointToPoint(const double* z, int np, double xi, const Params& prm)
     else {
         const int p10 = static_cast<int>(0.1 * np);
         double hsys = 0;
-        for (int i = p10; i <= np - p10; ++i)
-            hsys += z[static_cast<size_t>(i)];
+        if (sums)
+            hsys = sums->z[static_cast<size_t>(np - p10 + 1)] - sums->z[static_cast<size_t>(p10)];
+        else
+            for (int i = p10; i <= np - p10; ++i)
+                hsys += z[static_cast<size_t>(i)];
         hsys /= (np - 2 * p10 + 1);
         p.ens = hsys != 0.0 ? prm.n0 * std::exp(-hsys / 9460.0) : prm.n0;
     }
     p.gme = 157e-9 * (1.0 - 0.04665 * std::exp(p.ens / 179.3));
-    const cplx epr(prm.epsilon, 18000.0 * prm.sigma / prm.fMhz);
-    p.zgnd = std::sqrt(epr - 1.0);
-    if (prm.pol == Polarization::Vertical)
-        p.zgnd /= epr;
+    p.zgnd = k.zgnd;
 
     // Horizons: the highest elevation angle seen from each end (earth curvature included).
     const double za = z[0] + p.h[0];
@@ -570,7 +686,47 @@ Result pointToPoint(const double* z, int np, double xi, const Params& prm)
     p.the[0] = p.the[1] - q;
     p.the[1] = -p.the[1] - q;
     p.dl[0] = p.dl[1] = p.dist;
-    {
+    if (sums) {
+        // The same maxima, scanned from each end: a point is above the tx-rx ray seen from one
+        // end exactly when it is above it seen from the other (both reduce to
+        // z_i > (za s_b + zb s_a) / d - qc s_a s_b), so the receiver's scan need not wait for the
+        // transmitter's first obstruction.
+        // Each scan stops once no point left can beat the best angle: a point at distance s
+        // from the end with ground <= M has an angle <= max(M - z_end, 0) / s - qc s, which
+        // only falls with s (M = highest inner point: zmax[np - 1] for the transmitter's
+        // forward scan, zmax[i] for the receiver's backward scan). inv[j] = 1 / (j xi).
+        const double* inv = sums->inv.data();
+        const double* zmax = sums->zmax.data();
+        double best0 = p.the[0], best1 = p.the[1];
+        int i0 = 0, i1 = 0;
+        const double m0 = std::max(zmax[np - 1] - za, 0.0);
+        for (int i = 1; i < np; ++i) {
+            const double sa = i * xi;
+            if (m0 * inv[i] - qc * sa <= best0)
+                break;
+            const double a0 = (z[static_cast<size_t>(i)] - za) * inv[i] - qc * sa;
+            if (a0 > best0) {
+                best0 = a0;
+                i0 = i;
+            }
+        }
+        for (int i = np - 1; i >= 1; --i) {
+            const double sb = (np - i) * xi;
+            if (std::max(zmax[i] - zb, 0.0) * inv[np - i] - qc * sb < best1)
+                break;
+            const double a1 = (z[static_cast<size_t>(i)] - zb) * inv[np - i] - qc * sb;
+            if (a1 > best1 || (a1 == best1 && i1 > 0)) {  // ties: the farther point, as the forward scan
+                best1 = a1;
+                i1 = i;
+            }
+        }
+        p.the[0] = best0;
+        p.the[1] = best1;
+        if (i0 > 0)
+            p.dl[0] = i0 * xi;
+        if (i1 > 0)
+            p.dl[1] = (np - i1) * xi;
+    } else {
         double sa = 0.0, sb = p.dist;
         bool txClear = true;
         for (int i = 1; i < np; ++i) {
@@ -596,10 +752,10 @@ Result pointToPoint(const double* z, int np, double xi, const Params& prm)
     // Effective heights and terrain irregularity.
     double xl0 = std::min(15.0 * p.h[0], 0.1 * p.dl[0]);
     double xl1 = p.dist - std::min(15.0 * p.h[1], 0.1 * p.dl[1]);
-    p.dh = terrainIrregularity(z, np, xi, xl0, xl1);
+    p.dh = asymptoticDeltaH(dhCache ? dhCache->range(z, np, xi, xl0, xl1) : interdecileRange(z, np, xi, xl0, xl1), xl0, xl1);
     double fa = 0, fb = 0, unused = 0;
     if (p.dl[0] + p.dl[1] > 1.5 * p.dist) {
-        fitLine(z, np, xi, xl0, xl1, fa, fb);
+        fitLine(z, np, xi, xl0, xl1, fa, fb, sums);
         p.he[0] = p.h[0] + dim(z[0], fa);
         p.he[1] = p.h[1] + dim(z[np], fb);
         auto horizon = [&](int j) {
@@ -620,8 +776,8 @@ Result pointToPoint(const double* z, int np, double xi, const Params& prm)
             p.the[j] = (0.65 * p.dh * (q / p.dl[j] - 1.0) - 2.0 * p.he[j]) / q;
         }
     } else {
-        fitLine(z, np, xi, xl0, 0.9 * p.dl[0], fa, unused);
-        fitLine(z, np, xi, p.dist - 0.9 * p.dl[1], xl1, unused, fb);
+        fitLine(z, np, xi, xl0, 0.9 * p.dl[0], fa, unused, sums);
+        fitLine(z, np, xi, p.dist - 0.9 * p.dl[1], xl1, unused, fb, sums);
         p.he[0] = p.h[0] + dim(z[0], fa);
         p.he[1] = p.h[1] + dim(z[np], fb);
     }
@@ -637,9 +793,61 @@ Result pointToPoint(const double* z, int np, double xi, const Params& prm)
     }
     r.referenceAttenuationDb = referenceAttenuation(p, r.mode);
     r.warnings = p.warnings;
-    r.freeSpaceDb = 32.45 + 20.0 * std::log10(prm.fMhz) + 20.0 * std::log10(p.dist / 1000.0);
-    r.lossDb = variability(r.referenceAttenuationDb, p, prm, r.warnings) + r.freeSpaceDb;
+    r.freeSpaceDb = k.freeSpace1km + 20.0 * std::log10(p.dist / 1000.0);
+    r.lossDb = variability(r.referenceAttenuationDb, p, prm, k, r.warnings) + r.freeSpaceDb;
     return r;
+}
+
+} // namespace
+
+Result pointToPoint(const double* z, int np, double xi, const Params& prm)
+{
+    if (np < 2 || !(xi > 0))
+        throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
+    return analyse(z, np, xi, prm, makeConstants(prm), nullptr, nullptr);
+}
+
+PrefixEvaluator::PrefixEvaluator(const Params& prm, double deltaHRefresh) : m_params(prm)
+{
+    const Constants k = makeConstants(prm);
+    m_constants = std::make_shared<Constants>(k);
+    m_dh = std::make_shared<DeltaHCache>();
+    m_dh->refresh = std::max(0.0, deltaHRefresh);
+}
+
+void PrefixEvaluator::setProfile(const double* elevations, int npMax, double spacingM)
+{
+    if (npMax < 2 || !(spacingM > 0))
+        throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
+    m_z = elevations;
+    m_npMax = npMax;
+    m_spacing = spacingM;
+    *m_dh = DeltaHCache{m_dh->refresh};
+    m_sums.z.resize(static_cast<size_t>(npMax) + 2);
+    m_sums.iz.resize(static_cast<size_t>(npMax) + 2);
+    m_sums.inv.resize(static_cast<size_t>(npMax) + 1);
+    m_sums.inv[0] = 0;
+    for (int j = 1; j <= npMax; ++j)
+        m_sums.inv[static_cast<size_t>(j)] = 1.0 / (j * spacingM);
+    m_sums.zmax.resize(static_cast<size_t>(npMax) + 1);
+    m_sums.zmax[0] = elevations[0];
+    for (int j = 1; j <= npMax; ++j)
+        m_sums.zmax[static_cast<size_t>(j)] = std::max(m_sums.zmax[static_cast<size_t>(j) - 1], elevations[j]);
+    double a = 0, b = 0;
+    m_sums.z[0] = m_sums.iz[0] = 0;
+    for (int i = 0; i <= npMax; ++i) {
+        a += elevations[i];
+        b += i * elevations[i];
+        m_sums.z[static_cast<size_t>(i) + 1] = a;
+        m_sums.iz[static_cast<size_t>(i) + 1] = b;
+    }
+}
+
+Result PrefixEvaluator::at(int np)
+{
+    if (!m_z || np > m_npMax)
+        throw Error(ErrorKind::Usage, "itm", "prefix beyond the profile");
+    return analyse(m_z, np, m_spacing, m_params, *m_constants, &m_sums, m_dh.get());
 }
 
 } // namespace bando::predict::itm

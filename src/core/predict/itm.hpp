@@ -10,6 +10,7 @@
 //
 // Profile layout: `elevations` are the np + 1 terrain heights (m a.s.l.) from the transmitter
 // (index 0) to the receiver (index np), `spacingM` apart.
+#include <memory>
 #include <vector>
 
 namespace bando::predict::itm {
@@ -76,6 +77,42 @@ Result pointToPoint(const std::vector<double>& elevations, double spacingM, cons
 // The same on the np + 1 heights at `elevations` (no copy: the radial engine evaluates every
 // prefix of one radial profile in place).
 Result pointToPoint(const double* elevations, int np, double spacingM, const Params& params);
+
+// Prefix sums of one profile: z[j] = sum of z_i and iz[j] = sum of i z_i over i < j; inv[j] =
+// 1 / (j spacing); zmax[j] = the highest of z_0..z_j.
+struct ProfileSums {
+    std::vector<double> z, iz, inv, zmax;
+};
+
+struct Constants;
+
+// ITM on every prefix of one profile, as the radial engine evaluates it (like SPLAT!). What does
+// not change along the profile is worked out once: the parameters' constants (ground impedance,
+// normal deviates, free-space term) per evaluator; the prefix sums per profile, so that N_s and
+// the least-squares lines of the effective heights are O(1) per prefix instead of a pass. The
+// horizons are scanned per prefix (N_s, hence the earth curvature, changes with the prefix).
+// delta_h (the interdecile range over a resampling of the prefix, no exact incremental form) is
+// worked out per prefix when `deltaHRefresh` is 0 -- at(np) then equals
+// pointToPoint(elevations, np, spacing, params) to rounding (tested) -- else the interdecile
+// range is reused while the prefix's span has grown by less than that fraction (the asymptotic
+// correction is always exact). One evaluator per thread; the profile is not copied.
+struct DeltaHCache;
+class PrefixEvaluator {
+public:
+    // Throws as pointToPoint on bad parameters.
+    explicit PrefixEvaluator(const Params& params, double deltaHRefresh = 0);
+    void setProfile(const double* elevations, int npMax, double spacingM);
+    Result at(int np);  // 2 <= np <= npMax, increasing for the reuse of delta_h
+
+private:
+    Params m_params;
+    std::shared_ptr<const Constants> m_constants;
+    std::shared_ptr<DeltaHCache> m_dh;
+    ProfileSums m_sums;
+    const double* m_z = nullptr;
+    int m_npMax = 0;
+    double m_spacing = 0;
+};
 
 // Inverse of the complementary standard normal distribution (Abramowitz & Stegun 26.2.23), as ITM
 // uses it to turn percentages into standard normal deviates: q = 0.1 -> +1.28.
