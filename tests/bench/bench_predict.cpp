@@ -5,7 +5,7 @@
 //
 //   bando_bench_predict DEM.tif LAT LON HEIGHT_AGL FREQ_MHZ RADIUS_KM OUT.tif
 //                       [--threads N] [--cell M] [--step M] [--climate 1..7] [--model itm|hata|...]
-//                       [--per-cell] [--spacing CELLS]
+//                       [--per-cell] [--spacing CELLS] [--every E] [--dh-refresh F]
 #include "core/capi/gdal.hpp"
 #include "core/predict/engine.hpp"
 #include "core/predict/terrain_io.hpp"
@@ -67,6 +67,7 @@ int main(int argc, char** argv)
         else if (a == "--per-cell") o.itmRadials = false;
         else if (a == "--spacing") o.radialSpacingCells = next();
         else if (a == "--every") o.itmEvalEvery = static_cast<int>(next());
+        else if (a == "--dh-refresh") o.itmDeltaHRefresh = next();
         else if (a == "--model" && i + 1 < argc) {
             const auto m = predict::parseModel(argv[++i]);
             if (!m) { std::fprintf(stderr, "unknown model %s\n", argv[i]); return 2; }

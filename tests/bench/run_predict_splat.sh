@@ -30,33 +30,39 @@ printf 'BTS Lang Son city (valley)\n%s\n%s\n%s meters\n' "$LAT" "$(/usr/bin/pyth
 sed "s/^900.000 /$(printf '%.3f' "$F") /" "$RF/splat/sites/splat_common.lrp" > bts_ls01.lrp
 
 OUT=$WORK/predict_vs_splat.tsv
-printf 'run\trep\twall_s\tuser_s\tsys_s\tmax_rss_kb\n' > "$OUT"
+printf 'run\trep\twall_s\tuser_s\tsys_s\tmax_rss_kb\tload1_before\tload1_after\n' > "$OUT"
 timed() {  # LABEL REP command...
   local label=$1 rep=$2; shift 2
-  local t0 t1
+  local t0 t1 l0 l1
+  l0=$(cut -d' ' -f1 /proc/loadavg)
   t0=$(date +%s.%N)
   /usr/bin/time -f '%U\t%S\t%M' -o t.tmp "$@" > "$label.log" 2>&1
   t1=$(date +%s.%N)
-  printf '%s\t%s\t%s\t%s\n' "$label" "$rep" "$(/usr/bin/python3 -c "print(f'{$t1-$t0:.3f}')")" "$(tail -1 t.tmp)" >> "$OUT"
+  l1=$(cut -d' ' -f1 /proc/loadavg)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$rep" "$(/usr/bin/python3 -c "print(f'{$t1-$t0:.3f}')")" "$(tail -1 t.tmp)" "$l0" "$l1" >> "$OUT"
   tail -1 "$OUT" >&2
 }
-# Our configurations: ITM every E profile samples (90 m), radials at most S output cells apart.
-CONFIGS="1:1 2:2 3:3 4:4"
+# Our configurations E:S:CELL:DH: ITM every E profile samples (90 m), radials at most S output
+# cells of CELL m apart, delta_h reused until the prefix grew by DH (0 = exact ITM per prefix).
+# 1:1:90 is SPLAT!'s own density; 2:1:250 is `bando predict --model itm`'s default.
+CONFIGS=${CONFIGS:-"1:1:90:0 1:1:90:0.02 2:2:90:0.02 3:3:90:0.02 2:1:250:0.02"}
+name() { local IFS=:; set -- $1; echo "e${1}_s${2}_c${3}_dh${4}"; }
 for ((i = 1; i <= REPS; i++)); do
   timed splat_itm "$i" splat -t bts_ls01 -L 1.5 -metric -R $R -d "$WORK/sdf3/sdf" -N -olditm -erp 0 -ano pl_itm.ano -o pl_itm
   for c in $CONFIGS; do
-    e=${c%:*} s=${c#*:}
-    timed "bando_e${e}_s${s}" "$i" "$BUILD/tests/bench/bando_bench_predict" "$WORK/hgt3.vrt" $LAT $LON $H $F $R "ours_e${e}_s${s}.tif" \
-      --climate 5 --threads 2 --cell 90 --every "$e" --spacing "$s"
-    cp "bando_e${e}_s${s}.log" "bando_e${e}_s${s}.$i.json"
+    IFS=: read -r e s cell dh <<< "$c"
+    n=$(name "$c")
+    timed "bando_$n" "$i" "$BUILD/tests/bench/bando_bench_predict" "$WORK/hgt3.vrt" $LAT $LON $H $F $R "ours_$n.tif" \
+      --climate 5 --threads 2 --cell "$cell" --every "$e" --spacing "$s" --dh-refresh "$dh"
+    cp "bando_$n.log" "bando_$n.$i.json"
   done
 done
 ACC=$WORK/accuracy.tsv
 printf 'config\tmedian_abs_dl_db\tmean_dl_db\trms_dl_db\tp90_abs_dl_db\twithin_3db_pct\tcompared\n' > "$ACC"
 for c in $CONFIGS; do
-  e=${c%:*} s=${c#*:}
-  /usr/bin/python3 "$HERE/compare_splat.py" pl_itm.ano "ours_e${e}_s${s}.tif" $LAT $LON --min-km 1 --max-km $R |
-    /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print('\t'.join(str(x) for x in ['e${e}_s${s}', j['median_abs_dl_db'], j['mean_dl_db'], j['rms_dl_db'], j['p90_abs_dl_db'], j['within_3db_pct'], j['compared']]))" >> "$ACC"
+  n=$(name "$c")
+  /usr/bin/python3 "$HERE/compare_splat.py" pl_itm.ano "ours_$n.tif" $LAT $LON --min-km 1 --max-km $R |
+    /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print('\t'.join(str(x) for x in ['$n', j['median_abs_dl_db'], j['mean_dl_db'], j['rms_dl_db'], j['p90_abs_dl_db'], j['within_3db_pct'], j['compared']]))" >> "$ACC"
 done
 cat "$ACC"
 /usr/bin/python3 - "$OUT" "$RUN" "$CONFIGS" <<'PY'
@@ -66,14 +72,17 @@ def med(run, f):
     v = [f(r) for r in rows if r["run"] == run]
     return statistics.median(v) if v else float("nan")
 cpu = lambda r: float(r["user_s"]) + float(r["sys_s"])
-s_cpu, s_wall = med("splat_itm", cpu), med("splat_itm", lambda r: float(r["wall_s"]))
-print(f"SPLAT! -olditm: cpu {s_cpu:.2f} s, wall {s_wall:.2f} s (wall on a loaded box: compare cpu)")
-print("config\tcpu_s\tcpu_ratio\tengine_cpu_s\tidle_2core_wall_est_s\twall_ratio_est\twall_s_measured")
+wall = lambda r: float(r["wall_s"])
+s_cpu, s_wall = med("splat_itm", cpu), med("splat_itm", wall)
+loads = [float(r[k]) for r in rows for k in ("load1_before", "load1_after")]
+print(f"load average (1 min) during the runs: {min(loads):.1f}-{max(loads):.1f}")
+print(f"SPLAT! -olditm: cpu {s_cpu:.2f} s, wall {s_wall:.2f} s")
+print("config\tcpu_s\tcpu_ratio\tengine_cpu_s\tidle_2core_wall_est_s\twall_ratio_est\twall_s_measured\twall_ratio_measured")
 for c in sys.argv[3].split():
-    e, s = c.split(":")
-    run = f"bando_e{e}_s{s}"
+    e, s, cell, dh = c.split(":")
+    run = f"bando_e{e}_s{s}_c{cell}_dh{dh}"
     c_cpu, c_wall = med(run, cpu), med(run, lambda r: float(r["wall_s"]))
     eng = statistics.median(json.load(open(p))["predict_cpu_s"] for p in glob.glob(f"{sys.argv[2]}/{run}.*.json"))
     est = (c_cpu - eng) + eng / 2  # the engine's radials are split evenly between the 2 threads
-    print(f"{run}\t{c_cpu:.2f}\t{s_cpu / c_cpu:.1f}x\t{eng:.2f}\t{est:.2f}\t{s_cpu / est:.1f}x\t{c_wall:.2f}")
+    print(f"{run}\t{c_cpu:.2f}\t{s_cpu / c_cpu:.1f}x\t{eng:.2f}\t{est:.2f}\t{s_cpu / est:.1f}x\t{c_wall:.2f}\t{s_wall / c_wall:.1f}x")
 PY

@@ -69,6 +69,15 @@ LinkProfile sampleProfile(const Terrain& t, double x0, double y0, double x1, dou
 
 namespace {
 
+// Sector gain toward a receiver at (x, y) on ground zr, `d` m from the site at bearing
+// `bearingDeg`: the elevation seen from the antenna includes the earth bulge (k = 4/3).
+float sectorGainAt(const Site& s, double txGround, double rxHeightM, double zr, double d, double bearingDeg)
+{
+    const double dz = (zr + rxHeightM) - (txGround + s.heightAgl) - d * d / (2 * 4.0 / 3.0 * kEarthRadiusM);
+    const double elev = std::atan2(dz, std::max(d, 1.0)) * 180 / kPi;
+    return static_cast<float>(sectorGainDb(s.sector, bearingDeg, elev));
+}
+
 // The square window of grid cells within `radiusM` of the site, all NaN, gains 0.
 SiteLoss emptyWindow(const Site& s, const Grid& grid, double radiusM)
 {
@@ -129,14 +138,9 @@ SiteLoss siteLoss(const Site& s, const Grid& grid, const Terrain& terrain, const
             link.rxHeightAgl = o.rxHeightM;
             const size_t k = static_cast<size_t>(j) * out.cols + i;
             out.lossDb[k] = static_cast<float>(linkLoss(o.model, link, o.itm));
-            if (!s.sector.omni) {
-                const double bearing = std::atan2(x - s.x, y - s.y) * 180 / kPi;
-                // Elevation of the receiver seen from the antenna, earth curvature (k = 4/3) included.
-                const double dz = (link.ground.back() + o.rxHeightM) - (txGround + s.heightAgl) -
-                                  d * d / (2 * 4.0 / 3.0 * kEarthRadiusM);
-                const double elev = std::atan2(dz, std::max(d, 1.0)) * 180 / kPi;
-                out.gainDb[k] = static_cast<float>(sectorGainDb(s.sector, bearing, elev));
-            }
+            if (!s.sector.omni)
+                out.gainDb[k] = sectorGainAt(s, txGround, o.rxHeightM, link.ground.back(), d,
+                                             std::atan2(x - s.x, y - s.y) * 180 / kPi);
         }
     }
     return out;
@@ -191,6 +195,7 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
     prm.fMhz = s.bandMhz;
     prm.txHeightM = s.heightAgl;
     prm.rxHeightM = o.rxHeightM;
+    const itm::PrefixEvaluator checked(prm);  // bad parameters throw here, before the threads
     std::atomic<int> next{0};
     std::atomic<bool> stop{false};
     std::exception_ptr error;
@@ -198,6 +203,7 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
     auto worker = [&] {
         std::vector<double> z(static_cast<size_t>(nk));
         double shortProfile[3];
+        itm::PrefixEvaluator prefix(prm, o.itmDeltaHRefresh);
         for (;;) {
             const int i = next.fetch_add(1);
             if (i >= rad.nr || stop.load())
@@ -221,9 +227,10 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
                     shortProfile[2] = z[1];
                     out[1] = static_cast<float>(itm::pointToPoint(shortProfile, 2, rad.step / 2, prm).lossDb);
                 }
+                prefix.setProfile(z.data(), nk - 1, rad.step);
                 for (int k = 2; k < nk; ++k)
                     if (rad.isNode(k) && i % rad.strideAt(rad.nextNode(k)) == 0)
-                        out[k] = static_cast<float>(itm::pointToPoint(z.data(), k, rad.step, prm).lossDb);
+                        out[k] = static_cast<float>(prefix.at(k).lossDb);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(mu);
                 if (!error)
@@ -318,12 +325,8 @@ SiteLoss siteLossRadial(const Site& s, const Grid& grid, const Terrain& terrain,
                 continue;
             out.lossDb[k] = value;
             if (!s.sector.omni) {
-                double zr = terrain.height(x, y);
-                if (std::isnan(zr))
-                    zr = 0;
-                const double dz = (zr + o.rxHeightM) - (txGround + s.heightAgl) - d * d / (2 * 4.0 / 3.0 * kEarthRadiusM);
-                const double elev = std::atan2(dz, std::max(d, 1.0)) * 180 / kPi;
-                out.gainDb[k] = static_cast<float>(sectorGainDb(s.sector, bearing * 180 / kPi, elev));
+                const double zr = terrain.height(x, y);
+                out.gainDb[k] = sectorGainAt(s, txGround, o.rxHeightM, std::isnan(zr) ? 0 : zr, d, bearing * 180 / kPi);
             }
         }
     }

@@ -62,6 +62,9 @@ struct EngineOptions {
     bool itmRadials = true;
     double radialSpacingCells = 1.0;
     int itmEvalEvery = 2;
+    // ITM on radials: delta_h of a prefix is reused while the prefix has grown by less than this
+    // fraction (itm::PrefixEvaluator); 0 = worked out for every prefix (exact ITM).
+    double itmDeltaHRefresh = 0.02;
 };
 
 // Loss of one site over the square window of grid cells around it; NaN outside the radius,
