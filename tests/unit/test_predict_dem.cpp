@@ -395,4 +395,82 @@ TEST_CASE("bando predict --candidates: households each candidate would cover, fr
     CHECK(r.candidates[1].householdsGood == 150);
     CHECK(r.candidates[1].householdsWeak == 30);
     CHECK(slurp(project) == before);  // nothing written
+    // The project's coverage layer is empty: nothing is already covered, new = gross.
+    CHECK(r.coveredBy == "coverage");
+    CHECK(r.demandHouseholdsCovered == 0);
+    CHECK(r.candidates[1].householdsGoodNew == 150);
+    CHECK(r.candidates[1].householdsWeakNew == 30);
+
+    // Existing coverage: good around the 0.5 km settlement (100 households), weak around the
+    // 3 km one (50). C1 adds nothing (its good and weak reach are covered already); C2 lifts the
+    // 3 km settlement from weak to good (50 new) and reaches the 8 km one (30 new, weak).
+    auto square = [&](double cx, double half) {
+        return Geometry::polygon({{{cx - half, sy - half}, {cx + half, sy - half}, {cx + half, sy + half},
+                                   {cx - half, sy + half}, {cx - half, sy - half}}});
+    };
+    {
+        auto s = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+        Layer cov = schema::makeLayer("coverage");
+        cov.epsg = 9215;
+        auto& g = cov.addFeature(square(sx + 500, 400));
+        cov.set(g, "operator", std::string("OpB"));
+        cov.set(g, "technology", std::string("4G"));
+        cov.set(g, "level", std::string("good"));
+        auto& w = cov.addFeature(square(sx + 3000, 400));
+        cov.set(w, "operator", std::string("OpB"));
+        cov.set(w, "technology", std::string("3G"));
+        cov.set(w, "level", std::string("weak"));
+        ProjectStore::Transaction t(*s);
+        s->replaceLayer(cov);
+        t.commit();
+    }
+    auto expectNew = [](const tasks::PredictResult& res) {
+        REQUIRE(res.candidates.size() == 2);
+        CHECK(res.demandHouseholdsCovered == 100);
+        CHECK(res.demandHouseholdsCoveredWeak == 50);
+        // Gross unchanged.
+        CHECK(res.candidates[0].householdsGood == 100);
+        CHECK(res.candidates[0].householdsWeak == 50);
+        CHECK(res.candidates[1].householdsGood == 150);
+        CHECK(res.candidates[1].householdsWeak == 30);
+        CHECK(res.candidates[0].householdsGoodNew == 0);
+        CHECK(res.candidates[0].householdsWeakNew == 0);
+        CHECK(res.candidates[0].settlementsGoodNew == 0);
+        CHECK(res.candidates[1].householdsGoodNew == 50);
+        CHECK(res.candidates[1].settlementsGoodNew == 1);
+        CHECK(res.candidates[1].householdsWeakNew == 30);
+        CHECK(res.candidates[1].settlementsWeakNew == 1);
+    };
+    const auto rc = tasks::runTask(req, fb);
+    CHECK(rc.coveredBy == "coverage");
+    expectNew(rc);
+
+    // The same existing coverage predicted from an existing site: C1's twin (OpB, 30 dBm EIRP).
+    {
+        auto s = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+        Layer sites = schema::makeLayer("sites");
+        sites.epsg = 9215;
+        auto& f = sites.addFeature(Geometry::point(sx, sy));
+        sites.set(f, "site_id", std::string("E1"));
+        sites.set(f, "operator", std::string("OpB"));
+        sites.set(f, "technology", std::string("4G"));
+        sites.set(f, "band_mhz", int64_t{1800});
+        sites.set(f, "height_m", 30.0);
+        sites.set(f, "eirp_dbm", 30.0);
+        ProjectStore::Transaction t(*s);
+        s->replaceLayer(sites);
+        t.commit();
+    }
+    req.coveredBy = "sites";
+    const auto rs = tasks::runTask(req, fb);
+    CHECK(rs.coveredBy == "sites");
+    expectNew(rs);
+    req.coveredBy = "none";
+    const auto rn = tasks::runTask(req, fb);
+    CHECK(rn.demandHouseholdsCovered == 0);
+    CHECK(rn.candidates[0].householdsGoodNew == 100);
+    req.coveredBy = "no_such_layer";
+    CHECK_THROWS_AS(tasks::runTask(req, fb), Error);
+    req.coveredBy = "Bad Name";
+    CHECK_THROWS_AS(tasks::runTask(req, fb), Error);
 }

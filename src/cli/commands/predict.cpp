@@ -75,13 +75,18 @@ void printJson(const tasks::PredictResult& r)
         w.endObject();
     }
     if (!r.candidates.empty()) {
-        w.field("demand_settlements", r.demandPoints).field("demand_households", static_cast<int64_t>(std::llround(r.demandHouseholds)));
+        auto hh = [](double v) { return static_cast<int64_t>(std::llround(v)); };
+        w.field("demand_settlements", r.demandPoints).field("demand_households", hh(r.demandHouseholds));
+        w.field("covered_by", r.coveredBy).field("demand_households_covered_good", hh(r.demandHouseholdsCovered));
+        w.field("demand_households_covered_weak", hh(r.demandHouseholdsCoveredWeak));
         w.key("candidates").beginArray();
         for (const auto& c : r.candidates) {
             w.beginObject(true).field("id", c.id).field("row", c.sourceRow).field("operator", c.operatorName);
-            w.field("technology", c.technology).field("households_good", static_cast<int64_t>(std::llround(c.householdsGood)));
-            w.field("households_weak", static_cast<int64_t>(std::llround(c.householdsWeak))).field("settlements_good", c.settlementsGood);
+            w.field("technology", c.technology).field("households_good", hh(c.householdsGood));
+            w.field("households_weak", hh(c.householdsWeak)).field("settlements_good", c.settlementsGood);
             w.field("settlements_weak", c.settlementsWeak);
+            w.field("households_good_new", hh(c.householdsGoodNew)).field("households_weak_new", hh(c.householdsWeakNew));
+            w.field("settlements_good_new", c.settlementsGoodNew).field("settlements_weak_new", c.settlementsWeakNew);
             w.endObject();
         }
         w.endArray();
@@ -95,11 +100,16 @@ void printCandidates(const tasks::PredictResult& r)
 {
     std::printf("%s: %s, %s %g km, %s %g m; %zu %s, %.0f %s\n", tr("Model"), r.model.c_str(), tr("radius"), r.radiusKm,
                 tr("resolution"), r.resolutionM, r.demandPoints, tr("settlements"), r.demandHouseholds, tr("households"));
-    std::printf("%s %s %s %s %s\n", padRight(tr("Candidate"), 14).c_str(), padRight(tr("Operator"), 12).c_str(),
-                padRight(tr("Technology"), 10).c_str(), padRight(tr("Households (good)"), 18).c_str(), tr("Households (weak)"));
+    std::printf("%s (%s): %.0f %s, %.0f %s\n", tr("Already covered"), r.coveredBy.c_str(), r.demandHouseholdsCovered,
+                tr("households (good)"), r.demandHouseholdsCoveredWeak, tr("households (weak only)"));
+    std::printf("%s %s %s %s %s %s %s\n", padRight(tr("Candidate"), 14).c_str(), padRight(tr("Operator"), 12).c_str(),
+                padRight(tr("Technology"), 10).c_str(), padRight(tr("Households (good)"), 18).c_str(),
+                padRight(tr("new"), 8).c_str(), padRight(tr("Households (weak)"), 18).c_str(), tr("new"));
     for (const auto& c : r.candidates)
-        std::printf("%s %s %s %18.0f %18.0f\n", padRight(c.id, 14).c_str(), padRight(c.operatorName, 12).c_str(),
-                    padRight(c.technology, 10).c_str(), c.householdsGood, c.householdsWeak);
+        std::printf("%s %s %s %18.0f %8.0f %18.0f %8.0f\n", padRight(c.id, 14).c_str(), padRight(c.operatorName, 12).c_str(),
+                    padRight(c.technology, 10).c_str(), c.householdsGood, c.householdsGoodNew, c.householdsWeak,
+                    c.householdsWeakNew);
+    for (const auto& s : r.warnings) std::fprintf(stderr, "%s: %s\n", tr("warning"), s.c_str());
     std::printf("%s: %.2f s (%s %.2f s)\n", tr("Time"), r.totalSeconds, tr("propagation"), r.engineSeconds);
 }
 
@@ -137,7 +147,7 @@ void printText(const tasks::PredictResult& r)
 int runPredict(const Args& a)
 {
     a.allowOnly({"sites", "model", "radius-km", "resolution", "operator", "out", "path-loss", "layer", "replace",
-                 "threads", "simplify", "calibrate", "candidates", "profile-step", "json"});
+                 "threads", "simplify", "calibrate", "candidates", "covered-by", "profile-step", "json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
     if (a.has("layer") && a.has("replace"))
@@ -158,6 +168,11 @@ int runPredict(const Args& a)
     request.calibrateFile = a.get("calibrate");
     request.profileStepM = parseNumber(a, "profile-step", request.profileStepM);
     request.candidatesFile = a.get("candidates");
+    if (a.has("covered-by")) {
+        if (request.candidatesFile.empty())
+            throw Error(ErrorKind::Usage, "--covered-by", "--covered-by goes with --candidates");
+        request.coveredBy = a.get("covered-by");
+    }
     const auto result = tasks::runTask(request, consoleFeedback());
     if (a.has("json"))
         printJson(result);
@@ -169,7 +184,8 @@ int runPredict(const Args& a)
 CommandRegistration reg({"predict",
                          "predict PROJECT [--sites LAYER|FILE] [--model itm|hata|cost231|fspl] [--radius-km R] "
                          "[--resolution M] [--operator NAME] [--out DIR [--path-loss]] [--layer NAME | --replace] "
-                         "[--threads N] [--calibrate FILE] [--candidates FILE|LAYER] [--profile-step M] [--json]",
+                         "[--threads N] [--calibrate FILE] [--candidates FILE|LAYER [--covered-by coverage|sites|none|LAYER]] "
+                         "[--profile-step M] [--json]",
                          "Predicts mobile coverage from base stations (the project's sites layer, or a CSV/XLSX list "
                          "with position, height_m, band_mhz, eirp_dbm or power_dbm + gain_dbi - losses_db, "
                          "technology, operator, optional azimuth/beamwidth/tilt) over the project's DEM. Default "
@@ -184,7 +200,9 @@ CommandRegistration reg({"predict",
                          "operator, technology, level_dbm, date) reports the model's error per operator (mean, "
                          "standard deviation) and adds the fitted per-operator offset to the predicted levels. "
                          "--candidates FILE|LAYER predicts candidate sites (same columns as the sites) and lists the "
-                         "households of the project's settlements each would cover (good / weak level); nothing "
+                         "households of the project's settlements each would cover (good / weak level), gross and "
+                         "new: not already covered by the project's coverage layer (--covered-by: another coverage "
+                         "layer, sites = the project's sites predicted with the same model, or none); nothing "
                          "is written.",
                          {"json", "replace", "path-loss"}, runPredict});
 

@@ -54,6 +54,52 @@ std::vector<CandidateReach> candidateCoverage(const std::vector<Site>& candidate
                 r.weakWeight += d.weight;
             }
         }
+        r.goodNew = r.good;
+        r.weakNew = r.weak;
+        r.goodNewWeight = r.goodWeight;
+        r.weakNewWeight = r.weakWeight;
+    }
+    return out;
+}
+
+void subtractCovered(std::vector<CandidateReach>& reach, const std::vector<DemandPoint>& demand,
+                     const std::vector<Covered>& existing)
+{
+    auto keep = [&](const std::vector<int>& from, Covered atMost, std::vector<int>& to, double& weight) {
+        to.clear();
+        weight = 0;
+        for (int i : from) {
+            const auto k = static_cast<size_t>(i);
+            if (k < existing.size() && existing[k] > atMost)
+                continue;
+            to.push_back(i);
+            weight += demand[k].weight;
+        }
+    };
+    for (auto& r : reach) {
+        keep(r.good, Covered::Weak, r.goodNew, r.goodNewWeight);
+        keep(r.weak, Covered::None, r.weakNew, r.weakNewWeight);
+    }
+}
+
+std::vector<Covered> demandCoverage(const std::vector<Site>& sites, const std::vector<SiteLoss>& losses, const Grid& grid,
+                                    const std::vector<DemandPoint>& demand, const CandidateThresholds& thresholds)
+{
+    std::vector<Covered> out(demand.size(), Covered::None);
+    for (auto tech : {analysis::rf::Technology::G3, analysis::rf::Technology::G4}) {
+        const auto thr = tech == analysis::rf::Technology::G3 ? thresholds.g3 : thresholds.g4;
+        const BestServer best = bestServer(sites, losses, grid, [&](size_t s) { return sites[s].tech == tech; });
+        for (size_t i = 0; i < demand.size(); ++i) {
+            const int c = static_cast<int>(std::floor((demand[i].x - grid.originX) / grid.cell));
+            const int r = static_cast<int>(std::floor((grid.originY - demand[i].y) / grid.cell));
+            if (c < 0 || r < 0 || c >= grid.cols || r >= grid.rows)
+                continue;
+            const float level = best.levelDbm[static_cast<size_t>(r) * grid.cols + c];
+            if (std::isnan(level))
+                continue;
+            const Covered k = level >= thr.goodDbm ? Covered::Good : level >= thr.weakDbm ? Covered::Weak : Covered::None;
+            out[i] = std::max(out[i], k);
+        }
     }
     return out;
 }

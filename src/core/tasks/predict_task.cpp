@@ -1,6 +1,7 @@
 // Predict: see predict_task.hpp and docs/PREDICTION.md.
 #include "core/tasks/predict_task.hpp"
 
+#include "core/analysis/spatial_index.hpp"
 #include "core/base/clock.hpp"
 
 #include "core/base/error.hpp"
@@ -266,6 +267,8 @@ void PredictRequest::validate() const
         throw Error(ErrorKind::Usage, "--profile-step", "the profile step must be between 0 (the model's) and 1000 m");
     if (!candidatesFile.empty() && !calibrateFile.empty())
         throw Error(ErrorKind::Usage, "--candidates", "--candidates and --calibrate exclude each other");
+    if (coveredBy.empty() || (coveredBy != "none" && coveredBy != "sites" && !isIdentifier(coveredBy)))
+        throw Error(ErrorKind::Usage, "--covered-by", "expected coverage, sites, none or a coverage layer name");
     if (!candidatesFile.empty() && (replace || !outDir.empty()))
         throw Error(ErrorKind::Usage, "--candidates", "candidate evaluation writes nothing: no --replace or --out");
     if (!calibrateFile.empty() && !fs::exists(calibrateFile))
@@ -393,6 +396,54 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
             if (!f.geom.parts.empty() && !f.geom.parts[0].empty() && !f.geom.parts[0][0].empty())
                 demand.push_back({f.geom.parts[0][0][0].x, f.geom.parts[0][0][0].y, st.real(f, "households", 0)});
     }
+    // Existing coverage of the settlements: from a coverage layer now, from the sites after the
+    // terrain is read.
+    std::vector<predict::Covered> existing(demand.size(), predict::Covered::None);
+    predict::SiteList existingSites;
+    if (candidatesMode) {
+        res.coveredBy = req.coveredBy;
+        if (req.coveredBy == "sites") {
+            if (!store->hasLayer(req.sites))
+                throw Error(ErrorKind::Usage, "--covered-by", "the project has no layer '" + req.sites + "'");
+            const predict::SiteRows existingRows = predict::siteRowsFromLayer(store->readLayer(req.sites, &fb));
+            existingSites = predict::parseSites(existingRows, model, req.radiusKm, req.rxHeightM, kWorkEpsg, "");
+            if (!existingSites.errors.empty())
+                throw Error(ErrorKind::Format, existingRows.source,
+                            std::to_string(existingSites.errors.size()) + " bad site row(s), nothing predicted:\n  " +
+                                existingSites.errors.front());
+        } else if (req.coveredBy != "none" && !store->hasLayer(req.coveredBy)) {
+            if (req.coveredBy != "coverage")
+                throw Error(ErrorKind::Usage, "--covered-by", "the project has no layer '" + req.coveredBy + "'");
+            res.warnings.push_back("the project has no coverage layer: no household counted as already covered");
+            res.coveredBy = "none";
+        } else if (req.coveredBy != "none") {
+            Layer cov = store->readLayer(req.coveredBy, &fb);
+            crs::reproject(cov, kWorkEpsg);
+            const int cTech = cov.fieldIndex("technology");
+            const int cLevel = cov.fieldIndex("level");
+            if (cLevel < 0)
+                throw Error(ErrorKind::Usage, "--covered-by", "layer '" + req.coveredBy + "' has no level field (good / weak)");
+            std::vector<analysis::PolygonIndex> good, weak;
+            for (const auto& f : cov.features) {
+                if (cTech >= 0) {
+                    const std::string tech = toString(f.values[static_cast<size_t>(cTech)]);
+                    if (tech != "3G" && tech != "4G")
+                        continue;
+                }
+                const std::string level = toString(f.values[static_cast<size_t>(cLevel)]);
+                if (level == "good")
+                    good.emplace_back(f.geom);
+                else if (level == "weak")
+                    weak.emplace_back(f.geom);
+            }
+            for (size_t i = 0; i < demand.size(); ++i) {
+                auto inAny = [&](const std::vector<analysis::PolygonIndex>& ps) {
+                    return std::any_of(ps.begin(), ps.end(), [&](const auto& p) { return p.contains(demand[i].x, demand[i].y); });
+                };
+                existing[i] = inAny(good) ? predict::Covered::Good : inAny(weak) ? predict::Covered::Weak : predict::Covered::None;
+            }
+        }
+    }
     store.reset();
     const predict::Terrain terrain = readDem(req.project);
     fb.throwIfCancelled();
@@ -419,13 +470,25 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     const auto te = Clock::now();
 
     if (candidatesMode) {
-        const auto reach = predict::candidateCoverage(sites, demand, terrain, eo, req.resolutionM,
-                                                      {res.thresholds.g3, res.thresholds.g4}, &cancel, onSiteDone);
+        const predict::CandidateThresholds thr{res.thresholds.g3, res.thresholds.g4};
+        if (!existingSites.sites.empty()) {
+            fb.setStep(tr("Predicting the existing sites' coverage"));
+            const auto existingLosses = predict::predictLosses(existingSites.sites, grid, terrain, eo, &cancel);
+            fb.throwIfCancelled();
+            existing = predict::demandCoverage(existingSites.sites, existingLosses, grid, demand, thr);
+        }
+        auto reach = predict::candidateCoverage(sites, demand, terrain, eo, req.resolutionM, thr, &cancel, onSiteDone);
+        predict::subtractCovered(reach, demand, existing);
         res.engineSeconds = std::chrono::duration<double>(Clock::now() - te).count();
         fb.throwIfCancelled();
         res.demandPoints = demand.size();
-        for (const auto& d : demand)
-            res.demandHouseholds += d.weight;
+        for (size_t i = 0; i < demand.size(); ++i) {
+            res.demandHouseholds += demand[i].weight;
+            if (existing[i] == predict::Covered::Good)
+                res.demandHouseholdsCovered += demand[i].weight;
+            else if (existing[i] == predict::Covered::Weak)
+                res.demandHouseholdsCoveredWeak += demand[i].weight;
+        }
         for (size_t i = 0; i < sites.size(); ++i) {
             PredictResult::Candidate c;
             c.id = sites[i].id;
@@ -436,6 +499,10 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
             c.settlementsWeak = static_cast<int>(reach[i].weak.size());
             c.householdsGood = reach[i].goodWeight;
             c.householdsWeak = reach[i].weakWeight;
+            c.settlementsGoodNew = static_cast<int>(reach[i].goodNew.size());
+            c.settlementsWeakNew = static_cast<int>(reach[i].weakNew.size());
+            c.householdsGoodNew = reach[i].goodNewWeight;
+            c.householdsWeakNew = reach[i].weakNewWeight;
             res.candidates.push_back(c);
         }
         res.layer.clear();  // nothing written

@@ -45,6 +45,12 @@ struct PredictRequest {
     // are predicted one by one and the project's settlements (households) each would cover are
     // counted; nothing is written to the project.
     std::string candidatesFile;
+    // What counts as already covered when candidates are evaluated (their "new" households):
+    // "coverage" (the project's coverage layer, the one classify / analyze read; absent: nothing,
+    // with a warning), another coverage-schema layer of the project (e.g. coverage_predicted),
+    // "sites" (the project's sites layer predicted with the same model and options), or "none".
+    // Covered = a 3G or 4G good level of any operator (weak: reaching only the weak level).
+    std::string coveredBy = "coverage";
     void validate() const;
 };
 
@@ -79,11 +85,17 @@ struct PredictResult {
         std::string id, operatorName, technology;
         int sourceRow = 0;
         int settlementsGood = 0, settlementsWeak = 0;
-        double householdsGood = 0, householdsWeak = 0;  // weak = reaching only the weak level
+        double householdsGood = 0, householdsWeak = 0;  // gross; weak = reaching only the weak level
+        // New: not already covered (good reach not already good; weak reach not covered at all).
+        int settlementsGoodNew = 0, settlementsWeakNew = 0;
+        double householdsGoodNew = 0, householdsWeakNew = 0;
     };
     std::vector<Candidate> candidates;  // with candidatesFile, in the file's order
     size_t demandPoints = 0;            // settlements evaluated
     double demandHouseholds = 0;
+    std::string coveredBy;                  // the source of the existing coverage ("none" if none)
+    double demandHouseholdsCovered = 0;     // already at the good level
+    double demandHouseholdsCoveredWeak = 0; // already at the weak level only
     std::string calibrationFile;
     double engineSeconds = 0, totalSeconds = 0;
 };
