@@ -10,6 +10,10 @@ class wxWindow;
 
 namespace bando::app {
 
+// Window names, for tests: the dialog, and its controls "model" (wxChoice), "radius",
+// "resolution" (wxSpinCtrlDouble), "operator" (wxTextCtrl), "replace" (wxCheckBox).
+constexpr const char* kPredictDialogName = "predict_dialog";
+
 // Shows the dialog for the project at `projectPath`; fills `request` and returns true on OK.
 bool runPredictDialog(wxWindow* parent, const std::string& projectPath, tasks::PredictRequest& request);
 

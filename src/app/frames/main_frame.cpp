@@ -809,10 +809,10 @@ void MainFrame::doPredict()
         SetStatusText(wtr("Prediction cancelled: the previous coverage is kept."), kFieldRender);
         return;
     }
-    SetStatusText(wxString::Format(wtr("Coverage predicted for %d sites into layer %s"), static_cast<int>(result->sites),
-                                   wx(result->layer)),
-                  kFieldRender);
+    const wxString done = wxString::Format(wtr("Coverage predicted for %d sites into layer %s"),
+                                           static_cast<int>(result->sites), wx(result->layer));
     openProject(m_projectPath, true);
+    showNotice(done);  // the reload overwrites the status bar; the notice stays until closed
 }
 
 // File → Export print layout…: the request `bando render --layout/--atlas` runs, on a worker
