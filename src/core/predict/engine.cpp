@@ -69,7 +69,7 @@ LinkProfile sampleProfile(const Terrain& t, double x0, double y0, double x1, dou
 
 namespace {
 
-// Sector gain toward a receiver at (x, y) on ground zr, `d` m from the site at bearing
+// Sector gain toward a receiver on ground height zr, `d` m from the site at bearing
 // `bearingDeg`: the elevation seen from the antenna includes the earth bulge (k = 4/3).
 float sectorGainAt(const Site& s, double txGround, double rxHeightM, double zr, double d, double bearingDeg)
 {
@@ -195,7 +195,8 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
     prm.fMhz = s.bandMhz;
     prm.txHeightM = s.heightAgl;
     prm.rxHeightM = o.rxHeightM;
-    const itm::PrefixEvaluator checked(prm);  // bad parameters throw here, before the threads
+    // Bad parameters throw here, on the calling thread: the workers build theirs outside a try.
+    const itm::PrefixEvaluator checked(prm);
     std::atomic<int> next{0};
     std::atomic<bool> stop{false};
     std::exception_ptr error;
