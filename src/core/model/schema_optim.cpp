@@ -34,6 +34,10 @@ void appendOptimSchemas(std::vector<LayerSchema>& out)
                    {T("scenario"), T("operator"), R("target_pct"), R("achieved_pct"), I("villages"), R("households"),
                     R("mean_site_km"), R("mean_centre_km")},
                    "Optimisation: each operator's share of the gap households in each bando split scenario", 6});
+    out.push_back({"planned_site_villages", GeomType::None,
+                   {T("scenario"), T("village_code"), T("district_code"), T("class_before"), T("class_after"),
+                    R("share_good_before"), R("share_good_after")},
+                   "Optimisation: the villages whose class changes with the sites of each bando sites scenario", 7});
     // Support-team schedules (bando schedule, schema version 7).
     out.push_back({"team_schedule", GeomType::Point,
                    {T("scenario"), T("created"), T("team"), T("base_commune_code"), T("village_code"),
