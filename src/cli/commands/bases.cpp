@@ -25,6 +25,9 @@ void printJson(const tasks::BasesResult& r)
     w.field("households", static_cast<int64_t>(std::llround(r.households))).field("objective_hh_km", r.objective).field("mean_km", r.meanKm);
     w.field("greedy_hh_km", r.greedyObjective).field("first_local_hh_km", r.firstLocalObjective);
     w.field("restarts", r.restarts).field("unreachable_villages", r.unreachable);
+    w.field("optimal", r.optimal);
+    if (r.boundComputed)
+        w.field("lower_bound", r.lowerBound).field("gap", r.gap).field("bound_seconds", r.boundSeconds);
     w.field("matrix_seconds", r.matrixSeconds).field("solve_seconds", r.solveSeconds);
     if (!r.scenario.empty())
         w.field("scenario", r.scenario);
@@ -63,7 +66,7 @@ void printText(const tasks::BasesResult& r)
 
 int runBases(const Args& a)
 {
-    a.allowOnly({"count", "district", "time-limit", "scenario", "no-store", "json"});
+    a.allowOnly({"count", "district", "time-limit", "scenario", "no-store", "json", "bound-time", "bound-max-pairs"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
     tasks::BasesRequest q;
@@ -71,6 +74,10 @@ int runBases(const Args& a)
     q.count = static_cast<int>(parseNumber(a.require("count"), "--count"));
     if (a.has("time-limit"))
         q.timeLimitSeconds = parseNumber(a.get("time-limit"), "--time-limit");
+    if (a.has("bound-time"))
+        q.boundSeconds = parseNumber(a.get("bound-time"), "--bound-time");
+    if (a.has("bound-max-pairs"))
+        q.boundMaxPairs = static_cast<int>(parseNumber(a.get("bound-max-pairs"), "--bound-max-pairs"));
     q.scenario = a.get("scenario", q.scenario);
     q.store = !a.has("no-store");
     for (const auto& [name, value] : a.options)
@@ -85,8 +92,8 @@ int runBases(const Args& a)
 }
 
 CommandRegistration reg({"bases",
-                         "bases PROJECT --count P [--district CODE]... [--time-limit S] [--scenario NAME] [--no-store] "
-                         "[--json]",
+                         "bases PROJECT --count P [--district CODE]... [--time-limit S] [--bound-time S] [--bound-max-pairs N] "
+                         "[--scenario NAME] [--no-store] [--json]",
                          "Chooses P communes to base the support teams at (their seats), so that the household-"
                          "weighted road distance from every village to its nearest base is least (p-median: greedy + "
                          "vertex substitution with seeded restarts, on the analysis's road network). Stores the bases "
