@@ -2,6 +2,7 @@
 // Support-team bases by p-median on road distances (issue #11). Parses arguments into tasks::BasesRequest.
 #include "cli/command.hpp"
 #include "cli/console.hpp"
+#include "cli/text_table.hpp"
 #include "core/base/error.hpp"
 #include "core/base/json.hpp"
 #include "core/i18n/i18n.hpp"
@@ -54,10 +55,17 @@ void printText(const tasks::BasesResult& r)
     std::printf("%s: %d   %s: %d   P = %d\n", tr("Villages"), r.villages, tr("Candidate communes"), r.candidates, r.count);
     std::printf("%s: %.1f km   (%s: %.0f, %s: %.0f %s)\n", tr("Mean road distance per household"), r.meanKm,
                 tr("Greedy"), r.greedyObjective, tr("final"), r.objective, tr("household-km"));
-    std::printf("%-7s %-28s %8s %10s %8s %8s\n", tr("Code"), tr("Commune"), tr("Villages"), tr("Households"), "km", "max km");
+    if (r.boundComputed)
+        std::printf("%s: %.0f   %s: %.3f %%   %s: %s\n", tr("Lower bound"), r.lowerBound, tr("Gap"), 100 * r.gap,
+                    tr("Optimal"), r.optimal ? tr("yes") : tr("no"));
+    using A = TextTable::Align;
+    TextTable t;
+    t.column(tr("Code")).column(tr("Commune")).column(tr("Villages"), A::Right).column(tr("Households"), A::Right);
+    t.column("km", A::Right).column("max km", A::Right);
     for (const auto& b : r.bases)
-        std::printf("%-7s %s %8d %10.0f %8.1f %8.1f\n", b.communeCode.c_str(), padRight(b.name, 28).c_str(), b.villages,
-                    b.households, b.meanKm, b.maxKm);
+        t.row({b.communeCode, b.name, TextTable::num(b.villages), TextTable::num("%.0f", b.households),
+               TextTable::num("%.1f", b.meanKm), TextTable::num("%.1f", b.maxKm)});
+    t.print();
     if (!r.scenario.empty())
         std::printf("%s: team_bases, team_base_villages, %s '%s'\n", tr("Stored"), tr("scenario"), r.scenario.c_str());
     for (const auto& n : r.notes)
