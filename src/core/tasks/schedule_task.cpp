@@ -283,9 +283,11 @@ ScheduleResult run(const ScheduleRequest& request, Feedback& fb)
     if (unknownBase > 0)
         r.notes.push_back(std::to_string(unknownBase) + " villages have no base in scenario '" + request.basesScenario +
                           "': teams of the nearest bases visit them when their own villages are done");
-    for (const auto& [district, w] : request.windows)
+    for (const auto& window : request.windows) {
+        const std::string& district = window.first;  // not a structured binding: clang 14 cannot capture those
         if (std::none_of(vs.begin(), vs.end(), [&](const V& v) { return v.rv->district == district; }))
             r.notes.push_back("--window " + district + ": no village of this district is scheduled");
+    }
 
     fb.throwIfCancelled();
     fb.setStep("road distances");
@@ -412,7 +414,9 @@ ScheduleResult run(const ScheduleRequest& request, Feedback& fb)
     }
     for (int i : planned.unscheduled)
         ++perDistrict[vs[static_cast<size_t>(i)].rv->district].unscheduled;
-    for (auto& [code, d] : perDistrict) {
+    for (auto& entry : perDistrict) {
+        const std::string& code = entry.first;  // captured below: no structured binding (clang 14)
+        DistrictSchedule& d = entry.second;
         // A district with an unscheduled village does not reach its targets in the window.
         if (lastPlanned.count(code) && d.unscheduled == 0) {
             d.lastVisit = planning::isoFromDay(lastPlanned[code]);
