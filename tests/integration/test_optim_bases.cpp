@@ -12,6 +12,7 @@
 #include "support/test_support.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 
@@ -81,6 +82,19 @@ TEST_CASE("bando bases on the sample: 11 bases, objective recounted, road >= str
     REQUIRE(c.bases.size() == 1);
     CHECK(c.bases[0].districtCode == "178");
     CHECK(c.villages < r.villages);
+    // Small enough for the exact MIP bound through CBC; the whole province is not (1,699 × 200).
+    CHECK_FALSE(r.boundComputed);
+    REQUIRE(c.boundComputed);
+    CHECK(c.optimal);  // p = 1: substitution tries every commune
+    CHECK(c.lowerBound == Approx(c.objective).epsilon(1e-9));
+    q.count = 3;
+    const auto c3 = tasks::runTask(q, fb);
+    REQUIRE(c3.boundComputed);
+    CHECK(c3.lowerBound <= c3.objective + 1e-6);
+    CHECK(c3.gap >= 0);
+    CHECK(c3.gap < 0.002);
+    std::printf("bases, district 178, P = 3: objective %.1f, CBC lower bound %.1f, gap %.4f %%, optimal %d (%.2f s)\n",
+                c3.objective, c3.lowerBound, 100 * c3.gap, c3.optimal ? 1 : 0, c3.boundSeconds);
 
     // The CLI: JSON, and P larger than the candidates refused naming --count.
     auto run = test::run(test::shellQuote(test::cliPath()) + " bases " + test::shellQuote(path) +
@@ -88,6 +102,7 @@ TEST_CASE("bando bases on the sample: 11 bases, objective recounted, road >= str
     REQUIRE(run.exitCode == 0);
     CHECK(run.out.find("\"count\": 3") != std::string::npos);
     CHECK(run.out.find("\"unreachable_villages\": 0") != std::string::npos);
+    CHECK(run.out.find("\"lower_bound\"") != std::string::npos);
     run = test::run(test::shellQuote(test::cliPath()) + " bases " + test::shellQuote(path) + " --count 500 --no-store");
     CHECK(run.exitCode == ExitUsage);
     CHECK(run.err.find("--count") != std::string::npos);

@@ -14,6 +14,7 @@
 #include "support/test_support.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -129,6 +130,7 @@ TEST_CASE("bando sites on the analysed sample: gap settlements, stored in planne
     q.count = 6;
     q.radiusKm = 3;
     q.scenario = "k6";
+    q.existingSites = false;  // this case pins the plain model; existing stations: the next test case
     const auto r = tasks::runTask(q, fb);
     REQUIRE(r.chosen.size() == 6);
     CHECK(r.optimal);
@@ -172,4 +174,110 @@ TEST_CASE("bando sites on the analysed sample: gap settlements, stored in planne
     // A missing candidate layer is named.
     q.candidatesLayer = "nope";
     CHECK_THROWS_WITH(tasks::runTask(q, fb), Catch::Contains("nope"));
+}
+
+TEST_CASE("bando sites on the analysed sample with its defaults: existing stations kept, candidates generated, class "
+          "changes", "[sites][optim][integration]")
+{
+    test::TempDir dir("sites-defaults");
+    const std::string path = dir.file("p.gpkg");
+    std::filesystem::copy_file(BANDO_TEST_ANALYSED, path);  // analysed at 2021-09-15; site_candidates empty
+    Feedback fb;
+    tasks::SitesRequest q;
+    q.project = path;
+    q.count = 10;
+    q.scenario = "auto";
+    const auto r = tasks::runTask(q, fb);
+    CHECK(r.radiusKm == 5.0);
+    CHECK(r.existingSites == 840);  // 196 at 900 MHz, 420 at 1800, 224 at 2100
+    CHECK(r.generatedCandidates == r.candidates);
+    REQUIRE(r.generatedCandidates > 288);
+    REQUIRE(r.chosen.size() == 10);
+    CHECK(r.optimal);
+
+    auto store = ProjectStore::open(path);
+    // Every generated candidate lies inside its gap village.
+    std::map<std::string, Geometry> village;
+    {
+        Layer v = store->readLayer("villages");
+        for (const auto& f : v.features)
+            village[v.text(f, "code")] = f.geom;
+    }
+    for (const auto& s : r.sites) {
+        const std::string code = s.id.substr(s.id.find(':') + 1);
+        REQUIRE(village.count(code) == 1);
+        CHECK(contains(village.at(code), s.lon, s.lat));
+        CHECK((s.id.rfind("dem:", 0) == 0 || s.id.rfind("road:", 0) == 0));
+    }
+    // Demand: the gap settlements outside every existing station's band radius; the objective is
+    // their households within 5 km of a chosen site.
+    std::set<std::string> gap;
+    {
+        const Layer vi = store->readLayer("village_indicators");
+        for (const auto& f : vi.features)
+            if (vi.text(f, "class") == "no_signal" || vi.text(f, "class") == "unstable")
+                gap.insert(vi.text(f, "village_code"));
+    }
+    std::vector<std::pair<optim::Point2, double>> existing;
+    {
+        const Layer st = store->readLayer("sites");
+        const std::map<int64_t, double> radius{{900, 6.0}, {1800, 4.0}, {2100, 3.0}};
+        for (const auto& f : st.features)
+            existing.push_back({{f.geom.parts[0][0][0].x, f.geom.parts[0][0][0].y}, radius.at(st.integer(f, "band_mhz"))});
+    }
+    double served = 0, covered = 0;
+    int left = 0;
+    const Layer st = store->readLayer("settlements");
+    for (const auto& f : st.features) {
+        if (!gap.count(st.text(f, "village_code")))
+            continue;
+        const auto xy = f.geom.parts[0][0][0];
+        const double hh = static_cast<double>(st.integer(f, "households"));
+        bool byExisting = false;
+        for (const auto& [pt, km] : existing)
+            byExisting = byExisting || optim::haversineKm(pt.x, pt.y, xy.x, xy.y) <= km + 1e-9;
+        if (byExisting) {
+            served += hh;
+            continue;
+        }
+        ++left;
+        bool in = false;
+        for (const auto& s : r.sites)
+            in = in || optim::haversineKm(s.lon, s.lat, xy.x, xy.y) <= 5.0 + 1e-9;
+        covered += in ? hh : 0;
+    }
+    CHECK(served == r.existingWeight);
+    CHECK(left == r.demandPoints);
+    CHECK(covered == r.objective);
+    // Class changes: gap villages only, each to a better class, each with a settlement within 5 km of a chosen site.
+    REQUIRE(!r.classChanges.empty());
+    const std::map<std::string, int> order{{"no_signal", 0}, {"unstable", 1}, {"covered", 2}};
+    for (const auto& c : r.classChanges) {
+        CHECK(gap.count(c.villageCode) == 1);
+        CHECK(order.at(c.after) > order.at(c.before));
+        CHECK(c.shareGoodAfter > c.shareGoodBefore);
+        bool near = false;
+        for (const auto& f : st.features)
+            if (st.text(f, "village_code") == c.villageCode)
+                for (const auto& s : r.sites)
+                    near = near || optim::haversineKm(s.lon, s.lat, f.geom.parts[0][0][0].x, f.geom.parts[0][0][0].y) <= 5.0 + 1e-9;
+        CHECK(near);
+    }
+    {
+        const Layer pv = store->readLayer("planned_site_villages");
+        size_t rows = 0;
+        for (const auto& f : pv.features)
+            rows += pv.text(f, "scenario") == "auto" ? 1 : 0;
+        CHECK(rows == r.classChanges.size());
+    }
+    std::printf("sites defaults: %d existing stations serve %.0f gap households; %d candidates generated; 10 new sites "
+                "cover %.0f of the %.0f left; %zu villages change class\n",
+                r.existingSites, r.existingWeight, r.generatedCandidates, r.objective, r.totalWeight, r.classChanges.size());
+    // --band gives the new sites' radius; an unknown band is refused naming --band.
+    q.band = 700;
+    q.store = false;
+    q.classChanges = false;
+    CHECK(tasks::runTask(q, fb).radiusKm == 7.2);
+    q.band = 850;
+    CHECK_THROWS_WITH(tasks::runTask(q, fb), Catch::Contains("850"));
 }

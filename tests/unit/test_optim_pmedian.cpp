@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <utility>
 #include <filesystem>
 #include <fstream>
 
@@ -156,5 +158,58 @@ TEST_CASE("OR-Library pmed1-10 within 0.2 % of the known optima", "[optim][pmedi
         CHECK(s.objective >= opt);  // never below a proven optimum: the distances are right
         CHECK(s.objective <= opt * 1.002);
         CHECK(s.unreachable == 0);
+    }
+}
+
+TEST_CASE("the exact p-median MIP through CBC equals brute force on small random instances", "[optim][pmedian]")
+{
+    Rng rng{11};
+    for (int t = 0; t < 8; ++t) {
+        PMedianProblem p;
+        p.demand = 30;
+        p.candidates = 10;
+        p.p = 1 + t % 4;
+        for (int i = 0; i < p.demand; ++i)
+            p.weight.push_back(1 + std::floor(rng.uniform() * 20));
+        for (int i = 0; i < p.demand * p.candidates; ++i)
+            p.distance.push_back(i >= 28 * p.candidates ? std::numeric_limits<double>::infinity()  // two points on another network
+                                                        : std::floor(rng.uniform() * 1000) / 10);
+        INFO("instance " << t << " p " << p.p);
+        const auto b = pmedianLowerBound(p, 30);
+        const double brute = bruteForce(p);
+        CHECK(b.provenOptimal);
+        CHECK(b.lowerBound == Approx(brute).epsilon(1e-9));
+        CHECK(b.mipObjective == Approx(brute).epsilon(1e-9));
+        CHECK(b.lowerBound <= solvePMedian(p).objective + 1e-6);
+    }
+    // A point reaching some candidates only: no bound claimed.
+    PMedianProblem q;
+    q.demand = 2;
+    q.candidates = 2;
+    q.p = 1;
+    q.weight = {1, 1};
+    q.distance = {1, std::numeric_limits<double>::infinity(), 2, 3};
+    CHECK_THROWS_WITH(pmedianLowerBound(q, 5), Catch::Contains("every candidate"));
+}
+
+TEST_CASE("OR-Library pmed1 and pmed5: the CBC lower bound proves the heuristic optimal", "[optim][pmedian][shared]")
+{
+    if (!test::haveShared())
+        BANDO_SKIP("../shared is absent: the OR-Library p-median instances live in ../shared/optim/pmed");
+    const std::string dir = test::sharedDir() + "/optim/pmed/";
+    if (!std::filesystem::exists(dir + "pmed1.txt"))
+        BANDO_SKIP(dir + "pmed1.txt is absent");
+    const std::pair<int, double> cases[] = {{1, 5819}, {5, 1355}};
+    for (const auto& [k, opt] : cases) {
+        const auto p = readPmed(dir + "pmed" + std::to_string(k) + ".txt");
+        const auto b = pmedianLowerBound(p, 60);
+        const auto s = solvePMedian(p);
+        INFO("pmed" << k << ": bound " << b.lowerBound << " in " << b.seconds << " s, " << b.nodes << " nodes, "
+                    << b.variables << " variables");
+        CHECK(b.provenOptimal);
+        CHECK(b.lowerBound == Approx(opt).epsilon(1e-9));
+        CHECK(s.objective == Approx(b.lowerBound).epsilon(1e-9));  // gap 0
+        std::printf("pmed%d: CBC bound %.0f proven in %.2f s (%lld nodes, %d variables); heuristic %.0f\n", k,
+                    b.lowerBound, b.seconds, b.nodes, b.variables, s.objective);
     }
 }

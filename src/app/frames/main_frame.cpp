@@ -4,6 +4,7 @@
 #include "app/canvas/map_canvas.hpp"
 #include "app/dialogs/analyze_dialog.hpp"
 #include "app/dialogs/layout_export_dialog.hpp"
+#include "app/dialogs/planning_dialogs.hpp"
 #include "app/dialogs/predict_dialog.hpp"
 #include "app/dialogs/settings_dialog.hpp"
 #include "app/dialogs/units_dialog.hpp"
@@ -295,6 +296,7 @@ void MainFrame::buildMenus()
     bar->Append(view, wtr("&View"));
     bar->Append(m_bookmarksMenu, wtr("&Bookmarks"));
     bar->Append(analysisMenu, wtr("&Analysis"));
+    bar->Append(makePlanningMenu(), wtr("&Planning"));  // issue #11: app/dialogs/planning_dialogs
     bar->Append(settings, wtr("&Settings"));
     bar->Append(help, wtr("&Help"));
     SetMenuBar(bar);
@@ -365,6 +367,18 @@ void MainFrame::buildToolbar()
 
 void MainFrame::bindActions()
 {
+    // Planning → New sites / Team bases / Operators' shares / Team schedule (app/dialogs/planning_dialogs).
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent& e) {
+            guarded(this, wtr("&Planning"), [&] {
+                if (m_stateDirty)
+                    saveMapState();
+                if (!runPlanningAction(this, e.GetId(), m_projectPath).empty())
+                    openProject(m_projectPath, true);
+            });
+        },
+        kPlanningIdSites, kPlanningIdSchedule);
     for (const Action* a : actions::all()) {
         Bind(wxEVT_MENU, &MainFrame::onAction, this, a->wxId);
         if (a->enabledWhen && *a->enabledWhen)

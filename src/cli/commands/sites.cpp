@@ -52,6 +52,21 @@ void printJson(const tasks::SitesResult& r)
             .endObject();
     }
     w.endArray();
+    if (r.source != "csv") {
+        w.field("existing_sites", r.existingSites).field("existing_weight", r.existingWeight);
+        w.field("generated_candidates", r.generatedCandidates);
+        w.key("class_changes").beginArray();
+        for (const auto& c : r.classChanges)
+            w.beginObject(true)
+                .field("village_code", c.villageCode)
+                .field("district_code", c.districtCode)
+                .field("before", c.before)
+                .field("after", c.after)
+                .field("share_good_before", c.shareGoodBefore)
+                .field("share_good_after", c.shareGoodAfter)
+                .endObject();
+        w.endArray();
+    }
     w.strings("notes", r.notes);
     w.endObject();
 }
@@ -78,7 +93,8 @@ void printText(const tasks::SitesResult& r)
 int runSites(const Args& a)
 {
     a.allowOnly({"demand", "candidates", "candidates-layer", "date", "radius-km", "count", "time-limit", "budget", "lock",
-                 "heuristic", "scenario", "no-store", "json"});
+                 "heuristic", "scenario", "no-store", "json", "no-existing", "band", "band-radius", "no-generate",
+                 "no-class-changes"});
     if (a.positional.size() > 1)
         throw Error(ErrorKind::Usage, "", tr("expected at most one PROJECT file"));
     tasks::SitesRequest q;
@@ -98,9 +114,22 @@ int runSites(const Args& a)
         q.timeLimitSeconds = parseNumber(a.get("time-limit"), "--time-limit");
     if (a.has("budget"))
         q.budget = parseNumber(a.get("budget"), "--budget");
-    for (const auto& [name, value] : a.options)
+    q.existingSites = !a.has("no-existing");
+    q.generateCandidates = !a.has("no-generate");
+    q.classChanges = !a.has("no-class-changes");
+    if (a.has("band"))
+        q.band = static_cast<int>(parseNumber(a.get("band"), "--band"));
+    for (const auto& [name, value] : a.options) {
         if (name == "lock")
             q.lock.push_back(value);
+        else if (name == "band-radius") {
+            const size_t eq = value.find('=');
+            if (eq == std::string::npos)
+                throw Error(ErrorKind::Usage, "--band-radius", "expected MHZ=KM, got '" + value + "'");
+            q.bandRadiusKm[static_cast<int>(parseNumber(value.substr(0, eq), "--band-radius"))] =
+                parseNumber(value.substr(eq + 1), "--band-radius");
+        }
+    }
     const auto result = tasks::runTask(q, consoleFeedback());
     if (a.has("json"))
         printJson(result);
@@ -111,15 +140,18 @@ int runSites(const Args& a)
 
 CommandRegistration reg({"sites",
                          "sites (--demand D.csv --candidates C.csv | PROJECT [--candidates-layer L] [--date D] "
-                         "[--scenario NAME] [--no-store]) --count K [--radius-km R] [--time-limit S] [--budget B] "
+                         "[--scenario NAME] [--no-store] [--no-existing] [--band MHZ] [--band-radius MHZ=KM]... [--no-generate] "
+                         "[--no-class-changes]) --count K [--radius-km R] [--time-limit S] [--budget B] "
                          "[--lock ID]... [--heuristic] [--json]",
                          "Chooses K new base stations among candidate sites to cover the most demand weight within "
                          "R km (great circle, maximal covering): greedy + swap, then the exact optimum through CBC "
                          "within the time limit, with the bound and gap (optimal = proven). Demand id,lon,lat,weight "
                          "and candidates id,lon,lat[,cost] CSV files, or a PROJECT: the settlements of the no-signal "
                          "and unstable villages weighted by households, the candidates of a point layer, the chosen "
-                         "sites stored in the planned_sites layer. See docs/OPTIMISATION.md.",
-                         {"heuristic", "no-store", "json"}, runSites});
+                         "sites stored in the planned_sites layer; the existing stations of the sites layer are kept (a radius per "
+                         "band), candidates are generated inside the gap villages when the layer is empty, and the villages "
+                         "whose class changes are listed. See docs/OPTIMISATION.md.",
+                         {"heuristic", "no-store", "json", "no-existing", "no-generate", "no-class-changes"}, runSites});
 
 } // namespace
 } // namespace bando::cli

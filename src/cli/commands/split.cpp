@@ -3,6 +3,7 @@
 // Operators' shares of the gap villages (issue #11). Parses arguments into tasks::SplitRequest.
 #include "cli/command.hpp"
 #include "cli/console.hpp"
+#include "cli/text_table.hpp"
 #include "core/base/error.hpp"
 #include "core/base/json.hpp"
 #include "core/i18n/i18n.hpp"
@@ -55,12 +56,16 @@ void printText(const tasks::SplitResult& r)
 {
     std::printf("%s: %d   %s: %.0f   ±%.1f pp\n", tr("Gap villages"), r.villages, tr("Households"), r.households,
                 r.tolerancePp);
-    std::printf("%s %s %s %s %s %10s %10s\n", padRight(tr("Operator"), 10).c_str(), padRight(tr("Target %"), 10).c_str(),
-                padRight(tr("Share %"), 8).c_str(), padRight(tr("Villages"), 8).c_str(), padRight(tr("Households"), 10).c_str(),
-                "site km", "centre km");
+    using A = TextTable::Align;
+    TextTable t;
+    t.column(tr("Operator")).column(tr("Target %"), A::Right).column(tr("Share %"), A::Right);
+    t.column(tr("Villages"), A::Right).column(tr("Households"), A::Right).column("site km", A::Right);
+    t.column("centre km", A::Right);
     for (const auto& o : r.operators)
-        std::printf("%s %-10.1f %-8.1f %-8d %-10.0f %10.1f %10.1f\n", padRight(o.op, 10).c_str(), o.targetPct, o.achievedPct,
-                    o.villages, o.households, o.meanSiteKm, o.meanCentreKm);
+        t.row({o.op, TextTable::num("%.1f", o.targetPct), TextTable::num("%.1f", o.achievedPct), TextTable::num(o.villages),
+               TextTable::num("%.0f", o.households), TextTable::num("%.1f", o.meanSiteKm),
+               TextTable::num("%.1f", o.meanCentreKm)});
+    t.print();
     if (!r.scenario.empty())
         std::printf("%s: operator_gap_villages, operator_gap_shares, %s '%s'\n", tr("Stored"), tr("scenario"),
                     r.scenario.c_str());

@@ -4,6 +4,7 @@
 // (issue #17). Parses arguments into tasks::UnitsRequest; the policy is in the core.
 #include "cli/command.hpp"
 #include "cli/console.hpp"
+#include "cli/text_table.hpp"
 #include "core/base/error.hpp"
 #include "core/base/json.hpp"
 #include "core/i18n/i18n.hpp"
@@ -134,13 +135,17 @@ void printTable(const tasks::UnitsResult& r)
             std::printf("    → %-28s %3d %s, %6lld %s, %7.2f km², %5.1f %%\n", p.toName.c_str(), p.villages, tr("villages"),
                         static_cast<long long>(p.households), tr("households"), p.areaKm2, 100 * p.share);
     }
-    std::printf("%-9s %-6s %s %5s %8s %6s %7s %6s %s\n", tr("Level"), tr("Code"), padRight(tr("Name"), 24).c_str(),
-                tr("Villages"), tr("Households"), tr("Shops"), tr("Shops %"), tr("Gaps"), tr("Method"));
+    using A = TextTable::Align;
+    TextTable t;
+    t.column(tr("Level")).column(tr("Code")).column(tr("Name")).column(tr("Villages"), A::Right);
+    t.column(tr("Households"), A::Right).column(tr("Shops"), A::Right).column(tr("Shops %"), A::Right);
+    t.column(tr("Gaps"), A::Right).column(tr("Method"));
     for (const auto& u : r.units)
         if (u.level != "village")
-            std::printf("%-9s %-6s %s %5d %8lld %6lld %7.1f %6d %s\n", u.level.c_str(), u.code.c_str(),
-                    padRight(u.name, 24).c_str(), u.villages, static_cast<long long>(u.households),
-                    static_cast<long long>(u.shops), u.shopPct, u.noSignal, u.method.c_str());
+            t.row({u.level, u.code, u.name, TextTable::num(u.villages), TextTable::num(static_cast<long long>(u.households)),
+                   TextTable::num(static_cast<long long>(u.shops)), TextTable::num("%.1f", u.shopPct),
+                   TextTable::num(u.noSignal), u.method});
+    t.print();
     if (!r.villageVersion.empty())
         std::printf("%s (%s): %d → %d (%d %s, %d %s)\n", tr("Villages"), r.villageVersion.c_str(), r.before.villages,
                     r.villagesTo, r.villagesMerged, tr("merged"), r.villagesDissolved, tr("dissolved"));

@@ -1,6 +1,6 @@
-// Tables and layers of the planning optimisation (issue #11, schema version 6): candidate sites a
+// Tables and layers of the planning optimisation (issue #11, schema versions 6 and 7): candidate sites a
 // user imports, the chosen sites of each `bando sites` scenario, the support-team bases of each
-// `bando bases` scenario and the operators' gap villages of each `bando split` scenario. Every column is documented
+// `bando bases` scenario and the operators' gap villages of each `bando split` scenario, and the support-team schedules of `bando schedule` (version 7). Every column is documented
 // in docs/OPTIMISATION.md. Owned by the optimisation module.
 #include "core/model/schema.hpp"
 
@@ -34,6 +34,27 @@ void appendOptimSchemas(std::vector<LayerSchema>& out)
                    {T("scenario"), T("operator"), R("target_pct"), R("achieved_pct"), I("villages"), R("households"),
                     R("mean_site_km"), R("mean_centre_km")},
                    "Optimisation: each operator's share of the gap households in each bando split scenario", 6});
+    out.push_back({"planned_site_villages", GeomType::None,
+                   {T("scenario"), T("village_code"), T("district_code"), T("class_before"), T("class_after"),
+                    R("share_good_before"), R("share_good_after")},
+                   "Optimisation: the villages whose class changes with the sites of each bando sites scenario", 7});
+    // Support-team schedules (bando schedule, schema version 7).
+    out.push_back({"team_schedule", GeomType::Point,
+                   {T("scenario"), T("created"), T("team"), T("base_commune_code"), T("village_code"),
+                    T("village_name"), T("district_code"), I("rank"), T("visit_date"), I("week"), I("slot"),
+                    R("leg_km"), T("target_date")},
+                   "Schedule: which support team visits which village on which day (bando schedule); "
+                   "unscheduled villages have no team and no date", 7});
+    out.push_back({"team_schedule_districts", GeomType::None,
+                   {T("scenario"), T("district_code"), I("villages"), I("unscheduled"), T("last_visit"),
+                    T("target_date"), T("naive_last_visit"), T("naive_target_date")},
+                   "Schedule: per district, the last visit and the expected target date, planned and naive", 7});
+    out.push_back({"team_schedule_runs", GeomType::None,
+                   {T("scenario"), T("created"), T("bases_scenario"), T("from_date"), T("to_date"), I("teams"),
+                    I("villages_per_day"), R("lag_weeks"), I("villages"), I("unscheduled"), T("finish_date"),
+                    I("team_days"), R("travel_km"), T("naive_finish_date"), I("naive_team_days"),
+                    R("naive_travel_km")},
+                   "Schedule: the totals of each bando schedule scenario, planned and naive (2021 order)", 7});
 }
 
 } // namespace bando::schema

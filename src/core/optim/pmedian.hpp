@@ -46,6 +46,23 @@ std::vector<int> greedyPMedian(const PMedianProblem& p);
 std::vector<int> vertexSubstitution(const PMedianProblem& p, std::vector<int> start, Feedback* fb = nullptr);
 PMedianSolution solvePMedian(const PMedianProblem& p, const PMedianOptions& options = {}, Feedback* fb = nullptr);
 
+// The exact model through CBC, for small instances (pmed1–10 size: up to a few ten thousand
+// demand × candidate pairs): min Σ w_i d_ij x_ij s.t. Σ_j x_ij = 1 (each reachable point),
+// x_ij ≤ y_j, Σ_j y_j = p, y binary, 0 ≤ x ≤ 1 (with integral y the nearest assignment is optimal,
+// so x need not be integer). Pairs at +inf distance have no x; unreachable points are left out, as
+// in the objective of solvePMedian; a point that reaches some candidates but not all is refused
+// (bando::Error(Usage)): the two objectives would differ. `lowerBound` is CBC's best possible objective: a proof of how
+// far any answer can be from the optimum; `provenOptimal` when CBC closed the tree in time.
+struct PMedianBound {
+    double lowerBound = 0;       // ≤ the optimum
+    double mipObjective = std::numeric_limits<double>::infinity();  // CBC's best answer (inf: none)
+    bool provenOptimal = false;
+    long long nodes = 0;
+    int variables = 0;
+    double seconds = 0;
+};
+PMedianBound pmedianLowerBound(const PMedianProblem& p, double seconds, Feedback* fb = nullptr);
+
 // All-pairs shortest path lengths on an undirected graph of n vertices (0-based edges); a repeated
 // edge keeps the last cost given (OR-Library's convention). Floyd–Warshall: n up to a few thousand.
 struct Edge {

@@ -1,7 +1,9 @@
 #include "core/planning/sites_input.hpp"
 
 #include "core/base/error.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/io/csv_util.hpp"
+#include "core/render/hillshade.hpp"
 #include "core/planning/village_table.hpp"
 #include "core/store/project_store.hpp"
 
@@ -9,6 +11,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <set>
 
 namespace bando::planning {
@@ -144,6 +147,7 @@ SitesInput readProjectSites(const ProjectStore& store, const std::string& date, 
         if (vt.mobileClass[i] == "no_signal" || vt.mobileClass[i] == "unstable")
             gap.insert(vt.code[i]);
     in.villages = static_cast<int>(gap.size());
+    in.gapVillages = gap;
     in.demandSource = "settlements of " + std::to_string(gap.size()) + " no_signal/unstable villages (" + vt.date + ")";
     const Layer st = store.readLayer("settlements");
     for (const auto& f : st.features) {
@@ -192,6 +196,113 @@ SitesInput readProjectSites(const ProjectStore& store, const std::string& date, 
         in.candidates.push_back(std::move(p));
     }
     return in;
+}
+
+std::vector<SitePoint> generateCandidates(const ProjectStore& store, const std::set<std::string>& gapVillages,
+                                          double roadStepM, int metricEpsg)
+{
+    std::vector<SitePoint> out;
+    Layer villages = store.readLayer("villages");
+    crs::reproject(villages, metricEpsg);
+    const render::DemGrid dem = render::loadDem(store, metricEpsg);
+    // Road sample points: every vertex and points every roadStepM along each segment.
+    std::vector<XY> roadPts;
+    if (store.hasLayer("roads")) {
+        Layer roads = store.readLayer("roads");
+        crs::reproject(roads, metricEpsg);
+        for (const auto& f : roads.features)
+            for (const auto& part : f.geom.parts)
+                for (const auto& ring : part)
+                    for (size_t k = 0; k < ring.size(); ++k) {
+                        roadPts.push_back(ring[k]);
+                        if (k + 1 == ring.size())
+                            continue;
+                        const double len = std::hypot(ring[k + 1].x - ring[k].x, ring[k + 1].y - ring[k].y);
+                        for (double t = roadStepM; t < len; t += roadStepM)
+                            roadPts.push_back({ring[k].x + (ring[k + 1].x - ring[k].x) * t / len,
+                                               ring[k].y + (ring[k + 1].y - ring[k].y) * t / len});
+                    }
+    }
+    Layer pts;  // generated points in the metric CRS, reprojected back at the end
+    pts.name = "generated";
+    pts.geomType = GeomType::Point;
+    pts.epsg = metricEpsg;
+    std::vector<std::string> ids;
+    for (const auto& f : villages.features) {
+        const std::string code = villages.text(f, "code");
+        if (!gapVillages.count(code) || f.geom.isEmpty())
+            continue;
+        const Extent e = f.geom.extent();
+        if (!dem.empty()) {
+            const int c0 = std::max(0, static_cast<int>(std::floor((e.minX - dem.originX) / dem.cell)));
+            const int c1 = std::min(dem.cols - 1, static_cast<int>(std::floor((e.maxX - dem.originX) / dem.cell)));
+            const int r0 = std::max(0, static_cast<int>(std::floor((dem.originY - e.maxY) / dem.cell)));
+            const int r1 = std::min(dem.rows - 1, static_cast<int>(std::floor((dem.originY - e.minY) / dem.cell)));
+            float best = -std::numeric_limits<float>::infinity();
+            XY at{};
+            for (int r = r0; r <= r1; ++r)
+                for (int c = c0; c <= c1; ++c) {
+                    const float z = dem.at(c, r);
+                    const double x = dem.originX + (c + 0.5) * dem.cell, y = dem.originY - (r + 0.5) * dem.cell;
+                    if (!std::isnan(z) && z > best && contains(f.geom, x, y)) {
+                        best = z;
+                        at = {x, y};
+                    }
+                }
+            if (std::isfinite(best)) {
+                pts.addFeature(Geometry::point(at.x, at.y));
+                ids.push_back("dem:" + code);
+            }
+        }
+        const XY label = interiorPoint(f.geom);
+        double bestD = std::numeric_limits<double>::infinity();
+        XY at{};
+        for (const XY& q : roadPts)
+            if (e.contains(q.x, q.y)) {
+                const double d = std::hypot(q.x - label.x, q.y - label.y);
+                if (d < bestD && contains(f.geom, q.x, q.y)) {
+                    bestD = d;
+                    at = q;
+                }
+            }
+        if (std::isfinite(bestD)) {
+            pts.addFeature(Geometry::point(at.x, at.y));
+            ids.push_back("road:" + code);
+        }
+    }
+    crs::reproject(pts, 4326);
+    for (size_t k = 0; k < pts.features.size(); ++k) {
+        SitePoint p;
+        p.id = ids[k];
+        p.lon = pts.features[k].geom.parts[0][0][0].x;
+        p.lat = pts.features[k].geom.parts[0][0][0].y;
+        p.value = std::nan("");
+        p.village = ids[k].substr(ids[k].find(':') + 1);
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+std::vector<SitePoint> readExistingSites(const ProjectStore& store, const std::map<int, double>& bandRadiusKm,
+                                         double fallbackKm)
+{
+    std::vector<SitePoint> out;
+    if (!store.hasLayer("sites"))
+        return out;
+    Layer l = store.readLayer("sites");
+    crs::reproject(l, 4326);
+    for (const auto& f : l.features) {
+        if (f.geom.isEmpty())
+            continue;
+        SitePoint p;
+        p.id = "existing:" + (l.text(f, "site_id").empty() ? std::to_string(f.fid) : l.text(f, "site_id"));
+        p.lon = f.geom.parts[0][0][0].x;
+        p.lat = f.geom.parts[0][0][0].y;
+        const auto it = bandRadiusKm.find(static_cast<int>(l.integer(f, "band_mhz")));
+        p.value = it != bandRadiusKm.end() ? it->second : fallbackKm;
+        out.push_back(std::move(p));
+    }
+    return out;
 }
 
 } // namespace bando::planning

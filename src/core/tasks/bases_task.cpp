@@ -39,6 +39,10 @@ void BasesRequest::validate() const
         throw Error(ErrorKind::Usage, "--time-limit", "must be a number of seconds, 0 or more");
     if (store && scenario.empty())
         throw Error(ErrorKind::Usage, "--scenario", "must not be empty");
+    if (!(boundSeconds >= 0) || !std::isfinite(boundSeconds))
+        throw Error(ErrorKind::Usage, "--bound-time", "must be a number of seconds, 0 or more");
+    if (boundMaxPairs < 0)
+        throw Error(ErrorKind::Usage, "--bound-max-pairs", "must be 0 or more");
 }
 
 BasesResult run(const BasesRequest& request, Feedback& fb)
@@ -132,6 +136,28 @@ BasesResult run(const BasesRequest& request, Feedback& fb)
     r.firstLocalObjective = s.firstLocalObjective;
     r.restarts = s.restartsRun;
     r.unreachable = s.unreachable;
+    const long long pairs = static_cast<long long>(p.demand) * p.candidates;
+    if (request.boundSeconds > 0 && pairs <= request.boundMaxPairs) {
+        fb.setStep("lower bound");
+        try {
+            const auto b = optim::pmedianLowerBound(p, request.boundSeconds, &fb);
+            r.boundComputed = true;
+            r.lowerBound = std::min(b.lowerBound, r.objective);
+            r.boundSeconds = b.seconds;
+            r.gap = r.objective > 0 ? (r.objective - r.lowerBound) / r.objective : 0;
+            r.optimal = r.gap <= 1e-9;
+            if (b.mipObjective < r.objective * (1 - 1e-9))
+                r.notes.push_back("CBC found a better set of bases (" + std::to_string(b.mipObjective) +
+                                  " household-km) than the heuristic within --bound-time");
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Usage)
+                throw;
+            r.notes.push_back(std::string("no lower bound: ") + e.what());
+        }
+    } else if (request.boundSeconds > 0) {
+        r.notes.push_back("no lower bound: " + std::to_string(p.demand) + " villages × " + std::to_string(p.candidates) +
+                          " communes is more than --bound-max-pairs " + std::to_string(request.boundMaxPairs));
+    }
     double served = 0;
     for (size_t k = 0; k < s.chosen.size(); ++k) {
         TeamBase b;

@@ -19,6 +19,9 @@ struct BasesRequest {
     double timeLimitSeconds = 10;        // --time-limit S: for the restarts after the first local optimum
     std::string scenario = "bases";      // --scenario NAME
     bool store = true;                   // --no-store
+    // The exact MIP through CBC as a lower bound (and the gap), for small instances only:
+    double boundSeconds = 30;            // --bound-time S (0 = no bound)
+    int boundMaxPairs = 40000;           // --bound-max-pairs N: only when villages × communes ≤ N (pmed10: 40,000)
     void validate() const;
 };
 
@@ -37,6 +40,11 @@ struct BasesResult {
     double meanKm = 0;              // per household
     double greedyObjective = 0, firstLocalObjective = 0;
     int restarts = 0;
+    bool boundComputed = false;     // the CBC bound was run
+    double lowerBound = 0;          // ≤ the optimum (Σ households × road km)
+    double gap = 0;                 // (objective − lowerBound) / objective
+    bool optimal = false;           // proven: lowerBound = objective
+    double boundSeconds = 0;
     double matrixSeconds = 0, solveSeconds = 0;
     std::vector<TeamBase> bases;
     std::vector<std::string> notes;

@@ -1,5 +1,8 @@
 #include "core/tasks/sites_task.hpp"
 #include "core/base/clock.hpp"
+#include "core/analysis/classify.hpp"
+#include "core/analysis/indicators.hpp"
+#include "core/crs/reproject.hpp"
 
 #include "core/base/error.hpp"
 #include "core/model/schema.hpp"
@@ -16,6 +19,53 @@ namespace bando::tasks {
 namespace {
 
 std::string nowIso() { return stampIsoUtc(); }  // SOURCE_DATE_EPOCH-aware (core/base/clock.hpp)
+
+// The villages whose class changes once a disc of `radiusKm` around every chosen site counts as
+// good 4G coverage, under the analysis's rule (analysis/classify: the project's thresholds).
+std::vector<ClassChange> classChangesWith(const ProjectStore& store, const std::vector<ChosenSite>& sites,
+                                          double radiusKm, const Feedback* fb)
+{
+    const int epsg = analysis::AnalysisOptions{}.metricEpsg;
+    const Layer villages = store.readLayer("villages");
+    const Layer settlements = store.readLayer("settlements");
+    Layer coverage = store.hasLayer("coverage") ? store.readLayer("coverage") : schema::makeLayer("coverage");
+    const analysis::Thresholds t = analysis::loadThresholds(store);
+    analysis::ClassificationInput in;
+    in.villages = &villages;
+    in.settlements = &settlements;
+    in.coverage = &coverage;
+    const auto before = analysis::classifyVillages(in, t, epsg, fb);
+    crs::reproject(coverage, epsg);
+    Layer centres;
+    centres.name = "planned";
+    centres.geomType = GeomType::Point;
+    centres.epsg = 4326;
+    for (const auto& cs : sites)
+        centres.addFeature(Geometry::point(cs.lon, cs.lat));
+    crs::reproject(centres, epsg);
+    const double pi = std::acos(-1.0);
+    for (const auto& f : centres.features) {
+        const XY c = f.geom.parts[0][0][0];
+        Ring ring;
+        for (int k = 0; k <= 72; ++k) {
+            const double a = 2 * pi * (k % 72) / 72.0;
+            ring.push_back({c.x + radiusKm * 1000 * std::cos(a), c.y + radiusKm * 1000 * std::sin(a)});
+        }
+        Geometry g = Geometry::polygon({ring});
+        g.type = GeomType::MultiPolygon;
+        Feature& nf = coverage.addFeature(std::move(g));
+        coverage.set(nf, "operator", std::string("planned"));
+        coverage.set(nf, "technology", std::string("4G"));
+        coverage.set(nf, "level", std::string("good"));
+    }
+    const auto after = analysis::classifyVillages(in, t, epsg, fb);
+    std::vector<ClassChange> out;
+    for (size_t i = 0; i < before.size() && i < after.size(); ++i)
+        if (before[i].mobile != after[i].mobile)
+            out.push_back({before[i].villageCode, before[i].districtCode, analysis::mobileClassName(before[i].mobile),
+                           analysis::mobileClassName(after[i].mobile), before[i].shareGood, after[i].shareGood});
+    return out;
+}
 
 } // namespace
 
@@ -39,13 +89,22 @@ void SitesRequest::validate() const
         throw Error(ErrorKind::Usage, "--budget", "must not be negative");
     if (!project.empty() && store && scenario.empty())
         throw Error(ErrorKind::Usage, "--scenario", "must not be empty");
+    for (const auto& [mhz, km] : bandRadiusKm)
+        if (mhz <= 0 || !(km > 0) || !std::isfinite(km))
+            throw Error(ErrorKind::Usage, "--band-radius", "expected MHZ=KM with both positive, got " +
+                                                                std::to_string(mhz) + "=" + std::to_string(km));
+    if (band != 0 && !bandRadiusKm.count(band))
+        throw Error(ErrorKind::Usage, "--band", "no radius for " + std::to_string(band) + " MHz (give --band-radius " +
+                                                    std::to_string(band) + "=KM)");
 }
+
+double SitesRequest::newSiteRadius() const { return band != 0 && bandRadiusKm.count(band) ? bandRadiusKm.at(band) : radiusKm; }
 
 SitesResult run(const SitesRequest& request, Feedback& fb)
 {
     request.validate();
     SitesResult r;
-    r.radiusKm = request.radiusKm;
+    r.radiusKm = request.newSiteRadius();
     r.count = request.count;
     fb.setStep("read");
     planning::SitesInput in;
@@ -61,10 +120,39 @@ SitesResult run(const SitesRequest& request, Feedback& fb)
         store = ProjectStore::open(request.project,
                                    request.store ? ProjectStore::Mode::ReadWrite : ProjectStore::Mode::ReadOnly);
         in = planning::readProjectSites(*store, request.date, request.candidatesLayer);
+        if (in.candidates.empty() && request.generateCandidates) {
+            fb.setStep("candidates");
+            in.candidates = planning::generateCandidates(*store, in.gapVillages);
+            in.hasCosts = false;
+            r.generatedCandidates = static_cast<int>(in.candidates.size());
+            in.candidateSource = "generated in the gap villages (DEM high points, road points)";
+            r.notes.push_back("'" + request.candidatesLayer + "' is empty: " + std::to_string(r.generatedCandidates) +
+                              " candidates generated inside the gap villages (highest DEM cell, road point nearest the "
+                              "village centre)");
+        }
+        if (request.existingSites) {
+            // Demand within the radius of an existing station is served already: it leaves the problem.
+            const auto existing = planning::readExistingSites(*store, request.bandRadiusKm, request.radiusKm);
+            r.existingSites = static_cast<int>(existing.size());
+            std::vector<planning::SitePoint> left;
+            for (auto& d : in.demand) {
+                bool served = false;
+                for (const auto& e : existing)
+                    if (optim::haversineKm(e.lon, e.lat, d.lon, d.lat) <= e.value + optim::kCoverEpsilon) {
+                        served = true;
+                        break;
+                    }
+                if (served)
+                    r.existingWeight += d.value;
+                else
+                    left.push_back(std::move(d));
+            }
+            in.demand = std::move(left);
+        }
     }
     r.demandSource = in.demandSource;
     r.candidateSource = in.candidateSource;
-    r.demandPoints = static_cast<int>(in.demand.size());
+    r.demandPoints = static_cast<int>(in.demand.size());  // without the demand existing stations serve
     r.candidates = static_cast<int>(in.candidates.size());
     if (in.candidates.empty())
         throw Error(ErrorKind::Usage, request.project.empty() ? "--candidates" : "--candidates-layer", "no candidate sites");
@@ -98,7 +186,7 @@ SitesResult run(const SitesRequest& request, Feedback& fb)
         r.notes.push_back("--count " + std::to_string(request.count) + " is more than the " + std::to_string(r.candidates) +
                           " candidates: all may be chosen");
     fb.setStep("coverage");
-    p.covers = optim::coverageSets(dp, cp, {request.radiusKm}, optim::Metric::Haversine, &fb);
+    p.covers = optim::coverageSets(dp, cp, {request.newSiteRadius()}, optim::Metric::Haversine, &fb);
     fb.setProgress(10);
     optim::CoverageOptions o;
     o.method = request.heuristic ? optim::CoverMethod::Heuristic : optim::CoverMethod::Auto;
@@ -162,6 +250,10 @@ SitesResult run(const SitesRequest& request, Feedback& fb)
         r.chosen.push_back(cs.id);
     }
     r.sites = sites;
+    if (store && request.classChanges && !sites.empty() && store->hasLayer("settlements")) {
+        fb.setStep("class changes");
+        r.classChanges = classChangesWith(*store, sites, request.newSiteRadius(), &fb);
+    }
 
     if (store && request.store) {
         fb.setStep("store");
@@ -176,7 +268,7 @@ SitesResult run(const SitesRequest& request, Feedback& fb)
             l.set(f, "pick", static_cast<int64_t>(cs.pick));
             l.set(f, "site_id", cs.id);
             l.set(f, "locked", static_cast<int64_t>(cs.locked ? 1 : 0));
-            l.set(f, "radius_km", request.radiusKm);
+            l.set(f, "radius_km", request.newSiteRadius());
             if (!std::isnan(cs.cost))
                 l.set(f, "cost", cs.cost);
             l.set(f, "settlements", static_cast<int64_t>(cs.points));
@@ -189,6 +281,19 @@ SitesResult run(const SitesRequest& request, Feedback& fb)
             l.set(f, "optimal", static_cast<int64_t>(r.optimal ? 1 : 0));
         }
         store->appendFeatures(l, &fb);
+        store->deleteWhere("planned_site_villages", {{"scenario", request.scenario}});
+        Layer lc = schema::makeLayer("planned_site_villages");
+        for (const auto& c : r.classChanges) {
+            Feature& f = lc.addFeature(Geometry{});
+            lc.set(f, "scenario", request.scenario);
+            lc.set(f, "village_code", c.villageCode);
+            lc.set(f, "district_code", c.districtCode);
+            lc.set(f, "class_before", c.before);
+            lc.set(f, "class_after", c.after);
+            lc.set(f, "share_good_before", c.shareGoodBefore);
+            lc.set(f, "share_good_after", c.shareGoodAfter);
+        }
+        store->appendFeatures(lc, &fb);
         fb.throwIfCancelled();
         tx.commit();
         r.scenario = request.scenario;

@@ -7,6 +7,7 @@
 #include "core/base/feedback.hpp"
 
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -26,7 +27,25 @@ struct SitesRequest {
     bool heuristic = false;                            // --heuristic: greedy + swap and the LP bound only
     std::string scenario = "sites";                    // --scenario NAME (with a PROJECT: the stored rows)
     bool store = true;                                 // --no-store: with a PROJECT, compute only
+    // With a PROJECT: the `sites` layer's stations are kept (demand in their radius is served
+    // already; they do not count toward K), each with the radius of its band.
+    bool existingSites = true;                         // --no-existing
+    // Radius per band (MHz -> km; DOMAIN.md §2 and docs/OPTIMISATION.md); --band-radius MHZ=KM.
+    std::map<int, double> bandRadiusKm{{700, 7.2}, {900, 6.0}, {1800, 4.0}, {2100, 3.0}, {2600, 2.5}};
+    int band = 0;                                      // --band MHZ: the new sites' radius from bandRadiusKm (0 = --radius-km)
+    // With a PROJECT whose candidates layer is empty: candidates generated inside the gap villages
+    // (DEM high point, road point); --no-generate refuses instead.
+    bool generateCandidates = true;
+    // With a PROJECT: report the villages whose class changes once the chosen sites' radii count
+    // as good coverage (the analysis's classification rule).
+    bool classChanges = true;                          // --no-class-changes
+    double newSiteRadius() const;                      // the radius of the new sites
     void validate() const;
+};
+
+struct ClassChange {
+    std::string villageCode, districtCode, before, after;
+    double shareGoodBefore = 0, shareGoodAfter = 0;
 };
 
 struct ChosenSite {
@@ -55,6 +74,10 @@ struct SitesResult {
     long long nodes = 0;
     int mipRows = 0;
     double seconds = 0;
+    int existingSites = 0;            // kept stations of the `sites` layer
+    double existingWeight = 0;        // demand already within their radius (not counted in objective)
+    int generatedCandidates = 0;      // candidates generated inside the gap villages
+    std::vector<ClassChange> classChanges;  // villages changing class with the chosen sites
     std::string scenario;  // stored under this name ("" when nothing was stored)
     std::vector<std::string> notes;
 };
