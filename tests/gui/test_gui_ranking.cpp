@@ -22,6 +22,7 @@
 
 #include <wx/timer.h>
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -222,7 +223,11 @@ private:
         screenshot("ranking-team.png");
         auto* panel = frame->rankingPanel();
         const auto themeBefore = frame->canvas()->villageTheme();
+        const auto t0 = std::chrono::steady_clock::now();
         panel->moveSlider(static_cast<size_t>(m_moved), 100);
+        const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        std::printf("  slider event handled (re-rank, list, explanation, map theme) in %.1f ms\n", ms);
+        check(ms < 250, "the slider's re-rank is interactive (< 250 ms for the sample's villages)");
         std::printf("  moved %s to 1.0\n", panel->ranking()->criteria()[static_cast<size_t>(m_moved)].name.c_str());
         check(panel->codeAtRank(1) == m_expectedTop1,
               "after the move the top-1 village is bando rank --weight's (" + panel->codeAtRank(1) + ", was " + m_top1 + ")");

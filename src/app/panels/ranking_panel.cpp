@@ -4,6 +4,7 @@
 #include "core/base/error.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/report/documents.hpp"
 #include "core/tasks/job.hpp"
 
 #include <wx/button.h>
@@ -31,17 +32,6 @@ wxString fmt(double v, int decimals)
     if (std::isnan(v))
         return wx("—");
     return wxString::Format("%.*f", decimals, v);
-}
-
-wxString classLabel(const std::string& c)
-{
-    if (c == "no_signal")
-        return wtr("No signal");
-    if (c == "unstable")
-        return wtr("Unstable");
-    if (c == "covered")
-        return wtr("Covered");
-    return wx(c);
 }
 
 } // namespace
@@ -268,7 +258,7 @@ void RankingPanel::fillFilters()
     for (const char* c : {"no_signal", "unstable", "covered"})
         if (classes.count(c)) {
             m_classes.push_back(c);
-            m_classChoice->Append(classLabel(c));
+            m_classChoice->Append(wx(report::className(c)));
         }
     m_classChoice->SetSelection(0);
     m_filling = false;
