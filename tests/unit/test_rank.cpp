@@ -130,7 +130,7 @@ TEST_CASE("presets: documented criteria and weights; criterion specs", "[rank]")
     CHECK(team->criteria.size() == 5);
     const auto* tel = findBuiltinPreset("telecom");
     REQUIRE(tel);
-    CHECK(tel->criteria.size() == 6);
+    CHECK(tel->criteria.size() == 7);  // with operator_responsible (this round)
     CHECK(findBuiltinPreset("nope") == nullptr);
     const auto c = tasks::parseCriterionSpec("density=shops_per_km2:rank:lower:0.5");
     CHECK(c.name == "density");

@@ -33,6 +33,7 @@ enum : int {
     kIdDashboard,
     kIdMeasure,
     kIdAnalysisSettings,
+    kIdRanking,
     kIdBookmarkFirst,
 };
 } // namespace
@@ -70,6 +71,7 @@ const Action langEn      {"bando.settings.langEn",  N_("&English"),             
 const Action dashboard   {"bando.view.dashboard",   N_("Program &dashboard"),      "F8",     N_("Progress against the targets per district, the dated reports and the data-check findings"), "", kIdDashboard, "project"};
 const Action measure     {"bando.view.measure",     N_("&Measure distance and area"), "Ctrl+Shift+M", N_("Click points on the map: the length of the line and the area of the polygon they make, in the province's TM-3 plane"), "", kIdMeasure, "project"};
 const Action analysisSettings{"bando.settings.analysis", N_("&Analysis settings…"), "", N_("The classification thresholds stored in the project"), "", kIdAnalysisSettings, "project"};
+const Action ranking     {"bando.view.ranking",     N_("Village &ranking"),        "F9",     N_("Rank the villages with a preset's weights: move a weight and the map re-colours; why is a village ranked there"), "", kIdRanking, "project"};
 // clang-format on
 
 const std::vector<const Action*>& all()
@@ -79,7 +81,7 @@ const std::vector<const Action*>& all()
                                               &toggleLayers, &toggleLegend, &analyze, &predictCoverage, &units, &about,
                                               &attributeTable, &identify, &toggleIdentify, &find, &undo, &redo,
                                               &clearSelection, &langVi, &langEn, &dashboard, &measure,
-                                              &analysisSettings};
+                                              &analysisSettings, &ranking};
     return v;
 }
 

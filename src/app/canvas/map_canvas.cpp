@@ -150,9 +150,16 @@ void MapCanvas::setLayerState(std::vector<std::string> order, std::vector<std::s
 
 void MapCanvas::setTheme(const std::string& theme)
 {
-    if (theme == m_theme)
+    if (theme == m_theme && !m_villageTheme)
         return;
     m_theme = theme;
+    m_villageTheme.reset();
+    requestRender();
+}
+
+void MapCanvas::setVillageTheme(std::shared_ptr<const render::MapData::Theme> theme)
+{
+    m_villageTheme = std::move(theme);
     requestRender();
 }
 
@@ -249,6 +256,7 @@ render::MapSettings MapCanvas::settingsFor(const View& v, wxSize s) const
     ms.scaleBar = true;
     ms.language = i18n::language();
     ms.theme = m_theme;
+    ms.villageTheme = m_villageTheme;
     ms.display = m_display;
     return ms;
 }

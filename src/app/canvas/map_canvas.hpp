@@ -42,6 +42,9 @@ public:
     void setView(const View& v);
     void setTheme(const std::string& theme);  // village theme ("density", "coverage", "shops")
     const std::string& theme() const { return m_theme; }
+    // A village theme drawn instead of theme() (the ranking panel's); nullptr = none. setTheme clears it.
+    void setVillageTheme(std::shared_ptr<const render::MapData::Theme> theme);
+    const std::shared_ptr<const render::MapData::Theme>& villageTheme() const { return m_villageTheme; }
     // Settings of the on-screen view (no title/legend: the window has its own).
     render::MapSettings viewSettings() const;
 
@@ -108,6 +111,7 @@ private:
     bool m_navigatingHistory = false;
     void recordHistory();
     std::string m_theme = "density";
+    std::shared_ptr<const render::MapData::Theme> m_villageTheme;
     View m_view;
 
     std::unique_ptr<render::RenderJob> m_job;                   // current job

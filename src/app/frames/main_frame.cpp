@@ -10,6 +10,7 @@
 #include "app/dialogs/units_dialog.hpp"
 #include "app/panels/attribute_table_panel.hpp"
 #include "app/panels/dashboard_panel.hpp"
+#include "app/panels/ranking_panel.hpp"
 #include "app/panels/identify_panel.hpp"
 #include "app/panels/layer_panel.hpp"
 #include "app/panels/legend_panel.hpp"
@@ -99,6 +100,7 @@ MainFrame::MainFrame()
     m_table = new AttributeTablePanel(this);
     m_identify = new IdentifyPanel(this);
     m_dashboard = new DashboardPanel(this);
+    m_ranking = new RankingPanel(this);
 
     buildMenus();
     buildToolbar();
@@ -143,6 +145,15 @@ MainFrame::MainFrame()
                                    .MinSize(360, 300)
                                    .CloseButton(true)
                                    .Hide());
+    m_aui.AddPane(m_ranking, wxAuiPaneInfo()
+                                 .Name("ranking")
+                                 .Caption(wtr("Village ranking"))
+                                 .Right()
+                                 .Layer(2)
+                                 .BestSize(460, 820)
+                                 .MinSize(360, 400)
+                                 .CloseButton(true)
+                                 .Hide());
     m_aui.AddPane(m_table, wxAuiPaneInfo()
                                .Name("attributes")
                                .Caption(wtr("Attribute table"))
@@ -193,6 +204,14 @@ MainFrame::MainFrame()
     m_dashboard->onFindingChosen = [this](const planning::Finding& f) {
         if (!followFinding(f))
             SetStatusText(wtr("This finding has no place on the map."), kFieldRender);
+    };
+    m_ranking->onTheme = [this](std::shared_ptr<const render::MapData::Theme> t) {
+        m_canvas->setVillageTheme(std::move(t));
+        layersChanged();  // the legend shows the ranking classes
+    };
+    m_ranking->onVillageChosen = [this](int feature) {
+        if (feature >= 0)
+            setSelection("villages", {static_cast<size_t>(feature)});
     };
     m_table->onZoomTo = [this](const Extent& e) { m_canvas->zoomToExtent(e, 0.2); };
     m_table->onEdit = [this](const std::string& layer, int64_t fid, const std::string& field,
@@ -256,6 +275,7 @@ void MainFrame::buildMenus()
     appendAction(view, actions::attributeTable);
     appendAction(view, identify);
     appendAction(view, actions::dashboard);
+    appendAction(view, actions::ranking);
     appendAction(view, actions::measure, wxITEM_CHECK);
     view->AppendSeparator();
     appendAction(view, zoomIn);
@@ -472,6 +492,8 @@ void MainFrame::runAction(int id)
         setMeasuring(!m_measuring);
     else if (id == actions::dashboard.wxId)
         showDashboard();
+    else if (id == actions::ranking.wxId)
+        showRanking();
     else if (id == find.wxId)
         doFind();
     else if (id == undo.wxId)
@@ -653,6 +675,7 @@ void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shar
         if (!keepView)
             m_identify->clear();
         m_dashboard->clear();
+        m_ranking->clear();
         rememberRecent(path);
         try {
             // read-only: opening a project must never write to it
@@ -1372,6 +1395,20 @@ bool MainFrame::showDashboard()
         return false;
     m_dashboard->show(std::move(*p), std::move(*c), std::move(reports));
     wxAuiPaneInfo& pane = m_aui.GetPane("dashboard");
+    if (!pane.IsShown()) {
+        pane.Show();
+        m_aui.Update();
+    }
+    return true;
+}
+
+bool MainFrame::showRanking()
+{
+    if (m_projectPath.empty() || !m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    if (!m_ranking->load(m_projectPath, m_canvas->data()))
+        return false;
+    wxAuiPaneInfo& pane = m_aui.GetPane("ranking");
     if (!pane.IsShown()) {
         pane.Show();
         m_aui.Update();

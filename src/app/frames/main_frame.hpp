@@ -40,6 +40,7 @@ class NoticeBar;
 class AttributeTablePanel;
 class IdentifyPanel;
 class DashboardPanel;
+class RankingPanel;
 struct Action;
 
 class MainFrame : public wxFrame {
@@ -106,6 +107,10 @@ public:
     // pane. False if cancelled.
     bool showDashboard();
     DashboardPanel* dashboard() const { return m_dashboard; }
+    // The village ranking panel (issue #10): runs tasks::RankRequest on the project and shows
+    // the pane; its ranking theme re-colours the map. False if cancelled.
+    bool showRanking();
+    RankingPanel* rankingPanel() const { return m_ranking; }
     // Zooms the map to a finding's place (its WGS 84 extent reprojected to the map CRS; a point
     // gets at least 2 km around it). False when the finding has no place.
     bool followFinding(const planning::Finding& f);
@@ -203,6 +208,7 @@ private:
     AttributeTablePanel* m_table = nullptr;
     IdentifyPanel* m_identify = nullptr;
     DashboardPanel* m_dashboard = nullptr;
+    RankingPanel* m_ranking = nullptr;
     bool m_measuring = false;
     std::vector<XY> m_measurePts;
     void drawMeasure(wxDC& dc);

@@ -33,7 +33,9 @@ void LegendPanel::update(std::shared_ptr<const render::MapData> data, const rend
     m_rows.clear();
     m_title.clear();
     if (data) {
-        if (const auto* th = data->theme(settings.theme))
+        if (settings.villageTheme)
+            m_title = wtr(settings.villageTheme->legendTitle.c_str());
+        else if (const auto* th = data->theme(settings.theme))
             m_title = wtr(th->legendTitle.c_str());
         try {
             render::MapSettings withLegend = settings;

@@ -1,17 +1,21 @@
-// bando progress PROJECT [--date D] [--window DAYS] [--source shops|reports] [--level L]... [--store] [--json]
+// bando progress PROJECT [--date D] [--window DAYS] [--source shops|reports] [--level L]... [--scenario NAME]
+//   [--store] [--json | --csv FILE]
 // The program's progress at every level at a date and the forecast of each target (issue #10).
 // See docs/PLANNING.md.
 #include "cli/command.hpp"
 #include "cli/console.hpp"
 #include "core/base/error.hpp"
 #include "core/base/json.hpp"
+#include "core/io/csv_util.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/progress_task.hpp"
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <map>
 #include <string>
 
 namespace bando::cli {
@@ -25,6 +29,8 @@ void printJson(const tasks::ProgressResult& r)
     w.beginObject();
     w.field("file", r.project).field("date", r.date).field("source", r.source).field("window_days", r.windowDays);
     w.field("stored", r.stored);
+    if (!r.scenario.empty())
+        w.field("scenario", r.scenario);
     w.key("places").beginArray();
     for (const auto& p : r.places) {
         const auto& c = p.c;
@@ -74,8 +80,44 @@ void printJson(const tasks::ProgressResult& r)
     w.endObject();
 }
 
+// One row per place (the levels asked for) with its counts, targets and, for the province and
+// the districts, the forecast date of each target ("" = not at this pace or no data).
+void writeCsv(const tasks::ProgressResult& r, const std::string& path)
+{
+    std::ofstream o(path, std::ios::binary);
+    if (!o)
+        throw Error(ErrorKind::Io, path, tr("cannot write file"));
+    std::map<std::pair<std::string, std::string>, const tasks::TargetForecast*> fc;
+    for (const auto& t : r.forecasts)
+        fc[{t.level + ":" + t.code, t.measure}] = &t;
+    auto forecast = [&](const planning::PlaceProgress& p, const char* measure) -> std::string {
+        auto it = fc.find({p.level + ":" + p.code, measure});
+        if (it == fc.end())
+            return ",";
+        return std::string(planning::forecastStatusName(it->second->forecast.status)) + "," + it->second->date;
+    };
+    o << "date,source,scenario,level,code,name,parent,households,shops,accounts,locomotives,teams,villages,"
+         "villages_team_rule_met,target_shop_pct,target_epay_pct,target_locomotive_pct,target_shops,target_accounts,"
+         "target_locomotives,shop_pct,epay_pct,locomotive_pct,shops_status,shops_date,accounts_status,accounts_date,"
+         "locomotives_status,locomotives_date\n";
+    for (const auto& p : r.places) {
+        const auto& c = p.c;
+        o << r.date << ',' << r.source << ',' << io::csvField(r.scenario) << ',' << p.level << ',' << io::csvField(p.code)
+          << ',' << io::csvField(p.name) << ',' << io::csvField(p.parent) << ',' << c.households << ',' << c.shops << ','
+          << c.accounts << ',' << c.locomotives << ',' << c.teams << ',' << c.villages << ',' << c.villagesTeamRuleMet
+          << ',' << p.target.shopPct << ',' << p.target.epayPct << ',' << p.target.locomotivePct << ',' << c.targetShops
+          << ',' << c.targetAccounts << ',' << c.targetLocomotives << ',' << pct(c.shops, c.households) << ','
+          << pct(c.accounts, c.households) << ',' << pct(c.locomotives, c.households) << ',' << forecast(p, "shops") << ','
+          << forecast(p, "accounts") << ',' << forecast(p, "locomotives") << '\n';
+    }
+    if (!o)
+        throw Error(ErrorKind::Io, path, tr("cannot write file"));
+}
+
 void printTable(const tasks::ProgressResult& r)
 {
+    if (!r.scenario.empty())
+        std::printf("%s: %s\n", tr("Scenario"), r.scenario.c_str());
     std::printf("%s: %s   %s: %s\n", tr("Project"), r.project.c_str(), tr("Date"), r.date.c_str());
     std::printf("%-9s %-7s %s %9s %9s %6s %9s %6s %7s %6s\n", tr("Level"), tr("Code"), padRight(tr("Name"), 24).c_str(),
                 tr("HH"), "shops", "%", "accounts", "%", "loco", "%");
@@ -104,11 +146,14 @@ void printTable(const tasks::ProgressResult& r)
 
 int runProgress(const Args& a)
 {
-    a.allowOnly({"date", "window", "source", "level", "json", "store"});
+    a.allowOnly({"date", "window", "source", "level", "scenario", "json", "csv", "store"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
+    if (a.has("json") && a.has("csv"))
+        throw Error(ErrorKind::Usage, "--csv", tr("choose one of --json and --csv"));
     tasks::ProgressRequest q;
     q.project = a.positional[0];
+    q.scenario = a.get("scenario");
     q.date = a.get("date");
     q.source = a.get("source", q.source);
     q.store = a.has("store");
@@ -128,21 +173,25 @@ int runProgress(const Args& a)
     const auto result = tasks::runTask(q, consoleFeedback());
     if (a.has("json"))
         printJson(result);
-    else
+    else if (a.has("csv")) {
+        writeCsv(result, a.get("csv"));
+        std::printf("%s: %zu → %s\n", tr("Places"), result.places.size(), a.get("csv").c_str());
+    } else
         printTable(result);
     return ExitOk;
 }
 
 CommandRegistration reg({"progress",
                          "progress PROJECT [--date YYYY-MM-DD] [--window DAYS] [--source shops|reports] "
-                         "[--level province|district|commune|village]... [--store] [--json]",
+                         "[--level province|district|commune|village]... [--scenario NAME] [--store] [--json | --csv FILE]",
                          "The program's progress at a date at every level (shops, e-payment accounts, locomotive "
                          "households, community technology teams) against the households and the targets, and the "
                          "date each district and the province reach each target at the pace of the last --window "
                          "days (default 28), or \"not at this pace\". --source reports reads the dated district "
                          "figures (bando import-list --kind progress) instead of the shops layer. --store writes the "
                          "levels and forecasts to progress_levels and progress_forecasts (replacing those of the same "
-                         "date and source). See docs/PLANNING.md.",
+                         "date and source). --scenario NAME measures against a target scenario (bando targets "
+                         "--scenario). --csv FILE writes one row per place with its forecast dates. See docs/PLANNING.md.",
                          {"json", "store"}, runProgress});
 
 } // namespace

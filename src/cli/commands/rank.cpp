@@ -1,5 +1,5 @@
 // bando rank PROJECT --preset team|telecom|NAME [--weight CRITERION=W]… [--criterion NAME=FIELD[:…]]…
-//   [--district CODE]… [--phase N]… [--class C]… [--top N] [--date D] [--runs N] [--seed S]
+//   [--district CODE]… [--phase N]… [--class C]… [--operator NAME]… [--operator-scenario S] [--top N] [--date D] [--runs N] [--seed S]
 //   [--scenario NAME] [--save-preset NAME] [--json | --csv FILE]
 // The transparent village ranking (issue #10). Parses arguments into tasks::RankRequest.
 #include "cli/command.hpp"
@@ -53,6 +53,7 @@ void printJson(const tasks::RankResult& r)
             .field("commune_code", v.commune)
             .field("district_code", v.district)
             .field("class", v.mobileClass)
+            .field("operator", v.op)
             .field("score", v.score);
         w.key("contributions").beginObject(true);
         for (size_t k = 0; k < r.criteria.size(); ++k)
@@ -88,7 +89,7 @@ void writeCsv(const tasks::RankResult& r, const std::string& path)
     std::ofstream o(path, std::ios::binary);
     if (!o)
         throw Error(ErrorKind::Io, path, tr("cannot write file"));
-    o << "rank,village_code,village_name,commune_code,district_code,class,score";
+    o << "rank,village_code,village_name,commune_code,district_code,class,operator,score";
     for (const auto& c : r.criteria)
         o << ',' << io::csvField(c.name);
     if (r.runs > 0)
@@ -96,7 +97,7 @@ void writeCsv(const tasks::RankResult& r, const std::string& path)
     o << '\n';
     for (const auto& v : r.villages) {
         o << v.rank << ',' << io::csvField(v.code) << ',' << io::csvField(v.name) << ',' << v.commune << ',' << v.district << ','
-          << v.mobileClass << ',' << num(v.score);
+          << v.mobileClass << ',' << io::csvField(v.op) << ',' << num(v.score);
         for (double c : v.contributions)
             o << ',' << num(c);
         if (r.runs > 0)
@@ -132,7 +133,7 @@ void printTable(const tasks::RankResult& r)
 
 int runRank(const Args& a)
 {
-    a.allowOnly({"preset", "weight", "criterion", "district", "phase", "class", "top", "date", "runs", "seed",
+    a.allowOnly({"preset", "weight", "criterion", "district", "phase", "class", "operator", "operator-scenario", "top", "date", "runs", "seed",
                  "spread", "robust-top", "scenario", "save-preset", "json", "csv"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
@@ -144,6 +145,7 @@ int runRank(const Args& a)
     q.date = a.get("date");
     q.scenario = a.get("scenario");
     q.savePreset = a.get("save-preset");
+    q.operatorScenario = a.get("operator-scenario", q.operatorScenario);
     if (a.has("top"))
         q.top = static_cast<int>(parseNumber(a.get("top"), "--top"));
     if (a.has("runs"))
@@ -168,6 +170,8 @@ int runRank(const Args& a)
             q.phases.push_back(static_cast<int>(parseNumber(value, "--phase")));
         else if (name == "class")
             q.classes.push_back(value);
+        else if (name == "operator")
+            q.operators.push_back(value);
     }
     const auto result = tasks::runTask(q, consoleFeedback());
     if (a.has("json"))
@@ -183,7 +187,7 @@ int runRank(const Args& a)
 CommandRegistration reg({"rank",
                          "rank PROJECT [--preset team|telecom|NAME] [--weight CRITERION=W]... "
                          "[--criterion NAME=FIELD[:minmax|rank][:higher|lower][:W]]... [--district CODE]... "
-                         "[--phase N]... [--class CLASS]... [--top N] [--date YYYY-MM-DD] [--runs N] [--seed S] "
+                         "[--phase N]... [--class CLASS]... [--operator NAME]... [--operator-scenario S] [--top N] [--date YYYY-MM-DD] [--runs N] [--seed S] "
                          "[--scenario NAME] [--save-preset NAME] [--json | --csv FILE]",
                          "Ranks the villages by a transparent weighted sum of normalised criteria read from the "
                          "stored village indicators (run `bando analyze` first): every village's score and each "

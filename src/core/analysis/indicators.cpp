@@ -10,6 +10,7 @@
 #include "core/base/error.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
+#include "core/planning/targets.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -384,25 +385,11 @@ void economy(const AnalysisInput& in, const Layer& villages, const std::unordere
         }
     }
 
-    // targets: the most specific level wins (village > commune > district > province)
-    std::map<std::pair<std::string, std::string>, const Feature*> targets;
-    const Feature* provinceTarget = nullptr;
-    const int tScope = field(in.targets, "scope"), tCode = field(in.targets, "code"),
-              tShop = field(in.targets, "shop_pct"), tEpay = field(in.targets, "epay_pct"),
-              tLoco = field(in.targets, "locomotive_pct");
-    if (in.targets && tScope >= 0)
-        for (const auto& f : in.targets->features) {
-            const std::string scope = textOf(f, tScope);
-            if (scope == "province") {
-                if (!provinceTarget)
-                    provinceTarget = &f;
-            } else {
-                targets.emplace(std::make_pair(scope, textOf(f, tCode)), &f);
-            }
-        }
-    auto real = [](const Feature& f, int i) {
-        return i >= 0 && i < static_cast<int>(f.values.size()) ? toReal(f.values[i]).value_or(-1) : -1.0;
-    };
+    // targets: the one resolution rule (planning::TargetResolver, as `bando targets` shows it):
+    // the most specific level wins (village > commune > district > province); a village with no
+    // row at any level has no target here (-1, scope "") rather than the program defaults
+    const planning::TargetTable targetTable = planning::readTargetTable(in.targets, nullptr);
+    const planning::TargetResolver targetRule(targetTable);
 
     // teams formed on/before the date (or undated)
     const int mV = field(in.teams, "village_code"), mMembers = field(in.teams, "members"),
@@ -425,25 +412,12 @@ void economy(const AnalysisInput& in, const Layer& villages, const std::unordere
         }
 
     for (auto& v : out.villages) {
-        const Feature* t = nullptr;
-        for (const auto& [scope, code] : {std::pair<std::string, std::string>{"village", v.code},
-                                          {"commune", v.communeCode},
-                                          {"district", v.districtCode}}) {
-            auto it = targets.find({scope, code});
-            if (it != targets.end() && !code.empty()) {
-                t = it->second;
-                v.targetScope = scope;
-                break;
-            }
-        }
-        if (!t && provinceTarget) {
-            t = provinceTarget;
-            v.targetScope = "province";
-        }
-        if (t) {
-            v.targetShopPct = real(*t, tShop);
-            v.targetEpayPct = real(*t, tEpay);
-            v.targetLocomotivePct = real(*t, tLoco);
+        const planning::EffectiveTarget t = targetRule.resolve(v.code, v.communeCode, v.districtCode, "");
+        if (t.scope != "program") {
+            v.targetScope = t.scope;
+            v.targetShopPct = t.shopPct;
+            v.targetEpayPct = t.epayPct;
+            v.targetLocomotivePct = t.locomotivePct;
         }
         if (v.households > 0) {
             v.shopPct = 100.0 * static_cast<double>(v.shops) / static_cast<double>(v.households);

@@ -48,6 +48,11 @@ void appendPlanningSchemas(std::vector<LayerSchema>& out)
                     T("status"), R("current"), R("target"), R("pace_per_day"), T("forecast_date"), T("phase_end"),
                     I("late")},
                    "Planning: the date each place reaches each target at its recent pace (`bando progress --store`)", 6});
+    // Schema version 7: target scenarios (`bando targets|progress --scenario NAME`).
+    out.push_back({"target_scenarios", GeomType::None,
+                   {T("scenario"), T("scope"), T("code"), R("shop_pct"), R("epay_pct"), R("locomotive_pct"),
+                    I("households_claimed"), T("source")},
+                   "Planning: alternative target rows under a scenario name (`bando targets --scenario`; the phases are shared)", 7});
 }
 
 } // namespace bando::schema

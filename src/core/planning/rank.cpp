@@ -58,8 +58,10 @@ const std::vector<Preset>& builtinPresets()
            "far from every existing site: tuning an existing site will not cover it"},
           {"distance_to_main_road", "road_main_road_m", N::Rank, D::Lower, 0.10,
            "near a main road: a site is cheaper to build, power and maintain"},
-          {"border_or_difficult", "border_difficult", N::MinMax, D::Higher, 0.20,
-           "border or particularly difficult commune (commune_flags): a public-interest program priority"}}}};
+          {"border_or_difficult", "border_difficult", N::MinMax, D::Higher, 0.15,
+           "border or particularly difficult commune (commune_flags): a public-interest program priority"},
+          {"operator_responsible", "operator_assigned", N::MinMax, D::Higher, 0.05,
+           "an operator is responsible for the village (bando split): the investment has an owner and can start"}}}};
     return presets;
 }
 

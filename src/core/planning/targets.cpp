@@ -83,18 +83,34 @@ const TargetRow* TargetTable::find(const std::string& scope, const std::string& 
     return nullptr;
 }
 
-EffectiveTarget TargetTable::resolve(const std::string& village, const std::string& commune,
-                                     const std::string& district, const std::string& province) const
+TargetResolver::TargetResolver(const TargetTable& table)
+{
+    for (const auto& r : table.rows) {
+        if (r.scope == "province")
+            m_provinces.push_back(&r);
+        else
+            m_rows.emplace(std::make_pair(r.scope, r.code), &r);  // the first row of a place wins (as find)
+    }
+}
+
+EffectiveTarget TargetResolver::resolve(const std::string& village, const std::string& commune,
+                                        const std::string& district, const std::string& province) const
 {
     const TargetRow* r = nullptr;
     for (const auto& [scope, code] : {std::pair<const char*, const std::string*>{"village", &village},
-                                      {"commune", &commune}, {"district", &district}})
-        if (!code->empty() && (r = find(scope, *code)))
+                                      {"commune", &commune}, {"district", &district}}) {
+        if (code->empty())
+            continue;
+        auto it = m_rows.find({scope, *code});
+        if (it != m_rows.end()) {
+            r = it->second;
             break;
+        }
+    }
     if (!r)
-        for (const auto& row : rows)
-            if (row.scope == "province" && (province.empty() || row.code == province)) {
-                r = &row;
+        for (const TargetRow* row : m_provinces)
+            if (province.empty() || row->code == province) {
+                r = row;
                 break;
             }
     EffectiveTarget t;
@@ -106,6 +122,12 @@ EffectiveTarget TargetTable::resolve(const std::string& village, const std::stri
         t.code = r->code;
     }
     return t;
+}
+
+EffectiveTarget TargetTable::resolve(const std::string& village, const std::string& commune,
+                                     const std::string& district, const std::string& province) const
+{
+    return TargetResolver(*this).resolve(village, commune, district, province);
 }
 
 void TargetTable::set(const std::string& scope, const std::string& code, const std::string& field,
@@ -210,6 +232,32 @@ TargetTable readTargetTable(const Layer* targets, const Layer* phases)
             t.phases.push_back({static_cast<int>(phases->integer(f, "phase")), phases->text(f, "district_code"),
                                 phases->text(f, "start"), phases->text(f, "end")});
     return t;
+}
+
+TargetTable readScenarioTargets(const Layer* scenarioTargets, const std::string& scenario, const Layer* phases)
+{
+    if (!scenarioTargets)
+        return readTargetTable(nullptr, phases);
+    Layer rows;
+    rows.name = scenarioTargets->name;
+    rows.fields = scenarioTargets->fields;
+    for (const auto& f : scenarioTargets->features)
+        if (scenarioTargets->text(f, "scenario") == scenario)
+            rows.features.push_back(f);
+    return readTargetTable(&rows, phases);
+}
+
+Layer scenarioTargetsLayer(const TargetTable& t, const std::string& scenario)
+{
+    const Layer rows = targetsLayer(t);
+    Layer l = schema::makeLayer("target_scenarios");
+    for (const auto& r : rows.features) {
+        Feature& f = l.addFeature(Geometry{});
+        l.set(f, "scenario", scenario);
+        for (const auto& field : rows.fields)
+            l.set(f, field.name, rows.value(r, field.name));
+    }
+    return l;
 }
 
 Layer targetsLayer(const TargetTable& t)

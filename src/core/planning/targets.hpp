@@ -9,6 +9,7 @@
 // from the row it overrides (TargetTable::set).
 #include "core/model/layer.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,21 @@ struct EffectiveTarget {
     std::string scope = "program", code;  // where it came from ("program": the defaults)
 };
 
+struct TargetTable;
+
+// The resolution rule, indexed for many look-ups (the analysis resolves every village with it;
+// TargetTable::resolve is this rule for one place). The table must outlive the resolver.
+class TargetResolver {
+public:
+    explicit TargetResolver(const TargetTable& table);
+    EffectiveTarget resolve(const std::string& village, const std::string& commune, const std::string& district,
+                            const std::string& province) const;
+
+private:
+    std::map<std::pair<std::string, std::string>, const TargetRow*> m_rows;  // (scope, code) → first row
+    std::vector<const TargetRow*> m_provinces;                               // province rows in order
+};
+
 struct TargetTable {
     std::vector<TargetRow> rows;
     std::vector<PhaseRow> phases;
@@ -59,6 +75,12 @@ struct TargetTable {
 };
 
 TargetTable readTargetTable(const Layer* targets, const Layer* phases);
+// Target scenarios (`bando targets|progress --scenario NAME`): alternative target rows stored in
+// target_scenarios under a name, with the project's phases (shared by every scenario).
+// The rows of `scenario` (none when the scenario does not exist).
+TargetTable readScenarioTargets(const Layer* scenarioTargets, const std::string& scenario, const Layer* phases);
+// The target_scenarios rows of `t` under `scenario`.
+Layer scenarioTargetsLayer(const TargetTable& t, const std::string& scenario);
 Layer targetsLayer(const TargetTable& t);
 Layer phasesLayer(const TargetTable& t);
 

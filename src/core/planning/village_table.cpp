@@ -35,6 +35,7 @@ VillageTable VillageTable::filtered(const std::vector<bool>& keep) const
 {
     VillageTable t;
     t.date = date;
+    t.operatorsStored = operatorsStored;
     for (const auto& [k, v] : fields)
         t.fields[k];
     for (size_t i = 0; i < size(); ++i) {
@@ -46,13 +47,14 @@ VillageTable VillageTable::filtered(const std::vector<bool>& keep) const
         t.district.push_back(district[i]);
         t.mobileClass.push_back(mobileClass[i]);
         t.phase.push_back(phase[i]);
+        t.op.push_back(op[i]);
         for (const auto& [k, v] : fields)
             t.fields[k].push_back(v[i]);
     }
     return t;
 }
 
-VillageTable loadVillageTable(const ProjectStore& store, const std::string& date)
+VillageTable loadVillageTable(const ProjectStore& store, const std::string& date, const std::string& operatorScenario)
 {
     if (!store.hasLayer("village_indicators"))
         throw Error(ErrorKind::Usage, "--date", "the project has no village indicators: run `bando analyze` first");
@@ -105,6 +107,16 @@ VillageTable loadVillageTable(const ProjectStore& store, const std::string& date
         for (const auto& f : fl.features)
             flagged.insert(fl.text(f, "commune_code"));
     }
+    // The operator responsible for each gap village: the stored bando split assignment.
+    std::map<std::string, std::string> operatorOf;
+    if (store.hasLayer("operator_gap_villages")) {
+        const Layer og = store.readLayer("operator_gap_villages");
+        for (const auto& f : og.features)
+            if (og.text(f, "scenario") == operatorScenario)
+                operatorOf[og.text(f, "village_code")] = og.text(f, "operator");
+    }
+    t.operatorsStored = !operatorOf.empty();
+    auto& assigned = t.fields["operator_assigned"];
     auto& missing = t.fields["missing_households"];
     auto& teamGap = t.fields["team_gap"];
     auto& classNeed = t.fields["class_need"];
@@ -128,6 +140,9 @@ VillageTable loadVillageTable(const ProjectStore& store, const std::string& date
         t.phase.push_back(pit == phaseOf.end() ? 0 : pit->second);
         phase.push_back(pit == phaseOf.end() ? kNaN : pit->second);
         border.push_back(flagged.count(t.commune.back()) ? 1.0 : 0.0);
+        auto oit = operatorOf.find(t.code.back());
+        t.op.push_back(oit == operatorOf.end() ? std::string() : oit->second);
+        assigned.push_back(t.op.back().empty() ? 0.0 : 1.0);
     }
     // Distance to the nearest site from the village's label point (brute force: province size).
     auto& distSite = t.fields["dist_site_m"];

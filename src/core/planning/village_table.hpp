@@ -7,6 +7,8 @@
 //   phase               the district's roll-out phase (`phases`); missing when none
 //   border_difficult    1 when the commune is in `commune_flags` (border or particularly difficult), else 0
 //   dist_site_m         straight (geodesic) distance from the village's label point to the nearest site
+//   operator_assigned   1 when an operator is responsible for the village (`operator_gap_villages` of
+//                       the bando split scenario `operatorScenario`), else 0; the operator is in `op`
 // Missing values are NaN. Villages are sorted by code.
 #include <map>
 #include <string>
@@ -22,6 +24,8 @@ struct VillageTable {
     std::string date;
     std::vector<std::string> code, name, commune, district, mobileClass;
     std::vector<int> phase;  // 0 = none
+    std::vector<std::string> op;  // the operator responsible (bando split); "" = none
+    bool operatorsStored = false;  // the project has an assignment for operatorScenario
     std::map<std::string, std::vector<double>> fields;
     size_t size() const { return code.size(); }
     const std::vector<double>* field(const std::string& name) const;
@@ -31,6 +35,8 @@ struct VillageTable {
 
 // Reads the table at `date` ("" = the latest date in village_indicators). Throws bando::Error
 // (Usage, "--date") when the project has no indicators at that date: run `bando analyze` first.
-VillageTable loadVillageTable(const ProjectStore& store, const std::string& date);
+// operatorScenario: the bando split scenario whose assignment gives each village's operator.
+VillageTable loadVillageTable(const ProjectStore& store, const std::string& date,
+                              const std::string& operatorScenario = "split");
 
 } // namespace bando::planning

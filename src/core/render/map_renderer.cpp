@@ -874,6 +874,8 @@ void drawNorthArrow(Painter& p)
 
 const MapData::Theme* pickTheme(const MapData& data, const MapSettings& s)
 {
+    if (s.villageTheme)
+        return s.villageTheme.get();
     const std::string name = s.theme.empty() ? "density" : s.theme;
     const MapData::Theme* t = data.theme(name);
     if (!t && name != "density") {

@@ -102,6 +102,9 @@ struct MapSettings {
     std::string titleText;     // empty = default title in the current language
     std::string language;      // "vi" / "en"; empty = current i18n language
     std::string theme = "density";  // village theme: "density", "coverage", "shops"
+    // A village theme computed outside MapData (the app's ranking panel re-colours the map as its
+    // weights move, planning/rank_theme.hpp): drawn instead of `theme` when set.
+    std::shared_ptr<const MapData::Theme> villageTheme;
     bool northArrow = true;
     // Per-layer styles (core/style): a layer with a style here is drawn with it — points as
     // markers drawn once and reused, lines, polygons, or a kernel density heatmap — and gets

@@ -24,6 +24,8 @@ void ProgressRequest::validate() const
     for (const auto& l : levels)
         if (l != "province" && l != "district" && l != "commune" && l != "village")
             throw Error(ErrorKind::Usage, "--level", "must be province, district, commune or village, got '" + l + "'");
+    if (store && !scenario.empty())
+        throw Error(ErrorKind::Usage, "--store", "the stored progress is measured against the project's targets: drop --scenario");
 }
 
 ProgressResult run(const ProgressRequest& request, Feedback& fb)
@@ -47,7 +49,15 @@ ProgressResult run(const ProgressRequest& request, Feedback& fb)
     fb.setProgress(50);
     if (!villages)
         throw Error(ErrorKind::Usage, "PROJECT", "the project has no villages layer");
-    const planning::TargetTable table = planning::readTargetTable(targets ? &*targets : nullptr, phases ? &*phases : nullptr);
+    planning::TargetTable table = planning::readTargetTable(targets ? &*targets : nullptr, phases ? &*phases : nullptr);
+    r.scenario = request.scenario;
+    if (!request.scenario.empty()) {
+        const auto scenarios = read("target_scenarios");
+        table = planning::readScenarioTargets(scenarios ? &*scenarios : nullptr, request.scenario, phases ? &*phases : nullptr);
+        if (table.rows.empty())
+            throw Error(ErrorKind::Usage, "--scenario",
+                        "no target scenario '" + request.scenario + "' (bando targets --scenario " + request.scenario + " --set …)");
+    }
     if (table.rows.empty())
         r.notes.push_back("no targets stored: the program defaults (50 % / 50 % / 10 %) are used (`bando targets --defaults`)");
 

@@ -16,6 +16,9 @@ struct ProgressRequest {
     int windowDays = 28;           // --window: the recent pace is measured over these days
     std::string source = "shops";  // --source shops (the shops layer's dates) | reports (progress_reports)
     std::vector<std::string> levels = {"province", "district", "commune", "village"};  // --level (repeatable)
+    // --scenario NAME: measure against the target scenario NAME (`bando targets --scenario`)
+    // instead of the project's targets; not with --store (the stored progress is the program's).
+    std::string scenario;
     bool store = false;  // --store: replace the progress_levels / progress_forecasts rows of this date and source
     void validate() const;
 };
@@ -31,6 +34,7 @@ struct TargetForecast {
 
 struct ProgressResult {
     std::string project, date, source;
+    std::string scenario;  // the target scenario measured against ("" = the project's targets)
     int windowDays = 28;
     std::vector<planning::PlaceProgress> places;  // the levels asked for
     std::vector<TargetForecast> forecasts;        // province, then districts; shops, accounts, locomotives

@@ -95,6 +95,8 @@ void RankRequest::validate() const
     for (const auto& c : classes)
         if (c != "no_signal" && c != "unstable" && c != "covered")
             throw Error(ErrorKind::Usage, "--class", "must be no_signal, unstable or covered, not '" + c + "'");
+    if (operatorScenario.empty())
+        throw Error(ErrorKind::Usage, "--operator-scenario", "a bando split scenario name is required");
     if (savePreset == "team" || savePreset == "telecom")
         throw Error(ErrorKind::Usage, "--save-preset", "'" + savePreset + "' is a built-in preset: choose another name");
 }
@@ -141,7 +143,7 @@ RankResult run(const RankRequest& request, Feedback& fb)
         it->weight = w;
     }
 
-    planning::VillageTable all = planning::loadVillageTable(*store, request.date);
+    planning::VillageTable all = planning::loadVillageTable(*store, request.date, request.operatorScenario);
     r.date = all.date;
     fb.throwIfCancelled();
     // Filter.
@@ -149,13 +151,21 @@ RankResult run(const RankRequest& request, Feedback& fb)
     auto listed = [](const auto& list, const auto& v) { return list.empty() || std::find(list.begin(), list.end(), v) != list.end(); };
     for (size_t i = 0; i < all.size(); ++i)
         keep[i] = listed(request.districts, all.district[i]) && listed(request.phases, all.phase[i]) &&
-                  listed(request.classes, all.mobileClass[i]);
+                  listed(request.classes, all.mobileClass[i]) && listed(request.operators, all.op[i]);
     for (const auto& d : request.districts)
         r.filter += (r.filter.empty() ? "" : ";") + std::string("district=") + d;
     for (int p : request.phases)
         r.filter += (r.filter.empty() ? "" : ";") + std::string("phase=") + std::to_string(p);
     for (const auto& c : request.classes)
         r.filter += (r.filter.empty() ? "" : ";") + std::string("class=") + c;
+    for (const auto& o : request.operators)
+        r.filter += (r.filter.empty() ? "" : ";") + std::string("operator=") + o;
+    if (!all.operatorsStored &&
+        (!request.operators.empty() || std::any_of(criteria.begin(), criteria.end(), [](const auto& c) {
+            return c.field == "operator_assigned" && c.weight > 0;
+        })))
+        r.notes.push_back("no operator assignment stored for split scenario '" + request.operatorScenario +
+                          "' (run bando split): operator_assigned is 0 for every village");
     const planning::VillageTable t = all.filtered(keep);
     if (t.size() == 0)
         throw Error(ErrorKind::Usage, "--district", "no village matches the filter");
@@ -203,6 +213,8 @@ RankResult run(const RankRequest& request, Feedback& fb)
         rv.commune = t.commune[v];
         rv.district = t.district[v];
         rv.mobileClass = t.mobileClass[v];
+        rv.phase = t.phase[v];
+        rv.op = t.op[v];
         rv.score = ranker.scores()[v];
         for (size_t k = 0; k < criteria.size(); ++k) {
             rv.values.push_back(raw[k][v]);
@@ -300,6 +312,78 @@ RankResult run(const RankRequest& request, Feedback& fb)
     r.villages = std::move(ranked);
     fb.setProgress(100);
     return r;
+}
+
+} // namespace bando::tasks
+
+namespace bando::tasks {
+namespace {
+
+std::vector<const RankedVillage*> inCodeOrder(const RankResult& r)
+{
+    if (static_cast<int>(r.villages.size()) != r.villagesRanked)
+        throw Error(ErrorKind::Usage, "--top", "live re-ranking needs every ranked village (run with --top 0)");
+    std::vector<const RankedVillage*> out;
+    out.reserve(r.villages.size());
+    for (const auto& v : r.villages)
+        out.push_back(&v);
+    std::sort(out.begin(), out.end(), [](const RankedVillage* a, const RankedVillage* b) { return a->code < b->code; });
+    return out;
+}
+
+std::vector<std::vector<double>> valuesOf(const std::vector<const RankedVillage*>& villages, size_t criteria)
+{
+    std::vector<std::vector<double>> raw(criteria, std::vector<double>(villages.size()));
+    for (size_t v = 0; v < villages.size(); ++v)
+        for (size_t k = 0; k < criteria; ++k)
+            raw[k][v] = villages[v]->values[k];
+    return raw;
+}
+
+} // namespace
+
+LiveRanking::LiveRanking(RankResult result)
+    : m_result(std::move(result)), m_byCode(inCodeOrder(m_result)),
+      m_ranker(m_result.criteria, valuesOf(m_byCode, m_result.criteria.size()))
+{
+    reorder();
+}
+
+void LiveRanking::setWeights(const std::vector<double>& weights)
+{
+    m_ranker.setWeights(weights);
+    reorder();
+}
+
+void LiveRanking::reorder()
+{
+    m_order = m_ranker.order();
+    m_rankOf.assign(m_order.size(), 0);
+    for (size_t pos = 0; pos < m_order.size(); ++pos)
+        m_rankOf[m_order[pos]] = static_cast<int>(pos) + 1;
+}
+
+int LiveRanking::indexOf(const std::string& code) const
+{
+    auto it = std::lower_bound(m_byCode.begin(), m_byCode.end(), code,
+                               [](const RankedVillage* a, const std::string& c) { return a->code < c; });
+    return it != m_byCode.end() && (*it)->code == code ? static_cast<int>(it - m_byCode.begin()) : -1;
+}
+
+std::vector<std::string> savedPresetNames(const std::string& project)
+{
+    std::vector<std::string> out;
+    auto store = ProjectStore::open(project, ProjectStore::Mode::ReadOnly);
+    if (!store->hasLayer("planning_presets"))
+        return out;
+    const Layer l = store->readLayer("planning_presets");
+    for (const auto& f : l.features) {
+        std::string name = l.text(f, "preset");
+        if (std::find(out.begin(), out.end(), name) == out.end())
+            out.push_back(std::move(name));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
 } // namespace bando::tasks

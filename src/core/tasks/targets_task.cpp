@@ -66,6 +66,8 @@ void TargetsRequest::validate() const
         throw Error(ErrorKind::Usage, "PROJECT", "a project file is required");
     if (!(locBinhPct >= 0 && locBinhPct <= 100))
         throw Error(ErrorKind::Usage, "--loc-binh-pct", "must be a percentage from 0 to 100");
+    if (!scenario.empty() && !phases.empty())
+        throw Error(ErrorKind::Usage, "--phase", "the phases are shared by every target scenario: edit them without --scenario");
     if (force && !defaults)
         throw Error(ErrorKind::Usage, "--force", "--force only goes with --defaults");
     for (const auto& s : sets)
@@ -95,6 +97,20 @@ TargetsResult run(const TargetsRequest& request, Feedback& fb)
     const auto targets = read("targets"), phases = read("phases");
     fb.setProgress(40);
     planning::TargetTable table = planning::readTargetTable(targets ? &*targets : nullptr, phases ? &*phases : nullptr);
+    r.scenario = request.scenario;
+    if (!request.scenario.empty()) {
+        const auto scenarios = read("target_scenarios");
+        planning::TargetTable own =
+            planning::readScenarioTargets(scenarios ? &*scenarios : nullptr, request.scenario, phases ? &*phases : nullptr);
+        if (!own.rows.empty())
+            table = std::move(own);
+        else if (!request.edits())
+            throw Error(ErrorKind::Usage, "--scenario",
+                        "no target scenario '" + request.scenario + "': create it with --set, --unset or --defaults");
+        else
+            r.notes.push_back("new target scenario '" + request.scenario + "': it starts from the project's " +
+                              std::to_string(table.rows.size()) + " target rows");
+    }
 
     // Codes the edits name must exist in the project.
     auto exists = [&](const std::string& scope, const std::string& code) {
@@ -118,13 +134,16 @@ TargetsResult run(const TargetsRequest& request, Feedback& fb)
             villageCommune[villages->text(f, "code")] = villages->text(f, "commune_code");
 
     if (request.defaults) {
-        if (!request.force && (!table.rows.empty() || !table.phases.empty()))
+        if (!request.force && request.scenario.empty() && (!table.rows.empty() || !table.phases.empty()))
             throw Error(ErrorKind::Usage, "--defaults",
                         "the project already has " + std::to_string(table.rows.size()) + " target rows and " +
                             std::to_string(table.phases.size()) +
                             " phase rows: add --force to replace them with the program defaults");
         const auto neighbours = communes ? planning::locBinhNeighbours(*communes) : std::vector<std::string>{};
+        const auto sharedPhases = table.phases;
         table = planning::programDefaults(neighbours, request.locBinhPct);
+        if (!request.scenario.empty())
+            table.phases = sharedPhases;  // a scenario takes the default targets, never the phases
         if (!communes)
             r.notes.push_back("no communes layer: Lộc Bình's neighbouring communes were not found");
         // Keep only the commune overrides whose commune exists in this project.
@@ -165,8 +184,14 @@ TargetsResult run(const TargetsRequest& request, Feedback& fb)
         store.reset();
         auto writer = ProjectStore::open(request.project, ProjectStore::Mode::ReadWrite);
         ProjectStore::Transaction tx(*writer);
-        writer->replaceLayer(planning::targetsLayer(table));
-        writer->replaceLayer(planning::phasesLayer(table));
+        if (request.scenario.empty()) {
+            writer->replaceLayer(planning::targetsLayer(table));
+            writer->replaceLayer(planning::phasesLayer(table));
+        } else {
+            if (writer->hasLayer("target_scenarios"))
+                writer->deleteWhere("target_scenarios", {{"scenario", request.scenario}});
+            writer->appendFeatures(planning::scenarioTargetsLayer(table, request.scenario));
+        }
         tx.commit();
         r.changed = true;
     }

@@ -32,6 +32,10 @@ struct TargetsRequest {
     std::vector<TargetSet> sets;
     std::vector<TargetUnset> unsets;
     std::vector<PhaseSet> phases;
+    // --scenario NAME: show / edit the target scenario NAME (target_scenarios) instead of the
+    // project's targets; a new scenario starts as a copy of them. The phases are shared: --phase
+    // is refused with --scenario.
+    std::string scenario;
     void validate() const;
     bool edits() const { return defaults || !sets.empty() || !unsets.empty() || !phases.empty(); }
 };
@@ -46,6 +50,7 @@ struct TargetPlace {
 
 struct TargetsResult {
     std::string project;
+    std::string scenario;                 // "" = the project's targets
     bool changed = false;                 // written to the project
     planning::TargetTable table;          // as stored (after the edits)
     std::vector<TargetPlace> places;      // province, districts, communes
