@@ -24,6 +24,9 @@
 #include "core/tasks/sql_task.hpp"
 #include "support/test_support.hpp"
 
+#include <wx/dialog.h>
+#include <wx/dnd.h>
+#include <wx/filepicker.h>
 #include <wx/grid.h>
 #include <wx/timer.h>
 
@@ -35,6 +38,18 @@
 using namespace bando;
 
 namespace {
+
+template <class T>
+T* findChild(wxWindow* w)
+{
+    for (wxWindow* c : w->GetChildren()) {
+        if (auto* t = dynamic_cast<T*>(c))
+            return t;
+        if (T* t = findChild<T>(c))
+            return t;
+    }
+    return nullptr;
+}
 
 void screenshot(const std::string& name)
 {
@@ -363,7 +378,61 @@ private:
         check(i18n::language() == "en", "Settings → Language → English is applied at the next start");
         check(test::readFile(m_config).find("language=en") != std::string::npos, "the choice is in the settings file");
         i18n::setLanguage("vi");
-        finish("");
+        dropFile();
+    }
+
+    // A file dropped on the map: the drop is posted to the canvas's wxFileDropTarget, as the
+    // toolkit does; the import dialog opens (modal) with that file chosen; Cancel imports nothing.
+    void dropFile()
+    {
+        m_step = 20;
+        auto* frame = mainFrame();
+        m_dropped = m_dir.file("dropped villages.csv");
+        {
+            std::FILE* f = std::fopen(m_dropped.c_str(), "w");
+            std::fputs("code,households\n" , f);
+            std::fprintf(f, "%s,%lld\n", m_code.c_str(), static_cast<long long>(m_households));
+            std::fclose(f);
+        }
+        auto* target = dynamic_cast<wxFileDropTarget*>(frame->canvas()->GetDropTarget());
+        if (!check(target != nullptr, "drop: the map is a file drop target"))
+            return finish("");
+        m_poll.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { pollDrop(); });
+        m_poll.Start(150);
+        wxArrayString files;
+        files.Add(wxString::FromUTF8(m_dropped));
+        check(target->OnDropFiles(200, 200, files), "drop: the target accepts the file");
+    }
+
+    void pollDrop()
+    {
+        auto* frame = mainFrame();
+        if (m_step == 20) {
+            for (wxWindow* w : wxTopLevelWindows) {
+                auto* dlg = dynamic_cast<wxDialog*>(w);
+                if (!dlg || !dlg->IsModal() || dlg->GetTitle() != app::wtr("Import data"))
+                    continue;
+                auto* picker = findChild<wxFilePickerCtrl>(dlg);
+                const std::string chosen = picker ? app::utf8(picker->GetPath()) : std::string("(no file picker)");
+                std::printf("  drop: the import dialog opened with %s\n", chosen.c_str());
+                check(chosen == m_dropped, "drop: the import dialog opens with the dropped file chosen");
+                check(frame->droppedFiles() == 1 && frame->lastDropped() == m_dropped, "drop: the window took one file");
+                screenshot("workbench-drop.png");
+                m_step = 21;
+                dlg->EndModal(wxID_CANCEL);
+                return;
+            }
+            return;
+        }
+        if (m_step == 21) {
+            for (wxWindow* w : wxTopLevelWindows)
+                if (auto* dlg = dynamic_cast<wxDialog*>(w); dlg && dlg->IsShown())
+                    return;  // still closing
+            m_poll.Stop();
+            const auto rows = sql(m_path, "SELECT COUNT(*) FROM gpkg_contents WHERE table_name LIKE 'dropped%'");
+            check(!rows.empty() && toInt(rows[0][0]) == 0, "drop: Cancel imports nothing");
+            finish("");
+        }
     }
 
     void boxAndMeasure()
@@ -382,6 +451,7 @@ private:
         check(frame->selection().size() == 1 && frame->selection().count(m_village) == 1,
               "rectangle selection: a 2 m box inside a village selects that village only");
         check(frame->statusText(3).StartsWith("1 "), "rectangle selection: the status bar counts it");
+        polygonSelection();
         // measure: three clicks make a 3 km x 4 km right triangle
         const wxString identified = frame->identifyPanel()->valueOf(app::wtr("Code"));
         frame->runAction(app::actions::measure.wxId);
@@ -403,6 +473,59 @@ private:
         screenshot("workbench-measure.png");
         frame->runAction(app::actions::measure.wxId);
         check(!frame->measuring() && frame->measurePoints().empty(), "measure: the action again turns it off");
+    }
+
+    // Selection by polygon: the action turns the tool on, clicks add vertices, a double click closes.
+    void polygonSelection()
+    {
+        auto* frame = mainFrame();
+        auto* canvas = frame->canvas();
+        const Layer* villages = canvas->data()->layer("villages");
+        frame->runAction(app::actions::selectPolygon.wxId);
+        check(frame->polygonSelecting(), "polygon selection: the action turns the tool on");
+        // the lower-left half of the province's extent (a right triangle)
+        const Extent e = canvas->data()->extent;
+        canvas->onClick(e.minX, e.minY);
+        canvas->onClick(e.maxX, e.minY);
+        canvas->onClick(e.maxX, e.minY);  // the same vertex twice counts once
+        canvas->onClick(e.minX, e.maxY);  // (the first click of a double click adds the last vertex)
+        check(frame->polygonPoints().size() == 4, "polygon selection: clicks add vertices");
+        check(canvas->onDoubleClick(e.minX, e.maxY), "polygon selection: the double click is taken by the tool");
+        // every vertex below the diagonal: must be selected; every vertex above it: must not be
+        auto side = [&](const XY& p) { return (p.x - e.minX) / e.width() + (p.y - e.minY) / e.height() - 1; };
+        size_t inside = 0, outside = 0, wrong = 0;
+        const auto& sel = frame->selection();
+        for (size_t i = 0; i < villages->features.size(); ++i) {
+            bool allIn = true, allOut = true;
+            for (const auto& part : villages->features[i].geom.parts)
+                for (const auto& ring : part)
+                    for (const auto& p : ring) {
+                        allIn = allIn && side(p) < 0;
+                        allOut = allOut && side(p) > 0;
+                    }
+            inside += allIn;
+            outside += allOut;
+            wrong += (allIn && !sel.count(i)) || (allOut && sel.count(i));
+        }
+        std::printf("  polygon selection: %zu selected of %zu villages (%zu wholly inside, %zu wholly outside), status: %s\n",
+                    sel.size(), villages->features.size(), inside, outside, app::utf8(frame->statusText(3)).c_str());
+        check(!frame->polygonSelecting() && inside > 0 && outside > 0 && wrong == 0,
+              "polygon selection: the villages inside the triangle are selected, those outside are not; the tool ends");
+        check(sel.size() >= inside && sel.size() <= villages->features.size() - outside,
+              "polygon selection: the count lies between those wholly inside and all but those wholly outside");
+        check(frame->statusText(3).StartsWith(wxString::Format("%zu ", sel.size())), "polygon selection: the status bar counts it");
+        // a 2 m triangle inside the chosen village selects it alone
+        const XY p = interiorPoint(villages->features[m_village].geom);
+        frame->runAction(app::actions::selectPolygon.wxId);
+        canvas->onClick(p.x - 1, p.y - 1);
+        canvas->onClick(p.x + 1, p.y - 1);
+        check(canvas->onDoubleClick(p.x, p.y + 1) && frame->polygonSelecting() &&
+                  frame->statusText(4) == app::wtr("A selection polygon needs at least 3 distinct vertices."),
+              "polygon selection: closing with 2 vertices is refused (the status bar says why), the tool stays on");
+        canvas->onClick(p.x, p.y + 1);
+        canvas->onDoubleClick(p.x, p.y + 1);
+        check(frame->selection().size() == 1 && frame->selection().count(m_village) == 1,
+              "polygon selection: a 2 m triangle inside a village selects that village only");
     }
 
     void analysisSettings()
@@ -458,7 +581,8 @@ private:
     size_t m_village = 0;
     int m_step = 0, m_failures = 0, m_result = 1;
     bool m_finished = false;
-    wxTimer m_timeout;
+    wxTimer m_timeout, m_poll;
+    std::string m_dropped;
 };
 
 wxIMPLEMENT_APP_NO_MAIN(GuiWorkbenchApp);
