@@ -9,6 +9,8 @@
 // settings; switch the language (saved for the next start).
 // BANDO_SCREENSHOT_DIR=dir saves screenshots (import -window root). Exit 0 = pass, 1 = fail,
 // 77 = skipped (no display).
+#include "gui_fixture.hpp"
+
 #include "app/actions/actions.hpp"
 #include "app/app.hpp"
 #include "app/canvas/map_canvas.hpp"
@@ -37,91 +39,32 @@
 
 using namespace bando;
 
-namespace {
+using guitest::findChild;
+using guitest::screenshot;
+using guitest::sql;
 
-template <class T>
-T* findChild(wxWindow* w)
-{
-    for (wxWindow* c : w->GetChildren()) {
-        if (auto* t = dynamic_cast<T*>(c))
-            return t;
-        if (T* t = findChild<T>(c))
-            return t;
-    }
-    return nullptr;
-}
-
-void screenshot(const std::string& name)
-{
-    const char* dir = std::getenv("BANDO_SCREENSHOT_DIR");
-    if (!dir || !*dir)
-        return;
-    const std::string cmd = "import -window root '" + std::string(dir) + "/" + name + "'";
-    if (std::system(cmd.c_str()) != 0)
-        std::printf("  (screenshot %s failed)\n", name.c_str());
-}
-
-std::vector<std::vector<Value>> sql(const std::string& project, const std::string& q)
-{
-    tasks::SqlRequest r;
-    r.project = project;
-    r.query = q;
-    Feedback fb;
-    return tasks::runTask(r, fb).rows;
-}
-
-} // namespace
-
-class GuiWorkbenchApp : public app::BandoApp {
+class GuiWorkbenchApp : public guitest::GuiTest {
 public:
+    GuiWorkbenchApp() : GuiTest("gui-workbench") {}
     bool OnInit() override
     {
-        const std::string sample = test::samplePath();
-        if (!std::filesystem::exists(sample)) {
-            std::fprintf(stderr, "FAIL: sample project %s missing\n", sample.c_str());
+        m_path = copySample("workbench.gpkg");
+        if (m_path.empty())
             return false;
-        }
-        m_path = m_dir.file("workbench.gpkg");
-        std::filesystem::copy_file(sample, m_path);
-        m_config = m_dir.file("settings.ini");
-        setenv("BANDO_CONFIG", m_config.c_str(), 1);
         i18n::setLanguage("vi");
-        m_projectArg = m_path;
-        if (!BandoApp::OnInit())
+        if (!start(m_path, wxSize(1500, 950)))
             return false;
+        m_config = settingsFile();
         auto* frame = mainFrame();
-        frame->SetSize(wxSize(1500, 950));
         frame->onProjectLoaded = [this](bool ok) {
             if (!ok)
                 finish("the project did not load");
         };
         frame->onRenderComplete = [this](uint64_t) { rendered(); };
-        m_timeout.SetOwner(this);
-        Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish("timed out at step " + std::to_string(m_step)); });
-        m_timeout.StartOnce(150000);
         return true;
-    }
-    int OnRun() override
-    {
-        BandoApp::OnRun();
-        return m_result;
-    }
-    int OnExit() override
-    {
-        BandoApp::OnExit();
-        return m_result;
     }
 
 private:
-    bool check(bool cond, const std::string& what)
-    {
-        std::printf("  %s %s\n", cond ? "ok  " : "FAIL", what.c_str());
-        std::fflush(stdout);
-        if (!cond)
-            ++m_failures;
-        return cond;
-    }
-
     void rendered()
     {
         // each step waits for the map drawn after the previous one, so the screenshots show it
@@ -387,7 +330,7 @@ private:
     {
         m_step = 20;
         auto* frame = mainFrame();
-        m_dropped = m_dir.file("dropped villages.csv");
+        m_dropped = dir().file("dropped villages.csv");
         {
             std::FILE* f = std::fopen(m_dropped.c_str(), "w");
             std::fputs("code,households\n" , f);
@@ -557,41 +500,11 @@ private:
         check(refused && meta("setting.broadband_share") != "1.5", "analysis settings: a share above 1 is refused, nothing stored");
     }
 
-    void finish(const std::string& why)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        m_timeout.Stop();
-        if (!why.empty()) {
-            std::printf("FAIL: %s\n", why.c_str());
-            ++m_failures;
-        }
-        std::printf("%s (%d failures)\n", m_failures ? "FAIL" : "PASS", m_failures);
-        std::fflush(stdout);
-        m_result = m_failures ? 1 : 0;
-        if (auto* f = mainFrame())
-            f->Destroy();
-        ExitMainLoop();
-    }
-
-    test::TempDir m_dir{"gui-workbench"};
     std::string m_path, m_config, m_code;
     int64_t m_fid = -1, m_households = 0;
     size_t m_village = 0;
-    int m_step = 0, m_failures = 0, m_result = 1;
-    bool m_finished = false;
-    wxTimer m_timeout, m_poll;
+    wxTimer m_poll;
     std::string m_dropped;
 };
 
-wxIMPLEMENT_APP_NO_MAIN(GuiWorkbenchApp);
-
-int main(int argc, char** argv)
-{
-    if (!bando::app::haveDisplay()) {
-        std::fprintf(stderr, "SKIP: no display (run under xvfb-run -a)\n");
-        return 77;
-    }
-    return wxEntry(argc, argv);
-}
+BANDO_GUI_TEST_MAIN(GuiWorkbenchApp)
