@@ -30,6 +30,7 @@
 #include <wx/dnd.h>
 #include <wx/filepicker.h>
 #include <wx/grid.h>
+#include <wx/spinctrl.h>
 #include <wx/timer.h>
 
 #include <cstdio>
@@ -498,6 +499,36 @@ private:
             refused = e.kind() == ErrorKind::Usage;
         }
         check(refused && meta("setting.broadband_share") != "1.5", "analysis settings: a share above 1 is refused, nothing stored");
+
+        // road speeds: stored through the same request, shown by the dialog, the Analyse dialog's start
+        tasks::SettingsRequest sp;
+        sp.speedKmh["national"] = 45;
+        sp.offRoadKmh = 4;
+        const auto spr = frame->applyAnalysisSettings(sp);
+        check(spr.speeds.speedKmh.at("national") == 45 && spr.speeds.speedKmh.at("provincial") == 40 &&
+                  meta("setting.speed.national") == "45" && meta("setting.speed_off_road") == "4",
+              "road speeds: stored in the project file (bando_meta setting.speed.*)");
+        double shownNational = -1, shownOffRoad = -1;
+        wxTimer poll;
+        poll.Bind(wxEVT_TIMER, [&](wxTimerEvent&) {
+            for (wxWindow* w : wxTopLevelWindows) {
+                auto* dlg = dynamic_cast<wxDialog*>(w);
+                if (!dlg || !dlg->IsModal())
+                    continue;
+                if (auto* s = findChild<wxSpinCtrlDouble>(dlg, "speed_national"))
+                    shownNational = s->GetValue();
+                if (auto* s = findChild<wxSpinCtrlDouble>(dlg, "speed_off_road"))
+                    shownOffRoad = s->GetValue();
+                screenshot("workbench-settings.png");
+                poll.Stop();
+                dlg->EndModal(wxID_CANCEL);
+                return;
+            }
+        });
+        poll.Start(100);
+        frame->runAction(app::actions::analysisSettings.wxId);  // modal: the poll reads and closes it
+        poll.Stop();
+        check(shownNational == 45 && shownOffRoad == 4, "road speeds: the Analysis settings dialog shows the stored ones");
     }
 
     std::string m_path, m_config, m_code;

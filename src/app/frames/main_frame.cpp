@@ -854,6 +854,13 @@ void MainFrame::doAnalyze()
     if (m_projectPath.empty() || !m_canvas->data())
         throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
     tasks::AnalyzeRequest request;
+    {
+        // the dialog starts from the project's road speeds (Settings → Analysis settings)
+        tasks::SettingsRequest show;
+        show.project = m_projectPath;
+        Feedback fb;
+        request.speedKmh = tasks::runTask(show, fb).speeds.speedKmh;  // read-only
+    }
     if (runAnalyzeDialog(this, m_projectPath, request))
         analyze(request);
 }
