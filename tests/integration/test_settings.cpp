@@ -23,7 +23,7 @@ analysis::Thresholds stored(const std::string& project)
 }
 } // namespace
 
-TEST_CASE("settings: thresholds are stored, read back by the analysis, reset; bad values refused", "[settings][cli]")
+TEST_CASE("settings: thresholds are stored, read back by the analysis, reset, bad values refused", "[settings][cli]")
 {
     test::TempDir dir("settings");
     const std::string project = dir.file("sample.gpkg");
