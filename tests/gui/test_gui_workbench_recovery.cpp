@@ -233,6 +233,7 @@ int main(int argc, char** argv)
     if (!killed)
         return 1;
     g_phase = 2;
+    ::usleep(500 * 1000);  // let the X server drop the killed client's connection first
     const int rc = wxEntry(argc, argv);
     const std::string ini = test::readFile(g_settings);
     const bool clean = ini.find("\nclean=1\n") != std::string::npos;
