@@ -96,6 +96,8 @@ bool BandoApp::OnInit()
             return;
         if (!project.empty())
             m_frame->openProject(project);
+        else if (const std::string last = MainFrame::recoverableProject(); !last.empty())
+            m_frame->openProject(last);  // the last session did not close cleanly: recover it
         else
             m_frame->openDefaultSample(defaultSamplePath());
     });

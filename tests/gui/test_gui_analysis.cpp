@@ -5,6 +5,8 @@
 // tree, the opacity and the theme restored; previous / next extent go back and forth.
 // BANDO_SCREENSHOT_DIR=dir saves screenshots (import -window root). Exit 0 = pass, 1 = fail,
 // 77 = skipped (no display).
+#include "gui_fixture.hpp"
+
 #include "app/app.hpp"
 #include "app/canvas/map_canvas.hpp"
 #include "app/frames/main_frame.hpp"
@@ -22,6 +24,8 @@
 
 namespace {
 
+using bando::guitest::screenshot;
+
 std::map<uint32_t, long> histogram(const wxImage& img)
 {
     std::map<uint32_t, long> h;
@@ -32,62 +36,23 @@ std::map<uint32_t, long> histogram(const wxImage& img)
     return h;
 }
 
-void screenshot(const std::string& name)
-{
-    const char* dir = std::getenv("BANDO_SCREENSHOT_DIR");
-    if (!dir || !*dir)
-        return;
-    const std::string cmd = "import -window root '" + std::string(dir) + "/" + name + "'";
-    if (std::system(cmd.c_str()) != 0)
-        std::printf("  (screenshot %s failed)\n", name.c_str());
-}
-
 } // namespace
 
-class GuiAnalysisApp : public bando::app::BandoApp {
+class GuiAnalysisApp : public bando::guitest::GuiTest {
 public:
+    GuiAnalysisApp() : GuiTest("gui-analysis") {}
     bool OnInit() override
     {
-        const std::string sample = bando::test::samplePath();
-        if (!std::filesystem::exists(sample)) {
-            std::fprintf(stderr, "FAIL: sample project %s missing\n", sample.c_str());
-            return false;
-        }
-        m_path = m_dir.file("analysis.gpkg");
-        std::filesystem::copy_file(sample, m_path);
-        m_projectArg = m_path;
-        if (!BandoApp::OnInit())
+        m_path = copySample("analysis.gpkg");
+        if (m_path.empty() || !start(m_path, wxSize(1400, 900), 170000))
             return false;
         auto* frame = mainFrame();
-        frame->SetSize(wxSize(1400, 900));
         frame->onProjectLoaded = [this](bool ok) { loaded(ok); };
         frame->onRenderComplete = [this](uint64_t) { rendered(); };
-        m_timeout.SetOwner(this);
-        Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish("timed out at step " + std::to_string(m_step)); });
-        m_timeout.StartOnce(170000);
         return true;
-    }
-    int OnRun() override
-    {
-        BandoApp::OnRun();
-        return m_result;
-    }
-    int OnExit() override
-    {
-        BandoApp::OnExit();
-        return m_result;
     }
 
 private:
-    bool check(bool cond, const std::string& what)
-    {
-        std::printf("  %s %s\n", cond ? "ok  " : "FAIL", what.c_str());
-        std::fflush(stdout);
-        if (!cond)
-            ++m_failures;
-        return cond;
-    }
-
     bool hasTheme(const std::string& t) const
     {
         const auto& v = mainFrame()->themes();
@@ -195,40 +160,9 @@ private:
         }
     }
 
-    void finish(const std::string& why)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        m_timeout.Stop();
-        if (!why.empty()) {
-            std::printf("FAIL: %s\n", why.c_str());
-            ++m_failures;
-        }
-        std::printf("%s (%d failures)\n", m_failures ? "FAIL" : "PASS", m_failures);
-        std::fflush(stdout);
-        m_result = m_failures ? 1 : 0;
-        if (auto* f = mainFrame())
-            f->Destroy();
-        ExitMainLoop();
-    }
-
-    bando::test::TempDir m_dir{"gui-analysis"};
     std::string m_path;
-    int m_step = 0, m_failures = 0, m_result = 1;
-    bool m_finished = false;
     double m_resBefore = 0;
     long m_classRed = 0;
-    wxTimer m_timeout;
 };
 
-wxIMPLEMENT_APP_NO_MAIN(GuiAnalysisApp);
-
-int main(int argc, char** argv)
-{
-    if (!bando::app::haveDisplay()) {
-        std::fprintf(stderr, "SKIP: no display (run under xvfb-run -a)\n");
-        return 77;
-    }
-    return wxEntry(argc, argv);
-}
+BANDO_GUI_TEST_MAIN(GuiAnalysisApp)

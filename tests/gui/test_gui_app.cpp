@@ -2,6 +2,8 @@
 // first complete render (event-driven, with a timeout), checks the map is really drawn, zooms
 // with a simulated mouse wheel and checks a new, different image was rendered, then zooms to a
 // district. Exit code 0 = pass, 1 = fail, 77 = skipped (no display).
+#include "gui_fixture.hpp"
+
 #include "app/app.hpp"
 #include "app/canvas/map_canvas.hpp"
 #include "app/frames/main_frame.hpp"
@@ -77,8 +79,9 @@ double differingFraction(const wxImage& a, const wxImage& b)
 
 } // namespace
 
-class GuiTestApp : public bando::app::BandoApp {
+class GuiTestApp : public bando::guitest::GuiTest {
 public:
+    GuiTestApp() : GuiTest("gui-app") {}
     bool OnInit() override
     {
         const std::string sample = bando::test::samplePath();
@@ -87,44 +90,20 @@ public:
                          sample.c_str());
             return false;
         }
-        m_projectArg = sample;  // as if given on the command line
-        if (!BandoApp::OnInit())
+        // the sample itself, as if given on the command line (the start-up time is measured on it)
+        if (!start(sample, wxSize(1400, 900), 120000))
             return false;
         auto* frame = mainFrame();
-        frame->SetSize(wxSize(1400, 900));  // no window manager under Xvfb: set the size ourselves
         frame->onProjectLoaded = [this](bool ok) {
             std::printf("project loaded: %s at %.2f s\n", ok ? "ok" : "FAILED", elapsed());
             if (!ok)
-                finish(false, "the sample project did not load");
+                finish("the sample project did not load");
         };
         frame->onRenderComplete = [this](uint64_t g) { onRender(g); };
-        m_timeout.SetOwner(this);
-        Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish(false, "timed out waiting for a render (step " + std::to_string(m_step) + ")"); });
-        m_timeout.StartOnce(120000);
         return true;
     }
 
-    int OnRun() override
-    {
-        BandoApp::OnRun();
-        return m_result;
-    }
-
-    int OnExit() override
-    {
-        BandoApp::OnExit();
-        return m_result;
-    }
-
 private:
-    bool check(bool cond, const std::string& what)
-    {
-        std::printf("  %s %s\n", cond ? "ok  " : "FAIL", what.c_str());
-        if (!cond)
-            m_failures++;
-        return cond;
-    }
-
     void onRender(uint64_t generation)
     {
         auto* frame = mainFrame();
@@ -209,7 +188,7 @@ private:
                 frame->zoomToDistrict(codes[1]);
                 m_step = 2;
             } else {
-                finish(m_failures == 0, "");
+                finish("");
             }
         } else if (m_step == 2) {
             check(generation > m_districtGeneration, "zoom to district rendered a new generation");
@@ -258,41 +237,14 @@ private:
         std::string head = bando::test::readFile(pdf).substr(0, 5);
         check(head == "%PDF-", "the PDF export starts with %PDF-");
         check(std::filesystem::exists(pdf) && std::filesystem::file_size(pdf) > 20000, "the PDF export is larger than 20 kB");
-        finish(m_failures == 0, m_failures ? "checks failed" : "");
+        finish("");
     }
 
-    void finish(bool ok, const std::string& why)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        m_timeout.Stop();
-        if (!ok && !why.empty())
-            std::printf("FAIL: %s\n", why.c_str());
-        std::printf("%s after %.2f s\n", ok ? "PASS" : "FAIL", elapsed());
-        std::fflush(stdout);
-        m_result = ok ? 0 : 1;
-        if (auto* f = mainFrame())
-            f->Destroy();
-        ExitMainLoop();
-    }
-
-    int m_step = 0, m_failures = 0, m_result = 1;
-    bool m_finished = false, m_secondWheelSent = false, m_jobStartedBeforeSecondWheel = false;
+    bool m_secondWheelSent = false, m_jobStartedBeforeSecondWheel = false;
     uint64_t m_generationAfterFirstWheel = 0;
     wxImage m_first;
     uint64_t m_firstGeneration = 0, m_firstCompleted = 0, m_districtGeneration = 0;
     double m_firstRes = 0, m_zoomAt = 0;
-    wxTimer m_timeout;
 };
 
-wxIMPLEMENT_APP_NO_MAIN(GuiTestApp);
-
-int main(int argc, char** argv)
-{
-    if (!bando::app::haveDisplay()) {
-        std::fprintf(stderr, "SKIP: no display (run under xvfb-run -a)\n");
-        return 77;
-    }
-    return wxEntry(argc, argv);
-}
+BANDO_GUI_TEST_MAIN(GuiTestApp)

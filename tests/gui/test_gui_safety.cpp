@@ -2,6 +2,8 @@
 // journal) opens with a visible, non-modal recovery notice in the user's language; an import
 // refused for rows beyond the province offers the per-row choice (the outside-rows dialog), and
 // the rows left unticked are left out. Exit code 0 = pass, 1 = fail, 77 = skipped (no display).
+#include "gui_fixture.hpp"
+
 #include "app/app.hpp"
 #include "app/dialogs/import_dialog.hpp"
 #include "app/dialogs/outside_rows_dialog.hpp"
@@ -25,6 +27,8 @@
 #include <unistd.h>
 
 namespace fs = std::filesystem;
+using bando::guitest::findChild;
+using bando::guitest::screenshot;
 
 namespace {
 
@@ -50,93 +54,43 @@ bool writeThenDie(const std::string& path)
     return WIFSIGNALED(status) && fs::exists(path + "-journal");
 }
 
-template <class T>
-T* findChild(wxWindow* w, const wxString& name = wxEmptyString)
-{
-    for (wxWindow* c : w->GetChildren()) {
-        if (auto* t = dynamic_cast<T*>(c); t && (name.empty() || c->GetName() == name))
-            return t;
-        if (T* t = findChild<T>(c, name))
-            return t;
-    }
-    return nullptr;
-}
-
-// With BANDO_SHOT_DIR set, saves a screenshot of the whole screen (ImageMagick `import`) there.
-void screenshot(const char* name)
-{
-    const char* dir = std::getenv("BANDO_SHOT_DIR");
-    if (!dir || !*dir)
-        return;
-    wxYield();
-    const std::string cmd = "import -window root '" + std::string(dir) + "/" + name + "' 2>/dev/null";
-    if (std::system(cmd.c_str()) != 0)
-        std::fprintf(stderr, "screenshot %s failed\n", name);
-}
-
 } // namespace
 
-class SafetyTestApp : public bando::app::BandoApp {
+class SafetyTestApp : public bando::guitest::GuiTest {
 public:
+    SafetyTestApp() : GuiTest("gui-safety") {}
     bool OnInit() override
     {
-        const std::string sample = bando::test::samplePath();
-        if (!fs::exists(sample)) {
-            std::fprintf(stderr, "FAIL: sample project %s missing (the `sample` CTest fixture makes it)\n", sample.c_str());
+        m_project = copySample("hot.gpkg");
+        if (m_project.empty())
             return false;
-        }
-        m_dir = std::make_unique<bando::test::TempDir>("gui-safety");
-        m_project = m_dir->file("hot.gpkg");
-        fs::copy_file(sample, m_project, fs::copy_options::overwrite_existing);
         if (!writeThenDie(m_project)) {
             std::fprintf(stderr, "FAIL: could not leave a hot journal beside the copy\n");
             return false;
         }
-        m_outside = m_dir->file("outside.geojson");
+        m_outside = dir().file("outside.geojson");
         std::ofstream(m_outside)
             << "{\"type\":\"FeatureCollection\",\"features\":[\n"
                "{\"type\":\"Feature\",\"properties\":{\"code\":\"H1\",\"name\":\"Hồ Gươm\"},"
                "\"geometry\":{\"type\":\"Point\",\"coordinates\":[105.852,21.029]}},\n"
                "{\"type\":\"Feature\",\"properties\":{\"code\":\"L1\",\"name\":\"Chợ Kỳ Lừa\"},"
                "\"geometry\":{\"type\":\"Point\",\"coordinates\":[106.762,21.853]}}]}\n";
-        m_projectArg = m_project;
-        if (!BandoApp::OnInit())
+        if (!start(m_project))
             return false;
-        auto* frame = mainFrame();
-        frame->SetSize(wxSize(1400, 900));
-        frame->onProjectLoaded = [this](bool ok) {
+        beforeClose = [this] {
+            m_poll.Stop();
+            if (m_import)
+                m_import->Destroy();
+        };
+        mainFrame()->onProjectLoaded = [this](bool ok) {
             if (m_loaded++)
                 return;
             CallAfter([this, ok] { afterLoad(ok); });
         };
-        m_timeout.SetOwner(this);
-        Bind(wxEVT_TIMER, [this](wxTimerEvent& e) {
-            if (e.GetTimer().GetId() == m_timeout.GetId())
-                finish("timed out at step " + std::to_string(m_step));
-        });
-        m_timeout.StartOnce(150000);
         return true;
     }
 
-    int OnRun() override
-    {
-        BandoApp::OnRun();
-        return m_result;
-    }
-    int OnExit() override
-    {
-        BandoApp::OnExit();
-        return m_result;
-    }
-
 private:
-    void check(bool cond, const std::string& what)
-    {
-        std::printf("  %s %s\n", cond ? "ok  " : "FAIL", what.c_str());
-        std::fflush(stdout);
-        m_failures += !cond;
-    }
-
     void afterLoad(bool ok)
     {
         m_step = 1;
@@ -144,6 +98,7 @@ private:
         const std::string notice = mainFrame()->notice().ToStdString(wxConvUTF8);
         std::printf("  notice: %s\n", notice.c_str());
         check(notice.find("khôi phục") != std::string::npos, "a recovery notice is shown (Vietnamese)");
+        wxYield();
         screenshot("recovery_notice.png");
         check(!fs::exists(m_project + "-journal"), "the hot journal was rolled back");
         {
@@ -182,6 +137,7 @@ private:
                               "the row's position is shown");
                         check(!list->IsChecked(0), "outside rows are unticked (left out) by default");
                     }
+                    wxYield();
                     screenshot("outside_rows.png");
                     m_step = 3;
                     if (dlg)
@@ -205,41 +161,10 @@ private:
         }
     }
 
-    void finish(const std::string& why)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        m_poll.Stop();
-        m_timeout.Stop();
-        const bool ok = why.empty() && m_failures == 0;
-        if (!why.empty())
-            std::printf("FAIL: %s\n", why.c_str());
-        std::printf("%s\n", ok ? "PASS" : "FAIL");
-        std::fflush(stdout);
-        m_result = ok ? 0 : 1;
-        if (m_import)
-            m_import->Destroy();
-        if (auto* f = mainFrame())
-            f->Destroy();
-        ExitMainLoop();
-    }
-
-    std::unique_ptr<bando::test::TempDir> m_dir;
     std::string m_project, m_outside;
     wxDialog* m_import = nullptr;
-    wxTimer m_timeout, m_poll;
-    int m_step = 0, m_failures = 0, m_result = 1, m_loaded = 0;
-    bool m_finished = false;
+    wxTimer m_poll;
+    int m_loaded = 0;
 };
 
-wxIMPLEMENT_APP_NO_MAIN(SafetyTestApp);
-
-int main(int argc, char** argv)
-{
-    if (!bando::app::haveDisplay()) {
-        std::fprintf(stderr, "SKIP: no display (run under xvfb-run -a)\n");
-        return 77;
-    }
-    return wxEntry(argc, argv);
-}
+BANDO_GUI_TEST_MAIN(SafetyTestApp)

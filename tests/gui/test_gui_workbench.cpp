@@ -9,6 +9,8 @@
 // settings; switch the language (saved for the next start).
 // BANDO_SCREENSHOT_DIR=dir saves screenshots (import -window root). Exit 0 = pass, 1 = fail,
 // 77 = skipped (no display).
+#include "gui_fixture.hpp"
+
 #include "app/actions/actions.hpp"
 #include "app/app.hpp"
 #include "app/canvas/map_canvas.hpp"
@@ -24,7 +26,11 @@
 #include "core/tasks/sql_task.hpp"
 #include "support/test_support.hpp"
 
+#include <wx/dialog.h>
+#include <wx/dnd.h>
+#include <wx/filepicker.h>
 #include <wx/grid.h>
+#include <wx/spinctrl.h>
 #include <wx/timer.h>
 
 #include <cstdio>
@@ -34,79 +40,32 @@
 
 using namespace bando;
 
-namespace {
+using guitest::findChild;
+using guitest::screenshot;
+using guitest::sql;
 
-void screenshot(const std::string& name)
-{
-    const char* dir = std::getenv("BANDO_SCREENSHOT_DIR");
-    if (!dir || !*dir)
-        return;
-    const std::string cmd = "import -window root '" + std::string(dir) + "/" + name + "'";
-    if (std::system(cmd.c_str()) != 0)
-        std::printf("  (screenshot %s failed)\n", name.c_str());
-}
-
-std::vector<std::vector<Value>> sql(const std::string& project, const std::string& q)
-{
-    tasks::SqlRequest r;
-    r.project = project;
-    r.query = q;
-    Feedback fb;
-    return tasks::runTask(r, fb).rows;
-}
-
-} // namespace
-
-class GuiWorkbenchApp : public app::BandoApp {
+class GuiWorkbenchApp : public guitest::GuiTest {
 public:
+    GuiWorkbenchApp() : GuiTest("gui-workbench") {}
     bool OnInit() override
     {
-        const std::string sample = test::samplePath();
-        if (!std::filesystem::exists(sample)) {
-            std::fprintf(stderr, "FAIL: sample project %s missing\n", sample.c_str());
+        m_path = copySample("workbench.gpkg");
+        if (m_path.empty())
             return false;
-        }
-        m_path = m_dir.file("workbench.gpkg");
-        std::filesystem::copy_file(sample, m_path);
-        m_config = m_dir.file("settings.ini");
-        setenv("BANDO_CONFIG", m_config.c_str(), 1);
         i18n::setLanguage("vi");
-        m_projectArg = m_path;
-        if (!BandoApp::OnInit())
+        if (!start(m_path, wxSize(1500, 950)))
             return false;
+        m_config = settingsFile();
         auto* frame = mainFrame();
-        frame->SetSize(wxSize(1500, 950));
         frame->onProjectLoaded = [this](bool ok) {
             if (!ok)
                 finish("the project did not load");
         };
         frame->onRenderComplete = [this](uint64_t) { rendered(); };
-        m_timeout.SetOwner(this);
-        Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish("timed out at step " + std::to_string(m_step)); });
-        m_timeout.StartOnce(150000);
         return true;
-    }
-    int OnRun() override
-    {
-        BandoApp::OnRun();
-        return m_result;
-    }
-    int OnExit() override
-    {
-        BandoApp::OnExit();
-        return m_result;
     }
 
 private:
-    bool check(bool cond, const std::string& what)
-    {
-        std::printf("  %s %s\n", cond ? "ok  " : "FAIL", what.c_str());
-        std::fflush(stdout);
-        if (!cond)
-            ++m_failures;
-        return cond;
-    }
-
     void rendered()
     {
         // each step waits for the map drawn after the previous one, so the screenshots show it
@@ -363,7 +322,61 @@ private:
         check(i18n::language() == "en", "Settings → Language → English is applied at the next start");
         check(test::readFile(m_config).find("language=en") != std::string::npos, "the choice is in the settings file");
         i18n::setLanguage("vi");
-        finish("");
+        dropFile();
+    }
+
+    // A file dropped on the map: the drop is posted to the canvas's wxFileDropTarget, as the
+    // toolkit does; the import dialog opens (modal) with that file chosen; Cancel imports nothing.
+    void dropFile()
+    {
+        m_step = 20;
+        auto* frame = mainFrame();
+        m_dropped = dir().file("dropped villages.csv");
+        {
+            std::FILE* f = std::fopen(m_dropped.c_str(), "w");
+            std::fputs("code,households\n" , f);
+            std::fprintf(f, "%s,%lld\n", m_code.c_str(), static_cast<long long>(m_households));
+            std::fclose(f);
+        }
+        auto* target = dynamic_cast<wxFileDropTarget*>(frame->canvas()->GetDropTarget());
+        if (!check(target != nullptr, "drop: the map is a file drop target"))
+            return finish("");
+        m_poll.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { pollDrop(); });
+        m_poll.Start(150);
+        wxArrayString files;
+        files.Add(wxString::FromUTF8(m_dropped));
+        check(target->OnDropFiles(200, 200, files), "drop: the target accepts the file");
+    }
+
+    void pollDrop()
+    {
+        auto* frame = mainFrame();
+        if (m_step == 20) {
+            for (wxWindow* w : wxTopLevelWindows) {
+                auto* dlg = dynamic_cast<wxDialog*>(w);
+                if (!dlg || !dlg->IsModal() || dlg->GetTitle() != app::wtr("Import data"))
+                    continue;
+                auto* picker = findChild<wxFilePickerCtrl>(dlg);
+                const std::string chosen = picker ? app::utf8(picker->GetPath()) : std::string("(no file picker)");
+                std::printf("  drop: the import dialog opened with %s\n", chosen.c_str());
+                check(chosen == m_dropped, "drop: the import dialog opens with the dropped file chosen");
+                check(frame->droppedFiles() == 1 && frame->lastDropped() == m_dropped, "drop: the window took one file");
+                screenshot("workbench-drop.png");
+                m_step = 21;
+                dlg->EndModal(wxID_CANCEL);
+                return;
+            }
+            return;
+        }
+        if (m_step == 21) {
+            for (wxWindow* w : wxTopLevelWindows)
+                if (auto* dlg = dynamic_cast<wxDialog*>(w); dlg && dlg->IsShown())
+                    return;  // still closing
+            m_poll.Stop();
+            const auto rows = sql(m_path, "SELECT COUNT(*) FROM gpkg_contents WHERE table_name LIKE 'dropped%'");
+            check(!rows.empty() && toInt(rows[0][0]) == 0, "drop: Cancel imports nothing");
+            finish("");
+        }
     }
 
     void boxAndMeasure()
@@ -382,6 +395,7 @@ private:
         check(frame->selection().size() == 1 && frame->selection().count(m_village) == 1,
               "rectangle selection: a 2 m box inside a village selects that village only");
         check(frame->statusText(3).StartsWith("1 "), "rectangle selection: the status bar counts it");
+        polygonSelection();
         // measure: three clicks make a 3 km x 4 km right triangle
         const wxString identified = frame->identifyPanel()->valueOf(app::wtr("Code"));
         frame->runAction(app::actions::measure.wxId);
@@ -403,6 +417,59 @@ private:
         screenshot("workbench-measure.png");
         frame->runAction(app::actions::measure.wxId);
         check(!frame->measuring() && frame->measurePoints().empty(), "measure: the action again turns it off");
+    }
+
+    // Selection by polygon: the action turns the tool on, clicks add vertices, a double click closes.
+    void polygonSelection()
+    {
+        auto* frame = mainFrame();
+        auto* canvas = frame->canvas();
+        const Layer* villages = canvas->data()->layer("villages");
+        frame->runAction(app::actions::selectPolygon.wxId);
+        check(frame->polygonSelecting(), "polygon selection: the action turns the tool on");
+        // the lower-left half of the province's extent (a right triangle)
+        const Extent e = canvas->data()->extent;
+        canvas->onClick(e.minX, e.minY);
+        canvas->onClick(e.maxX, e.minY);
+        canvas->onClick(e.maxX, e.minY);  // the same vertex twice counts once
+        canvas->onClick(e.minX, e.maxY);  // (the first click of a double click adds the last vertex)
+        check(frame->polygonPoints().size() == 4, "polygon selection: clicks add vertices");
+        check(canvas->onDoubleClick(e.minX, e.maxY), "polygon selection: the double click is taken by the tool");
+        // every vertex below the diagonal: must be selected; every vertex above it: must not be
+        auto side = [&](const XY& p) { return (p.x - e.minX) / e.width() + (p.y - e.minY) / e.height() - 1; };
+        size_t inside = 0, outside = 0, wrong = 0;
+        const auto& sel = frame->selection();
+        for (size_t i = 0; i < villages->features.size(); ++i) {
+            bool allIn = true, allOut = true;
+            for (const auto& part : villages->features[i].geom.parts)
+                for (const auto& ring : part)
+                    for (const auto& p : ring) {
+                        allIn = allIn && side(p) < 0;
+                        allOut = allOut && side(p) > 0;
+                    }
+            inside += allIn;
+            outside += allOut;
+            wrong += (allIn && !sel.count(i)) || (allOut && sel.count(i));
+        }
+        std::printf("  polygon selection: %zu selected of %zu villages (%zu wholly inside, %zu wholly outside), status: %s\n",
+                    sel.size(), villages->features.size(), inside, outside, app::utf8(frame->statusText(3)).c_str());
+        check(!frame->polygonSelecting() && inside > 0 && outside > 0 && wrong == 0,
+              "polygon selection: the villages inside the triangle are selected, those outside are not; the tool ends");
+        check(sel.size() >= inside && sel.size() <= villages->features.size() - outside,
+              "polygon selection: the count lies between those wholly inside and all but those wholly outside");
+        check(frame->statusText(3).StartsWith(wxString::Format("%zu ", sel.size())), "polygon selection: the status bar counts it");
+        // a 2 m triangle inside the chosen village selects it alone
+        const XY p = interiorPoint(villages->features[m_village].geom);
+        frame->runAction(app::actions::selectPolygon.wxId);
+        canvas->onClick(p.x - 1, p.y - 1);
+        canvas->onClick(p.x + 1, p.y - 1);
+        check(canvas->onDoubleClick(p.x, p.y + 1) && frame->polygonSelecting() &&
+                  frame->statusText(4) == app::wtr("A selection polygon needs at least 3 distinct vertices."),
+              "polygon selection: closing with 2 vertices is refused (the status bar says why), the tool stays on");
+        canvas->onClick(p.x, p.y + 1);
+        canvas->onDoubleClick(p.x, p.y + 1);
+        check(frame->selection().size() == 1 && frame->selection().count(m_village) == 1,
+              "polygon selection: a 2 m triangle inside a village selects that village only");
     }
 
     void analysisSettings()
@@ -432,42 +499,43 @@ private:
             refused = e.kind() == ErrorKind::Usage;
         }
         check(refused && meta("setting.broadband_share") != "1.5", "analysis settings: a share above 1 is refused, nothing stored");
+
+        // road speeds: stored through the same request, shown by the dialog, the Analyse dialog's start
+        tasks::SettingsRequest sp;
+        sp.speedKmh["national"] = 45;
+        sp.offRoadKmh = 4;
+        const auto spr = frame->applyAnalysisSettings(sp);
+        check(spr.speeds.speedKmh.at("national") == 45 && spr.speeds.speedKmh.at("provincial") == 40 &&
+                  meta("setting.speed.national") == "45" && meta("setting.speed_off_road") == "4",
+              "road speeds: stored in the project file (bando_meta setting.speed.*)");
+        double shownNational = -1, shownOffRoad = -1;
+        wxTimer poll;
+        poll.Bind(wxEVT_TIMER, [&](wxTimerEvent&) {
+            for (wxWindow* w : wxTopLevelWindows) {
+                auto* dlg = dynamic_cast<wxDialog*>(w);
+                if (!dlg || !dlg->IsModal())
+                    continue;
+                if (auto* s = findChild<wxSpinCtrlDouble>(dlg, "speed_national"))
+                    shownNational = s->GetValue();
+                if (auto* s = findChild<wxSpinCtrlDouble>(dlg, "speed_off_road"))
+                    shownOffRoad = s->GetValue();
+                screenshot("workbench-settings.png");
+                poll.Stop();
+                dlg->EndModal(wxID_CANCEL);
+                return;
+            }
+        });
+        poll.Start(100);
+        frame->runAction(app::actions::analysisSettings.wxId);  // modal: the poll reads and closes it
+        poll.Stop();
+        check(shownNational == 45 && shownOffRoad == 4, "road speeds: the Analysis settings dialog shows the stored ones");
     }
 
-    void finish(const std::string& why)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        m_timeout.Stop();
-        if (!why.empty()) {
-            std::printf("FAIL: %s\n", why.c_str());
-            ++m_failures;
-        }
-        std::printf("%s (%d failures)\n", m_failures ? "FAIL" : "PASS", m_failures);
-        std::fflush(stdout);
-        m_result = m_failures ? 1 : 0;
-        if (auto* f = mainFrame())
-            f->Destroy();
-        ExitMainLoop();
-    }
-
-    test::TempDir m_dir{"gui-workbench"};
     std::string m_path, m_config, m_code;
     int64_t m_fid = -1, m_households = 0;
     size_t m_village = 0;
-    int m_step = 0, m_failures = 0, m_result = 1;
-    bool m_finished = false;
-    wxTimer m_timeout;
+    wxTimer m_poll;
+    std::string m_dropped;
 };
 
-wxIMPLEMENT_APP_NO_MAIN(GuiWorkbenchApp);
-
-int main(int argc, char** argv)
-{
-    if (!bando::app::haveDisplay()) {
-        std::fprintf(stderr, "SKIP: no display (run under xvfb-run -a)\n");
-        return 77;
-    }
-    return wxEntry(argc, argv);
-}
+BANDO_GUI_TEST_MAIN(GuiWorkbenchApp)

@@ -5,6 +5,7 @@
 
 #include "core/base/error.hpp"
 #include "core/edit/edit.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/analyze_task.hpp"
@@ -81,6 +82,15 @@ Village firstVillage(const std::string& project)
 
 } // namespace
 
+namespace {
+// The messages are translated (Vietnamese by default): the English checks below pin the English text.
+struct Language {
+    std::string before = i18n::language();
+    explicit Language(const char* lang) { i18n::setLanguage(lang); }
+    ~Language() { i18n::setLanguage(before); }
+};
+} // namespace
+
 TEST_CASE("edit: a household count is set, logged, undone and redone in the project", "[edit]")
 {
     test::TempDir dir("edit");
@@ -147,6 +157,7 @@ TEST_CASE("edit: a household count is set, logged, undone and redone in the proj
 
 TEST_CASE("edit: values that break the import's rules are refused and nothing is written", "[edit]")
 {
+    const Language english("en");
     test::TempDir dir("edit-bad");
     const std::string project = copyOfSample(dir);
     const Village v = firstVillage(project);
@@ -188,8 +199,9 @@ TEST_CASE("edit: values that break the import's rules are refused and nothing is
     CHECK(sql(project, "SELECT count(*) FROM edit_log")[0][0] == Value(int64_t(0)));
 }
 
-TEST_CASE("edit: undo refuses when the value was changed since; stale analysis parts are named", "[edit]")
+TEST_CASE("edit: undo refuses when the value was changed since, stale analysis parts are named", "[edit]")
 {
+    const Language english("en");
     test::TempDir dir("edit-conflict");
     const std::string project = copyOfSample(dir);
     const Village v = firstVillage(project);
@@ -279,4 +291,36 @@ TEST_CASE("edit: bando edit --set, --undo and --log with --json", "[edit][cli]")
     r = test::run(cli + " --layer villages --set households=1");
     CHECK(r.exitCode == 2);  // usage: no --id
     CHECK(r.err.find("--id") != std::string::npos);
+}
+
+TEST_CASE("edit: a refused value is explained in Vietnamese by default", "[edit][i18n]")
+{
+    const Language vietnamese("vi");
+    test::TempDir dir("edit-vi");
+    const std::string project = copyOfSample(dir);
+    const Village v = firstVillage(project);
+    auto message = [&](const std::string& layer, const std::string& id, const std::string& field, const std::string& value) {
+        try {
+            setField(project, layer, id, field, value);
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    std::string m = message("villages", v.code, "households", "-3");
+    INFO(m);
+    CHECK(m.find("villages " + v.code) != std::string::npos);
+    CHECK(m.find("trường households") != std::string::npos);
+    CHECK(m.find("-3 nằm ngoài khoảng 0–5000") != std::string::npos);
+    m = message("villages", v.code, "households", "12a");
+    CHECK(m.find("'12a' không phải số nguyên") != std::string::npos);
+    m = message("villages", v.code, "households", "");
+    CHECK(m.find("households không được để trống") != std::string::npos);
+    m = message("villages", v.code, "population", std::to_string(v.households - 1));
+    CHECK(m.find("dân số " + std::to_string(v.households - 1) + " nhỏ hơn số hộ " + std::to_string(v.households)) !=
+          std::string::npos);
+    m = message("villages", v.code, "code", "X");
+    CHECK(m.find("'code' là khóa nối các lớp") != std::string::npos);
+    m = message("villages", "no-such-code", "households", "10");
+    CHECK(m.find("không có đối tượng nào của 'villages' có khóa 'no-such-code'") != std::string::npos);
 }

@@ -107,9 +107,10 @@ TEST_CASE("place search orders equal matches by Vietnamese collation", "[search]
     CHECK(names(hits) == std::vector<std::string>{"Bản Dung", "Bản Đông", "Bản Đồng"});
 }
 
+#include "core/base/error.hpp"
 #include "core/search/identify.hpp"
 
-TEST_CASE("identify lists every layer under the point; rectangle selection; planar measures", "[search]")
+TEST_CASE("identify lists every layer under the point, rectangle and polygon selection, planar measures", "[search]")
 {
     Layer villages, shops;
     villages.name = "villages";
@@ -137,6 +138,23 @@ TEST_CASE("identify lists every layer under the point; rectangle selection; plan
     CHECK(featuresInBox(villages, {900, 100, 1100, 200}) == std::vector<size_t>{0, 1});
     CHECK(featuresInBox(villages, {1400, 400, 1600, 600}) == std::vector<size_t>{1});  // inside, no vertex
     CHECK(featuresInBox(shops, {800, 800, 1000, 1000}) == std::vector<size_t>{1});
+
+    // polygon selection (GEOS prepared intersects): an L-shaped outline whose extent covers part of
+    // the second village but whose area meets only the first one's corner
+    const std::vector<XY> ell{{100, 100}, {200, 100}, {200, -100}, {1900, -100}, {1900, -200}, {100, -200}};
+    CHECK(featuresInPolygon(villages, ell) == std::vector<size_t>{0});
+    CHECK(featuresInPolygon(shops, ell).empty());
+    // a small triangle around the second shop, inside the first village
+    const std::vector<XY> tri{{850, 850}, {950, 850}, {900, 950}};
+    CHECK(featuresInPolygon(villages, tri) == std::vector<size_t>{0});
+    CHECK(featuresInPolygon(shops, tri) == std::vector<size_t>{1});
+    // a vertex exactly on the shared edge touches both villages
+    CHECK(featuresInPolygon(villages, {{1000, 500}, {900, 400}, {900, 600}}) == std::vector<size_t>{0, 1});
+    // a self-crossing "bow tie" over both villages is made valid, not refused
+    CHECK(featuresInPolygon(villages, {{500, 500}, {1500, 600}, {1500, 500}, {500, 600}}) == std::vector<size_t>{0, 1});
+    // the same vertex clicked twice counts once: 2 distinct vertices, and a flat outline, are refused
+    CHECK_THROWS_AS(featuresInPolygon(villages, {{0, 0}, {10, 10}, {10, 10}}), Error);
+    CHECK_THROWS_AS(featuresInPolygon(villages, {{0, 0}, {10, 10}, {20, 20}}), Error);
 
     CHECK(measureLength({{0, 0}, {3000, 4000}, {3000, 5000}}) == Approx(6000));
     CHECK(measureArea({{0, 0}, {2000, 0}, {2000, 500}, {0, 500}}) == Approx(1e6));  // 1 km²

@@ -34,6 +34,7 @@ enum : int {
     kIdMeasure,
     kIdAnalysisSettings,
     kIdRanking,
+    kIdSelectPolygon,
     kIdBookmarkFirst,
 };
 } // namespace
@@ -72,6 +73,7 @@ const Action dashboard   {"bando.view.dashboard",   N_("Program &dashboard"),   
 const Action measure     {"bando.view.measure",     N_("&Measure distance and area"), "Ctrl+Shift+M", N_("Click points on the map: the length of the line and the area of the polygon they make, in the province's TM-3 plane"), "", kIdMeasure, "project"};
 const Action analysisSettings{"bando.settings.analysis", N_("&Analysis settings…"), "", N_("The classification thresholds stored in the project"), "", kIdAnalysisSettings, "project"};
 const Action ranking     {"bando.view.ranking",     N_("Village &ranking"),        "F9",     N_("Rank the villages with a preset's weights: move a weight and the map re-colours; why is a village ranked there"), "", kIdRanking, "project"};
+const Action selectPolygon{"bando.edit.selectPolygon", N_("Select by &polygon"), "Ctrl+Shift+G", N_("Click the vertices of a polygon on the map, double-click to close it: the features it meets are selected"), "", kIdSelectPolygon, "project"};
 // clang-format on
 
 const std::vector<const Action*>& all()
@@ -80,7 +82,7 @@ const std::vector<const Action*>& all()
                                               &zoomIn, &zoomOut, &zoomFull, &viewBack, &viewForward, &addBookmark,
                                               &toggleLayers, &toggleLegend, &analyze, &predictCoverage, &units, &about,
                                               &attributeTable, &identify, &toggleIdentify, &find, &undo, &redo,
-                                              &clearSelection, &langVi, &langEn, &dashboard, &measure,
+                                              &clearSelection, &langVi, &langEn, &dashboard, &measure, &selectPolygon,
                                               &analysisSettings, &ranking};
     return v;
 }

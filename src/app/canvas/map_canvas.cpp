@@ -88,6 +88,7 @@ void MapCanvas::setView(const View& v)
 {
     if (!v.valid())
         return;
+    m_pendingExtent = Extent();  // an explicit view wins over a zoom asked before the window had a size
     m_view = v;
     requestRender();
     Refresh();
@@ -450,7 +451,18 @@ void MapCanvas::onMouse(wxMouseEvent& e)
             onClick(x, y);
         }
     } else if (e.LeftDClick()) {
-        zoomBy(2.0, p);
+        double x = 0, y = 0;
+        toMap(p, x, y);
+        if (onDoubleClick && m_view.valid() && onDoubleClick(x, y)) {
+            // the press of the second click started a drag: its release is not a click
+            m_dragging = false;
+            m_boxing = false;
+            if (HasCapture())
+                ReleaseMouse();
+            SetCursor(wxNullCursor);
+        } else {
+            zoomBy(2.0, p);
+        }
     }
     if (onCursor && m_view.valid()) {
         double x, y;

@@ -88,6 +88,9 @@ public:
     std::function<void(wxDC& dc)> onOverlay;          // drawn over the map (selection highlight)
     // Shift + drag draws a rectangle instead of panning; on release, its extent (map CRS).
     std::function<void(const Extent& box)> onBox;
+    // A left double click (map CRS): returns true when it was used (a polygon closed); otherwise
+    // the map zooms in around it.
+    std::function<bool(double x, double y)> onDoubleClick;
 
 private:
     render::MapSettings settingsFor(const View& v, wxSize size) const;

@@ -8,8 +8,8 @@
 
 namespace bando::app {
 
-// Shows the thresholds in force in `project`; on OK fills `request` with the changed values and
-// returns true.
+// Shows the thresholds and road speeds in force in `project`; on OK fills `request` with the
+// changed values and returns true.
 bool runSettingsDialog(wxWindow* parent, const std::string& project, tasks::SettingsRequest& request);
 
 } // namespace bando::app

@@ -15,10 +15,12 @@
 #include "app/panels/layer_panel.hpp"
 #include "app/panels/legend_panel.hpp"
 #include "app/panels/notice_bar.hpp"
+#include "core/base/clock.hpp"
 #include "core/base/error.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/proj.hpp"
 #include "core/crs/reproject.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/job.hpp"
@@ -32,6 +34,7 @@
 
 #include <wx/aboutdlg.h>
 #include <wx/dc.h>
+#include <wx/dnd.h>
 #include <wx/fileconf.h>
 #include <wx/srchctrl.h>
 #include <wx/filedlg.h>
@@ -47,6 +50,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <locale>
+#include <sstream>
 
 namespace bando::app {
 
@@ -59,6 +64,26 @@ double secondsSince(std::chrono::steady_clock::time_point t)
 }
 
 bool timingWanted() { return std::getenv("BANDO_TIMING") != nullptr; }
+
+// Files dropped on the window (the map or the frame) go to the import dialog, one after the
+// other; the dialog runs after the drop has returned (a modal loop inside a drag-and-drop
+// callback would hold the source application).
+class FileDrop : public wxFileDropTarget {
+public:
+    explicit FileDrop(MainFrame* frame) : m_frame(frame) {}
+    bool OnDropFiles(wxCoord, wxCoord, const wxArrayString& names) override
+    {
+        std::vector<std::string> files;
+        for (const auto& n : names)
+            files.push_back(utf8(n));
+        MainFrame* frame = m_frame;
+        frame->CallAfter([frame, files] { frame->importFiles(files); });
+        return !files.empty();
+    }
+
+private:
+    MainFrame* m_frame;
+};
 
 enum StatusField { kFieldWgs84, kFieldVn2000, kFieldScale, kFieldSelection, kFieldRender, kFieldCount };
 constexpr size_t kMaxRecent = 8;
@@ -92,6 +117,8 @@ MainFrame::MainFrame()
         SetIcon(b.GetIcon(wxSize(64, 64)));
 
     m_canvas = new MapCanvas(this);
+    m_canvas->SetDropTarget(new FileDrop(this));  // the window owns its drop target
+    SetDropTarget(new FileDrop(this));
     m_layerPanel = new LayerPanel(this);
     m_legend = new LegendPanel(this);
     m_notice = new NoticeBar(this);
@@ -182,18 +209,35 @@ MainFrame::MainFrame()
     SetStatusText(wtr("Ready"), kFieldRender);
 
     m_canvas->onCursor = [this](double x, double y) { updateStatusCursor(x, y); };
-    m_canvas->onViewChanged = [this] { updateStatusView(); };
     m_canvas->onRenderComplete = [this](uint64_t g) { renderCompleted(g); };
     m_canvas->onClick = [this](double x, double y) {
         if (m_measuring)
             addMeasurePoint(x, y);
+        else if (m_polygonSelecting)
+            addPolygonPoint(x, y);
         else
             guarded(this, wtr("Identify"), [&] { identifyAt(x, y); });
     };
     m_canvas->onBox = [this](const Extent& box) { guarded(this, wtr("Select"), [&] { selectInBox(box); }); };
+    m_canvas->onDoubleClick = [this](double, double) {
+        if (!m_polygonSelecting)
+            return false;
+        try {
+            closePolygon();
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::Usage)
+                showError(this, wtr("Select"), std::current_exception());
+            else  // too few vertices: say so and let the user go on clicking
+                SetStatusText(wx(e.message()), kFieldRender);
+        } catch (...) {
+            showError(this, wtr("Select"), std::current_exception());
+        }
+        return true;
+    };
     m_canvas->onOverlay = [this](wxDC& dc) {
         drawSelection(dc);
         drawMeasure(dc);
+        drawPolygonSelection(dc);
     };
     m_table->onSelectionChanged = [this](const std::string& layer, const std::set<size_t>& sel) {
         m_selLayer = layer;
@@ -234,6 +278,19 @@ MainFrame::MainFrame()
     m_saveTimer.SetOwner(this);
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { saveMapState(); }, m_saveTimer.GetId());
 
+    m_sessionTimer.SetOwner(this);
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { saveSession(); }, m_sessionTimer.GetId());
+    m_canvas->onViewChanged = [this] {
+        updateStatusView();
+        sessionChanged();
+    };
+    Bind(wxEVT_AUI_PANE_CLOSE, [this](wxAuiManagerEvent& e) {
+        e.Skip();
+        CallAfter([this] { sessionChanged(); });
+    });
+    if (Session s = readSession(); !s.project.empty())
+        m_pendingSession = s;
+
     bindActions();
     Bind(wxEVT_CLOSE_WINDOW, &MainFrame::onClose, this);
     fillRecent();
@@ -270,6 +327,7 @@ void MainFrame::buildMenus()
     edit->AppendSeparator();
     appendAction(edit, find);
     appendAction(edit, clearSelection);
+    appendAction(edit, actions::selectPolygon, wxITEM_CHECK);
 
     auto* view = new wxMenu;
     appendAction(view, actions::attributeTable);
@@ -406,6 +464,8 @@ void MainFrame::bindActions()
                 e.Enable(isEnabled(*a));
                 if (a == &actions::measure)
                     e.Check(m_measuring);
+                if (a == &actions::selectPolygon)
+                    e.Check(m_polygonSelecting);
             }, a->wxId);
     }
     // search results offered in the search box's menu (ids after the bookmarks)
@@ -490,6 +550,8 @@ void MainFrame::runAction(int id)
             applyAnalysisSettings(r);
     } else if (id == actions::measure.wxId)
         setMeasuring(!m_measuring);
+    else if (id == actions::selectPolygon.wxId)
+        setPolygonSelecting(!m_polygonSelecting);
     else if (id == actions::dashboard.wxId)
         showDashboard();
     else if (id == actions::ranking.wxId)
@@ -515,6 +577,7 @@ void MainFrame::togglePane(const char* name)
         return;
     p.Show(!p.IsShown());
     m_aui.Update();
+    sessionChanged();
 }
 
 // ---------------------------------------------------------------- project loading
@@ -689,6 +752,9 @@ void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shar
         updateSelectionStatus();
     }
     SetStatusText(wxString::Format(wtr("Project loaded in %.2f s"), seconds), kFieldRender);
+    if (!keepView)
+        restoreSession();
+    sessionChanged();
     if (onProjectLoaded)
         onProjectLoaded(true);
 }
@@ -825,6 +891,13 @@ void MainFrame::doAnalyze()
     if (m_projectPath.empty() || !m_canvas->data())
         throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
     tasks::AnalyzeRequest request;
+    {
+        // the dialog starts from the project's road speeds (Settings → Analysis settings)
+        tasks::SettingsRequest show;
+        show.project = m_projectPath;
+        Feedback fb;
+        request.speedKmh = tasks::runTask(show, fb).speeds.speedKmh;  // read-only
+    }
     if (runAnalyzeDialog(this, m_projectPath, request))
         analyze(request);
 }
@@ -1015,6 +1088,29 @@ void MainFrame::doImport()
 #endif
 }
 
+void MainFrame::importFiles(const std::vector<std::string>& files)
+{
+    if (m_projectPath.empty()) {
+        showNotice(wtr("Open or create a project first, then drop the files to import on the window."));
+        return;
+    }
+    bool imported = false;
+    for (const auto& f : files) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(f, ec)) {
+            SetStatusText(wxString::Format(wtr("A folder is not imported: %s"), wx(f)), kFieldRender);
+            continue;
+        }
+        ++m_droppedFiles;
+        m_lastDropped = f;
+#ifdef BANDO_HAVE_IMPORT_DIALOG
+        guarded(this, wtr("Import data"), [&] { imported = runImportDialog(this, m_projectPath, f) || imported; });
+#endif
+    }
+    if (imported)
+        openProject(m_projectPath, true);  // reload the layers, keeping the view
+}
+
 void MainFrame::doExport(bool pdf)
 {
     auto data = m_canvas->data();
@@ -1075,6 +1171,13 @@ void MainFrame::onClose(wxCloseEvent& e)
         cfg->Flush();
     }
     saveMapState();
+    if (!m_projectPath.empty() && !m_pendingSession) {
+        saveSession();
+        auto cfg = openSettings();
+        cfg->Write("/session/clean", true);  // a normal close: nothing to recover next time
+        cfg->Flush();
+    }
+    m_sessionTimer.Stop();
     stopLoader();
     e.Skip();
 }
@@ -1198,6 +1301,7 @@ void MainFrame::setSelection(const std::string& layer, std::set<size_t> features
 
 void MainFrame::updateSelectionStatus()
 {
+    sessionChanged();
     if (m_selection.empty())
         SetStatusText(wtr("No selection"), kFieldSelection);
     else
@@ -1455,8 +1559,215 @@ size_t MainFrame::selectInBox(const Extent& box)
     return hits.size();
 }
 
+size_t MainFrame::selectInPolygon(const std::vector<XY>& vertices)
+{
+    const auto& data = m_canvas->data();
+    if (!data)
+        return 0;
+    const std::string name = m_table->layerName().empty() ? "villages" : m_table->layerName();
+    const Layer* layer = data->layer(name);
+    if (!layer)
+        return 0;
+    const auto hits = search::featuresInPolygon(*layer, vertices);
+    setSelection(name, std::set<size_t>(hits.begin(), hits.end()));
+    return hits.size();
+}
+
+void MainFrame::setPolygonSelecting(bool on)
+{
+    if (on && m_measuring)
+        setMeasuring(false);
+    m_polygonSelecting = on;
+    m_polygonPts.clear();
+    updatePolygonStatus();
+    m_canvas->Refresh();
+}
+
+void MainFrame::addPolygonPoint(double x, double y)
+{
+    if (!m_polygonSelecting)
+        return;
+    m_polygonPts.push_back({x, y});
+    updatePolygonStatus();
+    m_canvas->Refresh();
+}
+
+size_t MainFrame::closePolygon()
+{
+    const size_t n = selectInPolygon(m_polygonPts);  // throws for < 3 vertices: the tool stays on
+    m_polygonSelecting = false;
+    m_polygonPts.clear();
+    SetStatusText(wxString::Format(wtr("Polygon selection: %zu selected"), n), kFieldRender);
+    m_canvas->Refresh();
+    return n;
+}
+
+void MainFrame::updatePolygonStatus()
+{
+    if (!m_polygonSelecting) {
+        SetStatusText(wtr("Ready"), kFieldRender);
+        return;
+    }
+    SetStatusText(wxString::Format(wtr("Select by polygon: click the vertices, double-click closes (%zu so far)"),
+                                   m_polygonPts.size()),
+                  kFieldRender);
+}
+
+void MainFrame::drawPolygonSelection(wxDC& dc)
+{
+    if (!m_polygonSelecting || m_polygonPts.empty())
+        return;
+    std::vector<wxPoint> pts;
+    for (const auto& p : m_polygonPts)
+        pts.push_back(m_canvas->toPixel(p.x, p.y));
+    if (pts.size() >= 3) {
+        dc.SetPen(*wxTRANSPARENT_PEN);
+        dc.SetBrush(wxBrush(wxColour(0, 90, 200), wxBRUSHSTYLE_FDIAGONAL_HATCH));
+        dc.DrawPolygon(static_cast<int>(pts.size()), pts.data());
+    }
+    dc.SetPen(wxPen(wxColour(0, 90, 200), 2, wxPENSTYLE_SHORT_DASH));
+    if (pts.size() >= 2)
+        dc.DrawLines(static_cast<int>(pts.size()), pts.data());
+    dc.SetBrush(*wxWHITE_BRUSH);
+    for (const auto& p : pts)
+        dc.DrawCircle(p, 4);
+}
+
+// ---------------------------------------------------------------- session (app state, crash recovery)
+
+MainFrame::Session MainFrame::readSession()
+{
+    Session s;
+    auto cfg = openSettings();
+    wxString v;
+    if (cfg->Read("/session/project", &v))
+        s.project = utf8(v);
+    cfg->Read("/session/clean", &s.clean, true);
+    if (cfg->Read("/session/selection_layer", &v))
+        s.selectionLayer = utf8(v);
+    if (cfg->Read("/session/selection", &v)) {
+        std::istringstream in(utf8(v));
+        for (long long fid = 0; in >> fid;)
+            s.selectionFids.push_back(fid);
+    }
+    if (cfg->Read("/session/table_layer", &v))
+        s.tableLayer = utf8(v);
+    if (cfg->Read("/session/table_filter", &v))
+        s.tableFilter = utf8(v);
+    if (cfg->Read("/session/view", &v)) {
+        std::istringstream in(utf8(v));
+        in.imbue(std::locale::classic());
+        if (!(in >> s.cx >> s.cy >> s.res) || !(s.res > 0))
+            s.res = 0;
+    }
+    if (cfg->Read("/session/saved_at", &v))
+        s.savedAt = utf8(v);
+    return s;
+}
+
+std::string MainFrame::recoverableProject()
+{
+    const Session s = readSession();
+    std::error_code ec;
+    if (s.clean || s.project.empty() || !std::filesystem::exists(s.project, ec))
+        return "";
+    return s.project;
+}
+
+void MainFrame::sessionChanged()
+{
+    if (!m_projectPath.empty())
+        m_sessionTimer.StartOnce(500);
+}
+
+void MainFrame::saveSession()
+{
+    m_sessionTimer.Stop();
+    if (m_projectPath.empty() || m_pendingSession)
+        return;  // nothing open yet, or the last session is still to be restored: keep it
+    std::ostringstream sel;
+    if (const Layer& l = m_table->layer(); !m_selection.empty() && l.name == m_selLayer)
+        for (size_t i : m_selection)
+            if (i < l.features.size())
+                sel << (sel.tellp() > 0 ? " " : "") << l.features[i].fid;
+    std::ostringstream view;
+    view.imbue(std::locale::classic());
+    view.precision(17);
+    if (m_canvas->view().valid())
+        view << m_canvas->view().cx << ' ' << m_canvas->view().cy << ' ' << m_canvas->view().res;
+    auto cfg = openSettings();
+    cfg->Write("/session/project", wx(m_projectPath));
+    cfg->Write("/session/clean", false);
+    cfg->Write("/session/selection_layer", wx(m_selection.empty() ? std::string() : m_selLayer));
+    cfg->Write("/session/selection", wx(sel.str()));
+    cfg->Write("/session/table_layer", wx(m_table->layerName()));
+    cfg->Write("/session/table_filter", wx(m_table->filter()));
+    cfg->Write("/session/view", wx(view.str()));
+    cfg->Write("/session/saved_at", wx(stampIsoUtc()));
+    cfg->Write("/window/layout", m_aui.SavePerspective());  // the open panes
+    cfg->Flush();  // a temporary file renamed over the old one: a kill never leaves half of it
+}
+
+void MainFrame::restoreSession()
+{
+    if (!m_pendingSession)
+        return;
+    const Session s = *m_pendingSession;
+    std::error_code ec;
+    const bool same = std::filesystem::equivalent(s.project, m_projectPath, ec);
+    m_pendingSession.reset();
+    if (!same)
+        return;  // another project: the last session's state does not apply
+    size_t selected = 0;
+    std::vector<std::string> restored;
+    if (!s.tableLayer.empty() && m_canvas->data()->layer(s.tableLayer)) {
+        m_table->showLayer(s.tableLayer);
+        if (!s.tableFilter.empty()) {
+            try {
+                m_table->setFilter(s.tableFilter);
+                restored.push_back(trf("the attribute table's filter {1}", {s.tableFilter}));
+            } catch (const std::exception&) {
+                // a filter the layer no longer accepts: the table shows every row
+            }
+        }
+    }
+    if (const Layer* l = s.selectionLayer.empty() ? nullptr : m_canvas->data()->layer(s.selectionLayer)) {
+        const std::set<int64_t> fids(s.selectionFids.begin(), s.selectionFids.end());
+        std::set<size_t> sel;
+        for (size_t i = 0; i < l->features.size(); ++i)
+            if (fids.count(l->features[i].fid))
+                sel.insert(i);
+        if (!sel.empty()) {
+            selected = sel.size();
+            setSelection(s.selectionLayer, std::move(sel));
+            restored.push_back(trf("{1} selected in {2}", {std::to_string(selected), s.selectionLayer}));
+        }
+    }
+    if (s.res > 0) {
+        View v;
+        v.cx = s.cx;
+        v.cy = s.cy;
+        v.res = s.res;
+        m_canvas->setView(v);
+        restored.push_back(tr("the map view"));
+    }
+    if (s.clean)
+        return;  // a normal restart: restored without a word
+    m_recovered = true;
+    std::string what;
+    for (const auto& r : restored)
+        what += (what.empty() ? "" : ", ") + r;
+    wxString text = wx(trf("Bando did not close normally last time (session saved {1}). Recovered: {2}; the open panels, "
+                           "the layer tree and the styles are as they were. Confirmed edits are in the project.",
+                           {s.savedAt, what.empty() ? tr("the open panels") : what}));
+    const wxString before = notice();
+    showNotice(before.empty() ? text : before + "\n" + text);
+}
+
 void MainFrame::setMeasuring(bool on)
 {
+    if (on && m_polygonSelecting)
+        setPolygonSelecting(false);
     m_measuring = on;
     m_measurePts.clear();
     updateMeasureStatus();

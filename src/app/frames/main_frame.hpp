@@ -130,6 +130,18 @@ public:
     const std::vector<XY>& measurePoints() const { return m_measurePts; }
     double measuredLength() const;  // metres
     double measuredArea() const;    // square metres (0 below 3 vertices)
+    // Selection by polygon (Edit → Select by polygon): while on, each click on the map adds a
+    // vertex and a double click closes the polygon: the features of the attribute table's layer
+    // (villages when none) that meet it are selected (search::featuresInPolygon, GEOS prepared
+    // intersects, in the core), counted in the status bar, and the tool turns off.
+    void setPolygonSelecting(bool on);
+    bool polygonSelecting() const { return m_polygonSelecting; }
+    void addPolygonPoint(double x, double y);
+    const std::vector<XY>& polygonPoints() const { return m_polygonPts; }
+    // Closes the polygon drawn so far (a double click): returns the number selected. Throws
+    // bando::Error(Usage) with fewer than 3 distinct vertices (the tool stays on).
+    size_t closePolygon();
+    size_t selectInPolygon(const std::vector<XY>& vertices);
     // The language the app starts with next time ("vi" / "en"), saved in the settings file.
     void chooseLanguage(const std::string& lang);
     // Settings file: $BANDO_CONFIG, else $XDG_CONFIG_HOME/bando/settings.ini (~/.config/...).
@@ -137,10 +149,40 @@ public:
     static void applySavedLanguage();  // at start, unless --lang was given
     std::vector<std::string> recentProjects() const;
 
+    // Files dropped on the window (wxFileDropTarget on the map and the frame): each opens the
+    // import dialog with that file chosen; the project reloads when something was imported.
+    void importFiles(const std::vector<std::string>& files);
+    int droppedFiles() const { return m_droppedFiles; }
+    const std::string& lastDropped() const { return m_lastDropped; }
+
     MapCanvas* canvas() const { return m_canvas; }
     LayerPanel* layerPanel() const { return m_layerPanel; }
     const std::string& projectPath() const { return m_projectPath; }
     std::vector<std::string> districtCodes() const { return m_districtCodes; }
+
+    // ---- the app's own state (session), saved and restored, with recovery after a crash ----
+    // The session (project, selection, attribute table layer and filter, view; the panes go in
+    // the window layout) is written to the settings file 0.5 s after each change, atomically
+    // (wxFileConfig writes a temporary file and renames it), marked unclean while the app runs
+    // and clean on a normal close. The layer tree, bookmarks and theme are the project's map
+    // state (saveMapState). Opening the session's project restores its state; after a crash
+    // (the session was not closed cleanly) a notice says what was recovered.
+    struct Session {
+        std::string project;
+        bool clean = true;
+        std::string selectionLayer;
+        std::vector<int64_t> selectionFids;
+        std::string tableLayer, tableFilter;
+        double cx = 0, cy = 0, res = 0;  // res 0 = no view
+        std::string savedAt;
+    };
+    static Session readSession();
+    // Writes the session now (normally 0.5 s after a change).
+    void saveSession();
+    // The project to reopen at a start without an argument: the last session's, when it did not
+    // close cleanly and the file still exists; else "".
+    static std::string recoverableProject();
+    bool recovered() const { return m_recovered; }
 
     // Observers for tests and tools (main thread).
     std::function<void(bool ok)> onProjectLoaded;
@@ -213,6 +255,10 @@ private:
     std::vector<XY> m_measurePts;
     void drawMeasure(wxDC& dc);
     void updateMeasureStatus();
+    bool m_polygonSelecting = false;
+    std::vector<XY> m_polygonPts;
+    void drawPolygonSelection(wxDC& dc);
+    void updatePolygonStatus();
     wxSearchCtrl* m_search = nullptr;
     std::unique_ptr<search::PlaceIndex> m_places;
     std::vector<search::Hit> m_searchHits;
@@ -220,6 +266,13 @@ private:
     std::set<size_t> m_selection;
     int m_undoable = 0, m_redoable = 0;
     wxMenu* m_recentMenu = nullptr;
+    void sessionChanged();
+    void restoreSession();
+    wxTimer m_sessionTimer;
+    std::optional<Session> m_pendingSession;  // the last session, until its project is opened
+    bool m_recovered = false;
+    int m_droppedFiles = 0;
+    std::string m_lastDropped;
 };
 
 } // namespace bando::app

@@ -39,6 +39,7 @@ public:
     // Filters the shown rows by an expression ("" = all rows). Throws expr::ExprError; the
     // message also shows under the filter box.
     void setFilter(const std::string& expression);
+    const std::string& filter() const { return m_filterText; }
     // Selects the features the expression matches (select by expression); returns the count.
     size_t selectByExpression(const std::string& expression);
     // Sorts the shown rows by a field, numbers as numbers, text in Vietnamese collation.

@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/io/lists.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
@@ -42,7 +43,7 @@ bool isIsoDate(const std::string& s)
 
 std::string where(const Layer& l, const Feature& f, const std::string& field)
 {
-    return l.name + " " + featureKey(l, f) + " (fid " + std::to_string(f.fid) + "), field " + field;
+    return trf("{1} {2} (fid {3}), field {4}", {l.name, featureKey(l, f), std::to_string(f.fid), field});
 }
 
 bool sameValue(const Value& a, const Value& b) { return encodeValue(a) == encodeValue(b); }
@@ -52,7 +53,7 @@ const Feature& featureById(const Layer& l, int64_t fid)
     for (const auto& f : l.features)
         if (f.fid == fid)
             return f;
-    throw Error(ErrorKind::Usage, "--fid", "layer '" + l.name + "' has no feature " + std::to_string(fid));
+    throw Error(ErrorKind::Usage, "--fid", trf("layer '{1}' has no feature {2}", {l.name, std::to_string(fid)}));
 }
 
 struct LogRow {
@@ -133,7 +134,7 @@ Value parseValue(const FieldDef& field, const std::string& raw, const std::strin
         char* end = nullptr;
         const long long v = std::strtoll(s.c_str(), &end, 10);
         if (errno != 0 || !end || *end != 0)
-            throw Error(ErrorKind::Format, at, "'" + s + "' is not a whole number");
+            throw Error(ErrorKind::Format, at, trf("'{1}' is not a whole number", {s}));
         return static_cast<int64_t>(v);
     }
     case FieldType::Real: {
@@ -144,18 +145,18 @@ Value parseValue(const FieldDef& field, const std::string& raw, const std::strin
         char* end = nullptr;
         const double v = std::strtod(t.c_str(), &end);
         if (errno != 0 || !end || *end != 0 || !std::isfinite(v))
-            throw Error(ErrorKind::Format, at, "'" + s + "' is not a number");
+            throw Error(ErrorKind::Format, at, trf("'{1}' is not a number", {s}));
         return v;
     }
     case FieldType::Date:
         if (!isIsoDate(s))
-            throw Error(ErrorKind::Format, at, "'" + s + "' is not a date YYYY-MM-DD");
+            throw Error(ErrorKind::Format, at, trf("'{1}' is not a date YYYY-MM-DD", {s}));
         return s;
     case FieldType::Text:
         break;
     }
     if (!text::isValidUtf8(s))
-        throw Error(ErrorKind::Format, at, "the text is not valid UTF-8");
+        throw Error(ErrorKind::Format, at, tr("the text is not valid UTF-8"));
     std::string v = text::toNfc(s);
     if (field.width > 0) {
         size_t chars = 0;
@@ -163,7 +164,7 @@ Value parseValue(const FieldDef& field, const std::string& raw, const std::strin
             chars += (c & 0xC0) != 0x80 ? 1 : 0;
         if (chars > static_cast<size_t>(field.width))
             throw Error(ErrorKind::Format, at,
-                        "'" + v + "' is longer than " + std::to_string(field.width) + " characters");
+                        trf("'{1}' is longer than {2} characters", {v, std::to_string(field.width)}));
     }
     return v;
 }
@@ -211,14 +212,14 @@ int64_t findFeature(const Layer& l, const std::string& key)
             if (l.text(f, "village_code") == key)
                 hits.push_back(f.fid);
     if (hits.empty())
-        throw Error(ErrorKind::Usage, "--id", "no feature of '" + l.name + "' has the key '" + key + "'");
+        throw Error(ErrorKind::Usage, "--id", trf("no feature of '{1}' has the key '{2}'", {l.name, key}));
     if (hits.size() > 1) {
         std::string list;
         for (size_t i = 0; i < hits.size() && i < 10; ++i)
             list += (i ? ", " : "") + std::to_string(hits[i]);
         throw Error(ErrorKind::Usage, "--id",
-                    std::to_string(hits.size()) + " features of '" + l.name + "' have the key '" + key +
-                        "' (fids " + list + "): choose one with --fid");
+                    trf("{1} features of '{2}' have the key '{3}' (fids {4}): choose one with --fid",
+                        {std::to_string(hits.size()), l.name, key, list}));
     }
     return hits.front();
 }
@@ -234,19 +235,19 @@ void checkFeature(const Layer& l, const Feature& f)
         const auto v = intOf(field);
         if (!v) {
             if (required && l.fieldIndex(field) >= 0)
-                throw Error(ErrorKind::Format, where(l, f, field), std::string(field) + " must not be empty");
+                throw Error(ErrorKind::Format, where(l, f, field), trf("{1} must not be empty", {field}));
             return;
         }
         if (*v < lo || *v > hi)
             throw Error(ErrorKind::Format, where(l, f, field),
-                        std::to_string(*v) + " is outside " + std::to_string(lo) + "–" + std::to_string(hi));
+                        trf("{1} is outside {2}–{3}", {std::to_string(*v), std::to_string(lo), std::to_string(hi)}));
     };
     auto pct = [&](const char* field) {
         if (l.fieldIndex(field) < 0 || isNull(l.value(f, field)))
             return;
         const double v = l.real(f, field);
         if (!(v >= 0 && v <= 100))
-            throw Error(ErrorKind::Format, where(l, f, field), encodeValue(v).value_or("") + " is not a percentage 0–100");
+            throw Error(ErrorKind::Format, where(l, f, field), trf("{1} is not a percentage 0–100", {encodeValue(v).value_or("")}));
     };
     // field types and widths (what the store would accept)
     for (size_t i = 0; i < l.fields.size() && i < f.values.size(); ++i) {
@@ -254,13 +255,13 @@ void checkFeature(const Layer& l, const Feature& f)
         const Value& v = f.values[i];
         if (isNull(v)) {
             if (d.notNull)
-                throw Error(ErrorKind::Format, where(l, f, d.name), d.name + " must not be empty");
+                throw Error(ErrorKind::Format, where(l, f, d.name), trf("{1} must not be empty", {d.name}));
             continue;
         }
         if (d.type == FieldType::Integer && !std::holds_alternative<int64_t>(v))
-            throw Error(ErrorKind::Format, where(l, f, d.name), "expected a whole number");
+            throw Error(ErrorKind::Format, where(l, f, d.name), tr("expected a whole number"));
         if (d.type == FieldType::Real && !std::holds_alternative<double>(v) && !std::holds_alternative<int64_t>(v))
-            throw Error(ErrorKind::Format, where(l, f, d.name), "expected a number");
+            throw Error(ErrorKind::Format, where(l, f, d.name), tr("expected a number"));
     }
     if (l.name == "villages") {  // the household list import's limits (io/lists.hpp)
         range("households", 0, io::kMaxVillageHouseholds, true);
@@ -268,8 +269,8 @@ void checkFeature(const Layer& l, const Feature& f)
         const auto hh = intOf("households"), pop = intOf("population");
         if (hh && pop && *pop < *hh)
             throw Error(ErrorKind::Format, where(l, f, "population"),
-                        "population " + std::to_string(*pop) + " is smaller than the household count " +
-                            std::to_string(*hh));
+                        trf("population {1} is smaller than the household count {2}",
+                            {std::to_string(*pop), std::to_string(*hh)}));
     } else if (l.name == "teams") {  // the team list import's limits
         range("team_no", 1, 99, false);
         range("members", 0, 1000, true);
@@ -277,7 +278,7 @@ void checkFeature(const Layer& l, const Feature& f)
         const auto m = intOf("members"), t = intOf("trained");
         if (m && t && *t > *m)
             throw Error(ErrorKind::Format, where(l, f, "trained"),
-                        "trained members " + std::to_string(*t) + " exceed the team's members " + std::to_string(*m));
+                        trf("trained members {1} exceed the team's members {2}", {std::to_string(*t), std::to_string(*m)}));
     } else if (l.name == "targets") {
         pct("shop_pct");
         pct("epay_pct");
@@ -290,10 +291,10 @@ void checkFeature(const Layer& l, const Feature& f)
             const std::string s = l.text(f, "status");
             if (s.empty() || io::normaliseGapStatus(s) != s)
                 throw Error(ErrorKind::Format, where(l, f, "status"),
-                            "'" + s + "' is not a gap status (no_signal, unstable, no_broadband)");
+                            trf("'{1}' is not a gap status (no_signal, unstable, no_broadband)", {s}));
         }
         if (l.fieldIndex("surveyed") >= 0 && !l.text(f, "surveyed").empty() && !isIsoDate(l.text(f, "surveyed")))
-            throw Error(ErrorKind::Format, where(l, f, "surveyed"), "expected a date YYYY-MM-DD");
+            throw Error(ErrorKind::Format, where(l, f, "surveyed"), tr("expected a date YYYY-MM-DD"));
     }
     if (l.name == "villages" || l.name == "communes" || l.name == "districts")
         range("population", 0, 100000000, false);
@@ -311,7 +312,7 @@ AppliedEdit EditStack::apply(const std::string& layer, int64_t fid, const std::v
 {
     auto schema = m_store.layerSchema(layer);
     if (!schema)
-        throw Error(ErrorKind::Usage, "--layer", "the project has no layer '" + layer + "'");
+        throw Error(ErrorKind::Usage, "--layer", trf("the project has no layer '{1}'", {layer}));
     std::vector<std::pair<std::string, Value>> values;
     for (const auto& [field, text] : set) {
         const FieldDef* d = nullptr;
@@ -319,7 +320,7 @@ AppliedEdit EditStack::apply(const std::string& layer, int64_t fid, const std::v
             if (fd.name == field)
                 d = &fd;
         if (!d)
-            throw Error(ErrorKind::Usage, "--set", "layer '" + layer + "' has no field '" + field + "'");
+            throw Error(ErrorKind::Usage, "--set", trf("layer '{1}' has no field '{2}'", {layer, field}));
         values.emplace_back(field, parseValue(*d, text, layer + " fid " + std::to_string(fid) + ", field " + field));
     }
     return applyValues(layer, fid, values);
@@ -328,11 +329,11 @@ AppliedEdit EditStack::apply(const std::string& layer, int64_t fid, const std::v
 AppliedEdit EditStack::applyValues(const std::string& layer, int64_t fid, const std::vector<std::pair<std::string, Value>>& set)
 {
     if (set.empty())
-        throw Error(ErrorKind::Usage, "--set", "nothing to set: expected FIELD=VALUE");
+        throw Error(ErrorKind::Usage, "--set", tr("nothing to set: expected FIELD=VALUE"));
     if (layer == kLog || layer == "bando_meta" || layer == "analysis_state")
-        throw Error(ErrorKind::Usage, "--layer", "'" + layer + "' is kept by Bando and cannot be edited");
+        throw Error(ErrorKind::Usage, "--layer", trf("'{1}' is kept by Bando and cannot be edited", {layer}));
     if (!m_store.hasLayer(layer))
-        throw Error(ErrorKind::Usage, "--layer", "the project has no layer '" + layer + "'");
+        throw Error(ErrorKind::Usage, "--layer", trf("the project has no layer '{1}'", {layer}));
     const Layer l = m_store.readLayer(layer);
     Feature f = featureById(l, fid);
     AppliedEdit e;
@@ -346,12 +347,12 @@ AppliedEdit EditStack::applyValues(const std::string& layer, int64_t fid, const 
     for (const auto& [field, v] : set) {
         const int i = l.fieldIndex(field);
         if (i < 0)
-            throw Error(ErrorKind::Usage, "--set", "layer '" + layer + "' has no field '" + field + "'");
+            throw Error(ErrorKind::Usage, "--set", trf("layer '{1}' has no field '{2}'", {layer, field}));
         if (!seen.insert(field).second)
-            throw Error(ErrorKind::Usage, "--set", "field '" + field + "' is set twice");
+            throw Error(ErrorKind::Usage, "--set", trf("field '{1}' is set twice", {field}));
         if (isKeyField(layer, field))
             throw Error(ErrorKind::Usage, "--set",
-                        "'" + field + "' is a key that joins layers: correct it in the source and import again");
+                        trf("'{1}' is a key that joins layers: correct it in the source and import again", {field}));
         Value nv = v;
         if (l.fields[static_cast<size_t>(i)].type == FieldType::Real)
             if (const auto* iv = std::get_if<int64_t>(&nv))
@@ -422,8 +423,9 @@ std::optional<AppliedEdit> EditStack::step(bool undo)
     const std::string layer = rows.front()->layer;
     const int64_t fid = rows.front()->featureFid;
     if (!m_store.hasLayer(layer))
-        throw Error(ErrorKind::Store, m_store.path(), "the edited layer '" + layer + "' is gone: cannot " +
-                                                          (undo ? "undo" : "redo"));
+        throw Error(ErrorKind::Store, m_store.path(),
+                    trf(undo ? "the edited layer '{1}' is gone: cannot undo" : "the edited layer '{1}' is gone: cannot redo",
+                        {layer}));
     const Layer l = m_store.readLayer(layer);
     const Feature* cur = nullptr;
     for (const auto& f : l.features)
@@ -431,7 +433,8 @@ std::optional<AppliedEdit> EditStack::step(bool undo)
             cur = &f;
     if (!cur)
         throw Error(ErrorKind::Store, layer + " " + rows.front()->key,
-                    "the edited feature is gone (replaced by an import?): cannot " + std::string(undo ? "undo" : "redo"));
+                    tr(undo ? "the edited feature is gone (replaced by an import?): cannot undo"
+                            : "the edited feature is gone (replaced by an import?): cannot redo"));
     Feature f = *cur;
     AppliedEdit e;
     e.action = undo ? "undo" : "redo";
@@ -445,7 +448,8 @@ std::optional<AppliedEdit> EditStack::step(bool undo)
         const LogRow& r = **it;
         const int i = l.fieldIndex(r.field);
         if (i < 0)
-            throw Error(ErrorKind::Store, layer, "field '" + r.field + "' is gone: cannot " + e.action);
+            throw Error(ErrorKind::Store, layer,
+                        trf(undo ? "field '{1}' is gone: cannot undo" : "field '{1}' is gone: cannot redo", {r.field}));
         const FieldDef& d = l.fields[static_cast<size_t>(i)];
         const std::string at = where(l, f, r.field);
         const std::optional<std::string>& expectNow = undo ? r.newValue : r.oldValue;
@@ -453,9 +457,11 @@ std::optional<AppliedEdit> EditStack::step(bool undo)
         const auto now = encodeValue(f.values[static_cast<size_t>(i)]);
         if (now != expectNow)
             throw Error(ErrorKind::Store, at,
-                        "changed since the edit (now " + now.value_or("NULL") + ", the edit left " +
-                            expectNow.value_or("NULL") + "): not " + (undo ? "undone" : "redone") +
-                            ", so that the newer value is kept");
+                        trf(undo ? "changed since the edit (now {1}, the edit left {2}): not undone, so that the newer "
+                                   "value is kept"
+                                 : "changed since the edit (now {1}, the edit left {2}): not redone, so that the newer "
+                                   "value is kept",
+                            {now.value_or("NULL"), expectNow.value_or("NULL")}));
         const Value tv = target ? parseValue(d, *target, at) : Value{};
         e.changes.push_back({r.field, f.values[static_cast<size_t>(i)], tv});
         f.values[static_cast<size_t>(i)] = tv;

@@ -1,5 +1,10 @@
 #include "core/search/identify.hpp"
 
+#include "core/base/error.hpp"
+#include "core/i18n/i18n.hpp"
+#include "core/capi/geos.hpp"
+#include "core/capi/geos_convert.hpp"
+
 #include <algorithm>
 #include <cmath>
 
@@ -90,6 +95,45 @@ std::vector<size_t> featuresInBox(const Layer& layer, const Extent& box)
                 for (size_t k = 0; k < ring.size() && !hit; ++k)
                     hit = box.contains(ring[k].x, ring[k].y) || (k > 0 && segmentHitsBox(ring[k - 1], ring[k], box));
         if (hit)
+            out.push_back(i);
+    }
+    return out;
+}
+
+std::vector<size_t> featuresInPolygon(const Layer& layer, const std::vector<XY>& vertices)
+{
+    Ring ring;
+    for (const auto& p : vertices)
+        if (ring.empty() || !(ring.back() == p))
+            ring.push_back(p);
+    while (ring.size() > 1 && ring.front() == ring.back())
+        ring.pop_back();
+    if (ring.size() < 3)
+        throw Error(ErrorKind::Usage, layer.name, tr("A selection polygon needs at least 3 distinct vertices."));
+    ring.push_back(ring.front());
+    Extent bounds;
+    for (const auto& p : ring)
+        bounds.expand(p.x, p.y);
+
+    geos::GeomPtr outline = geos::toGeos(Geometry::polygon({ring}));
+    if (!geos::predicate("is valid", [&] { return GEOSisValid_r(geos::ctx(), outline.get()); }))
+        outline = geos::make("make valid", [&] { return GEOSMakeValid_r(geos::ctx(), outline.get()); });
+    double area = 0;
+    geos::status("area", [&] { return GEOSArea_r(geos::ctx(), outline.get(), &area); });
+    if (!(area > 0))
+        throw Error(ErrorKind::Usage, layer.name, tr("The selection polygon has no area (its vertices lie on one line)."));
+    geos::clearError();
+    geos::PreparedPtr prepared(GEOSPrepare_r(geos::ctx(), outline.get()));
+    if (!prepared)
+        geos::throwFailure("prepare");
+
+    std::vector<size_t> out;
+    for (size_t i = 0; i < layer.features.size(); ++i) {
+        const Geometry& g = layer.features[i].geom;
+        if (g.isEmpty() || !g.extent().intersects(bounds))
+            continue;
+        const geos::GeomPtr fg = geos::toGeos(g);
+        if (geos::predicate("intersects", [&] { return GEOSPreparedIntersects_r(geos::ctx(), prepared.get(), fg.get()); }))
             out.push_back(i);
     }
     return out;

@@ -23,6 +23,13 @@ std::vector<LayerHit> identifyAt(const std::vector<const Layer*>& layers, double
 // or a polygon containing it): the rectangle selection.
 std::vector<size_t> featuresInBox(const Layer& layer, const Extent& box);
 
+// Indices of the features of `layer` whose geometry meets the polygon drawn by `vertices` (in
+// order, closed automatically; a self-crossing outline is made valid first, as GEOS MakeValid
+// does): the polygon selection. Each feature is tested with a GEOS prepared `intersects` after an
+// extent check. Throws bando::Error(Usage) for fewer than 3 distinct vertices or a polygon of no
+// area (all vertices on one line).
+std::vector<size_t> featuresInPolygon(const Layer& layer, const std::vector<XY>& vertices);
+
 // Planar measures in the map's projected CRS (TM-3 zone of the province, metres): the length of
 // a polyline and the area of a polygon given by its vertices (closed automatically).
 double measureLength(const std::vector<XY>& line);

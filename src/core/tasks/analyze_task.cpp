@@ -7,6 +7,7 @@
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
+#include "core/tasks/settings_task.hpp"
 
 #include <sqlite3.h>
 
@@ -433,6 +434,13 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     options.metricEpsg = r.metricEpsg;
     options.threads = request.threads;
     options.thresholds = r.thresholds;
+    {
+        // the project's road speeds (bando settings --speed) are the defaults; the request's win
+        const RoadSpeeds stored = loadRoadSpeeds(*store);
+        options.access.speedKmh = stored.speedKmh;
+        options.access.otherKmh = stored.otherKmh;
+        options.access.offRoadKmh = stored.offRoadKmh;
+    }
     for (const auto& [cls, kmh] : request.speedKmh)
         options.access.speedKmh[cls] = kmh;
 

@@ -21,7 +21,8 @@ struct AnalyzeRequest {
     int metricEpsg = 0;   // 0 = the province's TM-3 zone chosen from the data (analysis/metric_crs.hpp)
     unsigned threads = 2;
     bool force = false;   // recompute every part even when its inputs are unchanged
-    // --speed CLASS=KMH: road speeds (defaults in analysis::AccessOptions)
+    // --speed CLASS=KMH: road speeds for this run (defaults: the project's, `bando settings --speed`,
+    // over analysis::AccessOptions's)
     std::map<std::string, double> speedKmh;
     void validate() const;
 };

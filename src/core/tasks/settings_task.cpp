@@ -4,6 +4,7 @@
 #include "core/store/project_store.hpp"
 
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 
 namespace bando::tasks {
@@ -22,7 +23,56 @@ void share(const std::optional<double>& v, const char* option)
         throw Error(ErrorKind::Usage, option, "must be a share between 0 and 1, got " + number(*v));
 }
 
+void speed(double v, const std::string& option)
+{
+    if (!(v > 0 && v <= 200))
+        throw Error(ErrorKind::Usage, option, "must be a speed above 0 and at most 200 km/h, got " + number(v));
+}
+
+bool isClassName(const std::string& s)
+{
+    if (s.empty() || s.size() > 40)
+        return false;
+    for (char c : s)
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
+            return false;
+    return true;
+}
+
+constexpr const char* kSpeedPrefix = "setting.speed.";
+constexpr const char* kSpeedOther = "setting.speed_other";
+constexpr const char* kSpeedOffRoad = "setting.speed_off_road";
+
+double storedSpeed(const std::string& key, const std::string& text)
+{
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end != '\0' || !(v > 0 && v <= 200))
+        throw Error(ErrorKind::Format, "bando_meta " + key, "expected a speed above 0 and at most 200 km/h, got '" + text + "'");
+    return v;
+}
+
 } // namespace
+
+RoadSpeeds loadRoadSpeeds(const ProjectStore& store)
+{
+    const analysis::AccessOptions defaults;
+    RoadSpeeds s;
+    s.speedKmh = defaults.speedKmh;
+    s.otherKmh = defaults.otherKmh;
+    s.offRoadKmh = defaults.offRoadKmh;
+    for (const auto& [key, value] : store.allMeta()) {
+        if (value.empty())
+            continue;  // empty = removed (--reset)
+        if (key.rfind(kSpeedPrefix, 0) == 0)
+            s.speedKmh[key.substr(std::string(kSpeedPrefix).size())] = storedSpeed(key, value);
+        else if (key == kSpeedOther)
+            s.otherKmh = storedSpeed(key, value);
+        else if (key == kSpeedOffRoad)
+            s.offRoadKmh = storedSpeed(key, value);
+    }
+    return s;
+}
 
 void SettingsRequest::validate() const
 {
@@ -34,7 +84,18 @@ void SettingsRequest::validate() const
     if (broadbandDistanceM && !(*broadbandDistanceM > 0 && *broadbandDistanceM <= 50000))
         throw Error(ErrorKind::Usage, "--broadband-distance-m",
                     "must be above 0 and at most 50000 m, got " + number(*broadbandDistanceM));
-    if (reset && (noSignalShareAny || unstableShareGood || broadbandShare || broadbandDistanceM))
+    for (const auto& [cls, kmh] : speedKmh) {
+        if (!isClassName(cls))
+            throw Error(ErrorKind::Usage, "--speed",
+                        "expected CLASS=KMH with a road class of lower-case letters, digits and '_', got '" + cls + "'");
+        speed(kmh, "--speed " + cls);
+    }
+    if (otherKmh)
+        speed(*otherKmh, "--speed-other");
+    if (offRoadKmh)
+        speed(*offRoadKmh, "--speed-off-road");
+    if (reset && (noSignalShareAny || unstableShareGood || broadbandShare || broadbandDistanceM || !speedKmh.empty() ||
+                  otherKmh || offRoadKmh))
         throw Error(ErrorKind::Usage, "--reset", "cannot be combined with values to set");
 }
 
@@ -59,12 +120,25 @@ SettingsResult run(const SettingsRequest& request, Feedback& fb)
             else if (*value)
                 store->setMeta(key, number(**value));
         }
+        if (request.reset) {
+            for (const auto& [key, value] : store->allMeta())
+                if (key.rfind(kSpeedPrefix, 0) == 0 || key == kSpeedOther || key == kSpeedOffRoad)
+                    store->setMeta(key, "");
+        }
+        for (const auto& [cls, kmh] : request.speedKmh)
+            store->setMeta(kSpeedPrefix + cls, number(kmh));
+        if (request.otherKmh)
+            store->setMeta(kSpeedOther, number(*request.otherKmh));
+        if (request.offRoadKmh)
+            store->setMeta(kSpeedOffRoad, number(*request.offRoadKmh));
+        r.thresholds = analysis::loadThresholds(*store);
+        r.speeds = loadRoadSpeeds(*store);  // inside the transaction: a bad stored value writes nothing
         tx.commit();
         r.changed = true;
-        r.thresholds = analysis::loadThresholds(*store);
     } else {
         auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
         r.thresholds = analysis::loadThresholds(*store);
+        r.speeds = loadRoadSpeeds(*store);
     }
     return r;
 }

@@ -3,15 +3,33 @@
 // bando_meta "setting.*" keys, core/analysis/classify.hpp) — shown and changed by
 // `bando settings` and the app's Settings → Analysis settings dialog. A changed threshold makes
 // the next `bando analyze` recompute the parts that read it (their fingerprints include it).
-// Road speeds are not project settings: they are options of each analysis (AnalyzeRequest::speedKmh,
-// `bando analyze --speed`, the Analyse dialog).
+// Road speeds are project settings too (bando_meta "setting.speed.<class>", "setting.speed_other",
+// "setting.speed_off_road"): every analysis starts from them (AnalyzeRequest::speedKmh given on
+// the command line or by the Analyse dialog still wins for that run). A changed speed makes the
+// next analysis recompute the access part (its fingerprint includes the speeds).
 #include "core/analysis/classify.hpp"
+#include "core/analysis/indicators.hpp"
 #include "core/base/feedback.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 
+namespace bando {
+class ProjectStore;
+}
+
 namespace bando::tasks {
+
+// The road speeds in force for a project: analysis::AccessOptions's defaults with the stored
+// settings over them.
+struct RoadSpeeds {
+    std::map<std::string, double> speedKmh;  // km/h per road class
+    double otherKmh = 0;                     // roads of a class not listed
+    double offRoadKmh = 0;                   // legs off the road network
+};
+// Throws bando::Error(Format) naming the key for a stored value that is not a speed in (0, 200].
+RoadSpeeds loadRoadSpeeds(const ProjectStore& store);
 
 struct SettingsRequest {
     std::string project;
@@ -20,14 +38,25 @@ struct SettingsRequest {
     std::optional<double> unstableShareGood;   // --unstable-share-good
     std::optional<double> broadbandShare;      // --broadband-share
     std::optional<double> broadbandDistanceM;  // --broadband-distance-m
-    bool reset = false;                        // --reset: remove the four keys (the defaults apply)
+    // Road speeds in km/h, each in (0, 200]: per class (--speed CLASS=KMH, repeatable; a class is
+    // lower-case letters, digits and '_'), other roads (--speed-other), off the network
+    // (--speed-off-road).
+    std::map<std::string, double> speedKmh;
+    std::optional<double> otherKmh;
+    std::optional<double> offRoadKmh;
+    bool reset = false;  // --reset: remove every stored setting (thresholds and speeds: the defaults apply)
     void validate() const;
-    bool changes() const { return reset || noSignalShareAny || unstableShareGood || broadbandShare || broadbandDistanceM; }
+    bool changes() const
+    {
+        return reset || noSignalShareAny || unstableShareGood || broadbandShare || broadbandDistanceM ||
+               !speedKmh.empty() || otherKmh || offRoadKmh;
+    }
 };
 
 struct SettingsResult {
     std::string project;
     analysis::Thresholds thresholds;  // in force after the request
+    RoadSpeeds speeds;                // in force after the request
     bool changed = false;
 };
 
