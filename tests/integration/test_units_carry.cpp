@@ -3,9 +3,11 @@
 // project's own rows (the analysis' per-village targets, the reported figures, its gap villages).
 #include <catch2/catch.hpp>
 
+#include "core/base/error.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/job.hpp"
+#include "core/tasks/layout_task.hpp"
 #include "core/tasks/units_task.hpp"
 #include "support/test_support.hpp"
 
@@ -38,7 +40,6 @@ TEST_CASE("units: targets, progress reports and gap lists re-expressed in v2025-
     q.project = path;
     q.to = units::kV2025;
     q.what = {"all"};
-    q.geometry = false;
     const auto r = tasks::runTask(q, fb);
     REQUIRE(r.conserved);
     REQUIRE(r.date == "2021-09-15");
@@ -158,5 +159,33 @@ TEST_CASE("units: targets, progress reports and gap lists re-expressed in v2025-
         }
         const Layer ug = store->readLayer("unit_gaps_versioned");
         CHECK(ug.features.size() == r.gaps.size());
+    }
+
+    SECTION("the atlas paged by 2025 unit: xã Thất Khê's page lists its 2021 villages")
+    {
+        store.reset();
+        tasks::LayoutRequest lq;
+        lq.project = path;
+        lq.atlas = "communes";
+        lq.units = units::kV2025;
+        lq.where = "code = '06040'";
+        lq.theme = "coverage";
+        lq.out = dir.file("atlas.png");
+        lq.dpi = 40;
+        const auto lr = tasks::runTask(lq, fb);
+        CHECK(lr.units == std::vector<std::string>{"06040"});
+        CHECK(lr.pages == 2);  // the cover and xã Thất Khê (its 32 villages fit one page)
+        const auto doc = tasks::buildLayoutDocument(lq, fb);
+        REQUIRE(doc.pages.size() == 2);
+        int rows = 0;
+        for (const auto& it : doc.pages[1].items)
+            if (it.type == layout::ItemType::Table)
+                rows += static_cast<int>(it.table.rows.size());
+        int want = 0;
+        for (const auto& [v, u] : unitOf)
+            want += u == "06040";
+        CHECK(rows == want);
+        lq.units = "v2030";
+        CHECK_THROWS_AS(tasks::runTask(lq, fb), Error);
     }
 }
