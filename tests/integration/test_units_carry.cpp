@@ -8,6 +8,8 @@
 #include "core/store/project_store.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/layout_task.hpp"
+#include "core/tasks/report_task.hpp"
+#include "core/units/report_units.hpp"
 #include "core/tasks/units_task.hpp"
 #include "support/test_support.hpp"
 
@@ -187,5 +189,39 @@ TEST_CASE("units: targets, progress reports and gap lists re-expressed in v2025-
         CHECK(rows == want);
         lq.units = "v2030";
         CHECK_THROWS_AS(tasks::runTask(lq, fb), Error);
+    }
+
+    SECTION("the gap report grouped and paged by 2025 unit")
+    {
+        report::GapReport g = report::loadGapReport(*store, "", "", "");
+        const size_t all = g.rows.size();
+        const int allNoSignal = g.total.noSignal;
+        units::gapReportInVersion(*store, g, units::kV2025);
+        CHECK(g.rows.size() == all);  // the same gap villages, regrouped
+        CHECK(g.total.noSignal == allNoSignal);
+        int sum = 0;
+        for (const auto& d : g.districts) {
+            CHECK(units::Registry::shipped().find(units::kV2025, d.code));
+            sum += d.villages;
+        }
+        CHECK(sum == static_cast<int>(all));
+        for (const auto& row : g.rows)
+            CHECK(row.districtCode == unitOf.at(row.code));
+        store.reset();
+        tasks::ReportRequest rq;
+        rq.project = path;
+        rq.kind = "gaps";
+        rq.units = units::kV2025;
+        rq.district = "06040";
+        rq.out = dir.file("gaps.png");
+        rq.dpi = 40;
+        const auto rr = tasks::runTask(rq, fb);
+        CHECK(rr.pages == 2);  // summary and xã Thất Khê
+        int want = 0;
+        for (const auto& row : g.rows)
+            want += row.districtCode == "06040";
+        CHECK(rr.rows == want);
+        rq.kind = "plan";
+        CHECK_THROWS_AS(tasks::runTask(rq, fb), Error);
     }
 }
