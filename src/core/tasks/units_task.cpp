@@ -3,6 +3,7 @@
 #include "core/base/error.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/crs/reproject.hpp"
 #include "core/model/schema.hpp"
 #include "core/planning/targets.hpp"
@@ -98,10 +99,10 @@ void splitVillages(const units::Link& first, const std::vector<const units::Link
             const size_t idx = static_cast<size_t>(std::find(members.begin(), members.end(), order[i]) - members.begin());
             choice[idx] = i < take ? part : rest;
         }
-        char b[160];
-        std::snprintf(b, sizeof b, "area share %.2f/%.2f km² (published), matched along village lines", published->areaKm2,
-                      published->areaTotalKm2);
-        report.rule = b;
+        char a[32], t[32];
+        std::snprintf(a, sizeof a, "%.2f", published->areaKm2);
+        std::snprintf(t, sizeof t, "%.2f", published->areaTotalKm2);
+        report.rule = trf("area share {1}/{2} km² (published), matched along village lines", {a, t});
     } else {
         // No published size: every village to the nearest receiving unit (its nearest village
         // centre), each receiving unit getting at least one village when there are enough.
@@ -132,7 +133,7 @@ void splitVillages(const units::Link& first, const std::vector<const units::Link
                 count[t]++;
             }
         }
-        report.rule = "no published size: each village to the nearest receiving unit";
+        report.rule = tr("no published size: each village to the nearest receiving unit");
     }
     for (size_t i = 0; i < n; ++i) {
         members[i]->unitIn[step + 1] = links[choice[i]]->toCode;
@@ -320,7 +321,7 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
             throw Error(ErrorKind::Usage, "--date", "no village indicators at " + request.date + " (run `bando analyze --date`)");
     }
     if (res.date.empty())
-        res.notes.push_back("no village indicators (run `bando analyze`): households and areas only");
+        res.notes.push_back(tr("no village indicators (run `bando analyze`): households and areas only"));
     fb.setProgress(20);
 
     // ---- each village's unit, step by step ----
@@ -513,7 +514,7 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
         const planning::TargetTable table =
             planning::readTargetTable(store->hasLayer("targets") ? &tl : nullptr, store->hasLayer("phases") ? &pl : nullptr);
         if (table.rows.empty())
-            res.notes.push_back("no targets table: every village takes the program defaults (50 % shops, 50 % e-payment, 10 % locomotive)");
+            res.notes.push_back(tr("no targets table: every village takes the program defaults (50 % shops, 50 % e-payment, 10 % locomotive)"));
         struct TAcc {
             UnitTarget t;
             std::set<std::string> scopes;
@@ -574,7 +575,7 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
     if (request.wants("progress")) {
         fb.setStep("progress reports");
         if (!store->hasLayer("progress_reports")) {
-            res.notes.push_back("no progress_reports table: no progress reports to re-express");
+            res.notes.push_back(tr("no progress_reports table: no progress reports to re-express"));
         } else {
             const Layer rl = store->readLayer("progress_reports", &fb);
             const Layer pl = store->hasLayer("phases") ? store->readLayer("phases", &fb) : Layer{};
@@ -677,7 +678,7 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
     if (request.wants("gaps")) {
         fb.setStep("gap lists");
         if (res.date.empty())
-            res.notes.push_back("no village indicators: the analysis' gap villages are not listed (run `bando analyze`)");
+            res.notes.push_back(tr("no village indicators: the analysis' gap villages are not listed (run `bando analyze`)"));
         for (const auto& v : villages) {
             if (!v.analysed)
                 continue;
