@@ -412,6 +412,33 @@ VersionedMatch VersionedUnitMatcher::matchCommune(const std::string& commune, co
 
 // ---------------------------------------------------------------- village lists in another version
 
+namespace {
+
+void addUnique(std::vector<UnitRef>& found, const UnitRef& r)
+{
+    if (std::none_of(found.begin(), found.end(), [&r](const UnitRef& f) { return f.code == r.code; }))
+        found.push_back(r);
+}
+
+// One village found -> matched; several -> ambiguous (reason `several`); none -> unmatched (reason `none`).
+UnitMatch matchOf(const std::vector<UnitRef>& found, const std::string& several, const std::string& none)
+{
+    UnitMatch out;
+    if (found.size() == 1) {
+        out.status = UnitMatch::Status::Matched;
+        out.unit = found[0];
+    } else if (found.size() > 1) {
+        out.status = UnitMatch::Status::Ambiguous;
+        out.candidates = found;
+        out.reason = several;
+    } else {
+        out.reason = none;
+    }
+    return out;
+}
+
+} // namespace
+
 VersionedListMatcher::VersionedListMatcher(const UnitMatcher& matcher,
                                            const std::vector<std::pair<std::string, std::string>>& rows,
                                            std::string projectVersion, const units::Registry& registry)
@@ -422,12 +449,7 @@ VersionedListMatcher::VersionedListMatcher(const UnitMatcher& matcher,
 
 UnitMatch VersionedListMatcher::inNewerUnit(const units::Unit& unit, const std::string& village) const
 {
-    UnitMatch out;
     std::vector<UnitRef> found;
-    auto add = [&found](const UnitRef& r) {
-        if (std::none_of(found.begin(), found.end(), [&r](const UnitRef& f) { return f.code == r.code; }))
-            found.push_back(r);
-    };
     std::string olds;
     for (const auto& l : m_registry.crosswalk(m_project, unit.version)) {
         if (l.toCode != unit.code)
@@ -441,23 +463,15 @@ UnitMatch VersionedListMatcher::inNewerUnit(const units::Unit& unit, const std::
             continue;  // a commune of the registry the project does not hold
         const UnitMatch v = m_matcher.matchVillage("", village, m.unit.name, m.unit.districtName);
         if (v.status == UnitMatch::Status::Matched)
-            add(v.unit);
+            addUnique(found, v.unit);
         for (const auto& c : v.candidates)
-            add(c);
+            addUnique(found, c);
     }
-    if (found.size() == 1) {
-        out.status = UnitMatch::Status::Matched;
-        out.unit = found[0];
-    } else if (found.size() > 1) {
-        out.status = UnitMatch::Status::Ambiguous;
-        out.candidates = found;
-        out.reason = "village '" + village + "' matches " + std::to_string(found.size()) + " villages in the communes of " +
-                     unit.name + " (" + unit.version + ")";
-    } else {
-        out.reason = "village '" + village + "' not found in the communes of " + unit.name + " (" + unit.version +
-                     ": " + olds + ")";
-    }
-    return out;
+    return matchOf(found,
+                   "village '" + village + "' matches " + std::to_string(found.size()) + " villages in the communes of " +
+                       unit.name + " (" + unit.version + ")",
+                   "village '" + village + "' not found in the communes of " + unit.name + " (" + unit.version + ": " +
+                       olds + ")");
 }
 
 UnitMatch VersionedListMatcher::matchVillage(const UnitMatch& base, const std::string& code, const std::string& village,
@@ -492,24 +506,14 @@ UnitMatch VersionedListMatcher::matchVillage(const UnitMatch& base, const std::s
         if (m.status == UnitMatch::Status::Matched)
             refs.push_back(m.unit);
         for (const auto& r : refs)
-            if (std::none_of(found.begin(), found.end(), [&r](const UnitRef& f) { return f.code == r.code; }))
-                found.push_back(r);
+            addUnique(found, r);
         if (!refs.empty())
             versions += (versions.empty() ? "" : ", ") + u.code + "@" + u.version + " " + u.name;
     }
-    UnitMatch out;
-    if (found.size() == 1) {
-        out.status = UnitMatch::Status::Matched;
-        out.unit = found[0];
-    } else if (found.size() > 1) {
-        out.status = UnitMatch::Status::Ambiguous;
-        out.candidates = found;
-        out.reason = "commune '" + commune + "' means different units in different unit versions (" + versions +
-                     "): village '" + village + "' matches " + std::to_string(found.size()) + " villages";
-    } else {
-        out.reason = "village '" + village + "' not found in any unit named '" + commune + "'";
-    }
-    return out;
+    return matchOf(found,
+                   "commune '" + commune + "' means different units in different unit versions (" + versions +
+                       "): village '" + village + "' matches " + std::to_string(found.size()) + " villages",
+                   "village '" + village + "' not found in any unit named '" + commune + "'");
 }
 
 } // namespace bando::io

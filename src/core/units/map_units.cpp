@@ -62,6 +62,21 @@ std::shared_ptr<const render::MapData> mapInVersion(const render::MapData& data,
     return out;
 }
 
+std::map<std::string, std::string> villageUnits(const ProjectStore& store, const std::string& version, const Feedback* fb)
+{
+    std::map<std::string, std::string> unitOf;
+    if (store.hasLayer("village_units")) {
+        const Layer vu = store.readLayer("village_units", fb);
+        for (const auto& f : vu.features)
+            if (vu.text(f, "version") == version)
+                unitOf[vu.text(f, "village_code")] = vu.text(f, "unit_code");
+    }
+    if (unitOf.empty())
+        throw Error(ErrorKind::Usage, "--units",
+                    "the project has no village_units of " + version + " (run `bando units --to " + version + "` first)");
+    return unitOf;
+}
+
 std::shared_ptr<const render::MapData> atlasInVersion(const ProjectStore& store, const render::MapData& data,
                                                        const std::string& version, std::string& atlasLayer,
                                                        const Feedback* fb)
@@ -73,16 +88,7 @@ std::shared_ptr<const render::MapData> atlasInVersion(const ProjectStore& store,
     atlasLayer = districts ? schema::kCommunes : schema::kDistricts;
     if (version == kV2021)
         return mapInVersion(data, version, fb);
-    std::map<std::string, std::string> unitOf;
-    if (store.hasLayer("village_units")) {
-        const Layer vu = store.readLayer("village_units", fb);
-        for (const auto& f : vu.features)
-            if (vu.text(f, "version") == version)
-                unitOf[vu.text(f, "village_code")] = vu.text(f, "unit_code");
-    }
-    if (unitOf.empty())
-        throw Error(ErrorKind::Usage, "--units",
-                    "the project has no village_units of " + version + " (run `bando units --to " + version + "` first)");
+    const std::map<std::string, std::string> unitOf = villageUnits(store, version, fb);
     render::MapData keyed(data);
     const std::string field = districts ? "commune_code" : "district_code";
     for (auto& l : keyed.layers) {

@@ -6,6 +6,7 @@
 #include "core/base/feedback.hpp"
 #include "core/render/map_renderer.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,11 @@ std::string communesLayerOf(const std::string& version);
 // or when the project has no such layer yet (run `bando units --to VERSION`).
 std::shared_ptr<const render::MapData> mapInVersion(const render::MapData& data, const std::string& version,
                                                     const Feedback* fb = nullptr);
+
+// Every village's unit code in `version` as `bando units --to VERSION` stored it (village_units).
+// Throws bando::Error(Usage, "--units") when the project has none of that version.
+std::map<std::string, std::string> villageUnits(const ProjectStore& store, const std::string& version,
+                                                const Feedback* fb = nullptr);
 
 // An atlas paged by the units of `version` (`bando render --atlas communes --units v2025-07`):
 // the map drawn in that version (mapInVersion), every village keyed on its unit of that version

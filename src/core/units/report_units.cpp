@@ -2,6 +2,7 @@
 
 #include "core/base/error.hpp"
 #include "core/store/project_store.hpp"
+#include "core/units/map_units.hpp"
 #include "core/units/registry.hpp"
 
 #include <algorithm>
@@ -17,16 +18,7 @@ void gapReportInVersion(const ProjectStore& store, report::GapReport& gaps, cons
         throw Error(ErrorKind::Usage, "--units", "unknown unit version '" + version + "' (known: v2021, v2024-12, v2025-07)");
     if (!unitCode.empty() && !reg.find(version, unitCode))
         throw Error(ErrorKind::Usage, "--district", "'" + unitCode + "' is not a unit of " + version);
-    std::map<std::string, std::string> unitOf;
-    if (store.hasLayer("village_units")) {
-        const Layer vu = store.readLayer("village_units");
-        for (const auto& f : vu.features)
-            if (vu.text(f, "version") == version)
-                unitOf[vu.text(f, "village_code")] = vu.text(f, "unit_code");
-    }
-    if (unitOf.empty())
-        throw Error(ErrorKind::Usage, "--units",
-                    "the project has no village_units of " + version + " (run `bando units --to " + version + "` first)");
+    const std::map<std::string, std::string> unitOf = villageUnits(store, version);
     std::map<std::string, report::GapTotals> byUnit;
     report::GapTotals total;
     std::vector<report::GapRow> rows;
