@@ -175,3 +175,58 @@ TEST_CASE("units crosswalk backwards: a 2025 unit apportioned to its old units b
     CHECK(sum == Approx(1));
     CHECK(back.front().basis == "weights");
 }
+
+TEST_CASE("units: 2025 figures carried back to the 2021 communes by the weighted backward mapping", "[units]")
+{
+    const Registry& r = Registry::shipped();
+    // weights: households of every 2021 commune (any positive numbers)
+    std::map<std::string, double> hh;
+    int i = 0;
+    for (const Unit* u : r.units(kV2021))
+        hh[u->code] = 100 + 7 * (i++ % 13);
+    REQUIRE(hh.size() == 200);
+    // 2021 values proportional to the weights (3 per household), carried forward along the
+    // registry's crosswalk: the 2025 figures
+    std::map<std::string, double> f25;
+    for (const auto& l : r.crosswalk(kV2021, kV2025))
+        f25[l.toCode] += 3 * hh[l.fromCode] * l.share;
+    REQUIRE(f25.size() == 65);
+    std::vector<Link> used;
+    const auto back = carryBackward(r, kV2025, kV2021, f25, hh, &used);
+    REQUIRE(back.size() == 200);
+    double total25 = 0, total21 = 0;
+    for (const auto& [c, v] : f25)
+        total25 += v;
+    for (const auto& [c, v] : back) {
+        total21 += v;
+        CHECK(v == Approx(3 * hh[c]));  // comes back exactly, split Đại Đồng, Kiên Mộc, Bính Xá included
+    }
+    CHECK(total21 == Approx(total25));
+    CHECK(used.front().basis == "weights");
+
+    // figures not proportional to the weights: each 2025 unit's figure divided by the weights of
+    // its old units, a split old unit adding its parts. xã Thất Khê (06040@v2025) = Chi Lăng
+    // 06034 + Chí Minh 06013 + TT Thất Khê 05995 + Đại Đồng 06040 x 8527/8615; xã Quốc Khánh
+    // (06004@v2025) = Tri Phương 06016 + Đội Cấn 06025 + Quốc Khánh 06004 + Đại Đồng x 88/8615.
+    const double s = 8527.0 / 8615.0;
+    std::map<std::string, double> fig{{"06040", 1000}, {"06004", 500}};
+    const auto b2 = carryBackward(r, kV2025, kV2021, fig, hh);
+    const double denThatKhe = hh["06034"] + hh["06013"] + hh["05995"] + hh["06040"] * s;
+    const double denQuocKhanh = hh["06016"] + hh["06025"] + hh["06004"] + hh["06040"] * (1 - s);
+    CHECK(b2.at("06034") == Approx(1000 * hh["06034"] / denThatKhe));
+    CHECK(b2.at("06040") == Approx(1000 * hh["06040"] * s / denThatKhe + 500 * hh["06040"] * (1 - s) / denQuocKhanh));
+    CHECK(b2.at("06025") == Approx(500 * hh["06025"] / denQuocKhanh));
+    double sum = 0;
+    for (const auto& [c, v] : b2)
+        sum += v;
+    CHECK(sum == Approx(1500));
+    CHECK(b2.at("06529") == 0);  // no figure given for xã Lộc Bình
+
+    // no weights: equal parts
+    const auto b3 = carryBackward(r, kV2025, kV2021, {{"06529", 400}}, {});
+    CHECK(b3.at("06529") == Approx(100));  // TT Lộc Bình, one of four
+    CHECK(b3.at("06544") == Approx(100));
+
+    CHECK_THROWS_AS(carryBackward(r, kV2021, kV2025, f25, hh), Error);
+    CHECK_THROWS_AS(carryBackward(r, kV2025, kV2021, {{"06034", 1}}, hh), Error);  // 06034 is no 2025 unit
+}

@@ -33,7 +33,10 @@ bool runUnitsDialog(wxWindow* parent, const std::string& projectPath, tasks::Uni
     top->Add(grid, 0, wxLEFT | wxRIGHT | wxEXPAND, 10);
     auto* villages = new wxCheckBox(&dlg, wxID_ANY, wtr("Also per village after the merges of 12/2021"));
     villages->SetValue(!request.villages.empty());
-    top->Add(villages, 0, wxALL, 10);
+    top->Add(villages, 0, wxLEFT | wxRIGHT | wxTOP, 10);
+    auto* carryAll = new wxCheckBox(&dlg, wxID_ANY, wtr("Also the targets, progress reports and gap lists"));
+    carryAll->SetValue(request.wants("targets"));
+    top->Add(carryAll, 0, wxALL, 10);
     top->Add(dlg.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxALL | wxEXPAND, 10);
     dlg.SetSizerAndFit(top);
     for (;;) {
@@ -43,6 +46,7 @@ bool runUnitsDialog(wxWindow* parent, const std::string& projectPath, tasks::Uni
         r.project = projectPath;
         r.to = utf8(version->GetStringSelection());
         r.villages = villages->GetValue() ? units::kVillagesV2021_12 : "";
+        r.what = carryAll->GetValue() ? std::vector<std::string>{"all"} : std::vector<std::string>{"indicators"};
         if (guarded(&dlg, wtr("Figures in another unit version"), [&] { r.validate(); })) {
             request = r;
             return true;

@@ -951,19 +951,28 @@ void MainFrame::doUnits()
     tasks::UnitsRequest request;
     if (!runUnitsDialog(this, m_projectPath, request))
         return;
+    carryUnits(request);
+}
+
+bool MainFrame::carryUnits(tasks::UnitsRequest request)
+{
+    if (m_projectPath.empty())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    request.project = m_projectPath;
     if (m_stateDirty)
         saveMapState();
     std::optional<tasks::UnitsResult> result;
     const bool done = runWithProgress(this, wtr("Figures in another unit version"), wtr("Carrying the figures across…"),
                                       [&](Feedback& fb) { result = tasks::runTask(request, fb); });
     if (!done || !result)
-        return;
-    SetStatusText(wxString::Format(wtr("%s: %d communes → %d units; households %lld, shops %lld, gap villages %d conserved"),
-                                   wx(result->to), result->communesFrom, result->communesTo,
-                                   static_cast<long long>(result->after.households),
-                                   static_cast<long long>(result->after.shops), result->after.noSignal),
-                  kFieldRender);
+        return false;
+    // a notice: the status field is overwritten by the reload that follows
+    showNotice(wxString::Format(wtr("%s: %d communes → %d units; households %lld, shops %lld, gap villages %d conserved"),
+                                wx(result->to), result->communesFrom, result->communesTo,
+                                static_cast<long long>(result->after.households),
+                                static_cast<long long>(result->after.shops), result->after.noSignal));
     openProject(m_projectPath, true);
+    return true;
 }
 
 bool MainFrame::analyze(tasks::AnalyzeRequest request)

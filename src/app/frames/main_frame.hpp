@@ -12,6 +12,7 @@
 #include "core/tasks/analyze_task.hpp"
 #include "core/tasks/edit_task.hpp"
 #include "core/tasks/settings_task.hpp"
+#include "core/tasks/units_task.hpp"
 
 #include <wx/aui/aui.h>
 #include <wx/choice.h>
@@ -66,6 +67,10 @@ public:
     // then reloads the map keeping the view and shows the "class" theme. False if cancelled (the
     // previous results stay: the core writes in one transaction).
     bool analyze(tasks::AnalyzeRequest request);
+    // Carries the figures into another unit version (the request `bando units` runs) behind a
+    // progress dialog with Cancel, shows the conserved totals and reloads the project. False if
+    // cancelled (nothing is stored: the core writes in one transaction). Issue #17.
+    bool carryUnits(tasks::UnitsRequest request);
     // The village theme ("density", "class", …); throws for a theme the project does not have.
     void setTheme(const std::string& theme);
     // Writes the layer tree, bookmarks and theme to the project now (normally 0.4 s after a change).

@@ -41,13 +41,14 @@ void parseSize(const std::string& v, int& w, int& h)
 int runLayout(const Args& a)
 {
     a.allowOnly({"out", "layout", "atlas", "where", "paper", "landscape", "portrait", "district", "theme", "title",
-                 "dpi", "json"});
+                 "dpi", "units", "json"});
     tasks::LayoutRequest q;
     q.project = a.positional[0];
     q.out = a.require("out");
     q.layout = a.get("layout");
     q.atlas = a.get("atlas");
     q.where = a.get("where");
+    q.units = a.get("units");
     q.paper = a.get("paper");
     if (a.has("landscape"))
         q.landscape = 1;
@@ -141,7 +142,8 @@ CommandRegistration reg(
      "render PROJECT --out FILE.png|FILE.pdf [--size WxH | --paper A4|A3 [--landscape]] [--district CODE] "
      "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--units v2024-12|v2025-07] [--json]\n"
      "       render PROJECT --out FILE.pdf|.png|.svg --layout TEMPLATE | --atlas districts|communes [--where EXPR] "
-     "[--paper A4|A3|A2|A1|A0] [--landscape|--portrait] [--district CODE] [--theme T] [--title TEXT] [--dpi N] [--json]",
+     "[--units v2024-12|v2025-07] [--paper A4|A3|A2|A1|A0] [--landscape|--portrait] [--district CODE] [--theme T] "
+     "[--title TEXT] [--dpi N] [--json]",
      "Draws the project map: villages coloured by the theme (households per km² by default; coverage = mobile "
      "signal classes; shops = digital shops per 100 households), commune and district boundaries, roads, district "
      "seats, title, legend, scale bar and north arrow. The format follows the extension: PNG (default 1920x1080 "

@@ -28,7 +28,7 @@ double number(const std::string& s, const char* option)
 
 int runReport(const Args& a)
 {
-    a.allowOnly({"kind", "operator", "district", "date", "out", "layout", "paper", "landscape", "portrait", "dpi",
+    a.allowOnly({"kind", "operator", "district", "date", "units", "out", "layout", "paper", "landscape", "portrait", "dpi",
                  "preset", "top", "json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
@@ -39,6 +39,7 @@ int runReport(const Args& a)
     q.kind = a.get("kind", q.kind);
     q.operatorName = a.get("operator");
     q.district = a.get("district");
+    q.units = a.get("units");
     q.date = a.get("date");
     q.out = a.require("out");
     q.layout = a.get("layout");
@@ -86,7 +87,7 @@ int runReport(const Args& a)
 
 CommandRegistration reg(
     {"report",
-     "report PROJECT --kind gaps|plan|progress [--operator NAME] [--district CODE] [--date D] "
+     "report PROJECT --kind gaps|plan|progress [--operator NAME] [--district CODE] [--date D] [--units v2025-07] "
      "--out FILE.pdf|.png|.svg|.csv|.xlsx [--layout TEMPLATE] [--paper A4|A3|A2|A1|A0] [--landscape|--portrait] "
      "[--dpi N] [--preset NAME] [--top N] [--json]",
      "Writes a report of an analysed project (bando analyze). gaps: the coverage-gap report of one operator "
@@ -96,7 +97,9 @@ CommandRegistration reg(
      "a template (resources/layouts/<kind>.json or --layout FILE.json; see docs/REPORTS.md), PNG/SVG one file per "
      "page, CSV with one row per village, or XLSX with a summary sheet and a sheet per district (codes as text). "
      "progress: shops, e-payment accounts, locomotive households and teams against the targets at --date, by district and commune, with the forecast at the recent pace (bando progress). Exit codes: 2 bad option, unknown "
-     "operator, district, kind or date; 3 project unreadable or output not writable.",
+     "operator, district, kind or date; 3 project unreadable or output not writable. --units v2025-07 (gaps) groups "
+     "and pages the gap villages by the units of that version (stored by `bando units --to v2025-07`); --district "
+     "then names one of them.",
      {"landscape", "portrait", "json"},
      runReport});
 

@@ -690,6 +690,17 @@ ListImportResult importList(ProjectStore& store, const std::string& path, const 
                         std::string("the project has no '") + l + "' layer to match names against");
     Layer villages = store.readLayer("villages", fb);
     const UnitMatcher matcher(store.readLayer("districts"), store.readLayer("communes"), villages);
+    // The unit version the list's commune names use (issue #17): newer names match the villages
+    // of the old communes they were made of; a name of different units in different versions goes to review.
+    std::vector<std::pair<std::string, std::string>> named;
+    for (size_t i = 0; i < t.rows.size(); ++i)
+        if (!blankRow(t.rows[i])) {
+            const Cells c{path, info, &t.rows[i], static_cast<int64_t>(i + 1)};
+            const RowUnit u = unitOfRow(c, uc);
+            named.emplace_back(u.commune, u.district);
+        }
+    const VersionedListMatcher versioned(matcher, named);
+    res.unitVersion = versioned.listVersion();
 
     // Check and match every row (the review); nothing is written here.
     Cells cells{path, info};
@@ -705,6 +716,8 @@ ListImportResult importList(ProjectStore& store, const std::string& path, const 
         rv.row = cells.rowNo;
         rv.input = unit.input();
         rv.match = handler->match(matcher, cells, unit.code, unit.village, unit.commune, unit.district);
+        if (handler->namesVillages())
+            rv.match = versioned.matchVillage(rv.match, unit.code, unit.village, unit.commune, unit.district);
         switch (rv.match.status) {
         case UnitMatch::Status::Matched:
             ++res.matched;

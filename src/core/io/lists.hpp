@@ -61,6 +61,7 @@ struct ListImportResult {
     bool wrote = false;             // false when the review stopped the import (or reviewOnly)
     Diagnostics diagnostics;        // warnings name the file, row and field
     std::string encoding;
+    std::string unitVersion;  // the unit version of the list's commune names (issue #17); "" = cannot tell
     bool needsReview() const { return unmatched + ambiguous > 0; }
     // The rows that are not matched (unmatched or ambiguous), in file order.
     std::vector<ReviewRow> rowsToReview() const;

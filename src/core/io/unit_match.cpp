@@ -409,4 +409,111 @@ VersionedMatch VersionedUnitMatcher::matchCommune(const std::string& commune, co
     return m;
 }
 
+
+// ---------------------------------------------------------------- village lists in another version
+
+namespace {
+
+void addUnique(std::vector<UnitRef>& found, const UnitRef& r)
+{
+    if (std::none_of(found.begin(), found.end(), [&r](const UnitRef& f) { return f.code == r.code; }))
+        found.push_back(r);
+}
+
+// One village found -> matched; several -> ambiguous (reason `several`); none -> unmatched (reason `none`).
+UnitMatch matchOf(const std::vector<UnitRef>& found, const std::string& several, const std::string& none)
+{
+    UnitMatch out;
+    if (found.size() == 1) {
+        out.status = UnitMatch::Status::Matched;
+        out.unit = found[0];
+    } else if (found.size() > 1) {
+        out.status = UnitMatch::Status::Ambiguous;
+        out.candidates = found;
+        out.reason = several;
+    } else {
+        out.reason = none;
+    }
+    return out;
+}
+
+} // namespace
+
+VersionedListMatcher::VersionedListMatcher(const UnitMatcher& matcher,
+                                           const std::vector<std::pair<std::string, std::string>>& rows,
+                                           std::string projectVersion, const units::Registry& registry)
+    : m_matcher(matcher), m_registry(registry), m_versioned(registry), m_project(std::move(projectVersion))
+{
+    m_detection = m_versioned.detectVersion(rows);
+}
+
+UnitMatch VersionedListMatcher::inNewerUnit(const units::Unit& unit, const std::string& village) const
+{
+    std::vector<UnitRef> found;
+    std::string olds;
+    for (const auto& l : m_registry.crosswalk(m_project, unit.version)) {
+        if (l.toCode != unit.code)
+            continue;
+        const units::Unit* old = m_registry.find(m_project, l.fromCode);
+        if (!old)
+            continue;
+        olds += (olds.empty() ? "" : ", ") + old->name;
+        const UnitMatch m = m_matcher.matchCommune(old->code, "", "");
+        if (m.status != UnitMatch::Status::Matched)
+            continue;  // a commune of the registry the project does not hold
+        const UnitMatch v = m_matcher.matchVillage("", village, m.unit.name, m.unit.districtName);
+        if (v.status == UnitMatch::Status::Matched)
+            addUnique(found, v.unit);
+        for (const auto& c : v.candidates)
+            addUnique(found, c);
+    }
+    return matchOf(found,
+                   "village '" + village + "' matches " + std::to_string(found.size()) + " villages in the communes of " +
+                       unit.name + " (" + unit.version + ")",
+                   "village '" + village + "' not found in the communes of " + unit.name + " (" + unit.version + ": " +
+                       olds + ")");
+}
+
+UnitMatch VersionedListMatcher::matchVillage(const UnitMatch& base, const std::string& code, const std::string& village,
+                                             const std::string& commune, const std::string& district) const
+{
+    if (base.byCode || (!code.empty() && base.status == UnitMatch::Status::Matched) || commune.empty() || village.empty())
+        return base;
+    const std::string& version = m_detection.version;
+    if (version == m_project)
+        return base;
+    const VersionedMatch vm = m_versioned.matchCommune(commune, district, version);
+    if (!version.empty()) {
+        // the list is of another version: the commune as that version names it
+        if (vm.status == VersionedMatch::Status::Matched && m_registry.rank(vm.unit.version) > m_registry.rank(m_project))
+            return inNewerUnit(vm.unit, village);
+        return base;
+    }
+    // the list's version cannot be told: every meaning of the commune name
+    std::vector<units::Unit> meanings;
+    if (vm.status == VersionedMatch::Status::Matched)
+        meanings.push_back(vm.unit);
+    else if (vm.status == VersionedMatch::Status::Ambiguous)
+        meanings = vm.candidates;
+    if (std::none_of(meanings.begin(), meanings.end(),
+                     [&](const units::Unit& u) { return m_registry.rank(u.version) > m_registry.rank(m_project); }))
+        return base;  // no newer meaning: the project's matcher decides
+    std::vector<UnitRef> found;
+    std::string versions;
+    for (const auto& u : meanings) {
+        const UnitMatch m = m_registry.rank(u.version) > m_registry.rank(m_project) ? inNewerUnit(u, village) : base;
+        std::vector<UnitRef> refs = m.candidates;
+        if (m.status == UnitMatch::Status::Matched)
+            refs.push_back(m.unit);
+        for (const auto& r : refs)
+            addUnique(found, r);
+        if (!refs.empty())
+            versions += (versions.empty() ? "" : ", ") + u.code + "@" + u.version + " " + u.name;
+    }
+    return matchOf(found,
+                   "commune '" + commune + "' means different units in different unit versions (" + versions +
+                       "): village '" + village + "' matches " + std::to_string(found.size()) + " villages",
+                   "village '" + village + "' not found in any unit named '" + commune + "'");
+}
+
 } // namespace bando::io

@@ -109,4 +109,36 @@ private:
                                    const std::string& version) const;
 };
 
+// ---- village lists typed in another unit version (issue #17) ----
+// The project's villages are keyed on the communes of `projectVersion` (v2021). A list whose
+// commune names are of a newer version ("Thôn Nà Pài, xã Lộc Bình" in a 2026 list) has its
+// villages matched among the old communes that unit was made of (the registry's crosswalk). When
+// the list's version cannot be told and a commune name means different units in different
+// versions, the row's village is matched under every meaning: one village -> matched, different
+// villages -> ambiguous (the review asks, listing each), none -> unmatched.
+class VersionedListMatcher {
+public:
+    // `rows`: the (commune, district) names of every row of the list.
+    VersionedListMatcher(const UnitMatcher& matcher, const std::vector<std::pair<std::string, std::string>>& rows,
+                         std::string projectVersion = units::kV2021,
+                         const units::Registry& registry = units::Registry::shipped());
+    const VersionDetection& detection() const { return m_detection; }
+    // The version the list's commune names use ("" when the names cannot tell).
+    const std::string& listVersion() const { return m_detection.version; }
+    // The village match of one row. `base` is the project matcher's own match, returned unchanged
+    // when the row gives a village code, names no commune, or its commune is named in the
+    // project's version.
+    UnitMatch matchVillage(const UnitMatch& base, const std::string& code, const std::string& village,
+                           const std::string& commune, const std::string& district) const;
+
+private:
+    const UnitMatcher& m_matcher;
+    const units::Registry& m_registry;
+    VersionedUnitMatcher m_versioned;
+    std::string m_project;
+    VersionDetection m_detection;
+    // The village named in the old communes of a unit of a newer version.
+    UnitMatch inNewerUnit(const units::Unit& unit, const std::string& village) const;
+};
+
 } // namespace bando::io

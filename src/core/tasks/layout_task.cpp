@@ -11,6 +11,8 @@
 #include "core/report/documents.hpp"
 #include "core/store/project_query.hpp"
 #include "core/store/project_store.hpp"
+#include "core/units/map_units.hpp"
+#include "core/units/registry.hpp"
 
 #include <chrono>
 
@@ -50,6 +52,10 @@ void LayoutRequest::validate() const
     (void)layout::formatOf(out);
     if (!atlas.empty() && atlas != schema::kDistricts && atlas != schema::kCommunes)
         throw Error(ErrorKind::Usage, "--atlas", "unknown atlas layer '" + atlas + "' (expected districts or communes)");
+    if (!units.empty() && atlas != schema::kCommunes)
+        throw Error(ErrorKind::Usage, "--units", "--units pages the atlas by the communes of a version: use --atlas communes");
+    if (!units.empty() && !units::Registry::shipped().hasVersion(units))
+        throw Error(ErrorKind::Usage, "--units", "unknown unit version '" + units + "' (known: v2021, v2024-12, v2025-07)");
     if (!where.empty() && atlas.empty())
         throw Error(ErrorKind::Usage, "--where", "--where filters the features of --atlas LAYER");
     if (!district.empty() && !atlas.empty())
@@ -75,11 +81,18 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
         tmpl.landscape = request.landscape == 1;
     std::vector<report::AtlasUnit> units;
     if (!request.atlas.empty())
-        units = atlasUnits(request.project, request.atlas, request.where);
+        units = atlasUnits(request.project, request.units.empty() ? request.atlas : units::communesLayerOf(request.units),
+                           request.where);
     auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
     std::string date;
     const report::ProjectFacts facts = report::projectFacts(*store, request.project, date);
-    auto data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, render::layersForTheme(request.theme));
+    std::vector<std::string> layers = render::layersForTheme(request.theme);
+    if (!request.units.empty())
+        layers.push_back(units::communesLayerOf(request.units));
+    std::shared_ptr<const render::MapData> data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, layers);
+    std::string atlasLayer = request.atlas;
+    if (!request.units.empty())  // issue #17: the pages and their village tables follow the units of that version
+        data = units::atlasInVersion(*store, *data, request.units, atlasLayer, &fb);
     store.reset();
     if (!data->theme(request.theme)) {
         std::string available;
@@ -90,7 +103,7 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
     }
     layout::Document doc;
     if (!request.atlas.empty()) {
-        doc = report::atlasDocument(request.atlas, units, facts, tmpl, data, request.theme, request.title);
+        doc = report::atlasDocument(atlasLayer, units, facts, tmpl, data, request.theme, request.title);
     } else {
         layout::PageFill fill;
         const render::ThemeInfo* info = render::themeInfo(request.theme);

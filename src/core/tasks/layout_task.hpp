@@ -18,6 +18,7 @@ struct LayoutRequest {
     std::string layout;              // --layout TEMPLATE: "" = "map" (single page) or "atlas"
     std::string atlas;               // --atlas LAYER: districts | communes ("" = one map page)
     std::string where;               // --where EXPR: OGR SQL filter on LAYER's attributes
+    std::string units;               // --units v2025-07 (atlas communes): page by the units of that version (bando units)
     std::string district;            // --district CODE (single page): zoom to it
     std::string theme = "density";   // --theme
     std::string title;               // --title: "" = the default

@@ -12,6 +12,8 @@
 #include "core/tasks/job.hpp"
 #include "core/tasks/progress_task.hpp"
 #include "core/tasks/rank_task.hpp"
+#include "core/units/map_units.hpp"
+#include "core/units/report_units.hpp"
 
 #include <chrono>
 #include <filesystem>
@@ -64,6 +66,8 @@ void ReportRequest::validate() const
         throw Error(ErrorKind::Usage, "--dpi", "expected a resolution between 10 and 1200 dpi");
     if (top < 0)
         throw Error(ErrorKind::Usage, "--top", "expected 0 (all) or a positive number of villages");
+    if (!units.empty() && kind != "gaps")
+        throw Error(ErrorKind::Usage, "--units", "only the gaps report is drawn in another unit version");
 }
 
 ReportResult run(const ReportRequest& request, Feedback& fb)
@@ -85,13 +89,22 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
     auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
     std::shared_ptr<const render::MapData> data;
     auto loadMap = [&] {
-        if (document)
-            data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, render::layersForTheme("coverage"));
+        if (!document)
+            return;
+        std::vector<std::string> layers = render::layersForTheme("coverage");
+        if (!request.units.empty())
+            layers.push_back(units::communesLayerOf(request.units));
+        data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, layers);
+        std::string pagedBy;
+        if (!request.units.empty())  // issue #17: the units of that version take the districts' place
+            data = units::atlasInVersion(*store, *data, request.units, pagedBy, &fb);
     };
 
     if (request.kind == "gaps") {
-        const report::GapReport gaps =
-            report::loadGapReport(*store, request.operatorName, request.district, request.date);
+        report::GapReport gaps = report::loadGapReport(*store, request.operatorName,
+                                                       request.units.empty() ? request.district : "", request.date);
+        if (!request.units.empty())
+            units::gapReportInVersion(*store, gaps, request.units, request.district);
         fb.setProgress(20);
         res.date = gaps.date;
         res.rows = static_cast<int>(gaps.rows.size());

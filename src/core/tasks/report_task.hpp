@@ -29,6 +29,7 @@ struct ReportRequest {
     double dpi = 150;              // --dpi (PNG)
     std::string preset = "team";   // --preset (plan): the ranking preset
     int top = 100;                 // --top N (plan): villages listed (0 = all)
+    std::string units;             // --units v2025-07 (gaps): grouped and paged by the units of that version (bando units)
     void validate() const;
 };
 

@@ -3,17 +3,21 @@
 #include "core/base/error.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
+#include "core/i18n/i18n.hpp"
 #include "core/crs/reproject.hpp"
 #include "core/model/schema.hpp"
+#include "core/planning/targets.hpp"
 #include "core/store/project_store.hpp"
 #include "core/units/map_units.hpp"
 #include "core/units/villages.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <numeric>
 #include <set>
 
 namespace bando::tasks {
@@ -25,6 +29,7 @@ constexpr int kMetricEpsg = 9215;  // VN-2000 / TM-3 107-15: distances between v
 
 struct Village {
     std::string code, name, commune;  // commune: its code in the `from` version
+    std::string district;             // its district in the `from` version
     XY centre{0, 0};                  // metric
     double areaKm2 = 0;
     int64_t households = 0;
@@ -94,10 +99,10 @@ void splitVillages(const units::Link& first, const std::vector<const units::Link
             const size_t idx = static_cast<size_t>(std::find(members.begin(), members.end(), order[i]) - members.begin());
             choice[idx] = i < take ? part : rest;
         }
-        char b[160];
-        std::snprintf(b, sizeof b, "area share %.2f/%.2f km² (published), matched along village lines", published->areaKm2,
-                      published->areaTotalKm2);
-        report.rule = b;
+        char a[32], t[32];
+        std::snprintf(a, sizeof a, "%.2f", published->areaKm2);
+        std::snprintf(t, sizeof t, "%.2f", published->areaTotalKm2);
+        report.rule = trf("area share {1}/{2} km² (published), matched along village lines", {a, t});
     } else {
         // No published size: every village to the nearest receiving unit (its nearest village
         // centre), each receiving unit getting at least one village when there are enough.
@@ -128,7 +133,7 @@ void splitVillages(const units::Link& first, const std::vector<const units::Link
                 count[t]++;
             }
         }
-        report.rule = "no published size: each village to the nearest receiving unit";
+        report.rule = tr("no published size: each village to the nearest receiving unit");
     }
     for (size_t i = 0; i < n; ++i) {
         members[i]->unitIn[step + 1] = links[choice[i]]->toCode;
@@ -176,6 +181,44 @@ struct Acc {
     }
 };
 
+
+// Splits `total` over `weights` (rounded by largest remainder: the parts sum exactly to total).
+std::vector<int64_t> apportion(int64_t total, const std::vector<double>& weights)
+{
+    std::vector<int64_t> out(weights.size(), 0);
+    const double sum = std::accumulate(weights.begin(), weights.end(), 0.0);
+    if (weights.empty() || total < 0)
+        return out;
+    std::vector<std::pair<double, size_t>> rest;
+    int64_t given = 0;
+    for (size_t i = 0; i < weights.size(); ++i) {
+        const double exact = sum > 0 ? static_cast<double>(total) * weights[i] / sum
+                                     : static_cast<double>(total) / static_cast<double>(weights.size());
+        out[i] = static_cast<int64_t>(std::floor(exact));
+        given += out[i];
+        rest.emplace_back(exact - static_cast<double>(out[i]), i);
+    }
+    std::stable_sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t k = 0; given < total; k = (k + 1) % rest.size(), ++given)
+        out[rest[k].second]++;
+    return out;
+}
+
+} // namespace
+
+const std::vector<std::string>& unitsTables()
+{
+    static const std::vector<std::string> t = {"indicators", "targets", "progress", "gaps"};
+    return t;
+}
+
+bool UnitsRequest::wants(const std::string& table) const
+{
+    return std::find(what.begin(), what.end(), table) != what.end() ||
+           std::find(what.begin(), what.end(), "all") != what.end();
+}
+
+namespace {
 } // namespace
 
 void UnitsRequest::validate() const
@@ -193,6 +236,12 @@ void UnitsRequest::validate() const
                         "): figures are carried forward only (a village's unit in an older version is not known)");
     if (!villages.empty() && villages != units::kVillagesV2021_12)
         throw Error(ErrorKind::Usage, "--villages", "unknown village version '" + villages + "' (known: v2021-12)");
+    if (what.empty())
+        throw Error(ErrorKind::Usage, "--what", "expected indicators, targets, progress, gaps or all");
+    for (const auto& w : what)
+        if (w != "all" && std::find(unitsTables().begin(), unitsTables().end(), w) == unitsTables().end())
+            throw Error(ErrorKind::Usage, "--what",
+                        "unknown table '" + w + "' (known: indicators, targets, progress, gaps, all)");
     if (!date.empty() && (date.size() != 10 || date[4] != '-' || date[7] != '-'))
         throw Error(ErrorKind::Usage, "--date", "expected YYYY-MM-DD, got '" + date + "'");
 }
@@ -229,6 +278,7 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
         if (!reg.find(request.from, v.commune))
             throw Error(ErrorKind::Format, request.project + ": villages, row " + std::to_string(i + 1) + ", field commune_code",
                         "'" + v.commune + "' is not a commune of " + request.from);
+        v.district = reg.find(request.from, v.commune)->parentCode;
         v.households = vl.integer(f, "households");
         v.geom = f.geom;
         v.areaKm2 = area(metric.features[i].geom) / 1e6;
@@ -271,7 +321,7 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
             throw Error(ErrorKind::Usage, "--date", "no village indicators at " + request.date + " (run `bando analyze --date`)");
     }
     if (res.date.empty())
-        res.notes.push_back("no village indicators (run `bando analyze`): households and areas only");
+        res.notes.push_back(tr("no village indicators (run `bando analyze`): households and areas only"));
     fb.setProgress(20);
 
     // ---- each village's unit, step by step ----
@@ -455,6 +505,221 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
         throw Error(ErrorKind::Internal, "units", "figures not conserved between " + request.from + " and " + to);
     fb.setProgress(60);
 
+    // ---- targets, progress reports and gap lists in the target version (--what) ----
+    auto unitName = [&](const std::string& code) { return reg.find(to, code)->name; };
+    if (request.wants("targets")) {
+        fb.setStep("targets");
+        const Layer tl = store->hasLayer("targets") ? store->readLayer("targets", &fb) : Layer{};
+        const Layer pl = store->hasLayer("phases") ? store->readLayer("phases", &fb) : Layer{};
+        const planning::TargetTable table =
+            planning::readTargetTable(store->hasLayer("targets") ? &tl : nullptr, store->hasLayer("phases") ? &pl : nullptr);
+        if (table.rows.empty())
+            res.notes.push_back(tr("no targets table: every village takes the program defaults (50 % shops, 50 % e-payment, 10 % locomotive)"));
+        struct TAcc {
+            UnitTarget t;
+            std::set<std::string> scopes;
+            std::set<std::tuple<double, double, double>> values;
+        };
+        std::map<std::string, TAcc> byUnit;
+        TAcc prov;
+        auto add = [](TAcc& a, const Village& v, const planning::EffectiveTarget& e, const std::string& scope) {
+            const double hh = static_cast<double>(v.households);
+            a.t.households += v.households;
+            a.t.targetShops += hh * e.shopPct / 100, a.t.targetAccounts += hh * e.epayPct / 100;
+            a.t.targetLocomotives += hh * e.locomotivePct / 100;
+            a.scopes.insert(scope);
+            a.values.insert({e.shopPct, e.epayPct, e.locomotivePct});
+        };
+        for (const auto& v : villages) {
+            const planning::EffectiveTarget e = table.resolve(v.code, v.commune, v.district, units::kProvinceCode);
+            const std::string scope = e.scope == "program" ? std::string("program") : e.scope + ":" + e.code;
+            const double hh = static_cast<double>(v.households);
+            res.targetsBefore.rows++;
+            res.targetsBefore.shops += hh * e.shopPct / 100, res.targetsBefore.accounts += hh * e.epayPct / 100;
+            res.targetsBefore.locomotives += hh * e.locomotivePct / 100;
+            add(byUnit[v.unitIn.back()], v, e, scope);
+            add(prov, v, e, scope);
+        }
+        auto finish = [](TAcc& a) {
+            const double hh = static_cast<double>(a.t.households);
+            if (hh > 0) {
+                a.t.shopPct = 100 * a.t.targetShops / hh, a.t.epayPct = 100 * a.t.targetAccounts / hh;
+                a.t.locomotivePct = 100 * a.t.targetLocomotives / hh;
+            } else if (!a.values.empty()) {
+                std::tie(a.t.shopPct, a.t.epayPct, a.t.locomotivePct) = *a.values.begin();
+            }
+            a.t.uniform = a.values.size() <= 1;
+            for (const auto& sc : a.scopes)
+                a.t.scopes += (a.t.scopes.empty() ? "" : "; ") + sc;
+        };
+        for (auto& [code, a] : byUnit) {
+            const Acc& c = communes.at(code);
+            a.t.level = "commune", a.t.code = code, a.t.name = unitName(code);
+            a.t.method = c.f.method, a.t.sources = c.f.sources;
+            finish(a);
+            res.targetsAfter.rows++;
+            res.targetsAfter.shops += a.t.targetShops, res.targetsAfter.accounts += a.t.targetAccounts;
+            res.targetsAfter.locomotives += a.t.targetLocomotives;
+            res.targets.push_back(a.t);
+        }
+        prov.t.level = "province", prov.t.code = units::kProvinceCode, prov.t.name = units::kProvinceName;
+        prov.t.method = "exact", prov.t.sources = "all villages";
+        finish(prov);
+        res.targets.push_back(prov.t);
+        auto near = [](double x, double y) { return std::fabs(x - y) <= 1e-6 * (1 + std::fabs(x)); };
+        if (!near(res.targetsBefore.shops, res.targetsAfter.shops) || !near(res.targetsBefore.accounts, res.targetsAfter.accounts) ||
+            !near(res.targetsBefore.locomotives, res.targetsAfter.locomotives))
+            throw Error(ErrorKind::Internal, "units", "targets not conserved between " + request.from + " and " + to);
+    }
+
+    if (request.wants("progress")) {
+        fb.setStep("progress reports");
+        if (!store->hasLayer("progress_reports")) {
+            res.notes.push_back(tr("no progress_reports table: no progress reports to re-express"));
+        } else {
+            const Layer rl = store->readLayer("progress_reports", &fb);
+            const Layer pl = store->hasLayer("phases") ? store->readLayer("phases", &fb) : Layer{};
+            const planning::TargetTable phases = planning::readTargetTable(nullptr, store->hasLayer("phases") ? &pl : nullptr);
+            const char* measures[] = {"shops", "accounts", "locomotives", "teams", "members"};
+            struct PAcc {
+                UnitProgress p;
+                int rows = 0;
+                bool partial = false;
+                std::array<int64_t, 5> sum{{-1, -1, -1, -1, -1}};
+            };
+            std::map<std::tuple<std::string, std::string, std::string>, PAcc> out;  // date, scope, unit
+            for (size_t i = 0; i < rl.features.size(); ++i) {
+                fb.throwIfCancelled();
+                const Feature& f = rl.features[i];
+                const std::string date = rl.text(f, "date"), scope = rl.text(f, "scope"), code = rl.text(f, "code");
+                const std::string where = request.project + ": progress_reports, row " + std::to_string(i + 1);
+                std::array<int64_t, 5> value{};
+                for (size_t m = 0; m < 5; ++m)
+                    value[m] = rl.integer(f, measures[m], -1);
+                res.progressBefore.rows++;
+                res.progressBefore.shops += static_cast<double>(std::max<int64_t>(value[0], 0));
+                res.progressBefore.accounts += static_cast<double>(std::max<int64_t>(value[1], 0));
+                res.progressBefore.locomotives += static_cast<double>(std::max<int64_t>(value[2], 0));
+                // the villages the row speaks for, by unit of the target version
+                std::map<std::string, double> weight;  // unit -> households (villages when none)
+                std::map<std::string, int> count;
+                if (scope == "province") {
+                    weight[units::kProvinceCode] = 1;
+                } else {
+                    std::set<std::string> districtsOf;
+                    if (scope == "phase") {
+                        for (const auto& ph : phases.phases)
+                            if (std::to_string(ph.phase) == code)
+                                districtsOf.insert(ph.district);
+                        if (districtsOf.empty())
+                            throw Error(ErrorKind::Format, where + ", field code", "phase '" + code + "' has no districts in the phases table");
+                    } else if (scope != "district" && scope != "commune" && scope != "village") {
+                        throw Error(ErrorKind::Format, where + ", field scope",
+                                    "unknown scope '" + scope + "' (province, phase, district, commune, village)");
+                    }
+                    for (const auto& v : villages) {
+                        const bool in = scope == "phase" ? districtsOf.count(v.district) > 0
+                                        : scope == "district" ? v.district == code
+                                        : scope == "commune"  ? v.commune == code
+                                                              : v.code == code;
+                        if (in)
+                            weight[v.unitIn.back()] += static_cast<double>(v.households), count[v.unitIn.back()]++;
+                    }
+                    if (weight.empty())
+                        throw Error(ErrorKind::Format, where + ", field code",
+                                    "no village of the project lies in " + scope + " '" + code + "' (" + request.from + ")");
+                    if (std::all_of(weight.begin(), weight.end(), [](const auto& w) { return w.second <= 0; }))
+                        for (auto& [u, w] : weight)
+                            w = count[u];
+                }
+                std::vector<double> ws;
+                for (const auto& [u, w] : weight)
+                    ws.push_back(w);
+                const double total = std::accumulate(ws.begin(), ws.end(), 0.0);
+                std::array<std::vector<int64_t>, 5> parts;
+                for (size_t m = 0; m < 5; ++m)
+                    parts[m] = apportion(std::max<int64_t>(value[m], 0), ws);
+                size_t k = 0;
+                for (const auto& [u, w] : weight) {
+                    const bool province = scope == "province";
+                    PAcc& a = out[{date, scope, u}];
+                    a.p.date = date, a.p.fromScope = scope;
+                    a.p.level = province ? "province" : "commune", a.p.code = u;
+                    a.p.name = province ? units::kProvinceName : unitName(u);
+                    a.rows++;
+                    const double share = total > 0 ? w / total : 1;
+                    a.partial = a.partial || share < 1 - 1e-12;
+                    a.p.sources += (a.p.sources.empty() ? "" : "; ") + scope + ":" + code;
+                    if (share < 1 - 1e-12)
+                        a.p.sources += " (" + pct(share) + ")";
+                    for (size_t m = 0; m < 5; ++m)
+                        if (value[m] >= 0)
+                            a.sum[m] = std::max<int64_t>(a.sum[m], 0) + parts[m][k];
+                    ++k;
+                }
+            }
+            for (auto& [key, a] : out) {
+                a.p.shops = a.sum[0], a.p.accounts = a.sum[1], a.p.locomotives = a.sum[2];
+                a.p.teams = a.sum[3], a.p.members = a.sum[4];
+                a.p.method = a.partial ? "apportioned" : a.rows > 1 ? "summed" : "exact";
+                a.p.basis = a.partial ? "households (village lines)" : "whole";
+                res.progressAfter.rows++;
+                res.progressAfter.shops += static_cast<double>(std::max<int64_t>(a.p.shops, 0));
+                res.progressAfter.accounts += static_cast<double>(std::max<int64_t>(a.p.accounts, 0));
+                res.progressAfter.locomotives += static_cast<double>(std::max<int64_t>(a.p.locomotives, 0));
+                res.progress.push_back(a.p);
+            }
+            if (res.progressBefore.shops != res.progressAfter.shops || res.progressBefore.accounts != res.progressAfter.accounts ||
+                res.progressBefore.locomotives != res.progressAfter.locomotives)
+                throw Error(ErrorKind::Internal, "units", "progress reports not conserved between " + request.from + " and " + to);
+        }
+    }
+
+    if (request.wants("gaps")) {
+        fb.setStep("gap lists");
+        if (res.date.empty())
+            res.notes.push_back(tr("no village indicators: the analysis' gap villages are not listed (run `bando analyze`)"));
+        for (const auto& v : villages) {
+            if (!v.analysed)
+                continue;
+            res.gapsBefore.gapVillages += v.cls == "no_signal";
+            res.gapsBefore.gapHouseholds += v.gapHouseholds;
+            if (v.cls != "no_signal" && v.gapHouseholds <= 0)
+                continue;
+            UnitGap g;
+            g.list = "analysis", g.villageCode = v.code, g.villageName = v.name, g.fromCode = v.commune;
+            g.unitCode = v.unitIn.back(), g.unitName = unitName(g.unitCode), g.how = v.how;
+            g.status = v.cls, g.date = res.date, g.households = v.households;
+            g.gapHouseholds = v.gapHouseholds, g.gapAreaKm2 = v.gapAreaKm2;
+            res.gapsAfter.gapVillages += v.cls == "no_signal";
+            res.gapsAfter.gapHouseholds += v.gapHouseholds;
+            res.gaps.push_back(std::move(g));
+        }
+        if (store->hasLayer("survey_gaps")) {
+            const Layer sg = store->readLayer("survey_gaps", &fb);
+            res.gapsBefore.surveyRows = static_cast<int64_t>(sg.features.size());
+            for (size_t i = 0; i < sg.features.size(); ++i) {
+                const Feature& f = sg.features[i];
+                auto it = byCode.find(sg.text(f, "village_code"));
+                if (it == byCode.end())
+                    throw Error(ErrorKind::Format,
+                                request.project + ": survey_gaps, row " + std::to_string(i + 1) + ", field village_code",
+                                "'" + sg.text(f, "village_code") + "' is not a village of the project");
+                const Village& v = *it->second;
+                UnitGap g;
+                g.list = "survey", g.villageCode = v.code, g.villageName = v.name, g.fromCode = v.commune;
+                g.unitCode = v.unitIn.back(), g.unitName = unitName(g.unitCode), g.how = v.how;
+                g.status = sg.text(f, "status"), g.operatorName = sg.text(f, "operator");
+                g.date = sg.text(f, "surveyed"), g.source = sg.text(f, "source"), g.households = v.households;
+                res.gapsAfter.surveyRows++;
+                res.gaps.push_back(std::move(g));
+            }
+        }
+        if (res.gapsBefore.gapVillages != res.gapsAfter.gapVillages || res.gapsBefore.surveyRows != res.gapsAfter.surveyRows ||
+            std::fabs(res.gapsBefore.gapHouseholds - res.gapsAfter.gapHouseholds) > 1e-6 * (1 + res.gapsBefore.gapHouseholds))
+            throw Error(ErrorKind::Internal, "units", "gap lists not conserved between " + request.from + " and " + to);
+    }
+
     // ---- the villages of a village version (NQ 57/NQ-HĐND of 12/2021) ----
     std::vector<UnitFigures> villageRows;
     if (!request.villages.empty()) {
@@ -608,17 +873,64 @@ UnitsResult run(const UnitsRequest& request, Feedback& fb)
             ui.set(f, "minutes_main_road", u.minutesMainRoad);
         ui.set(f, "method", u.method), ui.set(f, "sources", u.sources);
     }
+    Layer ut = schema::makeLayer("unit_targets_versioned");
+    for (const auto& t : res.targets) {
+        Feature& f = ut.addFeature({});
+        ut.set(f, "version", to), ut.set(f, "level", t.level), ut.set(f, "code", t.code), ut.set(f, "name", t.name);
+        ut.set(f, "households", t.households), ut.set(f, "target_shops", t.targetShops);
+        ut.set(f, "target_accounts", t.targetAccounts), ut.set(f, "target_locomotives", t.targetLocomotives);
+        ut.set(f, "target_shop_pct", t.shopPct), ut.set(f, "target_epay_pct", t.epayPct);
+        ut.set(f, "target_locomotive_pct", t.locomotivePct), ut.set(f, "scopes", t.scopes);
+        ut.set(f, "uniform", int64_t{t.uniform}), ut.set(f, "method", t.method), ut.set(f, "sources", t.sources);
+    }
+    Layer up = schema::makeLayer("unit_progress_versioned");
+    for (const auto& p : res.progress) {
+        Feature& f = up.addFeature({});
+        up.set(f, "version", to), up.set(f, "date", p.date), up.set(f, "from_scope", p.fromScope);
+        up.set(f, "level", p.level), up.set(f, "code", p.code), up.set(f, "name", p.name);
+        const std::pair<const char*, int64_t> vals[] = {
+            {"shops", p.shops}, {"accounts", p.accounts}, {"locomotives", p.locomotives}, {"teams", p.teams}, {"members", p.members}};
+        for (const auto& [k, v] : vals)
+            if (v >= 0)
+                up.set(f, k, v);
+        up.set(f, "method", p.method), up.set(f, "basis", p.basis), up.set(f, "sources", p.sources);
+    }
+    Layer ug = schema::makeLayer("unit_gaps_versioned");
+    for (const auto& g : res.gaps) {
+        Feature& f = ug.addFeature({});
+        ug.set(f, "version", to), ug.set(f, "list", g.list), ug.set(f, "village_code", g.villageCode);
+        ug.set(f, "village_name", g.villageName), ug.set(f, "from_version", request.from), ug.set(f, "from_code", g.fromCode);
+        ug.set(f, "unit_code", g.unitCode), ug.set(f, "unit_name", g.unitName), ug.set(f, "how", g.how);
+        ug.set(f, "status", g.status), ug.set(f, "date", g.date), ug.set(f, "households", g.households);
+        if (!g.operatorName.empty())
+            ug.set(f, "operator", g.operatorName);
+        if (!g.source.empty())
+            ug.set(f, "source", g.source);
+        if (g.list == "analysis")
+            ug.set(f, "gap_households", g.gapHouseholds), ug.set(f, "gap_area_km2", g.gapAreaKm2);
+    }
     ProjectStore::Transaction tx(*store);
     store->replaceLayer(uv, &fb);
     store->deleteWhere("unit_crosswalk", {{"from_version", request.from}, {"to_version", to}});
     store->appendFeatures(cw, &fb);
     store->deleteWhere("village_units", {{"from_version", request.from}, {"version", to}});
     store->appendFeatures(vu, &fb);
-    store->deleteWhere("unit_indicators_versioned", {{"version", to}, {"date", res.date}});
-    if (!request.villages.empty())
-        store->deleteWhere("unit_indicators_versioned", {{"version", request.villages}, {"date", res.date}});
-    store->appendFeatures(ui, &fb);
-    res.tables = {"unit_versions", "unit_crosswalk", "village_units", "unit_indicators_versioned"};
+    res.tables = {"unit_versions", "unit_crosswalk", "village_units"};
+    if (request.wants("indicators")) {
+        store->deleteWhere("unit_indicators_versioned", {{"version", to}, {"date", res.date}});
+        if (!request.villages.empty())
+            store->deleteWhere("unit_indicators_versioned", {{"version", request.villages}, {"date", res.date}});
+        store->appendFeatures(ui, &fb);
+        res.tables.push_back("unit_indicators_versioned");
+    }
+    const std::pair<const char*, const Layer*> carried[] = {
+        {"targets", &ut}, {"progress", &up}, {"gaps", &ug}};
+    for (const auto& [what, layer] : carried)
+        if (request.wants(what)) {
+            store->deleteWhere(layer->name, {{"version", to}});
+            store->appendFeatures(*layer, &fb);
+            res.tables.push_back(layer->name);
+        }
     if (makeGeometry) {
         store->replaceLayer(polygons, &fb);
         res.tables.push_back(polygons.name);

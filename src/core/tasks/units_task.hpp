@@ -31,8 +31,17 @@ struct UnitsRequest {
     // the project's village_crosswalk (the sample's is synthetic: units/villages.hpp); "" = no
     std::string villages;
     bool store = true;                 // --dry-run: compute and report, store nothing
+    // --what: the per-unit tables re-expressed in `to` (any of indicators, targets, progress,
+    // gaps; "all" = every one). indicators: the village indicators (unit_indicators_versioned);
+    // targets: the targets table resolved per village and summed (unit_targets_versioned);
+    // progress: the dated progress_reports (unit_progress_versioned); gaps: the gap villages of
+    // the analysis and the surveyed survey_gaps rows, each with its unit (unit_gaps_versioned).
+    std::vector<std::string> what = {"indicators"};
+    bool wants(const std::string& table) const;
     void validate() const;
 };
+// The --what values: indicators, targets, progress, gaps (and "all").
+const std::vector<std::string>& unitsTables();
 
 struct UnitFigures {
     std::string level;  // commune | district | province | village
@@ -71,6 +80,57 @@ struct UnitsTotals {
     double gapHouseholds = 0;
 };
 
+// Targets re-expressed (--what targets): every village takes its effective target (the targets
+// table's rule: village, commune, district, province row, else the program defaults); a unit's
+// target counts are the sums of its villages' households × target %, its target % the
+// household-weighted average (= the counts over its households).
+struct UnitTarget {
+    std::string level, code, name;  // commune | province
+    int64_t households = 0;
+    double targetShops = 0, targetAccounts = 0, targetLocomotives = 0;
+    double shopPct = 0, epayPct = 0, locomotivePct = 0;
+    std::string scopes;  // the target rows its villages took: "province:20; commune:06529@v2021"
+    bool uniform = true; // every village of the unit has the same target
+    std::string method, sources;  // as the unit's indicator row
+};
+
+// One reported progress figure (progress_reports) re-expressed (--what progress). A province
+// row stays the province's (exact); a commune row goes along the crosswalk (its villages' units:
+// summed for a merge, apportioned by households for a split); a district or phase row (the
+// districts of a phase) — whose level is gone in v2025-07 — is apportioned over the units holding
+// its villages by their households. Apportioned counts are rounded by largest remainder so the
+// parts sum exactly to the reported figure.
+struct UnitProgress {
+    std::string date, fromScope;     // the reported rows' date and scope (province | phase | district | commune | village)
+    std::string level, code, name;   // commune | province in the target version
+    int64_t shops = -1, accounts = -1, locomotives = -1, teams = -1, members = -1;  // -1: not reported
+    std::string method;   // exact (one reported row, whole) | summed (several, whole) | apportioned
+    std::string basis;    // whole | households (village lines)
+    std::string sources;  // the reported rows: "district:180 (12.5 %); district:181"
+};
+
+// One row of a gap list re-expressed (--what gaps): a gap village of the analysis (class
+// no_signal, or gap households > 0) or a surveyed survey_gaps row, with its unit in `to`.
+struct UnitGap {
+    std::string list;  // analysis | survey
+    std::string villageCode, villageName, fromCode;  // fromCode: its commune in `from`
+    std::string unitCode, unitName, how;             // how: whole | split
+    std::string status, operatorName, date, source;  // analysis: class; survey: status, operator, surveyed
+    int64_t households = 0;
+    double gapHouseholds = 0, gapAreaKm2 = 0;
+};
+
+// Totals of --what before (the rows as stored) and after (the re-expressed rows); the task fails
+// when they differ.
+struct CarryTotals {  // targets and progress
+    int64_t rows = 0;
+    double shops = 0, accounts = 0, locomotives = 0;
+};
+struct GapTotals {
+    int64_t gapVillages = 0, surveyRows = 0;
+    double gapHouseholds = 0;
+};
+
 struct UnitsResult {
     std::string project, from, to, date;
     int communesFrom = 0, communesTo = 0;
@@ -83,6 +143,11 @@ struct UnitsResult {
     int villagesMerged = 0, villagesDissolved = 0;  // rows of the village crosswalk by how
     UnitsTotals before, after;           // the villages' totals and the target communes' sums
     bool conserved = false;              // before == after (gap households within 1e-6)
+    std::vector<UnitTarget> targets;     // --what targets: communes then the province
+    std::vector<UnitProgress> progress;  // --what progress: per reported row, its parts
+    std::vector<UnitGap> gaps;           // --what gaps: analysis gap villages, then survey rows
+    CarryTotals targetsBefore, targetsAfter, progressBefore, progressAfter;
+    GapTotals gapsBefore, gapsAfter;
     std::vector<std::string> tables;     // stored tables and layers
     std::vector<std::string> notes;
 };

@@ -2,9 +2,11 @@
 
 #include "core/base/error.hpp"
 #include "core/model/schema.hpp"
+#include "core/store/project_store.hpp"
 #include "core/units/registry.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace bando::units {
@@ -58,6 +60,49 @@ std::shared_ptr<const render::MapData> mapInVersion(const render::MapData& data,
         }
     out->prepare(fb);
     return out;
+}
+
+std::map<std::string, std::string> villageUnits(const ProjectStore& store, const std::string& version, const Feedback* fb)
+{
+    std::map<std::string, std::string> unitOf;
+    if (store.hasLayer("village_units")) {
+        const Layer vu = store.readLayer("village_units", fb);
+        for (const auto& f : vu.features)
+            if (vu.text(f, "version") == version)
+                unitOf[vu.text(f, "village_code")] = vu.text(f, "unit_code");
+    }
+    if (unitOf.empty())
+        throw Error(ErrorKind::Usage, "--units",
+                    "the project has no village_units of " + version + " (run `bando units --to " + version + "` first)");
+    return unitOf;
+}
+
+std::shared_ptr<const render::MapData> atlasInVersion(const ProjectStore& store, const render::MapData& data,
+                                                       const std::string& version, std::string& atlasLayer,
+                                                       const Feedback* fb)
+{
+    const Registry& reg = Registry::shipped();
+    if (!reg.hasVersion(version))
+        throw Error(ErrorKind::Usage, "--units", "unknown unit version '" + version + "' (known: v2021, v2024-12, v2025-07)");
+    const bool districts = reg.version(version).hasDistricts;
+    atlasLayer = districts ? schema::kCommunes : schema::kDistricts;
+    if (version == kV2021)
+        return mapInVersion(data, version, fb);
+    const std::map<std::string, std::string> unitOf = villageUnits(store, version, fb);
+    render::MapData keyed(data);
+    const std::string field = districts ? "commune_code" : "district_code";
+    for (auto& l : keyed.layers) {
+        if (l.name != schema::kVillages || l.fieldIndex(field) < 0 || l.fieldIndex("code") < 0)
+            continue;
+        for (auto& f : l.features) {
+            auto it = unitOf.find(l.text(f, "code"));
+            if (it == unitOf.end())
+                throw Error(ErrorKind::Usage, "--units",
+                            "village " + l.text(f, "code") + " has no unit in " + version + " (run `bando units --to " + version + "` again)");
+            l.set(f, field, it->second);
+        }
+    }
+    return mapInVersion(keyed, version, fb);
 }
 
 } // namespace bando::units

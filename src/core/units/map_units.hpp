@@ -6,8 +6,13 @@
 #include "core/base/feedback.hpp"
 #include "core/render/map_renderer.hpp"
 
+#include <map>
 #include <memory>
 #include <string>
+
+namespace bando {
+class ProjectStore;
+}
 
 namespace bando::units {
 
@@ -18,5 +23,21 @@ std::string communesLayerOf(const std::string& version);
 // or when the project has no such layer yet (run `bando units --to VERSION`).
 std::shared_ptr<const render::MapData> mapInVersion(const render::MapData& data, const std::string& version,
                                                     const Feedback* fb = nullptr);
+
+// Every village's unit code in `version` as `bando units --to VERSION` stored it (village_units).
+// Throws bando::Error(Usage, "--units") when the project has none of that version.
+std::map<std::string, std::string> villageUnits(const ProjectStore& store, const std::string& version,
+                                                const Feedback* fb = nullptr);
+
+// An atlas paged by the units of `version` (`bando render --atlas communes --units v2025-07`):
+// the map drawn in that version (mapInVersion), every village keyed on its unit of that version
+// as `bando units --to VERSION` stored it in village_units (its district_code in v2025-07, where
+// the units take the districts' place; its commune_code in v2024-12), so each page and its
+// village table follow the new unit. `atlasLayer` receives the layer to page by ("districts" in
+// v2025-07, "communes" otherwise). Throws bando::Error(Usage, "--units") when the project has
+// no village_units of that version yet.
+std::shared_ptr<const render::MapData> atlasInVersion(const ProjectStore& store, const render::MapData& data,
+                                                       const std::string& version, std::string& atlasLayer,
+                                                       const Feedback* fb = nullptr);
 
 } // namespace bando::units

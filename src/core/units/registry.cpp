@@ -407,4 +407,37 @@ Registry Registry::load(const std::string& dir)
     return R;
 }
 
+std::map<std::string, double> carryBackward(const Registry& registry, const std::string& newer, const std::string& older,
+                                            const std::map<std::string, double>& figures,
+                                            const std::map<std::string, double>& weights, std::vector<Link>* links)
+{
+    if (registry.rank(newer) <= registry.rank(older))
+        throw Error(ErrorKind::Usage, "--from", "'" + newer + "' is not newer than '" + older + "'");
+    for (const auto& [code, v] : figures)
+        if (!registry.find(newer, code))
+            throw Error(ErrorKind::Usage, code, "'" + code + "' is not a unit of " + newer);
+    // weights: when every older unit of a newer one weighs 0, that unit's parts are equal
+    std::vector<Link> back = registry.crosswalk(newer, older, &weights);
+    std::map<std::string, double> total;
+    for (const auto& l : back)
+        total[l.fromCode] += l.share;
+    if (std::any_of(back.begin(), back.end(), [&](const Link& l) { return total[l.fromCode] <= 0; })) {
+        const std::vector<Link> equal = registry.crosswalk(newer, older);
+        for (size_t i = 0; i < back.size(); ++i)
+            if (total[back[i].fromCode] <= 0)
+                back[i] = equal[i];
+    }
+    std::map<std::string, double> out;
+    for (const auto* u : registry.units(older))
+        out[u->code] = 0;
+    for (const auto& l : back) {
+        auto it = figures.find(l.fromCode);
+        if (it != figures.end())
+            out[l.toCode] += it->second * l.share;
+    }
+    if (links)
+        *links = std::move(back);
+    return out;
+}
+
 } // namespace bando::units

@@ -86,6 +86,21 @@ private:
     std::map<std::string, std::vector<Link>> m_steps;  // by `from` version
 };
 
+// Figures of a newer version carried back to the units of an older one (e.g. 2025 figures ->
+// 2021 communes): the weighted backward mapping. A newer unit n made of older units o (each
+// with its forward share s(o->n): 1 for a whole unit, Đại Đồng's 8,527/8,615 to TT Thất Khê)
+// gives each of them the part w(o) x s(o->n) / sum over o' of w(o') x s(o'->n) of its figure,
+// w being the weights (households of the older units); a split older unit adds the parts it gets
+// from each newer unit. Totals are conserved; figures that are the forward sums of values
+// proportional to the weights come back exactly. Without a weight (or with all zero) the parts
+// are equal. `links` receives the backward links used (basis "weights" or "equal").
+// Throws bando::Error(Usage) when `newer` is not newer than `older` or a figure names a unit
+// that is not in `newer`.
+std::map<std::string, double> carryBackward(const Registry& registry, const std::string& newer, const std::string& older,
+                                            const std::map<std::string, double>& figures,
+                                            const std::map<std::string, double>& weights,
+                                            std::vector<Link>* links = nullptr);
+
 // Published sizes of the split of xã Đại Đồng (NQ 1246): 18.61 km² and 8,527 people of 27.61 km²
 // and 8,615 people went to TT Thất Khê, the rest to xã Đội Cấn.
 struct PublishedSplit {

@@ -36,6 +36,21 @@ void appendUnitsSchemas(std::vector<LayerSchema>& out)
                    {T("from_version"), T("from_code"), T("from_name"), T("commune_code", 5), T("to_version"),
                     T("to_code"), T("to_name"), T("how"), I("synthetic"), T("note")},
                    "Units: village versions (how: unchanged, merged, dissolved); the sample's is synthetic", 6});
+    // schema version 7: the targets, progress reports and gap lists re-expressed (`bando units --what`)
+    out.push_back({"unit_targets_versioned", GeomType::None,
+                   {T("version"), T("level"), T("code"), T("name"), I("households"), R("target_shops"),
+                    R("target_accounts"), R("target_locomotives"), R("target_shop_pct"), R("target_epay_pct"),
+                    R("target_locomotive_pct"), T("scopes"), I("uniform"), T("method"), T("sources")},
+                   "Units: the program targets re-expressed in a unit version (households x the villages' targets)", 7});
+    out.push_back({"unit_progress_versioned", GeomType::None,
+                   {T("version"), T("date"), T("from_scope"), T("level"), T("code"), T("name"), I("shops"),
+                    I("accounts"), I("locomotives"), I("teams"), I("members"), T("method"), T("basis"), T("sources")},
+                   "Units: the reported progress figures re-expressed in a unit version (method: exact, summed, apportioned)", 7});
+    out.push_back({"unit_gaps_versioned", GeomType::None,
+                   {T("version"), T("list"), T("village_code"), T("village_name"), T("from_version"), T("from_code"),
+                    T("unit_code"), T("unit_name"), T("how"), T("status"), T("operator"), T("date"), T("source"),
+                    I("households"), R("gap_households"), R("gap_area_km2")},
+                   "Units: the gap villages (analysis) and surveyed gaps with their unit in a version", 7});
     for (const char* name : {"communes_v2024_12", "communes_v2025_07"})
         out.push_back({name, GeomType::MultiPolygon,
                        {T("version"), T("code", 5), T("name"), T("type"), T("parent_code"), I("villages"),
