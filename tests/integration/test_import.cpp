@@ -393,7 +393,7 @@ TEST_CASE("KMZ whose entries point outside the archive is refused (zip-slip)", "
     CHECK(pl.features[0].geom.parts[0][0][0].x == Approx(106.62));
 }
 
-TEST_CASE("Invalid polygons are repaired and counted; odd geometries dropped with notes", "[import][geometry]")
+TEST_CASE("Invalid polygons are repaired and counted, odd geometries dropped with notes", "[import][geometry]")
 {
     EnglishMessages english;
     test::TempDir dir("imp-geom");

@@ -29,7 +29,7 @@ std::string abbreviate(const std::string& commune)
 
 } // namespace
 
-TEST_CASE("Survey list matched by names with a review list; survey-diff", "[import][survey]")
+TEST_CASE("Survey list matched by names with a review list, survey-diff", "[import][survey]")
 {
     test::TempDir dir("imp-survey");
     const std::string project = dir.file("p.gpkg");

@@ -85,7 +85,7 @@ TEST_CASE("Requests validate their options and name them", "[tasks][import][expo
     CHECK_THROWS_AS(diff.validate(), Error);
 }
 
-TEST_CASE("A file import through the request; the saved mapping is replaced, not added to", "[tasks][import][mapping]")
+TEST_CASE("A file import through the request, the saved mapping is replaced, not added to", "[tasks][import][mapping]")
 {
     test::TempDir dir("task-imp");
     const std::string project = emptyProject(dir);

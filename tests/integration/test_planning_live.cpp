@@ -57,7 +57,7 @@ size_t column(const std::vector<std::string>& header, const std::string& name)
 
 } // namespace
 
-TEST_CASE("live re-ranking gives bando rank --weight's scores; ranking theme classes", "[rank][planning][integration]")
+TEST_CASE("live re-ranking gives bando rank --weight's scores, ranking theme classes", "[rank][planning][integration]")
 {
     test::TempDir dir("planning-live");
     const std::string path = dir.file("p.gpkg");

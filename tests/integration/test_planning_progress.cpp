@@ -183,7 +183,7 @@ TEST_CASE("targets on the sample: stored rows, effective targets, edits and the 
     CHECK(usage.exitCode == 2);
 }
 
-TEST_CASE("progress on the sample matches the reported snapshots; the forecast by hand", "[progress][planning][integration]")
+TEST_CASE("progress on the sample matches the reported snapshots, the forecast by hand", "[progress][planning][integration]")
 {
     Feedback fb;
     tasks::ProgressRequest q;

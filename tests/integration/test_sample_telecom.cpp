@@ -219,7 +219,7 @@ TEST_CASE("sample telecom: broadband starts at the district towns", "[sample][te
     CHECK(len > 50e3);
 }
 
-TEST_CASE("sample telecom: a fresh run reproduces the fixture's telecom layers; seeded errors", "[sample][telecom][program]")
+TEST_CASE("sample telecom: a fresh run reproduces the fixture's telecom layers, seeded errors", "[sample][telecom][program]")
 {
     // The pipeline up to the telecom stage, in memory, against the layers stored by the fixture.
     sample::SampleData d;

@@ -259,7 +259,7 @@ TEST_CASE("every check kind on a hand-made province", "[check]")
     }
 }
 
-TEST_CASE("clean hand-made data gives no finding; missing layers are noted", "[check]")
+TEST_CASE("clean hand-made data gives no finding, missing layers are noted", "[check]")
 {
     Fixture x;
     x.district("101", 60);

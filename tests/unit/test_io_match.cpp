@@ -74,7 +74,7 @@ TEST_CASE("Unit names: type prefixes and abbreviations", "[io][match]")
     CHECK(b.commune == "TT Chi Lăng");
 }
 
-TEST_CASE("Villages match by code, else by names; ambiguity is reported", "[io][match]")
+TEST_CASE("Villages match by code, else by names, ambiguity is reported", "[io][match]")
 {
     Units u = chiLang();
     UnitMatcher m(u.d, u.c, u.v);

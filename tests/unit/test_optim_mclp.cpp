@@ -96,7 +96,7 @@ TEST_CASE("coverage is inclusive at the radius, with the 1e-9 tolerance", "[opti
     CHECK(geo[0] == std::vector<int>{0});
 }
 
-TEST_CASE("greedy is not optimal on a classic trap; the MIP is", "[optim]")
+TEST_CASE("greedy is not optimal on a classic trap, the MIP is", "[optim]")
 {
     // Three sites of weight 7 each: greedy takes site 0 (ties go to the lower index), then
     // site 1 (+4) = 11; the optimum is sites 1 + 2 = 14, and one swap finds it.

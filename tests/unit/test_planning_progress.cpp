@@ -77,7 +77,7 @@ TEST_CASE("the forecast on a hand-computed series", "[progress]")
     CHECK(c[2].value == 4);
 }
 
-TEST_CASE("targets resolve from the most specific row; an override copies the row it overrides", "[targets]")
+TEST_CASE("targets resolve from the most specific row, an override copies the row it overrides", "[targets]")
 {
     TargetTable t;
     CHECK(t.resolve("v", "06613", "189", "20").scope == "program");

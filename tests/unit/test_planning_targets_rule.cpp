@@ -7,7 +7,7 @@
 using namespace bando;
 using namespace bando::planning;
 
-TEST_CASE("target rule: the resolver and TargetTable::resolve agree; the most specific row wins", "[targets][planning]")
+TEST_CASE("target rule: the resolver and TargetTable::resolve agree, the most specific row wins", "[targets][planning]")
 {
     TargetTable t;
     t.rows.push_back({"province", "20", 50, 50, 10, std::nullopt, ""});

@@ -119,7 +119,7 @@ TEST_CASE("DEM import: a GeoTIFF in EPSG:4326 with a void, reprojected into the 
     CHECK(store->hasLayer("districts"));
 }
 
-TEST_CASE("DEM import: SRTM .hgt tiles mosaicked; a missing tile is named and nothing is written", "[predict][dem]")
+TEST_CASE("DEM import: SRTM .hgt tiles mosaicked, a missing tile is named and nothing is written", "[predict][dem]")
 {
     test::TempDir dir("dem_hgt");
     const std::string south = dir.file("N21E106.hgt"), north = dir.file("N22E106.hgt"), project = dir.file("p.gpkg");

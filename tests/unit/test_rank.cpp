@@ -43,7 +43,7 @@ TEST_CASE("min-max and rank normalisation, both directions, ties and missing val
     CHECK(normalise({kNaN, kNaN}, Normalisation::MinMax, Direction::Higher) == std::vector<double>{0, 0});
 }
 
-TEST_CASE("scores are the exact sum of the contributions; order, ties and re-weighting", "[rank]")
+TEST_CASE("scores are the exact sum of the contributions, order, ties and re-weighting", "[rank]")
 {
     // A: min-max higher -> 0, .25, .5, 1;  B: rank lower -> .25, .25, 1, 0 (missing)
     // weights 3 : 1 -> factors 75 and 25
@@ -119,7 +119,7 @@ TEST_CASE("seeded sensitivity: ranks and top share follow the drawn weights", "[
     CHECK(r.scores() == std::vector<double>{100, 50, 50, 0});
 }
 
-TEST_CASE("presets: documented criteria and weights; criterion specs", "[rank]")
+TEST_CASE("presets: documented criteria and weights, criterion specs", "[rank]")
 {
     const auto* team = findBuiltinPreset("team");
     REQUIRE(team);

@@ -114,7 +114,7 @@ TEST_CASE("Each marker symbol is drawn with exact pixels", "[render][style][poin
     CHECK(px(S::Diamond, 4, 4) == kBg);
 }
 
-TEST_CASE("Categories colour points by value; hidden classes are not drawn", "[render][style][points]")
+TEST_CASE("Categories colour points by value, hidden classes are not drawn", "[render][style][points]")
 {
     const MapData d = pointData({{20.5, 79.5}, {60.5, 39.5}}, {"a", "b"});
     style::Style st = marker(style::Symbol::Square);

@@ -112,7 +112,7 @@ TEST_CASE("schedule: a team whose base is done helps with the village nearest it
     CHECK(s.travelKm == Approx(2 * 1 + 2 * 10 + 2 * 60 + 2 * 5));
 }
 
-TEST_CASE("schedule: the naive 2021 order sends teams to the far phase first; the planned one does not", "[schedule]")
+TEST_CASE("schedule: the naive 2021 order sends teams to the far phase first, the planned one does not", "[schedule]")
 {
     // Two bases 100 km apart, three villages beside each; the list (naive and rank alike) has base 0's first.
     auto p = onLine({0, 100}, {2, 4, 6, 94, 96, 98}, {0, 0, 0, 1, 1, 1}, {0, 1}, 0, 10);
@@ -140,7 +140,7 @@ TEST_CASE("schedule: the naive 2021 order sends teams to the far phase first; th
     CHECK(n.teamDays == s.teamDays);
 }
 
-TEST_CASE("schedule: windows and working days are respected; a village with no day in its window is reported",
+TEST_CASE("schedule: windows and working days are respected, a village with no day in its window is reported",
           "[schedule]")
 {
     auto p = onLine({0}, {5, 6, 7}, {0, 0, 0}, {0}, 0, 0);

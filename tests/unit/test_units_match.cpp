@@ -46,7 +46,7 @@ TEST_CASE("versioned matcher: a 2026 list in new names is v2025-07 and matches t
     CHECK(r.unit.code == "06040");
 }
 
-TEST_CASE("versioned matcher: names ambiguous across versions ask; a district settles v2021", "[units][match]")
+TEST_CASE("versioned matcher: names ambiguous across versions ask, a district settles v2021", "[units][match]")
 {
     VersionedUnitMatcher m;
     // xã Chi Lăng: Tràng Định's and Chi Lăng district's in 2021 (and 2024), the new unit in 2025
