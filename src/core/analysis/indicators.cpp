@@ -804,6 +804,7 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     const size_t nv = villagesM.features.size();
     StepTimer timer;
     CoverageModel m = coverageModel(in, opt, out);
+    timer("coverage: layer to metric");
     const auto& bases = m.bases;
     const auto& entities = m.entities;
     Extent box;
@@ -837,14 +838,23 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     }
     const Geometry rectG = Geometry::polygon({{{box.minX, box.minY}, {box.maxX, box.minY}, {box.maxX, box.maxY},
                                                {box.minX, box.maxY}, {box.minX, box.minY}}});
+    // Whole (valid) MultiPolygons folded by binary unions: one noding pass per input. A unary
+    // union of the collection would cut them into their thousands of polygons (a polygonized
+    // raster) and union those pairwise: about twice the time on the sample.
     auto unionOf = [&](const std::vector<const Geometry*>& parts) {
-        std::vector<GEOSGeometry*> gs;
+        std::vector<GeomPtr> owned;
         for (const Geometry* g : parts)
             if (!g->isEmpty())
-                gs.push_back(geos::toGeos(*g).release());
-        GeomPtr coll(GEOSGeom_createCollection_r(ctx(), GEOS_GEOMETRYCOLLECTION, gs.data(), static_cast<unsigned>(gs.size())));
-        GeomPtr u = geos::check(GEOSUnaryUnion_r(ctx(), coll.get()), "union");
-        return geos::polygonalPart(u.get());
+                owned.push_back(geos::toGeos(*g));
+        if (owned.empty()) {
+            Geometry none;
+            none.type = GeomType::MultiPolygon;
+            return none;
+        }
+        GeomPtr acc = std::move(owned[0]);
+        for (size_t k = 1; k < owned.size(); ++k)
+            acc = geos::check(GEOSUnion_r(ctx(), acc.get(), owned[k].get()), "union");
+        return geos::polygonalPart(acc.get());
     };
     auto basesOf = [&](const std::vector<uint32_t>& members) {
         std::vector<const Geometry*> out;
@@ -854,14 +864,20 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     };
     // weak-only (signal − good) and gap (box − signal) of a gap entity from its good and signal
     std::vector<Geometry> signal(entities.size());
-    auto finish = [&](size_t ei) {
-        GeomPtr good = geos::toGeos(geoms[static_cast<size_t>(ep[ei].good)]);
-        GeomPtr sig = geos::toGeos(signal[ei]);
-        GeomPtr weakOnly = geos::check(GEOSDifference_r(ctx(), sig.get(), good.get()), "difference");
-        GeomPtr rect = geos::toGeos(rectG);
-        GeomPtr gap = geos::check(GEOSDifference_r(ctx(), rect.get(), sig.get()), "difference");
-        geoms[static_cast<size_t>(ep[ei].weak)] = geos::polygonalPart(weakOnly.get());
-        geoms[static_cast<size_t>(ep[ei].gap)] = geos::polygonalPart(gap.get());
+    // (two independent differences: two tasks, so that the threads share them)
+    auto finish = [&](size_t ei, std::vector<std::function<void()>>& tasks) {
+        tasks.push_back([&, ei] {
+            GeomPtr good = geos::toGeos(geoms[static_cast<size_t>(ep[ei].good)]);
+            GeomPtr sig = geos::toGeos(signal[ei]);
+            GeomPtr weakOnly = geos::check(GEOSDifference_r(ctx(), sig.get(), good.get()), "difference");
+            geoms[static_cast<size_t>(ep[ei].weak)] = geos::polygonalPart(weakOnly.get());
+        });
+        tasks.push_back([&, ei] {
+            GeomPtr sig = geos::toGeos(signal[ei]);
+            GeomPtr rect = geos::toGeos(rectG);
+            GeomPtr gap = geos::check(GEOSDifference_r(ctx(), rect.get(), sig.get()), "difference");
+            geoms[static_cast<size_t>(ep[ei].gap)] = geos::polygonalPart(gap.get());
+        });
     };
     const unsigned threads = std::max(1u, opt.threads);
     // 1. operator × technology (a union only where several features share a level) and operators
@@ -878,14 +894,15 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             stage.push_back([&, ei] {
                 const Entity& x = entities[ei];
                 geoms[static_cast<size_t>(ep[ei].good)] = unionOf(basesOf(x.good));
-                std::vector<const Geometry*> all = basesOf(x.good), weak = basesOf(x.weak);
+                // signal = good ∪ every weak feature (the good union is not redone)
+                std::vector<const Geometry*> all{&geoms[static_cast<size_t>(ep[ei].good)]}, weak = basesOf(x.weak);
                 all.insert(all.end(), weak.begin(), weak.end());
                 signal[ei] = unionOf(all);
-                finish(ei);
             });
         }
     }
     runParallel(stage, threads);
+    timer("coverage: operator unions");
     // 2. any operator: the union of the operators' good and signal polygons
     stage.clear();
     const size_t anyI = m.anyIndex;
@@ -901,13 +918,18 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             parts.push_back(&signal[o]);
         signal[anyI] = unionOf(parts);
     });
+    for (size_t o : operators)
+        finish(o, stage);  // the operators' differences after the two longer unions
     runParallel(stage, threads);
-    finish(anyI);
+    stage.clear();
+    finish(anyI, stage);
+    runParallel(stage, threads);
+    timer("coverage: any-operator unions");
     std::vector<IndexedPolygon> polys;
     polys.reserve(geoms.size());
     for (const auto& g : geoms)
         polys.emplace_back(g);
-    timer("coverage: unions, index");
+    timer("coverage: index");
 
     std::vector<std::vector<GapPiece>> gapsOf(nv);
     std::atomic<size_t> next{0};
