@@ -540,6 +540,56 @@ bool anyFlag(const std::vector<uint32_t>& members, const std::vector<char>& flag
     return false;
 }
 
+// The two coverage_gaps rows of a village for a gap entity (an operator or "any"): `none` and
+// `weak` come with their geometry and area; here their keys and households (by settlements
+// where the village has some, by area otherwise), and for "any" the village's gap columns.
+void addGapRows(VillageIndicators& v, const Entity& e, bool isAny, const CoverageShare& cs, GapPiece none,
+                GapPiece weak, int64_t hhTotal, double hhSig, double hhGood, double vArea, std::vector<GapPiece>& rows)
+{
+    none.villageCode = weak.villageCode = v.code;
+    none.communeCode = weak.communeCode = v.communeCode;
+    none.districtCode = weak.districtCode = v.districtCode;
+    none.op = weak.op = e.op;
+    none.kind = "no_coverage";
+    weak.kind = "weak_only";
+    if (hhTotal > 0) {
+        none.households = static_cast<double>(hhTotal) - hhSig;
+        weak.households = hhSig - hhGood;
+    } else {
+        const double hh = static_cast<double>(v.households);
+        none.households = vArea > 0 ? hh * none.areaM2 / vArea : 0;
+        weak.households = vArea > 0 ? hh * weak.areaM2 / vArea : 0;
+    }
+    if (isAny) {
+        v.gapAreaKm2 = none.areaM2 / 1e6;
+        v.weakOnlyAreaKm2 = weak.areaM2 / 1e6;
+        v.gapHouseholds = none.households;
+        v.weakOnlyHouseholds = weak.households;
+        v.centreSignal = cs.centre;
+    }
+    rows.push_back(std::move(none));
+    rows.push_back(std::move(weak));
+}
+
+// Runs `worker` on `threads` threads (this one included), rethrows the first error it stored,
+// then appends every village's gap rows to `out` in the villages' order.
+void runVillageWorkers(unsigned threads, const std::function<void()>& worker, const std::exception_ptr& error,
+                       const Feedback* fb, std::vector<std::vector<GapPiece>>& gapsOf, AnalysisOutput& out)
+{
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::max(1u, threads); ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+    throwIfCancelled(fb);
+    for (auto& g : gapsOf)
+        for (auto& p : g)
+            out.gaps.push_back(std::move(p));
+}
+
 void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::vector<std::vector<Settle>>& settle,
                     const std::vector<Centre>& centre, const AnalysisOptions& opt, AnalysisOutput& out,
                     const Feedback* fb)
@@ -690,14 +740,7 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
                     }
                     cs.centre = anyOf(e.good, inBase) ? "good" : anyOf(e.weak, inBase) ? "weak" : "none";
                     if (e.gaps) {
-                        const double hh = static_cast<double>(v.households);
                         GapPiece none, weak;
-                        none.villageCode = weak.villageCode = v.code;
-                        none.communeCode = weak.communeCode = v.communeCode;
-                        none.districtCode = weak.districtCode = v.districtCode;
-                        none.op = weak.op = e.op;
-                        none.kind = "no_coverage";
-                        weak.kind = "weak_only";
                         // no_coverage = village − signal
                         GeomPtr gapGeom;
                         if (sig.state == BaseCut::None)
@@ -721,22 +764,8 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
                             weak.geom = geos::polygonalPart(weakGeom.get());
                             weak.areaM2 = areaOf(weakGeom.get());
                         }
-                        if (hhTotal > 0) {
-                            none.households = static_cast<double>(hhTotal) - hhSig;
-                            weak.households = hhSig - hhGood;
-                        } else {
-                            none.households = vArea > 0 ? hh * none.areaM2 / vArea : 0;
-                            weak.households = vArea > 0 ? hh * weak.areaM2 / vArea : 0;
-                        }
-                        if (ei == anyIndex) {
-                            v.gapAreaKm2 = none.areaM2 / 1e6;
-                            v.weakOnlyAreaKm2 = weak.areaM2 / 1e6;
-                            v.gapHouseholds = none.households;
-                            v.weakOnlyHouseholds = weak.households;
-                            v.centreSignal = cs.centre;
-                        }
-                        gapsOf[i].push_back(std::move(none));
-                        gapsOf[i].push_back(std::move(weak));
+                        addGapRows(v, e, ei == anyIndex, cs, std::move(none), std::move(weak), hhTotal, hhSig, hhGood,
+                                   vArea, gapsOf[i]);
                     }
                     v.coverage.push_back(std::move(cs));
                 }
@@ -748,18 +777,7 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
             next = nv;
         }
     };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, opt.threads); ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
-    if (error)
-        std::rethrow_exception(error);
-    throwIfCancelled(fb);
-    for (auto& g : gapsOf)
-        for (auto& p : g)
-            out.gaps.push_back(std::move(p));
+    runVillageWorkers(opt.threads, worker, error, fb, gapsOf, out);
 }
 
 // Runs the tasks on `threads` threads (each its own GEOS context); rethrows the first error.
@@ -1005,34 +1023,13 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
                     }
                     cs.centre = anyFlag(e.good, inBase) ? "good" : anyFlag(e.weak, inBase) ? "weak" : "none";
                     if (e.gaps) {
-                        const double hh = static_cast<double>(v.households);
                         GapPiece none, weak;
-                        none.villageCode = weak.villageCode = v.code;
-                        none.communeCode = weak.communeCode = v.communeCode;
-                        none.districtCode = weak.districtCode = v.districtCode;
-                        none.op = weak.op = e.op;
-                        none.kind = "no_coverage";
-                        weak.kind = "weak_only";
                         none.geom = std::move(gapC.geom);
                         none.areaM2 = gapC.area;
                         weak.geom = std::move(weakC.geom);
                         weak.areaM2 = weakC.area;
-                        if (hhTotal > 0) {
-                            none.households = static_cast<double>(hhTotal) - hhSig;
-                            weak.households = hhSig - hhGood;
-                        } else {
-                            none.households = vArea > 0 ? hh * none.areaM2 / vArea : 0;
-                            weak.households = vArea > 0 ? hh * weak.areaM2 / vArea : 0;
-                        }
-                        if (ei == m.anyIndex) {
-                            v.gapAreaKm2 = none.areaM2 / 1e6;
-                            v.weakOnlyAreaKm2 = weak.areaM2 / 1e6;
-                            v.gapHouseholds = none.households;
-                            v.weakOnlyHouseholds = weak.households;
-                            v.centreSignal = cs.centre;
-                        }
-                        gapsOf[i].push_back(std::move(none));
-                        gapsOf[i].push_back(std::move(weak));
+                        addGapRows(v, e, ei == m.anyIndex, cs, std::move(none), std::move(weak), hhTotal, hhSig,
+                                   hhGood, vArea, gapsOf[i]);
                     }
                     v.coverage.push_back(std::move(cs));
                 }
@@ -1044,18 +1041,7 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             next = nv;
         }
     };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, opt.threads); ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
-    if (error)
-        std::rethrow_exception(error);
-    throwIfCancelled(fb);
-    for (auto& g : gapsOf)
-        for (auto& p : g)
-            out.gaps.push_back(std::move(p));
+    runVillageWorkers(opt.threads, worker, error, fb, gapsOf, out);
     if (timer.on)
         std::fprintf(stderr, "[timing] coverage: %lld clips fell back to GEOS\n", static_cast<long long>(fallbacks.load()));
     timer("coverage: villages");
