@@ -571,17 +571,15 @@ void addGapRows(VillageIndicators& v, const Entity& e, bool isAny, const Coverag
     rows.push_back(std::move(weak));
 }
 
-// Runs `worker` on `threads` threads (this one included), rethrows the first error it stored,
+// Runs `worker` once on each of `threads` threads (this one included; each worker takes villages
+// from a shared counter), rethrows the first error it stored,
 // then appends every village's gap rows to `out` in the villages' order.
+void runParallel(const std::vector<std::function<void()>>& tasks, unsigned threads);
+
 void runVillageWorkers(unsigned threads, const std::function<void()>& worker, const std::exception_ptr& error,
                        const Feedback* fb, std::vector<std::vector<GapPiece>>& gapsOf, AnalysisOutput& out)
 {
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, threads); ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
+    runParallel(std::vector<std::function<void()>>(std::max(1u, threads), worker), threads);
     if (error)
         std::rethrow_exception(error);
     throwIfCancelled(fb);
