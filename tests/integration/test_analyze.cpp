@@ -42,6 +42,27 @@ void sql(const std::string& path, const std::string& statement)
     REQUIRE(rc == SQLITE_OK);
 }
 
+int64_t sqlInt(const std::string& path, const std::string& query)
+{
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    int64_t v = -1;
+    if (sqlite3_prepare_v2(db, query.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+int64_t trainedTotal(const tasks::AnalyzeResult& r)
+{
+    int64_t n = 0;
+    for (const auto& v : r.villages)
+        n += v.teamTrained;
+    return n;
+}
+
 } // namespace
 
 TEST_CASE("analyze the sample: classification unchanged and shops add up and areas close and results stored",
@@ -199,6 +220,57 @@ TEST_CASE("analyze again: nothing changed reuses every part and a sqlite3 edit r
         ++rowsPerDate[vi.text(f, "date")];
     CHECK(rowsPerDate.size() == 2);
     CHECK(rowsPerDate["2021-09-15"] == static_cast<int>(first.villages.size()));
+}
+
+TEST_CASE("analyze again: triggers count every edit; an external sqlite3 UPDATE marks its layer stale; "
+          "without triggers the row hash decides",
+          "[analyze][integration][incremental]")
+{
+    test::TempDir dir("analyze-counters");
+    const std::string path = copySample(dir);
+    Feedback fb;
+    tasks::AnalyzeRequest req;
+    req.project = path;
+    req.date = "2021-12-31";
+    const auto first = tasks::runTask(req, fb);
+    const char* triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'bando_changes_%'";
+    // the ten input layers of the sample, three triggers each, and a counter row each
+    CHECK(sqlInt(path, triggers) == 30);
+    CHECK(sqlInt(path, "SELECT count(*) FROM layer_changes") == 10);
+    CHECK(sqlInt(path, "SELECT count(*) FROM analysis_state WHERE layer = 'teams' AND fingerprint LIKE 'changes %'") == 1);
+    const int64_t before = sqlInt(path, "SELECT changes FROM layer_changes WHERE layer = 'teams'");
+    const std::string fpBefore = tasks::layerFingerprint(path, "teams");
+
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto again = tasks::runTask(req, fb);
+    WARN("re-run with nothing changed (counters): "
+         << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s");
+    CHECK(again.recomputed.empty());
+
+    // an UPDATE by another program (plain sqlite3: no GDAL, gpkg_contents.last_change, the row
+    // count and the max fid all unchanged) bumps the counter: the economy part is stale
+    sql(path, "UPDATE teams SET trained = trained + 1 WHERE fid = (SELECT min(fid) FROM teams WHERE trained IS NOT NULL "
+              "AND village_code IN (SELECT code FROM villages))");
+    CHECK(sqlInt(path, "SELECT changes FROM layer_changes WHERE layer = 'teams'") == before + 1);
+    CHECK(tasks::layerFingerprint(path, "teams") != fpBefore);
+    const auto edited = tasks::runTask(req, fb);
+    CHECK(edited.recomputed == std::vector<std::string>{"economy"});
+    CHECK(trainedTotal(edited) == trainedTotal(first) + 1);
+
+    // a program that drops the triggers (as re-creating the table does): the row hash is used,
+    // the edit is still seen, and the run puts the triggers back
+    sql(path, "DROP TRIGGER bando_changes_teams_update");
+    sql(path, "UPDATE teams SET trained = trained + 1 WHERE fid = (SELECT min(fid) FROM teams WHERE trained IS NOT NULL "
+              "AND village_code IN (SELECT code FROM villages))");
+    CHECK(sqlInt(path, triggers) == 29);
+    CHECK(tasks::layerFingerprint(path, "teams").rfind("changes ", 0) == std::string::npos);
+    const auto edited2 = tasks::runTask(req, fb);
+    CHECK(edited2.recomputed == std::vector<std::string>{"economy"});
+    CHECK(trainedTotal(edited2) == trainedTotal(first) + 2);
+    CHECK(sqlInt(path, triggers) == 30);
+    const auto quiet = tasks::runTask(req, fb);
+    CHECK(quiet.recomputed.empty());
+    CHECK(trainedTotal(quiet) == trainedTotal(first) + 2);
 }
 
 TEST_CASE("bando analyze --json keeps classify's totals keys and adds the new ones", "[analyze][cli]")

@@ -514,6 +514,54 @@ bool anyFlag(const std::vector<uint32_t>& members, const std::vector<char>& flag
     return false;
 }
 
+// The two coverage_gaps rows of a village for a gap entity (an operator or "any"): `none` and
+// `weak` come with their geometry and area; here their keys and households (by settlements
+// where the village has some, by area otherwise), and for "any" the village's gap columns.
+void addGapRows(VillageIndicators& v, const Entity& e, bool isAny, const CoverageShare& cs, GapPiece none,
+                GapPiece weak, int64_t hhTotal, double hhSig, double hhGood, double vArea, std::vector<GapPiece>& rows)
+{
+    none.villageCode = weak.villageCode = v.code;
+    none.communeCode = weak.communeCode = v.communeCode;
+    none.districtCode = weak.districtCode = v.districtCode;
+    none.op = weak.op = e.op;
+    none.kind = "no_coverage";
+    weak.kind = "weak_only";
+    if (hhTotal > 0) {
+        none.households = static_cast<double>(hhTotal) - hhSig;
+        weak.households = hhSig - hhGood;
+    } else {
+        const double hh = static_cast<double>(v.households);
+        none.households = vArea > 0 ? hh * none.areaM2 / vArea : 0;
+        weak.households = vArea > 0 ? hh * weak.areaM2 / vArea : 0;
+    }
+    if (isAny) {
+        v.gapAreaKm2 = none.areaM2 / 1e6;
+        v.weakOnlyAreaKm2 = weak.areaM2 / 1e6;
+        v.gapHouseholds = none.households;
+        v.weakOnlyHouseholds = weak.households;
+        v.centreSignal = cs.centre;
+    }
+    rows.push_back(std::move(none));
+    rows.push_back(std::move(weak));
+}
+
+// Runs `worker` once on each of `threads` threads (this one included; each worker takes villages
+// from a shared counter), rethrows the first error it stored,
+// then appends every village's gap rows to `out` in the villages' order.
+void runParallel(const std::vector<std::function<void()>>& tasks, unsigned threads);
+
+void runVillageWorkers(unsigned threads, const std::function<void()>& worker, const std::exception_ptr& error,
+                       const Feedback* fb, std::vector<std::vector<GapPiece>>& gapsOf, AnalysisOutput& out)
+{
+    runParallel(std::vector<std::function<void()>>(std::max(1u, threads), worker), threads);
+    if (error)
+        std::rethrow_exception(error);
+    throwIfCancelled(fb);
+    for (auto& g : gapsOf)
+        for (auto& p : g)
+            out.gaps.push_back(std::move(p));
+}
+
 void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::vector<std::vector<Settle>>& settle,
                     const std::vector<Centre>& centre, const AnalysisOptions& opt, AnalysisOutput& out,
                     const Feedback* fb)
@@ -664,14 +712,7 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
                     }
                     cs.centre = anyOf(e.good, inBase) ? "good" : anyOf(e.weak, inBase) ? "weak" : "none";
                     if (e.gaps) {
-                        const double hh = static_cast<double>(v.households);
                         GapPiece none, weak;
-                        none.villageCode = weak.villageCode = v.code;
-                        none.communeCode = weak.communeCode = v.communeCode;
-                        none.districtCode = weak.districtCode = v.districtCode;
-                        none.op = weak.op = e.op;
-                        none.kind = "no_coverage";
-                        weak.kind = "weak_only";
                         // no_coverage = village − signal
                         GeomPtr gapGeom;
                         if (sig.state == BaseCut::None)
@@ -695,22 +736,8 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
                             weak.geom = geos::polygonalPart(weakGeom.get());
                             weak.areaM2 = areaOf(weakGeom.get());
                         }
-                        if (hhTotal > 0) {
-                            none.households = static_cast<double>(hhTotal) - hhSig;
-                            weak.households = hhSig - hhGood;
-                        } else {
-                            none.households = vArea > 0 ? hh * none.areaM2 / vArea : 0;
-                            weak.households = vArea > 0 ? hh * weak.areaM2 / vArea : 0;
-                        }
-                        if (ei == anyIndex) {
-                            v.gapAreaKm2 = none.areaM2 / 1e6;
-                            v.weakOnlyAreaKm2 = weak.areaM2 / 1e6;
-                            v.gapHouseholds = none.households;
-                            v.weakOnlyHouseholds = weak.households;
-                            v.centreSignal = cs.centre;
-                        }
-                        gapsOf[i].push_back(std::move(none));
-                        gapsOf[i].push_back(std::move(weak));
+                        addGapRows(v, e, ei == anyIndex, cs, std::move(none), std::move(weak), hhTotal, hhSig, hhGood,
+                                   vArea, gapsOf[i]);
                     }
                     v.coverage.push_back(std::move(cs));
                 }
@@ -722,18 +749,7 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
             next = nv;
         }
     };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, opt.threads); ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
-    if (error)
-        std::rethrow_exception(error);
-    throwIfCancelled(fb);
-    for (auto& g : gapsOf)
-        for (auto& p : g)
-            out.gaps.push_back(std::move(p));
+    runVillageWorkers(opt.threads, worker, error, fb, gapsOf, out);
 }
 
 // Runs the tasks on `threads` threads (each its own GEOS context); rethrows the first error.
@@ -778,6 +794,7 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     const size_t nv = villagesM.features.size();
     StepTimer timer;
     CoverageModel m = coverageModel(in, opt, out);
+    timer("coverage: layer to metric");
     const auto& bases = m.bases;
     const auto& entities = m.entities;
     Extent box;
@@ -811,14 +828,23 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     }
     const Geometry rectG = Geometry::polygon({{{box.minX, box.minY}, {box.maxX, box.minY}, {box.maxX, box.maxY},
                                                {box.minX, box.maxY}, {box.minX, box.minY}}});
+    // Whole (valid) MultiPolygons folded by binary unions: one noding pass per input. A unary
+    // union of the collection would cut them into their thousands of polygons (a polygonized
+    // raster) and union those pairwise: about twice the time on the sample.
     auto unionOf = [&](const std::vector<const Geometry*>& parts) {
-        std::vector<GEOSGeometry*> gs;
+        std::vector<GeomPtr> owned;
         for (const Geometry* g : parts)
             if (!g->isEmpty())
-                gs.push_back(geos::toGeos(*g).release());
-        GeomPtr coll(GEOSGeom_createCollection_r(ctx(), GEOS_GEOMETRYCOLLECTION, gs.data(), static_cast<unsigned>(gs.size())));
-        GeomPtr u = geos::check(GEOSUnaryUnion_r(ctx(), coll.get()), "union");
-        return geos::polygonalPart(u.get());
+                owned.push_back(geos::toGeos(*g));
+        if (owned.empty()) {
+            Geometry none;
+            none.type = GeomType::MultiPolygon;
+            return none;
+        }
+        GeomPtr acc = std::move(owned[0]);
+        for (size_t k = 1; k < owned.size(); ++k)
+            acc = geos::check(GEOSUnion_r(ctx(), acc.get(), owned[k].get()), "union");
+        return geos::polygonalPart(acc.get());
     };
     auto basesOf = [&](const std::vector<uint32_t>& members) {
         std::vector<const Geometry*> out;
@@ -828,14 +854,20 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     };
     // weak-only (signal − good) and gap (box − signal) of a gap entity from its good and signal
     std::vector<Geometry> signal(entities.size());
-    auto finish = [&](size_t ei) {
-        GeomPtr good = geos::toGeos(geoms[static_cast<size_t>(ep[ei].good)]);
-        GeomPtr sig = geos::toGeos(signal[ei]);
-        GeomPtr weakOnly = geos::check(GEOSDifference_r(ctx(), sig.get(), good.get()), "difference");
-        GeomPtr rect = geos::toGeos(rectG);
-        GeomPtr gap = geos::check(GEOSDifference_r(ctx(), rect.get(), sig.get()), "difference");
-        geoms[static_cast<size_t>(ep[ei].weak)] = geos::polygonalPart(weakOnly.get());
-        geoms[static_cast<size_t>(ep[ei].gap)] = geos::polygonalPart(gap.get());
+    // (two independent differences: two tasks, so that the threads share them)
+    auto finish = [&](size_t ei, std::vector<std::function<void()>>& tasks) {
+        tasks.push_back([&, ei] {
+            GeomPtr good = geos::toGeos(geoms[static_cast<size_t>(ep[ei].good)]);
+            GeomPtr sig = geos::toGeos(signal[ei]);
+            GeomPtr weakOnly = geos::check(GEOSDifference_r(ctx(), sig.get(), good.get()), "difference");
+            geoms[static_cast<size_t>(ep[ei].weak)] = geos::polygonalPart(weakOnly.get());
+        });
+        tasks.push_back([&, ei] {
+            GeomPtr sig = geos::toGeos(signal[ei]);
+            GeomPtr rect = geos::toGeos(rectG);
+            GeomPtr gap = geos::check(GEOSDifference_r(ctx(), rect.get(), sig.get()), "difference");
+            geoms[static_cast<size_t>(ep[ei].gap)] = geos::polygonalPart(gap.get());
+        });
     };
     const unsigned threads = std::max(1u, opt.threads);
     // 1. operator × technology (a union only where several features share a level) and operators
@@ -852,14 +884,15 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             stage.push_back([&, ei] {
                 const Entity& x = entities[ei];
                 geoms[static_cast<size_t>(ep[ei].good)] = unionOf(basesOf(x.good));
-                std::vector<const Geometry*> all = basesOf(x.good), weak = basesOf(x.weak);
+                // signal = good ∪ every weak feature (the good union is not redone)
+                std::vector<const Geometry*> all{&geoms[static_cast<size_t>(ep[ei].good)]}, weak = basesOf(x.weak);
                 all.insert(all.end(), weak.begin(), weak.end());
                 signal[ei] = unionOf(all);
-                finish(ei);
             });
         }
     }
     runParallel(stage, threads);
+    timer("coverage: operator unions");
     // 2. any operator: the union of the operators' good and signal polygons
     stage.clear();
     const size_t anyI = m.anyIndex;
@@ -875,13 +908,18 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             parts.push_back(&signal[o]);
         signal[anyI] = unionOf(parts);
     });
+    for (size_t o : operators)
+        finish(o, stage);  // the operators' differences after the two longer unions
     runParallel(stage, threads);
-    finish(anyI);
+    stage.clear();
+    finish(anyI, stage);
+    runParallel(stage, threads);
+    timer("coverage: any-operator unions");
     std::vector<IndexedPolygon> polys;
     polys.reserve(geoms.size());
     for (const auto& g : geoms)
         polys.emplace_back(g);
-    timer("coverage: unions, index");
+    timer("coverage: index");
 
     std::vector<std::vector<GapPiece>> gapsOf(nv);
     std::atomic<size_t> next{0};
@@ -957,34 +995,13 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
                     }
                     cs.centre = anyFlag(e.good, inBase) ? "good" : anyFlag(e.weak, inBase) ? "weak" : "none";
                     if (e.gaps) {
-                        const double hh = static_cast<double>(v.households);
                         GapPiece none, weak;
-                        none.villageCode = weak.villageCode = v.code;
-                        none.communeCode = weak.communeCode = v.communeCode;
-                        none.districtCode = weak.districtCode = v.districtCode;
-                        none.op = weak.op = e.op;
-                        none.kind = "no_coverage";
-                        weak.kind = "weak_only";
                         none.geom = std::move(gapC.geom);
                         none.areaM2 = gapC.area;
                         weak.geom = std::move(weakC.geom);
                         weak.areaM2 = weakC.area;
-                        if (hhTotal > 0) {
-                            none.households = static_cast<double>(hhTotal) - hhSig;
-                            weak.households = hhSig - hhGood;
-                        } else {
-                            none.households = vArea > 0 ? hh * none.areaM2 / vArea : 0;
-                            weak.households = vArea > 0 ? hh * weak.areaM2 / vArea : 0;
-                        }
-                        if (ei == m.anyIndex) {
-                            v.gapAreaKm2 = none.areaM2 / 1e6;
-                            v.weakOnlyAreaKm2 = weak.areaM2 / 1e6;
-                            v.gapHouseholds = none.households;
-                            v.weakOnlyHouseholds = weak.households;
-                            v.centreSignal = cs.centre;
-                        }
-                        gapsOf[i].push_back(std::move(none));
-                        gapsOf[i].push_back(std::move(weak));
+                        addGapRows(v, e, ei == m.anyIndex, cs, std::move(none), std::move(weak), hhTotal, hhSig,
+                                   hhGood, vArea, gapsOf[i]);
                     }
                     v.coverage.push_back(std::move(cs));
                 }
@@ -996,18 +1013,7 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             next = nv;
         }
     };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, opt.threads); ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
-    if (error)
-        std::rethrow_exception(error);
-    throwIfCancelled(fb);
-    for (auto& g : gapsOf)
-        for (auto& p : g)
-            out.gaps.push_back(std::move(p));
+    runVillageWorkers(opt.threads, worker, error, fb, gapsOf, out);
     if (timer.on)
         std::fprintf(stderr, "[timing] coverage: %lld clips fell back to GEOS\n", static_cast<long long>(fallbacks.load()));
     timer("coverage: villages");

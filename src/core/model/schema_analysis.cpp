@@ -47,6 +47,9 @@ void appendAnalysisSchemas(std::vector<LayerSchema>& out)
     out.push_back({"analysis_state", GeomType::None,
                    {T("part"), T("layer"), T("fingerprint"), T("computed")},
                    "Analysis: fingerprints of the input layers each part of the last run used", 4});
+    // one row per input layer, bumped by SQLite triggers on that layer (ProjectStore::ensureChangeCounters)
+    out.push_back({"layer_changes", GeomType::None, {T("layer"), I("changes")},
+                   "Analysis: edits seen on each input layer (any program), for the incremental re-run", 7});
 }
 
 } // namespace bando::schema

@@ -654,6 +654,63 @@ int64_t ProjectStore::deleteWhere(const std::string& layer, const std::vector<st
     return static_cast<int64_t>(fids.size());
 }
 
+std::map<std::string, int64_t> ProjectStore::ensureChangeCounters(const std::vector<std::string>& layers)
+{
+    requireTransaction("ensureChangeCounters");
+    std::map<std::string, int64_t> out;
+    if (!m_ds->GetLayerByName("layer_changes"))
+        return out;
+    gdal::ErrorCapture cap;
+    auto exec = [&](const std::string& sql) {
+        if (OGRLayer* none = m_ds->ExecuteSQL(sql.c_str(), nullptr, nullptr))
+            m_ds->ReleaseResultSet(none);
+        if (!cap.errors().empty())
+            throw Error(ErrorKind::Store, m_path, "change counters: " + cap.lastMessage());
+    };
+    auto queryInt = [&](const std::string& sql) {
+        int64_t v = -1;
+        if (OGRLayer* rs = m_ds->ExecuteSQL(sql.c_str(), nullptr, nullptr)) {
+            if (OGRFeature* f = rs->GetNextFeature()) {
+                if (f->IsFieldSetAndNotNull(0))
+                    v = f->GetFieldAsInteger64(0);
+                OGRFeature::DestroyFeature(f);
+            }
+            m_ds->ReleaseResultSet(rs);
+        }
+        return v;
+    };
+    auto textLiteral = [](const std::string& text) {
+        std::string q = "'";
+        for (char c : text)
+            q += c == '\'' ? std::string("''") : std::string(1, c);
+        return q + "'";
+    };
+    for (const auto& layer : layers) {
+        if (layer == kMetaTable || layer == "layer_changes" || !m_ds->GetLayerByName(layer.c_str()))
+            continue;
+        const std::string literal = textLiteral(layer);
+        bool installed = false;
+        for (const char* event : {"insert", "update", "delete"}) {
+            const std::string name = "bando_changes_" + layer + "_" + event;
+            if (queryInt("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = " + textLiteral(name)) > 0)
+                continue;
+            std::string upper = event;
+            for (char& c : upper)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            exec("CREATE TRIGGER " + sqlite::quoteIdentifier(name) + " AFTER " + upper + " ON " +
+                 sqlite::quoteIdentifier(layer) + " BEGIN UPDATE layer_changes SET changes = changes + 1 WHERE layer = " +
+                 literal + "; END");
+            installed = true;
+        }
+        if (queryInt("SELECT count(*) FROM layer_changes WHERE layer = " + literal) <= 0)
+            exec("INSERT INTO layer_changes (layer, changes) VALUES (" + literal + ", 0)");
+        if (installed)
+            exec("UPDATE layer_changes SET changes = changes + 1 WHERE layer = " + literal);
+        out[layer] = queryInt("SELECT changes FROM layer_changes WHERE layer = " + literal);
+    }
+    return out;
+}
+
 void ProjectStore::updateFields(const std::string& layer, int64_t fid,
                                 const std::vector<std::pair<std::string, Value>>& values)
 {

@@ -120,6 +120,12 @@ public:
     // Sets attribute values of one feature (by fid), geometry untouched. Only inside a
     // transaction; throws bando::Error(Store) for an unknown layer, feature or field.
     void updateFields(const std::string& layer, int64_t fid, const std::vector<std::pair<std::string, Value>>& values);
+    // Change counters (issue #9): SQLite triggers on each of `layers` (AFTER INSERT, UPDATE,
+    // DELETE: plain SQL, they fire for any program that edits the file) add one to the layer's
+    // row of `layer_changes`. Missing triggers are created and the counter is bumped (the layer
+    // may have changed while they were missing). Only inside a transaction. Returns the counter
+    // of every listed layer the project has.
+    std::map<std::string, int64_t> ensureChangeCounters(const std::vector<std::string>& layers);
 };
 
 // A project left with a hot rollback journal or a WAL by a writer that died (kill -9, power cut)

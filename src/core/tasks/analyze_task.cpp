@@ -71,7 +71,31 @@ std::string quoteIdent(const std::string& s)
     return q + "\"";
 }
 
-std::string fingerprint(sqlite3* db, const std::string& layer)
+// The layer's change counter kept by its triggers (ProjectStore::ensureChangeCounters), or -1
+// when the project has no counter for it or one of its three triggers is missing (a program
+// that dropped and re-created the table drops its triggers too).
+int64_t changeCounter(sqlite3* db, const std::string& layer)
+{
+    Stmt s = prepare(db, "SELECT (SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?1 AND name IN "
+                         "('bando_changes_' || ?1 || '_insert', 'bando_changes_' || ?1 || '_update', "
+                         "'bando_changes_' || ?1 || '_delete')), (SELECT max(changes) FROM layer_changes WHERE layer = ?1)");
+    if (!s)
+        return -1;  // no layer_changes table (a project not migrated yet)
+    sqlite3_bind_text(s.get(), 1, layer.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s.get()) != SQLITE_ROW || sqlite3_column_int64(s.get(), 0) != 3 ||
+        sqlite3_column_type(s.get(), 1) == SQLITE_NULL)
+        return -1;
+    return sqlite3_column_int64(s.get(), 1);
+}
+
+std::string counterFingerprint(int64_t changes, const std::string& lastChange)
+{
+    return "changes " + std::to_string(changes) + "|" + lastChange;
+}
+
+// "changes N|last_change" where the layer's triggers count its edits (no row is read), else
+// "last_change|rows|max_fid|hash of every row". `lastChangeOut` receives last_change.
+std::string fingerprint(sqlite3* db, const std::string& layer, std::string* lastChangeOut = nullptr)
 {
     std::string lastChange;
     {
@@ -84,6 +108,10 @@ std::string fingerprint(sqlite3* db, const std::string& layer)
         if (const unsigned char* t = sqlite3_column_text(s.get(), 0))
             lastChange = reinterpret_cast<const char*>(t);
     }
+    if (lastChangeOut)
+        *lastChangeOut = lastChange;
+    if (const int64_t changes = changeCounter(db, layer); changes >= 0)
+        return counterFingerprint(changes, lastChange);
     Stmt s = prepare(db, "SELECT * FROM " + quoteIdent(layer) + " ORDER BY 1");
     if (!s)
         return "";
@@ -421,7 +449,32 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         }
     }
     Db db = openReadOnly(store->path());
-    r.date = request.date.empty() ? latestDateSql(db.get()) : request.date;
+    std::map<std::string, std::string> fp, lastChange;
+    for (const auto& part : parts())
+        for (const char* l : part.layers)
+            if (!fp.count(l))
+                fp[l] = fingerprint(db.get(), l, &lastChange[l]);
+    // stored state of the last run: part -> layer -> fingerprint, and the date it was computed at
+    std::map<std::string, std::map<std::string, std::string>> state;
+    std::map<std::string, std::string> stateDate;
+    if (store->hasLayer("analysis_state")) {
+        const Layer st = store->readLayer("analysis_state");
+        for (const auto& f : st.features) {
+            state[st.text(f, "part")][st.text(f, "layer")] = st.text(f, "fingerprint");
+            stateDate[st.text(f, "part")] = st.text(f, "computed");
+        }
+    }
+    // the latest date of the shops: stored with the shops' fingerprint ("@latest" = "FP#DATE"),
+    // scanned only when the shops changed (three scans of every shop otherwise)
+    std::string latest;
+    if (request.date.empty()) {
+        const std::string& known = state["economy"]["@latest"];
+        const size_t hash = known.rfind('#');
+        latest = hash != std::string::npos && known.compare(0, hash, fp["shops"]) == 0 && hash == fp["shops"].size()
+                     ? known.substr(hash + 1)
+                     : latestDateSql(db.get());
+    }
+    r.date = request.date.empty() ? latest : request.date;
     if (r.date.empty())
         r.date = "0000-00-00";
     r.since = request.since;
@@ -444,11 +497,6 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     for (const auto& [cls, kmh] : request.speedKmh)
         options.access.speedKmh[cls] = kmh;
 
-    std::map<std::string, std::string> fp;
-    for (const auto& part : parts())
-        for (const char* l : part.layers)
-            if (!fp.count(l))
-                fp[l] = fingerprint(db.get(), l);
     std::map<std::string, std::string> settings;
     settings["economy"] = r.date + "|" + r.since + "|" + std::to_string(r.metricEpsg);
     settings["coverage"] = num(r.thresholds.noSignalShareAny) + "|" + num(r.thresholds.unstableShareGood) + "|" +
@@ -462,17 +510,6 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         settings["access"] = s;
     }
     db.reset();
-
-    // stored state of the last run: part -> layer -> fingerprint, and the date it was computed at
-    std::map<std::string, std::map<std::string, std::string>> state;
-    std::map<std::string, std::string> stateDate;
-    if (store->hasLayer("analysis_state")) {
-        const Layer st = store->readLayer("analysis_state");
-        for (const auto& f : st.features) {
-            state[st.text(f, "part")][st.text(f, "layer")] = st.text(f, "fingerprint");
-            stateDate[st.text(f, "part")] = st.text(f, "computed");
-        }
-    }
     std::map<std::string, bool> reuse;
     for (const auto& part : parts()) {
         bool same = !request.force && state.count(part.name) && state[part.name]["@settings"] == settings[part.name];
@@ -662,6 +699,18 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         } else if (store->hasLayer("coverage_gaps")) {
             r.gapRows = store->layerInfo("coverage_gaps").featureCount;
         }
+        // the inputs' change counters: where a layer had none yet (first run, or a program
+        // re-created the table), its triggers are installed now and the state records the
+        // counter, so the next run reads no row of it
+        {
+            std::vector<std::string> inputs;
+            for (const auto& [layer, value] : fp)
+                if (!value.empty())
+                    inputs.push_back(layer);
+            for (const auto& [layer, changes] : store->ensureChangeCounters(inputs))
+                if (changes >= 0 && fp[layer].rfind("changes ", 0) != 0)
+                    fp[layer] = counterFingerprint(changes, lastChange[layer]);
+        }
         Layer st = schema::makeLayer("analysis_state");
         for (const auto& part : parts()) {
             const std::string computed = reuse[part.name] ? stateDate[part.name] : r.date;
@@ -673,6 +722,11 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
                 st.set(f, "computed", computed);
             };
             row("@settings", settings[part.name]);
+            if (std::string(part.name) == "economy") {
+                const std::string known = request.date.empty() ? fp["shops"] + "#" + latest : state["economy"]["@latest"];
+                if (!known.empty())
+                    row("@latest", known);  // (a stale one is never used: its fingerprint differs)
+            }
             if (std::string(part.name) == "economy")
                 row("@shops", reuse["economy"] ? state["economy"]["@shops"]
                                                : std::to_string(out.shopsTotal) + " " + std::to_string(out.shopsLocated) +
