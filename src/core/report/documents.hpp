@@ -6,9 +6,11 @@
 #include "core/layout/template.hpp"
 #include "core/report/gaps.hpp"
 #include "core/report/table_file.hpp"
+#include "core/tasks/check_task.hpp"
 #include "core/tasks/progress_task.hpp"
 #include "core/tasks/rank_task.hpp"
 
+#include <cmath>
 #include <map>
 #include <memory>
 #include <string>
@@ -45,11 +47,33 @@ layout::Document planDocument(const tasks::RankResult& r, const ProjectFacts& fa
                               std::shared_ptr<const render::MapData> data);
 
 // ---- progress against the targets (issue #10's progress) ----
+// A figure the province reported (progress_reports, scope province): NaN where not reported.
+struct ReportedFigure {
+    std::string date, source;
+    double shops = NAN, accounts = NAN, locomotives = NAN;
+};
+// What the progress report adds to the progress at its date: the progress at an earlier date
+// (--from: the change between the two; null = one date), the data-check findings (null = not
+// run) and the province's reported figures (markers on the time-series chart).
+struct ProgressExtras {
+    const tasks::ProgressResult* from = nullptr;
+    const tasks::CheckResult* checks = nullptr;
+    std::vector<ReportedFigure> reported;
+};
 Table progressTable(const tasks::ProgressResult& r, const std::string& level);  // province / district / commune rows
+// Province, district and commune rows: shops, accounts, locomotive households and teams at both
+// dates and the change.
+Table progressChangeTable(const tasks::ProgressResult& from, const tasks::ProgressResult& to);
 Table forecastTable(const tasks::ProgressResult& r);
-std::vector<Sheet> progressSheets(const tasks::ProgressResult& r);
+Table checkSummaryTable(const tasks::CheckResult& c);   // one row per check kind run: severity, rule, findings
+Table checkFindingsTable(const tasks::CheckResult& c);  // one row per finding
+// The province's shops, accounts and locomotive households day by day up to the report's date
+// (from `fromDate` when not empty) against their targets, with the reported figures as markers.
+layout::ChartData progressSeriesChart(const tasks::ProgressResult& r, const std::vector<ReportedFigure>& reported,
+                                      const std::string& fromDate = "");
+std::vector<Sheet> progressSheets(const tasks::ProgressResult& r, const ProgressExtras& extras = {});
 layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectFacts& facts, const layout::Template& t,
-                                  std::shared_ptr<const render::MapData> data);
+                                  std::shared_ptr<const render::MapData> data, const ProgressExtras& extras = {});
 
 // ---- atlas ----
 struct AtlasUnit {
