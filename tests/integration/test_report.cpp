@@ -12,6 +12,9 @@
 #include "core/layout/layout.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/tasks/layout_task.hpp"
+#include "core/report/documents.hpp"
+#include "core/report/gaps.hpp"
+#include "core/store/project_store.hpp"
 #include "support/test_support.hpp"
 
 #include <cairo.h>
@@ -132,7 +135,9 @@ TEST_CASE("gap report: CSV rows, XLSX read back equal to the CSV, PDF text, font
     // XLSX: summary + one sheet per district; read back by a real reader.
     r = cli("report " + project + " --kind gaps --out " + test::shellQuote(dir.file("g.xlsx")) + " --json");
     REQUIRE(r.exitCode == 0);
-    CHECK(r.out.find("\"sheets\": " + std::to_string(perDistrict.size() + 1)) != std::string::npos);
+    // + the last sheet: the gaps of every operator by district (the report groups by operator)
+    CHECK(r.out.find("\"sheets\": " + std::to_string(perDistrict.size() + 2)) != std::string::npos);
+    CHECK(r.out.find("\"operators\": [\"MobiFone\", \"VNPT\", \"Viettel\"]") != std::string::npos);
     if (test::run("/usr/bin/python3 -c 'import openpyxl'").exitCode != 0)
         BANDO_SKIP("python3-openpyxl is not installed: the XLSX is not read back");
     {
@@ -141,7 +146,7 @@ TEST_CASE("gap report: CSV rows, XLSX read back equal to the CSV, PDF text, font
 wb = openpyxl.load_workbook(sys.argv[1])
 out = csv.writer(open(sys.argv[2], 'w', newline=''), lineterminator='\n')
 first = True
-for ws in wb.worksheets[1:]:
+for ws in wb.worksheets[1:-1]:
     assert ws.freeze_panes == 'A2', ws.freeze_panes
     assert ws.auto_filter.ref, 'no autofilter'
     assert ws.column_dimensions['B'].width > 10
@@ -157,6 +162,8 @@ for ws in wb.worksheets[1:]:
     first = False
 s = wb.worksheets[0]
 print(s.title, s.max_row, [c.value for c in s[s.max_row]])
+o = wb.worksheets[-1]
+print(o.title, sorted(set(r[0] for r in o.iter_rows(min_row=2, values_only=True))))
 )";
     }
     const auto back = test::run("/usr/bin/python3 " + test::shellQuote(dir.file("read.py")) + " " +
@@ -165,6 +172,7 @@ print(s.title, s.max_row, [c.value for c in s[s.max_row]])
     REQUIRE(back.exitCode == 0);
     CHECK(back.out.find("Tổng hợp " + std::to_string(perDistrict.size() + 2)) == 0);  // districts + header + total
     CHECK(back.out.find("148, 140, 405") != std::string::npos);
+    CHECK(back.out.find("Theo nhà mạng ['MobiFone', 'VNPT', 'Viettel']") != std::string::npos);
     const auto rowsBack = parseCsv(test::readFile(dir.file("back.csv")));
     REQUIRE(rowsBack.size() == rows.size());
     for (size_t i = 0; i < rows.size(); ++i) {
@@ -534,4 +542,53 @@ TEST_CASE("progress report between two dates: the change, the time series and th
     CHECK(r.err.find("--from") != std::string::npos);
     r = cli("report " + project + " --kind gaps --from 2021-09-01 --out " + test::shellQuote(dir.file("x.csv")));
     CHECK(r.exitCode == 2);
+}
+
+TEST_CASE("gap report per operator: the operator's own classes on the map, the full report grouped by operator",
+          "[report][operator][integration]")
+{
+    auto store = ProjectStore::open(analysed(), ProjectStore::Mode::ReadOnly);
+    const report::GapReport all = report::loadGapReport(*store, "", "", "");
+    REQUIRE(all.operators == std::vector<std::string>{"MobiFone", "VNPT", "Viettel"});
+    const report::GapReport viettel = report::loadGapReport(*store, "Viettel", "", "");
+    auto data = render::loadMapData(*store, crs::kVn2000LangSon, nullptr, render::layersForTheme("coverage"));
+    const auto themed = report::withOperatorThemes(data, {&viettel});
+    const render::MapData::Theme* t = themed->theme(report::operatorTheme("Viettel"));
+    REQUIRE(t);
+    const render::MapData::Theme* base = themed->theme("coverage");
+    REQUIRE(base);
+    CHECK(data->theme(report::operatorTheme("Viettel")) == nullptr);  // the shared data is left as it was
+    // the operator's classes: as many no-signal and unstable villages as its report counts
+    CHECK(t->classCounts[0] == viettel.total.noSignal);
+    CHECK(t->classCounts[1] == viettel.total.unstable);
+    CHECK(t->classCounts[0] + t->classCounts[1] + t->classCounts[2] ==
+          base->classCounts[0] + base->classCounts[1] + base->classCounts[2]);
+    CHECK(viettel.total.noSignal > all.total.noSignal);  // one operator covers less than all together
+    CHECK(t->legendTitle.find("Viettel") != std::string::npos);
+    // the PDFs: one operator's legend names it; the full report has a section per operator
+    test::TempDir dir("report-op-theme");
+    auto r = cli("report " + test::shellQuote(analysed()) + " --kind gaps --operator Viettel --district 183 --out " +
+                 test::shellQuote(dir.file("v.pdf")));
+    INFO(r.err);
+    REQUIRE(r.exitCode == 0);
+    auto txt = test::run("pdftotext -layout " + test::shellQuote(dir.file("v.pdf")) + " -");
+    CHECK(txt.out.find("Sóng di động (3G/4G) — Viettel") != std::string::npos);
+    r = cli("report " + test::shellQuote(analysed()) + " --kind gaps --district 183 --out " + test::shellQuote(dir.file("a.pdf")) +
+            " --json");
+    REQUIRE(r.exitCode == 0);
+    txt = test::run("pdftotext -layout " + test::shellQuote(dir.file("a.pdf")) + " -");
+    for (const char* op : {"MobiFone", "VNPT", "Viettel"}) {
+        CHECK(txt.out.find(std::string("Vùng lõm sóng — ") + op) != std::string::npos);
+        CHECK(txt.out.find(std::string("Sóng di động (3G/4G) — ") + op) != std::string::npos);
+    }
+    // the cover's facts block speaks Vietnamese: the sample's provenance is translated
+    const auto cover = test::run("pdftotext -layout -f 1 -l 1 " + test::shellQuote(dir.file("a.pdf")) + " -");
+    CHECK(cover.out.find("Dữ liệu mẫu tổng hợp") != std::string::npos);
+    CHECK(cover.out.find("are synthetic") == std::string::npos);
+    CHECK(cover.out.find("province and district outlines") == std::string::npos);
+    CHECK(test::run("qpdf --check " + test::shellQuote(dir.file("a.pdf"))).exitCode == 0);
+    r = cli("report " + test::shellQuote(analysed()) + " --kind gaps --district 183 --no-operator-groups --out " +
+            test::shellQuote(dir.file("b.pdf")) + " --json");
+    REQUIRE(r.exitCode == 0);
+    CHECK(r.out.find("\"operators\": []") != std::string::npos);
 }

@@ -1,5 +1,6 @@
 #include "core/report/documents.hpp"
 
+#include "core/base/clock.hpp"
 #include "core/base/error.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
@@ -126,7 +127,7 @@ ProjectFacts projectFacts(const ProjectStore& store, const std::string& projectF
     f.projectTitle = store.meta("province_name").value_or(std::filesystem::path(projectFile).stem().string());
     f.date = date;
     {
-        const std::time_t now = std::time(nullptr);
+        const std::time_t now = stampTime();  // SOURCE_DATE_EPOCH when set (reproducible documents)
         std::tm tm{};
         gmtime_r(&now, &tm);
         char buf[16];
@@ -136,10 +137,12 @@ ProjectFacts projectFacts(const ProjectStore& store, const std::string& projectF
     f.sources = T("Sources") + ": " + T("project") + " " + f.projectFile;
     if (!date.empty())
         f.sources += "; " + T("village indicators of") + " " + date + " (bando analyze)";
+    // The provenance texts the sample writes are msgids (resources/locale/vi/report.po), so a
+    // Vietnamese report does not quote English; a user's own text is printed as written.
     if (auto real = store.meta("real_data"))
-        f.sources += "; " + T("real data") + ": " + *real;
+        f.sources += "; " + T("real data") + ": " + T(real->c_str());
     if (auto model = store.meta("telecom_model"))
-        f.sources += "; " + T("coverage model") + ": " + *model;
+        f.sources += "; " + T("coverage model") + ": " + T(model->c_str());
     f.crs = T("Map CRS") + ": VN-2000 / TM-3 107-15 (EPSG:9215); " + T("data stored in WGS 84 (EPSG:4326)");
     const analysis::Thresholds th = analysis::loadThresholds(store);
     char buf[512];
@@ -152,7 +155,7 @@ ProjectFacts projectFacts(const ProjectStore& store, const std::string& projectF
     f.thresholds = buf;
     if (store.meta("synthetic_data"))
         f.notice = T("Synthetic sample data") + ": " +
-                   store.meta("synthetic_note").value_or(*store.meta("synthetic_data"));
+                   T(store.meta("synthetic_note").value_or(*store.meta("synthetic_data")).c_str());
     return f;
 }
 
@@ -212,7 +215,70 @@ Table gapSummaryTable(const GapReport& r)
     return t;
 }
 
-std::vector<Sheet> gapSheets(const GapReport& r)
+Table gapOperatorTable(const std::vector<GapReport>& byOperator)
+{
+    Table t;
+    t.columns = {{T("Operator")},
+                 {T("District code")},
+                 {T("District")},
+                 {T("Villages to cover"), ColumnKind::Integer},
+                 {T("No signal"), ColumnKind::Integer},
+                 {T("Unstable signal"), ColumnKind::Integer},
+                 {T("Without broadband"), ColumnKind::Integer},
+                 {T("Households"), ColumnKind::Integer}};
+    for (const auto& r : byOperator) {
+        for (const auto& d : r.districts)
+            t.rows.push_back({r.operatorName, d.code, d.name, std::to_string(d.villages), std::to_string(d.noSignal),
+                              std::to_string(d.unstable), std::to_string(d.noBroadband), std::to_string(d.households)});
+        t.rows.push_back({r.operatorName, "", T("Total"), std::to_string(r.total.villages), std::to_string(r.total.noSignal),
+                          std::to_string(r.total.unstable), std::to_string(r.total.noBroadband),
+                          std::to_string(r.total.households)});
+    }
+    return t;
+}
+
+std::string operatorTheme(const std::string& operatorName) { return "coverage@" + operatorName; }
+
+std::shared_ptr<const render::MapData> withOperatorThemes(std::shared_ptr<const render::MapData> data,
+                                                          const std::vector<const GapReport*>& reports)
+{
+    if (!data || reports.empty())
+        return data;
+    const render::MapData::Theme* base = data->theme("coverage");
+    const Layer* villages = data->layer(schema::kVillages);
+    if (!base || !villages)
+        return data;
+    auto copy = std::make_shared<render::MapData>(*data);
+    const int codeField = villages->fieldIndex("code"), districtField = villages->fieldIndex("district_code");
+    for (const GapReport* r : reports) {
+        if (!r || r->operatorName.empty())
+            continue;
+        std::map<std::string, int> classOf;  // village code -> class of the coverage theme
+        for (const auto& row : r->rows)
+            classOf[row.code] = row.mobileClass == "no_signal" ? 0 : row.mobileClass == "unstable" ? 1 : 2;
+        render::MapData::Theme t = *base;
+        t.name = operatorTheme(r->operatorName);
+        t.legendTitle = T(base->legendTitle.c_str()) + " — " + r->operatorName;
+        std::fill(t.classCounts.begin(), t.classCounts.end(), 0);
+        for (size_t i = 0; i < villages->features.size() && i < t.villageClass.size(); ++i) {
+            const auto& f = villages->features[i];
+            const std::string code = codeField < 0 ? "" : toString(f.values[static_cast<size_t>(codeField)]);
+            const std::string district = districtField < 0 ? "" : toString(f.values[static_cast<size_t>(districtField)]);
+            int c = -1;
+            if (auto it = classOf.find(code); it != classOf.end())
+                c = it->second;
+            else if (base->villageClass[i] >= 0 && (r->district.empty() || district == r->district))
+                c = 2;  // analysed, in the scope and not a gap of the operator: covered
+            t.villageClass[i] = c;
+            if (c >= 0 && static_cast<size_t>(c) < t.classCounts.size())
+                ++t.classCounts[static_cast<size_t>(c)];
+        }
+        copy->themes.push_back(std::move(t));
+    }
+    return copy;
+}
+
+std::vector<Sheet> gapSheets(const GapReport& r, const std::vector<GapReport>& byOperator)
 {
     std::vector<Sheet> sheets;
     sheets.push_back({T("Summary"), gapSummaryTable(r)});
@@ -224,12 +290,21 @@ std::vector<Sheet> gapSheets(const GapReport& r)
                 s.table.rows.push_back(all.rows[i]);
         sheets.push_back(std::move(s));
     }
+    if (!byOperator.empty())
+        sheets.push_back({T("By operator"), gapOperatorTable(byOperator)});
     return sheets;
 }
 
 layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, const layout::Template& t,
-                             std::shared_ptr<const render::MapData> data)
+                             std::shared_ptr<const render::MapData> data, const std::vector<GapReport>& byOperator)
 {
+    std::vector<const GapReport*> themed;
+    if (!r.operatorName.empty())
+        themed.push_back(&r);
+    for (const auto& o : byOperator)
+        themed.push_back(&o);
+    data = withOperatorThemes(std::move(data), themed);
+    const std::string theme = r.operatorName.empty() ? "coverage" : operatorTheme(r.operatorName);
     const std::string who = r.operatorName.empty() ? T("all operators") : r.operatorName;
     const std::string title = T("Coverage gaps") + " — " + who;
     std::string scope = facts.projectTitle;
@@ -267,7 +342,7 @@ layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, cons
                   r.total.villages, r.villagesChecked, r.total.noSignal, r.total.unstable, r.total.noBroadband,
                   num(r.total.households).c_str());
     cover.fill.vars["summary"] = counts;
-    cover.fill.map.theme = "coverage";
+    cover.fill.map.theme = theme;
     cover.fill.map.districtCode = r.district;
     layout::TableData summary;
     const Table st = gapSummaryTable(r);
@@ -309,7 +384,7 @@ layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, cons
             p.fill.vars = {{"title", title + " — " + d.name + (k ? " (" + T("continued") + ")" : "")},
                            {"subtitle", sub},
                            {"unit", d.name}};
-            p.fill.map.theme = "coverage";
+            p.fill.map.theme = theme;
             p.fill.map.districtCode = d.code;
             p.fill.table = pdfRows;
             p.fill.table.rows = chunks[k];
@@ -317,6 +392,26 @@ layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, cons
                 p.fill.outline = d.name;
             pages.push_back(std::move(p));
         }
+    }
+    // The all-operators report: a section per operator, its classes on the map and its totals.
+    for (const auto& o : byOperator) {
+        PendingPage p;
+        p.kind = t.hasPage("operator") ? "operator" : "map";
+        char sub[256];
+        std::snprintf(sub, sizeof sub, T("%d villages: %d no signal, %d unstable, %d without broadband; %s households").c_str(),
+                      o.total.villages, o.total.noSignal, o.total.unstable, o.total.noBroadband,
+                      num(o.total.households).c_str());
+        p.fill.vars = {{"title", T("Coverage gaps") + " — " + o.operatorName}, {"subtitle", sub}, {"unit", o.operatorName}};
+        p.fill.map.theme = operatorTheme(o.operatorName);
+        p.fill.map.districtCode = r.district;
+        p.fill.villageLabels = false;  // the province: the classes, not the names
+        const Table ot = gapSummaryTable(o);
+        p.fill.table = pdfTable(ot, {1, 2, 3, 4, 5, 6}, {2.4, 1.2, 1.1, 1.1, 1.2, 1.4});
+        for (auto& row : p.fill.table.rows)
+            row[5] = num(std::strtoll(row[5].c_str(), nullptr, 10));
+        p.fill.outline = T("Coverage gaps") + " — " + o.operatorName;
+        toc.push_back({o.operatorName, static_cast<int>(pages.size()) + 1});
+        pages.push_back(std::move(p));
     }
     pages[0].fill.toc = toc;
     return finish(t, std::move(data), std::move(pages), facts, title, T("Coverage-gap report") + " — " + subtitle);

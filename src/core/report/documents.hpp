@@ -36,9 +36,21 @@ std::string className(const std::string& mobileClass);
 // ---- coverage gaps ----
 Table gapTable(const GapReport& r);         // one row per gap village (the CSV)
 Table gapSummaryTable(const GapReport& r);  // one row per district + the total
-std::vector<Sheet> gapSheets(const GapReport& r);  // summary, then one sheet per district
+// Summary, then one sheet per district; with `byOperator` (the all-operators report), a last
+// sheet of every operator's gap villages by district.
+std::vector<Sheet> gapSheets(const GapReport& r, const std::vector<GapReport>& byOperator = {});
+Table gapOperatorTable(const std::vector<GapReport>& byOperator);  // operator × district totals
+// The name of the coverage theme of one operator's report ("coverage@Viettel").
+std::string operatorTheme(const std::string& operatorName);
+// `data` with one more village theme per operator report: "coverage@NAME", the classes of that
+// operator (its report's rows; the villages of the scope not in them are covered; outside the
+// report's district: no data), legend title naming the operator.
+std::shared_ptr<const render::MapData> withOperatorThemes(std::shared_ptr<const render::MapData> data,
+                                                          const std::vector<const GapReport*>& reports);
+// The report's pages; one operator's report draws that operator's classes. The all-operators
+// report adds a section per operator of `byOperator` (its map and its totals by district).
 layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, const layout::Template& t,
-                             std::shared_ptr<const render::MapData> data);
+                             std::shared_ptr<const render::MapData> data, const std::vector<GapReport>& byOperator = {});
 
 // ---- deployment plan (the ranking) ----
 Table planTable(const tasks::RankResult& r);

@@ -108,6 +108,14 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
         res.unstable = gaps.total.unstable;
         res.noBroadband = gaps.total.noBroadband;
         res.households = gaps.total.households;
+        // The all-operators report groups the gaps by operator too (PDF sections, XLSX sheet).
+        std::vector<report::GapReport> byOperator;
+        if (request.operatorName.empty() && ext != ".csv" && request.byOperator)
+            for (const auto& op : gaps.operators) {
+                throwIfCancelled(&fb);
+                byOperator.push_back(report::loadGapReport(*store, op, request.district, gaps.date));
+                res.operators.push_back(op);
+            }
         const report::ProjectFacts facts = report::projectFacts(*store, request.project, gaps.date);
         loadMap();
         store.reset();
@@ -117,13 +125,13 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
             report::writeCsv(request.out, report::gapTable(gaps));
             res.files = {request.out};
         } else if (ext == ".xlsx") {
-            const auto sheets = report::gapSheets(gaps);
+            const auto sheets = report::gapSheets(gaps, byOperator);
             report::writeXlsx(request.out, sheets, tr("Coverage gaps") + std::string(" — ") + facts.projectTitle,
                               facts.thresholds);
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            const layout::Document doc = report::gapDocument(gaps, facts, tmpl, data);
+            const layout::Document doc = report::gapDocument(gaps, facts, tmpl, data, byOperator);
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }

@@ -20,6 +20,7 @@ struct ReportRequest {
     std::string project;
     std::string kind = "gaps";     // --kind gaps | plan | progress
     std::string operatorName;      // --operator NAME (gaps): "" = all operators
+    bool byOperator = true;        // --no-operator-groups (gaps, all operators): without the per-operator sections
     std::string district;          // --district CODE: "" = every district
     std::string date;              // --date D / --to D: the indicators' date; "" = the latest analysed
     std::string from;              // --from D (progress): also the progress at D and the change since ("" = one date)
@@ -42,6 +43,7 @@ struct ReportResult {
     int sheets = 0;                  // XLSX
     std::string date, from;
     int checkErrors = 0, checkWarnings = 0;  // progress: the data-check findings
+    std::vector<std::string> operators;      // gaps, all operators: the operators grouped (PDF / XLSX)
     // gaps: totals of the villages reported
     int noSignal = 0, unstable = 0, noBroadband = 0;
     long long households = 0;
