@@ -463,14 +463,15 @@ void collectPlaceLabels(Painter& p)
 
 // Village names for print layouts (MapSettings::villageLabels): centred on the village's
 // interior point, larger households first, below the commune names; villages smaller than
-// kVillageLabelMinPt on the page are not named (at a national scale none are).
+// kVillageLabelMinPt on the page are not named (at a national scale none are), nor, when a
+// district is highlighted, the villages of the dimmed rest.
 void collectVillageLabels(Painter& p)
 {
     const int li = p.data->layerIndex(schema::kVillages);
     if (li < 0 || p.hidden(schema::kVillages))
         return;
     const Layer& v = p.data->layers[static_cast<size_t>(li)];
-    const int ni = v.fieldIndex("name"), hi = v.fieldIndex("households");
+    const int ni = v.fieldIndex("name"), hi = v.fieldIndex("households"), di = v.fieldIndex("district_code");
     const auto& extents = p.data->featureExtents[static_cast<size_t>(li)];
     const double minSize = kVillageLabelMinPt * p.pt / p.vt.scale;  // map units
     for (size_t i = 0; ni >= 0 && i < v.features.size(); ++i) {
@@ -478,6 +479,8 @@ void collectVillageLabels(Painter& p)
         if (!e.intersects(p.view) || std::max(e.width(), e.height()) < minSize)
             continue;
         const auto& f = v.features[i];
+        if (!p.s->districtCode.empty() && di >= 0 && toString(f.values[static_cast<size_t>(di)]) != p.s->districtCode)
+            continue;  // a highlighted district: the dimmed rest is not named
         std::string name = toString(f.values[static_cast<size_t>(ni)]);
         if (name.empty() || f.geom.isEmpty())
             continue;

@@ -116,7 +116,8 @@ struct MapSettings {
     };
     std::vector<LayerDisplay> display;
     // Village names (6 pt, halo) on villages at least kVillageLabelMinPt across, larger
-    // households first, placed with the other labels without overlapping them (print layouts).
+    // households first, placed with the other labels without overlapping them (print layouts);
+    // with districtCode, only that district's villages.
     bool villageLabels = false;
 };
 inline constexpr double kVillageLabelMinPt = 2;
