@@ -96,6 +96,18 @@ Geometry dissolve(const std::vector<const Ring*>& rings)
     geos::GeomPtr coll(GEOSGeom_createCollection_r(geos::ctx(), GEOS_GEOMETRYCOLLECTION, parts.data(),
                                                    static_cast<unsigned>(parts.size())));
     geos::GeomPtr u(GEOSUnaryUnion_r(geos::ctx(), coll.get()));
+    if (!u) {  // a wiggled edge crossing its neighbour near a corner: repair, then dissolve
+        geos::GeomPtr valid(GEOSMakeValid_r(geos::ctx(), coll.get()));
+        if (valid)
+            u.reset(GEOSUnaryUnion_r(geos::ctx(), valid.get()));
+    }
+    if (!u) {  // still not: the parts as they are
+        Geometry g;
+        g.type = GeomType::MultiPolygon;
+        for (const Ring* r : rings)
+            g.parts.push_back({*r});
+        return g;
+    }
     Geometry g = geos::polygonalPart(u.get());
     g.type = GeomType::MultiPolygon;
     return g;

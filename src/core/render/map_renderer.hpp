@@ -120,7 +120,7 @@ struct MapSettings {
     // with districtCode, only that district's villages.
     bool villageLabels = false;
 };
-inline constexpr double kVillageLabelMinPt = 2;
+inline constexpr double kVillageLabelMinPt = 6;  // a village narrower than the text is not named
 
 // Page size in PostScript points for "A4"/"A3" (portrait unless landscape). Throws
 // bando::Error(Usage) for other names.
