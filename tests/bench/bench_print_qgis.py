@@ -2,6 +2,7 @@
 """Peer benchmark (issue #12): QGIS 3.22's print layout export of the same GeoPackage.
 
 Usage: QT_QPA_PLATFORM=offscreen /usr/bin/python3 bench_print_qgis.py PROJECT.gpkg OUTDIR [N=3] [--no-labels]
+       [--province-only]
 
   province  A3 landscape PDF: map of the villages (mobile coverage classes from the stored
             village_indicators.class when present, else one fill), communes, roads, districts,
@@ -158,7 +159,8 @@ def main():
               f"cpu {statistics.median(cpu):.3f} s  size {size} bytes  (n={len(times)}, labels={'yes' if labels else 'no'})")
 
     timed("province", False)
-    timed("atlas", True)
+    if "--province-only" not in sys.argv:
+        timed("atlas", True)
     project.removeAllMapLayers()
     app.exitQgis()
     return 0

@@ -41,7 +41,7 @@ void parseSize(const std::string& v, int& w, int& h)
 int runLayout(const Args& a)
 {
     a.allowOnly({"out", "layout", "atlas", "where", "paper", "landscape", "portrait", "district", "theme", "title",
-                 "dpi", "units", "json"});
+                 "dpi", "units", "grid", "no-labels", "json"});
     tasks::LayoutRequest q;
     q.project = a.positional[0];
     q.out = a.require("out");
@@ -57,6 +57,8 @@ int runLayout(const Args& a)
     q.district = a.get("district");
     q.theme = a.get("theme", q.theme);
     q.title = a.get("title");
+    q.grid = a.get("grid");
+    q.villageLabels = !a.has("no-labels");
     if (a.has("dpi")) {
         char* end = nullptr;
         const std::string v = a.get("dpi");
@@ -143,7 +145,7 @@ CommandRegistration reg(
      "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--units v2024-12|v2025-07] [--json]\n"
      "       render PROJECT --out FILE.pdf|.png|.svg --layout TEMPLATE | --atlas districts|communes [--where EXPR] "
      "[--units v2024-12|v2025-07] [--paper A4|A3|A2|A1|A0] [--landscape|--portrait] [--district CODE] [--theme T] "
-     "[--title TEXT] [--dpi N] [--json]",
+     "[--title TEXT] [--grid wgs84|tm3|none] [--no-labels] [--dpi N] [--json]",
      "Draws the project map: villages coloured by the theme (households per km² by default; coverage = mobile "
      "signal classes; shops = digital shops per 100 households), commune and district boundaries, roads, district "
      "seats, title, legend, scale bar and north arrow. The format follows the extension: PNG (default 1920x1080 "
@@ -158,8 +160,10 @@ CommandRegistration reg(
      "--layout TEMPLATE draws the map on a print layout (map, or a JSON template: docs/REPORTS.md) with title, "
      "legend of the classes in the frame, 1-2-5 scale bar, north arrow, overview inset and sources; --atlas LAYER "
      "makes one page per district or commune (filtered by the SQL expression --where, e.g. \"district_code = "
-     "'183'\") after a cover with a table of contents.",
-     {"portrait", "landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title", "no-project-styles", "json"},
+     "'183'\") after a cover with a table of contents. The templates name the villages on their map frames "
+     "(--no-labels: not) and draw a coordinate grid labelled at the frame's edge (map: WGS 84 degrees; atlas: "
+     "VN-2000 TM-3 metres; --grid chooses, --grid none drops it).",
+     {"portrait", "landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title", "no-project-styles", "no-labels", "json"},
      runRender});
 
 } // namespace

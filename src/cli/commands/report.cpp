@@ -29,7 +29,7 @@ double number(const std::string& s, const char* option)
 int runReport(const Args& a)
 {
     a.allowOnly({"kind", "operator", "district", "date", "units", "out", "layout", "paper", "landscape", "portrait", "dpi",
-                 "preset", "top", "json"});
+                 "preset", "top", "from", "to", "no-checks", "no-operator-groups", "json"});
     if (a.positional.size() != 1)
         throw Error(ErrorKind::Usage, "", tr("expected one PROJECT file"));
     if (a.has("landscape") && a.has("portrait"))
@@ -41,6 +41,14 @@ int runReport(const Args& a)
     q.district = a.get("district");
     q.units = a.get("units");
     q.date = a.get("date");
+    if (a.has("to")) {
+        if (a.has("date") && a.get("date") != a.get("to"))
+            throw Error(ErrorKind::Usage, "--to", "--to and --date name the same date: give one");
+        q.date = a.get("to");
+    }
+    q.from = a.get("from");
+    q.checks = !a.has("no-checks");
+    q.byOperator = !a.has("no-operator-groups");
     q.out = a.require("out");
     q.layout = a.get("layout");
     q.paper = a.get("paper");
@@ -64,6 +72,10 @@ int runReport(const Args& a)
             .field("pages", r.pages)
             .field("sheets", r.sheets)
             .field("rows", r.rows);
+        if (r.kind == "progress")
+            w.field("from", r.from).field("check_errors", r.checkErrors).field("check_warnings", r.checkWarnings);
+        if (r.kind == "gaps")
+            w.strings("operators", r.operators, true);
         if (r.kind == "gaps")
             w.field("no_signal", r.noSignal)
                 .field("unstable", r.unstable)
@@ -89,18 +101,18 @@ CommandRegistration reg(
     {"report",
      "report PROJECT --kind gaps|plan|progress [--operator NAME] [--district CODE] [--date D] [--units v2025-07] "
      "--out FILE.pdf|.png|.svg|.csv|.xlsx [--layout TEMPLATE] [--paper A4|A3|A2|A1|A0] [--landscape|--portrait] "
-     "[--dpi N] [--preset NAME] [--top N] [--json]",
+     "[--dpi N] [--preset NAME] [--top N] [--from D1 --to D2] [--no-checks] [--no-operator-groups] [--json]",
      "Writes a report of an analysed project (bando analyze). gaps: the coverage-gap report of one operator "
      "(--operator Viettel) or all — villages with no signal, unstable signal or no broadband, households, covered "
-     "share, distance to the operator's nearest site — a summary and a page per district. plan: the village ranking "
+     "share, distance to the operator's nearest site — a summary and a page per district; one operator's maps show its own classes, and the all-operators report adds a section per operator with its map and totals (--no-operator-groups: without). plan: the village ranking "
      "(--preset, --top) with the reasons per village. The format follows the extension: a vector PDF laid out by "
      "a template (resources/layouts/<kind>.json or --layout FILE.json; see docs/REPORTS.md), PNG/SVG one file per "
      "page, CSV with one row per village, or XLSX with a summary sheet and a sheet per district (codes as text). "
-     "progress: shops, e-payment accounts, locomotive households and teams against the targets at --date, by district and commune, with the forecast at the recent pace (bando progress). Exit codes: 2 bad option, unknown "
+     "progress: shops, e-payment accounts, locomotive households and teams against the targets at --date, by district and commune, with the forecast at the recent pace (bando progress), a chart of the province's counts over time against the targets and the data-check findings (bando check; --no-checks: without); --from D1 --to D2 adds the change between the two dates. Exit codes: 2 bad option, unknown "
      "operator, district, kind or date; 3 project unreadable or output not writable. --units v2025-07 (gaps) groups "
      "and pages the gap villages by the units of that version (stored by `bando units --to v2025-07`); --district "
      "then names one of them.",
-     {"landscape", "portrait", "json"},
+     {"landscape", "portrait", "no-checks", "no-operator-groups", "json"},
      runReport});
 
 } // namespace

@@ -3,10 +3,12 @@
 
 #include "core/base/error.hpp"
 #include "core/base/text.hpp"
+#include "core/capi/proj.hpp"
 #include "core/capi/cairo.hpp"
 #include "core/capi/cairo_output.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/planning/targets.hpp"
 #include "core/render/font.hpp"
 #include "core/render/map_style.hpp"
 
@@ -163,6 +165,59 @@ void strokeBox(cairo_t* cr, const Rect& b, uint32_t colour, double width)
 
 // ---- items ----
 
+// The coordinate grid over a map frame: thin lines clipped to the frame, labels at the frame's
+// edge inside it on a white ground (a label that would overlap the previous one is left out).
+void drawGrid(cairo_t* cr, const Document& doc, const Item& it)
+{
+    const Grid g = gridLayout(doc, it);
+    cairo_save(cr);
+    cairo_rectangle(cr, it.box.x, it.box.y, it.box.w, it.box.h);
+    cairo_clip(cr);
+    cairo_new_path(cr);
+    for (const auto& l : g.lines)
+        for (size_t i = 0; i < l.points.size(); ++i) {
+            if (i == 0)
+                cairo_move_to(cr, l.points[i].x, l.points[i].y);
+            else
+                cairo_line_to(cr, l.points[i].x, l.points[i].y);
+        }
+    rgb(cr, 0x303030, 0.55);
+    cairo_set_line_width(cr, 0.35);
+    cairo_stroke(cr);
+    Pen pen(cr);
+    pen.font(kMinTextPt);
+    const double pad = 1.5, h = pen.size();
+    std::vector<Rect> placed;
+    for (const auto& l : g.lines) {
+        const std::string t = text::toNfc(l.label);
+        const double w = pen.width(t);
+        for (const auto& e : l.ends) {
+            Rect b;  // the label's box, inside the frame at the edge it meets
+            if (std::fabs(e.y - it.box.y) < 0.01)
+                b = {e.x - w / 2, it.box.y + pad, w, h};
+            else if (std::fabs(e.y - (it.box.y + it.box.h)) < 0.01)
+                b = {e.x - w / 2, it.box.y + it.box.h - pad - h, w, h};
+            else if (std::fabs(e.x - it.box.x) < 0.01)
+                b = {it.box.x + pad, e.y - h / 2, w, h};
+            else
+                b = {it.box.x + it.box.w - pad - w, e.y - h / 2, w, h};
+            if (b.x < it.box.x || b.x + b.w > it.box.x + it.box.w || b.y < it.box.y || b.y + b.h > it.box.y + it.box.h)
+                continue;
+            const bool overlaps = std::any_of(placed.begin(), placed.end(), [&](const Rect& o) {
+                return b.x < o.x + o.w + 2 && o.x < b.x + b.w + 2 && b.y < o.y + o.h + 1 && o.y < b.y + b.h + 1;
+            });
+            if (overlaps)
+                continue;
+            placed.push_back(b);
+            cairo_rectangle(cr, b.x - 1, b.y - 0.5, b.w + 2, b.h + 1);
+            rgb(cr, 0xffffff, 0.85);
+            cairo_fill(cr);
+            pen.show(b.x, b.y + h * 0.8, t, 0x202020);
+        }
+    }
+    cairo_restore(cr);
+}
+
 void drawMap(cairo_t* cr, const Document& doc, const Item& it, const Feedback* fb)
 {
     if (!doc.data)
@@ -187,6 +242,8 @@ void drawMap(cairo_t* cr, const Document& doc, const Item& it, const Feedback* f
         }
     }
     cairo_restore(cr);
+    if (!it.grid.empty())
+        drawGrid(cr, doc, it);
     strokeBox(cr, it.box, 0x404040, 0.8);
 }
 
@@ -473,9 +530,192 @@ void drawTable(cairo_t* cr, const Item& it)
     cairo_stroke(cr);
 }
 
+// "2021-09" style month label of a day number.
+std::string monthLabel(int day)
+{
+    const std::string iso = planning::isoFromDay(day);
+    return iso.substr(5, 2) + "/" + iso.substr(0, 4);
+}
+
+void drawTimeChart(cairo_t* cr, const Document& doc, const Item& it)
+{
+    const ChartData& c = it.chart;
+    Pen pen(cr);
+    const double fs = std::max(it.fontPt, 7.0);
+    double top = it.box.y;
+    if (!c.title.empty()) {
+        pen.font(fs + 1.5, true);
+        pen.show(it.box.x, top + fs + 1.5, pen.fit(text::toNfc(c.title), it.box.w));
+        top += (fs + 1.5) * 1.8;
+    }
+    int d0 = INT32_MAX, d1 = INT32_MIN;
+    double maxV = 0;
+    for (const auto& s : c.timeSeries) {
+        for (size_t i = 0; i < s.days.size() && i < s.values.size(); ++i) {
+            d0 = std::min(d0, s.days[i]);
+            d1 = std::max(d1, s.days[i]);
+            if (std::isfinite(s.values[i]))
+                maxV = std::max(maxV, s.values[i]);
+        }
+        if (std::isfinite(s.target))
+            maxV = std::max(maxV, s.target);
+    }
+    if (d0 > d1)
+        return;
+    if (d1 == d0)
+        ++d1;
+    if (maxV <= 0)
+        maxV = 1;
+    const double keyH = fs * 1.9;
+    pen.font(fs);
+    const double step = roundLength125(maxV / 4);  // 4 to 10 gridlines
+    const double yMax = std::ceil(maxV * 1.04 / step) * step;
+    const std::string lng = lang(doc);
+    const double axisW = pen.width(thousands(static_cast<int64_t>(yMax), lng)) + 6;
+    const double x0 = it.box.x + axisW, x1 = it.box.x + it.box.w - 4;
+    const double y0 = it.box.y + it.box.h - keyH - fs * 1.8, y1 = top + fs * 0.5;  // y0: the x axis
+    auto X = [&](double day) { return x0 + (day - d0) / (d1 - d0) * (x1 - x0); };
+    auto Y = [&](double v) { return y0 - v / yMax * (y0 - y1); };
+    // value gridlines and labels
+    for (double v = 0; v <= yMax + step * 1e-6; v += step) {
+        cairo_new_path(cr);
+        cairo_move_to(cr, x0, Y(v));
+        cairo_line_to(cr, x1, Y(v));
+        rgb(cr, v == 0 ? kGrey : 0xdddddd);
+        cairo_set_line_width(cr, v == 0 ? 0.8 : 0.5);
+        cairo_stroke(cr);
+        const std::string l = thousands(std::llround(v), lng);
+        pen.show(x0 - 4 - pen.width(l), Y(v) + fs * 0.35, l, 0x404040);
+    }
+    // month ticks (every month, labelled every k-th so that labels do not touch)
+    const std::string iso0 = planning::isoFromDay(d0);
+    int y = std::atoi(iso0.substr(0, 4).c_str()), m = std::atoi(iso0.substr(5, 2).c_str());
+    std::vector<int> months;
+    for (int guard = 0; guard < 600; ++guard) {
+        if (++m > 12) {
+            m = 1;
+            ++y;
+        }
+        const int day = planning::dayNumber(std::to_string(y) + (m < 10 ? "-0" : "-") + std::to_string(m) + "-01");
+        if (day > d1)
+            break;
+        months.push_back(day);
+    }
+    bool dayTicks = false;
+    if (months.size() < 3) {  // a short span: weekly ticks, labelled day/month
+        months.clear();
+        for (int day = d0; day <= d1; day += 7)
+            months.push_back(day);
+        dayTicks = true;
+    }
+    const double labelW = pen.width("00/0000") + 8;
+    size_t every = 1;
+    while (months.size() > 1 && (X(months[std::min(every, months.size() - 1)]) - X(months[0])) < labelW &&
+           every < months.size())
+        ++every;
+    for (size_t i = 0; i < months.size(); ++i) {
+        cairo_new_path(cr);
+        cairo_move_to(cr, X(months[i]), y0);
+        cairo_line_to(cr, X(months[i]), y0 + 3);
+        rgb(cr, kGrey);
+        cairo_set_line_width(cr, 0.6);
+        cairo_stroke(cr);
+        if (i % every == 0) {
+            const std::string iso = planning::isoFromDay(months[i]);
+            const std::string l = dayTicks ? iso.substr(8, 2) + "/" + iso.substr(5, 2) : monthLabel(months[i]);
+            pen.show(X(months[i]) - pen.width(l) / 2, y0 + 3 + fs * 1.1, l, 0x404040);
+        }
+    }
+    // targets (dashed), then the series
+    std::vector<double> labelYs;  // target labels already drawn: a close one goes below its line
+    for (const auto& s : c.timeSeries) {
+        if (!std::isfinite(s.target))
+            continue;
+        const double dash[] = {4, 3};
+        cairo_new_path(cr);
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_move_to(cr, x0, Y(s.target));
+        cairo_line_to(cr, x1, Y(s.target));
+        rgb(cr, s.colour);
+        cairo_set_line_width(cr, 1.0);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, nullptr, 0, 0);
+        const std::string l = text::toNfc(tr(doc, "Target") + std::string(": ") + thousands(std::llround(s.target), lng));
+        double ly = Y(s.target) - 2.5;
+        for (double o : labelYs)
+            if (std::fabs(o - ly) < fs * 1.1)
+                ly = Y(s.target) + fs + 1.5;
+        labelYs.push_back(ly);
+        pen.show(x1 - pen.width(l), ly, l, s.colour);
+    }
+    for (const auto& s : c.timeSeries) {
+        const size_t n = std::min(s.days.size(), s.values.size());
+        cairo_new_path(cr);
+        if (s.points) {
+            for (size_t i = 0; i < n; ++i)
+                if (std::isfinite(s.values[i])) {
+                    cairo_new_sub_path(cr);
+                    cairo_arc(cr, X(s.days[i]), Y(s.values[i]), 2.6, 0, 2 * M_PI);
+                }
+            rgb(cr, 0xffffff);
+            cairo_fill_preserve(cr);
+            rgb(cr, s.colour);
+            cairo_set_line_width(cr, 1.2);
+            cairo_stroke(cr);
+            continue;
+        }
+        // a step line: the count holds until the next day with events
+        bool first = true;
+        double lastY = 0;
+        for (size_t i = 0; i < n; ++i) {
+            if (!std::isfinite(s.values[i]))
+                continue;
+            if (first)
+                cairo_move_to(cr, X(s.days[i]), Y(s.values[i]));
+            else {
+                cairo_line_to(cr, X(s.days[i]), lastY);
+                cairo_line_to(cr, X(s.days[i]), Y(s.values[i]));
+            }
+            lastY = Y(s.values[i]);
+            first = false;
+        }
+        rgb(cr, s.colour);
+        cairo_set_line_width(cr, 1.6);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+    }
+    // key
+    double kx = x0;
+    const double ky = it.box.y + it.box.h - keyH / 2;
+    for (const auto& s : c.timeSeries) {
+        cairo_new_path(cr);
+        if (s.points) {
+            cairo_arc(cr, kx + fs / 2, ky, 2.6, 0, 2 * M_PI);
+            rgb(cr, 0xffffff);
+            cairo_fill_preserve(cr);
+            rgb(cr, s.colour);
+            cairo_set_line_width(cr, 1.2);
+            cairo_stroke(cr);
+        } else {
+            cairo_move_to(cr, kx - 2, ky);
+            cairo_line_to(cr, kx + fs + 2, ky);
+            rgb(cr, s.colour);
+            cairo_set_line_width(cr, 1.6);
+            cairo_stroke(cr);
+        }
+        const std::string n = text::toNfc(s.name);
+        pen.show(kx + fs + 5, ky + fs * 0.35, n);
+        kx += fs + 5 + pen.width(n) + 14;
+    }
+}
+
 void drawChart(cairo_t* cr, const Document& doc, const Item& it)
 {
     const ChartData& c = it.chart;
+    if (!c.timeSeries.empty()) {
+        drawTimeChart(cr, doc, it);
+        return;
+    }
     if (c.labels.empty() || c.series.empty())
         return;
     Pen pen(cr);
@@ -646,6 +886,108 @@ std::string pageFile(const std::string& path, size_t page)
         return path;
     const std::filesystem::path p(path);
     return (p.parent_path() / (p.stem().string() + "-" + std::to_string(page + 1) + p.extension().string())).string();
+}
+
+std::string formatDegrees(double deg)
+{
+    const double a = std::fabs(deg);
+    long long totalSec = std::llround(a * 3600);
+    const long long d = totalSec / 3600, m = (totalSec / 60) % 60, sec = totalSec % 60;
+    std::string out = (deg < 0 && totalSec > 0 ? "-" : "") + std::to_string(d) + "°";
+    if (m || sec)
+        out += (m < 10 ? "0" : "") + std::to_string(m) + "′";
+    if (sec)
+        out += (sec < 10 ? "0" : "") + std::to_string(sec) + "″";
+    return out;
+}
+
+Grid gridLayout(const Document& doc, const Item& mapItem)
+{
+    Grid g;
+    if (!doc.data || mapItem.grid.empty())
+        return g;
+    const bool geographic = mapItem.grid == "wgs84";
+    const int mapEpsg = doc.data->epsg;
+    g.epsg = geographic ? crs::kWgs84 : mapEpsg;
+    const render::MapSettings s = frameSettings(mapItem);
+    const render::ViewTransform vt = render::viewTransform(s, *doc.data);
+    const double W = mapItem.box.w, H = mapItem.box.h;  // the frame (the map is drawn on whole points)
+    // The frame's bounds in the grid CRS: its edge sampled and transformed.
+    constexpr int kSamples = 24;
+    std::vector<double> xs, ys;
+    for (int i = 0; i <= kSamples; ++i) {
+        const double f = static_cast<double>(i) / kSamples;
+        const double dx[4] = {f * W, f * W, 0, W}, dy[4] = {0, H, f * H, f * H};
+        for (int k = 0; k < 4; ++k) {
+            xs.push_back(vt.toMapX(dx[k]));
+            ys.push_back(vt.toMapY(dy[k]));
+        }
+    }
+    crs::transform(mapEpsg, g.epsg, xs.data(), ys.data(), xs.size());
+    const double minX = *std::min_element(xs.begin(), xs.end()), maxX = *std::max_element(xs.begin(), xs.end());
+    const double minY = *std::min_element(ys.begin(), ys.end()), maxY = *std::max_element(ys.begin(), ys.end());
+    const double span = std::max(maxX - minX, maxY - minY) / 4;  // at least 4 lines across
+    if (geographic) {
+        static const double kSteps[] = {10, 5, 2, 1, 0.5, 20.0 / 60, 15.0 / 60, 10.0 / 60, 5.0 / 60,
+                                        2.0 / 60, 1.0 / 60, 30.0 / 3600, 15.0 / 3600};
+        g.interval = kSteps[std::size(kSteps) - 1];
+        for (double st : kSteps)
+            if (st <= span * (1 + 1e-9)) {
+                g.interval = st;
+                break;
+            }
+    } else {
+        g.interval = roundLength125(span);
+    }
+    if (!(g.interval > 0))
+        return g;
+    const std::string language = lang(doc);
+    const int steps = geographic ? 48 : 1;  // meridians and parallels bend in the map's CRS
+    for (int vertical = 1; vertical >= 0; --vertical) {
+        const double lo = vertical ? minX : minY, hi = vertical ? maxX : maxY;
+        const double olo = vertical ? minY : minX, ohi = vertical ? maxY : maxX;
+        for (long long k = static_cast<long long>(std::ceil(lo / g.interval - 1e-9)); k * g.interval <= hi + 1e-9; ++k) {
+            GridLine l;
+            l.value = static_cast<double>(k) * g.interval;
+            l.vertical = vertical != 0;
+            l.label = geographic ? formatDegrees(l.value) : thousands(std::llround(l.value), language);
+            std::vector<double> px, py;
+            for (int i = 0; i <= steps; ++i) {
+                const double o = olo + (ohi - olo) * i / steps;
+                px.push_back(vertical ? l.value : o);
+                py.push_back(vertical ? o : l.value);
+            }
+            crs::transform(g.epsg, mapEpsg, px.data(), py.data(), px.size());
+            for (size_t i = 0; i < px.size(); ++i) {
+                const XY d{vt.toDeviceX(px[i]), vt.toDeviceY(py[i])};
+                if (i > 0) {  // where the segment meets the edges it is labelled at
+                    const XY a = l.points.back();
+                    const XY pa{a.x - mapItem.box.x, a.y - mapItem.box.y};
+                    auto cross = [&](double edge, bool horizontalEdge) {
+                        const double a0 = horizontalEdge ? pa.y : pa.x, b0 = horizontalEdge ? d.y : d.x;
+                        if ((a0 - edge) * (b0 - edge) > 0 || a0 == b0)
+                            return;
+                        const double t = (edge - a0) / (b0 - a0);
+                        const double x = pa.x + t * (d.x - pa.x), y = pa.y + t * (d.y - pa.y);
+                        if (horizontalEdge ? (x >= 0 && x <= W) : (y >= 0 && y <= H))
+                            l.ends.push_back({mapItem.box.x + (horizontalEdge ? x : edge),
+                                              mapItem.box.y + (horizontalEdge ? edge : y)});
+                    };
+                    if (vertical) {
+                        cross(0, true);
+                        cross(H, true);
+                    } else {
+                        cross(0, false);
+                        cross(W, false);
+                    }
+                }
+                l.points.push_back({mapItem.box.x + d.x, mapItem.box.y + d.y});
+            }
+            if (!l.ends.empty())
+                g.lines.push_back(std::move(l));
+        }
+    }
+    return g;
 }
 
 std::string thousands(int64_t n, const std::string& language)

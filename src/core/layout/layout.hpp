@@ -11,6 +11,7 @@
 #include "core/base/feedback.hpp"
 #include "core/render/map_renderer.hpp"
 
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -45,13 +46,25 @@ struct ChartSeries {
     uint32_t colour = 0x4477aa;  // 0xRRGGBB
     std::vector<double> values;  // one per label
 };
-// Horizontal grouped bars, one group per label; an optional target mark per label.
+// A dated series of a time-series chart: cumulative values at the end of days.
+struct TimeSeries {
+    std::string name;
+    uint32_t colour = 0x4477aa;
+    std::vector<int> days;       // days since 1970-01-01 (planning::dayNumber), ascending
+    std::vector<double> values;  // one per day
+    double target = NAN;         // a dashed horizontal line in the series' colour (NaN = none)
+    bool points = false;         // reported figures: markers, no line
+};
+// Horizontal grouped bars, one group per label; an optional target mark per label. With
+// timeSeries, a line chart over dates instead (labels / series / targets unused): the x axis
+// from the first to the last day (month ticks), the y axis from 0 with 1-2-5 ticks.
 struct ChartData {
     std::string title;
     std::vector<std::string> labels;
     std::vector<ChartSeries> series;
     std::vector<double> targets;  // empty or one per label (NaN = none)
     std::string targetName;
+    std::vector<TimeSeries> timeSeries;
 };
 
 struct TocEntry {
@@ -71,6 +84,7 @@ struct Item {
     // view; the size is the box's. Overview: the whole map with the frame of item `mapRef`.
     render::MapSettings map;
     std::vector<std::string> highlight;  // Map: codes of communes outlined (atlas of communes)
+    std::string grid;  // Map: coordinate grid "wgs84" (graticule) | "tm3" (the map's TM-3 metres) | "" none
     int mapRef = -1;  // Legend, ScaleBar, Overview: index of the Map item they describe
     TableData table;
     ChartData chart;
@@ -126,6 +140,26 @@ double scaleBarMetres(const Document& doc, const Item& mapItem, double maxFracti
 double roundLength125(double maxLen);
 // The map extent drawn in a Map item (the renderer's view fitted to the box).
 Extent frameExtent(const Document& doc, const Item& mapItem);
+// The coordinate grid of a Map item (Item::grid): lines of equal longitude / latitude (wgs84,
+// every 1-2-5 degrees or 30', 20', 15', 10', 5', 2', 1') or of equal easting / northing in the
+// map's VN-2000 TM-3 CRS (tm3, 1-2-5 x 10^k metres), 4 to 12 across the frame's longer side,
+// in page points, each with its label and the points where it meets the frame's edge.
+struct GridLine {
+    double value = 0;       // degrees (wgs84) or metres (tm3)
+    bool vertical = false;  // a meridian / easting line (labelled at the top and bottom edges)
+    std::string label;      // "106°45′" or "450.000" / "450,000"
+    std::vector<XY> points;  // the line, page points (drawn clipped to the frame)
+    std::vector<XY> ends;    // where it meets the frame's edge, page points
+};
+struct Grid {
+    int epsg = 0;          // the grid's CRS (4326 or the map's)
+    double interval = 0;   // degrees or metres
+    std::vector<GridLine> lines;
+};
+Grid gridLayout(const Document& doc, const Item& mapItem);
+// 106.75 as "106°45′" (degrees and minutes; seconds when not whole minutes).
+std::string formatDegrees(double deg);
+
 // 12345 as "12,345" (en) or "12.345" (vi).
 std::string thousands(int64_t n, const std::string& language);
 

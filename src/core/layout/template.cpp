@@ -105,6 +105,12 @@ Template parseTemplate(const std::string& json, const std::string& source)
             it.centred = o.GetBool("centred", false);
             it.framed = o.GetBool("framed", false);
             it.text = o.GetString("text", "");
+            it.villageLabels = o.GetBool("village_labels", false);
+            it.grid = o.GetString("grid", "");
+            if (!it.grid.empty() && it.grid != "wgs84" && it.grid != "tm3")
+                throw Error(ErrorKind::Usage, source, where + ": grid '" + it.grid + "' (expected wgs84 or tm3)");
+            if ((it.villageLabels || !it.grid.empty()) && it.type != ItemType::Map)
+                throw Error(ErrorKind::Usage, source, where + ": village_labels and grid belong to a map item");
             items.push_back(it);
         }
     }
@@ -171,6 +177,8 @@ Page instantiate(const Template& t, const std::string& kind, const PageFill& fil
         switch (ti.type) {
         case ItemType::Map:
             it.map = fill.map;
+            it.map.villageLabels = ti.villageLabels && fill.villageLabels;
+            it.grid = fill.grid == "-" ? ti.grid : fill.grid;
             it.highlight = fill.highlight;
             if (mapIndex < 0)
                 mapIndex = static_cast<int>(page.items.size());

@@ -7,7 +7,8 @@
 //     "pages": { "cover": [ITEM…], "map": [ITEM…], "table": [ITEM…] } }
 //   ITEM = { "type": "map|title|text|legend|scalebar|north|overview|table|chart|toc|rule",
 //            "box": [x, y, w, h], "font_pt": 9, "bold": false, "centred": false,
-//            "framed": false, "text": "… {placeholder} …" }
+//            "framed": false, "text": "… {placeholder} …",
+//            "village_labels": false, "grid": "" }   (the last two: map items only)
 // Text placeholders ({title}, {subtitle}, {project}, {date}, {sources}, {crs}, {thresholds},
 // {notice}, {page}, {pages}, {created}, …) are filled by the builder; unknown ones stay empty.
 // A "map" item draws the page's map, "table" / "chart" / "toc" the page's table, chart and
@@ -26,6 +27,8 @@ struct TemplateItem {
     double fontPt = 9;
     bool bold = false, centred = false, framed = false;
     std::string text;
+    bool villageLabels = false;  // map: "village_labels": village names on the frame
+    std::string grid;            // map: "grid": "wgs84" | "tm3" coordinate grid ("" = none)
 };
 
 struct Template {
@@ -60,6 +63,8 @@ struct PageFill {
     ChartData chart;
     std::vector<TocEntry> toc;
     std::string outline;
+    bool villageLabels = true;  // false: no village names even where the template asks for them
+    std::string grid = "-";     // "-" = the template's grid; "" = none; "wgs84" | "tm3"
 };
 
 // The page of kind `kind` with its items placed and filled. Throws bando::Error(Usage) when the

@@ -461,6 +461,43 @@ void collectPlaceLabels(Painter& p)
     }
 }
 
+// Village names for print layouts (MapSettings::villageLabels): centred on the village's
+// interior point, larger households first, below the commune names; villages smaller than
+// kVillageLabelMinPt on the page are not named (at a national scale none are), nor, when a
+// district is highlighted, the villages of the dimmed rest.
+void collectVillageLabels(Painter& p)
+{
+    const int li = p.data->layerIndex(schema::kVillages);
+    if (li < 0 || p.hidden(schema::kVillages))
+        return;
+    const Layer& v = p.data->layers[static_cast<size_t>(li)];
+    const int ni = v.fieldIndex("name"), hi = v.fieldIndex("households"), di = v.fieldIndex("district_code");
+    const auto& extents = p.data->featureExtents[static_cast<size_t>(li)];
+    const double minSize = kVillageLabelMinPt * p.pt / p.vt.scale;  // map units
+    for (size_t i = 0; ni >= 0 && i < v.features.size(); ++i) {
+        const Extent& e = extents[i];
+        if (!e.intersects(p.view) || std::max(e.width(), e.height()) < minSize)
+            continue;
+        const auto& f = v.features[i];
+        if (!p.s->districtCode.empty() && di >= 0 && toString(f.values[static_cast<size_t>(di)]) != p.s->districtCode)
+            continue;  // a highlighted district: the dimmed rest is not named
+        std::string name = toString(f.values[static_cast<size_t>(ni)]);
+        if (name.empty() || f.geom.isEmpty())
+            continue;
+        const XY lp = interiorPoint(f.geom);
+        LabelCandidate l;
+        l.x = p.vt.toDeviceX(lp.x);
+        l.y = p.vt.toDeviceY(lp.y);
+        l.text = std::move(name);
+        l.priority = hi < 0 ? 0 : toReal(f.values[static_cast<size_t>(hi)]).value_or(0);
+        l.sizePt = 6;
+        l.centred = true;
+        l.colour = 0x202020;
+        p.labels.push_back(std::move(l));
+        p.tick();
+    }
+}
+
 // Any other layer listed in MapSettings::layerOrder: points as one path of dots (one PDF
 // path, not one per point), lines as strokes, polygons as a light fill with an outline, in
 // the layer's style (layerStyle).
@@ -1113,6 +1150,8 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
     if (districtLabels)
         drawDistrictLabels(p, highlighted);
     drawSeats(p, seats);
+    if (s.villageLabels)
+        collectVillageLabels(p);
     drawStyleLabels(p);
     throwIfCancelled(fb);
     if (s.title)

@@ -118,7 +118,12 @@ struct MapSettings {
         double minScale = 0, maxScale = 0;
     };
     std::vector<LayerDisplay> display;
+    // Village names (6 pt, halo) on villages at least kVillageLabelMinPt across, larger
+    // households first, placed with the other labels without overlapping them (print layouts);
+    // with districtCode, only that district's villages.
+    bool villageLabels = false;
 };
+inline constexpr double kVillageLabelMinPt = 6;  // a village narrower than the text is not named
 
 // Page size in PostScript points for "A4"/"A3" (portrait unless landscape). Throws
 // bando::Error(Usage) for other names.

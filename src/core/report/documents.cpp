@@ -1,5 +1,6 @@
 #include "core/report/documents.hpp"
 
+#include "core/base/clock.hpp"
 #include "core/base/error.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
@@ -126,7 +127,7 @@ ProjectFacts projectFacts(const ProjectStore& store, const std::string& projectF
     f.projectTitle = store.meta("province_name").value_or(std::filesystem::path(projectFile).stem().string());
     f.date = date;
     {
-        const std::time_t now = std::time(nullptr);
+        const std::time_t now = stampTime();  // SOURCE_DATE_EPOCH when set (reproducible documents)
         std::tm tm{};
         gmtime_r(&now, &tm);
         char buf[16];
@@ -136,10 +137,12 @@ ProjectFacts projectFacts(const ProjectStore& store, const std::string& projectF
     f.sources = T("Sources") + ": " + T("project") + " " + f.projectFile;
     if (!date.empty())
         f.sources += "; " + T("village indicators of") + " " + date + " (bando analyze)";
+    // The provenance texts the sample writes are msgids (resources/locale/vi/report.po), so a
+    // Vietnamese report does not quote English; a user's own text is printed as written.
     if (auto real = store.meta("real_data"))
-        f.sources += "; " + T("real data") + ": " + *real;
+        f.sources += "; " + T("real data") + ": " + T(real->c_str());
     if (auto model = store.meta("telecom_model"))
-        f.sources += "; " + T("coverage model") + ": " + *model;
+        f.sources += "; " + T("coverage model") + ": " + T(model->c_str());
     f.crs = T("Map CRS") + ": VN-2000 / TM-3 107-15 (EPSG:9215); " + T("data stored in WGS 84 (EPSG:4326)");
     const analysis::Thresholds th = analysis::loadThresholds(store);
     char buf[512];
@@ -152,7 +155,7 @@ ProjectFacts projectFacts(const ProjectStore& store, const std::string& projectF
     f.thresholds = buf;
     if (store.meta("synthetic_data"))
         f.notice = T("Synthetic sample data") + ": " +
-                   store.meta("synthetic_note").value_or(*store.meta("synthetic_data"));
+                   T(store.meta("synthetic_note").value_or(*store.meta("synthetic_data")).c_str());
     return f;
 }
 
@@ -212,7 +215,70 @@ Table gapSummaryTable(const GapReport& r)
     return t;
 }
 
-std::vector<Sheet> gapSheets(const GapReport& r)
+Table gapOperatorTable(const std::vector<GapReport>& byOperator)
+{
+    Table t;
+    t.columns = {{T("Operator")},
+                 {T("District code")},
+                 {T("District")},
+                 {T("Villages to cover"), ColumnKind::Integer},
+                 {T("No signal"), ColumnKind::Integer},
+                 {T("Unstable signal"), ColumnKind::Integer},
+                 {T("Without broadband"), ColumnKind::Integer},
+                 {T("Households"), ColumnKind::Integer}};
+    for (const auto& r : byOperator) {
+        for (const auto& d : r.districts)
+            t.rows.push_back({r.operatorName, d.code, d.name, std::to_string(d.villages), std::to_string(d.noSignal),
+                              std::to_string(d.unstable), std::to_string(d.noBroadband), std::to_string(d.households)});
+        t.rows.push_back({r.operatorName, "", T("Total"), std::to_string(r.total.villages), std::to_string(r.total.noSignal),
+                          std::to_string(r.total.unstable), std::to_string(r.total.noBroadband),
+                          std::to_string(r.total.households)});
+    }
+    return t;
+}
+
+std::string operatorTheme(const std::string& operatorName) { return "coverage@" + operatorName; }
+
+std::shared_ptr<const render::MapData> withOperatorThemes(std::shared_ptr<const render::MapData> data,
+                                                          const std::vector<const GapReport*>& reports)
+{
+    if (!data || reports.empty())
+        return data;
+    const render::MapData::Theme* base = data->theme("coverage");
+    const Layer* villages = data->layer(schema::kVillages);
+    if (!base || !villages)
+        return data;
+    auto copy = std::make_shared<render::MapData>(*data);
+    const int codeField = villages->fieldIndex("code"), districtField = villages->fieldIndex("district_code");
+    for (const GapReport* r : reports) {
+        if (!r || r->operatorName.empty())
+            continue;
+        std::map<std::string, int> classOf;  // village code -> class of the coverage theme
+        for (const auto& row : r->rows)
+            classOf[row.code] = row.mobileClass == "no_signal" ? 0 : row.mobileClass == "unstable" ? 1 : 2;
+        render::MapData::Theme t = *base;
+        t.name = operatorTheme(r->operatorName);
+        t.legendTitle = T(base->legendTitle.c_str()) + " — " + r->operatorName;
+        std::fill(t.classCounts.begin(), t.classCounts.end(), 0);
+        for (size_t i = 0; i < villages->features.size() && i < t.villageClass.size(); ++i) {
+            const auto& f = villages->features[i];
+            const std::string code = codeField < 0 ? "" : toString(f.values[static_cast<size_t>(codeField)]);
+            const std::string district = districtField < 0 ? "" : toString(f.values[static_cast<size_t>(districtField)]);
+            int c = -1;
+            if (auto it = classOf.find(code); it != classOf.end())
+                c = it->second;
+            else if (base->villageClass[i] >= 0 && (r->district.empty() || district == r->district))
+                c = 2;  // analysed, in the scope and not a gap of the operator: covered
+            t.villageClass[i] = c;
+            if (c >= 0 && static_cast<size_t>(c) < t.classCounts.size())
+                ++t.classCounts[static_cast<size_t>(c)];
+        }
+        copy->themes.push_back(std::move(t));
+    }
+    return copy;
+}
+
+std::vector<Sheet> gapSheets(const GapReport& r, const std::vector<GapReport>& byOperator)
 {
     std::vector<Sheet> sheets;
     sheets.push_back({T("Summary"), gapSummaryTable(r)});
@@ -224,12 +290,21 @@ std::vector<Sheet> gapSheets(const GapReport& r)
                 s.table.rows.push_back(all.rows[i]);
         sheets.push_back(std::move(s));
     }
+    if (!byOperator.empty())
+        sheets.push_back({T("By operator"), gapOperatorTable(byOperator)});
     return sheets;
 }
 
 layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, const layout::Template& t,
-                             std::shared_ptr<const render::MapData> data)
+                             std::shared_ptr<const render::MapData> data, const std::vector<GapReport>& byOperator)
 {
+    std::vector<const GapReport*> themed;
+    if (!r.operatorName.empty())
+        themed.push_back(&r);
+    for (const auto& o : byOperator)
+        themed.push_back(&o);
+    data = withOperatorThemes(std::move(data), themed);
+    const std::string theme = r.operatorName.empty() ? "coverage" : operatorTheme(r.operatorName);
     const std::string who = r.operatorName.empty() ? T("all operators") : r.operatorName;
     const std::string title = T("Coverage gaps") + " — " + who;
     std::string scope = facts.projectTitle;
@@ -267,7 +342,7 @@ layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, cons
                   r.total.villages, r.villagesChecked, r.total.noSignal, r.total.unstable, r.total.noBroadband,
                   num(r.total.households).c_str());
     cover.fill.vars["summary"] = counts;
-    cover.fill.map.theme = "coverage";
+    cover.fill.map.theme = theme;
     cover.fill.map.districtCode = r.district;
     layout::TableData summary;
     const Table st = gapSummaryTable(r);
@@ -309,7 +384,7 @@ layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, cons
             p.fill.vars = {{"title", title + " — " + d.name + (k ? " (" + T("continued") + ")" : "")},
                            {"subtitle", sub},
                            {"unit", d.name}};
-            p.fill.map.theme = "coverage";
+            p.fill.map.theme = theme;
             p.fill.map.districtCode = d.code;
             p.fill.table = pdfRows;
             p.fill.table.rows = chunks[k];
@@ -317,6 +392,26 @@ layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, cons
                 p.fill.outline = d.name;
             pages.push_back(std::move(p));
         }
+    }
+    // The all-operators report: a section per operator, its classes on the map and its totals.
+    for (const auto& o : byOperator) {
+        PendingPage p;
+        p.kind = t.hasPage("operator") ? "operator" : "map";
+        char sub[256];
+        std::snprintf(sub, sizeof sub, T("%d villages: %d no signal, %d unstable, %d without broadband; %s households").c_str(),
+                      o.total.villages, o.total.noSignal, o.total.unstable, o.total.noBroadband,
+                      num(o.total.households).c_str());
+        p.fill.vars = {{"title", T("Coverage gaps") + " — " + o.operatorName}, {"subtitle", sub}, {"unit", o.operatorName}};
+        p.fill.map.theme = operatorTheme(o.operatorName);
+        p.fill.map.districtCode = r.district;
+        p.fill.villageLabels = false;  // the province: the classes, not the names
+        const Table ot = gapSummaryTable(o);
+        p.fill.table = pdfTable(ot, {1, 2, 3, 4, 5, 6}, {2.4, 1.2, 1.1, 1.1, 1.2, 1.4});
+        for (auto& row : p.fill.table.rows)
+            row[5] = num(std::strtoll(row[5].c_str(), nullptr, 10));
+        p.fill.outline = T("Coverage gaps") + " — " + o.operatorName;
+        toc.push_back({o.operatorName, static_cast<int>(pages.size()) + 1});
+        pages.push_back(std::move(p));
     }
     pages[0].fill.toc = toc;
     return finish(t, std::move(data), std::move(pages), facts, title, T("Coverage-gap report") + " — " + subtitle);
@@ -475,19 +570,184 @@ Table forecastTable(const tasks::ProgressResult& r)
     return t;
 }
 
-std::vector<Sheet> progressSheets(const tasks::ProgressResult& r)
+namespace {
+
+// "Xã" / "Commune" for commune (province, district, commune, village); other levels as they are.
+std::string levelName(const std::string& level)
+{
+    if (level == "province")
+        return T("Province");
+    if (level == "district")
+        return T("District");
+    if (level == "commune")
+        return T("Commune");
+    if (level == "village")
+        return T("Village");
+    return level;
+}
+
+} // namespace
+
+Table progressChangeTable(const tasks::ProgressResult& from, const tasks::ProgressResult& to)
+{
+    Table t;
+    t.columns = {{T("Level")}, {T("Code")}, {T("Name")}};
+    const char* measures[] = {N_("Digital shops"), N_("E-payment accounts"), N_("Locomotive households"), N_("Teams")};
+    for (const char* m : measures) {
+        t.columns.push_back({T(m) + " " + from.date, ColumnKind::Integer});
+        t.columns.push_back({T(m) + " " + to.date, ColumnKind::Integer});
+        t.columns.push_back({T(m) + " " + T("change"), ColumnKind::Integer});
+    }
+    std::map<std::string, const planning::PlaceProgress*> before;
+    for (const auto& p : from.places)
+        before[p.level + ":" + p.code] = &p;
+    for (const char* level : {"province", "district", "commune"})
+        for (const auto& p : to.places) {
+            if (p.level != level)
+                continue;
+            auto it = before.find(p.level + ":" + p.code);
+            const planning::ProgressCounts c0 = it == before.end() ? planning::ProgressCounts{} : it->second->c;
+            const std::string name = p.name.empty() && p.level == "province" ? T("Province") : p.name;
+            std::vector<std::string> row = {levelName(p.level), p.code, name};
+            const int64_t a[4] = {c0.shops, c0.accounts, c0.locomotives, c0.teams};
+            const int64_t b[4] = {p.c.shops, p.c.accounts, p.c.locomotives, p.c.teams};
+            for (int k = 0; k < 4; ++k) {
+                row.push_back(std::to_string(a[k]));
+                row.push_back(std::to_string(b[k]));
+                row.push_back(std::to_string(b[k] - a[k]));
+            }
+            t.rows.push_back(std::move(row));
+        }
+    return t;
+}
+
+Table checkSummaryTable(const tasks::CheckResult& c)
+{
+    Table t;
+    t.columns = {{T("Check")}, {T("Severity")}, {T("Rule")}, {T("Findings"), ColumnKind::Integer}};
+    for (const auto& k : planning::checkKinds()) {
+        auto it = c.countByKind.find(k.id);
+        if (it == c.countByKind.end())
+            continue;
+        t.rows.push_back({k.id, T(k.severity == planning::Severity::Error ? N_("error") : N_("warning")), T(k.rule),
+                          std::to_string(it->second)});
+    }
+    return t;
+}
+
+Table checkFindingsTable(const tasks::CheckResult& c)
+{
+    Table t;
+    t.columns = {{T("Severity")}, {T("Rule")},  {T("Level")},  {T("Code")},    {T("Name")},
+                 {T("Table")},    {T("Row"), ColumnKind::Integer}, {T("Date")}, {T("Figures")}};
+    for (const auto& f : c.findings) {
+        const planning::CheckKind* k = planning::findCheckKind(f.kind);
+        std::string figures;
+        for (const auto& [name, v] : f.figures)
+            figures += (figures.empty() ? "" : "; ") + name + " " + number(v, 2);
+        t.rows.push_back({T(f.severity == planning::Severity::Error ? N_("error") : N_("warning")),
+                          k ? T(k->rule) : f.kind, levelName(f.level), f.code, f.name, f.layer,
+                          f.row > 0 ? std::to_string(f.row) : "", f.date, figures});
+    }
+    return t;
+}
+
+layout::ChartData progressSeriesChart(const tasks::ProgressResult& r, const std::vector<ReportedFigure>& reported,
+                                      const std::string& fromDate)
+{
+    layout::ChartData chart;
+    chart.title = T("Province: shops, accounts and locomotive households against the targets");
+    const int asOf = planning::dayNumber(r.date);
+    const int from = fromDate.empty() ? INT32_MIN : planning::dayNumber(fromDate);
+    const struct {
+        const char* measure;
+        const char* name;
+        uint32_t colour;
+    } kSeries[] = {{"shops", N_("Digital shops"), 0x238b45},
+                   {"accounts", N_("E-payment accounts"), 0x2171b5},
+                   {"locomotives", N_("Locomotive households"), 0xd94801}};
+    for (const auto& m : kSeries)
+        for (const auto& f : r.forecasts) {
+            if (f.level != "province" || f.measure != m.measure)
+                continue;
+            layout::TimeSeries ts;
+            ts.name = T(m.name);
+            ts.colour = m.colour;
+            ts.target = f.forecast.target > 0 ? f.forecast.target : NAN;
+            double before = 0;
+            for (const auto& p : f.series) {
+                if (p.day > asOf)
+                    break;
+                if (p.day < from) {
+                    before = p.value;
+                    continue;
+                }
+                if (ts.days.empty() && from != INT32_MIN) {  // the count held at the start date
+                    ts.days.push_back(from);
+                    ts.values.push_back(before);
+                }
+                if (!ts.days.empty() && ts.days.back() == p.day)
+                    ts.values.back() = p.value;
+                else {
+                    ts.days.push_back(p.day);
+                    ts.values.push_back(p.value);
+                }
+            }
+            if (ts.days.empty() && from != INT32_MIN) {
+                ts.days.push_back(from);
+                ts.values.push_back(before);
+            }
+            if (!ts.days.empty() && ts.days.back() < asOf) {  // held until the report's date
+                ts.days.push_back(asOf);
+                ts.values.push_back(ts.values.back());
+            }
+            if (!ts.days.empty())
+                chart.timeSeries.push_back(std::move(ts));
+        }
+    for (const auto& m : kSeries) {
+        layout::TimeSeries pts;
+        pts.name = T(m.name) + " — " + T("reported");
+        pts.colour = m.colour;
+        pts.points = true;
+        for (const auto& rf : reported) {
+            if (!planning::isIsoDate(rf.date))
+                continue;
+            const int d = planning::dayNumber(rf.date);
+            const double v = std::string(m.measure) == "shops" ? rf.shops
+                             : std::string(m.measure) == "accounts" ? rf.accounts
+                                                                    : rf.locomotives;
+            if (d > asOf || d < from || !std::isfinite(v))
+                continue;
+            pts.days.push_back(d);
+            pts.values.push_back(v);
+        }
+        if (!pts.days.empty())
+            chart.timeSeries.push_back(std::move(pts));
+    }
+    return chart;
+}
+
+std::vector<Sheet> progressSheets(const tasks::ProgressResult& r, const ProgressExtras& extras)
 {
     Table districts = progressTable(r, "province");
     for (auto& row : progressTable(r, "district").rows)
         districts.rows.push_back(row);
-    return {{T("Districts"), districts}, {T("Communes"), progressTable(r, "commune")}, {T("Forecast"), forecastTable(r)}};
+    std::vector<Sheet> out = {{T("Districts"), districts}, {T("Communes"), progressTable(r, "commune")}, {T("Forecast"), forecastTable(r)}};
+    if (extras.from)
+        out.push_back({T("Change"), progressChangeTable(*extras.from, r)});
+    if (extras.checks) {
+        out.push_back({T("Data checks"), checkSummaryTable(*extras.checks)});
+        out.push_back({T("Findings"), checkFindingsTable(*extras.checks)});
+    }
+    return out;
 }
 
 layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectFacts& facts, const layout::Template& t,
-                                  std::shared_ptr<const render::MapData> data)
+                                  std::shared_ptr<const render::MapData> data, const ProgressExtras& extras)
 {
     const std::string title = T("Program progress against the targets");
-    const std::string subtitle = facts.projectTitle + " · " + T("data of") + " " + r.date;
+    const std::string subtitle = facts.projectTitle + " · " + T("data of") + " " + r.date +
+                                 (extras.from ? " · " + T("change since") + " " + extras.from->date : "");
     std::vector<PendingPage> pages;
     PendingPage cover;
     cover.kind = "cover";
@@ -505,6 +765,26 @@ layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectF
                           num(p.c.villages).c_str());
             cover.fill.vars["summary"] = buf;
         }
+    if (extras.from)
+        for (const auto& p0 : extras.from->places)
+            for (const auto& p : r.places)
+                if (p0.level == "province" && p.level == "province") {
+                    char buf[512];
+                    std::snprintf(buf, sizeof buf,
+                                  T("From %s to %s: %s digital shops, %s e-payment accounts, %s locomotive households "
+                                    "and %s teams more.")
+                                      .c_str(),
+                                  extras.from->date.c_str(), r.date.c_str(), num(p.c.shops - p0.c.shops).c_str(),
+                                  num(p.c.accounts - p0.c.accounts).c_str(), num(p.c.locomotives - p0.c.locomotives).c_str(),
+                                  num(p.c.teams - p0.c.teams).c_str());
+                    cover.fill.vars["summary"] += std::string(" ") + buf;
+                }
+    if (extras.checks) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf, T("Data checks: %d errors, %d warnings (listed at the end).").c_str(),
+                      extras.checks->errors, extras.checks->warnings);
+        cover.fill.vars["summary"] += std::string(" ") + buf;
+    }
     cover.fill.map.theme = "shops";
     cover.fill.outline = title;
     layout::ChartData chart;
@@ -532,13 +812,54 @@ layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectF
     districts.header[4] = "%";
     cover.fill.table = districts;
     pages.push_back(cover);
+    const int rows = std::max(1, t.tableRows("table"));
+    // The time series of the province against the targets.
+    if (t.hasPage("chart")) {
+        PendingPage p;
+        p.kind = "chart";
+        p.fill.vars = {{"title", T("Progress over time")}, {"subtitle", subtitle}};
+        p.fill.chart = progressSeriesChart(r, extras.reported, extras.from ? extras.from->date : "");
+        p.fill.vars["summary"] =
+            T("Lines: the counts from the shops layer's dates (a shop, an account or a locomotive household counts from "
+              "its date); dashed: the province's targets; circles: the figures the province reported (progress_reports).");
+        p.fill.outline = T("Progress over time");
+        if (!p.fill.chart.timeSeries.empty())
+            pages.push_back(std::move(p));
+    }
+    // The change between the two dates: province and districts, then communes.
+    if (extras.from) {
+        const Table change = progressChangeTable(*extras.from, r);
+        layout::TableData pdf = pdfTable(change, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14},
+                                         {0.8, 2.0, 1, 1, 0.9, 1, 1, 0.9, 1, 1, 0.9, 0.7, 0.7, 0.7});
+        for (auto& row : pdf.rows)
+            for (size_t c = 2; c < row.size(); ++c)
+                row[c] = num(std::strtoll(row[c].c_str(), nullptr, 10));
+        // the header: the measure once, then the dates
+        const char* shortNames[] = {N_("Shops"), N_("Accounts"), N_("Locomotive"), N_("Teams")};
+        for (size_t k = 0; k < 4; ++k) {
+            pdf.header[2 + 3 * k] = T(shortNames[k]) + " " + extras.from->date;
+            pdf.header[3 + 3 * k] = T(shortNames[k]) + " " + r.date;
+            pdf.header[4 + 3 * k] = T(shortNames[k]) + " +/−";
+        }
+        const auto chunks = paginate(pdf.rows, rows, rows);
+        for (size_t k = 0; k < chunks.size(); ++k) {
+            PendingPage p;
+            p.kind = "table";
+            p.fill.vars = {{"title", T("Change between the two dates") + (k ? " (" + T("continued") + ")" : "")},
+                           {"subtitle", subtitle}};
+            p.fill.table = pdf;
+            p.fill.table.rows = chunks[k];
+            if (k == 0)
+                p.fill.outline = T("Change between the two dates");
+            pages.push_back(std::move(p));
+        }
+    }
     // Communes, then the forecast, on table pages.
     const Table ct = progressTable(r, "commune");
     layout::TableData communes = pdfTable(ct, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
                                           {0.8, 2.0, 1, 1, 1, 0.8, 1, 1, 1, 1, 0.7, 1.2, 0.8});
     for (size_t i = 0; i < communes.rows.size(); ++i)
         communes.rows[i][5] = ct.rows[i][5].empty() ? "" : pct(std::stod(ct.rows[i][5]));
-    const int rows = std::max(1, t.tableRows("table"));
     const auto chunks = paginate(communes.rows, rows, rows);
     for (size_t k = 0; k < chunks.size(); ++k) {
         PendingPage p;
@@ -563,6 +884,33 @@ layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectF
             p.fill.outline = T("Forecast at the recent pace");
         firstForecast = false;
         pages.push_back(std::move(p));
+    }
+    // The data-check findings: the count per check, then every finding.
+    if (extras.checks) {
+        const Table summary = checkSummaryTable(*extras.checks);
+        layout::TableData kinds = pdfTable(summary, {0, 1, 2, 3}, {1.6, 0.8, 5, 0.8});
+        const Table ft2 = checkFindingsTable(*extras.checks);
+        layout::TableData findings = pdfTable(ft2, {0, 1, 2, 3, 4, 5, 6, 7, 8}, {0.7, 3.6, 0.8, 0.9, 1.4, 1.1, 0.5, 0.8, 2});
+        auto chunk = paginate(kinds.rows, rows, rows);
+        for (size_t k = 0; k < chunk.size(); ++k) {
+            PendingPage p;
+            p.kind = "table";
+            p.fill.vars = {{"title", T("Data-check findings")}, {"subtitle", subtitle}};
+            p.fill.table = kinds;
+            p.fill.table.rows = chunk[k];
+            if (k == 0)
+                p.fill.outline = T("Data-check findings");
+            pages.push_back(std::move(p));
+        }
+        if (!findings.rows.empty())
+            for (const auto& c : paginate(findings.rows, rows, rows)) {
+                PendingPage p;
+                p.kind = "table";
+                p.fill.vars = {{"title", T("Data-check findings") + " (" + T("continued") + ")"}, {"subtitle", subtitle}};
+                p.fill.table = findings;
+                p.fill.table.rows = c;
+                pages.push_back(std::move(p));
+            }
     }
     return finish(t, std::move(data), std::move(pages), facts, title, subtitle);
 }

@@ -6,9 +6,11 @@
 #include "core/layout/template.hpp"
 #include "core/report/gaps.hpp"
 #include "core/report/table_file.hpp"
+#include "core/tasks/check_task.hpp"
 #include "core/tasks/progress_task.hpp"
 #include "core/tasks/rank_task.hpp"
 
+#include <cmath>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,9 +36,21 @@ std::string className(const std::string& mobileClass);
 // ---- coverage gaps ----
 Table gapTable(const GapReport& r);         // one row per gap village (the CSV)
 Table gapSummaryTable(const GapReport& r);  // one row per district + the total
-std::vector<Sheet> gapSheets(const GapReport& r);  // summary, then one sheet per district
+// Summary, then one sheet per district; with `byOperator` (the all-operators report), a last
+// sheet of every operator's gap villages by district.
+std::vector<Sheet> gapSheets(const GapReport& r, const std::vector<GapReport>& byOperator = {});
+Table gapOperatorTable(const std::vector<GapReport>& byOperator);  // operator × district totals
+// The name of the coverage theme of one operator's report ("coverage@Viettel").
+std::string operatorTheme(const std::string& operatorName);
+// `data` with one more village theme per operator report: "coverage@NAME", the classes of that
+// operator (its report's rows; the villages of the scope not in them are covered; outside the
+// report's district: no data), legend title naming the operator.
+std::shared_ptr<const render::MapData> withOperatorThemes(std::shared_ptr<const render::MapData> data,
+                                                          const std::vector<const GapReport*>& reports);
+// The report's pages; one operator's report draws that operator's classes. The all-operators
+// report adds a section per operator of `byOperator` (its map and its totals by district).
 layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, const layout::Template& t,
-                             std::shared_ptr<const render::MapData> data);
+                             std::shared_ptr<const render::MapData> data, const std::vector<GapReport>& byOperator = {});
 
 // ---- deployment plan (the ranking) ----
 Table planTable(const tasks::RankResult& r);
@@ -45,11 +59,33 @@ layout::Document planDocument(const tasks::RankResult& r, const ProjectFacts& fa
                               std::shared_ptr<const render::MapData> data);
 
 // ---- progress against the targets (issue #10's progress) ----
+// A figure the province reported (progress_reports, scope province): NaN where not reported.
+struct ReportedFigure {
+    std::string date, source;
+    double shops = NAN, accounts = NAN, locomotives = NAN;
+};
+// What the progress report adds to the progress at its date: the progress at an earlier date
+// (--from: the change between the two; null = one date), the data-check findings (null = not
+// run) and the province's reported figures (markers on the time-series chart).
+struct ProgressExtras {
+    const tasks::ProgressResult* from = nullptr;
+    const tasks::CheckResult* checks = nullptr;
+    std::vector<ReportedFigure> reported;
+};
 Table progressTable(const tasks::ProgressResult& r, const std::string& level);  // province / district / commune rows
+// Province, district and commune rows: shops, accounts, locomotive households and teams at both
+// dates and the change.
+Table progressChangeTable(const tasks::ProgressResult& from, const tasks::ProgressResult& to);
 Table forecastTable(const tasks::ProgressResult& r);
-std::vector<Sheet> progressSheets(const tasks::ProgressResult& r);
+Table checkSummaryTable(const tasks::CheckResult& c);   // one row per check kind run: severity, rule, findings
+Table checkFindingsTable(const tasks::CheckResult& c);  // one row per finding
+// The province's shops, accounts and locomotive households day by day up to the report's date
+// (from `fromDate` when not empty) against their targets, with the reported figures as markers.
+layout::ChartData progressSeriesChart(const tasks::ProgressResult& r, const std::vector<ReportedFigure>& reported,
+                                      const std::string& fromDate = "");
+std::vector<Sheet> progressSheets(const tasks::ProgressResult& r, const ProgressExtras& extras = {});
 layout::Document progressDocument(const tasks::ProgressResult& r, const ProjectFacts& facts, const layout::Template& t,
-                                  std::shared_ptr<const render::MapData> data);
+                                  std::shared_ptr<const render::MapData> data, const ProgressExtras& extras = {});
 
 // ---- atlas ----
 struct AtlasUnit {

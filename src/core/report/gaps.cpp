@@ -65,6 +65,8 @@ GapReport loadGapReport(const ProjectStore& store, const std::string& operatorNa
                 sites.push_back(f.geom.parts[0][0][0]);
         }
     }
+    r.operators.assign(operators.begin(), operators.end());
+    r.operators.erase(std::remove(r.operators.begin(), r.operators.end(), std::string()), r.operators.end());
     struct Shares {
         double good = NAN, weakOnly = NAN;
     };

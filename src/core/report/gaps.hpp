@@ -51,6 +51,7 @@ struct GapReport {
     std::vector<GapTotals> districts;  // one per district with a gap village, by code
     GapTotals total;
     bool proposedSites = false;  // the project holds a site selection
+    std::vector<std::string> operators;  // the project's operators (sites), by name
 };
 
 // Reads the gap report of `operatorName` ("" = all) in `district` ("" = all) at `date` ("" =

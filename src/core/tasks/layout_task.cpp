@@ -66,6 +66,8 @@ void LayoutRequest::validate() const
         double w = 0, h = 0;
         layout::paperSize(paper, false, w, h);
     }
+    if (!grid.empty() && grid != "wgs84" && grid != "tm3" && grid != "none")
+        throw Error(ErrorKind::Usage, "--grid", "unknown grid '" + grid + "' (expected wgs84, tm3 or none)");
     if (!(dpi >= 10 && dpi <= 1200))
         throw Error(ErrorKind::Usage, "--dpi", "expected a resolution between 10 and 1200 dpi");
 }
@@ -131,6 +133,13 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
         doc.author = "Bando";
         doc.pages.push_back(layout::instantiate(tmpl, "map", fill));
     }
+    for (auto& page : doc.pages)
+        for (auto& it : page.items)
+            if (it.type == layout::ItemType::Map) {
+                it.map.villageLabels = it.map.villageLabels && request.villageLabels;
+                if (!request.grid.empty())
+                    it.grid = request.grid == "none" ? "" : request.grid;
+            }
     return doc;
 }
 

@@ -25,6 +25,8 @@ struct LayoutRequest {
     std::string paper;               // --paper: "" = the template's
     int landscape = -1;              // -1 = the template's
     double dpi = 150;                // PNG
+    bool villageLabels = true;       // --no-labels: no village names even where the template has them
+    std::string grid;                // --grid wgs84|tm3|none: "" = the template's coordinate grid
     void validate() const;
 };
 

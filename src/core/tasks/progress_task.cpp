@@ -175,6 +175,7 @@ ProgressResult run(const ProgressRequest& request, Feedback& fb)
             } else if (auto it = reported[m].find(key); it != reported[m].end())
                 series = it->second;
             t.forecast = planning::forecast(series, asOf, static_cast<double>(targetsOf[m]), request.windowDays);
+            t.series = std::move(series);
             if (t.forecast.status == planning::ForecastStatus::Reached || t.forecast.status == planning::ForecastStatus::OnPace)
                 t.date = planning::isoFromDay(t.forecast.day);
             if (p.level == "district") {

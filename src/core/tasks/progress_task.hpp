@@ -30,6 +30,7 @@ struct TargetForecast {
     std::string date;      // the reached / forecast date ("" when not at this pace)
     std::string phaseEnd;  // the end of the district's phase ("" = none)
     bool late = false;     // forecast after the phase end, or not at this pace with a phase end
+    std::vector<planning::SeriesPoint> series;  // the dated cumulative series the forecast read (charts)
 };
 
 struct ProgressResult {

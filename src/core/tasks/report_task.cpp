@@ -9,6 +9,7 @@
 #include "core/report/documents.hpp"
 #include "core/report/gaps.hpp"
 #include "core/store/project_store.hpp"
+#include "core/tasks/check_task.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/progress_task.hpp"
 #include "core/tasks/rank_task.hpp"
@@ -56,6 +57,14 @@ void ReportRequest::validate() const
         throw Error(ErrorKind::Usage, "--out",
                     "unknown format '" + (ext.empty() ? std::string("(none)") : ext) +
                         "' (expected .pdf, .png, .svg, .csv or .xlsx)");
+    if (!from.empty()) {
+        if (kind != "progress")
+            throw Error(ErrorKind::Usage, "--from", "only the progress report runs between two dates");
+        if (!planning::isIsoDate(from))
+            throw Error(ErrorKind::Usage, "--from", "expected a date YYYY-MM-DD, got '" + from + "'");
+        if (!date.empty() && planning::isIsoDate(date) && from >= date)
+            throw Error(ErrorKind::Usage, "--from", "the start date " + from + " must be before the report's date " + date);
+    }
     if (!operatorName.empty() && kind != "gaps")
         throw Error(ErrorKind::Usage, "--operator", "only the gaps report is per operator");
     if (!paper.empty()) {
@@ -112,6 +121,14 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
         res.unstable = gaps.total.unstable;
         res.noBroadband = gaps.total.noBroadband;
         res.households = gaps.total.households;
+        // The all-operators report groups the gaps by operator too (PDF sections, XLSX sheet).
+        std::vector<report::GapReport> byOperator;
+        if (request.operatorName.empty() && ext != ".csv" && request.byOperator)
+            for (const auto& op : gaps.operators) {
+                throwIfCancelled(&fb);
+                byOperator.push_back(report::loadGapReport(*store, op, request.district, gaps.date));
+                res.operators.push_back(op);
+            }
         const report::ProjectFacts facts = report::projectFacts(*store, request.project, gaps.date);
         loadMap();
         store.reset();
@@ -121,13 +138,13 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
             report::writeCsv(request.out, report::gapTable(gaps));
             res.files = {request.out};
         } else if (ext == ".xlsx") {
-            const auto sheets = report::gapSheets(gaps);
+            const auto sheets = report::gapSheets(gaps, byOperator);
             report::writeXlsx(request.out, sheets, tr("Coverage gaps") + std::string(" — ") + facts.projectTitle,
                               facts.thresholds);
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            const layout::Document doc = report::gapDocument(gaps, facts, tmpl, data);
+            const layout::Document doc = report::gapDocument(gaps, facts, tmpl, data, byOperator);
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }
@@ -139,31 +156,77 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
         pr.validate();
         store.reset();  // the progress task opens the project itself
         const ProgressResult progress = run(pr, fb);
-        fb.setProgress(40);
+        fb.setProgress(30);
         res.date = progress.date;
+        report::ProgressExtras extras;
+        ProgressResult before;
+        if (!request.from.empty()) {
+            if (request.from >= progress.date)
+                throw Error(ErrorKind::Usage, "--from",
+                            "the start date " + request.from + " must be before the report's date " + progress.date);
+            ProgressRequest p0 = pr;
+            p0.date = request.from;
+            before = run(p0, fb);
+            extras.from = &before;
+            res.from = before.date;
+        }
+        CheckResult checks;
+        if (request.checks) {
+            CheckRequest cr;
+            cr.project = request.project;
+            cr.validate();
+            checks = run(cr, fb);
+            extras.checks = &checks;
+            res.checkErrors = checks.errors;
+            res.checkWarnings = checks.warnings;
+        }
+        fb.setProgress(40);
         for (const auto& p : progress.places)
             res.rows += p.level == "commune";
         store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
         const report::ProjectFacts facts = report::projectFacts(*store, request.project, progress.date);
+        if (store->hasLayer("progress_reports")) {  // the province's reported figures (chart markers)
+            const Layer rep = store->readLayer("progress_reports", &fb);
+            for (const auto& f : rep.features) {
+                if (rep.text(f, "scope") != "province")
+                    continue;
+                report::ReportedFigure rf;
+                rf.date = rep.text(f, "date").substr(0, 10);
+                rf.source = rep.text(f, "source");
+                auto value = [&](const char* field) {
+                    const auto v = toReal(rep.value(f, field));
+                    return v ? *v : NAN;
+                };
+                rf.shops = value("shops");
+                rf.accounts = value("accounts");
+                rf.locomotives = value("locomotives");
+                extras.reported.push_back(rf);
+            }
+        }
         if (document)
             data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, render::layersForTheme("shops"));
         store.reset();
         fb.setStep("write");
         if (ext == ".csv") {
-            report::Table all = report::progressTable(progress, "province");
-            for (const char* level : {"district", "commune"})
-                for (auto& row : report::progressTable(progress, level).rows)
-                    all.rows.push_back(row);
+            report::Table all;
+            if (extras.from)
+                all = report::progressChangeTable(before, progress);
+            else {
+                all = report::progressTable(progress, "province");
+                for (const char* level : {"district", "commune"})
+                    for (auto& row : report::progressTable(progress, level).rows)
+                        all.rows.push_back(row);
+            }
             report::writeCsv(request.out, all);
             res.files = {request.out};
         } else if (ext == ".xlsx") {
-            const auto sheets = report::progressSheets(progress);
+            const auto sheets = report::progressSheets(progress, extras);
             report::writeXlsx(request.out, sheets, tr("Program progress against the targets") + std::string(" — ") +
                                                        facts.projectTitle, facts.thresholds);
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            const layout::Document doc = report::progressDocument(progress, facts, tmpl, data);
+            const layout::Document doc = report::progressDocument(progress, facts, tmpl, data, extras);
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }

@@ -20,8 +20,11 @@ struct ReportRequest {
     std::string project;
     std::string kind = "gaps";     // --kind gaps | plan | progress
     std::string operatorName;      // --operator NAME (gaps): "" = all operators
+    bool byOperator = true;        // --no-operator-groups (gaps, all operators): without the per-operator sections
     std::string district;          // --district CODE: "" = every district
-    std::string date;              // --date D: the indicators' date; "" = the latest analysed
+    std::string date;              // --date D / --to D: the indicators' date; "" = the latest analysed
+    std::string from;              // --from D (progress): also the progress at D and the change since ("" = one date)
+    bool checks = true;            // --no-checks (progress): without the data-check findings
     std::string out;               // --out FILE.pdf|.png|.svg|.csv|.xlsx
     std::string layout;            // --layout TEMPLATE: "" = the kind's default (resources/layouts/<kind>.json)
     std::string paper;             // --paper A4..A0: "" = the template's
@@ -39,7 +42,9 @@ struct ReportResult {
     int pages = 0;                   // PDF/PNG/SVG
     int rows = 0;                    // villages in the report
     int sheets = 0;                  // XLSX
-    std::string date;
+    std::string date, from;
+    int checkErrors = 0, checkWarnings = 0;  // progress: the data-check findings
+    std::vector<std::string> operators;      // gaps, all operators: the operators grouped (PDF / XLSX)
     // gaps: totals of the villages reported
     int noSignal = 0, unstable = 0, noBroadband = 0;
     long long households = 0;
