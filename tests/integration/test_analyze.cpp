@@ -222,7 +222,7 @@ TEST_CASE("analyze again: nothing changed reuses every part and a sqlite3 edit r
     CHECK(rowsPerDate["2021-09-15"] == static_cast<int>(first.villages.size()));
 }
 
-TEST_CASE("analyze again: triggers count every edit; an external sqlite3 UPDATE marks its layer stale; "
+TEST_CASE("analyze again: triggers count every edit, an external sqlite3 UPDATE marks its layer stale, "
           "without triggers the row hash decides",
           "[analyze][integration][incremental]")
 {
