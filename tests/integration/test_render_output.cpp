@@ -509,3 +509,87 @@ TEST_CASE("RenderRequest draws the project's saved layer state: visibility, opac
     CHECK(palettePixels(shaded) < plainPalette / 2);
     CHECK(shaded[bg] < plain[bg] * 3 / 4);  // the margins outside the DEM stay plain
 }
+
+TEST_CASE("RenderRequest draws the saved legend toggles and dragged layer order; state reads back", "[render][task][state]")
+{
+    test::TempDir dir("render-toggles");
+    const std::string project = dir.file("p.gpkg");
+    std::filesystem::copy_file(test::renderProjectPath(), project);
+    Feedback fb;
+    auto render = [&](const std::string& name) {
+        tasks::RenderRequest r;
+        r.project = project;
+        r.out = dir.file(name);
+        r.widthPx = 600;
+        r.heightPx = 450;
+        r.title = r.legend = r.scaleBar = r.northArrow = false;
+        tasks::runTask(r, fb);
+        std::map<uint32_t, int> counts;
+        for (uint32_t p : loadPng(r.out).px)
+            ++counts[p & 0xffffff];
+        return counts;
+    };
+    auto save = [&](const std::function<void(render::MapState&)>& edit) {
+        auto store = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+        const auto data = render::loadMapData(*store, 9215, nullptr, render::layersForTheme("density"));
+        render::MapState st = render::mergeMapState(*data, {});
+        edit(st);
+        render::saveMapState(*store, st);
+    };
+    auto plain = render("plain.png");
+    REQUIRE(plain[kDensityPalette[0]] > 1000);
+    REQUIRE(plain[kDensityPalette[2]] > 1000);
+
+    // The lightest density class toggled off in the legend: its colour is gone, the others
+    // are drawn exactly as before.
+    save([](render::MapState& st) { REQUIRE(render::setClassHidden(st, "villages", 0, true)); });
+    {
+        auto store = ProjectStore::open(project);
+        const render::MapState back = render::loadMapState(*store);
+        auto it = std::find_if(back.layers.begin(), back.layers.end(), [](const auto& v) { return v.layer == "villages"; });
+        REQUIRE(it != back.layers.end());
+        CHECK(it->hiddenClasses == std::vector<int>{0});
+    }
+    auto toggled = render("toggled.png");
+    CHECK(toggled[kDensityPalette[0]] == 0);
+    for (size_t c = 1; c < kDensityPalette.size(); ++c)
+        CHECK(toggled[kDensityPalette[c]] == plain[kDensityPalette[c]]);
+
+    // Villages dragged above the district and commune boundaries: no line covers the fill, so
+    // more village colour shows; the order reads back.
+    save([](render::MapState& st) { REQUIRE(render::moveLayer(st, "villages", "districts", true)); });
+    {
+        auto store = ProjectStore::open(project);
+        const render::MapState back = render::loadMapState(*store);
+        auto at = [&](const std::string& n) {
+            return std::find_if(back.layers.begin(), back.layers.end(), [&](const auto& v) { return v.layer == n; }) -
+                   back.layers.begin();
+        };
+        CHECK(at("villages") == at("districts") + 1);
+        CHECK(at("villages") > at("communes"));
+    }
+    auto moved = render("moved.png");
+    int plainPalette = 0, movedPalette = 0;
+    for (uint32_t c : kDensityPalette) {
+        plainPalette += plain[c];
+        movedPalette += moved[c];
+    }
+    CHECK(movedPalette > plainPalette + 2000);
+
+    // bando render draws the saved state (villages above the boundaries) unless told
+    // --ignore-saved-state: then the default map, pixel for pixel as before any state.
+    const std::string flags = " --size 600x450 --no-title --no-legend --no-scale-bar --no-north-arrow";
+    const std::string savedOut = dir.file("cli-saved.png"), ignoredOut = dir.file("cli-ignored.png");
+    auto r1 = test::run(cli() + " render " + q(project) + " --out " + q(savedOut) + flags);
+    REQUIRE(r1.exitCode == 0);
+    auto r2 = test::run(cli() + " render " + q(project) + " --out " + q(ignoredOut) + flags + " --ignore-saved-state");
+    REQUIRE(r2.exitCode == 0);
+    std::map<uint32_t, int> cliSaved, cliIgnored;
+    for (uint32_t p : loadPng(savedOut).px)
+        ++cliSaved[p & 0xffffff];
+    for (uint32_t p : loadPng(ignoredOut).px)
+        ++cliIgnored[p & 0xffffff];
+    CHECK(cliSaved[kDensityPalette[0]] == moved[kDensityPalette[0]]);
+    CHECK(cliSaved[kDensityPalette[0]] > plain[kDensityPalette[0]]);
+    CHECK(cliIgnored == plain);
+}

@@ -94,7 +94,7 @@ int runRender(const Args& a)
     if (a.has("layout") || a.has("atlas"))
         return runLayout(a);
     a.allowOnly({"out", "size", "paper", "landscape", "district", "theme", "title", "no-legend", "no-scale-bar",
-                 "no-north-arrow", "no-title", "style", "no-project-styles", "units", "json"});
+                 "no-north-arrow", "no-title", "style", "no-project-styles", "ignore-saved-state", "units", "json"});
     tasks::RenderRequest request;
     request.project = a.positional[0];
     request.out = a.require("out");
@@ -111,6 +111,7 @@ int runRender(const Args& a)
     request.title = !a.has("no-title");
     request.styleFile = a.get("style");
     request.projectStyles = !a.has("no-project-styles");
+    request.projectState = !a.has("ignore-saved-state");
     if (a.has("size"))
         parseSize(a.get("size"), request.widthPx, request.heightPx);
     // Ctrl-C cancels loading and drawing (exit code 6) and leaves no partial output.
@@ -139,7 +140,7 @@ int runRender(const Args& a)
 CommandRegistration reg(
     {"render",
      "render PROJECT --out FILE.png|FILE.pdf [--size WxH | --paper A4|A3 [--landscape]] [--district CODE] "
-     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--units v2024-12|v2025-07] [--json]\n"
+     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--ignore-saved-state] [--units v2024-12|v2025-07] [--json]\n"
      "       render PROJECT --out FILE.pdf|.png|.svg --layout TEMPLATE | --atlas districts|communes [--where EXPR] "
      "[--paper A4|A3|A2|A1|A0] [--landscape|--portrait] [--district CODE] [--theme T] [--title TEXT] [--dpi N] [--json]",
      "Draws the project map: villages coloured by the theme (households per km² by default; coverage = mobile "
@@ -149,7 +150,9 @@ CommandRegistration reg(
      "zooms to one district (GSO code, e.g. 183) and highlights it. --style FILE draws layers with the styles of a "
      "JSON file (single symbol, categorized, graduated with jenks/quantile/equal/pretty/fixed classes, or a heatmap "
      "with radius_m; see docs/STYLES.md) over the styles saved in the project (bando_styles; "
-     "--no-project-styles ignores them); styled layers are drawn and get a legend. --units v2025-07 draws the "
+     "--no-project-styles ignores them); styled layers are drawn and get a legend. The map follows the layer tree "
+     "the app saved in the project (order, visibility, opacity, scale ranges, hidden legend classes; "
+     "--ignore-saved-state draws the default map instead). --units v2025-07 draws the "
      "communes of that version (stored by `bando units --to v2025-07`) instead of the 2021 ones, without districts "
      "and 2021 seats (see docs/UNITS.md). Exit codes: 2 bad option, unknown district, "
      "theme or extension, bad style; 3 project unreadable or output not writable; 4/5 bad project data. "
@@ -157,7 +160,8 @@ CommandRegistration reg(
      "legend of the classes in the frame, 1-2-5 scale bar, north arrow, overview inset and sources; --atlas LAYER "
      "makes one page per district or commune (filtered by the SQL expression --where, e.g. \"district_code = "
      "'183'\") after a cover with a table of contents.",
-     {"portrait", "landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title", "no-project-styles", "json"},
+     {"portrait", "landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title", "no-project-styles",
+      "ignore-saved-state", "json"},
      runRender});
 
 } // namespace

@@ -76,6 +76,15 @@ struct Painter {
         return std::find(s->hiddenLayers.begin(), s->hiddenLayers.end(), layer) != s->hiddenLayers.end();
     }
 
+    // The legend toggles of `layer` (nullptr when none).
+    const std::vector<int>* hiddenClasses(const std::string& layer) const
+    {
+        for (const auto& d : s->display)
+            if (d.layer == layer && !d.hiddenClasses.empty())
+                return &d.hiddenClasses;
+        return nullptr;
+    }
+
     // Appends a ring to the current path in device space, dropping points closer than `tol`
     // to the previous one (small-scale simplification; the last point is always kept).
     void addRing(const Ring& r, bool close)
@@ -181,11 +190,18 @@ void drawVillages(Painter& p, const MapData::Theme* theme)
     cairo_t* cr = p.cr;
     const size_t nClasses = theme ? theme->colours.size() : 0;
     std::vector<std::vector<size_t>> byClass(nClasses + 1);  // last = no data
+    std::vector<char> shown(nClasses + 1, 1);                 // legend toggles
+    if (const auto* off = p.hiddenClasses(schema::kVillages))
+        for (int c : *off)
+            if (c >= 0 && static_cast<size_t>(c) <= nClasses)
+                shown[static_cast<size_t>(c)] = 0;
     for (size_t i = 0; i < layer.features.size(); ++i) {
         if (!p.visible(li, i))
             continue;
         int c = theme && i < theme->villageClass.size() ? theme->villageClass[i] : -1;
-        byClass[c < 0 ? nClasses : static_cast<size_t>(c)].push_back(i);
+        const size_t k = c < 0 ? nClasses : static_cast<size_t>(c);
+        if (shown[k])
+            byClass[k].push_back(i);
     }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     for (size_t c = 0; c <= nClasses; ++c) {
@@ -596,6 +612,7 @@ LegendBox layoutLegend(Painter& p, const MapData::Theme& theme)
     p.font(FontStyle::Regular, 8.5);
     auto add = [&](uint32_t colour, std::string label, int count) {
         LegendItem it;
+        it.classIndex = static_cast<int>(box.items.size());
         it.colour = colour;
         it.label = text::toNfc(label) + " (" + std::to_string(count) + ")";
         it.count = count;
@@ -1071,7 +1088,9 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
             st = nullptr;  // the places layer keeps its seat markers unless styled explicitly
         if (st) {
             if (auto rs = resolveStyle(*data, *st)) {
-                drawStyledLayer(drawContext(p), *rs);
+                DrawContext ctx = drawContext(p);
+                ctx.hiddenClasses = p.hiddenClasses(name);
+                drawStyledLayer(ctx, *rs);
                 if (inScaleRange(rs->style, p.scaleDenom))
                     legendStyles.push_back(rs);
             }

@@ -113,6 +113,9 @@ struct MapSettings {
         std::string layer;
         double opacity = 1;
         double minScale = 0, maxScale = 0;
+        // Legend toggles: classes not drawn (indices in legend order: the village theme's
+        // classes for "villages", else the classes of the layer's style).
+        std::vector<int> hiddenClasses;
     };
     std::vector<LayerDisplay> display;
 };
@@ -147,6 +150,7 @@ struct LegendItem {
     uint32_t colour = 0;                // 0xRRGGBB
     std::string label;
     int count = 0;                      // villages in the class
+    int classIndex = -1;                // the theme class (MapSettings::LayerDisplay::hiddenClasses)
 };
 std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s);
 // Names of the themes `data` can draw (density always; coverage/shops when their layers exist).
