@@ -7,6 +7,7 @@
 #include "core/render/layer_tree.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/store/project_store.hpp"
+#include "core/style/style_store.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/render_task.hpp"
 #include "support/test_support.hpp"
@@ -592,4 +593,51 @@ TEST_CASE("RenderRequest draws the saved legend toggles and dragged layer order;
     CHECK(cliSaved[kDensityPalette[0]] == moved[kDensityPalette[0]]);
     CHECK(cliSaved[kDensityPalette[0]] > plain[kDensityPalette[0]]);
     CHECK(cliIgnored == plain);
+}
+
+TEST_CASE("The style editor's save: putStyle replaces one layer's style in one transaction, bando render draws it",
+          "[render][task][style]")
+{
+    test::TempDir dir("render-putstyle");
+    const std::string project = dir.file("p.gpkg");
+    std::filesystem::copy_file(test::renderProjectPath(), project);
+    style::Style st;
+    st.layer = "villages";
+    st.renderer = style::Renderer::Graduated;
+    st.field = "households";
+    st.method = style::Method::Manual;
+    st.edges = {0, 60, 120, 200, 400, 100000};
+    st.ramp = "Reds";
+    {
+        auto store = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+        CHECK(style::putStyle(*store, st).size() == 1);
+        st.ramp = "Blues";  // the same layer again: replaced, not added
+        const auto saved = style::putStyle(*store, st);
+        REQUIRE(saved.size() == 1);
+        CHECK(saved[0].style.ramp == "Blues");
+        style::Style bad = st;
+        bad.opacity = 2;
+        CHECK_THROWS_AS(style::putStyle(*store, bad), Error);
+        const auto back = style::loadStyles(*store);
+        REQUIRE(back.size() == 1);
+        CHECK(back[0].style.opacity == 1);
+        CHECK(back[0].style.edges == st.edges);
+    }
+    tasks::RenderRequest r;
+    r.project = project;
+    r.out = dir.file("styled.png");
+    r.widthPx = 600;
+    r.heightPx = 450;
+    r.title = r.legend = r.scaleBar = r.northArrow = false;
+    Feedback fb;
+    const auto result = tasks::runTask(r, fb);
+    CHECK(std::find(result.styledLayers.begin(), result.styledLayers.end(), "villages") != result.styledLayers.end());
+    std::map<uint32_t, int> counts;
+    for (uint32_t p : loadPng(r.out).px)
+        ++counts[p & 0xffffff];
+    int blues = 0;
+    for (uint32_t c : style::rampColours("Blues", 5))
+        blues += counts[c];
+    CHECK(blues > 30000);
+    CHECK(counts[kDensityPalette[0]] == 0);
 }

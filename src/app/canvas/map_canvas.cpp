@@ -101,6 +101,12 @@ void MapCanvas::setDisplay(std::vector<render::MapSettings::LayerDisplay> displa
     requestRender();
 }
 
+void MapCanvas::setStyles(std::vector<style::Style> styles)
+{
+    m_styles = std::move(styles);
+    requestRender();
+}
+
 void MapCanvas::recordHistory()
 {
     if (m_navigatingHistory) {
@@ -250,6 +256,7 @@ render::MapSettings MapCanvas::settingsFor(const View& v, wxSize s) const
     ms.language = i18n::language();
     ms.theme = m_theme;
     ms.display = m_display;
+    ms.styles = m_styles;
     return ms;
 }
 
