@@ -216,6 +216,23 @@ private:
         } else if (m_step == 6 && fresh()) {
             m_waiting = false;
             check(differingPixels(canvas->image(), m_beforeShade) == 0, "toggled off, the map is as before to the pixel");
+            // Zoom to a commune (View → Zoom to commune… picks one the same way).
+            const bando::Layer* communes = canvas->data()->layer("communes");
+            const auto& f = communes->features[communes->features.size() / 2];
+            const bando::Extent e = f.geom.extent();
+            const double res0 = canvas->view().res;
+            mainFrame()->zoomToUnit("communes", communes->text(f, "code"));
+            const bando::Extent v = canvas->visibleExtent();
+            check(v.minX <= e.minX && v.maxX >= e.maxX && v.minY <= e.minY && v.maxY >= e.maxY &&
+                      canvas->view().res < res0 / 3,
+                  "zoom to commune shows the whole commune, closer in");
+            bool threw = false;
+            try {
+                mainFrame()->zoomToUnit("communes", "no-such-code");
+            } catch (const std::exception&) {
+                threw = true;
+            }
+            check(threw, "an unknown commune code is refused");
             finish("");
         }
     }

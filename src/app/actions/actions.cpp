@@ -33,6 +33,8 @@ enum : int {
     kIdDashboard,
     kIdMeasure,
     kIdAnalysisSettings,
+    kIdZoomCommune,
+    kIdZoomSelection,
     kIdBookmarkFirst,
 };
 } // namespace
@@ -70,6 +72,8 @@ const Action langEn      {"bando.settings.langEn",  N_("&English"),             
 const Action dashboard   {"bando.view.dashboard",   N_("Program &dashboard"),      "F8",     N_("Progress against the targets per district, the dated reports and the data-check findings"), "", kIdDashboard, "project"};
 const Action measure     {"bando.view.measure",     N_("&Measure distance and area"), "Ctrl+Shift+M", N_("Click points on the map: the length of the line and the area of the polygon they make, in the province's TM-3 plane"), "", kIdMeasure, "project"};
 const Action analysisSettings{"bando.settings.analysis", N_("&Analysis settings…"), "", N_("The classification thresholds stored in the project"), "", kIdAnalysisSettings, "project"};
+const Action zoomCommune {"bando.view.zoomCommune", N_("Zoom to &commune…"),         "Ctrl+Shift+C", N_("Choose a commune (or a district) and show it"), "", kIdZoomCommune, "project"};
+const Action zoomSelection{"bando.view.zoomSelection", N_("Zoom to &selection"),      "Ctrl+Shift+Z", N_("Show the selected features"), "", kIdZoomSelection, "selection"};
 // clang-format on
 
 const std::vector<const Action*>& all()
@@ -79,7 +83,7 @@ const std::vector<const Action*>& all()
                                               &toggleLayers, &toggleLegend, &analyze, &predictCoverage, &units, &about,
                                               &attributeTable, &identify, &toggleIdentify, &find, &undo, &redo,
                                               &clearSelection, &langVi, &langEn, &dashboard, &measure,
-                                              &analysisSettings};
+                                              &analysisSettings, &zoomCommune, &zoomSelection};
     return v;
 }
 

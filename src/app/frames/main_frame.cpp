@@ -31,6 +31,7 @@
 #endif
 
 #include <wx/aboutdlg.h>
+#include <wx/choicdlg.h>
 #include <wx/dc.h>
 #include <wx/fileconf.h>
 #include <wx/srchctrl.h>
@@ -47,6 +48,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 
 namespace bando::app {
 
@@ -276,6 +278,8 @@ void MainFrame::buildMenus()
     appendAction(view, zoomIn);
     appendAction(view, zoomOut);
     appendAction(view, zoomFull);
+    appendAction(view, actions::zoomCommune);
+    appendAction(view, actions::zoomSelection);
     view->AppendSeparator();
     appendAction(view, toggleLayers, wxITEM_CHECK)->Check(true);
     appendAction(view, toggleLegend, wxITEM_CHECK)->Check(true);
@@ -472,6 +476,10 @@ void MainFrame::runAction(int id)
             applyAnalysisSettings(r);
     } else if (id == actions::measure.wxId)
         setMeasuring(!m_measuring);
+    else if (id == actions::zoomCommune.wxId)
+        doZoomToCommune();
+    else if (id == actions::zoomSelection.wxId)
+        zoomToSelection();
     else if (id == actions::dashboard.wxId)
         showDashboard();
     else if (id == find.wxId)
@@ -807,6 +815,38 @@ void MainFrame::zoomToUnit(const std::string& layerName, const std::string& code
                 return;
             }
     throw Error(ErrorKind::Usage, layerName, std::string(tr("unknown code")) + " " + code);
+}
+
+void MainFrame::doZoomToCommune()
+{
+    const auto data = m_canvas->data();
+    if (!data)
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    // Communes (with their district), then the districts, by name.
+    struct Unit {
+        wxString label;
+        std::string layer, code;
+    };
+    std::vector<Unit> units;
+    std::map<std::string, std::string> districtName;
+    if (const Layer* d = data->layer("districts"))
+        for (const auto& f : d->features)
+            districtName[d->text(f, "code")] = d->text(f, "name");
+    if (const Layer* c = data->layer("communes"))
+        for (const auto& f : c->features)
+            units.push_back({wx(c->text(f, "name")) + " — " + wx(districtName[c->text(f, "district_code")]), "communes",
+                             c->text(f, "code")});
+    for (const auto& [code, name] : districtName)
+        units.push_back({wx(name), "districts", code});
+    std::sort(units.begin(), units.end(), [](const Unit& a, const Unit& b) { return a.label.CmpNoCase(b.label) < 0; });
+    wxArrayString labels;
+    for (const auto& u : units)
+        labels.Add(u.label);
+    wxSingleChoiceDialog dlg(this, wtr("Commune or district to show:"), wtr("Zoom to commune"), labels);
+    if (dlg.ShowModal() != wxID_OK || dlg.GetSelection() < 0)
+        return;
+    const Unit& u = units[static_cast<size_t>(dlg.GetSelection())];
+    zoomToUnit(u.layer, u.code);
 }
 
 void MainFrame::zoomToSelection()

@@ -81,6 +81,7 @@ public:
     // Zooms to a district or commune by its code, or to the selected features.
     void zoomToUnit(const std::string& layer, const std::string& code);
     void zoomToSelection();
+    void doZoomToCommune();  // View → Zoom to commune…: a list of communes and districts
     // A non-modal notice above the map (recovery after an interrupted write, ...); "" hides it.
     void showNotice(const wxString& text);
     wxString notice();
