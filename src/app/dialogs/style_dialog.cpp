@@ -287,6 +287,9 @@ StyleDialog::StyleDialog(wxWindow* parent, std::shared_ptr<const render::MapData
             refresh();
     });
     auto typed = [this](wxEvent&) {
+        // Not while the dialog closes: focus leaves the field as the windows are destroyed.
+        if (!IsShown() || IsBeingDeleted())
+            return;
         if (!m_updating && m_breaks->GetValue() != edgesText(m_edges))
             setBreaksText(m_breaks->GetValue());
     };

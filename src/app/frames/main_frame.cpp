@@ -799,7 +799,8 @@ void MainFrame::applyStyle(const style::Style& st)
         stored = style::putStyle(*store, st);
     }
     m_canvas->setStyles(style::visibleStyles(stored));
-    if (std::find(m_layerPanel->hidden().begin(), m_layerPanel->hidden().end(), st.layer) != m_layerPanel->hidden().end())
+    const std::vector<std::string> hidden = m_layerPanel->hidden();
+    if (std::find(hidden.begin(), hidden.end(), st.layer) != hidden.end())
         m_layerPanel->setVisible(st.layer, true);  // notifies: redraw and legend
     else
         layersChanged();
