@@ -553,6 +553,21 @@ TEST_CASE("RenderRequest draws the saved legend toggles and dragged layer order;
     }
     auto toggled = render("toggled.png");
     CHECK(toggled[kDensityPalette[0]] == 0);
+    {
+        // With the legend drawn, the hidden class is not in it either (no swatch of its colour).
+        tasks::RenderRequest r;
+        r.project = project;
+        r.out = dir.file("toggled-legend.png");
+        r.widthPx = 600;
+        r.heightPx = 450;
+        r.title = r.scaleBar = r.northArrow = false;
+        tasks::runTask(r, fb);
+        std::map<uint32_t, int> counts;
+        for (uint32_t p : loadPng(r.out).px)
+            ++counts[p & 0xffffff];
+        CHECK(counts[kDensityPalette[0]] == 0);
+        CHECK(counts[kDensityPalette[1]] > toggled[kDensityPalette[1]]);  // its swatch is drawn
+    }
     for (size_t c = 1; c < kDensityPalette.size(); ++c)
         CHECK(toggled[kDensityPalette[c]] == plain[kDensityPalette[c]]);
 

@@ -602,17 +602,23 @@ struct LegendBox {
     std::vector<LegendItem> items;
 };
 
-LegendBox layoutLegend(Painter& p, const MapData::Theme& theme)
+// `skipHidden`: leave out the classes toggled off in the legend (the drawn map's legend); the
+// app's legend panel lists them to turn them on again.
+LegendBox layoutLegend(Painter& p, const MapData::Theme& theme, bool skipHidden)
 {
+    const std::vector<int>* off = skipHidden ? p.hiddenClasses(schema::kVillages) : nullptr;
     LegendBox box;
     box.title = text::toNfc(p.tr(theme.legendTitle.c_str()));
     const double pad = 8 * p.pt, sw = 16 * p.pt, sh = 11 * p.pt, row = 15 * p.pt;
     p.font(FontStyle::Bold, 10);
     double textW = p.textWidth(box.title);
     p.font(FontStyle::Regular, 8.5);
+    int nextClass = 0;
     auto add = [&](uint32_t colour, std::string label, int count) {
         LegendItem it;
-        it.classIndex = static_cast<int>(box.items.size());
+        it.classIndex = nextClass++;
+        if (off && std::find(off->begin(), off->end(), it.classIndex) != off->end())
+            return;
         it.colour = colour;
         it.label = text::toNfc(label) + " (" + std::to_string(count) + ")";
         it.count = count;
@@ -646,7 +652,7 @@ LegendBox layoutLegend(Painter& p, const MapData::Theme& theme)
 
 double drawLegend(Painter& p, const MapData::Theme& theme)
 {
-    LegendBox box = layoutLegend(p, theme);
+    LegendBox box = layoutLegend(p, theme, true);
     panel(p, box.x, box.y, box.w, box.h);
     const double pad = 8 * p.pt;
     p.font(FontStyle::Bold, 10);
@@ -755,8 +761,9 @@ double drawStyleLegend(Painter& p, const ResolvedStyle& rs, double top)
                 ticks.push_back(t);
         textW = std::max(textW, barW + 12 * p.pt);
     } else {
+        const std::vector<int>* off = p.hiddenClasses(st.layer);  // legend toggles
         for (size_t c = 0; c < rs.colours.size(); ++c) {
-            if (!rs.visible[c])
+            if (!rs.visible[c] || (off && std::find(off->begin(), off->end(), static_cast<int>(c)) != off->end()))
                 continue;
             std::string label = static_cast<int>(c) == rs.noDataClass ? p.tr("No data") : rs.labels[c];
             if (st.renderer == style::Renderer::Single)
@@ -1003,7 +1010,7 @@ std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s)
     cairo::SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
     const cairo::ContextPtr cr = cairo::makeContext(surface.get());
     Painter p = makePainter(cr.get(), data, s, nullptr);
-    return layoutLegend(p, *theme).items;
+    return layoutLegend(p, *theme, false).items;
 }
 
 namespace {

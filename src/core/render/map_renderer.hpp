@@ -144,7 +144,8 @@ Extent effectiveExtent(const MapSettings& s, const MapData& data);
 ViewTransform viewTransform(const MapSettings& s, const MapData& data);
 // The scale denominator of the drawn view (map CRS in metres): 250000 for 1:250,000.
 double scaleDenominator(const MapSettings& s, const MapData& data);
-// Legend swatches as drawn by renderMap for `s` (device units), for tests and hit-testing.
+// Legend swatches as drawn by renderMap for `s` (device units), for tests and hit-testing;
+// classes hidden by a legend toggle are listed here but left out of the drawn legend.
 struct LegendItem {
     double x = 0, y = 0, w = 0, h = 0;  // swatch rectangle
     uint32_t colour = 0;                // 0xRRGGBB
