@@ -7,6 +7,7 @@
 #include "core/render/layer_tree.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/store/project_store.hpp"
+#include "core/style/style_store.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/render_task.hpp"
 #include "support/test_support.hpp"
@@ -508,4 +509,150 @@ TEST_CASE("RenderRequest draws the project's saved layer state: visibility, opac
     auto shaded = render("shaded.png");
     CHECK(palettePixels(shaded) < plainPalette / 2);
     CHECK(shaded[bg] < plain[bg] * 3 / 4);  // the margins outside the DEM stay plain
+}
+
+TEST_CASE("RenderRequest draws the saved legend toggles and dragged layer order; state reads back", "[render][task][state]")
+{
+    test::TempDir dir("render-toggles");
+    const std::string project = dir.file("p.gpkg");
+    std::filesystem::copy_file(test::renderProjectPath(), project);
+    Feedback fb;
+    auto render = [&](const std::string& name) {
+        tasks::RenderRequest r;
+        r.project = project;
+        r.out = dir.file(name);
+        r.widthPx = 600;
+        r.heightPx = 450;
+        r.title = r.legend = r.scaleBar = r.northArrow = false;
+        tasks::runTask(r, fb);
+        std::map<uint32_t, int> counts;
+        for (uint32_t p : loadPng(r.out).px)
+            ++counts[p & 0xffffff];
+        return counts;
+    };
+    auto save = [&](const std::function<void(render::MapState&)>& edit) {
+        auto store = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+        const auto data = render::loadMapData(*store, 9215, nullptr, render::layersForTheme("density"));
+        render::MapState st = render::mergeMapState(*data, {});
+        edit(st);
+        render::saveMapState(*store, st);
+    };
+    auto plain = render("plain.png");
+    REQUIRE(plain[kDensityPalette[0]] > 1000);
+    REQUIRE(plain[kDensityPalette[2]] > 1000);
+
+    // The lightest density class toggled off in the legend: its colour is gone, the others
+    // are drawn exactly as before.
+    save([](render::MapState& st) { REQUIRE(render::setClassHidden(st, "villages", 0, true)); });
+    {
+        auto store = ProjectStore::open(project);
+        const render::MapState back = render::loadMapState(*store);
+        auto it = std::find_if(back.layers.begin(), back.layers.end(), [](const auto& v) { return v.layer == "villages"; });
+        REQUIRE(it != back.layers.end());
+        CHECK(it->hiddenClasses == std::vector<int>{0});
+    }
+    auto toggled = render("toggled.png");
+    CHECK(toggled[kDensityPalette[0]] == 0);
+    {
+        // With the legend drawn, the hidden class is not in it either (no swatch of its colour).
+        tasks::RenderRequest r;
+        r.project = project;
+        r.out = dir.file("toggled-legend.png");
+        r.widthPx = 600;
+        r.heightPx = 450;
+        r.title = r.scaleBar = r.northArrow = false;
+        tasks::runTask(r, fb);
+        std::map<uint32_t, int> counts;
+        for (uint32_t p : loadPng(r.out).px)
+            ++counts[p & 0xffffff];
+        CHECK(counts[kDensityPalette[0]] == 0);
+        CHECK(counts[kDensityPalette[1]] > toggled[kDensityPalette[1]]);  // its swatch is drawn
+    }
+    for (size_t c = 1; c < kDensityPalette.size(); ++c)
+        CHECK(toggled[kDensityPalette[c]] == plain[kDensityPalette[c]]);
+
+    // Villages dragged above the district and commune boundaries: no line covers the fill, so
+    // more village colour shows; the order reads back.
+    save([](render::MapState& st) { REQUIRE(render::moveLayer(st, "villages", "districts", true)); });
+    {
+        auto store = ProjectStore::open(project);
+        const render::MapState back = render::loadMapState(*store);
+        auto at = [&](const std::string& n) {
+            return std::find_if(back.layers.begin(), back.layers.end(), [&](const auto& v) { return v.layer == n; }) -
+                   back.layers.begin();
+        };
+        CHECK(at("villages") == at("districts") + 1);
+        CHECK(at("villages") > at("communes"));
+    }
+    auto moved = render("moved.png");
+    int plainPalette = 0, movedPalette = 0;
+    for (uint32_t c : kDensityPalette) {
+        plainPalette += plain[c];
+        movedPalette += moved[c];
+    }
+    CHECK(movedPalette > plainPalette + 2000);
+
+    // bando render draws the saved state (villages above the boundaries) unless told
+    // --ignore-saved-state: then the default map, pixel for pixel as before any state.
+    const std::string flags = " --size 600x450 --no-title --no-legend --no-scale-bar --no-north-arrow";
+    const std::string savedOut = dir.file("cli-saved.png"), ignoredOut = dir.file("cli-ignored.png");
+    auto r1 = test::run(cli() + " render " + q(project) + " --out " + q(savedOut) + flags);
+    REQUIRE(r1.exitCode == 0);
+    auto r2 = test::run(cli() + " render " + q(project) + " --out " + q(ignoredOut) + flags + " --ignore-saved-state");
+    REQUIRE(r2.exitCode == 0);
+    std::map<uint32_t, int> cliSaved, cliIgnored;
+    for (uint32_t p : loadPng(savedOut).px)
+        ++cliSaved[p & 0xffffff];
+    for (uint32_t p : loadPng(ignoredOut).px)
+        ++cliIgnored[p & 0xffffff];
+    CHECK(cliSaved[kDensityPalette[0]] == moved[kDensityPalette[0]]);
+    CHECK(cliSaved[kDensityPalette[0]] > plain[kDensityPalette[0]]);
+    CHECK(cliIgnored == plain);
+}
+
+TEST_CASE("The style editor's save: putStyle replaces one layer's style in one transaction, bando render draws it",
+          "[render][task][style]")
+{
+    test::TempDir dir("render-putstyle");
+    const std::string project = dir.file("p.gpkg");
+    std::filesystem::copy_file(test::renderProjectPath(), project);
+    style::Style st;
+    st.layer = "villages";
+    st.renderer = style::Renderer::Graduated;
+    st.field = "households";
+    st.method = style::Method::Manual;
+    st.edges = {0, 60, 120, 200, 400, 100000};
+    st.ramp = "Reds";
+    {
+        auto store = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+        CHECK(style::putStyle(*store, st).size() == 1);
+        st.ramp = "Blues";  // the same layer again: replaced, not added
+        const auto saved = style::putStyle(*store, st);
+        REQUIRE(saved.size() == 1);
+        CHECK(saved[0].style.ramp == "Blues");
+        style::Style bad = st;
+        bad.opacity = 2;
+        CHECK_THROWS_AS(style::putStyle(*store, bad), Error);
+        const auto back = style::loadStyles(*store);
+        REQUIRE(back.size() == 1);
+        CHECK(back[0].style.opacity == 1);
+        CHECK(back[0].style.edges == st.edges);
+    }
+    tasks::RenderRequest r;
+    r.project = project;
+    r.out = dir.file("styled.png");
+    r.widthPx = 600;
+    r.heightPx = 450;
+    r.title = r.legend = r.scaleBar = r.northArrow = false;
+    Feedback fb;
+    const auto result = tasks::runTask(r, fb);
+    CHECK(std::find(result.styledLayers.begin(), result.styledLayers.end(), "villages") != result.styledLayers.end());
+    std::map<uint32_t, int> counts;
+    for (uint32_t p : loadPng(r.out).px)
+        ++counts[p & 0xffffff];
+    int blues = 0;
+    for (uint32_t c : style::rampColours("Blues", 5))
+        blues += counts[c];
+    CHECK(blues > 30000);
+    CHECK(counts[kDensityPalette[0]] == 0);
 }

@@ -1,6 +1,8 @@
 // Styled layers in the shared renderer: exact pixels for each marker symbol, the heatmap
 // radius in metres at two zooms, label collision, classes and legends.
+#include "core/base/error.hpp"
 #include "core/capi/cairo.hpp"
+#include "core/render/layer_tree.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/render/styled_layer.hpp"
 
@@ -131,6 +133,67 @@ TEST_CASE("Categories colour points by value, hidden classes are not drawn", "[r
     const auto r2 = draw(d, bareSettings({0, 0, 100, 100}, 100, 100, st));
     CHECK(r2.at(20, 20) == 0xff0000ff);
     CHECK(r2.at(60, 60) == kBg);
+}
+
+TEST_CASE("A legend toggle hides one class on the map and flags its legend row", "[render][style][legend]")
+{
+    const MapData d = pointData({{20.5, 79.5}, {60.5, 39.5}}, {"a", "b"});
+    style::Style st = marker(style::Symbol::Square);
+    st.renderer = style::Renderer::Categorized;
+    st.field = "name";
+    st.categories = {{"a", 0x0000ff, "", true}, {"b", 0x00ff00, "", true}};
+    MapSettings s = bareSettings({0, 0, 100, 100}, 100, 100, st);
+    // The layer tree's state with class 0 ("a") toggled off, as the app and bando render apply it.
+    MapState state;
+    state.layers.push_back({"pts"});
+    REQUIRE(setClassHidden(state, "pts", 0, true));
+    CHECK(state.layers[0].hiddenClasses == std::vector<int>{0});
+    applyMapState(state, s);
+    s.layerOrder = {"pts"};
+    const auto r = draw(d, s);
+    CHECK(r.at(20, 20) == kBg);          // "a" is not drawn
+    CHECK(r.at(60, 60) == 0xff00ff00);   // "b" still is
+    const auto rows = layerLegendRows(d, s, "pts");
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].classIndex == 0);
+    CHECK(rows[0].hidden);
+    CHECK_FALSE(rows[1].hidden);
+    // Toggled on again: both drawn.
+    REQUIRE(setClassHidden(state, "pts", 0, false));
+    CHECK(state.layers[0].hiddenClasses.empty());
+    applyMapState(state, s);
+    s.layerOrder = {"pts"};
+    const auto r2 = draw(d, s);
+    CHECK(r2.at(20, 20) == 0xff0000ff);
+    CHECK_FALSE(setClassHidden(state, "other", 0, true));
+    CHECK_FALSE(setClassHidden(state, "pts", -1, true));
+    state.layers[0].hiddenClasses = {-2};
+    CHECK_THROWS_AS(validate(state), Error);
+}
+
+TEST_CASE("Drag to reorder moves a layer within its group only", "[render][layertree]")
+{
+    MapState st;
+    for (const char* n : {"villages", "communes", "shops", "roads", "districts"})
+        st.layers.push_back({n});
+    auto order = [&] {
+        std::string o;
+        for (const auto& v : st.layers)
+            o += v.layer + " ";
+        return o;
+    };
+    // villages dropped above districts (same group): drawn last of the three administrative.
+    CHECK(moveLayer(st, "villages", "districts", true));
+    CHECK(order() == "communes shops roads districts villages ");
+    // ... and back below communes.
+    CHECK(moveLayer(st, "villages", "communes", false));
+    CHECK(order() == "villages communes shops roads districts ");
+    // Across groups (shops: Digital economy; roads: Context) nothing moves.
+    CHECK_FALSE(moveLayer(st, "shops", "districts", true));
+    CHECK_FALSE(moveLayer(st, "roads", "villages", false));
+    CHECK_FALSE(moveLayer(st, "villages", "villages", true));
+    CHECK_FALSE(moveLayer(st, "nothing", "villages", true));
+    CHECK(order() == "villages communes shops roads districts ");
 }
 
 TEST_CASE("A marker drawn on PDF is the same shape (vector path) as on PNG", "[render][style][points]")

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 
 using namespace bando;
 using namespace bando::style;
@@ -149,4 +150,23 @@ TEST_CASE("Markers grow with zoom around the reference scale, clamped", "[style]
     CHECK(markerRadiusPt(s, 1000) == Approx(6));
     s.scaleWithZoom = false;
     CHECK(markerRadiusPt(s, 1000) == Approx(2));
+}
+
+TEST_CASE("The editor's histogram and typed breaks", "[style][editor]")
+{
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    const auto h = style::histogram({0, 1, 2, 3, 9, 10, nan}, 5);
+    CHECK(h.min == 0);
+    CHECK(h.max == 10);
+    // bins of width 2: [0,2) [2,4) [4,6) [6,8) [8,10]
+    CHECK(h.counts == std::vector<int>{2, 2, 0, 0, 2});
+    CHECK(style::histogram({}, 5).counts.empty());
+    CHECK(style::histogram({4, 4}, 3).counts == std::vector<int>{2, 0, 0});
+
+    CHECK(style::parseEdges("0, 60; 120 400") == std::vector<double>{0, 60, 120, 400});
+    CHECK(style::parseEdges(" 0.5,1e3 ") == std::vector<double>{0.5, 1000});
+    CHECK_THROWS_WITH(style::parseEdges("0, 50, 40"), Catch::Contains("ascending"));
+    CHECK_THROWS_WITH(style::parseEdges("0, 5x"), Catch::Contains("'5x' is not a number"));
+    CHECK_THROWS_WITH(style::parseEdges("7"), Catch::Contains("at least two"));
+    CHECK_THROWS_WITH(style::parseEdges("0,5,5"), Catch::Contains("ascending"));
 }

@@ -35,6 +35,8 @@ enum : int {
     kIdAnalysisSettings,
     kIdRanking,
     kIdSelectPolygon,
+    kIdZoomCommune,
+    kIdZoomSelection,
     kIdBookmarkFirst,
 };
 } // namespace
@@ -74,6 +76,8 @@ const Action measure     {"bando.view.measure",     N_("&Measure distance and ar
 const Action analysisSettings{"bando.settings.analysis", N_("&Analysis settings…"), "", N_("The classification thresholds stored in the project"), "", kIdAnalysisSettings, "project"};
 const Action ranking     {"bando.view.ranking",     N_("Village &ranking"),        "F9",     N_("Rank the villages with a preset's weights: move a weight and the map re-colours; why is a village ranked there"), "", kIdRanking, "project"};
 const Action selectPolygon{"bando.edit.selectPolygon", N_("Select by &polygon"), "Ctrl+Shift+G", N_("Click the vertices of a polygon on the map, double-click to close it: the features it meets are selected"), "", kIdSelectPolygon, "project"};
+const Action zoomCommune {"bando.view.zoomCommune", N_("Zoom to &commune…"),         "Ctrl+Shift+C", N_("Choose a commune (or a district) and show it"), "", kIdZoomCommune, "project"};
+const Action zoomSelection{"bando.view.zoomSelection", N_("Zoom to &selection"),      "Ctrl+Shift+Z", N_("Show the selected features"), "", kIdZoomSelection, "selection"};
 // clang-format on
 
 const std::vector<const Action*>& all()
@@ -83,7 +87,7 @@ const std::vector<const Action*>& all()
                                               &toggleLayers, &toggleLegend, &analyze, &predictCoverage, &units, &about,
                                               &attributeTable, &identify, &toggleIdentify, &find, &undo, &redo,
                                               &clearSelection, &langVi, &langEn, &dashboard, &measure, &selectPolygon,
-                                              &analysisSettings, &ranking};
+                                              &analysisSettings, &ranking, &zoomCommune, &zoomSelection};
     return v;
 }
 

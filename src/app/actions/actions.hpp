@@ -34,6 +34,7 @@ extern const Action analyze, predictCoverage, units;
 extern const Action attributeTable, identify, find, undo, redo, clearSelection, toggleIdentify;
 extern const Action langVi, langEn;
 extern const Action dashboard, measure, analysisSettings, ranking, selectPolygon;
+extern const Action zoomCommune, zoomSelection;
 // Menu ids of the saved bookmarks (Bookmarks menu): bookmarkId(0) .. bookmarkId(kMaxBookmarks - 1).
 inline constexpr int kMaxBookmarks = 50;
 int bookmarkId(int index);

@@ -102,6 +102,12 @@ void MapCanvas::setDisplay(std::vector<render::MapSettings::LayerDisplay> displa
     requestRender();
 }
 
+void MapCanvas::setStyles(std::vector<style::Style> styles)
+{
+    m_styles = std::move(styles);
+    requestRender();
+}
+
 void MapCanvas::recordHistory()
 {
     if (m_navigatingHistory) {
@@ -259,6 +265,7 @@ render::MapSettings MapCanvas::settingsFor(const View& v, wxSize s) const
     ms.theme = m_theme;
     ms.villageTheme = m_villageTheme;
     ms.display = m_display;
+    ms.styles = m_styles;
     return ms;
 }
 

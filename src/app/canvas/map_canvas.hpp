@@ -37,6 +37,9 @@ public:
     void setLayerState(std::vector<std::string> order, std::vector<std::string> hidden);
     // Per-layer opacity and scale range (the layer tree).
     void setDisplay(std::vector<render::MapSettings::LayerDisplay> display);
+    // Layer styles drawn (the project's saved styles, core/style); empty = the default looks.
+    void setStyles(std::vector<style::Style> styles);
+    const std::vector<style::Style>& styles() const { return m_styles; }
     // Replaces the data keeping the view (a reload of the same project).
     void replaceData(std::shared_ptr<const render::MapData> data);
     void setView(const View& v);
@@ -109,6 +112,7 @@ private:
     std::shared_ptr<const render::MapData> m_data;
     std::vector<std::string> m_order, m_hidden;
     std::vector<render::MapSettings::LayerDisplay> m_display;
+    std::vector<style::Style> m_styles;
     std::vector<View> m_history;  // views that were rendered, oldest first
     size_t m_historyPos = 0;
     bool m_navigatingHistory = false;

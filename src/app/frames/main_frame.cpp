@@ -7,6 +7,7 @@
 #include "app/dialogs/planning_dialogs.hpp"
 #include "app/dialogs/predict_dialog.hpp"
 #include "app/dialogs/settings_dialog.hpp"
+#include "app/dialogs/style_dialog.hpp"
 #include "app/dialogs/units_dialog.hpp"
 #include "app/panels/attribute_table_panel.hpp"
 #include "app/panels/dashboard_panel.hpp"
@@ -23,6 +24,7 @@
 #include "core/i18n/i18n.hpp"
 #include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
+#include "core/style/style_store.hpp"
 #include "core/tasks/job.hpp"
 #include "core/tasks/render_task.hpp"
 #include "core/tasks/sample_task.hpp"
@@ -33,6 +35,7 @@
 #endif
 
 #include <wx/aboutdlg.h>
+#include <wx/choicdlg.h>
 #include <wx/dc.h>
 #include <wx/dnd.h>
 #include <wx/fileconf.h>
@@ -51,6 +54,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <locale>
+#include <map>
 #include <sstream>
 
 namespace bando::app {
@@ -275,6 +279,20 @@ MainFrame::MainFrame()
         m_stateDirty = true;
         m_saveTimer.StartOnce(400);
     };
+    m_legend->onClassToggled = [this](const std::string& layer, int c, bool hidden) {
+        m_layerPanel->setClassHidden(layer, c, hidden);
+    };
+    m_layerPanel->onEditStyle = [this](const std::string& layer) {
+        guarded(this, wtr("Layer style"), [&] { editStyle(layer); });
+    };
+    m_layerPanel->onZoomToLayer = [this](const std::string& layer) {
+        if (const Layer* l = m_canvas->data() ? m_canvas->data()->layer(layer) : nullptr) {
+            Extent e;
+            for (const auto& f : l->features)
+                e.expand(f.geom.extent());
+            m_canvas->zoomToExtent(e);
+        }
+    };
     m_saveTimer.SetOwner(this);
     Bind(wxEVT_TIMER, [this](wxTimerEvent&) { saveMapState(); }, m_saveTimer.GetId());
 
@@ -339,6 +357,8 @@ void MainFrame::buildMenus()
     appendAction(view, zoomIn);
     appendAction(view, zoomOut);
     appendAction(view, zoomFull);
+    appendAction(view, actions::zoomCommune);
+    appendAction(view, actions::zoomSelection);
     view->AppendSeparator();
     appendAction(view, toggleLayers, wxITEM_CHECK)->Check(true);
     appendAction(view, toggleLegend, wxITEM_CHECK)->Check(true);
@@ -552,6 +572,10 @@ void MainFrame::runAction(int id)
         setMeasuring(!m_measuring);
     else if (id == actions::selectPolygon.wxId)
         setPolygonSelecting(!m_polygonSelecting);
+    else if (id == actions::zoomCommune.wxId)
+        doZoomToCommune();
+    else if (id == actions::zoomSelection.wxId)
+        zoomToSelection();
     else if (id == actions::dashboard.wxId)
         showDashboard();
     else if (id == actions::ranking.wxId)
@@ -712,6 +736,14 @@ void MainFrame::projectLoaded(uint64_t token, const std::string& path, std::shar
         m_canvas->setData(data);
     }
     m_layerPanel->setState(render::mergeMapState(*data, saved));
+    try {
+        // The project's saved styles (bando_styles), as `bando render` draws them.
+        auto store = ProjectStore::open(path, ProjectStore::Mode::ReadOnly);
+        m_canvas->setStyles(style::visibleStyles(style::loadStyles(*store)));
+    } catch (const std::exception& e) {
+        m_canvas->setStyles({});
+        SetStatusText(wtr("The saved layer styles could not be read: ") + wx(e.what()), kFieldRender);
+    }
     if (!m_pendingTheme.empty())
         saved.theme = std::exchange(m_pendingTheme, std::string());
     if (!saved.theme.empty() && data->theme(saved.theme))
@@ -842,6 +874,96 @@ void MainFrame::saveMapState()
         SetStatusText(wtr("The map settings could not be saved: ") + wx(describeException(std::current_exception())),
                       kFieldRender);
     }
+}
+
+bool MainFrame::editStyle(const std::string& layer)
+{
+    const auto data = m_canvas->data();
+    if (!data || !data->layer(layer))
+        throw Error(ErrorKind::Usage, layer, tr("Open or create a project first."));
+    style::Style current = style::defaultStyle(layer);
+    for (const auto& st : m_canvas->styles())
+        if (st.layer == layer)
+            current = st;
+    StyleDialog dlg(this, data, current);
+    if (dlg.ShowModal() != wxID_OK)
+        return false;
+    applyStyle(dlg.style());
+    return true;
+}
+
+void MainFrame::applyStyle(const style::Style& st)
+{
+    if (m_projectPath.empty() || !m_canvas->data())
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    std::vector<style::StoredStyle> stored;
+    {
+        auto store = ProjectStore::open(m_projectPath, ProjectStore::Mode::ReadWrite);
+        stored = style::putStyle(*store, st);
+    }
+    m_canvas->setStyles(style::visibleStyles(stored));
+    const std::vector<std::string> hidden = m_layerPanel->hidden();
+    if (std::find(hidden.begin(), hidden.end(), st.layer) != hidden.end())
+        m_layerPanel->setVisible(st.layer, true);  // notifies: redraw and legend
+    else
+        layersChanged();
+}
+
+void MainFrame::zoomToUnit(const std::string& layerName, const std::string& code)
+{
+    const Layer* l = m_canvas->data() ? m_canvas->data()->layer(layerName) : nullptr;
+    if (l)
+        for (const auto& f : l->features)
+            if (l->text(f, "code") == code) {
+                m_canvas->zoomToExtent(f.geom.extent(), 0.05);
+                return;
+            }
+    throw Error(ErrorKind::Usage, layerName, std::string(tr("unknown code")) + " " + code);
+}
+
+void MainFrame::doZoomToCommune()
+{
+    const auto data = m_canvas->data();
+    if (!data)
+        throw Error(ErrorKind::Usage, "", tr("Open or create a project first."));
+    // Communes (with their district), then the districts, by name.
+    struct Unit {
+        wxString label;
+        std::string layer, code;
+    };
+    std::vector<Unit> units;
+    std::map<std::string, std::string> districtName;
+    if (const Layer* d = data->layer("districts"))
+        for (const auto& f : d->features)
+            districtName[d->text(f, "code")] = d->text(f, "name");
+    if (const Layer* c = data->layer("communes"))
+        for (const auto& f : c->features)
+            units.push_back({wx(c->text(f, "name")) + " — " + wx(districtName[c->text(f, "district_code")]), "communes",
+                             c->text(f, "code")});
+    for (const auto& [code, name] : districtName)
+        units.push_back({wx(name), "districts", code});
+    std::sort(units.begin(), units.end(), [](const Unit& a, const Unit& b) { return a.label.CmpNoCase(b.label) < 0; });
+    wxArrayString labels;
+    for (const auto& u : units)
+        labels.Add(u.label);
+    wxSingleChoiceDialog dlg(this, wtr("Commune or district to show:"), wtr("Zoom to commune"), labels);
+    if (dlg.ShowModal() != wxID_OK || dlg.GetSelection() < 0)
+        return;
+    const Unit& u = units[static_cast<size_t>(dlg.GetSelection())];
+    zoomToUnit(u.layer, u.code);
+}
+
+void MainFrame::zoomToSelection()
+{
+    const Layer* l = m_canvas->data() && !m_selLayer.empty() ? m_canvas->data()->layer(m_selLayer) : nullptr;
+    Extent e;
+    if (l)
+        for (size_t i : m_selection)
+            if (i < l->features.size())
+                e.expand(l->features[i].geom.extent());
+    if (e.isEmpty())
+        throw Error(ErrorKind::Usage, "", tr("Select features first."));
+    m_canvas->zoomToExtent(e, 0.1);
 }
 
 void MainFrame::fillBookmarks()
@@ -1154,7 +1276,8 @@ bool MainFrame::exportTo(const std::string& path, bool pdf)
     request.extent = view.extent;
     request.layerOrder = view.layerOrder;
     request.hiddenLayers = view.hiddenLayers;
-    request.display = view.display;  // opacity and scale ranges of the layer tree
+    request.display = view.display;  // opacity, scale ranges and legend toggles of the layer tree
+    request.styles = view.styles;    // the styles the window draws
     request.theme = view.theme;
     request.language = view.language;
     request.fitView(view.widthPx, view.heightPx);

@@ -79,6 +79,15 @@ public:
     void goToBookmark(size_t index);
     const std::vector<std::string>& themes() const { return m_themes; }
     LegendPanel* legendPanel() const { return m_legend; }
+    // Layer → Style… (issue #13): the style editor of `layer`; on OK the style is stored in the
+    // project (style::putStyle, one transaction) and drawn. False when cancelled.
+    bool editStyle(const std::string& layer);
+    // Stores `style` in the project and draws it (shows its layer). Throws on a bad style.
+    void applyStyle(const style::Style& style);
+    // Zooms to a district or commune by its code, or to the selected features.
+    void zoomToUnit(const std::string& layer, const std::string& code);
+    void zoomToSelection();
+    void doZoomToCommune();  // View → Zoom to commune…: a list of communes and districts
     // A non-modal notice above the map (recovery after an interrupted write, ...); "" hides it.
     void showNotice(const wxString& text);
     wxString notice();

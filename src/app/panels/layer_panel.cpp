@@ -1,13 +1,18 @@
 #include "app/panels/layer_panel.hpp"
 
 #include "app/bridge/bridge.hpp"
+#include "core/render/hillshade.hpp"
 
+#include <wx/dataobj.h>
+#include <wx/dataview.h>
+#include <wx/menu.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <utility>
 
 namespace bando::app {
 
@@ -47,8 +52,11 @@ LayerPanel::LayerPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY)
     m_down = new wxButton(this, wxID_DOWN, wtr("Move down"));
     m_up->SetBitmap(icon("arrow-up", 16));
     m_down->SetBitmap(icon("arrow-down", 16));
+    m_style = new wxButton(this, wxID_ANY, wtr("Style…"));
+    m_style->SetToolTip(wtr("Edit how the selected layer is drawn: classes, colours, symbols, labels"));
     buttons->Add(m_up, 1, wxRIGHT, 4);
-    buttons->Add(m_down, 1);
+    buttons->Add(m_down, 1, wxRIGHT, 4);
+    buttons->Add(m_style, 1);
     sizer->Add(buttons, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, 4);
 
     auto* grid = new wxFlexGridSizer(2, 4, 6);
@@ -86,6 +94,54 @@ LayerPanel::LayerPanel(wxWindow* parent) : wxPanel(parent, wxID_ANY)
             }
     });
     m_tree->Bind(wxEVT_TREELIST_SELECTION_CHANGED, [this](wxTreeListEvent&) { updateControls(); });
+    // Drag a layer onto another layer of its group to reorder.
+    wxDataViewCtrl* view = m_tree->GetDataView();
+    view->EnableDragSource(wxDF_UNICODETEXT);
+    view->EnableDropTarget(wxDF_UNICODETEXT);
+    view->Bind(wxEVT_DATAVIEW_ITEM_BEGIN_DRAG, [this](wxDataViewEvent& e) {
+        m_dragged = layerOfItem(e.GetItem().GetID());
+        if (m_dragged.empty()) {
+            e.Veto();
+            return;
+        }
+        e.SetDataObject(new wxTextDataObject(wx(m_dragged)));
+        e.SetDragFlags(wxDrag_DefaultMove);
+    });
+    view->Bind(wxEVT_DATAVIEW_ITEM_DROP_POSSIBLE, [this](wxDataViewEvent& e) {
+        const std::string target = layerOfItem(e.GetItem().GetID());
+        if (m_dragged.empty() || target.empty() || target == m_dragged ||
+            render::layerGroup(target) != render::layerGroup(m_dragged))
+            e.Veto();
+    });
+    view->Bind(wxEVT_DATAVIEW_ITEM_DROP, [this](wxDataViewEvent& e) {
+        const std::string target = layerOfItem(e.GetItem().GetID());
+        const std::string layer = std::exchange(m_dragged, std::string());
+        if (layer.empty() || target.empty() || !dropOn(layer, target))
+            e.Veto();
+    });
+    m_style->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        if (onEditStyle && !selectedLayer().empty())
+            onEditStyle(selectedLayer());
+    });
+    m_tree->Bind(wxEVT_TREELIST_ITEM_ACTIVATED, [this](wxTreeListEvent&) {
+        if (onEditStyle && !selectedLayer().empty())
+            onEditStyle(selectedLayer());
+    });
+    m_tree->Bind(wxEVT_TREELIST_ITEM_CONTEXT_MENU, [this](wxTreeListEvent& e) {
+        const std::string layer = layerOfItem(e.GetItem().GetID());
+        if (layer.empty())
+            return;
+        select(layer);
+        wxMenu menu;
+        const int styleId = wxWindow::NewControlId(), zoomId = wxWindow::NewControlId();
+        menu.Append(styleId, wtr("Style…"));
+        menu.Append(zoomId, wtr("Zoom to layer"));
+        const int chosen = GetPopupMenuSelectionFromUser(menu);
+        if (chosen == styleId && onEditStyle)
+            onEditStyle(layer);
+        else if (chosen == zoomId && onZoomToLayer)
+            onZoomToLayer(layer);
+    });
     m_up->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { move(selectedLayer(), -1); });
     m_down->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { move(selectedLayer(), +1); });
     m_opacity->Bind(wxEVT_SLIDER, [this](wxCommandEvent&) {
@@ -263,6 +319,38 @@ void LayerPanel::move(const std::string& layer, int delta)
         }
 }
 
+std::string LayerPanel::layerOfItem(const void* id) const
+{
+    if (!id)
+        return "";
+    for (const auto& [it, name] : m_items)
+        if (it.GetID() == id)
+            return name;
+    return "";
+}
+
+bool LayerPanel::dropOn(const std::string& layer, const std::string& target)
+{
+    const auto& L = m_state.layers;
+    auto pos = [&](const std::string& n) {
+        return std::find_if(L.begin(), L.end(), [&](const render::LayerView& v) { return v.layer == n; }) - L.begin();
+    };
+    // Dragged upwards in the tree (onto a layer drawn later): above it; downwards: below it.
+    const bool above = pos(layer) < pos(target);
+    if (!render::moveLayer(m_state, layer, target, above))
+        return false;
+    rebuild();
+    select(layer);
+    notify();
+    return true;
+}
+
+void LayerPanel::setClassHidden(const std::string& layer, int classIndex, bool hidden)
+{
+    if (render::setClassHidden(m_state, layer, classIndex, hidden))
+        notify();
+}
+
 wxCheckBoxState LayerPanel::groupCheckState(const std::string& groupId) const
 {
     for (const auto& [it, id] : m_groups)
@@ -278,6 +366,7 @@ void LayerPanel::updateControls()
     m_updating = true;
     m_up->Enable(v != nullptr);
     m_down->Enable(v != nullptr);
+    m_style->Enable(v != nullptr && v->layer != render::kHillshadeLayer && v->layer != render::kPlaceLabelsLayer);
     m_opacity->Enable(v != nullptr);
     m_minScale->Enable(v != nullptr);
     m_maxScale->Enable(v != nullptr);

@@ -2,7 +2,8 @@
 // The layer tree: the core's groups (render::layerGroups: Administrative, Telecom, Digital
 // economy, Analysis, Context) with a tri-state checkbox each, the layers under them in drawing
 // order (top of a group drawn last), up/down buttons that move a layer within its group, and the
-// selected layer's opacity and visibility scale range. The state is a render::MapState (what the
+// selected layer's opacity and visibility scale range. Layers are dragged to a new place within
+// their group (render::moveLayer); the legend's class toggles land here (setClassHidden). The state is a render::MapState (what the
 // project stores); the panel only shows and edits it.
 #include "core/render/layer_tree.hpp"
 
@@ -42,10 +43,20 @@ public:
     void select(const std::string& layer);
     // Moves `layer` up (delta -1, drawn later) or down within its group.
     void move(const std::string& layer, int delta);
+    // A drag of `layer` dropped on `target`: it takes the target's place in the tree (above it
+    // when dragged upwards, below it when dragged downwards). False when they are in different
+    // groups (nothing changes).
+    bool dropOn(const std::string& layer, const std::string& target);
+    // Legend toggle of one class (notifies).
+    void setClassHidden(const std::string& layer, int classIndex, bool hidden);
     // The tree's checkbox state of a group: wxCHK_CHECKED, wxCHK_UNCHECKED or wxCHK_UNDETERMINED.
     wxCheckBoxState groupCheckState(const std::string& groupId) const;
 
     std::function<void()> onChanged;  // order, visibility, opacity or scale range changed
+    // The selected layer's "Style…" (button, double-click, context menu) and "Zoom to layer".
+    std::function<void(const std::string& layer)> onEditStyle;
+    std::function<void(const std::string& layer)> onZoomToLayer;
+    std::string selected() const { return selectedLayer(); }
 
 private:
     void rebuild();
@@ -53,10 +64,13 @@ private:
     void updateControls();
     render::LayerView* find(const std::string& layer);
     std::string selectedLayer() const;
+    std::string layerOfItem(const void* itemId) const;  // "" for a group or no item
+    std::string m_dragged;  // the layer being dragged
 
     wxTreeListCtrl* m_tree;
     wxButton* m_up;
     wxButton* m_down;
+    wxButton* m_style;
     wxSlider* m_opacity;
     wxSpinCtrl* m_minScale;
     wxSpinCtrl* m_maxScale;

@@ -97,7 +97,7 @@ int runRender(const Args& a)
     if (a.has("layout") || a.has("atlas"))
         return runLayout(a);
     a.allowOnly({"out", "size", "paper", "landscape", "district", "theme", "title", "no-legend", "no-scale-bar",
-                 "no-north-arrow", "no-title", "style", "no-project-styles", "units", "json"});
+                 "no-north-arrow", "no-title", "style", "no-project-styles", "ignore-saved-state", "units", "json"});
     tasks::RenderRequest request;
     request.project = a.positional[0];
     request.out = a.require("out");
@@ -114,6 +114,7 @@ int runRender(const Args& a)
     request.title = !a.has("no-title");
     request.styleFile = a.get("style");
     request.projectStyles = !a.has("no-project-styles");
+    request.projectState = !a.has("ignore-saved-state");
     if (a.has("size"))
         parseSize(a.get("size"), request.widthPx, request.heightPx);
     // Ctrl-C cancels loading and drawing (exit code 6) and leaves no partial output.
@@ -142,7 +143,7 @@ int runRender(const Args& a)
 CommandRegistration reg(
     {"render",
      "render PROJECT --out FILE.png|FILE.pdf [--size WxH | --paper A4|A3 [--landscape]] [--district CODE] "
-     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--units v2024-12|v2025-07] [--json]\n"
+     "[--theme density|coverage|shops] [--title TEXT] [--no-legend] [--no-scale-bar] [--no-north-arrow] [--no-title] [--style FILE.json] [--no-project-styles] [--ignore-saved-state] [--units v2024-12|v2025-07] [--json]\n"
      "       render PROJECT --out FILE.pdf|.png|.svg --layout TEMPLATE | --atlas districts|communes [--where EXPR] "
      "[--units v2024-12|v2025-07] [--paper A4|A3|A2|A1|A0] [--landscape|--portrait] [--district CODE] [--theme T] "
      "[--title TEXT] [--grid wgs84|tm3|none] [--no-labels] [--dpi N] [--json]",
@@ -153,7 +154,9 @@ CommandRegistration reg(
      "zooms to one district (GSO code, e.g. 183) and highlights it. --style FILE draws layers with the styles of a "
      "JSON file (single symbol, categorized, graduated with jenks/quantile/equal/pretty/fixed classes, or a heatmap "
      "with radius_m; see docs/STYLES.md) over the styles saved in the project (bando_styles; "
-     "--no-project-styles ignores them); styled layers are drawn and get a legend. --units v2025-07 draws the "
+     "--no-project-styles ignores them); styled layers are drawn and get a legend. The map follows the layer tree "
+     "the app saved in the project (order, visibility, opacity, scale ranges, hidden legend classes; "
+     "--ignore-saved-state draws the default map instead). --units v2025-07 draws the "
      "communes of that version (stored by `bando units --to v2025-07`) instead of the 2021 ones, without districts "
      "and 2021 seats (see docs/UNITS.md). Exit codes: 2 bad option, unknown district, "
      "theme or extension, bad style; 3 project unreadable or output not writable; 4/5 bad project data. "
@@ -163,7 +166,8 @@ CommandRegistration reg(
      "'183'\") after a cover with a table of contents. The templates name the villages on their map frames "
      "(--no-labels: not) and draw a coordinate grid labelled at the frame's edge (map: WGS 84 degrees; atlas: "
      "VN-2000 TM-3 metres; --grid chooses, --grid none drops it).",
-     {"portrait", "landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title", "no-project-styles", "no-labels", "json"},
+     {"portrait", "landscape", "no-legend", "no-scale-bar", "no-north-arrow", "no-title", "no-project-styles", "no-labels",
+      "ignore-saved-state", "json"},
      runRender});
 
 } // namespace

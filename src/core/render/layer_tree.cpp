@@ -93,6 +93,75 @@ MapState mergeMapState(const MapData& data, const MapState& saved)
     return out;
 }
 
+bool moveLayer(MapState& state, const std::string& layer, const std::string& target, bool above)
+{
+    auto& L = state.layers;
+    auto named = [&](const std::string& n) {
+        return std::find_if(L.begin(), L.end(), [&](const LayerView& v) { return v.layer == n; });
+    };
+    if (layer == target || named(layer) == L.end() || named(target) == L.end() ||
+        layerGroup(layer) != layerGroup(target))
+        return false;
+    const auto from = named(layer);
+    LayerView moved = std::move(*from);
+    L.erase(from);
+    auto at = named(target);
+    L.insert(above ? at + 1 : at, std::move(moved));
+    return true;
+}
+
+bool setClassHidden(MapState& state, const std::string& layer, int classIndex, bool hidden)
+{
+    if (classIndex < 0)
+        return false;
+    for (auto& v : state.layers)
+        if (v.layer == layer) {
+            auto& h = v.hiddenClasses;
+            const auto it = std::lower_bound(h.begin(), h.end(), classIndex);
+            const bool present = it != h.end() && *it == classIndex;
+            if (hidden && !present)
+                h.insert(it, classIndex);
+            else if (!hidden && present)
+                h.erase(it);
+            return true;
+        }
+    return false;
+}
+
+namespace {
+
+std::string joinClasses(const std::vector<int>& classes)
+{
+    std::string out;
+    for (int c : classes)
+        out += (out.empty() ? "" : ",") + std::to_string(c);
+    return out;
+}
+
+// "0,3,5" -> {0, 3, 5}; false for anything else.
+bool parseClasses(const std::string& text, std::vector<int>& out)
+{
+    out.clear();
+    size_t i = 0;
+    while (i < text.size()) {
+        size_t j = text.find(',', i);
+        if (j == std::string::npos)
+            j = text.size();
+        const std::string part = text.substr(i, j - i);
+        if (part.empty() || part.size() > 6 || !std::all_of(part.begin(), part.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
+            return false;
+        out.push_back(std::stoi(part));
+        i = j + 1;
+        if (j + 1 == text.size())
+            return false;  // a trailing comma
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return true;
+}
+
+} // namespace
+
 void validate(const MapState& state)
 {
     for (const auto& v : state.layers) {
@@ -105,6 +174,8 @@ void validate(const MapState& state)
             throw Error(ErrorKind::Usage, where, "scale limits must be 0 (none) or positive");
         if (v.minScale > 0 && v.maxScale > 0 && v.minScale > v.maxScale)
             throw Error(ErrorKind::Usage, where, "the minimum scale denominator is above the maximum");
+        if (std::any_of(v.hiddenClasses.begin(), v.hiddenClasses.end(), [](int c) { return c < 0 || c > 999999; }))
+            throw Error(ErrorKind::Usage, where, "a hidden class index must be between 0 and 999999");
     }
     for (const auto& b : state.bookmarks) {
         if (b.name.empty())
@@ -123,7 +194,7 @@ void saveMapState(ProjectStore& store, const MapState& state)
     layers.fields = {{"layer", FieldType::Text, 0, true},      {"position", FieldType::Integer, 0, true},
                      {"group_id", FieldType::Text, 0, true},   {"visible", FieldType::Integer, 0, true},
                      {"opacity", FieldType::Real, 0, true},    {"min_scale", FieldType::Real, 0, true},
-                     {"max_scale", FieldType::Real, 0, true}};
+                     {"max_scale", FieldType::Real, 0, true},  {"hidden_classes", FieldType::Text, 0, true}};
     for (size_t i = 0; i < state.layers.size(); ++i) {
         const auto& v = state.layers[i];
         Feature& f = layers.addFeature(Geometry{});
@@ -134,6 +205,7 @@ void saveMapState(ProjectStore& store, const MapState& state)
         layers.set(f, "opacity", v.opacity);
         layers.set(f, "min_scale", v.minScale);
         layers.set(f, "max_scale", v.maxScale);
+        layers.set(f, "hidden_classes", joinClasses(v.hiddenClasses));
     }
     Layer marks;
     marks.name = kBookmarksTable;
@@ -170,6 +242,10 @@ MapState loadMapState(const ProjectStore& store)
             v.opacity = t.real(f, "opacity", 1);
             v.minScale = t.real(f, "min_scale", 0);
             v.maxScale = t.real(f, "max_scale", 0);
+            if (t.fieldIndex("hidden_classes") >= 0 && !parseClasses(t.text(f, "hidden_classes"), v.hiddenClasses))
+                throw Error(ErrorKind::Usage,
+                            store.path() + ": " + kMapLayersTable + " row " + std::to_string(i + 1) + " field hidden_classes",
+                            "expected class numbers separated by commas (e.g. 0,3)");
             try {
                 MapState one;
                 one.layers.push_back(v);
@@ -212,8 +288,8 @@ void applyMapState(const MapState& state, MapSettings& s)
         s.layerOrder.push_back(v.layer);
         if (!v.visible)
             s.hiddenLayers.push_back(v.layer);
-        if (v.opacity < 1 || v.minScale > 0 || v.maxScale > 0)
-            s.display.push_back({v.layer, v.opacity, v.minScale, v.maxScale});
+        if (v.opacity < 1 || v.minScale > 0 || v.maxScale > 0 || !v.hiddenClasses.empty())
+            s.display.push_back({v.layer, v.opacity, v.minScale, v.maxScale, v.hiddenClasses});
     }
 }
 
@@ -282,8 +358,14 @@ std::vector<LegendRow> layerLegendRows(const MapData& data, const MapSettings& s
         if (!rs)
             return rows;
         const style::Style& sty = rs->style;
+        const std::vector<int>* off = nullptr;  // legend toggles
+        for (const auto& d : s.display)
+            if (d.layer == layer)
+                off = &d.hiddenClasses;
         if (sty.renderer == style::Renderer::Heatmap) {
             LegendRow r;
+            r.classIndex = 0;
+            r.hidden = off && std::find(off->begin(), off->end(), 0) != off->end();
             const std::string ramp = sty.ramp.empty() ? style::defaultRamp(sty.renderer) : sty.ramp;
             r.swatch = swatch(size, [&](cairo_t* cr) {
                 for (int i = 0; i < size; ++i) {
@@ -299,6 +381,8 @@ std::vector<LegendRow> layerLegendRows(const MapData& data, const MapSettings& s
             if (!rs->visible[c] || rs->counts[c] == 0)
                 continue;
             LegendRow r;
+            r.classIndex = static_cast<int>(c);
+            r.hidden = off && std::find(off->begin(), off->end(), static_cast<int>(c)) != off->end();
             if (sty.renderer != style::Renderer::Single)
                 r.label = static_cast<int>(c) == rs->noDataClass ? i18n::tr(s.language, "No data") : rs->labels[c];
             r.count = rs->counts[c];

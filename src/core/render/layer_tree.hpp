@@ -35,6 +35,10 @@ struct LayerView {
     bool visible = true;
     double opacity = 1;               // 0..1
     double minScale = 0, maxScale = 0;  // drawn when minScale <= denominator <= maxScale (0 = no limit)
+    // Legend toggles: the classes not drawn, as indices in legend order (ascending, unique; the
+    // village layer: the classes of the current theme; a styled layer: the classes of its
+    // style, the "No data" class last).
+    std::vector<int> hiddenClasses;
     bool operator==(const LayerView&) const = default;
 };
 struct Bookmark {
@@ -61,6 +65,14 @@ MapState defaultMapState(const MapData& data);
 // layers it does not list at their default place (above their lower neighbour in the default
 // order) and visibility. Bookmarks and theme are kept.
 MapState mergeMapState(const MapData& data, const MapState& saved);
+// Drag to reorder: moves `layer` directly above (drawn after) `target` when `above`, else
+// directly below it. Both must be in the same group (render::layerGroup); false (and `state`
+// unchanged) when they are not, when either is missing or when layer == target.
+bool moveLayer(MapState& state, const std::string& layer, const std::string& target, bool above);
+// Legend toggle: hides (or shows again) class `classIndex` of `layer`. False when the layer is
+// not in the state or the index is negative.
+bool setClassHidden(MapState& state, const std::string& layer, int classIndex, bool hidden);
+
 // Validates (opacity 0..1, scales >= 0 and min <= max when both set, bookmark extents not
 // empty): throws bando::Error(Usage, "layer <name>" / "bookmark <name>", …).
 void validate(const MapState& state);
@@ -71,7 +83,7 @@ void saveMapState(ProjectStore& store, const MapState& state);
 MapState loadMapState(const ProjectStore& store);
 
 // The settings fields the state drives: layer order, hidden layers (not visible), per-layer
-// opacity and scale range.
+// opacity, scale range and hidden classes.
 void applyMapState(const MapState& state, MapSettings& settings);
 // True when `layer` is drawn at `scaleDenominator` by its display range in `s`.
 bool inDisplayRange(const MapSettings& s, const std::string& layer, double scaleDenominator);
@@ -81,9 +93,11 @@ struct LegendRow {
     std::string label;  // translated into s.language (per class: the class label)
     int count = -1;     // features in the class (-1: not counted)
     Image swatch;       // ARGB32 premultiplied, drawn by the renderer's code
+    int classIndex = -1;  // the class it stands for (setClassHidden); -1 = the whole layer
+    bool hidden = false;  // the class is toggled off (listed so it can be turned on again)
 };
 // The rows of one layer's legend as the renderer draws it with `s`: one row per class of its
-// style (s.styles, or style::defaultStyle for point layers), else one row in its built-in look
+// style (hidden classes of s.display included, flagged) (s.styles, or style::defaultStyle for point layers), else one row in its built-in look
 // (layerStyle). `sizePx` is the swatch's side in pixels.
 std::vector<LegendRow> layerLegendRows(const MapData& data, const MapSettings& s, const std::string& layer,
                                        int sizePx = 20);

@@ -76,6 +76,15 @@ struct Painter {
         return std::find(s->hiddenLayers.begin(), s->hiddenLayers.end(), layer) != s->hiddenLayers.end();
     }
 
+    // The legend toggles of `layer` (nullptr when none).
+    const std::vector<int>* hiddenClasses(const std::string& layer) const
+    {
+        for (const auto& d : s->display)
+            if (d.layer == layer && !d.hiddenClasses.empty())
+                return &d.hiddenClasses;
+        return nullptr;
+    }
+
     // Appends a ring to the current path in device space, dropping points closer than `tol`
     // to the previous one (small-scale simplification; the last point is always kept).
     void addRing(const Ring& r, bool close)
@@ -181,11 +190,18 @@ void drawVillages(Painter& p, const MapData::Theme* theme)
     cairo_t* cr = p.cr;
     const size_t nClasses = theme ? theme->colours.size() : 0;
     std::vector<std::vector<size_t>> byClass(nClasses + 1);  // last = no data
+    std::vector<char> shown(nClasses + 1, 1);                 // legend toggles
+    if (const auto* off = p.hiddenClasses(schema::kVillages))
+        for (int c : *off)
+            if (c >= 0 && static_cast<size_t>(c) <= nClasses)
+                shown[static_cast<size_t>(c)] = 0;
     for (size_t i = 0; i < layer.features.size(); ++i) {
         if (!p.visible(li, i))
             continue;
         int c = theme && i < theme->villageClass.size() ? theme->villageClass[i] : -1;
-        byClass[c < 0 ? nClasses : static_cast<size_t>(c)].push_back(i);
+        const size_t k = c < 0 ? nClasses : static_cast<size_t>(c);
+        if (shown[k])
+            byClass[k].push_back(i);
     }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     for (size_t c = 0; c <= nClasses; ++c) {
@@ -623,16 +639,23 @@ struct LegendBox {
     std::vector<LegendItem> items;
 };
 
-LegendBox layoutLegend(Painter& p, const MapData::Theme& theme)
+// `skipHidden`: leave out the classes toggled off in the legend (the drawn map's legend); the
+// app's legend panel lists them to turn them on again.
+LegendBox layoutLegend(Painter& p, const MapData::Theme& theme, bool skipHidden)
 {
+    const std::vector<int>* off = skipHidden ? p.hiddenClasses(schema::kVillages) : nullptr;
     LegendBox box;
     box.title = text::toNfc(p.tr(theme.legendTitle.c_str()));
     const double pad = 8 * p.pt, sw = 16 * p.pt, sh = 11 * p.pt, row = 15 * p.pt;
     p.font(FontStyle::Bold, 10);
     double textW = p.textWidth(box.title);
     p.font(FontStyle::Regular, 8.5);
+    int nextClass = 0;
     auto add = [&](uint32_t colour, std::string label, int count) {
         LegendItem it;
+        it.classIndex = nextClass++;
+        if (off && std::find(off->begin(), off->end(), it.classIndex) != off->end())
+            return;
         it.colour = colour;
         it.label = text::toNfc(label) + " (" + std::to_string(count) + ")";
         it.count = count;
@@ -666,7 +689,7 @@ LegendBox layoutLegend(Painter& p, const MapData::Theme& theme)
 
 double drawLegend(Painter& p, const MapData::Theme& theme)
 {
-    LegendBox box = layoutLegend(p, theme);
+    LegendBox box = layoutLegend(p, theme, true);
     panel(p, box.x, box.y, box.w, box.h);
     const double pad = 8 * p.pt;
     p.font(FontStyle::Bold, 10);
@@ -775,8 +798,9 @@ double drawStyleLegend(Painter& p, const ResolvedStyle& rs, double top)
                 ticks.push_back(t);
         textW = std::max(textW, barW + 12 * p.pt);
     } else {
+        const std::vector<int>* off = p.hiddenClasses(st.layer);  // legend toggles
         for (size_t c = 0; c < rs.colours.size(); ++c) {
-            if (!rs.visible[c])
+            if (!rs.visible[c] || (off && std::find(off->begin(), off->end(), static_cast<int>(c)) != off->end()))
                 continue;
             std::string label = static_cast<int>(c) == rs.noDataClass ? p.tr("No data") : rs.labels[c];
             if (st.renderer == style::Renderer::Single)
@@ -1025,7 +1049,7 @@ std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s)
     cairo::SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
     const cairo::ContextPtr cr = cairo::makeContext(surface.get());
     Painter p = makePainter(cr.get(), data, s, nullptr);
-    return layoutLegend(p, *theme).items;
+    return layoutLegend(p, *theme, false).items;
 }
 
 namespace {
@@ -1110,7 +1134,9 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
             st = nullptr;  // the places layer keeps its seat markers unless styled explicitly
         if (st) {
             if (auto rs = resolveStyle(*data, *st)) {
-                drawStyledLayer(drawContext(p), *rs);
+                DrawContext ctx = drawContext(p);
+                ctx.hiddenClasses = p.hiddenClasses(name);
+                drawStyledLayer(ctx, *rs);
                 if (inScaleRange(rs->style, p.scaleDenom))
                     legendStyles.push_back(rs);
             }

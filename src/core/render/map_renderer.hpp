@@ -116,6 +116,9 @@ struct MapSettings {
         std::string layer;
         double opacity = 1;
         double minScale = 0, maxScale = 0;
+        // Legend toggles: classes not drawn (indices in legend order: the village theme's
+        // classes for "villages", else the classes of the layer's style).
+        std::vector<int> hiddenClasses;
     };
     std::vector<LayerDisplay> display;
     // Village names (6 pt, halo) on villages at least kVillageLabelMinPt across, larger
@@ -149,12 +152,14 @@ Extent effectiveExtent(const MapSettings& s, const MapData& data);
 ViewTransform viewTransform(const MapSettings& s, const MapData& data);
 // The scale denominator of the drawn view (map CRS in metres): 250000 for 1:250,000.
 double scaleDenominator(const MapSettings& s, const MapData& data);
-// Legend swatches as drawn by renderMap for `s` (device units), for tests and hit-testing.
+// Legend swatches as drawn by renderMap for `s` (device units), for tests and hit-testing;
+// classes hidden by a legend toggle are listed here but left out of the drawn legend.
 struct LegendItem {
     double x = 0, y = 0, w = 0, h = 0;  // swatch rectangle
     uint32_t colour = 0;                // 0xRRGGBB
     std::string label;
     int count = 0;                      // villages in the class
+    int classIndex = -1;                // the theme class (MapSettings::LayerDisplay::hiddenClasses)
 };
 std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s);
 // Names of the themes `data` can draw (density always; coverage/shops when their layers exist).

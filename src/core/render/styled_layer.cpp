@@ -253,6 +253,15 @@ cairo_surface_t* stampTarget(cairo_t* cr)
     return ox == 0 && oy == 0 ? t : nullptr;
 }
 
+// A class is drawn unless its style or a legend toggle (ctx.hiddenClasses) turns it off.
+bool classShown(const DrawContext& ctx, const ResolvedStyle& rs, int c)
+{
+    if (c < 0 || static_cast<size_t>(c) >= rs.visible.size() || !rs.visible[static_cast<size_t>(c)])
+        return false;
+    return !ctx.hiddenClasses ||
+           std::find(ctx.hiddenClasses->begin(), ctx.hiddenClasses->end(), c) == ctx.hiddenClasses->end();
+}
+
 // Device positions of the visible points of each class (duplicates within `grid` device units
 // merged: at small scales thousands of shops share a pixel).
 std::vector<std::vector<std::pair<float, float>>> classPositions(const DrawContext& ctx, const ResolvedStyle& rs,
@@ -272,7 +281,7 @@ std::vector<std::vector<std::pair<float, float>>> classPositions(const DrawConte
         if (i % kCheckEvery == 0)
             throwIfCancelled(ctx.fb);
         const int c = rs.featureClass[i];
-        if (c < 0 || !rs.visible[static_cast<size_t>(c)] || !extents[i].intersects(view))
+        if (c < 0 || !classShown(ctx, rs, c) || !extents[i].intersects(view))
             continue;
         for (const auto& part : layer.features[i].geom.parts)
             for (const auto& ring : part)
@@ -393,7 +402,7 @@ void drawShapes(const DrawContext& ctx, const ResolvedStyle& rs, bool polygons)
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     for (size_t c : drawOrder(rs)) {
-        if (!rs.visible[c])
+        if (!classShown(ctx, rs, static_cast<int>(c)))
             continue;
         cairo_new_path(cr);
         bool any = false;
@@ -490,7 +499,7 @@ void collectLabels(const DrawContext& ctx, const ResolvedStyle& rs)
     const double r = isPoint(layer.geomType) ? style::markerRadiusPt(s, ctx.scaleDenominator) * ctx.pt : 0;
     for (size_t i = 0; i < layer.features.size(); ++i) {
         const int c = rs.featureClass[i];
-        if (c < 0 || !rs.visible[static_cast<size_t>(c)] || !extents[i].intersects(ctx.view))
+        if (c < 0 || !classShown(ctx, rs, c) || !extents[i].intersects(ctx.view))
             continue;
         const Feature& f = layer.features[i];
         std::string t = toString(f.values[static_cast<size_t>(fi)]);
@@ -630,7 +639,8 @@ void drawStyledLayer(const DrawContext& ctx, const ResolvedStyle& rs)
     if (rs.style.renderer == style::Renderer::Heatmap) {
         if (!isPoint(layer.geomType))
             throw Error(ErrorKind::Usage, "style " + rs.style.layer, "a heatmap needs a point layer");
-        drawHeatmap(ctx, rs);
+        if (classShown(ctx, rs, 0))
+            drawHeatmap(ctx, rs);
         return;
     }
     if (isPoint(layer.geomType))

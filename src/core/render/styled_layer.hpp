@@ -70,6 +70,7 @@ struct DrawContext {
     double tol = 0.5;
     const Feedback* fb = nullptr;
     std::vector<LabelCandidate>* labels = nullptr;
+    const std::vector<int>* hiddenClasses = nullptr;  // legend toggles (class indices); may be null
 };
 // Draws layer `rs` (respecting its scale range and opacity).
 void drawStyledLayer(const DrawContext& ctx, const ResolvedStyle& rs);

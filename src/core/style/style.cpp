@@ -4,6 +4,7 @@
 #include "core/base/error.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -441,6 +442,56 @@ Style defaultStyle(const std::string& layer)
         s.sizePt = 3;
     }
     return s;
+}
+
+Histogram histogram(const std::vector<double>& values, int bins)
+{
+    Histogram h;
+    bool any = false;
+    for (double v : values)
+        if (std::isfinite(v)) {
+            h.min = any ? std::min(h.min, v) : v;
+            h.max = any ? std::max(h.max, v) : v;
+            any = true;
+        }
+    if (!any || bins < 1)
+        return h;
+    h.counts.assign(static_cast<size_t>(bins), 0);
+    const double w = (h.max - h.min) / bins;
+    for (double v : values)
+        if (std::isfinite(v)) {
+            int b = w > 0 ? static_cast<int>((v - h.min) / w) : 0;
+            ++h.counts[static_cast<size_t>(std::clamp(b, 0, bins - 1))];
+        }
+    return h;
+}
+
+std::vector<double> parseEdges(const std::string& text)
+{
+    std::vector<double> out;
+    std::string token;
+    auto flush = [&] {
+        if (token.empty())
+            return;
+        double v = 0;  // from_chars: never the locale's decimal comma
+        const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+        if (ec != std::errc() || end != token.data() + token.size() || !std::isfinite(v))
+            throw Error(ErrorKind::Usage, "breaks", "'" + token + "' is not a number");
+        if (!out.empty() && !(v > out.back()))
+            throw Error(ErrorKind::Usage, "breaks", "the breaks must be ascending (" + token + ")");
+        out.push_back(v);
+        token.clear();
+    };
+    for (char c : text) {
+        if (c == ',' || c == ';' || c == ' ' || c == '\t' || c == '\n')
+            flush();
+        else
+            token += c;
+    }
+    flush();
+    if (out.size() < 2)
+        throw Error(ErrorKind::Usage, "breaks", "at least two breaks (one class) are needed");
+    return out;
 }
 
 } // namespace bando::style

@@ -92,6 +92,17 @@ int classIndex(const std::vector<double>& edges, double v);
 // Within-class sum of squared deviations of a classification (the quantity Jenks minimises).
 double sumSquaredDeviations(const std::vector<double>& values, const std::vector<double>& edges);
 
+// Histogram of the finite values in `bins` bins of equal width from min to max (the editor's
+// view of the breaks); empty counts when there is no finite value.
+struct Histogram {
+    double min = 0, max = 0;
+    std::vector<int> counts;
+};
+Histogram histogram(const std::vector<double>& values, int bins);
+// Typed class edges ("0, 50; 120 400"): numbers separated by commas, semicolons or spaces,
+// strictly ascending, at least two. Throws bando::Error(Usage, "breaks", …) otherwise.
+std::vector<double> parseEdges(const std::string& text);
+
 // ---- colour ramps ----
 struct RampInfo {
     const char* name;

@@ -52,4 +52,30 @@ std::vector<StoredStyle> loadStyles(const ProjectStore& store)
     return out;
 }
 
+std::vector<StoredStyle> putStyle(ProjectStore& store, const Style& s)
+{
+    s.validate();
+    std::vector<StoredStyle> styles = loadStyles(store);
+    auto it = std::find_if(styles.begin(), styles.end(), [&](const StoredStyle& o) { return o.style.layer == s.layer; });
+    if (it != styles.end()) {
+        it->style = s;
+    } else {
+        StoredStyle added;
+        added.style = s;
+        added.position = styles.empty() ? 0 : styles.back().position + 1;
+        styles.push_back(std::move(added));
+    }
+    saveStyles(store, styles);
+    return styles;
+}
+
+std::vector<Style> visibleStyles(const std::vector<StoredStyle>& stored)
+{
+    std::vector<Style> out;
+    for (const auto& s : stored)
+        if (s.visible)
+            out.push_back(s.style);
+    return out;
+}
+
 } // namespace bando::style

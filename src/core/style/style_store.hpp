@@ -24,6 +24,13 @@ struct StoredStyle {
 // Replaces every stored style with `styles` (in their order) in one transaction; each style
 // is validated first, so a bad one writes nothing.
 void saveStyles(ProjectStore& store, const std::vector<StoredStyle>& styles);
+// The style editor's save: replaces the stored style of s.layer (keeping its position and
+// visibility) or appends it visible, in one transaction; `s` is validated first (a bad style
+// writes nothing). Returns the stored list as saved.
+std::vector<StoredStyle> putStyle(ProjectStore& store, const Style& s);
+// The styles to draw from a stored list: the visible ones, in drawing order.
+std::vector<Style> visibleStyles(const std::vector<StoredStyle>& stored);
+
 // The stored styles in drawing order; empty when the project has none. Throws
 // bando::Error(Usage) naming the project and the row when a stored style is invalid.
 std::vector<StoredStyle> loadStyles(const ProjectStore& store);
