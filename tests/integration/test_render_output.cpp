@@ -511,7 +511,7 @@ TEST_CASE("RenderRequest draws the project's saved layer state: visibility, opac
     CHECK(shaded[bg] < plain[bg] * 3 / 4);  // the margins outside the DEM stay plain
 }
 
-TEST_CASE("RenderRequest draws the saved legend toggles and dragged layer order; state reads back", "[render][task][state]")
+TEST_CASE("RenderRequest draws the saved legend toggles and dragged layer order, state reads back", "[render][task][state]")
 {
     test::TempDir dir("render-toggles");
     const std::string project = dir.file("p.gpkg");

@@ -215,8 +215,15 @@ TEST_CASE("units: targets, progress reports and gap lists re-expressed in v2025-
         rq.district = "06040";
         rq.out = dir.file("gaps.png");
         rq.dpi = 40;
+        rq.byOperator = false;
         const auto rr = tasks::runTask(rq, fb);
         CHECK(rr.pages == 2);  // summary and xã Thất Khê
+        rq.byOperator = true;  // plus one section per operator, in the same unit version
+        rq.out = dir.file("gaps-ops.png");
+        const auto ro = tasks::runTask(rq, fb);
+        CHECK(ro.operators.size() == 3);
+        CHECK(ro.pages == 2 + static_cast<int>(ro.operators.size()));
+        CHECK(ro.rows == rr.rows);
         int want = 0;
         for (const auto& row : g.rows)
             want += row.districtCode == "06040";

@@ -126,7 +126,10 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
         if (request.operatorName.empty() && ext != ".csv" && request.byOperator)
             for (const auto& op : gaps.operators) {
                 throwIfCancelled(&fb);
-                byOperator.push_back(report::loadGapReport(*store, op, request.district, gaps.date));
+                byOperator.push_back(report::loadGapReport(*store, op, request.units.empty() ? request.district : "",
+                                                           gaps.date));
+                if (!request.units.empty())  // the operator's section in the same unit version
+                    units::gapReportInVersion(*store, byOperator.back(), request.units, request.district);
                 res.operators.push_back(op);
             }
         const report::ProjectFacts facts = report::projectFacts(*store, request.project, gaps.date);
