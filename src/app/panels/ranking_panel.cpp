@@ -315,7 +315,7 @@ void RankingPanel::buildSliders()
     const auto& criteria = m_live->criteria();
     for (size_t k = 0; k < criteria.size(); ++k) {
         const auto& c = criteria[k];
-        auto* name = new wxStaticText(m_sliderBox, wxID_ANY, wx(c.name));
+        auto* name = new wxStaticText(m_sliderBox, wxID_ANY, wx(planning::criterionLabel(c.name)));
         name->SetToolTip(wx(c.reason));
         const int value = static_cast<int>(std::lround(c.weight * 100));
         auto* s = new wxSlider(m_sliderBox, wxID_ANY, value, 0, std::max(100, 2 * value));
@@ -492,7 +492,7 @@ void RankingPanel::showExplanation()
     long row = 0;
     double sum = 0;
     for (const auto& e : explanation()) {
-        m_explain->InsertItem(row, wx(e.criterion));
+        m_explain->InsertItem(row, wx(planning::criterionLabel(e.criterion)));
         m_explain->SetItem(row, 1, fmt(e.value, 2));
         m_explain->SetItem(row, 2, fmt(e.normalised, 3));
         m_explain->SetItem(row, 3, fmt(e.weight, 2));

@@ -1,6 +1,7 @@
 #include "core/planning/rank.hpp"
 
 #include "core/base/error.hpp"
+#include "core/i18n/i18n.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -63,6 +64,27 @@ const std::vector<Preset>& builtinPresets()
           {"operator_responsible", "operator_assigned", N::MinMax, D::Higher, 0.05,
            "an operator is responsible for the village (bando split): the investment has an owner and can start"}}}};
     return presets;
+}
+
+std::string criterionLabel(const std::string& name)
+{
+    static const std::pair<const char*, const char*> labels[] = {
+        {"missing_households", N_("Households still missing")},
+        {"usable_coverage", N_("Usable 3G/4G coverage")},
+        {"travel_commune_seat", N_("Travel from the commune seat")},
+        {"team_gap", N_("Team missing or under-trained")},
+        {"phase", N_("Roll-out phase")},
+        {"no_signal_households", N_("Households with no signal")},
+        {"unstable_households", N_("Households with a weak signal only")},
+        {"signal_class", N_("Signal class")},
+        {"distance_to_site", N_("Distance to the nearest site")},
+        {"distance_to_main_road", N_("Distance to a main road")},
+        {"border_or_difficult", N_("Border or particularly difficult commune")},
+        {"operator_responsible", N_("Operator responsible")}};
+    for (const auto& [id, label] : labels)
+        if (name == id)
+            return tr(label);
+    return name;
 }
 
 const Preset* findBuiltinPreset(const std::string& name)

@@ -42,6 +42,10 @@ struct Preset {
     std::vector<Criterion> criteria;
 };
 
+// The user's name for a criterion in the current language: a short label for the built-in
+// criteria (missing_households → "Households still missing"), the name itself for any other.
+std::string criterionLabel(const std::string& name);
+
 // The two documented presets: "team" (team deployment) and "telecom" (telecom investment).
 const std::vector<Preset>& builtinPresets();
 const Preset* findBuiltinPreset(const std::string& name);
