@@ -20,30 +20,59 @@
 #include "support/test_support.hpp"
 
 #include <wx/app.h>
+#include <wx/image.h>
 #include <wx/timer.h>
 #include <wx/window.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace bando::guitest {
 
-// With BANDO_SCREENSHOT_DIR (or BANDO_SHOT_DIR) set, saves the whole screen there (ImageMagick).
-inline void screenshot(const std::string& name)
+// With BANDO_SCREENSHOT_DIR (or BANDO_SHOT_DIR) set, saves the whole screen there (ImageMagick);
+// `drawFirst`: lets pending paints happen (wxYield) before the picture is taken.
+inline void screenshot(const std::string& name, bool drawFirst = false)
 {
     const char* dir = std::getenv("BANDO_SCREENSHOT_DIR");
     if (!dir || !*dir)
         dir = std::getenv("BANDO_SHOT_DIR");
     if (!dir || !*dir)
         return;
+    if (drawFirst)
+        wxYield();
     const std::string cmd = "import -window root '" + std::string(dir) + "/" + name + "' 2>/dev/null";
     if (std::system(cmd.c_str()) != 0)
         std::printf("  (screenshot %s failed)\n", name.c_str());
+}
+
+// How many pixels of each colour (0xRRGGBB) an image has.
+inline std::map<uint32_t, long> histogram(const wxImage& img)
+{
+    std::map<uint32_t, long> h;
+    const unsigned char* p = img.GetData();
+    const long n = static_cast<long>(img.GetWidth()) * img.GetHeight();
+    for (long i = 0; i < n; ++i)
+        ++h[(uint32_t(p[3 * i]) << 16) | (uint32_t(p[3 * i + 1]) << 8) | p[3 * i + 2]];
+    return h;
+}
+
+// How many pixels differ between two images of the same size (-1 when the sizes differ).
+inline long differingPixels(const wxImage& a, const wxImage& b)
+{
+    if (a.GetWidth() != b.GetWidth() || a.GetHeight() != b.GetHeight())
+        return -1;
+    long n = 0;
+    const unsigned char *p = a.GetData(), *q = b.GetData();
+    for (long i = 0, e = static_cast<long>(a.GetWidth()) * a.GetHeight() * 3; i < e; i += 3)
+        n += p[i] != q[i] || p[i + 1] != q[i + 1] || p[i + 2] != q[i + 2];
+    return n;
 }
 
 // The first child window of type T under `w` (depth first), optionally with a given name.
@@ -95,10 +124,10 @@ protected:
     }
     // The settings file of this run ($BANDO_CONFIG), fresh unless keepSettings() was called.
     const std::string& settingsFile() const { return m_settings; }
-    // A copy of the generated sample in the temporary folder ("" and a message when it is missing).
-    std::string copySample(const std::string& fileName)
+    // A copy of the generated sample (or of another project file, e.g. BANDO_TEST_ANALYSED) in the
+    // temporary folder ("" and a message when it is missing).
+    std::string copySample(const std::string& fileName, const std::string& sample = test::samplePath())
     {
-        const std::string sample = test::samplePath();
         if (!std::filesystem::exists(sample)) {
             std::fprintf(stderr, "FAIL: sample project %s missing (the `sample` CTest fixture makes it)\n", sample.c_str());
             return "";
@@ -126,7 +155,7 @@ protected:
         if (!BandoApp::OnInit())
             return false;
         mainFrame()->SetSize(size);  // no window manager under Xvfb: set the size ourselves
-        m_timeout.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish("timed out at step " + std::to_string(m_step)); });
+        m_timeout.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish("timed out " + where()); });
         m_timeout.StartOnce(timeoutMs);
         return true;
     }
@@ -170,6 +199,8 @@ protected:
         ExitMainLoop();
     }
     bool finished() const { return m_finished; }
+    // Where the test is, for the time-out message ("at step N" unless a test counts otherwise).
+    virtual std::string where() const { return "at step " + std::to_string(m_step); }
 
     std::function<void()> beforeClose;
     bool closeNormally = false;

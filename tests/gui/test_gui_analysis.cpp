@@ -24,17 +24,8 @@
 
 namespace {
 
+using bando::guitest::histogram;
 using bando::guitest::screenshot;
-
-std::map<uint32_t, long> histogram(const wxImage& img)
-{
-    std::map<uint32_t, long> h;
-    const unsigned char* p = img.GetData();
-    const long n = static_cast<long>(img.GetWidth()) * img.GetHeight();
-    for (long i = 0; i < n; ++i)
-        ++h[(uint32_t(p[3 * i]) << 16) | (uint32_t(p[3 * i + 1]) << 8) | p[3 * i + 2]];
-    return h;
-}
 
 } // namespace
 

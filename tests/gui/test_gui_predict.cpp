@@ -9,13 +9,12 @@
 //      good / weak polygons and the prediction's note; the map reloads.
 // BANDO_SCREENSHOT_DIR=dir saves screenshots (import -window root). Exit 0 = pass, 1 = fail,
 // 77 = skipped (no display).
+#include "gui_fixture.hpp"
+
 #include "app/actions/actions.hpp"
-#include "app/app.hpp"
 #include "app/bridge/bridge.hpp"
 #include "app/dialogs/predict_dialog.hpp"
-#include "app/frames/main_frame.hpp"
 #include "core/store/project_store.hpp"
-#include "support/test_support.hpp"
 
 #include <wx/button.h>
 #include <wx/checkbox.h>
@@ -24,37 +23,15 @@
 #include <wx/spinctrl.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
-#include <wx/timer.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <set>
 
 namespace {
 
-void screenshot(const std::string& name)
-{
-    const char* dir = std::getenv("BANDO_SCREENSHOT_DIR");
-    if (!dir || !*dir)
-        return;
-    wxYield();
-    const std::string cmd = "import -window root '" + std::string(dir) + "/" + name + "'";
-    if (std::system(cmd.c_str()) != 0)
-        std::printf("  (screenshot %s failed)\n", name.c_str());
-}
+using bando::guitest::findChild;
 
-template <class T>
-T* findChild(wxWindow* w, const wxString& name = wxEmptyString)
-{
-    for (wxWindow* c : w->GetChildren()) {
-        if (auto* t = dynamic_cast<T*>(c); t && (name.empty() || c->GetName() == name))
-            return t;
-        if (T* t = findChild<T>(c, name))
-            return t;
-    }
-    return nullptr;
-}
+// Saves a screenshot once pending paints are drawn.
+void screenshot(const std::string& name) { bando::guitest::screenshot(name, true); }
 
 // Texts of every static text in `w` (the progress dialog's message and step).
 std::string labels(wxWindow* w)
@@ -88,22 +65,15 @@ T* shownTopLevel(const wxString& name = wxEmptyString)
 
 } // namespace
 
-class GuiPredictApp : public bando::app::BandoApp {
+class GuiPredictApp : public bando::guitest::GuiTest {
 public:
+    GuiPredictApp() : GuiTest("gui-predict") {}
     bool OnInit() override
     {
-        const std::string sample = bando::test::samplePath();
-        if (!std::filesystem::exists(sample)) {
-            std::fprintf(stderr, "FAIL: sample project %s missing\n", sample.c_str());
-            return false;
-        }
-        m_path = m_dir.file("predict.gpkg");
-        std::filesystem::copy_file(sample, m_path);
-        m_projectArg = m_path;
-        if (!BandoApp::OnInit())
+        m_path = copySample("predict.gpkg");
+        if (m_path.empty() || !start(m_path, wxSize(1400, 900), 280000))
             return false;
         auto* frame = mainFrame();
-        frame->SetSize(wxSize(1400, 900));
         frame->onProjectLoaded = [this](bool ok) {
             if (!ok)
                 finish("the project did not load");
@@ -111,35 +81,16 @@ public:
                 m_phase = Phase::ReloadRender;
         };
         frame->onRenderComplete = [this](uint64_t) { rendered(); };
-        m_timeout.SetOwner(this, 1);
-        Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish("timed out in phase " + std::to_string(static_cast<int>(m_phase))); }, 1);
-        m_timeout.StartOnce(280000);
         m_poll.SetOwner(this, 2);
         Bind(wxEVT_TIMER, [this](wxTimerEvent&) { poll(); }, 2);
+        beforeClose = [this] { m_poll.Stop(); };
         return true;
-    }
-    int OnRun() override
-    {
-        BandoApp::OnRun();
-        return m_result;
-    }
-    int OnExit() override
-    {
-        BandoApp::OnExit();
-        return m_result;
     }
 
 private:
     enum class Phase { FirstRender, FillCancel, WaitToCancel, Cancelled, FillRun, Running, Reload, ReloadRender, Done };
 
-    bool check(bool cond, const std::string& what)
-    {
-        std::printf("  %s %s\n", cond ? "ok  " : "FAIL", what.c_str());
-        std::fflush(stdout);
-        if (!cond)
-            ++m_failures;
-        return cond;
-    }
+    std::string where() const override { return "in phase " + std::to_string(static_cast<int>(m_phase)); }
 
     size_t layerFeatures(const std::string& layer, bool* exists = nullptr)
     {
@@ -294,41 +245,11 @@ private:
         }
     }
 
-    void finish(const std::string& why)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        m_timeout.Stop();
-        m_poll.Stop();
-        if (!why.empty()) {
-            std::printf("FAIL: %s\n", why.c_str());
-            ++m_failures;
-        }
-        std::printf("%s (%d failures)\n", m_failures ? "FAIL" : "PASS", m_failures);
-        std::fflush(stdout);
-        m_result = m_failures ? 1 : 0;
-        if (auto* f = mainFrame())
-            f->Destroy();
-        ExitMainLoop();
-    }
-
-    bando::test::TempDir m_dir{"gui-predict"};
     std::string m_path;
     Phase m_phase = Phase::FirstRender;
-    int m_failures = 0, m_result = 1;
-    bool m_finished = false, m_sawProgress = false;
+    bool m_sawProgress = false;
     size_t m_coverageBefore = 0;
-    wxTimer m_timeout, m_poll;
+    wxTimer m_poll;
 };
 
-wxIMPLEMENT_APP_NO_MAIN(GuiPredictApp);
-
-int main(int argc, char** argv)
-{
-    if (!bando::app::haveDisplay()) {
-        std::fprintf(stderr, "SKIP: no display (run under xvfb-run -a)\n");
-        return 77;
-    }
-    return wxEntry(argc, argv);
-}
+BANDO_GUI_TEST_MAIN(GuiPredictApp)

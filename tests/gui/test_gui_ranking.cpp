@@ -7,127 +7,60 @@
 // in the project; a district filter ranks only that district's villages.
 // BANDO_SCREENSHOT_DIR=dir saves screenshots (import -window root). Exit 0 = pass, 1 = fail,
 // 77 = skipped (no display).
+#include "gui_fixture.hpp"
+
 #include "app/actions/actions.hpp"
-#include "app/app.hpp"
 #include "app/bridge/bridge.hpp"
 #include "app/canvas/map_canvas.hpp"
-#include "app/frames/main_frame.hpp"
 #include "app/panels/ranking_panel.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/planning/rank_theme.hpp"
-#include "core/tasks/job.hpp"
 #include "core/tasks/rank_task.hpp"
-#include "core/tasks/sql_task.hpp"
-#include "support/test_support.hpp"
 
-#include <wx/timer.h>
-
+#include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <functional>
-#include <map>
 
 using namespace bando;
 
 namespace {
 
-void screenshot(const std::string& name)
-{
-    const char* dir = std::getenv("BANDO_SCREENSHOT_DIR");
-    if (!dir || !*dir)
-        return;
-    const std::string cmd = "import -window root '" + std::string(dir) + "/" + name + "'";
-    if (std::system(cmd.c_str()) != 0)
-        std::printf("  (screenshot %s failed)\n", name.c_str());
-}
+using guitest::histogram;
+using guitest::screenshot;
+using guitest::sql;
 
-std::map<uint32_t, long> histogram(const wxImage& img)
-{
-    std::map<uint32_t, long> h;
-    const unsigned char* p = img.GetData();
-    const long n = static_cast<long>(img.GetWidth()) * img.GetHeight();
-    for (long i = 0; i < n; ++i)
-        ++h[(uint32_t(p[3 * i]) << 16) | (uint32_t(p[3 * i + 1]) << 8) | p[3 * i + 2]];
-    return h;
-}
-
+// The share of the map's pixels that differ (1 when the sizes differ).
 double changedShare(const wxImage& a, const wxImage& b)
 {
-    if (a.GetWidth() != b.GetWidth() || a.GetHeight() != b.GetHeight())
+    const long diff = guitest::differingPixels(a, b);
+    if (diff < 0)
         return 1;
-    const long n = static_cast<long>(a.GetWidth()) * a.GetHeight();
-    long diff = 0;
-    for (long i = 0; i < 3 * n; i += 3)
-        diff += (a.GetData()[i] != b.GetData()[i] || a.GetData()[i + 1] != b.GetData()[i + 1] ||
-                 a.GetData()[i + 2] != b.GetData()[i + 2])
-                    ? 1
-                    : 0;
-    return static_cast<double>(diff) / static_cast<double>(n);
-}
-
-std::vector<std::vector<Value>> sql(const std::string& project, const std::string& q)
-{
-    tasks::SqlRequest r;
-    r.project = project;
-    r.query = q;
-    Feedback fb;
-    return tasks::runTask(r, fb).rows;
+    return static_cast<double>(diff) / static_cast<double>(static_cast<long>(a.GetWidth()) * a.GetHeight());
 }
 
 } // namespace
 
-class GuiRankingApp : public app::BandoApp {
+class GuiRankingApp : public guitest::GuiTest {
 public:
+    GuiRankingApp() : GuiTest("gui-ranking") {}
     bool OnInit() override
     {
-        const std::string sample = BANDO_TEST_ANALYSED;  // the sample analysed at 2021-09-15
-        if (!std::filesystem::exists(sample)) {
-            std::fprintf(stderr, "FAIL: analysed sample project %s missing\n", sample.c_str());
+        m_path = copySample("ranking.gpkg", BANDO_TEST_ANALYSED);  // the sample analysed at 2021-09-15
+        if (m_path.empty())
             return false;
-        }
-        m_path = m_dir.file("ranking.gpkg");
-        std::filesystem::copy_file(sample, m_path);
-        setenv("BANDO_CONFIG", m_dir.file("settings.ini").c_str(), 1);
         i18n::setLanguage("vi");
-        m_projectArg = m_path;
-        if (!BandoApp::OnInit())
+        if (!start(m_path, wxSize(1500, 950), 150000))
             return false;
         auto* frame = mainFrame();
-        frame->SetSize(wxSize(1500, 950));
         frame->onProjectLoaded = [this](bool ok) {
             if (!ok)
                 finish("the project did not load");
         };
         frame->onRenderComplete = [this](uint64_t) { rendered(); };
-        m_timeout.SetOwner(this);
-        Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish("timed out at step " + std::to_string(m_step)); });
-        m_timeout.StartOnce(150000);
         return true;
-    }
-    int OnRun() override
-    {
-        BandoApp::OnRun();
-        return m_result;
-    }
-    int OnExit() override
-    {
-        BandoApp::OnExit();
-        return m_result;
     }
 
 private:
-    bool check(bool cond, const std::string& what)
-    {
-        std::printf("  %s %s\n", cond ? "ok  " : "FAIL", what.c_str());
-        std::fflush(stdout);
-        if (!cond)
-            ++m_failures;
-        return cond;
-    }
-
     void rendered()
     {
         auto next = [this](int step, std::function<void()> f) {
@@ -321,42 +254,11 @@ private:
               "the filtered ranking uses the saved preset's weights");
     }
 
-    void finish(const std::string& why)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        m_timeout.Stop();
-        if (!why.empty()) {
-            std::printf("FAIL: %s\n", why.c_str());
-            ++m_failures;
-        }
-        std::printf("%s (%d failures)\n", m_failures ? "FAIL" : "PASS", m_failures);
-        std::fflush(stdout);
-        m_result = m_failures ? 1 : 0;
-        if (auto* f = mainFrame())
-            f->Destroy();
-        ExitMainLoop();
-    }
-
-    test::TempDir m_dir{"gui-ranking"};
     std::string m_path, m_top1, m_expectedTop1;
     std::map<std::string, double> m_weights;
     wxImage m_before, m_ranked;
     long m_topPixels = 0;
     int m_moved = -1;
-    int m_step = 0, m_failures = 0, m_result = 1;
-    bool m_finished = false;
-    wxTimer m_timeout;
 };
 
-wxIMPLEMENT_APP_NO_MAIN(GuiRankingApp);
-
-int main(int argc, char** argv)
-{
-    if (!bando::app::haveDisplay()) {
-        std::fprintf(stderr, "SKIP: no display (run under xvfb-run -a)\n");
-        return 77;
-    }
-    return wxEntry(argc, argv);
-}
+BANDO_GUI_TEST_MAIN(GuiRankingApp)

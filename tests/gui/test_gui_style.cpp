@@ -11,10 +11,10 @@
 //   4. the hillshade toggled on changes the map's pixels, toggled off restores them.
 // BANDO_SCREENSHOT_DIR=dir saves screenshots (import -window root). Exit 0 = pass, 1 = fail,
 // 77 = skipped (no display).
-#include "app/app.hpp"
+#include "gui_fixture.hpp"
+
 #include "app/canvas/map_canvas.hpp"
 #include "app/dialogs/style_dialog.hpp"
-#include "app/frames/main_frame.hpp"
 #include "app/panels/layer_panel.hpp"
 #include "app/panels/legend_panel.hpp"
 #include "core/model/geometry.hpp"
@@ -22,111 +22,46 @@
 #include "core/render/layer_tree.hpp"
 #include "core/store/project_store.hpp"
 #include "core/style/style_store.hpp"
-#include "support/test_support.hpp"
-
-#include <wx/timer.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <functional>
-#include <map>
 #include <numeric>
 #include <thread>
 
 namespace {
 
-std::map<uint32_t, long> histogram(const wxImage& img)
-{
-    std::map<uint32_t, long> h;
-    const unsigned char* p = img.GetData();
-    const long n = static_cast<long>(img.GetWidth()) * img.GetHeight();
-    for (long i = 0; i < n; ++i)
-        ++h[(uint32_t(p[3 * i]) << 16) | (uint32_t(p[3 * i + 1]) << 8) | p[3 * i + 2]];
-    return h;
-}
+using bando::guitest::differingPixels;
+using bando::guitest::histogram;
+using bando::guitest::screenshot;
 
 uint32_t pixel(const wxImage& img, int x, int y)
 {
     return (uint32_t(img.GetRed(x, y)) << 16) | (uint32_t(img.GetGreen(x, y)) << 8) | img.GetBlue(x, y);
 }
 
-long differingPixels(const wxImage& a, const wxImage& b)
-{
-    if (a.GetWidth() != b.GetWidth() || a.GetHeight() != b.GetHeight())
-        return -1;
-    long n = 0;
-    const unsigned char *p = a.GetData(), *q = b.GetData();
-    for (long i = 0, e = static_cast<long>(a.GetWidth()) * a.GetHeight() * 3; i < e; i += 3)
-        n += p[i] != q[i] || p[i + 1] != q[i + 1] || p[i + 2] != q[i + 2];
-    return n;
-}
-
-void screenshot(const std::string& name)
-{
-    const char* dir = std::getenv("BANDO_SCREENSHOT_DIR");
-    if (!dir || !*dir)
-        return;
-    const std::string cmd = "import -window root '" + std::string(dir) + "/" + name + "'";
-    if (std::system(cmd.c_str()) != 0)
-        std::printf("  (screenshot %s failed)\n", name.c_str());
-}
-
 constexpr uint32_t kLightestDensity = 0xffffcc;  // ColorBrewer YlGnBu-6, class 0
 
 } // namespace
 
-class GuiStyleApp : public bando::app::BandoApp {
+class GuiStyleApp : public bando::guitest::GuiTest {
 public:
+    GuiStyleApp() : GuiTest("gui-style") {}
     bool OnInit() override
     {
-        const std::string sample = bando::test::samplePath();
-        if (!std::filesystem::exists(sample)) {
-            std::fprintf(stderr, "FAIL: sample project %s missing\n", sample.c_str());
-            return false;
-        }
-        m_path = m_dir.file("style.gpkg");
-        std::filesystem::copy_file(sample, m_path);
-        m_projectArg = m_path;
-        if (!BandoApp::OnInit())
+        m_path = copySample("style.gpkg");
+        if (m_path.empty() || !start(m_path, wxSize(1400, 900), 170000))
             return false;
         auto* frame = mainFrame();
-        frame->SetSize(wxSize(1400, 900));
         frame->onProjectLoaded = [this](bool ok) {
             if (!ok)
                 finish("the project did not load");
         };
         frame->onRenderComplete = [this](uint64_t) { rendered(); };
-        m_timeout.SetOwner(this, wxID_HIGHEST + 6);
-        Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish("timed out at step " + std::to_string(m_step)); },
-             wxID_HIGHEST + 6);
-        m_timeout.StartOnce(170000);
         return true;
-    }
-    int OnRun() override
-    {
-        BandoApp::OnRun();
-        return m_result;
-    }
-    int OnExit() override
-    {
-        BandoApp::OnExit();
-        return m_result;
     }
 
 private:
-    bool check(bool cond, const std::string& what)
-    {
-        std::printf("  %s %s\n", cond ? "ok  " : "FAIL", what.c_str());
-        std::fflush(stdout);
-        if (!cond)
-            ++m_failures;
-        return cond;
-    }
-
     bando::render::MapState savedState()
     {
         mainFrame()->saveMapState();
@@ -392,44 +327,15 @@ private:
         screenshot("app-styled-villages.png");
     }
 
-    void finish(const std::string& why)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        m_timeout.Stop();
-        if (!why.empty()) {
-            std::printf("FAIL: %s\n", why.c_str());
-            ++m_failures;
-        }
-        std::printf("%s (%d failures)\n", m_failures ? "FAIL" : "PASS", m_failures);
-        std::fflush(stdout);
-        m_result = m_failures ? 1 : 0;
-        if (auto* f = mainFrame())
-            f->Destroy();
-        ExitMainLoop();
-    }
-
-    bando::test::TempDir m_dir{"gui-style"};
     std::string m_path;
-    int m_step = 0, m_failures = 0, m_result = 1;
-    bool m_finished = false, m_waiting = false;
+    bool m_waiting = false;
     uint64_t m_after = 0;
     wxImage m_first, m_beforeShade;
     std::map<uint32_t, long> m_h0, m_h1;
-    wxTimer m_timeout, m_dialogTimer, m_gapTimer;
+    wxTimer m_dialogTimer, m_gapTimer;
     std::chrono::steady_clock::time_point m_lastTick{};
     double m_maxGap = 0;
     std::vector<double> m_panTimes;
 };
 
-wxIMPLEMENT_APP_NO_MAIN(GuiStyleApp);
-
-int main(int argc, char** argv)
-{
-    if (!bando::app::haveDisplay()) {
-        std::fprintf(stderr, "SKIP: no display (run under xvfb-run -a)\n");
-        return 77;
-    }
-    return wxEntry(argc, argv);
-}
+BANDO_GUI_TEST_MAIN(GuiStyleApp)

@@ -5,91 +5,31 @@
 // apportioned, the 65 dissolved units), the status bar's conserved totals, and that showing the
 // communes_v2025_07 layer changes the map. BANDO_SCREENSHOT_DIR=dir saves screenshots (import
 // -window root). Exit 0 = pass, 1 = fail, 77 = skipped (no display).
-#include "app/app.hpp"
+#include "gui_fixture.hpp"
+
 #include "app/canvas/map_canvas.hpp"
-#include "app/frames/main_frame.hpp"
 #include "app/panels/layer_panel.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/units_task.hpp"
-#include "support/test_support.hpp"
 
-#include <wx/timer.h>
+using bando::guitest::differingPixels;
+using bando::guitest::screenshot;
 
-#include <cstdio>
-#include <cstdlib>
-#include <filesystem>
-#include <map>
-
-namespace {
-
-void screenshot(const std::string& name)
-{
-    const char* dir = std::getenv("BANDO_SCREENSHOT_DIR");
-    if (!dir || !*dir)
-        return;
-    const std::string cmd = "import -window root '" + std::string(dir) + "/" + name + "'";
-    if (std::system(cmd.c_str()) != 0)
-        std::printf("  (screenshot %s failed)\n", name.c_str());
-}
-
-long differingPixels(const wxImage& a, const wxImage& b)
-{
-    if (a.GetWidth() != b.GetWidth() || a.GetHeight() != b.GetHeight())
-        return -1;
-    const unsigned char *p = a.GetData(), *q = b.GetData();
-    const long n = static_cast<long>(a.GetWidth()) * a.GetHeight() * 3;
-    long d = 0;
-    for (long i = 0; i < n; i += 3)
-        d += p[i] != q[i] || p[i + 1] != q[i + 1] || p[i + 2] != q[i + 2];
-    return d;
-}
-
-} // namespace
-
-class GuiUnitsApp : public bando::app::BandoApp {
+class GuiUnitsApp : public bando::guitest::GuiTest {
 public:
+    GuiUnitsApp() : GuiTest("gui-units") {}
     bool OnInit() override
     {
-        const std::string analysed = BANDO_TEST_ANALYSED;
-        if (!std::filesystem::exists(analysed)) {
-            std::fprintf(stderr, "FAIL: analysed sample %s missing\n", analysed.c_str());
-            return false;
-        }
-        m_path = m_dir.file("units.gpkg");
-        std::filesystem::copy_file(analysed, m_path);
-        m_projectArg = m_path;
-        if (!BandoApp::OnInit())
+        m_path = copySample("units.gpkg", BANDO_TEST_ANALYSED);
+        if (m_path.empty() || !start(m_path, wxSize(1400, 900), 170000))
             return false;
         auto* frame = mainFrame();
-        frame->SetSize(wxSize(1400, 900));
         frame->onProjectLoaded = [this](bool ok) { loaded(ok); };
         frame->onRenderComplete = [this](uint64_t) { rendered(); };
-        m_timeout.SetOwner(this);
-        Bind(wxEVT_TIMER, [this](wxTimerEvent&) { finish("timed out at step " + std::to_string(m_step)); });
-        m_timeout.StartOnce(170000);
         return true;
-    }
-    int OnRun() override
-    {
-        BandoApp::OnRun();
-        return m_result;
-    }
-    int OnExit() override
-    {
-        BandoApp::OnExit();
-        return m_result;
     }
 
 private:
-    bool check(bool cond, const std::string& what)
-    {
-        std::printf("  %s %s\n", cond ? "ok  " : "FAIL", what.c_str());
-        std::fflush(stdout);
-        if (!cond)
-            ++m_failures;
-        return cond;
-    }
-
     void checkStored()
     {
         using namespace bando;
@@ -185,39 +125,8 @@ private:
         }
     }
 
-    void finish(const std::string& why)
-    {
-        if (m_finished)
-            return;
-        m_finished = true;
-        m_timeout.Stop();
-        if (!why.empty()) {
-            std::printf("FAIL: %s\n", why.c_str());
-            ++m_failures;
-        }
-        std::printf("%s (%d failures)\n", m_failures ? "FAIL" : "PASS", m_failures);
-        std::fflush(stdout);
-        m_result = m_failures ? 1 : 0;
-        if (auto* f = mainFrame())
-            f->Destroy();
-        ExitMainLoop();
-    }
-
-    bando::test::TempDir m_dir{"gui-units"};
     std::string m_path;
-    int m_step = 0, m_failures = 0, m_result = 1;
-    bool m_finished = false;
     wxImage m_before;
-    wxTimer m_timeout;
 };
 
-wxIMPLEMENT_APP_NO_MAIN(GuiUnitsApp);
-
-int main(int argc, char** argv)
-{
-    if (!bando::app::haveDisplay()) {
-        std::fprintf(stderr, "SKIP: no display (run under xvfb-run -a)\n");
-        return 77;
-    }
-    return wxEntry(argc, argv);
-}
+BANDO_GUI_TEST_MAIN(GuiUnitsApp)
