@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/base/error.hpp"
+#include "core/capi/sqlite.hpp"
 #include "core/store/project_store.hpp"
 #include "core/tasks/analyze_task.hpp"
 #include "core/tasks/classify_task.hpp"
@@ -32,26 +33,29 @@ bool has(const std::vector<std::string>& v, const std::string& s) { return std::
 
 void sql(const std::string& path, const std::string& statement)
 {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    sqlite3* raw = nullptr;
+    const int opened = sqlite3_open(path.c_str(), &raw);
+    const sqlite::ConnectionPtr db(raw);
+    REQUIRE(opened == SQLITE_OK);
     char* err = nullptr;
-    const int rc = sqlite3_exec(db, statement.c_str(), nullptr, nullptr, &err);
+    const int rc = sqlite3_exec(db.get(), statement.c_str(), nullptr, nullptr, &err);
     INFO((err ? err : ""));
     sqlite3_free(err);
-    sqlite3_close(db);
     REQUIRE(rc == SQLITE_OK);
 }
 
 int64_t sqlInt(const std::string& path, const std::string& query)
 {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
+    sqlite3* raw = nullptr;
+    const int opened = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
+    const sqlite::ConnectionPtr db(raw);
+    REQUIRE(opened == SQLITE_OK);
+    sqlite3_stmt* rawSt = nullptr;
     int64_t v = -1;
-    if (sqlite3_prepare_v2(db, query.c_str(), -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    const int prepared = sqlite3_prepare_v2(db.get(), query.c_str(), -1, &rawSt, nullptr);
+    const sqlite::StatementPtr st(rawSt);
+    if (prepared == SQLITE_OK && sqlite3_step(st.get()) == SQLITE_ROW)
+        v = sqlite3_column_int64(st.get(), 0);
     return v;
 }
 
