@@ -6,6 +6,7 @@
 // `cbc` command line (coinor-cbc) on the same model written as an LP file, in one run; the objectives
 // must agree. Not run by CI (docs/PERFORMANCE.md).
 //   bando_bench_mclp [demand] [candidates] [radius_km] [cbc_executable]
+#include "core/base/splitmix.hpp"
 #include "core/optim/mclp.hpp"
 
 #include <chrono>
@@ -18,19 +19,9 @@
 
 using namespace bando::optim;
 
-namespace {
+using bando::SplitMix64;
 
-struct SplitMix64 {
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-};
+namespace {
 
 double sec(std::chrono::steady_clock::time_point t0)
 {

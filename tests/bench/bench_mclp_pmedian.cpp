@@ -4,6 +4,7 @@
 // random points (fixed seed, splitmix64): the road matrix is timed separately (bando bases reports
 // matrix_seconds). Not run by CI (docs/PERFORMANCE.md).
 //   bando_bench_mclp_pmedian [restart_seconds]
+#include "core/base/splitmix.hpp"
 #include "core/optim/pmedian.hpp"
 
 #include <chrono>
@@ -14,19 +15,9 @@
 
 using namespace bando::optim;
 
-namespace {
+using bando::SplitMix64;
 
-struct SplitMix64 {
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-};
+namespace {
 
 void bench(int n, int m, int p, double seconds)
 {

@@ -1,6 +1,7 @@
 // Maximal covering (issue #11): the haversine metric, greedy + swap, and the CBC optimum against
 // brute force on small instances and Church & ReVelle's Swain 55-node results.
 #include "core/base/error.hpp"
+#include "core/base/splitmix.hpp"
 #include "core/io/csv_util.hpp"
 #include "core/optim/mclp.hpp"
 #include "support/test_support.hpp"
@@ -17,19 +18,7 @@ using namespace bando::optim;
 
 namespace {
 
-// SplitMix64: the same stream on every standard library.
-struct Rng {
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-    int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-};
+using Rng = bando::SplitMix64;
 
 // Best covered weight over every subset of at most `count` candidates within the budget,
 // always including the locked ones.

@@ -1,5 +1,6 @@
 // p-median (issue #11): shortest paths with OR-Library's duplicate-edge rule, greedy + vertex
 // substitution against brute force, and OR-Library pmed1–10 within 0.2 % of the known optima.
+#include "core/base/splitmix.hpp"
 #include "core/optim/pmedian.hpp"
 #include "support/test_support.hpp"
 
@@ -18,17 +19,7 @@ using namespace bando::optim;
 
 namespace {
 
-struct Rng {
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-};
+using Rng = bando::SplitMix64;
 
 double bruteForce(const PMedianProblem& p)
 {

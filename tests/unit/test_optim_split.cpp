@@ -1,6 +1,7 @@
 // Operators' shares of the gaps (issue #11): the assignment MIP against brute force, every share
 // within ±2 percentage points, renormalised shares, and an impossible split refused.
 #include "core/base/error.hpp"
+#include "core/base/splitmix.hpp"
 #include "core/optim/split.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,17 +14,7 @@ using namespace bando::optim;
 
 namespace {
 
-struct Rng {
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-};
+using Rng = bando::SplitMix64;
 
 // Best feasible split by enumeration (k^n), or +inf.
 double bruteForce(const SplitProblem& p)

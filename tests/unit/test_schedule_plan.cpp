@@ -4,6 +4,7 @@
 // days, inside every village's window, each village at most once, no team idle while a village it
 // could reach waits and later stays unscheduled, the travel equal to the day round trips.
 #include "core/base/error.hpp"
+#include "core/base/splitmix.hpp"
 #include "core/planning/schedule_plan.hpp"
 
 #include <catch2/catch.hpp>
@@ -21,18 +22,7 @@ using namespace bando::planning;
 
 namespace {
 
-struct Rng {
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-    int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-};
+using Rng = bando::SplitMix64;
 
 // Villages and bases on a line (km positions): distances are |x − y|.
 ScheduleProblem onLine(const std::vector<double>& basePos, const std::vector<double>& villagePos,

@@ -1,5 +1,6 @@
 #include "core/optim/pmedian.hpp"
 
+#include "core/base/splitmix.hpp"
 #include "core/optim/cbc_run.hpp"
 
 #include "core/base/error.hpp"
@@ -23,17 +24,7 @@ double nowSeconds()
     return duration<double>(steady_clock::now().time_since_epoch()).count();
 }
 
-struct SplitMix {
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
-};
+using SplitMix = SplitMix64;
 
 double dist(const PMedianProblem& p, int i, int j) { return std::min(p.at(i, j), kFar); }
 
