@@ -513,6 +513,18 @@ void ProjectStore::appendFeatures(const Layer& layer, const Feedback* fb)
     writeFeatures(layer, fb);
 }
 
+void ProjectStore::replaceRowsWhere(const std::string& field, const std::string& value,
+                                    const std::vector<const Layer*>& layers, const Feedback* fb)
+{
+    Transaction tx(*this);
+    for (const Layer* l : layers)
+        deleteWhere(l->name, {{field, value}});
+    for (const Layer* l : layers)
+        appendFeatures(*l, fb);
+    throwIfCancelled(fb);
+    tx.commit();
+}
+
 void ProjectStore::deleteLayer(const std::string& name)
 {
     requireTransaction("deleteLayer");

@@ -117,6 +117,12 @@ public:
     // Deletes the features of `layer` whose text fields equal the given values (all of them);
     // returns how many were deleted. Only inside a transaction; a missing layer deletes nothing.
     int64_t deleteWhere(const std::string& layer, const std::vector<std::pair<std::string, std::string>>& equals);
+    // Replaces, in one transaction of its own, the rows of each layer in `layers` whose text
+    // field `field` equals `value` (one planning scenario's results, say) with that layer's
+    // features: the old rows are deleted, the new ones appended, and nothing changes when `fb`
+    // is cancelled or a write fails. Each layer must exist.
+    void replaceRowsWhere(const std::string& field, const std::string& value, const std::vector<const Layer*>& layers,
+                          const Feedback* fb = nullptr);
     // Sets attribute values of one feature (by fid), geometry untouched. Only inside a
     // transaction; throws bando::Error(Store) for an unknown layer, feature or field.
     void updateFields(const std::string& layer, int64_t fid, const std::vector<std::pair<std::string, Value>>& values);

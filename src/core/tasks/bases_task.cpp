@@ -20,7 +20,6 @@ namespace bando::tasks {
 
 namespace {
 
-std::string nowIso() { return stampIsoUtc(); }  // SOURCE_DATE_EPOCH-aware (core/base/clock.hpp)
 
 double sec(std::chrono::steady_clock::time_point t0)
 {
@@ -191,10 +190,7 @@ BasesResult run(const BasesRequest& request, Feedback& fb)
 
     if (request.store) {
         fb.setStep("store");
-        const std::string created = nowIso();
-        ProjectStore::Transaction tx(*store);
-        store->deleteWhere("team_bases", {{"scenario", request.scenario}});
-        store->deleteWhere("team_base_villages", {{"scenario", request.scenario}});
+        const std::string created = stampIsoUtc();
         Layer lb = schema::makeLayer("team_bases");
         for (const auto& b : r.bases) {
             Feature& f = lb.addFeature(Geometry::point(b.lon, b.lat));
@@ -221,10 +217,7 @@ BasesResult run(const BasesRequest& request, Feedback& fb)
                 lv.set(f, "road_km", p.at(i, s.chosen[static_cast<size_t>(a)]));
             }
         }
-        store->appendFeatures(lb, &fb);
-        store->appendFeatures(lv, &fb);
-        fb.throwIfCancelled();
-        tx.commit();
+        store->replaceRowsWhere("scenario", request.scenario, {&lb, &lv}, &fb);
         r.scenario = request.scenario;
     }
     fb.setProgress(100);

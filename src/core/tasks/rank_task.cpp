@@ -15,7 +15,6 @@
 namespace bando::tasks {
 namespace {
 
-std::string nowIso() { return stampIsoUtc(); }
 
 std::vector<planning::Criterion> savedPreset(const ProjectStore& store, const std::string& name)
 {
@@ -252,7 +251,7 @@ RankResult run(const RankRequest& request, Feedback& fb)
             Feature& f = sc.addFeature(Geometry{});
             sc.set(f, "scenario", s);
             sc.set(f, "kind", std::string("rank"));
-            sc.set(f, "created", nowIso());
+            sc.set(f, "created", stampIsoUtc());
             sc.set(f, "indicators_date", r.date);
             sc.set(f, "preset", r.preset);
             sc.set(f, "filter", r.filter);

@@ -435,9 +435,6 @@ ScheduleResult run(const ScheduleRequest& request, Feedback& fb)
         fb.setStep("store");
         fb.setProgress(90);
         const std::string created = stampIsoUtc();
-        ProjectStore::Transaction tx(*store);
-        for (const char* t : {"team_schedule", "team_schedule_districts", "team_schedule_runs"})
-            store->deleteWhere(t, {{"scenario", request.scenario}});
         Layer ls = schema::makeLayer("team_schedule");
         for (const auto& v : r.visits) {
             Feature& f = ls.addFeature(Geometry::point(v.lon, v.lat));
@@ -495,11 +492,7 @@ ScheduleResult run(const ScheduleRequest& request, Feedback& fb)
             lr.set(f, "naive_team_days", static_cast<int64_t>(r.naive.teamDays));
             lr.set(f, "naive_travel_km", r.naive.travelKm);
         }
-        store->appendFeatures(ls, &fb);
-        store->appendFeatures(ld, &fb);
-        store->appendFeatures(lr, &fb);
-        fb.throwIfCancelled();
-        tx.commit();
+        store->replaceRowsWhere("scenario", request.scenario, {&ls, &ld, &lr}, &fb);
         r.scenario = request.scenario;
     }
     fb.setProgress(100);

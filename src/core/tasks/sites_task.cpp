@@ -18,7 +18,6 @@ namespace bando::tasks {
 
 namespace {
 
-std::string nowIso() { return stampIsoUtc(); }  // SOURCE_DATE_EPOCH-aware (core/base/clock.hpp)
 
 // The villages whose class changes once a disc of `radiusKm` around every chosen site counts as
 // good 4G coverage, under the analysis's rule (analysis/classify: the project's thresholds).
@@ -257,9 +256,7 @@ SitesResult run(const SitesRequest& request, Feedback& fb)
 
     if (store && request.store) {
         fb.setStep("store");
-        const std::string created = nowIso();
-        ProjectStore::Transaction tx(*store);
-        store->deleteWhere("planned_sites", {{"scenario", request.scenario}});
+        const std::string created = stampIsoUtc();
         Layer l = schema::makeLayer("planned_sites");
         for (const auto& cs : sites) {
             Feature& f = l.addFeature(Geometry::point(cs.lon, cs.lat));
@@ -280,8 +277,6 @@ SitesResult run(const SitesRequest& request, Feedback& fb)
             l.set(f, "bound", r.bound);
             l.set(f, "optimal", static_cast<int64_t>(r.optimal ? 1 : 0));
         }
-        store->appendFeatures(l, &fb);
-        store->deleteWhere("planned_site_villages", {{"scenario", request.scenario}});
         Layer lc = schema::makeLayer("planned_site_villages");
         for (const auto& c : r.classChanges) {
             Feature& f = lc.addFeature(Geometry{});
@@ -293,9 +288,7 @@ SitesResult run(const SitesRequest& request, Feedback& fb)
             lc.set(f, "share_good_before", c.shareGoodBefore);
             lc.set(f, "share_good_after", c.shareGoodAfter);
         }
-        store->appendFeatures(lc, &fb);
-        fb.throwIfCancelled();
-        tx.commit();
+        store->replaceRowsWhere("scenario", request.scenario, {&l, &lc}, &fb);
         r.scenario = request.scenario;
     }
     fb.setProgress(100);

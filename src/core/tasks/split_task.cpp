@@ -154,9 +154,6 @@ SplitResult run(const SplitRequest& request, Feedback& fb)
 
     if (request.store) {
         fb.setStep("store");
-        ProjectStore::Transaction tx(*store);
-        store->deleteWhere("operator_gap_villages", {{"scenario", request.scenario}});
-        store->deleteWhere("operator_gap_shares", {{"scenario", request.scenario}});
         Layer lv = schema::makeLayer("operator_gap_villages");
         for (const auto& v : items) {
             Feature& f = lv.addFeature(Geometry::point(v.lon, v.lat));
@@ -180,10 +177,7 @@ SplitResult run(const SplitRequest& request, Feedback& fb)
             ls.set(f, "mean_site_km", os.meanSiteKm);
             ls.set(f, "mean_centre_km", os.meanCentreKm);
         }
-        store->appendFeatures(lv, &fb);
-        store->appendFeatures(ls, &fb);
-        fb.throwIfCancelled();
-        tx.commit();
+        store->replaceRowsWhere("scenario", request.scenario, {&lv, &ls}, &fb);
         r.scenario = request.scenario;
     }
     fb.setProgress(100);
