@@ -12,6 +12,7 @@
 //   };
 //   BANDO_GUI_TEST_MAIN(MyTest)
 #include "app/app.hpp"
+#include "app/canvas/map_canvas.hpp"
 #include "app/frames/main_frame.hpp"
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
@@ -159,6 +160,33 @@ protected:
         m_timeout.StartOnce(timeoutMs);
         return true;
     }
+    // The usual map-driven test: fails when the project does not load, and calls `onCurrentView`
+    // after each render that shows the latest view (a render of a view already replaced is skipped).
+    void followRenders(std::function<void()> onCurrentView)
+    {
+        m_onCurrentView = std::move(onCurrentView);
+        mainFrame()->onProjectLoaded = [this](bool ok) {
+            if (!ok)
+                finish("the project did not load");
+        };
+        mainFrame()->onRenderComplete = [this](uint64_t) {
+            auto* canvas = mainFrame()->canvas();
+            if (canvas->rendering() || canvas->shownGeneration() != canvas->generation())
+                return;  // a newer view is being drawn
+            if (m_onCurrentView)
+                m_onCurrentView();
+        };
+    }
+    // Moves to `step` and runs `f` once the pending events are handled (queued, not re-entrant).
+    void next(int step, std::function<void()> f)
+    {
+        m_step = step;
+        CallAfter([f = std::move(f)] {
+            wxTheApp->Yield(true);
+            f();
+        });
+    }
+
     // start("") is allowed (the app chooses what to open).
     void allowNoProject() { m_allowNoProject = true; }
 
@@ -208,6 +236,7 @@ protected:
 
 private:
     std::string m_name, m_settings;
+    std::function<void()> m_onCurrentView;
     std::unique_ptr<test::TempDir> m_dir;
     wxTimer m_timeout;
     int m_result = 1;

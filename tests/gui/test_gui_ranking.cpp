@@ -51,28 +51,13 @@ public:
         i18n::setLanguage("vi");
         if (!start(m_path, wxSize(1500, 950), 150000))
             return false;
-        auto* frame = mainFrame();
-        frame->onProjectLoaded = [this](bool ok) {
-            if (!ok)
-                finish("the project did not load");
-        };
-        frame->onRenderComplete = [this](uint64_t) { rendered(); };
+        followRenders([this] { rendered(); });
         return true;
     }
 
 private:
     void rendered()
     {
-        auto next = [this](int step, std::function<void()> f) {
-            m_step = step;
-            CallAfter([f] {
-                wxTheApp->Yield(true);
-                f();
-            });
-        };
-        auto* canvas = mainFrame()->canvas();
-        if (canvas->rendering() || canvas->shownGeneration() != canvas->generation())
-            return;  // a newer view is being drawn
         if (m_step == 0)
             next(1, [this] { openPanel(); });
         else if (m_step == 2)

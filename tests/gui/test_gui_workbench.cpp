@@ -56,12 +56,7 @@ public:
         if (!start(m_path, wxSize(1500, 950)))
             return false;
         m_config = settingsFile();
-        auto* frame = mainFrame();
-        frame->onProjectLoaded = [this](bool ok) {
-            if (!ok)
-                finish("the project did not load");
-        };
-        frame->onRenderComplete = [this](uint64_t) { rendered(); };
+        followRenders([this] { rendered(); });
         return true;
     }
 
@@ -69,16 +64,6 @@ private:
     void rendered()
     {
         // each step waits for the map drawn after the previous one, so the screenshots show it
-        auto next = [this](int step, std::function<void()> f) {
-            m_step = step;
-            CallAfter([f] {
-                wxTheApp->Yield(true);
-                f();
-            });
-        };
-        auto* canvas = mainFrame()->canvas();
-        if (canvas->rendering() || canvas->shownGeneration() != canvas->generation())
-            return;  // a newer view is being drawn
         if (m_step == 0)
             next(1, [this] { identify(); });
         else if (m_step == 2)

@@ -29,11 +29,7 @@ public:
         m_path = copySample("input.gpkg");
         if (m_path.empty() || !start(m_path, wxSize(1400, 900), 120000))
             return false;
-        mainFrame()->onProjectLoaded = [this](bool ok) {
-            if (!ok)
-                finish("the project did not load");
-        };
-        mainFrame()->onRenderComplete = [this](uint64_t) { rendered(); };
+        followRenders([this] { rendered(); });
         m_tick.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { tick(); });
         return true;
     }
@@ -43,9 +39,6 @@ private:
 
     void rendered()
     {
-        auto* canvas = mainFrame()->canvas();
-        if (canvas->rendering() || canvas->shownGeneration() != canvas->generation())
-            return;
         if (m_step == 0) {
             m_step = 1;
             CallAfter([this] { zoomToVillage(); });
