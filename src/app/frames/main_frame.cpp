@@ -60,6 +60,29 @@
 namespace bando::app {
 
 namespace {
+
+// What a point-collecting tool (measure, select by polygon) has clicked so far, over the map:
+// the hatched polygon from three points on, the lines between the points, a white dot on each.
+void drawClickedPath(wxDC& dc, const MapCanvas& canvas, const std::vector<XY>& points, const wxColour& colour,
+                     wxBrushStyle hatch, wxPenStyle line)
+{
+    if (points.empty())
+        return;
+    std::vector<wxPoint> pts;
+    for (const auto& p : points)
+        pts.push_back(canvas.toPixel(p.x, p.y));
+    if (pts.size() >= 3) {
+        dc.SetPen(*wxTRANSPARENT_PEN);
+        dc.SetBrush(wxBrush(colour, hatch));
+        dc.DrawPolygon(static_cast<int>(pts.size()), pts.data());
+    }
+    dc.SetPen(wxPen(colour, 2, line));
+    if (pts.size() >= 2)
+        dc.DrawLines(static_cast<int>(pts.size()), pts.data());
+    dc.SetBrush(*wxWHITE_BRUSH);
+    for (const auto& p : pts)
+        dc.DrawCircle(p, 4);
+}
 const auto kProcessStart = std::chrono::steady_clock::now();
 
 double secondsSince(std::chrono::steady_clock::time_point t)
@@ -1747,22 +1770,8 @@ void MainFrame::updatePolygonStatus()
 
 void MainFrame::drawPolygonSelection(wxDC& dc)
 {
-    if (!m_polygonSelecting || m_polygonPts.empty())
-        return;
-    std::vector<wxPoint> pts;
-    for (const auto& p : m_polygonPts)
-        pts.push_back(m_canvas->toPixel(p.x, p.y));
-    if (pts.size() >= 3) {
-        dc.SetPen(*wxTRANSPARENT_PEN);
-        dc.SetBrush(wxBrush(wxColour(0, 90, 200), wxBRUSHSTYLE_FDIAGONAL_HATCH));
-        dc.DrawPolygon(static_cast<int>(pts.size()), pts.data());
-    }
-    dc.SetPen(wxPen(wxColour(0, 90, 200), 2, wxPENSTYLE_SHORT_DASH));
-    if (pts.size() >= 2)
-        dc.DrawLines(static_cast<int>(pts.size()), pts.data());
-    dc.SetBrush(*wxWHITE_BRUSH);
-    for (const auto& p : pts)
-        dc.DrawCircle(p, 4);
+    if (m_polygonSelecting)
+        drawClickedPath(dc, *m_canvas, m_polygonPts, wxColour(0, 90, 200), wxBRUSHSTYLE_FDIAGONAL_HATCH, wxPENSTYLE_SHORT_DASH);
 }
 
 // ---------------------------------------------------------------- session (app state, crash recovery)
@@ -1939,22 +1948,8 @@ void MainFrame::updateMeasureStatus()
 
 void MainFrame::drawMeasure(wxDC& dc)
 {
-    if (!m_measuring || m_measurePts.empty())
-        return;
-    std::vector<wxPoint> pts;
-    for (const auto& p : m_measurePts)
-        pts.push_back(m_canvas->toPixel(p.x, p.y));
-    if (pts.size() >= 3) {
-        dc.SetPen(*wxTRANSPARENT_PEN);
-        dc.SetBrush(wxBrush(wxColour(220, 30, 120), wxBRUSHSTYLE_CROSSDIAG_HATCH));
-        dc.DrawPolygon(static_cast<int>(pts.size()), pts.data());
-    }
-    dc.SetPen(wxPen(wxColour(220, 30, 120), 2));
-    if (pts.size() >= 2)
-        dc.DrawLines(static_cast<int>(pts.size()), pts.data());
-    dc.SetBrush(*wxWHITE_BRUSH);
-    for (const auto& p : pts)
-        dc.DrawCircle(p, 4);
+    if (m_measuring)
+        drawClickedPath(dc, *m_canvas, m_measurePts, wxColour(220, 30, 120), wxBRUSHSTYLE_CROSSDIAG_HATCH, wxPENSTYLE_SOLID);
 }
 
 tasks::SettingsResult MainFrame::applyAnalysisSettings(tasks::SettingsRequest request)
