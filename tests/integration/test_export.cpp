@@ -11,6 +11,8 @@
 #include "support/test_support.hpp"
 
 #include <gdal.h>
+#include <gdal_priv.h>
+#include <ogr_feature.h>
 #include <ogr_api.h>
 
 #include <filesystem>
@@ -75,21 +77,17 @@ void checkSame(const Layer& a, const Layer& b, double tol)
     }
 }
 
-struct DatasetCloser {
-    void operator()(void* ds) const { GDALClose(ds); }
-};
-
 // Reads an exported file back with the plain OGR C API (not Bando's importer): the layer holds
 // the three villages, their codes as text with the leading zeros, and their names.
 void checkWithOgr(const std::string& path, const Layer& original)
 {
     INFO("OGR C API on " << path);
     GDALAllRegister();
-    std::unique_ptr<void, DatasetCloser> ds(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr,
-                                                       nullptr, nullptr));
+    GDALDatasetUniquePtr ds(GDALDataset::FromHandle(
+        GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
     REQUIRE(ds);
-    REQUIRE(GDALDatasetGetLayerCount(ds.get()) >= 1);
-    OGRLayerH layer = GDALDatasetGetLayer(ds.get(), 0);
+    REQUIRE(GDALDatasetGetLayerCount(GDALDataset::ToHandle(ds.get())) >= 1);
+    OGRLayerH layer = GDALDatasetGetLayer(GDALDataset::ToHandle(ds.get()), 0);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
     const int iCode = OGR_FD_GetFieldIndex(defn, "code"), iName = OGR_FD_GetFieldIndex(defn, "name");
     REQUIRE(iCode >= 0);
@@ -98,10 +96,10 @@ void checkWithOgr(const std::string& path, const Layer& original)
     std::map<std::string, std::string> read;  // code -> name
     int withGeometry = 0;
     OGR_L_ResetReading(layer);
-    while (OGRFeatureH f = OGR_L_GetNextFeature(layer)) {
+    while (OGRFeatureUniquePtr owned{OGRFeature::FromHandle(OGR_L_GetNextFeature(layer))}) {
+        OGRFeatureH f = OGRFeature::ToHandle(owned.get());
         read[OGR_F_GetFieldAsString(f, iCode)] = OGR_F_GetFieldAsString(f, iName);
         withGeometry += OGR_F_GetGeometryRef(f) != nullptr || OGR_FD_GetGeomFieldCount(defn) == 0;
-        OGR_F_Destroy(f);
     }
     std::map<std::string, std::string> expected;
     for (const auto& f : original.features)

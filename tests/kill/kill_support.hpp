@@ -3,6 +3,7 @@
 // project read with plain SQLite (per-layer row counts and a hash of every row, independent of
 // GeoPackage bookkeeping such as gpkg_contents.last_change), and running the CLI in a child
 // process that is killed with SIGKILL after a given time.
+#include "core/capi/sqlite.hpp"
 #include "support/test_support.hpp"
 
 #include <sqlite3.h>
@@ -45,36 +46,50 @@ inline void fnv(uint64_t& h, const void* data, size_t n)
     }
 }
 
+// The file opened read-only with plain SQLite (not Bando's store: the check must not depend on
+// the code under test); on failure the handle, if any, carries the error (sqlite3_errcode).
+inline bando::sqlite::ConnectionPtr openReadOnly(const std::string& path)
+{
+    sqlite3* db = nullptr;
+    sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    if (!db)
+        throw std::runtime_error(path + ": no memory");
+    return bando::sqlite::ConnectionPtr(db);
+}
+
 // Throws std::runtime_error when the file cannot be opened read-only (e.g. a hot journal is
 // still beside it) or a table cannot be read.
 inline Digest digestOf(const std::string& path)
 {
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-        std::string m = db ? sqlite3_errmsg(db) : "no memory";
-        sqlite3_close_v2(db);
-        throw std::runtime_error(path + ": " + m);
-    }
-    auto fail = [&](const std::string& what) {
-        std::string m = what + ": " + sqlite3_errmsg(db);
-        sqlite3_close_v2(db);
-        throw std::runtime_error(path + ": " + m);
+    bando::sqlite::ConnectionPtr connection = openReadOnly(path);
+    sqlite3* db = connection.get();
+    if (sqlite3_errcode(db) != SQLITE_OK)
+        throw std::runtime_error(path + ": " + sqlite3_errmsg(db));
+    auto fail = [&](const std::string& what) { throw std::runtime_error(path + ": " + what + ": " + sqlite3_errmsg(db)); };
+    auto prepare = [&](const std::string& sql) {
+        sqlite3_stmt* st = nullptr;
+        const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
+        bando::sqlite::StatementPtr owned(st);
+        return rc == SQLITE_OK ? std::move(owned) : bando::sqlite::StatementPtr();
     };
     std::vector<std::string> tables;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT table_name FROM gpkg_contents ORDER BY table_name", -1, &st, nullptr) != SQLITE_OK)
-        fail("gpkg_contents");
-    while (sqlite3_step(st) == SQLITE_ROW)
-        tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
-    sqlite3_finalize(st);
+    {
+        auto st = prepare("SELECT table_name FROM gpkg_contents ORDER BY table_name");
+        if (!st)
+            fail("gpkg_contents");
+        while (sqlite3_step(st.get()) == SQLITE_ROW)
+            tables.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
+    }
     Digest d;
     for (const auto& t : tables) {
         std::string q = "\"";
         for (char c : t)
             q += c == '"' ? std::string("\"\"") : std::string(1, c);
         q += "\"";
-        if (sqlite3_prepare_v2(db, ("SELECT * FROM " + q + " ORDER BY rowid").c_str(), -1, &st, nullptr) != SQLITE_OK)
+        auto owned = prepare("SELECT * FROM " + q + " ORDER BY rowid");
+        if (!owned)
             fail(t);
+        sqlite3_stmt* st = owned.get();
         uint64_t h = 1469598103934665603ull;
         int64_t n = 0;
         int rc;
@@ -95,28 +110,26 @@ inline Digest digestOf(const std::string& path)
                 }
             }
         }
-        sqlite3_finalize(st);
         if (rc != SQLITE_DONE)
             fail(t);
         d.rows[t] = n;
         d.hashes[t] = h;
     }
-    sqlite3_close_v2(db);
     return d;
 }
 
 // "ok" when SQLite finds the file sound (PRAGMA quick_check), else its first complaint.
 inline std::string quickCheck(const std::string& path)
 {
-    sqlite3* db = nullptr;
+    bando::sqlite::ConnectionPtr connection = openReadOnly(path);
     std::string out = "cannot open";
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
-        sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &st, nullptr) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-            out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-        sqlite3_finalize(st);
+    if (connection && sqlite3_errcode(connection.get()) == SQLITE_OK) {
+        sqlite3_stmt* raw = nullptr;
+        const int rc = sqlite3_prepare_v2(connection.get(), "PRAGMA quick_check", -1, &raw, nullptr);
+        bando::sqlite::StatementPtr st(raw);
+        if (rc == SQLITE_OK && sqlite3_step(st.get()) == SQLITE_ROW)
+            out = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));
     }
-    sqlite3_close_v2(db);
     return out;
 }
 

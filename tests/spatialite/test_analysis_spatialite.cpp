@@ -5,6 +5,7 @@
 // would make the comparison pass silently: PITFALLS). Uses mod_spatialite when it can be loaded,
 // else the libspatialite Bando links; exits 77 (CTest SKIP_RETURN_CODE) when neither is there.
 #include "core/base/feedback.hpp"
+#include "core/capi/sqlite.hpp"
 #include "core/tasks/analyze_task.hpp"
 #include "core/tasks/job.hpp"
 
@@ -73,22 +74,28 @@ int main()
     req.project = path;
     const auto r = bando::tasks::runTask(req, fb);
 
-    sqlite3* db = nullptr;
-    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
-        return 1;
-    void* cache = nullptr;
+    bando::sqlite::SpatialiteCachePtr cache;  // declared first: outlives the connection that uses it
+    bando::sqlite::ConnectionPtr connection;
+    {
+        sqlite3* opened = nullptr;
+        const int rc = sqlite3_open_v2(path.c_str(), &opened, SQLITE_OPEN_READONLY, nullptr);
+        connection.reset(opened);
+        if (rc != SQLITE_OK)
+            return 1;
+    }
+    sqlite3* db = connection.get();
     sqlite3_enable_load_extension(db, 1);
     char* err = nullptr;
     if (sqlite3_load_extension(db, "mod_spatialite", nullptr, &err) == SQLITE_OK) {
         std::printf("SpatiaLite: mod_spatialite\n");
     } else {
         sqlite3_free(err);
-        cache = spatialite_alloc_connection();
+        cache.reset(spatialite_alloc_connection());
         if (!cache) {
             std::printf("SKIPPED: mod_spatialite cannot be loaded and libspatialite is unavailable\n");
             return 77;
         }
-        spatialite_init_ex(db, cache, 0);
+        spatialite_init_ex(db, cache.get(), 0);
         std::printf("SpatiaLite: libspatialite %s (mod_spatialite not installed)\n", spatialite_version());
     }
     query(db, "SELECT EnableGpkgAmphibiousMode()");
@@ -187,9 +194,8 @@ int main()
     check(compared > 100, "compared covered areas of " + std::to_string(compared) + " village x coverage pairs");
     check(areaMismatch == 0, "covered areas equal SpatiaLite's");
     std::printf("covered areas: %d village x operator x technology pairs compared\n", compared);
-    sqlite3_close(db);
-    if (cache)
-        spatialite_cleanup_ex(cache);
+    connection.reset();
+    cache.reset();
     std::filesystem::remove(path);
     std::printf(failures ? "FAILED (%d)\n" : "OK\n", failures);
     return failures ? 1 : 0;
