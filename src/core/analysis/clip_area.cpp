@@ -329,7 +329,7 @@ uint32_t FlatPolygon::nextEdge(uint32_t edge) const
     return edge + 1 < ringStart_[r + 1] ? edge + 1 : ringStart_[r];
 }
 
-IndexedPolygon::IndexedPolygon(const Geometry& g) : geom_(g), flat_(g)
+IndexedPolygon::IndexedPolygon(const Geometry& g, bool touchPoints) : geom_(g), flat_(g)
 {
     const size_t n = flat_.edgeCount();
     if (n == 0)
@@ -375,7 +375,8 @@ IndexedPolygon::IndexedPolygon(const Geometry& g) : geom_(g), flat_(g)
             rings_.resize(ringCellStart_.back());
         }
     }
-    findTouchPoints();
+    if (touchPoints)
+        findTouchPoints();
 }
 
 // (after the grid is built)
@@ -698,7 +699,8 @@ Clip clipImpl(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry, 
                     escaped = true;
                 if (!ring.empty()) {
                     a2 += (prev.x - ox) * (pt.y - oy) - (pt.x - ox) * (prev.y - oy);
-                    perimeter += std::hypot(pt.x - prev.x, pt.y - prev.y);
+                    if (robust)
+                        perimeter += std::sqrt((pt.x - prev.x) * (pt.x - prev.x) + (pt.y - prev.y) * (pt.y - prev.y));
                 }
                 ring.push_back(pt);
                 prev = pt;
@@ -877,7 +879,7 @@ std::vector<std::vector<double>> coveredAreasIndexed(const std::vector<const Geo
         auto build = [&] {
             for (size_t c; (c = next++) < nc;)
                 if (coverage[c] && !coverage[c]->isEmpty())
-                    polys[c] = IndexedPolygon(*coverage[c]);
+                    polys[c] = IndexedPolygon(*coverage[c], false);
         };
         std::vector<std::thread> pool;
         for (unsigned t = 1; t < std::max(1u, threads); ++t)

@@ -58,7 +58,8 @@ double intersectionArea(const FlatPolygon& A, const FlatPolygon& B);
 class IndexedPolygon {
 public:
     IndexedPolygon() = default;
-    explicit IndexedPolygon(const Geometry& g);
+    // touchPoints = false: skip finding them (callers that only want areas)
+    explicit IndexedPolygon(const Geometry& g, bool touchPoints = true);
 
     const FlatPolygon& flat() const { return flat_; }
     const Geometry& geometry() const { return geom_; }
@@ -69,7 +70,6 @@ public:
     template <class F> void forRingsStartingIn(const Extent& e, F&& visit) const;
     int cellX(double x) const;
     int cellY(double y) const;
-    void findTouchPoints();
     const Extent& ringExtent(size_t r) const { return ringExtent_[r]; }
     // Vertices lying exactly inside another edge of the polygon (a hole touching its shell at a
     // point of an edge: valid, but a ring traced through it touches itself there), sorted.
@@ -84,6 +84,7 @@ private:
     double cell_ = 1;
     int nx_ = 0, ny_ = 0;
     std::vector<uint32_t> edgeStart_, edges_, ringCellStart_, rings_;
+    void findTouchPoints();
 };
 
 // The intersection of a polygon with an IndexedPolygon: its area (m² in the planar CRS) and, on
