@@ -548,9 +548,9 @@ bool assemble(std::vector<Ring>& rings, std::vector<double>& area2, Geometry& ou
 
 } // namespace
 
-// clip() (robust = false) and clipShifted() (robust = true: crossings by the exact orientation
+// clip() (robust = false, the compiled code of the plain clip unchanged) and clipShifted() (robust = true: crossings by the exact orientation
 // predicate, only exact contacts are degenerate, sliver rings dropped).
-Clip clipImpl(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry, bool robust)
+template <bool robust> Clip clipImpl(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
 {
     Clip out;
     const FlatPolygon& Q = P.flat();
@@ -800,11 +800,11 @@ Clip clipImpl(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry, 
     return out;
 }
 
-Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry) { return clipImpl(V, P, wantGeometry, false); }
+Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry) { return clipImpl<false>(V, P, wantGeometry); }
 
 Clip clipShifted(const FlatPolygon& shiftedV, const IndexedPolygon& P, bool wantGeometry)
 {
-    return clipImpl(shiftedV, P, wantGeometry, true);
+    return clipImpl<true>(shiftedV, P, wantGeometry);
 }
 
 Geometry translated(const Geometry& g, double dx, double dy)
