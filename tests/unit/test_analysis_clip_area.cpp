@@ -352,3 +352,67 @@ TEST_CASE("flat clipping: the analysis' shares and gap geometries equal the GEOS
     CHECK(whole > 5);
     CHECK(empty > 5);
 }
+
+TEST_CASE("degenerate pairs by a symbolic shift: shared edges, touching vertices, identical polygons, a touching hole",
+          "[analysis][cliparea]")
+{
+    const Geometry vg = Geometry::polygon({square(500000, 2400000, 501000, 2401000)});
+    const double vArea = 1e6;
+    struct Case {
+        const char* name;
+        Geometry p;
+    };
+    Geometry touchingHole = Geometry::polygon({square(499500, 2399500, 500500, 2400500),
+                                               // a hole whose corner touches the shell's top edge
+                                               {{500000, 2400100}, {500200, 2400500}, {500300, 2400100}, {500000, 2400100}}});
+    Geometry twoCells = Geometry::polygon({square(499500, 2400000, 500000, 2400500)});
+    twoCells.parts.push_back({square(500000, 2400500, 500500, 2401000)});  // raster cells meeting at a corner on V's edge
+    twoCells.type = GeomType::MultiPolygon;
+    const std::vector<Case> cases{
+        {"shared edge, inside", Geometry::polygon({square(500000, 2400000, 500500, 2401000)})},
+        {"shared edge, outside", Geometry::polygon({square(499000, 2400000, 500000, 2401000)})},
+        {"shared edge, partly", Geometry::polygon({square(500200, 2400600, 501000, 2401500)})},
+        {"identical", vg},
+        {"vertex on the village's edge", Geometry::polygon({{{500500, 2401000}, {500700, 2401400}, {500300, 2401400}, {500500, 2401000}}})},
+        {"vertex poking in through an edge vertex", Geometry::polygon({{{500000, 2400000}, {499000, 2399500}, {499000, 2400500}, {500000, 2400000}}})},
+        {"corner to corner", Geometry::polygon({square(501000, 2401000, 502000, 2402000)})},
+        {"a hole touching its shell, across the village", touchingHole},
+        {"two cells touching at a corner on the village's edge", twoCells},
+    };
+    for (const auto& c : cases) {
+        INFO(c.name);
+        const IndexedPolygon P(c.p);
+        VillageClipper clipper(vg);
+        CHECK_FALSE(clip(clipper.flat(), P, true).exact);  // degenerate for the plain clip
+        const Clip r = clipper(P, true);
+        REQUIRE(r.exact);
+        CHECK(clipper.shiftedClips == 1);
+        geos::GeomPtr gp = geos::toGeos(c.p);
+        const Clip g = clipWithGeos(vg, gp.get(), true);
+        CHECK(r.area == Approx(g.area).margin(1e-9 * vArea));
+        CHECK(area(r.geom) == Approx(r.area).margin(1e-9 * vArea));
+        CHECK(r.geom.isEmpty() == g.geom.isEmpty());
+        if (!r.geom.isEmpty() && !g.geom.isEmpty()) {
+            geos::GeomPtr a = geos::toGeos(r.geom), b = geos::toGeos(g.geom);
+            char* why = GEOSisValidReason_r(geos::ctx(), a.get());
+            INFO(why);
+            GEOSFree_r(geos::ctx(), why);
+            char* wkt = GEOSGeomToWKT_r(geos::ctx(), a.get());
+            INFO(wkt);
+            GEOSFree_r(geos::ctx(), wkt);
+            CHECK(GEOSisValid_r(geos::ctx(), a.get()) == 1);
+            geos::GeomPtr d(GEOSSymDifference_r(geos::ctx(), a.get(), b.get()));
+            double da = 0;
+            GEOSArea_r(geos::ctx(), d.get(), &da);
+            CHECK(da <= 1e-9 * vArea);
+        }
+    }
+    // the expected areas themselves (not only GEOS's word)
+    VillageClipper clipper(vg);
+    CHECK(clipper(IndexedPolygon(cases[0].p), false).area == Approx(500000).epsilon(1e-9));
+    CHECK(clipper(IndexedPolygon(cases[1].p), false).area == Approx(0).margin(1e-3));
+    CHECK(clipper(IndexedPolygon(cases[2].p), false).area == Approx(800.0 * 400).epsilon(1e-9));
+    CHECK(clipper(IndexedPolygon(cases[3].p), false).area == Approx(1e6).epsilon(1e-9));
+    CHECK(clipper(IndexedPolygon(cases[7].p), false).area == Approx(500.0 * 500 - 0.5 * 300 * 400).epsilon(1e-9));
+    CHECK(clipper(IndexedPolygon(cases[8].p), false).area == Approx(250000).epsilon(1e-9));
+}

@@ -1,6 +1,8 @@
 // Area of polygon intersections from flat coordinate arrays. See clip_area.hpp.
 #include "core/analysis/clip_area.hpp"
 
+#include "core/analysis/point_locator.hpp"
+
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
 
@@ -11,6 +13,7 @@
 #include <limits>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
 namespace bando::analysis {
 
@@ -326,7 +329,7 @@ uint32_t FlatPolygon::nextEdge(uint32_t edge) const
     return edge + 1 < ringStart_[r + 1] ? edge + 1 : ringStart_[r];
 }
 
-IndexedPolygon::IndexedPolygon(const Geometry& g) : geom_(g), flat_(g)
+IndexedPolygon::IndexedPolygon(const Geometry& g, bool touchPoints) : geom_(g), flat_(g)
 {
     const size_t n = flat_.edgeCount();
     if (n == 0)
@@ -372,6 +375,31 @@ IndexedPolygon::IndexedPolygon(const Geometry& g) : geom_(g), flat_(g)
             rings_.resize(ringCellStart_.back());
         }
     }
+    if (touchPoints)
+        findTouchPoints();
+}
+
+// (after the grid is built)
+void IndexedPolygon::findTouchPoints()
+{
+    for (uint32_t i = 0; i < flat_.edgeCount(); ++i) {
+        const XY v = flat_.a(i);
+        const Extent at{v.x, v.y, v.x, v.y};
+        bool touches = false;
+        forEdgesNear(at, [&](uint32_t j, int, int) {
+            if (touches || j == i)
+                return;
+            const XY r = flat_.a(j), s = flat_.b(j);
+            if ((r.x == v.x && r.y == v.y) || (s.x == v.x && s.y == v.y))
+                return;
+            const EdgeBox b = boxOf(r, s);
+            if (v.x >= b.x0 && v.x <= b.x1 && v.y >= b.y0 && v.y <= b.y1 && orientation(r, s, v) == 0)
+                touches = true;
+        });
+        if (touches)
+            touch_.push_back(v);
+    }
+    std::sort(touch_.begin(), touch_.end(), [](const XY& a, const XY& b) { return a.x != b.x ? a.x < b.x : a.y < b.y; });
 }
 
 int IndexedPolygon::cellX(double x) const { return std::clamp(static_cast<int>((x - grid_.minX) / cell_), 0, nx_ - 1); }
@@ -379,15 +407,116 @@ int IndexedPolygon::cellY(double y) const { return std::clamp(static_cast<int>((
 
 namespace {
 
+constexpr double kSliverWidth = 1e-5;  // m: a traced ring thinner than this on average is a sliver
+
 struct Crossing {
     uint32_t v, p;  // edge of V, edge of P
     double t, u;    // parameters along them
     XY at;
+    bool onV;       // V enters P here: the intersection's boundary continues along V
 };
 
-// Shells (positive) and holes (negative) into a MultiPolygon; false when a hole has no shell.
-bool assemble(std::vector<Ring>& rings, const std::vector<double>& area2, Geometry& out)
+// A traced ring that passes twice through one point (a vertex where a coverage polygon touches
+// itself, e.g. raster cells meeting at a corner) is cut there into simple loops: two shells
+// touching at a point, or a shell and a hole touching it, are valid; one self-touching ring is not.
+void splitAtRepeats(std::vector<Ring>& rings, std::vector<double>& area2)
 {
+    struct Key {
+        size_t operator()(const XY& p) const { return std::hash<double>()(p.x) * 31 + std::hash<double>()(p.y); }
+    };
+    struct Eq {
+        bool operator()(const XY& a, const XY& b) const { return a.x == b.x && a.y == b.y; }
+    };
+    std::vector<Ring> out;
+    std::vector<double> outA2;
+    std::unordered_map<XY, size_t, Key, Eq> at;
+    for (size_t r = 0; r < rings.size(); ++r) {
+        Ring& ring = rings[r];
+        at.clear();
+        bool repeats = false;
+        for (size_t k = 0; k + 1 < ring.size() && !repeats; ++k)
+            repeats = !at.emplace(ring[k], k).second;
+        if (!repeats) {
+            out.push_back(std::move(ring));
+            outA2.push_back(area2[r]);
+            continue;
+        }
+        at.clear();
+        Ring stack;
+        auto emit = [&](Ring&& loop) {
+            if (loop.size() < 4)
+                return;
+            const double a2 = 2 * ringSignedArea(loop);
+            if (a2 == 0)
+                return;
+            out.push_back(std::move(loop));
+            outA2.push_back(a2);
+        };
+        for (size_t k = 0; k + 1 < ring.size(); ++k) {
+            const XY q = ring[k];
+            auto it = at.find(q);
+            if (it == at.end()) {
+                at.emplace(q, stack.size());
+                stack.push_back(q);
+                continue;
+            }
+            const size_t from = it->second;
+            Ring loop(stack.begin() + static_cast<std::ptrdiff_t>(from), stack.end());
+            loop.push_back(q);
+            for (size_t j = from + 1; j < stack.size(); ++j)
+                at.erase(stack[j]);
+            stack.resize(from + 1);
+            emit(std::move(loop));
+        }
+        stack.push_back(stack.front());
+        emit(std::move(stack));
+    }
+    rings = std::move(out);
+    area2 = std::move(outA2);
+}
+
+// Where a ring has a vertex at one of P's touch points and passes through it a second time along
+// an edge, that edge gets the point as a vertex too (so that splitAtRepeats cuts the ring there).
+void insertTouchPoints(std::vector<Ring>& rings, const std::vector<XY>& touch)
+{
+    auto less = [](const XY& a, const XY& b) { return a.x != b.x ? a.x < b.x : a.y < b.y; };
+    std::vector<XY> here;
+    for (Ring& ring : rings) {
+        here.clear();
+        for (size_t k = 0; k + 1 < ring.size(); ++k)
+            if (std::binary_search(touch.begin(), touch.end(), ring[k], less))
+                here.push_back(ring[k]);
+        if (here.empty())
+            continue;
+        Ring out;
+        out.reserve(ring.size() + here.size());
+        for (size_t k = 0; k + 1 < ring.size(); ++k) {
+            const XY p = ring[k], q = ring[k + 1];
+            out.push_back(p);
+            const EdgeBox b = boxOf(p, q);
+            std::vector<std::pair<double, XY>> on;
+            for (const XY& v : here) {
+                if ((v.x == p.x && v.y == p.y) || (v.x == q.x && v.y == q.y))
+                    continue;
+                // within 1e-7 m of the edge (a traced edge may start at a computed crossing)
+                const double cr = (q.x - p.x) * (v.y - p.y) - (q.y - p.y) * (v.x - p.x);
+                if (v.x >= b.x0 && v.x <= b.x1 && v.y >= b.y0 && v.y <= b.y1 &&
+                    std::fabs(cr) <= 1e-7 * std::hypot(q.x - p.x, q.y - p.y))
+                    on.push_back({std::hypot(v.x - p.x, v.y - p.y), v});
+            }
+            std::sort(on.begin(), on.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+            for (const auto& o : on)
+                out.push_back(o.second);
+        }
+        out.push_back(out.front());
+        ring = std::move(out);
+    }
+}
+
+// Shells (positive) and holes (negative) into a MultiPolygon; false when a hole has no shell.
+bool assemble(std::vector<Ring>& rings, std::vector<double>& area2, Geometry& out)
+{
+    splitAtRepeats(rings, area2);
     out = Geometry{};
     std::vector<size_t> shells, holes;
     for (size_t i = 0; i < rings.size(); ++i)
@@ -419,7 +548,9 @@ bool assemble(std::vector<Ring>& rings, const std::vector<double>& area2, Geomet
 
 } // namespace
 
-Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
+// clip() (robust = false, the compiled code of the plain clip unchanged) and clipShifted() (robust = true: crossings by the exact orientation
+// predicate, only exact contacts are degenerate, sliver rings dropped).
+template <bool robust> Clip clipImpl(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
 {
     Clip out;
     const FlatPolygon& Q = P.flat();
@@ -456,6 +587,32 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
             const double ex = s.x - r.x, ey = s.y - r.y;
             const double d = dx * ey - dy * ex;
             const double rx = r.x - p.x, ry = r.y - p.y;
+            if (robust) {
+                // exact signs: the crossing exists, and its direction, exactly as the coordinates say
+                const int o1 = orientation(r, s, p), o2 = orientation(r, s, q);
+                if (o1 == o2) {
+                    if (o1 == 0)
+                        bad = true;  // collinear edges whose boxes meet
+                    return;
+                }
+                if (o1 == 0 || o2 == 0) {
+                    const XY& on = o1 == 0 ? p : q;  // on the line through r, s: on the edge?
+                    if (on.x >= jb.x0 && on.x <= jb.x1 && on.y >= jb.y0 && on.y <= jb.y1)
+                        bad = true;
+                    return;
+                }
+                const int o3 = orientation(p, q, r), o4 = orientation(p, q, s);
+                if (o3 == 0 || o4 == 0) {
+                    bad = true;  // a vertex of P on V's edge
+                    return;
+                }
+                if (o3 == o4)
+                    return;
+                const double t = std::clamp((rx * ey - ry * ex) / d, 0.0, 1.0);
+                const double u = std::clamp((rx * dy - ry * dx) / d, 0.0, 1.0);
+                xs.push_back({i, j, t, u, {p.x + t * dx, p.y + t * dy}, o1 < 0});
+                return;
+            }
             // Near-degenerate pairs go to GEOS: (nearly) collinear edges whose boxes meet, and a
             // crossing within kEps of an edge's end (a vertex on or next to the other boundary,
             // where rounding could lose or double a crossing and break the tracing).
@@ -475,7 +632,7 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
                 bad = true;
                 return;
             }
-            xs.push_back({i, j, t, u, {p.x + t * dx, p.y + t * dy}});
+            xs.push_back({i, j, t, u, {p.x + t * dx, p.y + t * dy}, d < 0});
         });
     }
     if (bad)
@@ -532,7 +689,7 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
             if (visited[s])
                 continue;
             Ring ring;
-            double a2 = 0;
+            double a2 = 0, perimeter = 0;
             XY prev{};
             bool escaped = false;
             auto push = [&](const XY& pt) {
@@ -540,8 +697,11 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
                 // crossing missed by rounding next to a vertex)
                 if (!(pt.x >= lim.minX && pt.x <= lim.maxX && pt.y >= lim.minY && pt.y <= lim.maxY))
                     escaped = true;
-                if (!ring.empty())
+                if (!ring.empty()) {
                     a2 += (prev.x - ox) * (pt.y - oy) - (pt.x - ox) * (prev.y - oy);
+                    if (robust)
+                        perimeter += std::sqrt((pt.x - prev.x) * (pt.x - prev.x) + (pt.y - prev.y) * (pt.y - prev.y));
+                }
                 ring.push_back(pt);
                 prev = pt;
             };
@@ -553,12 +713,7 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
                 visited[k] = 1;
                 push(xs[k].at);
                 const Crossing& x = xs[k];
-                const XY dA{V.b(x.v).x - V.a(x.v).x, V.b(x.v).y - V.a(x.v).y};
-                const XY dB{Q.b(x.p).x - Q.a(x.p).x, Q.b(x.p).y - Q.a(x.p).y};
-                const double c = dB.x * dA.y - dB.y * dA.x;
-                if (c == 0)
-                    return degenerate();
-                const bool onV = c > 0;  // V turns into P's interior: follow V
+                const bool onV = x.onV;  // V turns into P's interior: follow V
                 const FlatPolygon& X = onV ? V : Q;
                 uint32_t e = onV ? x.v : x.p;
                 double after = onV ? x.t : x.u;
@@ -577,6 +732,9 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
             push(xs[s].at);
             if (escaped)
                 return degenerate();
+            // a sliver the shift made along a shared edge (mean width under 2e-5 m): not a piece
+            if (robust && std::fabs(a2) <= 2 * kSliverWidth * perimeter)
+                continue;
             addRing(std::move(ring), a2);
         }
     }
@@ -598,11 +756,25 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
         }
         addRing(std::move(ring), X.ringArea2(r));
     };
+    // Is ring r of X inside Y? One edge midpoint decides; the robust mode asks three (a ring the
+    // shift left a hair's breadth from Y's boundary could be misread next to it) and gives up
+    // when they disagree.
+    bool split = false;
+    auto ringInside = [&](const FlatPolygon& X, uint32_t r, const FlatPolygon& Y) {
+        const uint32_t e0 = X.ringStart(r), n = X.ringStart(r + 1) - e0;
+        auto at = [&](uint32_t k) {
+            const XY a = X.a(e0 + k), b = X.b(e0 + k);
+            return Y.contains((a.x + b.x) / 2, (a.y + b.y) / 2);
+        };
+        const bool in = at(0);
+        if (robust && (at(n / 3) != in || at(2 * n / 3) != in))
+            split = true;
+        return in;
+    };
     for (uint32_t r = 0; r < V.ringCount(); ++r) {
         if (vCrossed[r])
             continue;
-        const XY a = V.a(V.ringStart(r)), b = V.b(V.ringStart(r));
-        if (Q.contains((a.x + b.x) / 2, (a.y + b.y) / 2))
+        if (ringInside(V, r, Q))
             wholeRing(V, r);
     }
     P.forRingsStartingIn(V.extent(), [&](uint32_t r) {
@@ -611,18 +783,63 @@ Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
             return;
         if (std::binary_search(pCrossed.begin(), pCrossed.end(), r))
             return;
-        const XY a = Q.a(Q.ringStart(r)), b = Q.b(Q.ringStart(r));
-        if (V.contains((a.x + b.x) / 2, (a.y + b.y) / 2))
+        if (ringInside(Q, r, V))
             wholeRing(Q, r);
     });
+    if (split)
+        return degenerate();
 
     out.area = std::max(0.0, sum2 / 2);
     if (out.area > V.area() * (1 + 1e-9) + 1e-6 || out.area > Q.area() * (1 + 1e-9) + 1e-6)
         return degenerate();  // inconsistent crossings (rounding): let GEOS decide
+    if (wantGeometry && !P.touchPoints().empty())
+        insertTouchPoints(rings, P.touchPoints());
     if (wantGeometry && !assemble(rings, ringA2, out.geom)) {
         return degenerate();
     }
     return out;
+}
+
+Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry) { return clipImpl<false>(V, P, wantGeometry); }
+
+Clip clipShifted(const FlatPolygon& shiftedV, const IndexedPolygon& P, bool wantGeometry)
+{
+    return clipImpl<true>(shiftedV, P, wantGeometry);
+}
+
+Geometry translated(const Geometry& g, double dx, double dy)
+{
+    Geometry t = g;
+    for (auto& part : t.parts)
+        for (auto& ring : part)
+            for (auto& p : ring) {
+                p.x += dx;
+                p.y += dy;
+            }
+    return t;
+}
+
+VillageClipper::VillageClipper(const Geometry& village, bool shift) : village_(village), flat_(village), shift_(shift) {}
+
+Clip VillageClipper::operator()(const IndexedPolygon& P, bool wantGeometry)
+{
+    Clip c = clip(flat_, P, wantGeometry);
+    if (c.exact || !shift_)
+        return c;
+    // two shift directions, neither along the axes nor along each other
+    static constexpr double kDir[2][2] = {{0.8, 0.6}, {-0.28, 0.96}};
+    for (int k = 0; k < 2; ++k) {
+        if (!shifted_[k])
+            shifted_[k] = std::make_unique<FlatPolygon>(
+                translated(village_, kDir[k][0] * kShift, kDir[k][1] * kShift));
+        c = clipShifted(*shifted_[k], P, wantGeometry);
+        if (c.exact) {
+            ++shiftedClips;
+            return c;
+        }
+    }
+    ++failed;
+    return c;
 }
 
 Clip clipWithGeos(const Geometry& v, const GEOSGeometry* p, bool wantGeometry)
@@ -662,7 +879,7 @@ std::vector<std::vector<double>> coveredAreasIndexed(const std::vector<const Geo
         auto build = [&] {
             for (size_t c; (c = next++) < nc;)
                 if (coverage[c] && !coverage[c]->isEmpty())
-                    polys[c] = IndexedPolygon(*coverage[c]);
+                    polys[c] = IndexedPolygon(*coverage[c], false);
         };
         std::vector<std::thread> pool;
         for (unsigned t = 1; t < std::max(1u, threads); ++t)
@@ -680,11 +897,12 @@ std::vector<std::vector<double>> coveredAreasIndexed(const std::vector<const Geo
             for (size_t v; (v = next++) < nv;) {
                 if (!villages[v] || villages[v]->isEmpty())
                     continue;
-                const FlatPolygon V(*villages[v]);
+                VillageClipper clipV(*villages[v]);
+                const FlatPolygon& V = clipV.flat();
                 for (size_t c = 0; c < nc; ++c) {
                     if (polys[c].empty() || !polys[c].flat().extent().intersects(V.extent()))
                         continue;
-                    Clip r = clip(V, polys[c], false);
+                    Clip r = clipV(polys[c], false);
                     if (!r.exact) {
                         if (!geosOf[c])
                             geosOf[c] = geos::toGeos(*coverage[c]);

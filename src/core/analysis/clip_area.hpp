@@ -10,6 +10,8 @@
 #include "core/capi/geos.hpp"
 #include "core/model/geometry.hpp"
 
+#include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace bando::analysis {
@@ -56,7 +58,8 @@ double intersectionArea(const FlatPolygon& A, const FlatPolygon& B);
 class IndexedPolygon {
 public:
     IndexedPolygon() = default;
-    explicit IndexedPolygon(const Geometry& g);
+    // touchPoints = false: skip finding them (callers that only want areas)
+    explicit IndexedPolygon(const Geometry& g, bool touchPoints = true);
 
     const FlatPolygon& flat() const { return flat_; }
     const Geometry& geometry() const { return geom_; }
@@ -68,15 +71,20 @@ public:
     int cellX(double x) const;
     int cellY(double y) const;
     const Extent& ringExtent(size_t r) const { return ringExtent_[r]; }
+    // Vertices lying exactly inside another edge of the polygon (a hole touching its shell at a
+    // point of an edge: valid, but a ring traced through it touches itself there), sorted.
+    const std::vector<XY>& touchPoints() const { return touch_; }
 
 private:
     Geometry geom_;
+    std::vector<XY> touch_;
     FlatPolygon flat_;
     std::vector<Extent> ringExtent_;
     Extent grid_;
     double cell_ = 1;
     int nx_ = 0, ny_ = 0;
     std::vector<uint32_t> edgeStart_, edges_, ringCellStart_, rings_;
+    void findTouchPoints();
 };
 
 // The intersection of a polygon with an IndexedPolygon: its area (m² in the planar CRS) and, on
@@ -93,6 +101,36 @@ struct Clip {
 // whole by one point test. Returns exact = false (nothing else set) on a degenerate
 // configuration: the caller then uses GEOS (clipWithGeos).
 Clip clip(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry);
+
+// The same where clip() met a degenerate configuration, on the village translated by a tiny
+// shift (`translated`, see VillageClipper): crossings are decided by the exact orientation
+// predicate, so only an exact contact (a vertex exactly on an edge, collinear edges) is
+// degenerate, and rings the shift made along shared edges (thinner than 1e-5 m on average) are
+// dropped. exact = false when the shifted pair is still degenerate.
+Clip clipShifted(const FlatPolygon& shiftedV, const IndexedPolygon& P, bool wantGeometry);
+Geometry translated(const Geometry& g, double dx, double dy);
+
+// One village clipped against many polygons: clip(); where that is degenerate (a shared edge, a
+// vertex on the other boundary, identical polygons) a symbolic perturbation — the village moved
+// by kShift (1e-7 m) in one direction, then in a second — and clipShifted. The area moves by at
+// most kShift × the length of the other boundary inside the village (~1e-10 of a village's
+// area). exact = false only when all three fail: the caller then uses clipWithGeos.
+class VillageClipper {
+public:
+    static constexpr double kShift = 1e-7;
+    // `village` must outlive the clipper; shift = false: degenerate pairs are left to the caller
+    explicit VillageClipper(const Geometry& village, bool shift = true);
+    const FlatPolygon& flat() const { return flat_; }
+    Clip operator()(const IndexedPolygon& P, bool wantGeometry);
+    int64_t shiftedClips = 0;  // pairs decided after a shift
+    int64_t failed = 0;        // pairs left to GEOS
+
+private:
+    const Geometry& village_;
+    FlatPolygon flat_;
+    std::unique_ptr<FlatPolygon> shifted_[2];
+    bool shift_;
+};
 
 // The same with a GEOS overlay: `p` is P's geometry converted by the calling thread.
 Clip clipWithGeos(const Geometry& v, const GEOSGeometry* p, bool wantGeometry);

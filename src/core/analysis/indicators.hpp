@@ -67,6 +67,10 @@ struct AnalysisOptions {
     // The coverage part through a GEOS overlay per village (the former implementation, kept as
     // the tests' oracle for the flat clipping that is the default).
     bool geosOverlay = false;
+    // Degenerate village × coverage pairs (shared edges, a vertex on the other boundary) decided
+    // by the flat clip after a symbolic shift of the village (false: by GEOS, as before; kept
+    // for the tests that compare the two).
+    bool shiftDegenerate = true;
 };
 
 struct CoverageShare {
@@ -140,6 +144,9 @@ struct AnalysisOutput {
     int64_t shopsLocated = 0, shopsOutside = 0, shopsBoundary = 0, shopsTabular = 0;
     int64_t shopsCodeMismatch = 0;            // located in another village than their village_code
     std::vector<std::string> notes;           // repaired polygons, villages without settlements, …
+    // village × coverage clips decided after a symbolic shift (degenerate pairs: shared edges,
+    // vertices on the other boundary) and the few left to GEOS (see analysis::VillageClipper)
+    int64_t clipsShifted = 0, clipsGeos = 0;
 };
 
 // Latest date (YYYY-MM-DD) found in the shops layer's opened / epay_opened / locomotive_since.
