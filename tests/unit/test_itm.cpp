@@ -73,7 +73,7 @@ TEST_CASE("ITM point-to-point reproduces the NTIA v1.4 reference vectors", "[itm
         const auto r = itm::pointToPoint(z, pfl[1], p);
         INFO("case " << i + 1 << ": f " << p.fMhz << " MHz, d " << r.distanceM / 1000 << " km, A_ref " << r.referenceAttenuationDb);
         // The issue asks for 0.1 dB; the vectors are printed to 0.01 dB and we meet that.
-        CHECK(r.lossDb == Approx(c[12]).margin(0.01));
+        CHECK(r.lossDb == Approx(c[12]).margin(0.005));
     }
 }
 

@@ -9,6 +9,8 @@
 #include <array>
 #include <cmath>
 #include <complex>
+#include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 
@@ -19,6 +21,27 @@ namespace {
 using cplx = std::complex<double>;
 
 double dim(double x, double y) { return x > y ? x - y : 0.0; }  // Fortran DIM: positive difference
+
+double sq(double x) { return x * x; }
+
+// Cube root of a positive finite x to within an ulp or so of std::cbrt (glibc's is a portable C
+// routine, frexp / ldexp included, and ITM takes five per evaluation): an exponent-bit estimate,
+// two Halley steps (cubic convergence: 3e-2 -> 1e-5 -> 1e-16) and a final Newton step.
+double cbrtPositive(double x)
+{
+    if (!(x > 0.0) || !std::isfinite(x) || x < 1e-300)
+        return std::cbrt(x);
+    std::uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    bits = bits / 3 + 0x2A9F7893782DA1CEull;
+    double y;
+    std::memcpy(&y, &bits, sizeof y);
+    for (int i = 0; i < 2; ++i) {
+        const double y3 = y * y * y;
+        y *= (y3 + 2.0 * x) / (2.0 * y3 + x);
+    }
+    return y - (y * y * y - x) / (3.0 * y * y);
+}
 
 // ---------------------------------------------------------------- terrain analysis (qlrpfl)
 
@@ -168,6 +191,10 @@ struct Constants {
     cplx zgnd;                       // surface transfer impedance
     double zt = 0, zl = 0, zc = 0;   // standard normal deviates of time, location, situation
     double freeSpace1km = 0;         // 32.45 + 20 log10 f
+    double zgndAbs = 0;              // |zgnd|
+    double logWn = 0;                // log(0.133 wn), of the climate's frequency factors
+    double log477Wn = 0;             // log(47.7 wn)
+    double dexaWave = 0;             // cbrt(575.7e12 / wn) of the variability's d_ex
 };
 
 namespace {
@@ -189,6 +216,10 @@ Constants makeConstants(const Params& prm)
     k.zl = inverseComplementaryNormal(prm.locationPct / 100.0);
     k.zc = inverseComplementaryNormal(prm.situationPct / 100.0);
     k.freeSpace1km = 32.45 + 20.0 * std::log10(prm.fMhz);
+    k.zgndAbs = std::abs(k.zgnd);
+    k.logWn = std::log(0.133 * k.wn);
+    k.log477Wn = std::log(47.7 * k.wn);
+    k.dexaWave = std::cbrt(575.7e12 / k.wn);
     return k;
 }
 
@@ -203,6 +234,8 @@ struct Path {
     double ens;         // N_s
     double gme;         // effective earth curvature
     cplx zgnd;          // surface transfer impedance
+    double zgndAbs;     // |zgnd|
+    double log477Wn;    // log(47.7 wn)
     int warnings = 0;
 };
 
@@ -260,12 +293,12 @@ double diffraction(double d, const Path& p, Prep& a)
         q = (1.0 - 0.8 * std::exp(-a.dlsa / 50e3)) * p.dh;
         q *= 0.78 * std::exp(-std::sqrt(std::sqrt(q / 16.0)));  // (q/16)^0.25
         a.afo = std::min(15.0, 2.171 * std::log(1.0 + 4.77e-4 * p.h[0] * p.h[1] * p.wn * q));
-        a.qk = 1.0 / std::abs(p.zgnd);
+        a.qk = 1.0 / p.zgndAbs;
         a.aht = 20.0;
         a.xht = 0.0;
         for (int j = 0; j < 2; ++j) {
             const double aa = 0.5 * p.dl[j] * p.dl[j] / p.he[j];
-            const double wa = std::cbrt(aa * p.wn);
+            const double wa = cbrtPositive(aa * p.wn);
             const double pk = a.qk / wa;
             const double x = (1.607 - pk) * 151.0 * wa * p.dl[j] / aa;
             a.xht += x;
@@ -280,7 +313,7 @@ double diffraction(double d, const Path& p, Prep& a)
     const double knife = knifeEdgeAttenuation(q * p.dl[0] / (ds + p.dl[0])) + knifeEdgeAttenuation(q * p.dl[1] / (ds + p.dl[1]));
     // Smooth rounded earth.
     const double aa = ds / th;
-    const double wa = std::cbrt(aa * p.wn);
+    const double wa = cbrtPositive(aa * p.wn);
     const double pk = a.qk / wa;
     q = (1.607 - pk) * 151.0 * wa * th + a.xht;
     const double rounded = 0.05751 * q - 4.343 * std::log(q) - a.aht;
@@ -391,7 +424,7 @@ double troposcatter(double d, const Path& p, Prep& a)
     }
     a.h0s = h0;
     const double th = a.tha + d * p.gme;
-    return scatterDistanceFunction(th * d) + 4.343 * std::log(47.7 * p.wn * th * th * th * th) -
+    return scatterDistanceFunction(th * d) + 4.343 * (p.log477Wn + 4.0 * std::log(th)) -
            0.1 * (p.ens - 301.0) * std::exp(-th * d / 40e3) + h0;
 }
 
@@ -420,7 +453,7 @@ double referenceAttenuation(Path& p, PropagationMode& mode)
     const double dmin = std::abs(p.he[0] - p.he[1]) / 200e-3;
 
     diffraction(0.0, p, a);
-    a.xae = 1.0 / std::cbrt(p.wn * p.gme * p.gme);
+    a.xae = 1.0 / cbrtPositive(p.wn * p.gme * p.gme);
     const double d3 = std::max(a.dlsa, 1.3787 * a.xae + a.dla);
     const double d4 = d3 + 2.7574 * a.xae;
     const double a3 = diffraction(d3, p, a);
@@ -481,7 +514,7 @@ double referenceAttenuation(Path& p, PropagationMode& mode)
         double ems, aes, dx;
         if (a5 < 1000.0) {
             ems = (a6 - a5) / 200e3;
-            dx = std::max(a.dlsa, std::max(a.dla + 0.3 * a.xae * std::log(47.7 * p.wn), (a5 - a.aed - ems * d5) / (a.emd - ems)));
+            dx = std::max(a.dlsa, std::max(a.dla + 0.3 * a.xae * p.log477Wn, (a5 - a.aed - ems * d5) / (a.emd - ems)));
             aes = (a.emd - ems) * dx + a.aed;
         } else {
             ems = a.emd;
@@ -555,10 +588,10 @@ double variability(double aref, const Path& p, const Params& prm, const Constant
         kdv = 0;
         warnings |= kWarnParams;
     }
-    const double lq = std::log(0.133 * p.wn);
-    const double gm = c.bfm1 + c.bfm2 / (std::pow(c.bfm3 * lq, 2.0) + 1.0);
-    const double gp = c.bfp1 + c.bfp2 / (std::pow(c.bfp3 * lq, 2.0) + 1.0);
-    const double dexa = std::sqrt(18e6 * p.he[0]) + std::sqrt(18e6 * p.he[1]) + std::cbrt(575.7e12 / p.wn);
+    const double lq = k.logWn;
+    const double gm = c.bfm1 + c.bfm2 / (sq(c.bfm3 * lq) + 1.0);
+    const double gp = c.bfp1 + c.bfp2 / (sq(c.bfp3 * lq) + 1.0);
+    const double dexa = std::sqrt(18e6 * p.he[0]) + std::sqrt(18e6 * p.he[1]) + k.dexaWave;
     const double de = p.dist < dexa ? 130e3 * p.dist / dexa : 130e3 + p.dist - dexa;
     const double vmd = climateCurve(c.bv1, c.bv2, c.xv1, c.xv2, c.xv3, de);
     const double sgtm = climateCurve(c.bsm1, c.bsm2, c.xsm1, c.xsm2, c.xsm3, de) * gm;
@@ -570,7 +603,7 @@ double variability(double aref, const Path& p, const Params& prm, const Constant
         const double q = (1.0 - 0.8 * std::exp(-p.dist / 50e3)) * p.dh * p.wn;
         sgl = 10.0 * q / (q + 13.0);
     }
-    const double vs0 = noSituation ? 0.0 : std::pow(5.0 + 3.0 * std::exp(-de / 100e3), 2.0);
+    const double vs0 = noSituation ? 0.0 : sq(5.0 + 3.0 * std::exp(-de / 100e3));
 
     double zt = k.zt, zl = k.zl;
     const double zc = k.zc;
@@ -590,7 +623,7 @@ double variability(double aref, const Path& p, const Params& prm, const Constant
     else
         sgt = sgtd + tgtd / zt;
     const double rt = 7.8, rl = 24.0;
-    const double vs = vs0 + std::pow(sgt * zt, 2.0) / (rt + zc * zc) + std::pow(sgl * zl, 2.0) / (rl + zc * zc);
+    const double vs = vs0 + sq(sgt * zt) / (rt + zc * zc) + sq(sgl * zl) / (rl + zc * zc);
     double yr, sgc;
     switch (kdv) {
     case 0: yr = 0.0; sgc = std::sqrt(sgt * sgt + sgl * sgl + vs); break;
@@ -676,6 +709,8 @@ Result analyse(const double* z, int np, double xi, const Params& prm, const Cons
     }
     p.gme = 157e-9 * (1.0 - 0.04665 * std::exp(p.ens / 179.3));
     p.zgnd = k.zgnd;
+    p.zgndAbs = k.zgndAbs;
+    p.log477Wn = k.log477Wn;
 
     // Horizons: the highest elevation angle seen from each end (earth curvature included).
     const double za = z[0] + p.h[0];
@@ -765,7 +800,7 @@ Result analyse(const double* z, int np, double xi, const Params& prm, const Cons
             p.dl[j] = horizon(j);
         q = p.dl[0] + p.dl[1];
         if (q <= p.dist) {
-            q = std::pow(p.dist / q, 2.0);
+            q = sq(p.dist / q);
             for (int j = 0; j < 2; ++j) {
                 p.he[j] *= q;
                 p.dl[j] = horizon(j);
