@@ -12,11 +12,12 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <string>
 
 namespace bando::predict {
 
 Terrain loadTerrain(const std::string& path, const std::vector<std::string>& openOptions, int workEpsg,
-                    const std::string& label, const Extent& window)
+                    const std::string& label, const Extent& window, int threads)
 {
     gdal::init();
     gdal::ErrorCapture cap;
@@ -40,8 +41,11 @@ Terrain loadTerrain(const std::string& path, const std::vector<std::string>& ope
         char* wkt = nullptr;
         dst.exportToWkt(&wkt);
         std::unique_ptr<char, gdal::CplFree> owned(wkt);
-        warped.reset(GDALDataset::FromHandle(
-            GDALAutoCreateWarpedVRT(GDALDataset::ToHandle(src.get()), nullptr, wkt, GRA_Bilinear, 0.125, nullptr)));
+        // The warp kernel splits each chunk's rows between `threads` threads (same values).
+        std::unique_ptr<GDALWarpOptions, void (*)(GDALWarpOptions*)> wo(GDALCreateWarpOptions(), GDALDestroyWarpOptions);
+        wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "NUM_THREADS", std::to_string(std::max(1, threads)).c_str());
+        warped.reset(GDALDataset::FromHandle(GDALAutoCreateWarpedVRTEx(GDALDataset::ToHandle(src.get()), nullptr, wkt,
+                                                                       GRA_Bilinear, 0.125, wo.get(), nullptr)));
         if (!warped)
             throw Error(ErrorKind::Crs, label, "cannot reproject the DEM: " + cap.lastMessage());
         ds = warped.get();
