@@ -302,7 +302,7 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
                     out[1] = static_cast<float>(itm::pointToPoint(shortProfile, 2, rad.step / 2, prm).lossDb);
                     k = rad.nextNode(1);
                 }
-                prefix.setProfile(z.data(), b.k1, rad.step);
+                prefix.setProfile(z.data(), b.k1, rad.step, k);
                 for (; k <= b.k1; k = rad.nextNode(k))
                     out[k] = static_cast<float>(prefix.at(k).lossDb);
             } catch (...) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <memory>
 
 namespace bando::predict::itm {
@@ -680,10 +681,171 @@ struct DeltaHCache {
 
 namespace {
 
+// N_s (the surface refractivity reduced by the mean height of the middle 80 % of z[0..np]) and
+// the effective earth curvature gamma_e. With `sums` the mean is O(1).
+void refractivity(const double* z, int np, const Params& prm, const ProfileSums* sums, double& ens, double& gme)
+{
+    if (prm.surfaceRefractivity > 0)
+        ens = prm.surfaceRefractivity;
+    else {
+        const int p10 = static_cast<int>(0.1 * np);
+        double hsys = 0;
+        if (sums)
+            hsys = sums->z[static_cast<size_t>(np - p10 + 1)] - sums->z[static_cast<size_t>(p10)];
+        else
+            for (int i = p10; i <= np - p10; ++i)
+                hsys += z[static_cast<size_t>(i)];
+        hsys /= (np - 2 * p10 + 1);
+        ens = hsys != 0.0 ? prm.n0 * std::exp(-hsys / 9460.0) : prm.n0;
+    }
+    gme = 157e-9 * (1.0 - 0.04665 * std::exp(ens / 179.3));
+}
+
+} // namespace
+
+// The two horizons of every prefix of one profile, exactly, without scanning the prefix.
+//
+// Transmitter: the angle of point i seen from the transmitter is A_i - q s_i (A_i = (z_i - z_a) /
+// s_i, s_i = i dx, q = gamma_e / 2 of the prefix), a line in q. The horizon of the prefix ending
+// at np is the highest of the lines 1..np-1 at that prefix's q: an upper envelope of lines added
+// in order of slope (amortised O(1) each) queried in O(log n).
+//
+// Receiver: the angle of point j seen from the receiver at np is (z_j - z_b - q s^2) / s with
+// s = (np - j) dx. With g_j = z_j - q dx^2 j^2 that is (g_j + 2 q dx^2 np j - c) / s: the slope
+// from the receiver to the point (j, g_j) sheared by a linear term, and a shear keeps the upper
+// convex hull. So at one curvature q_lo the best of the points 1..i is the tangent from the
+// receiver to the upper hull of (j, g_j), j <= i, whose vertices are a chain of predecessors
+// (prev) built once per profile. q_lo = the lowest curvature of any prefix: a point's angle only
+// falls as q grows, so that tangent bounds the angles of the points not yet scanned, and the
+// receiver's backward scan stops as soon as the bound is below its best angle -- the same
+// maximum as a full scan.
+struct HorizonIndex {
+    // transmitter
+    std::vector<double> a;       // A_i
+    std::vector<int> line;       // the envelope's lines, oldest (largest slope) first
+    std::vector<double> cross;   // cross[t]: q where line[t + 1] overtakes line[t] (decreasing)
+    int added = 0;               // lines 1..added are in
+    double dx = 0;
+    // receiver
+    std::vector<double> g;
+    std::vector<int> prev;       // hull predecessor of j among 1..j (0: none)
+    double qLow = 0;             // q_lo
+    double w = 0;                // q_lo dx^2
+    std::vector<int> hull;       // scratch of reset
+
+    void reset(const double* z, int npMax, double spacing, double za, const ProfileSums& sums)
+    {
+        dx = spacing;
+        a.resize(static_cast<size_t>(npMax) + 1);
+        a[0] = 0;
+        for (int i = 1; i <= npMax; ++i)
+            a[static_cast<size_t>(i)] = (z[i] - za) * sums.inv[static_cast<size_t>(i)];
+        line.clear();
+        cross.clear();
+        added = 0;
+        // The lowest curvature of the prefixes to be evaluated (sums.first..npMax); another
+        // prefix with a lower one does not use the bound (analyse checks qLow).
+        qLow = std::numeric_limits<double>::infinity();
+        for (const double v : sums.gme)
+            qLow = std::min(qLow, 0.5 * v);
+        w = qLow * dx * dx;
+        g.resize(static_cast<size_t>(npMax) + 1);
+        prev.assign(static_cast<size_t>(npMax) + 1, 0);
+        hull.clear();
+        for (int j = 1; j <= npMax; ++j) {
+            const double gj = z[j] - w * j * j;
+            g[static_cast<size_t>(j)] = gj;
+            while (hull.size() >= 2) {
+                const int p0 = hull[hull.size() - 2], p1 = hull.back();
+                const double y0 = g[static_cast<size_t>(p0)], y1 = g[static_cast<size_t>(p1)];
+                // p1 on or below the segment p0 - j: not a hull vertex.
+                if ((y1 - y0) * (j - p0) <= (gj - y0) * (p1 - p0))
+                    hull.pop_back();
+                else
+                    break;
+            }
+            prev[static_cast<size_t>(j)] = hull.empty() ? 0 : hull.back();
+            hull.push_back(j);
+        }
+    }
+
+    void addLine(int i)
+    {
+        const double ai = a[static_cast<size_t>(i)], si = i * dx;
+        while (line.size() >= 2) {
+            const int l1 = line[line.size() - 2], l2 = line.back();
+            const double a1 = a[static_cast<size_t>(l1)], a2 = a[static_cast<size_t>(l2)];
+            const double s1 = l1 * dx, s2 = l2 * dx;
+            if ((ai - a2) * (s2 - s1) >= (a2 - a1) * (si - s2)) {
+                line.pop_back();
+                cross.pop_back();
+            } else
+                break;
+        }
+        if (!line.empty()) {
+            const int l = line.back();
+            cross.push_back((ai - a[static_cast<size_t>(l)]) / (si - l * dx));
+        }
+        line.push_back(i);
+    }
+
+    // The transmitter's best point among 1..np-1 at curvature q (its angle: a_i - q i dx).
+    int txBest(int np, double q)
+    {
+        if (added > np - 1) {
+            line.clear();
+            cross.clear();
+            added = 0;
+        }
+        while (added < np - 1)
+            addLine(++added);
+        // First t with cross[t] <= q (cross decreases); the neighbours too, against rounding.
+        const auto it = std::lower_bound(cross.begin(), cross.end(), q, [](double c, double v) { return c > v; });
+        const int t = static_cast<int>(it - cross.begin());
+        int best = line[static_cast<size_t>(t)];
+        double bestAngle = a[static_cast<size_t>(best)] - q * (best * dx);
+        for (int u : {t - 1, t + 1}) {
+            if (u < 0 || u >= static_cast<int>(line.size()))
+                continue;
+            const int i = line[static_cast<size_t>(u)];
+            const double v = a[static_cast<size_t>(i)] - q * (i * dx);
+            if (v > bestAngle || (v == bestAngle && i < best)) {
+                best = i;
+                bestAngle = v;
+            }
+        }
+        return best;
+    }
+
+    // An upper bound of the angle, seen from the receiver at np (ground + antenna zb), of every
+    // point 1..i: the tangent to the hull chain of 1..i at q_lo.
+    double rxBound(int np, int i, double zb) const
+    {
+        const double sh = 2.0 * w * np, c = zb + w * np * np;
+        int j = i;
+        double num = g[static_cast<size_t>(j)] + sh * j - c;
+        double den = np - j;
+        for (;;) {
+            const int pj = prev[static_cast<size_t>(j)];
+            if (pj == 0)
+                break;
+            const double pn = g[static_cast<size_t>(pj)] + sh * pj - c, pd = np - pj;
+            if (pn * den < num * pd)  // pn / pd < num / den: past the tangent
+                break;
+            j = pj;
+            num = pn;
+            den = pd;
+        }
+        return num / (den * dx);
+    }
+};
+
+namespace {
+
 // One point-to-point evaluation on z[0..np]. With `sums` (prefix sums of the same profile) the
 // mean height for N_s and the least-squares lines take O(1) instead of a pass over the profile.
 Result analyse(const double* z, int np, double xi, const Params& prm, const Constants& k, const ProfileSums* sums,
-               DeltaHCache* dhCache)
+               DeltaHCache* dhCache, HorizonIndex* horizons)
 {
     if (np < 2 || !(xi > 0))
         throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
@@ -694,20 +856,11 @@ Result analyse(const double* z, int np, double xi, const Params& prm, const Cons
     p.wn = k.wn;
 
     // Surface refractivity reduced by the mean height of the middle 80 % of the profile.
-    if (prm.surfaceRefractivity > 0)
-        p.ens = prm.surfaceRefractivity;
-    else {
-        const int p10 = static_cast<int>(0.1 * np);
-        double hsys = 0;
-        if (sums)
-            hsys = sums->z[static_cast<size_t>(np - p10 + 1)] - sums->z[static_cast<size_t>(p10)];
-        else
-            for (int i = p10; i <= np - p10; ++i)
-                hsys += z[static_cast<size_t>(i)];
-        hsys /= (np - 2 * p10 + 1);
-        p.ens = hsys != 0.0 ? prm.n0 * std::exp(-hsys / 9460.0) : prm.n0;
-    }
-    p.gme = 157e-9 * (1.0 - 0.04665 * std::exp(p.ens / 179.3));
+    if (sums && np >= sums->first && static_cast<size_t>(np) < sums->gme.size()) {
+        p.ens = sums->ens[static_cast<size_t>(np - sums->first)];
+        p.gme = sums->gme[static_cast<size_t>(np - sums->first)];
+    } else
+        refractivity(z, np, prm, sums, p.ens, p.gme);
     p.zgnd = k.zgnd;
     p.zgndAbs = k.zgndAbs;
     p.log477Wn = k.log477Wn;
@@ -734,20 +887,39 @@ Result analyse(const double* z, int np, double xi, const Params& prm, const Cons
         const double* zmax = sums->zmax.data();
         double best0 = p.the[0], best1 = p.the[1];
         int i0 = 0, i1 = 0;
-        const double m0 = std::max(zmax[np - 1] - za, 0.0);
-        for (int i = 1; i < np; ++i) {
-            const double sa = i * xi;
-            if (m0 * inv[i] - qc * sa <= best0)
-                break;
-            const double a0 = (z[static_cast<size_t>(i)] - za) * inv[i] - qc * sa;
+        if (horizons) {
+            const int i = horizons->txBest(np, qc);
+            const double a0 = horizons->a[static_cast<size_t>(i)] - qc * (i * xi);
             if (a0 > best0) {
                 best0 = a0;
                 i0 = i;
             }
+        } else {
+            const double m0 = std::max(zmax[np - 1] - za, 0.0);
+            for (int i = 1; i < np; ++i) {
+                const double sa = i * xi;
+                if (m0 * inv[i] - qc * sa <= best0)
+                    break;
+                const double a0 = (z[static_cast<size_t>(i)] - za) * inv[i] - qc * sa;
+                if (a0 > best0) {
+                    best0 = a0;
+                    i0 = i;
+                }
+            }
         }
-        for (int i = np - 1; i >= 1; --i) {
+        // The hull bound (horizons) is checked before the scan and every 32 points (a walk along
+        // the hull costs more than a few points of the scan, whose own bound from the running
+        // maximum already stops most scans early; the hull's is for the profiles where a high
+        // point near the transmitter keeps that one loose). It may only stop the scan when
+        // clearly below the best angle (1e-9 rad against rounding).
+        constexpr double kSlack = 1e-9;
+        const HorizonIndex* hull = horizons && qc >= horizons->qLow ? horizons : nullptr;
+        const bool skip = hull && hull->rxBound(np, np - 1, zb) + kSlack < best1;
+        for (int i = np - 1; i >= 1 && !skip; --i) {
             const double sb = (np - i) * xi;
             if (std::max(zmax[i] - zb, 0.0) * inv[np - i] - qc * sb < best1)
+                break;
+            if (hull && ((np - i) & 31) == 0 && hull->rxBound(np, i, zb) + kSlack < best1)
                 break;
             const double a1 = (z[static_cast<size_t>(i)] - zb) * inv[np - i] - qc * sb;
             if (a1 > best1 || (a1 == best1 && i1 > 0)) {  // ties: the farther point, as the forward scan
@@ -839,7 +1011,7 @@ Result pointToPoint(const double* z, int np, double xi, const Params& prm)
 {
     if (np < 2 || !(xi > 0))
         throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
-    return analyse(z, np, xi, prm, makeConstants(prm), nullptr, nullptr);
+    return analyse(z, np, xi, prm, makeConstants(prm), nullptr, nullptr, nullptr);
 }
 
 PrefixEvaluator::PrefixEvaluator(const Params& prm, double deltaHRefresh) : m_params(prm)
@@ -848,9 +1020,10 @@ PrefixEvaluator::PrefixEvaluator(const Params& prm, double deltaHRefresh) : m_pa
     m_constants = std::make_shared<Constants>(k);
     m_dh = std::make_shared<DeltaHCache>();
     m_dh->refresh = std::max(0.0, deltaHRefresh);
+    m_horizons = std::make_shared<HorizonIndex>();
 }
 
-void PrefixEvaluator::setProfile(const double* elevations, int npMax, double spacingM)
+void PrefixEvaluator::setProfile(const double* elevations, int npMax, double spacingM, int npMin)
 {
     if (npMax < 2 || !(spacingM > 0))
         throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
@@ -876,13 +1049,23 @@ void PrefixEvaluator::setProfile(const double* elevations, int npMax, double spa
         m_sums.z[static_cast<size_t>(i) + 1] = a;
         m_sums.iz[static_cast<size_t>(i) + 1] = b;
     }
+    m_sums.first = std::clamp(npMin, 2, npMax);
+    m_sums.ens.clear();
+    m_sums.gme.clear();
+    std::vector<double> ens(static_cast<size_t>(npMax - m_sums.first) + 1, 0.0), gme(ens.size(), 0.0);
+    for (int np = m_sums.first; np <= npMax; ++np)
+        refractivity(elevations, np, m_params, &m_sums, ens[static_cast<size_t>(np - m_sums.first)],
+                     gme[static_cast<size_t>(np - m_sums.first)]);
+    m_sums.ens = std::move(ens);
+    m_sums.gme = std::move(gme);
+    m_horizons->reset(elevations, npMax, spacingM, elevations[0] + m_params.txHeightM, m_sums);
 }
 
 Result PrefixEvaluator::at(int np)
 {
     if (!m_z || np > m_npMax)
         throw Error(ErrorKind::Usage, "itm", "prefix beyond the profile");
-    return analyse(m_z, np, m_spacing, m_params, *m_constants, &m_sums, m_dh.get());
+    return analyse(m_z, np, m_spacing, m_params, *m_constants, &m_sums, m_dh.get(), m_horizons.get());
 }
 
 } // namespace bando::predict::itm
