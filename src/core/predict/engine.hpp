@@ -35,6 +35,7 @@ struct Site {
     double eirpDbm = 60;     // total EIRP toward boresight
     Sector sector;           // omni unless an azimuth was given
     int sourceRow = 0;       // 1-based row/feature of the input, for messages
+    double levelOffsetDb = 0;  // added to the level (a calibration offset; 0 = none)
 };
 
 // The output grid (cell centres are evaluated).
@@ -84,10 +85,10 @@ std::vector<SiteLoss> predictLosses(const std::vector<Site>& sites, const Grid& 
                                     const std::function<void(size_t, size_t)>& onSiteDone = {});
 
 // Reference-signal level (RSRP for 4G, RSCP for 3G) of a site at a cell: EIRP + pattern - loss,
-// converted exactly as analysis::rf::referenceSignalDbm does.
+// converted exactly as analysis::rf::referenceSignalDbm does, plus the site's levelOffsetDb.
 inline double siteLevelDbm(const Site& s, double lossDb, double gainDb)
 {
-    return analysis::rf::referenceSignalDbm(s.tech, s.eirpDbm + gainDb, lossDb);
+    return analysis::rf::referenceSignalDbm(s.tech, s.eirpDbm + gainDb, lossDb) + s.levelOffsetDb;
 }
 
 // Best server over a set of sites: per cell the highest level and the index of its site (-1, NaN
