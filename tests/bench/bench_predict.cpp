@@ -106,6 +106,8 @@ int main(int argc, char** argv)
 
     const auto t1 = std::chrono::steady_clock::now();
     const double c1 = cpuSeconds();
+    predict::EngineOptions::Stats stats;
+    o.stats = &stats;
     const auto losses = predict::predictLosses({site}, g, terrain, o);
     const double predictS = since(t1), predictCpu = cpuSeconds() - c1;
 
@@ -144,5 +146,20 @@ int main(int argc, char** argv)
                 "\"terrain_load_cpu_s\": %.3f, \"predict_s\": %.3f, \"predict_cpu_s\": %.3f, \"write_s\": %.3f, \"write_cpu_s\": %.3f, \"total_s\": %.3f}\n",
                 predict::modelName(o.model), o.itmRadials ? "true" : "false", o.threads, cells, loadS, loadCpu,
                 predictS, predictCpu, writeS, writeCpu, since(t0));
+    // Per thread CPU of the two parallel phases (radials, interpolation) and their wall times:
+    // how evenly the threads share them (a serial tail shows as one thread's share).
+    auto list = [](const std::vector<double>& v) {
+        std::string s;
+        for (double x : v)
+            s += (s.empty() ? "" : ", ") + std::to_string(x);
+        return "[" + s + "]";
+    };
+    std::string tasks;
+    for (int t : stats.radialTasks)
+        tasks += (tasks.empty() ? "" : ", ") + std::to_string(t);
+    std::fprintf(stderr, "{\"evaluations\": %lld, \"radial_wall_s\": %.4f, \"radial_thread_cpu_s\": %s, \"radial_thread_tasks\": [%s], "
+                 "\"interpolation_wall_s\": %.4f, \"interpolation_thread_cpu_s\": %s}\n",
+                 stats.evaluations, stats.radialWallS, list(stats.radialCpuS).c_str(), tasks.c_str(), stats.interpolationWallS,
+                 list(stats.interpolationCpuS).c_str());
     return 0;
 }

@@ -4,6 +4,8 @@
 #include "core/base/error.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cmath>
 #include <exception>
 #include <mutex>
@@ -150,14 +152,40 @@ SiteLoss siteLoss(const Site& s, const Grid& grid, const Terrain& terrain, const
 
 // fn(0) .. fn(n - 1) on `threads` threads (the caller's included), each index once; the first
 // exception stops the others and is rethrown here.
+double threadCpuSeconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+double wallSeconds()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// With `cpuS` (one slot per thread), each thread's CPU time is added to its slot.
 template <class Fn>
-void forEachRow(int n, int threads, const Fn& fn)
+void forEachRow(int n, int threads, const Fn& fn, std::vector<double>* cpuS = nullptr)
 {
     std::atomic<int> next{0};
     std::atomic<bool> stop{false};
     std::exception_ptr error;
     std::mutex mu;
+    std::atomic<int> slot{0};
     auto worker = [&] {
+        const double c0 = cpuS ? threadCpuSeconds() : 0;
+        const int me = slot.fetch_add(1);
+        struct Record {
+            std::vector<double>* cpu;
+            int me;
+            double c0;
+            ~Record()
+            {
+                if (cpu && me < static_cast<int>(cpu->size()))
+                    (*cpu)[static_cast<size_t>(me)] += threadCpuSeconds() - c0;
+            }
+        } record{cpuS, me, c0};
         for (;;) {
             const int i = next.fetch_add(1);
             if (i >= n || stop.load())
@@ -268,7 +296,29 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
     std::atomic<bool> stop{false};
     std::exception_ptr error;
     std::mutex mu;
+    std::atomic<int> slot{0};
+    std::atomic<long long> evaluations{0};
     auto worker = [&] {
+        const double c0 = o.stats ? threadCpuSeconds() : 0;
+        const int me = slot.fetch_add(1);
+        int tasks = 0;
+        long long evals = 0;
+        struct Record {  // the thread's share, recorded however it leaves
+            EngineOptions::Stats* stats;
+            int me;
+            double c0;
+            int& tasks;
+            long long& evals;
+            std::atomic<long long>& total;
+            ~Record()
+            {
+                total += evals;
+                if (!stats || me >= static_cast<int>(stats->radialCpuS.size()))
+                    return;
+                stats->radialCpuS[static_cast<size_t>(me)] += threadCpuSeconds() - c0;
+                stats->radialTasks[static_cast<size_t>(me)] += tasks;
+            }
+        } record{o.stats, me, c0, tasks, evals, evaluations};
         std::vector<double> z(static_cast<size_t>(rad.kMax) + 1);
         double shortProfile[3];
         itm::PrefixEvaluator prefix(prm, o.itmDeltaHRefresh);
@@ -277,6 +327,7 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
             const int t = next.fetch_add(1);
             if (t >= rad.tasks || stop.load())
                 return;
+            ++tasks;
             while (band + 1 < rad.bands.size() && rad.bands[band + 1].firstTask <= t)
                 ++band;
             const Band& b = rad.bands[band];
@@ -301,9 +352,10 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
                     shortProfile[2] = z[1];
                     out[1] = static_cast<float>(itm::pointToPoint(shortProfile, 2, rad.step / 2, prm).lossDb);
                     k = rad.nextNode(1);
+                    ++evals;
                 }
                 prefix.setProfile(z.data(), b.k1, rad.step, k);
-                for (; k <= b.k1; k = rad.nextNode(k))
+                for (; k <= b.k1; k = rad.nextNode(k), ++evals)
                     out[k] = static_cast<float>(prefix.at(k).lossDb);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(mu);
@@ -315,12 +367,21 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
         }
     };
     const int threads = std::max(1, o.threads);
+    if (o.stats) {
+        o.stats->radialCpuS.assign(static_cast<size_t>(threads), 0.0);
+        o.stats->radialTasks.assign(static_cast<size_t>(threads), 0);
+    }
+    const double w0 = wallSeconds();
     std::vector<std::thread> pool;
     for (int t = 1; t < threads; ++t)
         pool.emplace_back(worker);
     worker();
     for (auto& t : pool)
         t.join();
+    if (o.stats) {
+        o.stats->radialWallS = wallSeconds() - w0;
+        o.stats->evaluations = evaluations.load();
+    }
     if (error)
         std::rethrow_exception(error);
     return loss;
@@ -374,6 +435,9 @@ SiteLoss siteLossRadial(const Site& s, const Grid& grid, const Terrain& terrain,
         return wsum > 0 ? static_cast<float>(sum / wsum) : std::numeric_limits<float>::quiet_NaN();
     };
     // The window's rows are shared between the threads (each row is written by one thread).
+    if (o.stats)
+        o.stats->interpolationCpuS.assign(static_cast<size_t>(std::max(1, o.threads)), 0.0);
+    const double w0 = wallSeconds();
     forEachRow(out.rows, o.threads, [&](int j) {
         if (cancel && cancel->load())
             throw CancelledError();
@@ -403,7 +467,9 @@ SiteLoss siteLossRadial(const Site& s, const Grid& grid, const Terrain& terrain,
                 out.gainDb[k] = sectorGainAt(s, txGround, o.rxHeightM, std::isnan(zr) ? 0 : zr, d, bearing * 180 / kPi);
             }
         }
-    });
+    }, o.stats ? &o.stats->interpolationCpuS : nullptr);
+    if (o.stats)
+        o.stats->interpolationWallS = wallSeconds() - w0;
     return out;
 }
 
