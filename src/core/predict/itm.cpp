@@ -88,26 +88,13 @@ void fitLine(const double* z, int npInt, double xi, double x1, double x2, double
     zn = a + b * (np - mid);
 }
 
-// The k-th largest (`upper`) and the k-th smallest (`lower`) of s[0..n), n <= 245, exactly: a
-// 64-bucket histogram of the values (one pass), then a selection among the values of the one
-// bucket that holds each of the two. Reorders s. (Two std::nth_element over all n values were
+// The k-th largest (`upper`) and the k-th smallest (`lower`) of s[0..n), n <= 245, exactly,
+// given their minimum `mn` and maximum `mx` (no NaN): a 64-bucket histogram of the values (one
+// pass), then a selection among the values of the one bucket that holds each of the two
+// (collected in one more pass). Reorders nothing. (Two std::nth_element over all n values were
 // the largest part of an ITM evaluation.)
-void interdecile(double* s, int n, int k, double& upper, double& lower)
+void interdecile(const double* s, int n, int k, double mn, double mx, double& upper, double& lower)
 {
-    double mn = s[0], mx = s[0];
-    bool nan = false;
-    for (int j = 1; j < n; ++j) {
-        nan |= std::isnan(s[j]);
-        mn = std::min(mn, s[j]);
-        mx = std::max(mx, s[j]);
-    }
-    if (nan || std::isnan(s[0]) || !(mx > mn)) {
-        std::nth_element(s, s + (k - 1), s + n, std::greater<>());
-        upper = s[k - 1];
-        std::nth_element(s + k, s + (n - k), s + n, std::greater<>());
-        lower = s[n - k];
-        return;
-    }
     constexpr int kBuckets = 64;
     const double scale = kBuckets / (mx - mn);
     std::array<unsigned char, 256> bucket;
@@ -123,24 +110,26 @@ void interdecile(double* s, int n, int k, double& upper, double& lower)
     int below = 0, bl = 0;
     while (below + count[static_cast<size_t>(bl)] < k)
         below += count[static_cast<size_t>(bl++)];
-    std::array<double, 256> tmp;
-    auto select = [&](int b, int rank, bool largest) {
-        int m = 0;
-        for (int j = 0; j < n; ++j)
-            if (bucket[static_cast<size_t>(j)] == b)
-                tmp[static_cast<size_t>(m++)] = s[j];
-        if (largest)
-            std::nth_element(tmp.begin(), tmp.begin() + rank, tmp.begin() + m, std::greater<>());
-        else
-            std::nth_element(tmp.begin(), tmp.begin() + rank, tmp.begin() + m);
-        return tmp[static_cast<size_t>(rank)];
-    };
-    upper = select(bu, k - above - 1, true);
-    lower = select(bl, k - below - 1, false);
+    std::array<double, 256> hi, lo;
+    int mh = 0, ml = 0;
+    for (int j = 0; j < n; ++j) {
+        const int b = bucket[static_cast<size_t>(j)];
+        if (b == bu)
+            hi[static_cast<size_t>(mh++)] = s[j];
+        if (b == bl)
+            lo[static_cast<size_t>(ml++)] = s[j];
+    }
+    const int ru = k - above - 1, rl = k - below - 1;
+    std::nth_element(hi.begin(), hi.begin() + ru, hi.begin() + mh, std::greater<>());
+    std::nth_element(lo.begin(), lo.begin() + rl, lo.begin() + ml);
+    upper = hi[static_cast<size_t>(ru)];
+    lower = lo[static_cast<size_t>(rl)];
 }
 
 // Terrain irregularity delta_h: the interdecile range of the profile's deviations from a straight
 // line, between x1 and x2 (interdecileRange), corrected to an "asymptotic" value for long paths.
+// The resampling, the least-squares line through the samples (fitLine's, ends at half weight),
+// the deviations with their range, and the selection take four passes over the n samples.
 double interdecileRange(const double* z, int np, double xi, double x1, double x2)
 {
     double xa = x1 / xi;
@@ -155,25 +144,46 @@ double interdecileRange(const double* z, int np, double xi, double x1, double x2
     xb = (xb - xa) / sn;
     int k = static_cast<int>(xa + 1.0);
     xa -= k;
+    const double mid = 0.5 * sn;
+    double sum = 0, moment = 0;  // sum of s_j and of s_j (j - mid)
     for (int j = 0; j < n; ++j) {
         while (xa > 0.0 && k < np) {
             xa -= 1.0;
             ++k;
         }
-        s[static_cast<size_t>(j)] = z[static_cast<size_t>(k)] + (z[static_cast<size_t>(k)] - z[static_cast<size_t>(k - 1)]) * xa;
+        const double v = z[static_cast<size_t>(k)] + (z[static_cast<size_t>(k)] - z[static_cast<size_t>(k - 1)]) * xa;
+        s[static_cast<size_t>(j)] = v;
+        sum += v;
+        moment += v * (j - mid);
         xa += xb;
     }
-    double f0 = 0, fn = 0;
-    fitLine(s.data(), n - 1, 1.0, 0.0, sn, f0, fn);
+    const double e0 = s[0], e1 = s[static_cast<size_t>(n - 1)];
+    sum -= 0.5 * (e0 + e1);
+    moment -= 0.5 * (e0 * -mid + e1 * mid);
+    const double a = sum / sn;
+    const double b = moment * 12.0 / ((sn * sn + 2.0) * sn);
+    const double f0 = a - b * mid, fn = a + b * (sn - mid);
     const double slope = (fn - f0) / sn;
     double line = f0;
+    double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+    bool nan = false;
     for (int j = 0; j < n; ++j) {
-        s[static_cast<size_t>(j)] -= line;
+        const double d = s[static_cast<size_t>(j)] - line;
+        s[static_cast<size_t>(j)] = d;
+        nan |= std::isnan(d);
+        mn = std::min(mn, d);
+        mx = std::max(mx, d);
         line += slope;
     }
     // Values exceeded by 10 % and 90 % of the samples: the ka-th largest and the ka-th smallest.
     double upper = 0, lower = 0;
-    interdecile(s.data(), n, ka, upper, lower);
+    if (nan || !(mx > mn)) {
+        std::nth_element(s.begin(), s.begin() + (ka - 1), s.begin() + n, std::greater<>());
+        upper = s[static_cast<size_t>(ka - 1)];
+        std::nth_element(s.begin() + ka, s.begin() + (n - ka), s.begin() + n, std::greater<>());
+        lower = s[static_cast<size_t>(n - ka)];
+    } else
+        interdecile(s.data(), n, ka, mn, mx, upper, lower);
     return upper - lower;
 }
 
