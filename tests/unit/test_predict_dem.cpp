@@ -14,6 +14,7 @@
 #include "support/test_support.hpp"
 
 #include <gdal_priv.h>
+#include <gdalwarper.h>
 #include <ogr_spatialref.h>
 
 #include <cmath>
@@ -536,4 +537,65 @@ TEST_CASE("bando predict --candidates: households each candidate would cover, fr
     // Without existing sites to fit on, --calibrate with --candidates is refused by name.
     req.sites = "no_sites_here";
     CHECK_THROWS_WITH(tasks::runTask(req, fb), Catch::Contains("--calibrate"));
+}
+
+TEST_CASE("predict::loadTerrain warps a WGS 84 DEM as GDALAutoCreateWarpedVRTEx does, voids included", "[predict][dem]")
+{
+    // loadTerrain builds the warped VRT itself for a geographic source clear of the poles and the
+    // antimeridian (no pole check, four coordinate-operation searches fewer): the grid, the
+    // values and the nodata must be those of GDALAutoCreateWarpedVRTEx, the whole raster and a window.
+    test::TempDir dir("dem_warp");
+    const std::string tif = dir.file("dem.tif");
+    writeRaster(tif, "GTiff", 106.5, 21.5, 241, 1.0 / 1200, 1.0, 100, 90, 12);
+    GDALDatasetUniquePtr src(GDALDataset::Open(tif.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    REQUIRE(src);
+    OGRSpatialReference work;
+    work.importFromEPSG(9215);
+    char* wkt = nullptr;
+    work.exportToWkt(&wkt);
+    std::unique_ptr<char, gdal::CplFree> owned(wkt);
+    GDALDatasetUniquePtr ref(GDALDataset::FromHandle(
+        GDALAutoCreateWarpedVRTEx(GDALDataset::ToHandle(src.get()), nullptr, wkt, GRA_Bilinear, 0.125, nullptr, nullptr)));
+    REQUIRE(ref);
+    double gt[6];
+    REQUIRE(ref->GetGeoTransform(gt) == CE_None);
+    const int cols = ref->GetRasterXSize(), rows = ref->GetRasterYSize();
+    std::vector<float> z(static_cast<size_t>(cols) * rows);
+    REQUIRE(ref->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, cols, rows, z.data(), cols, rows, GDT_Float32, 0, 0, nullptr) ==
+            CE_None);
+    int voids = 0;
+    auto same = [&](const predict::Terrain& t, int c0, int r0) {
+        CHECK(t.originX == gt[0] + c0 * gt[1]);
+        CHECK(t.originY == gt[3] + r0 * gt[5]);
+        CHECK(t.cellX == gt[1]);
+        CHECK(t.cellY == -gt[5]);
+        int differ = 0;
+        for (int r = 0; r < t.rows; ++r)
+            for (int c = 0; c < t.cols; ++c) {
+                const float a = t.z[static_cast<size_t>(r) * t.cols + c];
+                const float b = z[static_cast<size_t>(r + r0) * cols + c + c0];
+                if (b == -32768.f) {
+                    ++voids;
+                    differ += !std::isnan(a);
+                } else {
+                    differ += a != b;
+                }
+            }
+        CHECK(differ == 0);
+    };
+    for (int threads : {1, 2}) {
+        const predict::Terrain all = predict::loadTerrain(tif, {}, 9215, "dem.tif", Extent(), threads);
+        REQUIRE(all.cols == cols);
+        REQUIRE(all.rows == rows);
+        same(all, 0, 0);
+    }
+    CHECK(voids > 2 * 100);  // the 12 x 12 void (about 12 x 12 output pixels) is nodata, twice
+    // A window: the pixels covering it, one more around.
+    Extent w;
+    w.expand(gt[0] + 40.5 * gt[1], gt[3] + 150.5 * gt[5]);
+    w.expand(gt[0] + 90.5 * gt[1], gt[3] + 60.5 * gt[5]);
+    const predict::Terrain part = predict::loadTerrain(tif, {}, 9215, "dem.tif", w, 2);
+    CHECK(part.cols == 90 - 40 + 3);
+    CHECK(part.rows == 150 - 60 + 3);
+    same(part, 39, 59);
 }
