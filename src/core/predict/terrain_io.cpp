@@ -78,11 +78,11 @@ GDALDatasetUniquePtr warpToWork(GDALDataset* src, const OGRSpatialReference& src
     wo->pTransformerArg = GDALCreateApproxTransformer(GDALGenImgProjTransform, trOwned.release(), 0.125);
     GDALApproxTransformerOwnsSubtransformer(wo->pTransformerArg, TRUE);
     wo->pfnTransformer = GDALApproxTransform;
+    // On failure the transformer is left alone, as GDALAutoCreateWarpedVRTEx leaves it (the
+    // half-built warped dataset may already own it).
     GDALDatasetH out = GDALCreateWarpedVRT(hSrc, px, ln, gt, wo.get());
-    if (!out) {
-        GDALDestroyTransformer(wo->pTransformerArg);
+    if (!out)
         return nullptr;
-    }
     GDALSetProjection(out, dstWkt);
     return GDALDatasetUniquePtr(GDALDataset::FromHandle(out));
 }
