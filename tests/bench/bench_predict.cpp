@@ -14,6 +14,7 @@
 #include <ogr_spatialref.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -93,7 +94,7 @@ int main(int argc, char** argv)
     Extent window;
     window.expand(x - o.radiusM - 1000, y - o.radiusM - 1000);
     window.expand(x + o.radiusM + 1000, y + o.radiusM + 1000);
-    const predict::Terrain terrain = predict::loadTerrain(dem, {}, kEpsg, dem, window);
+    const predict::Terrain terrain = predict::loadTerrain(dem, {}, kEpsg, dem, window, o.threads);
     const double loadS = since(t0), loadCpu = cpuSeconds() - c0;
     // Grid: cells of `cell` m, the site in the middle of its cell, radius + 1 cell around.
     predict::Grid g;
@@ -105,9 +106,13 @@ int main(int argc, char** argv)
 
     const auto t1 = std::chrono::steady_clock::now();
     const double c1 = cpuSeconds();
+    predict::EngineOptions::Stats stats;
+    o.stats = &stats;
     const auto losses = predict::predictLosses({site}, g, terrain, o);
     const double predictS = since(t1), predictCpu = cpuSeconds() - c1;
 
+    const auto t2 = std::chrono::steady_clock::now();
+    const double c2 = cpuSeconds();
     const predict::SiteLoss& w = losses.front();
     size_t cells = 0;
     std::vector<float> band(static_cast<size_t>(g.cols) * g.rows, -9999.f);
@@ -121,7 +126,8 @@ int main(int argc, char** argv)
         }
     gdal::init();
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
-    const char* co[] = {"COMPRESS=DEFLATE", "TILED=YES", nullptr};
+    const std::string threadsOption = "NUM_THREADS=" + std::to_string(std::max(1, o.threads));
+    const char* co[] = {"COMPRESS=DEFLATE", "TILED=YES", threadsOption.c_str(), nullptr};
     GDALDatasetUniquePtr ds(drv->Create(out.c_str(), g.cols, g.rows, 1, GDT_Float32, const_cast<char**>(co)));
     if (!ds) {
         std::fprintf(stderr, "cannot create %s\n", out.c_str());
@@ -135,9 +141,25 @@ int main(int argc, char** argv)
     if (b->RasterIO(GF_Write, 0, 0, g.cols, g.rows, band.data(), g.cols, g.rows, GDT_Float32, 0, 0, nullptr) != CE_None)
         return 1;
     ds.reset();
+    const double writeS = since(t2), writeCpu = cpuSeconds() - c2;
     std::printf("{\"model\": \"%s\", \"radials\": %s, \"threads\": %d, \"cells\": %zu, \"terrain_load_s\": %.3f, "
-                "\"terrain_load_cpu_s\": %.3f, \"predict_s\": %.3f, \"predict_cpu_s\": %.3f, \"total_s\": %.3f}\n",
+                "\"terrain_load_cpu_s\": %.3f, \"predict_s\": %.3f, \"predict_cpu_s\": %.3f, \"write_s\": %.3f, \"write_cpu_s\": %.3f, \"total_s\": %.3f}\n",
                 predict::modelName(o.model), o.itmRadials ? "true" : "false", o.threads, cells, loadS, loadCpu,
-                predictS, predictCpu, since(t0));
+                predictS, predictCpu, writeS, writeCpu, since(t0));
+    // Per thread CPU of the two parallel phases (radials, interpolation) and their wall times:
+    // how evenly the threads share them (a serial tail shows as one thread's share).
+    auto list = [](const std::vector<double>& v) {
+        std::string s;
+        for (double x : v)
+            s += (s.empty() ? "" : ", ") + std::to_string(x);
+        return "[" + s + "]";
+    };
+    std::string tasks;
+    for (int t : stats.radialTasks)
+        tasks += (tasks.empty() ? "" : ", ") + std::to_string(t);
+    std::fprintf(stderr, "{\"evaluations\": %lld, \"radial_wall_s\": %.4f, \"radial_thread_cpu_s\": %s, \"radial_thread_tasks\": [%s], "
+                 "\"interpolation_wall_s\": %.4f, \"interpolation_thread_cpu_s\": %s}\n",
+                 stats.evaluations, stats.radialWallS, list(stats.radialCpuS).c_str(), tasks.c_str(), stats.interpolationWallS,
+                 list(stats.interpolationCpuS).c_str());
     return 0;
 }

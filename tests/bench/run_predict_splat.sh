@@ -4,7 +4,12 @@
 #   tests/bench/run_predict_splat.sh BUILD_DIR WORK_DIR [REPS]
 #
 # Needs Debian's `splat` (a benchmark peer only, not a Bando dependency) and ../shared/rf (the
-# synthetic Lang Son DEM generator and SDF conversion). Writes WORK_DIR/predict_vs_splat.tsv.
+# synthetic Lang Son DEM generator and SDF conversion). Writes WORK_DIR/predict_vs_splat.tsv
+# (every run) and WORK_DIR/accuracy.tsv, and prints the side-by-side table (medians of REPS runs):
+# CPU and wall against SPLAT!, the engine's per-thread CPU (balance) and the parallel efficiency,
+# the estimated wall on two idle cores, and the accuracy against SPLAT!'s ITM. About a minute on
+# two idle cores with REPS = 3 (the DEM and SDF tiles are made once per WORK_DIR). Build first:
+#   cmake --build BUILD_DIR --target bando_bench_predict
 set -euo pipefail
 BUILD=$(readlink -f "${1:?BUILD_DIR}")
 WORK=${2:?WORK_DIR}
@@ -45,7 +50,7 @@ timed() {  # LABEL REP command...
 # Our configurations E:S:CELL:DH: ITM every E profile samples (90 m), radials at most S output
 # cells of CELL m apart, delta_h reused until the prefix grew by DH (0 = exact ITM per prefix).
 # 1:1:90 is SPLAT!'s own density; 2:1:250 is `bando predict --model itm`'s default.
-CONFIGS=${CONFIGS:-"1:1:90:0 1:1:90:0.02 2:2:90:0.02 3:3:90:0.02 2:1:250:0.02"}
+CONFIGS=${CONFIGS:-"1:1:90:0 1:1:90:0.02 3:3:90:0.02 2:1:250:0.02"}
 name() { local IFS=:; set -- $1; echo "e${1}_s${2}_c${3}_dh${4}"; }
 for ((i = 1; i <= REPS; i++)); do
   timed splat_itm "$i" splat -t bts_ls01 -L 1.5 -metric -R $R -d "$WORK/sdf3/sdf" -N -olditm -erp 0 -ano pl_itm.ano -o pl_itm
@@ -65,24 +70,54 @@ for c in $CONFIGS; do
     /usr/bin/python3 -c "import json,sys; j=json.load(sys.stdin); print('\t'.join(str(x) for x in ['$n', j['median_abs_dl_db'], j['mean_dl_db'], j['rms_dl_db'], j['p90_abs_dl_db'], j['within_3db_pct'], j['compared']]))" >> "$ACC"
 done
 cat "$ACC"
-/usr/bin/python3 - "$OUT" "$RUN" "$CONFIGS" <<'PY'
-import csv, glob, json, statistics, sys
+/usr/bin/python3 - "$OUT" "$RUN" "$CONFIGS" "$ACC" <<'PY'
+import csv, json, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
+acc = {r["config"]: r for r in csv.DictReader(open(sys.argv[4]), delimiter="\t")}
 def med(run, f):
     v = [f(r) for r in rows if r["run"] == run]
     return statistics.median(v) if v else float("nan")
+def stats(run):
+    # bando_bench_predict prints two JSON lines: timings (stdout) and the engine's per-thread
+    # diagnostics (stderr); one merged dict per rep.
+    out = []
+    for rep in sorted({r["rep"] for r in rows if r["run"] == run}):
+        p = f"{sys.argv[2]}/{run}.{rep}.json"
+        d = {}
+        for line in open(p):
+            line = line.strip()
+            if line.startswith("{"):
+                d.update(json.loads(line))
+        out.append(d)
+    return out
 cpu = lambda r: float(r["user_s"]) + float(r["sys_s"])
 wall = lambda r: float(r["wall_s"])
 s_cpu, s_wall = med("splat_itm", cpu), med("splat_itm", wall)
 loads = [float(r[k]) for r in rows for k in ("load1_before", "load1_after")]
 print(f"load average (1 min) during the runs: {min(loads):.1f}-{max(loads):.1f}")
-print(f"SPLAT! -olditm: cpu {s_cpu:.2f} s, wall {s_wall:.2f} s")
-print("config\tcpu_s\tcpu_ratio\tengine_cpu_s\tidle_2core_wall_est_s\twall_ratio_est\twall_s_measured\twall_ratio_measured")
+print(f"SPLAT! 1.4.2 -olditm (one thread): cpu {s_cpu:.2f} s, wall {s_wall:.2f} s")
+cols = ["config (E:S:CELL:DH)", "ITM evals", "cpu_s", "cpu_ratio", "par_cpu_s", "thread_cpu_s", "balance",
+        "serial_cpu_s", "est_wall_2idle_s", "est_wall_ratio", "wall_s", "wall_ratio", "par_eff_wall",
+        "median_abs_dl_db", "p90_abs_dl_db"]
+print("\t".join(cols))
 for c in sys.argv[3].split():
     e, s, cell, dh = c.split(":")
     run = f"bando_e{e}_s{s}_c{cell}_dh{dh}"
-    c_cpu, c_wall = med(run, cpu), med(run, lambda r: float(r["wall_s"]))
-    eng = statistics.median(json.load(open(p))["predict_cpu_s"] for p in glob.glob(f"{sys.argv[2]}/{run}.*.json"))
-    est = (c_cpu - eng) + eng / 2  # the engine's radials are split evenly between the 2 threads
-    print(f"{run}\t{c_cpu:.2f}\t{s_cpu / c_cpu:.1f}x\t{eng:.2f}\t{est:.2f}\t{s_cpu / est:.1f}x\t{c_wall:.2f}\t{s_wall / c_wall:.1f}x")
+    st = stats(run)
+    c_cpu, c_wall = med(run, cpu), med(run, wall)
+    # Parallel phases: the radials and the interpolation, per thread. Serial = the rest of the
+    # process (start, terrain read and warp, GeoTIFF write).
+    per_thread = [statistics.median(a[i] + b[i] for a, b in ((d["radial_thread_cpu_s"], d["interpolation_thread_cpu_s"]) for d in st))
+                  for i in range(len(st[0]["radial_thread_cpu_s"]))]
+    par = sum(per_thread)
+    balance = min(per_thread) / max(per_thread)
+    serial = c_cpu - par
+    est = serial + max(per_thread)  # two idle cores: the busier thread's share after the serial part
+    par_wall = statistics.median(d["radial_wall_s"] + d["interpolation_wall_s"] for d in st)
+    eff = par / (len(per_thread) * par_wall)  # 1 = both cores busy all through the parallel phases
+    a = acc.get(run[len("bando_"):], {})
+    print("\t".join([c, str(st[0]["evaluations"]), f"{c_cpu:.3f}", f"{s_cpu / c_cpu:.1f}x", f"{par:.3f}",
+                     "/".join(f"{x:.3f}" for x in per_thread), f"{balance:.2f}", f"{serial:.3f}", f"{est:.3f}",
+                     f"{s_cpu / est:.1f}x", f"{c_wall:.3f}", f"{s_wall / c_wall:.1f}x", f"{eff:.2f}",
+                     a.get("median_abs_dl_db", "?"), a.get("p90_abs_dl_db", "?")]))
 PY

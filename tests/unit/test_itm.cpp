@@ -73,7 +73,7 @@ TEST_CASE("ITM point-to-point reproduces the NTIA v1.4 reference vectors", "[itm
         const auto r = itm::pointToPoint(z, pfl[1], p);
         INFO("case " << i + 1 << ": f " << p.fMhz << " MHz, d " << r.distanceM / 1000 << " km, A_ref " << r.referenceAttenuationDb);
         // The issue asks for 0.1 dB; the vectors are printed to 0.01 dB and we meet that.
-        CHECK(r.lossDb == Approx(c[12]).margin(0.01));
+        CHECK(r.lossDb == Approx(c[12]).margin(0.005));
     }
 }
 
@@ -204,6 +204,9 @@ TEST_CASE("ITM on every prefix of a profile: the prefix evaluator against point-
             REQUIRE(a.effectiveHeightM[1] == Approx(ref.effectiveHeightM[1]).margin(1e-6));
             REQUIRE(a.deltaHM == Approx(ref.deltaHM).margin(1e-9));
             REQUIRE(a.horizonDistanceM[1] == Approx(ref.horizonDistanceM[1]).margin(1e-6));
+            REQUIRE(a.horizonDistanceM[0] == Approx(ref.horizonDistanceM[0]).margin(1e-6));
+            REQUIRE(a.horizonAngleRad[0] == Approx(ref.horizonAngleRad[0]).margin(1e-12));
+            REQUIRE(a.horizonAngleRad[1] == Approx(ref.horizonAngleRad[1]).margin(1e-12));
             ++modes[static_cast<int>(ref.mode)];
             reuseDiff.push_back(std::abs(reuse.at(np).lossDb - ref.lossDb));
         }
@@ -220,4 +223,46 @@ TEST_CASE("ITM on every prefix of a profile: the prefix evaluator against point-
     itm::Params bad;
     bad.fMhz = 0;
     CHECK_THROWS_AS(itm::PrefixEvaluator(bad), bando::Error);
+}
+
+TEST_CASE("ITM prefix evaluator: exact horizons on rough profiles, from any first prefix, in any order", "[itm]")
+{
+    // Rough terrain (a pseudo-random walk with spikes and a deep valley) so that the horizon
+    // envelope and hull change often; prefixes evaluated from npMin on, then below npMin and in
+    // decreasing order: every one equals point-to-point.
+    for (unsigned seed : {1u, 7u, 42u}) {
+        std::vector<double> z(401);
+        unsigned state = seed;
+        auto rnd = [&] {
+            state = state * 1664525u + 1013904223u;
+            return static_cast<double>(state >> 8) / 16777216.0;
+        };
+        double h = 400;
+        for (size_t k = 0; k < z.size(); ++k) {
+            h += (rnd() - 0.5) * 60;
+            h = std::clamp(h, 20.0, 1800.0);
+            z[k] = h + (rnd() < 0.05 ? 150 * rnd() : 0) - (k > 150 && k < 220 ? 300 : 0);
+        }
+        itm::Params p;
+        p.fMhz = seed == 7 ? 2100 : 900;
+        p.txHeightM = seed == 42 ? 10 : 30;
+        itm::PrefixEvaluator e(p);
+        const int npMin = 120;
+        e.setProfile(z.data(), 400, 90, npMin);
+        std::vector<int> order;
+        for (int np = npMin; np <= 400; ++np)
+            order.push_back(np);
+        for (int np = npMin - 1; np >= 2; np -= 3)
+            order.push_back(np);
+        for (int np : order) {
+            const itm::Result ref = itm::pointToPoint(z.data(), np, 90, p);
+            const itm::Result a = e.at(np);
+            INFO("seed " << seed << " np " << np);
+            REQUIRE(a.horizonDistanceM[0] == Approx(ref.horizonDistanceM[0]).margin(1e-6));
+            REQUIRE(a.horizonDistanceM[1] == Approx(ref.horizonDistanceM[1]).margin(1e-6));
+            REQUIRE(a.horizonAngleRad[0] == Approx(ref.horizonAngleRad[0]).margin(1e-12));
+            REQUIRE(a.horizonAngleRad[1] == Approx(ref.horizonAngleRad[1]).margin(1e-12));
+            REQUIRE(a.lossDb == Approx(ref.lossDb).margin(1e-6));
+        }
+    }
 }

@@ -14,6 +14,7 @@
 #include "support/test_support.hpp"
 
 #include <gdal_priv.h>
+#include <gdalwarper.h>
 #include <ogr_spatialref.h>
 
 #include <cmath>
@@ -473,4 +474,128 @@ TEST_CASE("bando predict --candidates: households each candidate would cover, fr
     CHECK_THROWS_AS(tasks::runTask(req, fb), Error);
     req.coveredBy = "Bad Name";
     CHECK_THROWS_AS(tasks::runTask(req, fb), Error);
+
+    // Calibrated candidates: an existing OpA site E2 (20 dBm EIRP, far from the settlements) and
+    // drive-test points around it measured 10 dB below its free-space level. The offset fitted on
+    // the project's sites (-10 dB for OpA) is added to the OpA candidates' levels and stated.
+    double ex = 106.75, ey = 21.9;
+    REQUIRE(fwd->Transform(1, &ex, &ey));
+    {
+        auto s = ProjectStore::open(project, ProjectStore::Mode::ReadWrite);
+        Layer sites = schema::makeLayer("sites");
+        sites.epsg = 9215;
+        const double xs[2] = {sx, ex}, ys[2] = {sy, ey}, eirp[2] = {30, 20};
+        const char* ids[2] = {"E1", "E2"};
+        const char* ops[2] = {"OpB", "OpA"};
+        for (int i = 0; i < 2; ++i) {
+            auto& f = sites.addFeature(Geometry::point(xs[i], ys[i]));
+            sites.set(f, "site_id", std::string(ids[i]));
+            sites.set(f, "operator", std::string(ops[i]));
+            sites.set(f, "technology", std::string("4G"));
+            sites.set(f, "band_mhz", int64_t{1800});
+            sites.set(f, "height_m", 30.0);
+            sites.set(f, "eirp_dbm", eirp[i]);
+        }
+        ProjectStore::Transaction t(*s);
+        s->replaceLayer(sites);
+        t.commit();
+    }
+    const std::string measCsv = dir.file("drive.csv");
+    {
+        std::ofstream meas(measCsv);
+        meas.precision(10);
+        meas << "lon,lat,operator,technology,level_dbm,date\n";
+        for (double dkm : {2.0, 3.0, 4.0, 5.0})
+            for (int dir4 = 0; dir4 < 4; ++dir4) {
+                double x = ex + (dir4 == 0 ? 1 : dir4 == 1 ? -1 : 0) * dkm * 1000;
+                double y = ey + (dir4 == 2 ? 1 : dir4 == 3 ? -1 : 0) * dkm * 1000;
+                const double level = 20 - 10 * std::log10(1200.0) - (32.45 + 20 * std::log10(1800.0) + 20 * std::log10(dkm));
+                REQUIRE(back->Transform(1, &x, &y));
+                meas << x << "," << y << ",OpA,4G," << level - 10 << ",2024-06-01\n";
+            }
+    }
+    req.coveredBy = "none";
+    req.calibrateFile = measCsv;
+    const auto rcal = tasks::runTask(req, fb);
+    REQUIRE(rcal.calibration);
+    REQUIRE(rcal.calibration->operators.size() == 1);
+    CHECK(rcal.calibration->operators[0].operatorName == "OpA");
+    CHECK(rcal.calibration->operators[0].points == 16);
+    // The cell centres are up to 71 m from the points: the fit is -10 dB within a few tenths.
+    CHECK(rcal.calibration->operators[0].offsetDb == Approx(-10.0).margin(0.3));
+    REQUIRE(rcal.candidates.size() == 2);
+    // C1 -10 dB: -102.3 / -117.9 / -126.4 dBm -> the 0.5 km settlement only, weak.
+    CHECK(rcal.candidates[0].householdsGood == 0);
+    CHECK(rcal.candidates[0].householdsWeak == 100);
+    // C2 -10 dB: -87.3 / -102.9 / -111.4 dBm -> good 100, weak 50 + 30.
+    CHECK(rcal.candidates[1].householdsGood == 100);
+    CHECK(rcal.candidates[1].householdsWeak == 80);
+    CHECK(slurp(project) != before);  // (the sites layer was edited above; the run wrote nothing)
+    const std::string afterEdit = slurp(project);
+    tasks::runTask(req, fb);
+    CHECK(slurp(project) == afterEdit);
+    // Without existing sites to fit on, --calibrate with --candidates is refused by name.
+    req.sites = "no_sites_here";
+    CHECK_THROWS_WITH(tasks::runTask(req, fb), Catch::Contains("--calibrate"));
+}
+
+TEST_CASE("predict::loadTerrain warps a WGS 84 DEM as GDALAutoCreateWarpedVRTEx does, voids included", "[predict][dem]")
+{
+    // loadTerrain builds the warped VRT itself for a geographic source clear of the poles and the
+    // antimeridian (no pole check, four coordinate-operation searches fewer): the grid, the
+    // values and the nodata must be those of GDALAutoCreateWarpedVRTEx, the whole raster and a window.
+    test::TempDir dir("dem_warp");
+    const std::string tif = dir.file("dem.tif");
+    writeRaster(tif, "GTiff", 106.5, 21.5, 241, 1.0 / 1200, 1.0, 100, 90, 12);
+    GDALDatasetUniquePtr src(GDALDataset::Open(tif.c_str(), GDAL_OF_RASTER | GDAL_OF_READONLY));
+    REQUIRE(src);
+    OGRSpatialReference work;
+    work.importFromEPSG(9215);
+    char* wkt = nullptr;
+    work.exportToWkt(&wkt);
+    std::unique_ptr<char, gdal::CplFree> owned(wkt);
+    GDALDatasetUniquePtr ref(GDALDataset::FromHandle(
+        GDALAutoCreateWarpedVRTEx(GDALDataset::ToHandle(src.get()), nullptr, wkt, GRA_Bilinear, 0.125, nullptr, nullptr)));
+    REQUIRE(ref);
+    double gt[6];
+    REQUIRE(ref->GetGeoTransform(gt) == CE_None);
+    const int cols = ref->GetRasterXSize(), rows = ref->GetRasterYSize();
+    std::vector<float> z(static_cast<size_t>(cols) * rows);
+    REQUIRE(ref->GetRasterBand(1)->RasterIO(GF_Read, 0, 0, cols, rows, z.data(), cols, rows, GDT_Float32, 0, 0, nullptr) ==
+            CE_None);
+    int voids = 0;
+    auto same = [&](const predict::Terrain& t, int c0, int r0) {
+        CHECK(t.originX == gt[0] + c0 * gt[1]);
+        CHECK(t.originY == gt[3] + r0 * gt[5]);
+        CHECK(t.cellX == gt[1]);
+        CHECK(t.cellY == -gt[5]);
+        int differ = 0;
+        for (int r = 0; r < t.rows; ++r)
+            for (int c = 0; c < t.cols; ++c) {
+                const float a = t.z[static_cast<size_t>(r) * t.cols + c];
+                const float b = z[static_cast<size_t>(r + r0) * cols + c + c0];
+                if (b == -32768.f) {
+                    ++voids;
+                    differ += !std::isnan(a);
+                } else {
+                    differ += a != b;
+                }
+            }
+        CHECK(differ == 0);
+    };
+    for (int threads : {1, 2}) {
+        const predict::Terrain all = predict::loadTerrain(tif, {}, 9215, "dem.tif", Extent(), threads);
+        REQUIRE(all.cols == cols);
+        REQUIRE(all.rows == rows);
+        same(all, 0, 0);
+    }
+    CHECK(voids > 2 * 100);  // the 12 x 12 void (about 12 x 12 output pixels) is nodata, twice
+    // A window: the pixels covering it, one more around.
+    Extent w;
+    w.expand(gt[0] + 40.5 * gt[1], gt[3] + 150.5 * gt[5]);
+    w.expand(gt[0] + 90.5 * gt[1], gt[3] + 60.5 * gt[5]);
+    const predict::Terrain part = predict::loadTerrain(tif, {}, 9215, "dem.tif", w, 2);
+    CHECK(part.cols == 90 - 40 + 3);
+    CHECK(part.rows == 150 - 60 + 3);
+    same(part, 39, 59);
 }

@@ -96,12 +96,27 @@ void printJson(const tasks::PredictResult& r)
     w.endObject();
 }
 
+void printCalibration(const tasks::PredictResult& r)
+{
+    if (!r.calibration)
+        return;
+    const auto& c = *r.calibration;
+    std::printf("%s (%s): %d %s, %d %s; %s %+.2f dB, %s %.2f dB\n", tr("Calibration"), r.calibrationFile.c_str(),
+                c.overall.points, tr("points"), c.unmatched, tr("without prediction"), tr("mean error"),
+                c.overall.meanErrorDb, tr("std dev"), c.overall.stdDevDb);
+    for (const auto& o : c.operators)
+        std::printf("  %s: %d %s, %s %+.2f dB, %s %.2f dB → %s %+.2f dB\n", padRight(o.operatorName, 12).c_str(),
+                    o.points, tr("points"), tr("mean error"), o.meanErrorDb, tr("std dev"), o.stdDevDb,
+                    tr("offset applied"), o.offsetDb);
+}
+
 void printCandidates(const tasks::PredictResult& r)
 {
     std::printf("%s: %s, %s %g km, %s %g m; %zu %s, %.0f %s\n", tr("Model"), r.model.c_str(), tr("radius"), r.radiusKm,
                 tr("resolution"), r.resolutionM, r.demandPoints, tr("settlements"), r.demandHouseholds, tr("households"));
     std::printf("%s (%s): %.0f %s, %.0f %s\n", tr("Already covered"), r.coveredBy.c_str(), r.demandHouseholdsCovered,
                 tr("households (good)"), r.demandHouseholdsCoveredWeak, tr("households (weak only)"));
+    printCalibration(r);
     std::printf("%s %s %s %s %s %s %s\n", padRight(tr("Candidate"), 14).c_str(), padRight(tr("Operator"), 12).c_str(),
                 padRight(tr("Technology"), 10).c_str(), padRight(tr("Households (good)"), 18).c_str(),
                 padRight(tr("new"), 8).c_str(), padRight(tr("Households (weak)"), 18).c_str(), tr("new"));
@@ -128,16 +143,7 @@ void printText(const tasks::PredictResult& r)
     for (const auto& c : r.coverage)
         std::printf("%s %s %6d %10.1f %10.1f\n", padRight(c.operatorName, 12).c_str(), padRight(c.technology, 10).c_str(),
                     c.sites, c.goodKm2, c.weakKm2);
-    if (r.calibration) {
-        const auto& c = *r.calibration;
-        std::printf("%s (%s): %d %s, %d %s; %s %+.2f dB, %s %.2f dB\n", tr("Calibration"), r.calibrationFile.c_str(),
-                    c.overall.points, tr("points"), c.unmatched, tr("without prediction"), tr("mean error"),
-                    c.overall.meanErrorDb, tr("std dev"), c.overall.stdDevDb);
-        for (const auto& o : c.operators)
-            std::printf("  %s: %d %s, %s %+.2f dB, %s %.2f dB → %s %+.2f dB\n", padRight(o.operatorName, 12).c_str(),
-                        o.points, tr("points"), tr("mean error"), o.meanErrorDb, tr("std dev"), o.stdDevDb,
-                        tr("offset applied"), o.offsetDb);
-    }
+    printCalibration(r);
     std::printf("%s: %s%s\n", tr("Layer written"), r.layer.c_str(), r.replaced ? tr(" (replaced)") : "");
     for (const auto& f : r.rasters) std::printf("%s: %s\n", tr("Raster"), f.c_str());
     for (const auto& s : r.warnings) std::fprintf(stderr, "%s: %s\n", tr("warning"), s.c_str());
@@ -198,7 +204,8 @@ CommandRegistration reg({"predict",
                          "--path-loss the path loss of every site. Bad site rows are reported by row and field "
                          "and nothing is written. --calibrate FILE (CSV/XLSX of measured points: lon, lat, "
                          "operator, technology, level_dbm, date) reports the model's error per operator (mean, "
-                         "standard deviation) and adds the fitted per-operator offset to the predicted levels. "
+                         "standard deviation) and adds the fitted per-operator offset to the predicted levels (with "
+                         "--candidates: fitted on the project's sites, added to the candidates' levels). "
                          "--candidates FILE|LAYER predicts candidate sites (same columns as the sites) and lists the "
                          "households of the project's settlements each would cover (good / weak level), gross and "
                          "new: not already covered by the project's coverage layer (--covered-by: another coverage "

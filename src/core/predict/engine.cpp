@@ -4,6 +4,8 @@
 #include "core/base/error.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <ctime>
 #include <cmath>
 #include <exception>
 #include <mutex>
@@ -148,23 +150,90 @@ SiteLoss siteLoss(const Site& s, const Grid& grid, const Terrain& terrain, const
 
 // ---- ITM on radials
 
-int pow2Ceil(double v)
+// fn(0) .. fn(n - 1) on `threads` threads (the caller's included), each index once; the first
+// exception stops the others and is rethrown here.
+double threadCpuSeconds()
 {
-    int p = 1;
-    while (p < v && p < (1 << 20))
-        p <<= 1;
-    return p;
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
 }
 
-// Radial geometry of one site: nr radials (a power of two), terrain samples k = 0..kMax every
-// `step`; ITM is evaluated at the nodes k = 1, e, 2e, ... (e = evalEvery, kMax a multiple of e).
-// Node k is evaluated on radial i when i is a multiple of stride(next node after k): between two
-// nodes the radials in use are those of the farther node, so both ends exist on each of them.
+double wallSeconds()
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// With `cpuS` (one slot per thread), each thread's CPU time is added to its slot.
+template <class Fn>
+void forEachRow(int n, int threads, const Fn& fn, std::vector<double>* cpuS = nullptr)
+{
+    std::atomic<int> next{0};
+    std::atomic<bool> stop{false};
+    std::exception_ptr error;
+    std::mutex mu;
+    std::atomic<int> slot{0};
+    auto worker = [&] {
+        const double c0 = cpuS ? threadCpuSeconds() : 0;
+        const int me = slot.fetch_add(1);
+        struct Record {
+            std::vector<double>* cpu;
+            int me;
+            double c0;
+            ~Record()
+            {
+                if (cpu && me < static_cast<int>(cpu->size()))
+                    (*cpu)[static_cast<size_t>(me)] += threadCpuSeconds() - c0;
+            }
+        } record{cpuS, me, c0};
+        for (;;) {
+            const int i = next.fetch_add(1);
+            if (i >= n || stop.load())
+                return;
+            try {
+                fn(i);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(mu);
+                if (!error)
+                    error = std::current_exception();
+                stop = true;
+                return;
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < std::max(1, threads); ++t)
+        pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool)
+        t.join();
+    if (error)
+        std::rethrow_exception(error);
+}
+
+// Radial geometry of one site: terrain samples k = 0..kMax every `step` along each radial; ITM
+// is evaluated at the nodes k = 1, e, 2e, ... (e = evalEvery, kMax a multiple of e). The nodes
+// are cut into bands of distance (each about 1.25 times as far out as the previous one); band b
+// has its own m_b radials, evenly spaced and at most `arc` apart at its farthest node, each a
+// profile from the site to that node with ITM on every node of the band. Neighbouring bands
+// share their boundary node (evaluated on both bands' radials), so a cell between two nodes
+// interpolates within one band. Against one set of radials doubling with distance (nested powers
+// of two, up to twice as many radials as the spacing needs) this evaluates ~1.25 times fewer
+// prefixes for the same spacing.
+struct Band {
+    int k0 = 1, k1 = 1;  // first and last node
+    int m = 16;          // radials
+    size_t offset = 0;   // of loss[(j * (k1 - k0 + 1)) + k - k0]
+    int firstTask = 0;   // radial j of this band is task firstTask + j
+};
+
 struct Radials {
-    int nr = 0, kMax = 0, every = 1;
+    int kMax = 0, every = 1;
     double step = 90;
-    std::vector<int> stride;  // per sample index, 0..kMax + every
-    int strideAt(int k) const { return stride[static_cast<size_t>(std::min(k, kMax + every))]; }
+    std::vector<Band> bands;           // from the farthest to the nearest (big tasks first)
+    std::vector<int> bandOfSegment;    // per node k: the band holding the segment k .. nextNode(k)
+    int tasks = 0;
+    size_t values = 0;
     int nextNode(int k) const { return k < every ? every : k + every; }
     bool isNode(int k) const { return k == 1 || k % every == 0; }
 };
@@ -176,21 +245,47 @@ Radials makeRadials(double radiusM, double step, double cell, double spacingCell
     r.every = std::max(1, every);
     r.kMax = (static_cast<int>(std::ceil(radiusM / step)) + r.every) / r.every * r.every;
     const double arc = std::max(1e-6, cell * spacingCells);
-    r.nr = std::max(16, pow2Ceil(2 * kPi * (r.kMax * step) / arc));
-    r.stride.resize(static_cast<size_t>(r.kMax + r.every) + 1);
-    for (int k = 0; k <= r.kMax + r.every; ++k) {
-        const int m = std::min(r.nr, std::max(16, pow2Ceil(2 * kPi * k * step / arc)));
-        r.stride[static_cast<size_t>(k)] = r.nr / m;
+    constexpr double kGrowth = 1.25;
+    constexpr int kMinNodes = 4;
+    std::vector<Band> bands;
+    int k0 = 1;
+    while (k0 < r.kMax) {
+        // The band ends at the first node at least kGrowth times as far and kMinNodes nodes on.
+        int k1 = k0, nodes = 0;
+        while (k1 < r.kMax && (nodes < kMinNodes || k1 < kGrowth * k0)) {
+            k1 = r.nextNode(k1);
+            ++nodes;
+        }
+        if (r.kMax - k1 < kMinNodes * r.every)  // no short last band
+            k1 = r.kMax;
+        Band b;
+        b.k0 = k0;
+        b.k1 = k1;
+        b.m = std::max(16, static_cast<int>(std::ceil(2 * kPi * k1 * step / arc)));
+        bands.push_back(b);
+        k0 = k1;
     }
+    std::reverse(bands.begin(), bands.end());
+    r.bandOfSegment.assign(static_cast<size_t>(r.kMax) + 1, 0);
+    for (size_t i = 0; i < bands.size(); ++i) {
+        Band& b = bands[i];
+        b.offset = r.values;
+        b.firstTask = r.tasks;
+        r.values += static_cast<size_t>(b.m) * static_cast<size_t>(b.k1 - b.k0 + 1);
+        r.tasks += b.m;
+        for (int k = b.k0; k < b.k1; ++k)
+            r.bandOfSegment[static_cast<size_t>(k)] = static_cast<int>(i);
+    }
+    r.bands = std::move(bands);
     return r;
 }
 
-// Losses along every radial: loss[i * (kMax + 1) + k], NaN where not evaluated (k = 0 never).
+// Losses on every band's radials (see Radials), NaN where not evaluated. One task per radial,
+// handed to the threads from the farthest band (longest profiles) to the nearest.
 std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const EngineOptions& o, const Radials& rad,
                                 double txGround, const std::atomic<bool>* cancel)
 {
-    const int nk = rad.kMax + 1;
-    std::vector<float> loss(static_cast<size_t>(rad.nr) * nk, std::numeric_limits<float>::quiet_NaN());
+    std::vector<float> loss(rad.values, std::numeric_limits<float>::quiet_NaN());
     itm::Params prm = o.itm;
     prm.fMhz = s.bandMhz;
     prm.txHeightM = s.heightAgl;
@@ -201,37 +296,67 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
     std::atomic<bool> stop{false};
     std::exception_ptr error;
     std::mutex mu;
+    std::atomic<int> slot{0};
+    std::atomic<long long> evaluations{0};
     auto worker = [&] {
-        std::vector<double> z(static_cast<size_t>(nk));
+        const double c0 = o.stats ? threadCpuSeconds() : 0;
+        const int me = slot.fetch_add(1);
+        int tasks = 0;
+        long long evals = 0;
+        struct Record {  // the thread's share, recorded however it leaves
+            EngineOptions::Stats* stats;
+            int me;
+            double c0;
+            int& tasks;
+            long long& evals;
+            std::atomic<long long>& total;
+            ~Record()
+            {
+                total += evals;
+                if (!stats || me >= static_cast<int>(stats->radialCpuS.size()))
+                    return;
+                stats->radialCpuS[static_cast<size_t>(me)] += threadCpuSeconds() - c0;
+                stats->radialTasks[static_cast<size_t>(me)] += tasks;
+            }
+        } record{o.stats, me, c0, tasks, evals, evaluations};
+        std::vector<double> z(static_cast<size_t>(rad.kMax) + 1);
         double shortProfile[3];
         itm::PrefixEvaluator prefix(prm, o.itmDeltaHRefresh);
+        size_t band = 0;
         for (;;) {
-            const int i = next.fetch_add(1);
-            if (i >= rad.nr || stop.load())
+            const int t = next.fetch_add(1);
+            if (t >= rad.tasks || stop.load())
                 return;
+            ++tasks;
+            while (band + 1 < rad.bands.size() && rad.bands[band + 1].firstTask <= t)
+                ++band;
+            const Band& b = rad.bands[band];
+            const int j = t - b.firstTask;
             try {
                 if (cancel && cancel->load())
                     throw CancelledError();
-                const double a = 2 * kPi * i / rad.nr;
+                const double a = 2 * kPi * j / b.m;
                 const double dx = std::sin(a) * rad.step, dy = std::cos(a) * rad.step;
                 z[0] = txGround;
-                for (int k = 1; k < nk; ++k) {
+                for (int k = 1; k <= b.k1; ++k) {
                     const double h = terrain.height(s.x + dx * k, s.y + dy * k);
                     z[static_cast<size_t>(k)] = std::isnan(h) ? 0 : h;
                 }
-                float* out = loss.data() + static_cast<size_t>(i) * nk;
-                // k = 1: two half-step intervals (ITM needs two at least).
-                if (i % rad.strideAt(rad.nextNode(1)) == 0) {
+                float* out = loss.data() + b.offset + static_cast<size_t>(j) * static_cast<size_t>(b.k1 - b.k0 + 1) - b.k0;
+                int k = b.k0;
+                if (k == 1) {
+                    // k = 1: two half-step intervals (ITM needs two at least).
                     const double hm = terrain.height(s.x + dx * 0.5, s.y + dy * 0.5);
                     shortProfile[0] = txGround;
                     shortProfile[1] = std::isnan(hm) ? 0 : hm;
                     shortProfile[2] = z[1];
                     out[1] = static_cast<float>(itm::pointToPoint(shortProfile, 2, rad.step / 2, prm).lossDb);
+                    k = rad.nextNode(1);
+                    ++evals;
                 }
-                prefix.setProfile(z.data(), nk - 1, rad.step);
-                for (int k = 2; k < nk; ++k)
-                    if (rad.isNode(k) && i % rad.strideAt(rad.nextNode(k)) == 0)
-                        out[k] = static_cast<float>(prefix.at(k).lossDb);
+                prefix.setProfile(z.data(), b.k1, rad.step, k);
+                for (; k <= b.k1; k = rad.nextNode(k), ++evals)
+                    out[k] = static_cast<float>(prefix.at(k).lossDb);
             } catch (...) {
                 std::lock_guard<std::mutex> lock(mu);
                 if (!error)
@@ -242,12 +367,21 @@ std::vector<float> radialLosses(const Site& s, const Terrain& terrain, const Eng
         }
     };
     const int threads = std::max(1, o.threads);
+    if (o.stats) {
+        o.stats->radialCpuS.assign(static_cast<size_t>(threads), 0.0);
+        o.stats->radialTasks.assign(static_cast<size_t>(threads), 0);
+    }
+    const double w0 = wallSeconds();
     std::vector<std::thread> pool;
     for (int t = 1; t < threads; ++t)
         pool.emplace_back(worker);
     worker();
     for (auto& t : pool)
         t.join();
+    if (o.stats) {
+        o.stats->radialWallS = wallSeconds() - w0;
+        o.stats->evaluations = evaluations.load();
+    }
     if (error)
         std::rethrow_exception(error);
     return loss;
@@ -262,7 +396,6 @@ SiteLoss siteLossRadial(const Site& s, const Grid& grid, const Terrain& terrain,
         txGround = 0;
     const Radials rad = makeRadials(o.radiusM, o.profileStepM, grid.cell, o.radialSpacingCells, o.itmEvalEvery);
     const std::vector<float> loss = radialLosses(s, terrain, o, rad, txGround, cancel);
-    const int nk = rad.kMax + 1;
     auto exactLoss = [&](double x, double y) {
         LinkProfile link = sampleProfileN(terrain, s.x, s.y, x, y, o.profileStepM, 2);
         link.ground.front() = txGround;
@@ -274,39 +407,43 @@ SiteLoss siteLossRadial(const Site& s, const Grid& grid, const Terrain& terrain,
         link.rxHeightAgl = o.rxHeightM;
         return static_cast<float>(linkLoss(o.model, link, o.itm));
     };
-    // Bilinear in (bearing, distance) between the two nearest radials in use at that distance
-    // and the two nodes around it; NaN where none of the four has a value.
+    // Bilinear in (bearing, distance) between the two nearest radials of the band holding the
+    // two nodes around the cell; NaN where none of the four has a value.
     auto interpolated = [&](double bearing, double d) {
         const double u = std::max(1.0, d / rad.step);
         const int e = rad.every;
         const int k0 = std::max(1, std::min(static_cast<int>(u) / e * e, rad.kMax - e));
         const int k1 = rad.nextNode(k0);
         const double tk = std::clamp((u - k0) / (k1 - k0), 0.0, 1.0);
-        const int stride = rad.strideAt(k1);
-        const int m = rad.nr / stride;
+        const Band& b = rad.bands[static_cast<size_t>(rad.bandOfSegment[static_cast<size_t>(k0)])];
+        const int m = b.m, len = b.k1 - b.k0 + 1;
         const double ja = bearing / (2 * kPi) * m;
         const int j0 = static_cast<int>(ja) % m, j1 = (j0 + 1) % m;
         const double ta = ja - std::floor(ja);
         double sum = 0, wsum = 0;
         auto add = [&](int radial, int k, double w) {
-            const float v = loss[static_cast<size_t>(radial) * nk + k];
+            const float v = loss[b.offset + static_cast<size_t>(radial) * static_cast<size_t>(len) + static_cast<size_t>(k - b.k0)];
             if (w > 0 && !std::isnan(v)) {
                 sum += w * v;
                 wsum += w;
             }
         };
-        add(j0 * stride, k0, (1 - ta) * (1 - tk));
-        add(j1 * stride, k0, ta * (1 - tk));
-        add(j0 * stride, k1, (1 - ta) * tk);
-        add(j1 * stride, k1, ta * tk);
+        add(j0, k0, (1 - ta) * (1 - tk));
+        add(j1, k0, ta * (1 - tk));
+        add(j0, k1, (1 - ta) * tk);
+        add(j1, k1, ta * tk);
         return wsum > 0 ? static_cast<float>(sum / wsum) : std::numeric_limits<float>::quiet_NaN();
     };
-    for (int j = 0; j < out.rows; ++j) {
+    // The window's rows are shared between the threads (each row is written by one thread).
+    if (o.stats)
+        o.stats->interpolationCpuS.assign(static_cast<size_t>(std::max(1, o.threads)), 0.0);
+    const double w0 = wallSeconds();
+    forEachRow(out.rows, o.threads, [&](int j) {
         if (cancel && cancel->load())
             throw CancelledError();
         const int r = out.row0 + j;
         if (r < 0 || r >= grid.rows)
-            continue;
+            return;
         for (int i = 0; i < out.cols; ++i) {
             const int c = out.col0 + i;
             if (c < 0 || c >= grid.cols)
@@ -330,7 +467,9 @@ SiteLoss siteLossRadial(const Site& s, const Grid& grid, const Terrain& terrain,
                 out.gainDb[k] = sectorGainAt(s, txGround, o.rxHeightM, std::isnan(zr) ? 0 : zr, d, bearing * 180 / kPi);
             }
         }
-    }
+    }, o.stats ? &o.stats->interpolationCpuS : nullptr);
+    if (o.stats)
+        o.stats->interpolationWallS = wallSeconds() - w0;
     return out;
 }
 

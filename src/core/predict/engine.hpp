@@ -35,6 +35,7 @@ struct Site {
     double eirpDbm = 60;     // total EIRP toward boresight
     Sector sector;           // omni unless an azimuth was given
     int sourceRow = 0;       // 1-based row/feature of the input, for messages
+    double levelOffsetDb = 0;  // added to the level (a calibration offset; 0 = none)
 };
 
 // The output grid (cell centres are evaluated).
@@ -55,9 +56,10 @@ struct EngineOptions {
     int threads = 2;
     // ITM only: one terrain profile per radial, ITM evaluated at every `profileStepM` sample of
     // it on the profile's prefix (as SPLAT! does), then bilinear in (bearing, distance) to the
-    // cell centres. Radials are added with distance (powers of two) so that neighbouring radials
-    // are at most `radialSpacingCells` output cells apart; one site's radials are shared by the
-    // threads. false = one profile per cell (exact, ~10x slower).
+    // cell centres. The distances are cut into bands (each ~1.25 times as far out as the last),
+    // each with its own radials at most `radialSpacingCells` output cells apart at its far end;
+    // one radial per task, one site's tasks shared by the threads. false = one profile per cell
+    // (exact, ~10x slower).
     // ITM is evaluated every `itmEvalEvery` samples along a radial (linear in between).
     bool itmRadials = true;
     double radialSpacingCells = 1.0;
@@ -65,6 +67,15 @@ struct EngineOptions {
     // ITM on radials: delta_h of a prefix is reused while the prefix has grown by less than this
     // fraction (itm::PrefixEvaluator); 0 = worked out for every prefix (exact ITM).
     double itmDeltaHRefresh = 0.02;
+    // Diagnostics (the benchmark): when set, the ITM radial engine records per thread its CPU
+    // time and tasks in the radial and interpolation phases, and each phase's wall time.
+    struct Stats {
+        std::vector<double> radialCpuS, interpolationCpuS;  // per thread
+        std::vector<int> radialTasks;
+        double radialWallS = 0, interpolationWallS = 0;
+        long long evaluations = 0;  // ITM prefixes evaluated
+    };
+    Stats* stats = nullptr;
 };
 
 // Loss of one site over the square window of grid cells around it; NaN outside the radius,
@@ -84,10 +95,10 @@ std::vector<SiteLoss> predictLosses(const std::vector<Site>& sites, const Grid& 
                                     const std::function<void(size_t, size_t)>& onSiteDone = {});
 
 // Reference-signal level (RSRP for 4G, RSCP for 3G) of a site at a cell: EIRP + pattern - loss,
-// converted exactly as analysis::rf::referenceSignalDbm does.
+// converted exactly as analysis::rf::referenceSignalDbm does, plus the site's levelOffsetDb.
 inline double siteLevelDbm(const Site& s, double lossDb, double gainDb)
 {
-    return analysis::rf::referenceSignalDbm(s.tech, s.eirpDbm + gainDb, lossDb);
+    return analysis::rf::referenceSignalDbm(s.tech, s.eirpDbm + gainDb, lossDb) + s.levelOffsetDb;
 }
 
 // Best server over a set of sites: per cell the highest level and the index of its site (-1, NaN

@@ -9,7 +9,10 @@
 #include <array>
 #include <cmath>
 #include <complex>
+#include <cstdint>
+#include <cstring>
 #include <functional>
+#include <limits>
 #include <memory>
 
 namespace bando::predict::itm {
@@ -19,6 +22,27 @@ namespace {
 using cplx = std::complex<double>;
 
 double dim(double x, double y) { return x > y ? x - y : 0.0; }  // Fortran DIM: positive difference
+
+double sq(double x) { return x * x; }
+
+// Cube root of a positive finite x to within an ulp or so of std::cbrt (glibc's is a portable C
+// routine, frexp / ldexp included, and ITM takes five per evaluation): an exponent-bit estimate,
+// two Halley steps (cubic convergence: 3e-2 -> 1e-5 -> 1e-16) and a final Newton step.
+double cbrtPositive(double x)
+{
+    if (!(x > 0.0) || !std::isfinite(x) || x < 1e-300)
+        return std::cbrt(x);
+    std::uint64_t bits;
+    std::memcpy(&bits, &x, sizeof bits);
+    bits = bits / 3 + 0x2A9F7893782DA1CEull;
+    double y;
+    std::memcpy(&y, &bits, sizeof y);
+    for (int i = 0; i < 2; ++i) {
+        const double y3 = y * y * y;
+        y *= (y3 + 2.0 * x) / (2.0 * y3 + x);
+    }
+    return y - (y * y * y - x) / (3.0 * y * y);
+}
 
 // ---------------------------------------------------------------- terrain analysis (qlrpfl)
 
@@ -64,26 +88,13 @@ void fitLine(const double* z, int npInt, double xi, double x1, double x2, double
     zn = a + b * (np - mid);
 }
 
-// The k-th largest (`upper`) and the k-th smallest (`lower`) of s[0..n), n <= 245, exactly: a
-// 64-bucket histogram of the values (one pass), then a selection among the values of the one
-// bucket that holds each of the two. Reorders s. (Two std::nth_element over all n values were
+// The k-th largest (`upper`) and the k-th smallest (`lower`) of s[0..n), n <= 245, exactly,
+// given their minimum `mn` and maximum `mx` (no NaN): a 64-bucket histogram of the values (one
+// pass), then a selection among the values of the one bucket that holds each of the two
+// (collected in one more pass). Reorders nothing. (Two std::nth_element over all n values were
 // the largest part of an ITM evaluation.)
-void interdecile(double* s, int n, int k, double& upper, double& lower)
+void interdecile(const double* s, int n, int k, double mn, double mx, double& upper, double& lower)
 {
-    double mn = s[0], mx = s[0];
-    bool nan = false;
-    for (int j = 1; j < n; ++j) {
-        nan |= std::isnan(s[j]);
-        mn = std::min(mn, s[j]);
-        mx = std::max(mx, s[j]);
-    }
-    if (nan || std::isnan(s[0]) || !(mx > mn)) {
-        std::nth_element(s, s + (k - 1), s + n, std::greater<>());
-        upper = s[k - 1];
-        std::nth_element(s + k, s + (n - k), s + n, std::greater<>());
-        lower = s[n - k];
-        return;
-    }
     constexpr int kBuckets = 64;
     const double scale = kBuckets / (mx - mn);
     std::array<unsigned char, 256> bucket;
@@ -99,24 +110,26 @@ void interdecile(double* s, int n, int k, double& upper, double& lower)
     int below = 0, bl = 0;
     while (below + count[static_cast<size_t>(bl)] < k)
         below += count[static_cast<size_t>(bl++)];
-    std::array<double, 256> tmp;
-    auto select = [&](int b, int rank, bool largest) {
-        int m = 0;
-        for (int j = 0; j < n; ++j)
-            if (bucket[static_cast<size_t>(j)] == b)
-                tmp[static_cast<size_t>(m++)] = s[j];
-        if (largest)
-            std::nth_element(tmp.begin(), tmp.begin() + rank, tmp.begin() + m, std::greater<>());
-        else
-            std::nth_element(tmp.begin(), tmp.begin() + rank, tmp.begin() + m);
-        return tmp[static_cast<size_t>(rank)];
-    };
-    upper = select(bu, k - above - 1, true);
-    lower = select(bl, k - below - 1, false);
+    std::array<double, 256> hi, lo;
+    int mh = 0, ml = 0;
+    for (int j = 0; j < n; ++j) {
+        const int b = bucket[static_cast<size_t>(j)];
+        if (b == bu)
+            hi[static_cast<size_t>(mh++)] = s[j];
+        if (b == bl)
+            lo[static_cast<size_t>(ml++)] = s[j];
+    }
+    const int ru = k - above - 1, rl = k - below - 1;
+    std::nth_element(hi.begin(), hi.begin() + ru, hi.begin() + mh, std::greater<>());
+    std::nth_element(lo.begin(), lo.begin() + rl, lo.begin() + ml);
+    upper = hi[static_cast<size_t>(ru)];
+    lower = lo[static_cast<size_t>(rl)];
 }
 
 // Terrain irregularity delta_h: the interdecile range of the profile's deviations from a straight
 // line, between x1 and x2 (interdecileRange), corrected to an "asymptotic" value for long paths.
+// The resampling, the least-squares line through the samples (fitLine's, ends at half weight),
+// the deviations with their range, and the selection take four passes over the n samples.
 double interdecileRange(const double* z, int np, double xi, double x1, double x2)
 {
     double xa = x1 / xi;
@@ -131,25 +144,46 @@ double interdecileRange(const double* z, int np, double xi, double x1, double x2
     xb = (xb - xa) / sn;
     int k = static_cast<int>(xa + 1.0);
     xa -= k;
+    const double mid = 0.5 * sn;
+    double sum = 0, moment = 0;  // sum of s_j and of s_j (j - mid)
     for (int j = 0; j < n; ++j) {
         while (xa > 0.0 && k < np) {
             xa -= 1.0;
             ++k;
         }
-        s[static_cast<size_t>(j)] = z[static_cast<size_t>(k)] + (z[static_cast<size_t>(k)] - z[static_cast<size_t>(k - 1)]) * xa;
+        const double v = z[static_cast<size_t>(k)] + (z[static_cast<size_t>(k)] - z[static_cast<size_t>(k - 1)]) * xa;
+        s[static_cast<size_t>(j)] = v;
+        sum += v;
+        moment += v * (j - mid);
         xa += xb;
     }
-    double f0 = 0, fn = 0;
-    fitLine(s.data(), n - 1, 1.0, 0.0, sn, f0, fn);
+    const double e0 = s[0], e1 = s[static_cast<size_t>(n - 1)];
+    sum -= 0.5 * (e0 + e1);
+    moment -= 0.5 * (e0 * -mid + e1 * mid);
+    const double a = sum / sn;
+    const double b = moment * 12.0 / ((sn * sn + 2.0) * sn);
+    const double f0 = a - b * mid, fn = a + b * (sn - mid);
     const double slope = (fn - f0) / sn;
     double line = f0;
+    double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+    bool nan = false;
     for (int j = 0; j < n; ++j) {
-        s[static_cast<size_t>(j)] -= line;
+        const double d = s[static_cast<size_t>(j)] - line;
+        s[static_cast<size_t>(j)] = d;
+        nan |= std::isnan(d);
+        mn = std::min(mn, d);
+        mx = std::max(mx, d);
         line += slope;
     }
     // Values exceeded by 10 % and 90 % of the samples: the ka-th largest and the ka-th smallest.
     double upper = 0, lower = 0;
-    interdecile(s.data(), n, ka, upper, lower);
+    if (nan || !(mx > mn)) {
+        std::nth_element(s.begin(), s.begin() + (ka - 1), s.begin() + n, std::greater<>());
+        upper = s[static_cast<size_t>(ka - 1)];
+        std::nth_element(s.begin() + ka, s.begin() + (n - ka), s.begin() + n, std::greater<>());
+        lower = s[static_cast<size_t>(n - ka)];
+    } else
+        interdecile(s.data(), n, ka, mn, mx, upper, lower);
     return upper - lower;
 }
 
@@ -168,6 +202,10 @@ struct Constants {
     cplx zgnd;                       // surface transfer impedance
     double zt = 0, zl = 0, zc = 0;   // standard normal deviates of time, location, situation
     double freeSpace1km = 0;         // 32.45 + 20 log10 f
+    double zgndAbs = 0;              // |zgnd|
+    double logWn = 0;                // log(0.133 wn), of the climate's frequency factors
+    double log477Wn = 0;             // log(47.7 wn)
+    double dexaWave = 0;             // cbrt(575.7e12 / wn) of the variability's d_ex
 };
 
 namespace {
@@ -189,6 +227,10 @@ Constants makeConstants(const Params& prm)
     k.zl = inverseComplementaryNormal(prm.locationPct / 100.0);
     k.zc = inverseComplementaryNormal(prm.situationPct / 100.0);
     k.freeSpace1km = 32.45 + 20.0 * std::log10(prm.fMhz);
+    k.zgndAbs = std::abs(k.zgnd);
+    k.logWn = std::log(0.133 * k.wn);
+    k.log477Wn = std::log(47.7 * k.wn);
+    k.dexaWave = std::cbrt(575.7e12 / k.wn);
     return k;
 }
 
@@ -203,6 +245,8 @@ struct Path {
     double ens;         // N_s
     double gme;         // effective earth curvature
     cplx zgnd;          // surface transfer impedance
+    double zgndAbs;     // |zgnd|
+    double log477Wn;    // log(47.7 wn)
     int warnings = 0;
 };
 
@@ -260,12 +304,12 @@ double diffraction(double d, const Path& p, Prep& a)
         q = (1.0 - 0.8 * std::exp(-a.dlsa / 50e3)) * p.dh;
         q *= 0.78 * std::exp(-std::sqrt(std::sqrt(q / 16.0)));  // (q/16)^0.25
         a.afo = std::min(15.0, 2.171 * std::log(1.0 + 4.77e-4 * p.h[0] * p.h[1] * p.wn * q));
-        a.qk = 1.0 / std::abs(p.zgnd);
+        a.qk = 1.0 / p.zgndAbs;
         a.aht = 20.0;
         a.xht = 0.0;
         for (int j = 0; j < 2; ++j) {
             const double aa = 0.5 * p.dl[j] * p.dl[j] / p.he[j];
-            const double wa = std::cbrt(aa * p.wn);
+            const double wa = cbrtPositive(aa * p.wn);
             const double pk = a.qk / wa;
             const double x = (1.607 - pk) * 151.0 * wa * p.dl[j] / aa;
             a.xht += x;
@@ -280,7 +324,7 @@ double diffraction(double d, const Path& p, Prep& a)
     const double knife = knifeEdgeAttenuation(q * p.dl[0] / (ds + p.dl[0])) + knifeEdgeAttenuation(q * p.dl[1] / (ds + p.dl[1]));
     // Smooth rounded earth.
     const double aa = ds / th;
-    const double wa = std::cbrt(aa * p.wn);
+    const double wa = cbrtPositive(aa * p.wn);
     const double pk = a.qk / wa;
     q = (1.607 - pk) * 151.0 * wa * th + a.xht;
     const double rounded = 0.05751 * q - 4.343 * std::log(q) - a.aht;
@@ -391,7 +435,7 @@ double troposcatter(double d, const Path& p, Prep& a)
     }
     a.h0s = h0;
     const double th = a.tha + d * p.gme;
-    return scatterDistanceFunction(th * d) + 4.343 * std::log(47.7 * p.wn * th * th * th * th) -
+    return scatterDistanceFunction(th * d) + 4.343 * (p.log477Wn + 4.0 * std::log(th)) -
            0.1 * (p.ens - 301.0) * std::exp(-th * d / 40e3) + h0;
 }
 
@@ -420,7 +464,7 @@ double referenceAttenuation(Path& p, PropagationMode& mode)
     const double dmin = std::abs(p.he[0] - p.he[1]) / 200e-3;
 
     diffraction(0.0, p, a);
-    a.xae = 1.0 / std::cbrt(p.wn * p.gme * p.gme);
+    a.xae = 1.0 / cbrtPositive(p.wn * p.gme * p.gme);
     const double d3 = std::max(a.dlsa, 1.3787 * a.xae + a.dla);
     const double d4 = d3 + 2.7574 * a.xae;
     const double a3 = diffraction(d3, p, a);
@@ -481,7 +525,7 @@ double referenceAttenuation(Path& p, PropagationMode& mode)
         double ems, aes, dx;
         if (a5 < 1000.0) {
             ems = (a6 - a5) / 200e3;
-            dx = std::max(a.dlsa, std::max(a.dla + 0.3 * a.xae * std::log(47.7 * p.wn), (a5 - a.aed - ems * d5) / (a.emd - ems)));
+            dx = std::max(a.dlsa, std::max(a.dla + 0.3 * a.xae * p.log477Wn, (a5 - a.aed - ems * d5) / (a.emd - ems)));
             aes = (a.emd - ems) * dx + a.aed;
         } else {
             ems = a.emd;
@@ -555,10 +599,10 @@ double variability(double aref, const Path& p, const Params& prm, const Constant
         kdv = 0;
         warnings |= kWarnParams;
     }
-    const double lq = std::log(0.133 * p.wn);
-    const double gm = c.bfm1 + c.bfm2 / (std::pow(c.bfm3 * lq, 2.0) + 1.0);
-    const double gp = c.bfp1 + c.bfp2 / (std::pow(c.bfp3 * lq, 2.0) + 1.0);
-    const double dexa = std::sqrt(18e6 * p.he[0]) + std::sqrt(18e6 * p.he[1]) + std::cbrt(575.7e12 / p.wn);
+    const double lq = k.logWn;
+    const double gm = c.bfm1 + c.bfm2 / (sq(c.bfm3 * lq) + 1.0);
+    const double gp = c.bfp1 + c.bfp2 / (sq(c.bfp3 * lq) + 1.0);
+    const double dexa = std::sqrt(18e6 * p.he[0]) + std::sqrt(18e6 * p.he[1]) + k.dexaWave;
     const double de = p.dist < dexa ? 130e3 * p.dist / dexa : 130e3 + p.dist - dexa;
     const double vmd = climateCurve(c.bv1, c.bv2, c.xv1, c.xv2, c.xv3, de);
     const double sgtm = climateCurve(c.bsm1, c.bsm2, c.xsm1, c.xsm2, c.xsm3, de) * gm;
@@ -570,7 +614,7 @@ double variability(double aref, const Path& p, const Params& prm, const Constant
         const double q = (1.0 - 0.8 * std::exp(-p.dist / 50e3)) * p.dh * p.wn;
         sgl = 10.0 * q / (q + 13.0);
     }
-    const double vs0 = noSituation ? 0.0 : std::pow(5.0 + 3.0 * std::exp(-de / 100e3), 2.0);
+    const double vs0 = noSituation ? 0.0 : sq(5.0 + 3.0 * std::exp(-de / 100e3));
 
     double zt = k.zt, zl = k.zl;
     const double zc = k.zc;
@@ -590,7 +634,7 @@ double variability(double aref, const Path& p, const Params& prm, const Constant
     else
         sgt = sgtd + tgtd / zt;
     const double rt = 7.8, rl = 24.0;
-    const double vs = vs0 + std::pow(sgt * zt, 2.0) / (rt + zc * zc) + std::pow(sgl * zl, 2.0) / (rl + zc * zc);
+    const double vs = vs0 + sq(sgt * zt) / (rt + zc * zc) + sq(sgl * zl) / (rl + zc * zc);
     double yr, sgc;
     switch (kdv) {
     case 0: yr = 0.0; sgc = std::sqrt(sgt * sgt + sgl * sgl + vs); break;
@@ -647,10 +691,171 @@ struct DeltaHCache {
 
 namespace {
 
+// N_s (the surface refractivity reduced by the mean height of the middle 80 % of z[0..np]) and
+// the effective earth curvature gamma_e. With `sums` the mean is O(1).
+void refractivity(const double* z, int np, const Params& prm, const ProfileSums* sums, double& ens, double& gme)
+{
+    if (prm.surfaceRefractivity > 0)
+        ens = prm.surfaceRefractivity;
+    else {
+        const int p10 = static_cast<int>(0.1 * np);
+        double hsys = 0;
+        if (sums)
+            hsys = sums->z[static_cast<size_t>(np - p10 + 1)] - sums->z[static_cast<size_t>(p10)];
+        else
+            for (int i = p10; i <= np - p10; ++i)
+                hsys += z[static_cast<size_t>(i)];
+        hsys /= (np - 2 * p10 + 1);
+        ens = hsys != 0.0 ? prm.n0 * std::exp(-hsys / 9460.0) : prm.n0;
+    }
+    gme = 157e-9 * (1.0 - 0.04665 * std::exp(ens / 179.3));
+}
+
+} // namespace
+
+// The two horizons of every prefix of one profile, exactly, without scanning the prefix.
+//
+// Transmitter: the angle of point i seen from the transmitter is A_i - q s_i (A_i = (z_i - z_a) /
+// s_i, s_i = i dx, q = gamma_e / 2 of the prefix), a line in q. The horizon of the prefix ending
+// at np is the highest of the lines 1..np-1 at that prefix's q: an upper envelope of lines added
+// in order of slope (amortised O(1) each) queried in O(log n).
+//
+// Receiver: the angle of point j seen from the receiver at np is (z_j - z_b - q s^2) / s with
+// s = (np - j) dx. With g_j = z_j - q dx^2 j^2 that is (g_j + 2 q dx^2 np j - c) / s: the slope
+// from the receiver to the point (j, g_j) sheared by a linear term, and a shear keeps the upper
+// convex hull. So at one curvature q_lo the best of the points 1..i is the tangent from the
+// receiver to the upper hull of (j, g_j), j <= i, whose vertices are a chain of predecessors
+// (prev) built once per profile. q_lo = the lowest curvature of any prefix: a point's angle only
+// falls as q grows, so that tangent bounds the angles of the points not yet scanned, and the
+// receiver's backward scan stops as soon as the bound is below its best angle -- the same
+// maximum as a full scan.
+struct HorizonIndex {
+    // transmitter
+    std::vector<double> a;       // A_i
+    std::vector<int> line;       // the envelope's lines, oldest (largest slope) first
+    std::vector<double> cross;   // cross[t]: q where line[t + 1] overtakes line[t] (decreasing)
+    int added = 0;               // lines 1..added are in
+    double dx = 0;
+    // receiver
+    std::vector<double> g;
+    std::vector<int> prev;       // hull predecessor of j among 1..j (0: none)
+    double qLow = 0;             // q_lo
+    double w = 0;                // q_lo dx^2
+    std::vector<int> hull;       // scratch of reset
+
+    void reset(const double* z, int npMax, double spacing, double za, const ProfileSums& sums)
+    {
+        dx = spacing;
+        a.resize(static_cast<size_t>(npMax) + 1);
+        a[0] = 0;
+        for (int i = 1; i <= npMax; ++i)
+            a[static_cast<size_t>(i)] = (z[i] - za) * sums.inv[static_cast<size_t>(i)];
+        line.clear();
+        cross.clear();
+        added = 0;
+        // The lowest curvature of the prefixes to be evaluated (sums.first..npMax); another
+        // prefix with a lower one does not use the bound (analyse checks qLow).
+        qLow = std::numeric_limits<double>::infinity();
+        for (const double v : sums.gme)
+            qLow = std::min(qLow, 0.5 * v);
+        w = qLow * dx * dx;
+        g.resize(static_cast<size_t>(npMax) + 1);
+        prev.assign(static_cast<size_t>(npMax) + 1, 0);
+        hull.clear();
+        for (int j = 1; j <= npMax; ++j) {
+            const double gj = z[j] - w * j * j;
+            g[static_cast<size_t>(j)] = gj;
+            while (hull.size() >= 2) {
+                const int p0 = hull[hull.size() - 2], p1 = hull.back();
+                const double y0 = g[static_cast<size_t>(p0)], y1 = g[static_cast<size_t>(p1)];
+                // p1 on or below the segment p0 - j: not a hull vertex.
+                if ((y1 - y0) * (j - p0) <= (gj - y0) * (p1 - p0))
+                    hull.pop_back();
+                else
+                    break;
+            }
+            prev[static_cast<size_t>(j)] = hull.empty() ? 0 : hull.back();
+            hull.push_back(j);
+        }
+    }
+
+    void addLine(int i)
+    {
+        const double ai = a[static_cast<size_t>(i)], si = i * dx;
+        while (line.size() >= 2) {
+            const int l1 = line[line.size() - 2], l2 = line.back();
+            const double a1 = a[static_cast<size_t>(l1)], a2 = a[static_cast<size_t>(l2)];
+            const double s1 = l1 * dx, s2 = l2 * dx;
+            if ((ai - a2) * (s2 - s1) >= (a2 - a1) * (si - s2)) {
+                line.pop_back();
+                cross.pop_back();
+            } else
+                break;
+        }
+        if (!line.empty()) {
+            const int l = line.back();
+            cross.push_back((ai - a[static_cast<size_t>(l)]) / (si - l * dx));
+        }
+        line.push_back(i);
+    }
+
+    // The transmitter's best point among 1..np-1 at curvature q (its angle: a_i - q i dx).
+    int txBest(int np, double q)
+    {
+        if (added > np - 1) {
+            line.clear();
+            cross.clear();
+            added = 0;
+        }
+        while (added < np - 1)
+            addLine(++added);
+        // First t with cross[t] <= q (cross decreases); the neighbours too, against rounding.
+        const auto it = std::lower_bound(cross.begin(), cross.end(), q, [](double c, double v) { return c > v; });
+        const int t = static_cast<int>(it - cross.begin());
+        int best = line[static_cast<size_t>(t)];
+        double bestAngle = a[static_cast<size_t>(best)] - q * (best * dx);
+        for (int u : {t - 1, t + 1}) {
+            if (u < 0 || u >= static_cast<int>(line.size()))
+                continue;
+            const int i = line[static_cast<size_t>(u)];
+            const double v = a[static_cast<size_t>(i)] - q * (i * dx);
+            if (v > bestAngle || (v == bestAngle && i < best)) {
+                best = i;
+                bestAngle = v;
+            }
+        }
+        return best;
+    }
+
+    // An upper bound of the angle, seen from the receiver at np (ground + antenna zb), of every
+    // point 1..i: the tangent to the hull chain of 1..i at q_lo.
+    double rxBound(int np, int i, double zb) const
+    {
+        const double sh = 2.0 * w * np, c = zb + w * np * np;
+        int j = i;
+        double num = g[static_cast<size_t>(j)] + sh * j - c;
+        double den = np - j;
+        for (;;) {
+            const int pj = prev[static_cast<size_t>(j)];
+            if (pj == 0)
+                break;
+            const double pn = g[static_cast<size_t>(pj)] + sh * pj - c, pd = np - pj;
+            if (pn * den < num * pd)  // pn / pd < num / den: past the tangent
+                break;
+            j = pj;
+            num = pn;
+            den = pd;
+        }
+        return num / (den * dx);
+    }
+};
+
+namespace {
+
 // One point-to-point evaluation on z[0..np]. With `sums` (prefix sums of the same profile) the
 // mean height for N_s and the least-squares lines take O(1) instead of a pass over the profile.
 Result analyse(const double* z, int np, double xi, const Params& prm, const Constants& k, const ProfileSums* sums,
-               DeltaHCache* dhCache)
+               DeltaHCache* dhCache, HorizonIndex* horizons)
 {
     if (np < 2 || !(xi > 0))
         throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
@@ -661,21 +866,14 @@ Result analyse(const double* z, int np, double xi, const Params& prm, const Cons
     p.wn = k.wn;
 
     // Surface refractivity reduced by the mean height of the middle 80 % of the profile.
-    if (prm.surfaceRefractivity > 0)
-        p.ens = prm.surfaceRefractivity;
-    else {
-        const int p10 = static_cast<int>(0.1 * np);
-        double hsys = 0;
-        if (sums)
-            hsys = sums->z[static_cast<size_t>(np - p10 + 1)] - sums->z[static_cast<size_t>(p10)];
-        else
-            for (int i = p10; i <= np - p10; ++i)
-                hsys += z[static_cast<size_t>(i)];
-        hsys /= (np - 2 * p10 + 1);
-        p.ens = hsys != 0.0 ? prm.n0 * std::exp(-hsys / 9460.0) : prm.n0;
-    }
-    p.gme = 157e-9 * (1.0 - 0.04665 * std::exp(p.ens / 179.3));
+    if (sums && np >= sums->first && static_cast<size_t>(np) < sums->gme.size()) {
+        p.ens = sums->ens[static_cast<size_t>(np - sums->first)];
+        p.gme = sums->gme[static_cast<size_t>(np - sums->first)];
+    } else
+        refractivity(z, np, prm, sums, p.ens, p.gme);
     p.zgnd = k.zgnd;
+    p.zgndAbs = k.zgndAbs;
+    p.log477Wn = k.log477Wn;
 
     // Horizons: the highest elevation angle seen from each end (earth curvature included).
     const double za = z[0] + p.h[0];
@@ -699,20 +897,39 @@ Result analyse(const double* z, int np, double xi, const Params& prm, const Cons
         const double* zmax = sums->zmax.data();
         double best0 = p.the[0], best1 = p.the[1];
         int i0 = 0, i1 = 0;
-        const double m0 = std::max(zmax[np - 1] - za, 0.0);
-        for (int i = 1; i < np; ++i) {
-            const double sa = i * xi;
-            if (m0 * inv[i] - qc * sa <= best0)
-                break;
-            const double a0 = (z[static_cast<size_t>(i)] - za) * inv[i] - qc * sa;
+        if (horizons) {
+            const int i = horizons->txBest(np, qc);
+            const double a0 = horizons->a[static_cast<size_t>(i)] - qc * (i * xi);
             if (a0 > best0) {
                 best0 = a0;
                 i0 = i;
             }
+        } else {
+            const double m0 = std::max(zmax[np - 1] - za, 0.0);
+            for (int i = 1; i < np; ++i) {
+                const double sa = i * xi;
+                if (m0 * inv[i] - qc * sa <= best0)
+                    break;
+                const double a0 = (z[static_cast<size_t>(i)] - za) * inv[i] - qc * sa;
+                if (a0 > best0) {
+                    best0 = a0;
+                    i0 = i;
+                }
+            }
         }
-        for (int i = np - 1; i >= 1; --i) {
+        // The hull bound (horizons) is checked before the scan and every 32 points (a walk along
+        // the hull costs more than a few points of the scan, whose own bound from the running
+        // maximum already stops most scans early; the hull's is for the profiles where a high
+        // point near the transmitter keeps that one loose). It may only stop the scan when
+        // clearly below the best angle (1e-9 rad against rounding).
+        constexpr double kSlack = 1e-9;
+        const HorizonIndex* hull = horizons && qc >= horizons->qLow ? horizons : nullptr;
+        const bool skip = hull && hull->rxBound(np, np - 1, zb) + kSlack < best1;
+        for (int i = np - 1; i >= 1 && !skip; --i) {
             const double sb = (np - i) * xi;
             if (std::max(zmax[i] - zb, 0.0) * inv[np - i] - qc * sb < best1)
+                break;
+            if (hull && ((np - i) & 31) == 0 && hull->rxBound(np, i, zb) + kSlack < best1)
                 break;
             const double a1 = (z[static_cast<size_t>(i)] - zb) * inv[np - i] - qc * sb;
             if (a1 > best1 || (a1 == best1 && i1 > 0)) {  // ties: the farther point, as the forward scan
@@ -765,7 +982,7 @@ Result analyse(const double* z, int np, double xi, const Params& prm, const Cons
             p.dl[j] = horizon(j);
         q = p.dl[0] + p.dl[1];
         if (q <= p.dist) {
-            q = std::pow(p.dist / q, 2.0);
+            q = sq(p.dist / q);
             for (int j = 0; j < 2; ++j) {
                 p.he[j] *= q;
                 p.dl[j] = horizon(j);
@@ -804,7 +1021,7 @@ Result pointToPoint(const double* z, int np, double xi, const Params& prm)
 {
     if (np < 2 || !(xi > 0))
         throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
-    return analyse(z, np, xi, prm, makeConstants(prm), nullptr, nullptr);
+    return analyse(z, np, xi, prm, makeConstants(prm), nullptr, nullptr, nullptr);
 }
 
 PrefixEvaluator::PrefixEvaluator(const Params& prm, double deltaHRefresh) : m_params(prm)
@@ -813,9 +1030,10 @@ PrefixEvaluator::PrefixEvaluator(const Params& prm, double deltaHRefresh) : m_pa
     m_constants = std::make_shared<Constants>(k);
     m_dh = std::make_shared<DeltaHCache>();
     m_dh->refresh = std::max(0.0, deltaHRefresh);
+    m_horizons = std::make_shared<HorizonIndex>();
 }
 
-void PrefixEvaluator::setProfile(const double* elevations, int npMax, double spacingM)
+void PrefixEvaluator::setProfile(const double* elevations, int npMax, double spacingM, int npMin)
 {
     if (npMax < 2 || !(spacingM > 0))
         throw Error(ErrorKind::Usage, "itm", "a terrain profile needs at least 2 intervals and a positive spacing");
@@ -841,13 +1059,23 @@ void PrefixEvaluator::setProfile(const double* elevations, int npMax, double spa
         m_sums.z[static_cast<size_t>(i) + 1] = a;
         m_sums.iz[static_cast<size_t>(i) + 1] = b;
     }
+    m_sums.first = std::clamp(npMin, 2, npMax);
+    m_sums.ens.clear();
+    m_sums.gme.clear();
+    std::vector<double> ens(static_cast<size_t>(npMax - m_sums.first) + 1, 0.0), gme(ens.size(), 0.0);
+    for (int np = m_sums.first; np <= npMax; ++np)
+        refractivity(elevations, np, m_params, &m_sums, ens[static_cast<size_t>(np - m_sums.first)],
+                     gme[static_cast<size_t>(np - m_sums.first)]);
+    m_sums.ens = std::move(ens);
+    m_sums.gme = std::move(gme);
+    m_horizons->reset(elevations, npMax, spacingM, elevations[0] + m_params.txHeightM, m_sums);
 }
 
 Result PrefixEvaluator::at(int np)
 {
     if (!m_z || np > m_npMax)
         throw Error(ErrorKind::Usage, "itm", "prefix beyond the profile");
-    return analyse(m_z, np, m_spacing, m_params, *m_constants, &m_sums, m_dh.get());
+    return analyse(m_z, np, m_spacing, m_params, *m_constants, &m_sums, m_dh.get(), m_horizons.get());
 }
 
 } // namespace bando::predict::itm

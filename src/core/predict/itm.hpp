@@ -79,9 +79,12 @@ Result pointToPoint(const std::vector<double>& elevations, double spacingM, cons
 Result pointToPoint(const double* elevations, int np, double spacingM, const Params& params);
 
 // Prefix sums of one profile: z[j] = sum of z_i and iz[j] = sum of i z_i over i < j; inv[j] =
-// 1 / (j spacing); zmax[j] = the highest of z_0..z_j.
+// 1 / (j spacing); zmax[j] = the highest of z_0..z_j; ens[np] and gme[np] = the surface
+// refractivity and effective earth curvature of the prefix ending at np >= first (they depend on
+// the prefix's mean height only).
 struct ProfileSums {
-    std::vector<double> z, iz, inv, zmax;
+    std::vector<double> z, iz, inv, zmax, ens, gme;  // ens, gme from index `first` on
+    int first = 0;
 };
 
 struct Constants;
@@ -90,24 +93,30 @@ struct Constants;
 // not change along the profile is worked out once: the parameters' constants (ground impedance,
 // normal deviates, free-space term) per evaluator; the prefix sums per profile, so that N_s and
 // the least-squares lines of the effective heights are O(1) per prefix instead of a pass. The
-// horizons are scanned per prefix (N_s, hence the earth curvature, changes with the prefix).
+// horizons are exact per prefix (N_s, hence the earth curvature, changes with the prefix): the
+// transmitter's from an upper envelope of lines (one per point, the angle as a function of the
+// curvature), O(log n); the receiver's scanned back from the receiver and stopped by a bound from
+// the upper convex hull of the profile at the radial's lowest curvature.
 // delta_h (the interdecile range over a resampling of the prefix, no exact incremental form) is
 // worked out per prefix when `deltaHRefresh` is 0 -- at(np) then equals
 // pointToPoint(elevations, np, spacing, params) to rounding (tested) -- else the interdecile
 // range is reused while the prefix's span has grown by less than that fraction (the asymptotic
 // correction is always exact). One evaluator per thread; the profile is not copied.
 struct DeltaHCache;
+struct HorizonIndex;
 class PrefixEvaluator {
 public:
     // Throws as pointToPoint on bad parameters.
     explicit PrefixEvaluator(const Params& params, double deltaHRefresh = 0);
-    void setProfile(const double* elevations, int npMax, double spacingM);
+    // The prefixes to be evaluated end at npMin..npMax (others work, a little slower).
+    void setProfile(const double* elevations, int npMax, double spacingM, int npMin = 2);
     Result at(int np);  // 2 <= np <= npMax, increasing for the reuse of delta_h
 
 private:
     Params m_params;
     std::shared_ptr<const Constants> m_constants;
     std::shared_ptr<DeltaHCache> m_dh;
+    std::shared_ptr<HorizonIndex> m_horizons;
     ProfileSums m_sums;
     const double* m_z = nullptr;
     int m_npMax = 0;

@@ -12,11 +12,85 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <string>
 
 namespace bando::predict {
+namespace {
+
+// Forwards to GDALGenImgProjTransform. Given this function instead, GDALSuggestedWarpOutput2 skips
+// its GenImgProj-only check of whether a pole or the antimeridian falls in the output (four more
+// source-to-target coordinate transformations, each a search of PROJ's database: 4 % of a
+// one-site ITM run's CPU), which cannot change the grid of a source that reaches neither.
+int forwardGenImgProj(void* arg, int dstToSrc, int n, double* x, double* y, double* z, int* ok)
+{
+    return GDALGenImgProjTransform(arg, dstToSrc, n, x, y, z, ok);
+}
+
+// A geographic source clear of the poles and the antimeridian.
+bool clearOfPolesAndAntimeridian(GDALDataset* src, const OGRSpatialReference& srs)
+{
+    double gt[6];
+    if (!srs.IsGeographic() || src->GetGeoTransform(gt) != CE_None || gt[2] != 0 || gt[4] != 0)
+        return false;
+    const double x0 = gt[0], x1 = gt[0] + gt[1] * src->GetRasterXSize();
+    const double y0 = gt[3], y1 = gt[3] + gt[5] * src->GetRasterYSize();
+    return std::min(x0, x1) > -179 && std::max(x0, x1) < 179 && std::min(y0, y1) > -85 && std::max(y0, y1) < 85;
+}
+
+// The warped VRT of `src` in `dstWkt`, bilinear, 0.125 pixel approximation, on `threads` threads:
+// what GDALAutoCreateWarpedVRTEx builds (same grid, nodata and values), without the pole and
+// antimeridian check for a geographic source clear of both (the .hgt mosaics and WGS 84 GeoTIFFs).
+GDALDatasetUniquePtr warpToWork(GDALDataset* src, const OGRSpatialReference& srcSrs, const char* dstWkt, int threads)
+{
+    std::unique_ptr<GDALWarpOptions, void (*)(GDALWarpOptions*)> wo(GDALCreateWarpOptions(), GDALDestroyWarpOptions);
+    // The warp kernel splits each chunk's rows between `threads` threads (same values).
+    wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "NUM_THREADS", std::to_string(std::max(1, threads)).c_str());
+    if (!clearOfPolesAndAntimeridian(src, srcSrs))
+        return GDALDatasetUniquePtr(GDALDataset::FromHandle(
+            GDALAutoCreateWarpedVRTEx(GDALDataset::ToHandle(src), nullptr, dstWkt, GRA_Bilinear, 0.125, wo.get(), nullptr)));
+    GDALDatasetH hSrc = GDALDataset::ToHandle(src);
+    std::unique_ptr<char*, void (*)(char**)> to(CSLSetNameValue(nullptr, "DST_SRS", dstWkt), CSLDestroy);
+    void* tr = GDALCreateGenImgProjTransformer2(hSrc, nullptr, to.get());
+    if (!tr)
+        return nullptr;
+    std::unique_ptr<void, void (*)(void*)> trOwned(tr, GDALDestroyTransformer);
+    double gt[6];
+    int px = 0, ln = 0;
+    if (GDALSuggestedWarpOutput(hSrc, forwardGenImgProj, tr, gt, &px, &ln) != CE_None)
+        return nullptr;
+    GDALSetGenImgProjTransformerDstGeoTransform(tr, gt);
+    wo->eResampleAlg = GRA_Bilinear;
+    wo->hSrcDS = hSrc;
+    GDALWarpInitDefaultBandMapping(wo.get(), src->GetRasterCount());
+    for (int i = 0; i < wo->nBandCount; ++i) {
+        int has = 0;
+        const double nd = src->GetRasterBand(wo->panSrcBands[i])->GetNoDataValue(&has);
+        if (has) {
+            GDALWarpInitSrcNoDataReal(wo.get(), -1.1e20);
+            wo->padfSrcNoDataReal[i] = nd;
+            GDALWarpInitDstNoDataReal(wo.get(), -1.1e20);
+            wo->padfDstNoDataReal[i] = nd;
+        }
+    }
+    if (wo->padfDstNoDataReal && !CSLFetchNameValue(wo->papszWarpOptions, "INIT_DEST"))
+        wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "INIT_DEST", "NO_DATA");
+    // The approximating transformer owns the exact one; the warped VRT owns both.
+    wo->pTransformerArg = GDALCreateApproxTransformer(GDALGenImgProjTransform, trOwned.release(), 0.125);
+    GDALApproxTransformerOwnsSubtransformer(wo->pTransformerArg, TRUE);
+    wo->pfnTransformer = GDALApproxTransform;
+    // On failure the transformer is left alone, as GDALAutoCreateWarpedVRTEx leaves it (the
+    // half-built warped dataset may already own it).
+    GDALDatasetH out = GDALCreateWarpedVRT(hSrc, px, ln, gt, wo.get());
+    if (!out)
+        return nullptr;
+    GDALSetProjection(out, dstWkt);
+    return GDALDatasetUniquePtr(GDALDataset::FromHandle(out));
+}
+
+} // namespace
 
 Terrain loadTerrain(const std::string& path, const std::vector<std::string>& openOptions, int workEpsg,
-                    const std::string& label, const Extent& window)
+                    const std::string& label, const Extent& window, int threads)
 {
     gdal::init();
     gdal::ErrorCapture cap;
@@ -40,8 +114,7 @@ Terrain loadTerrain(const std::string& path, const std::vector<std::string>& ope
         char* wkt = nullptr;
         dst.exportToWkt(&wkt);
         std::unique_ptr<char, gdal::CplFree> owned(wkt);
-        warped.reset(GDALDataset::FromHandle(
-            GDALAutoCreateWarpedVRT(GDALDataset::ToHandle(src.get()), nullptr, wkt, GRA_Bilinear, 0.125, nullptr)));
+        warped = warpToWork(src.get(), *srcSrs, wkt, threads);
         if (!warped)
             throw Error(ErrorKind::Crs, label, "cannot reproject the DEM: " + cap.lastMessage());
         ds = warped.get();

@@ -11,10 +11,11 @@
 namespace bando::predict {
 
 // `openOptions` are GDAL open options ("TABLE=dem"); `label` names the source in messages.
-// With a non-empty `window` (working CRS) only the pixels covering it are read.
+// With a non-empty `window` (working CRS) only the pixels covering it are read. A warp runs on
+// `threads` threads.
 // Throws bando::Error (Format/Crs/Io) naming `label` on an unreadable, ungeoreferenced or
 // non-north-up raster.
 Terrain loadTerrain(const std::string& path, const std::vector<std::string>& openOptions, int workEpsg,
-                    const std::string& label, const Extent& window = Extent());
+                    const std::string& label, const Extent& window = Extent(), int threads = 1);
 
 } // namespace bando::predict

@@ -108,6 +108,19 @@ std::string calibrationNote(const std::optional<predict::Calibration>& c)
     return s + "; ";
 }
 
+// The uncalibrated level at a measurement: its operator's best server of its technology at its
+// grid cell (NaN when there is none).
+double levelAt(const predict::Measurement& m, const std::map<std::pair<std::string, int>, size_t>& groupIndex,
+               const std::vector<predict::BestServer>& bests, const predict::Grid& grid)
+{
+    const auto g = groupIndex.find({m.operatorName, static_cast<int>(m.tech)});
+    const int c = static_cast<int>(std::floor((m.x - grid.originX) / grid.cell));
+    const int r = static_cast<int>(std::floor((grid.originY - m.y) / grid.cell));
+    if (g == groupIndex.end() || c < 0 || r < 0 || c >= grid.cols || r >= grid.rows)
+        return std::numeric_limits<double>::quiet_NaN();
+    return static_cast<double>(bests[g->second].levelDbm[static_cast<size_t>(r) * grid.cols + c]);
+}
+
 OGRSpatialReference workSrs()
 {
     OGRSpatialReference srs;
@@ -265,8 +278,6 @@ void PredictRequest::validate() const
         throw Error(ErrorKind::Usage, "--rx-height", "the receiver height must be > 0 and <= 100 m");
     if (!(profileStepM >= 0 && profileStepM <= 1000))
         throw Error(ErrorKind::Usage, "--profile-step", "the profile step must be between 0 (the model's) and 1000 m");
-    if (!candidatesFile.empty() && !calibrateFile.empty())
-        throw Error(ErrorKind::Usage, "--candidates", "--candidates and --calibrate exclude each other");
     if (coveredBy.empty() || (coveredBy != "none" && coveredBy != "sites" && !isIdentifier(coveredBy)))
         throw Error(ErrorKind::Usage, "--covered-by", "expected coverage, sites, none or a coverage layer name");
     if (!candidatesFile.empty() && (replace || !outDir.empty()))
@@ -402,21 +413,29 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     predict::SiteList existingSites;
     if (candidatesMode) {
         res.coveredBy = req.coveredBy;
-        if (req.coveredBy == "sites") {
+        // The existing sites are predicted for --covered-by sites and for --calibrate (the offsets
+        // are fitted on the existing sites' prediction against the measurements, as a coverage
+        // prediction fits them, then applied to the candidates).
+        if (req.coveredBy == "sites" || !measured.points.empty()) {
             if (!store->hasLayer(req.sites))
-                throw Error(ErrorKind::Usage, "--covered-by", "the project has no layer '" + req.sites + "'");
+                throw Error(ErrorKind::Usage, req.coveredBy == "sites" ? "--covered-by" : "--calibrate",
+                            "the project has no layer '" + req.sites + "'" +
+                                (req.coveredBy == "sites" ? std::string()
+                                                          : " (the existing sites the calibration is fitted on)"));
             const predict::SiteRows existingRows = predict::siteRowsFromLayer(store->readLayer(req.sites, &fb));
             existingSites = predict::parseSites(existingRows, model, req.radiusKm, req.rxHeightM, kWorkEpsg, "");
             if (!existingSites.errors.empty())
                 throw Error(ErrorKind::Format, existingRows.source,
                             std::to_string(existingSites.errors.size()) + " bad site row(s), nothing predicted:\n  " +
                                 existingSites.errors.front());
-        } else if (req.coveredBy != "none" && !store->hasLayer(req.coveredBy)) {
+        }
+        const bool coverageLayer = req.coveredBy != "sites" && req.coveredBy != "none";
+        if (coverageLayer && !store->hasLayer(req.coveredBy)) {
             if (req.coveredBy != "coverage")
                 throw Error(ErrorKind::Usage, "--covered-by", "the project has no layer '" + req.coveredBy + "'");
             res.warnings.push_back("the project has no coverage layer: no household counted as already covered");
             res.coveredBy = "none";
-        } else if (req.coveredBy != "none") {
+        } else if (coverageLayer) {
             Layer cov = store->readLayer(req.coveredBy, &fb);
             crs::reproject(cov, kWorkEpsg);
             const int cTech = cov.fieldIndex("technology");
@@ -473,9 +492,32 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
         const predict::CandidateThresholds thr{res.thresholds.g3, res.thresholds.g4};
         if (!existingSites.sites.empty()) {
             fb.setStep(tr("Predicting the existing sites' coverage"));
-            const auto existingLosses = predict::predictLosses(existingSites.sites, grid, terrain, eo, &cancel);
+            std::vector<predict::Site>& ex = existingSites.sites;
+            const auto existingLosses = predict::predictLosses(ex, grid, terrain, eo, &cancel);
             fb.throwIfCancelled();
-            existing = predict::demandCoverage(existingSites.sites, existingLosses, grid, demand, thr);
+            if (!measured.points.empty()) {
+                std::map<std::pair<std::string, int>, std::vector<size_t>> members;
+                for (size_t i = 0; i < ex.size(); ++i)
+                    members[{ex[i].operatorName, static_cast<int>(ex[i].tech)}].push_back(i);
+                std::map<std::pair<std::string, int>, size_t> groupIndex;
+                std::vector<predict::BestServer> bests;
+                for (const auto& [key, idx] : members) {
+                    const std::set<size_t> member(idx.begin(), idx.end());
+                    groupIndex[key] = bests.size();
+                    bests.push_back(predict::bestServer(ex, existingLosses, grid, [&](size_t i) { return member.count(i) > 0; }));
+                }
+                res.calibrationFile = req.calibrateFile;
+                res.calibration = predict::calibrate(
+                    measured.points, [&](const predict::Measurement& m) { return levelAt(m, groupIndex, bests, grid); });
+                // Applied as in a coverage prediction: to every level of the operator, here the
+                // candidates' and (for --covered-by sites) the existing sites'.
+                for (auto& s : ex)
+                    s.levelOffsetDb = res.calibration->offsetFor(s.operatorName);
+                for (auto& s : sites)
+                    s.levelOffsetDb = res.calibration->offsetFor(s.operatorName);
+            }
+            if (req.coveredBy == "sites")
+                existing = predict::demandCoverage(ex, existingLosses, grid, demand, thr);
         }
         auto reach = predict::candidateCoverage(sites, demand, terrain, eo, req.resolutionM, thr, &cancel, onSiteDone);
         predict::subtractCovered(reach, demand, existing);
@@ -559,14 +601,8 @@ PredictResult run(const PredictRequest& req, Feedback& fb)
     if (!measured.points.empty()) {
         // Error of the uncalibrated prediction at each measurement's cell, then the offsets.
         res.calibrationFile = req.calibrateFile;
-        res.calibration = predict::calibrate(measured.points, [&](const predict::Measurement& m) {
-            const auto g = groupIndex.find({m.operatorName, static_cast<int>(m.tech)});
-            const int c = static_cast<int>(std::floor((m.x - grid.originX) / grid.cell));
-            const int r = static_cast<int>(std::floor((grid.originY - m.y) / grid.cell));
-            if (g == groupIndex.end() || c < 0 || r < 0 || c >= grid.cols || r >= grid.rows)
-                return std::numeric_limits<double>::quiet_NaN();
-            return static_cast<double>(bests[g->second].levelDbm[static_cast<size_t>(r) * grid.cols + c]);
-        });
+        res.calibration = predict::calibrate(
+            measured.points, [&](const predict::Measurement& m) { return levelAt(m, groupIndex, bests, grid); });
         for (const auto& [key, idx] : groupIndex) {
             const float off = static_cast<float>(res.calibration->offsetFor(key.first));
             for (float& v : bests[idx].levelDbm)
