@@ -766,6 +766,7 @@ const char* layerTitleMsgid(const std::string& name)
         {"broadband_nodes", N_("Broadband nodes")}, {"settlements", N_("Settlements")},
         {"villages", N_("Village boundaries")},         {"survey_gaps", N_("Surveyed coverage gaps")},
         {"coverage", N_("Mobile coverage")},  {"fibre", N_("Fibre lines")},
+        {"coverage_predicted", N_("Predicted coverage")},
     };
     for (const auto& [n, t] : kTitles)
         if (name == n)
@@ -803,7 +804,7 @@ double drawStyleLegend(Painter& p, const ResolvedStyle& rs, double top)
         for (size_t c = 0; c < rs.colours.size(); ++c) {
             if (!rs.visible[c] || (off && std::find(off->begin(), off->end(), static_cast<int>(c)) != off->end()))
                 continue;
-            std::string label = static_cast<int>(c) == rs.noDataClass ? p.tr("No data") : rs.labels[c];
+            std::string label = static_cast<int>(c) == rs.noDataClass ? p.tr("No data") : p.tr(rs.labels[c].c_str());
             if (st.renderer == style::Renderer::Single)
                 label = msgid ? p.tr(msgid) : st.layer;
             label = text::toNfc(label) + " (" + std::to_string(rs.counts[c]) + ")";
