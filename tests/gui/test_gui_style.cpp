@@ -248,12 +248,43 @@ private:
             check(!dlg->setBreaksText("0, 50, 40"), "descending breaks are refused");
             check(dlg->setBreaksText("0, 60, 120, 200, 400, 100000"), "typed breaks are taken");
             check(dlg->style().method == Method::Manual, "typed breaks make the method manual");
+            // Drag the third break (120) 25 px to the right on the histogram.
+            wxWindow* hw = dlg->histogramWindow();
+            const int x0 = dlg->breakPixel(2), y = hw->GetClientSize().y / 2;
+            check(x0 > 0, "the break 120 is drawn on the histogram");
+            auto mouse = [hw](wxEventType type, int x, int yy, bool down) {
+                wxMouseEvent me(type);
+                me.m_x = x;
+                me.m_y = yy;
+                me.m_leftDown = down;
+                me.SetEventObject(hw);
+                hw->GetEventHandler()->ProcessEvent(me);
+            };
+            const uint64_t genBefore = mainFrame()->canvas()->generation();
+            mouse(wxEVT_LEFT_DOWN, x0, y, true);
+            mouse(wxEVT_MOTION, x0 + 12, y, true);
+            mouse(wxEVT_MOTION, x0 + 25, y, true);
+            mouse(wxEVT_LEFT_UP, x0 + 25, y, false);
+            m_dragged = dlg->edges().size() == 6 ? dlg->edges()[2] : 0;
+            std::printf("  break dragged from 120 to %g (%d px -> %d px)\n", m_dragged, x0, dlg->breakPixel(2));
+            check(m_dragged > 120 && m_dragged < 200, "dragging the break line moves the break between its neighbours");
+            check(dlg->breakPixel(2) >= x0 + 20 && dlg->breakPixel(2) <= x0 + 30, "the break follows the mouse");
+            check(dlg->edges()[1] == 60 && dlg->edges()[3] == 200, "the other breaks stay");
+            check(dlg->breaksText().Contains(wxString::Format("%g", m_dragged)), "the breaks field shows the dragged value");
+            check(dlg->style().method == Method::Manual, "a dragged break makes the method manual");
             dlg->setLabelField("name");
             dlg->setLabelPriorityField("households");
             dlg->setLabelMaxScale(60000);
             // Let GTK draw the new state before the screenshot, then press OK.
             m_dialogTimer.SetOwner(this, wxID_HIGHEST + 7);
-            Bind(wxEVT_TIMER, [dlg](wxTimerEvent&) {
+            Bind(wxEVT_TIMER, [this, dlg, genBefore](wxTimerEvent&) {
+                // The live preview (250 ms after the last change) has given the map the unsaved style.
+                check(dlg->previewCount() >= 1, "the editor previewed the style on the map");
+                bool previewed = false;
+                for (const auto& s : mainFrame()->canvas()->styles())
+                    previewed = previewed || (s.layer == "villages" && s.method == Method::Manual && s.edges == dlg->edges());
+                check(previewed, "the map draws the unsaved style with the dragged break");
+                check(mainFrame()->canvas()->generation() > genBefore, "the preview started a redraw");
                 screenshot("style-dialog.png");
                 dlg->EndModal(wxID_OK);
             }, wxID_HIGHEST + 7);
@@ -289,7 +320,8 @@ private:
             return;
         check(st->renderer == bando::style::Renderer::Graduated && st->field == "households" && st->ramp == "Reds",
               "graduated on households with the Reds ramp");
-        check(st->edges == std::vector<double>{0, 60, 120, 200, 400, 100000}, "the typed breaks are stored exactly");
+        check(st->edges == std::vector<double>{0, 60, m_dragged, 200, 400, 100000},
+              "the typed and dragged breaks are stored exactly");
         check(st->labelField == "name" && st->labelPriorityField == "households" && st->labelMaxScale == 60000,
               "the label field, priority and scale are stored");
         // The re-rendered map: the class colours are drawn, and a village's label point has
@@ -333,6 +365,7 @@ private:
     wxImage m_first, m_beforeShade;
     std::map<uint32_t, long> m_h0, m_h1;
     wxTimer m_dialogTimer, m_gapTimer;
+    double m_dragged = 0;  // the break dragged on the histogram
     std::chrono::steady_clock::time_point m_lastTick{};
     double m_maxGap = 0;
     std::vector<double> m_panTimes;
