@@ -278,17 +278,32 @@ private:
             // Let GTK draw the new state before the screenshot, then press OK.
             m_dialogTimer.SetOwner(this, wxID_HIGHEST + 7);
             Bind(wxEVT_TIMER, [this, dlg, genBefore](wxTimerEvent&) {
-                // The live preview (250 ms after the last change) has given the map the unsaved style.
+                // The live preview (250 ms after the last change) gives the map the unsaved
+                // style; wait (up to 10 s) until the canvas shows its render.
+                auto* canvas = mainFrame()->canvas();
+                const bool drawn = dlg->previewCount() >= 1 && canvas->generation() > genBefore && !canvas->rendering() &&
+                                   canvas->shownGeneration() == canvas->generation();
+                if (!drawn && ++m_previewPolls < 100) {
+                    m_dialogTimer.StartOnce(100);
+                    return;
+                }
                 check(dlg->previewCount() >= 1, "the editor previewed the style on the map");
                 bool previewed = false;
-                for (const auto& s : mainFrame()->canvas()->styles())
+                for (const auto& s : canvas->styles())
                     previewed = previewed || (s.layer == "villages" && s.method == Method::Manual && s.edges == dlg->edges());
                 check(previewed, "the map draws the unsaved style with the dragged break");
-                check(mainFrame()->canvas()->generation() > genBefore, "the preview started a redraw");
-                screenshot("style-dialog.png");
+                check(drawn, "the preview was rendered while the editor is open");
+                // The map behind the dialog has the Reds classes of the unsaved style.
+                const auto h = bando::guitest::histogram(canvas->image());
+                long reds = 0;
+                for (uint32_t c : bando::style::rampColours("Reds", 5))
+                    reds += h.count(c) ? h.at(c) : 0;
+                std::printf("  preview: %ld pixels in the Reds classes\n", reds);
+                check(reds > 20000, "the previewed map shows the Reds classes before OK");
+                screenshot("style-dialog.png", true);
                 dlg->EndModal(wxID_OK);
             }, wxID_HIGHEST + 7);
-            m_dialogTimer.StartOnce(400);
+            m_dialogTimer.StartOnce(300);
         });
         bool ok = false;
         try {
@@ -366,6 +381,7 @@ private:
     std::map<uint32_t, long> m_h0, m_h1;
     wxTimer m_dialogTimer, m_gapTimer;
     double m_dragged = 0;  // the break dragged on the histogram
+    int m_previewPolls = 0;
     std::chrono::steady_clock::time_point m_lastTick{};
     double m_maxGap = 0;
     std::vector<double> m_panTimes;
