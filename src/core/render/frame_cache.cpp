@@ -20,6 +20,9 @@ struct FrameCache::Base {
     ViewTransform vt;
     int width = 0, height = 0, stride = 0;
     std::vector<uint8_t> pixels;
+    // The ranking theme the key names by address: held, so no other theme takes its address
+    // while this image is cached.
+    std::shared_ptr<const MapData::Theme> villageTheme;
 };
 
 namespace {
@@ -124,6 +127,7 @@ FrameCache::Result FrameCache::render(Image& out, const MapData& data, const Map
     base->width = w;
     base->height = h;
     base->stride = stride;
+    base->villageTheme = s.villageTheme;
     // Where the cached image's pixel (0, 0) falls in the new view, in whole pixels.
     long dx = 0, dy = 0;
     bool shift = false;
