@@ -10,6 +10,7 @@
 #include "core/capi/geos_convert.hpp"
 #include "core/model/schema.hpp"
 #include "core/store/project_store.hpp"
+#include "bench_lattice.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -22,68 +23,9 @@
 #include <vector>
 
 using namespace bando;
+using namespace bando::bench;
 
 namespace {
-
-struct Rng {  // splitmix64 (as bench_analysis.cpp)
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-    double uniform(double a, double b) { return a + (b - a) * uniform(); }
-};
-
-// The analysis benchmark's lattice of villages, offset by (x0, y0).
-std::vector<Ring> latticeRings(int nx, int ny, double cell, double x0, double y0, uint64_t seed)
-{
-    Rng rng{seed};
-    std::vector<XY> lattice(static_cast<size_t>(nx + 1) * static_cast<size_t>(ny + 1));
-    for (int j = 0; j <= ny; ++j)
-        for (int i = 0; i <= nx; ++i) {
-            const bool border = i == 0 || j == 0 || i == nx || j == ny;
-            lattice[static_cast<size_t>(j) * static_cast<size_t>(nx + 1) + static_cast<size_t>(i)] = {
-                x0 + i * cell + (border ? 0 : rng.uniform(-0.25, 0.25) * cell),
-                y0 + j * cell + (border ? 0 : rng.uniform(-0.25, 0.25) * cell)};
-        }
-    auto at = [&](int i, int j) { return static_cast<uint64_t>(j) * static_cast<uint64_t>(nx + 1) + static_cast<uint64_t>(i); };
-    auto edge = [&](uint64_t a, uint64_t b) {  // points from a to b, excluding b
-        const bool flip = a > b;
-        const uint64_t lo = flip ? b : a, hi = flip ? a : b;
-        Rng e{seed ^ (lo * 0x100000001b3ull) ^ (hi << 21)};
-        const int n = 7 + static_cast<int>(e.next() % 13);
-        const XY p = lattice[lo], q = lattice[hi];
-        const double dx = q.x - p.x, dy = q.y - p.y, len = std::hypot(dx, dy);
-        std::vector<XY> pts{p};
-        for (int k = 1; k < n; ++k) {
-            const double t = static_cast<double>(k) / n, w = e.uniform(-0.04, 0.04) * len;
-            pts.push_back({p.x + t * dx - dy / len * w, p.y + t * dy + dx / len * w});
-        }
-        if (flip) {
-            pts.push_back(q);
-            std::reverse(pts.begin(), pts.end());
-            pts.pop_back();
-        }
-        return pts;
-    };
-    std::vector<Ring> out;
-    for (int j = 0; j < ny; ++j)
-        for (int i = 0; i < nx; ++i) {
-            Ring r;
-            const uint64_t c[4] = {at(i, j), at(i + 1, j), at(i + 1, j + 1), at(i, j + 1)};
-            for (int k = 0; k < 4; ++k) {
-                auto pts = edge(c[k], c[(k + 1) % 4]);
-                r.insert(r.end(), pts.begin(), pts.end());
-            }
-            r.push_back(r.front());
-            out.push_back(std::move(r));
-        }
-    return out;
-}
 
 // The union of polygons (GEOS), as a MultiPolygon.
 Geometry dissolve(const std::vector<const Ring*>& rings)

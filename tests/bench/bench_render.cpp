@@ -3,8 +3,12 @@
 //   png       full-province redraw at 1920x1080 into an ARGB32 image (render only)
 //   png_file  renderToFile 1920x1080 PNG (render + PNG encoding + write)
 //   pdf_a3    renderToFile A3 landscape vector PDF
+//   pan_zoom  issue #13: the app canvas's redraw (all 112,000 shops on, no title/legend) over a
+//             sequence of 24 pans and zooms, through render::FrameCache (the base layers kept per
+//             scale and moved on pan) and, for comparison, without it (every frame drawn whole)
 // Prints one "name median_s min_s" line per measurement.
 #include "core/capi/gdal.hpp"
+#include "core/render/frame_cache.hpp"
 #include "core/render/hillshade.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/render/map_style.hpp"
@@ -156,6 +160,99 @@ int main(int argc, char** argv)
             report("hillshade", timeIt(n, once));
             cairo_surface_write_to_png(hs, (outDir + "/bench-hillshade.png").c_str());
             cairo_surface_destroy(hs);
+        }
+        {  // issue #13: redraw after pan/zoom as the canvas does it (MapCanvas::settingsFor)
+            const render::LayerState st = render::defaultLayerState(*data);
+            render::MapSettings base;
+            base.widthPx = 1920;
+            base.heightPx = 1080;
+            base.title = false;
+            base.legend = false;
+            for (const auto& name : st.order)
+                if (name == "shops" ||
+                    std::find(st.hidden.begin(), st.hidden.end(), name) == st.hidden.end())
+                    base.layerOrder.push_back(name);
+            const Extent full = data->extent;
+            const double res0 = std::max(full.width() / (1920 * 0.94), full.height() / (1080 * 0.94));
+            struct Step {
+                char kind;  // 'p' pan by (a, b) pixels, 'z' zoom by a about the centre
+                double a, b;
+            };
+            // Drag pans of 40-250 px, wheel zooms of 1.25 (in, back out), as a user looks around.
+            const std::vector<Step> steps = {
+                {'p', 120, 0},  {'p', 80, 60},  {'p', -200, 0}, {'p', 0, -150}, {'p', 40, 40},
+                {'z', 1.25, 0}, {'p', -90, 30}, {'p', 150, -60}, {'p', 0, 120}, {'z', 1.25, 0},
+                {'p', 60, 60},  {'p', -250, 0}, {'p', 100, -80}, {'z', 0.8, 0}, {'p', 70, 0},
+                {'p', -40, 90}, {'z', 0.8, 0},  {'p', 200, 20},  {'p', -60, -60}, {'p', 0, 180},
+                {'p', -120, 0}, {'p', 90, -90}, {'p', 30, 30},  {'p', -80, 40}};
+            std::vector<render::MapSettings> frames;
+            double cx = full.center().x, cy = full.center().y, res = res0;
+            auto add = [&] {
+                render::MapSettings f = base;
+                f.extent = {cx - 960 * res, cy - 540 * res, cx + 960 * res, cy + 540 * res};
+                frames.push_back(f);
+            };
+            add();
+            for (const auto& st2 : steps) {
+                if (st2.kind == 'p') {
+                    cx -= st2.a * res;
+                    cy += st2.b * res;
+                } else {
+                    res /= st2.a;
+                }
+                add();
+            }
+            auto sequence = [&](bool cached, Times& t, int& full, int& shifted, int& same, const char* png) {
+                render::FrameCache cache;
+                render::Image img;
+                for (size_t i = 0; i < frames.size(); ++i) {
+                    const auto t0 = Clock::now();
+                    const double c0 = cpuNow();
+                    if (cached) {
+                        const auto r = cache.render(img, *data, frames[i]);
+                        full += r.reuse == render::FrameCache::Reuse::None;
+                        shifted += r.reuse == render::FrameCache::Reuse::Shifted;
+                        same += r.reuse == render::FrameCache::Reuse::Same;
+                    } else {
+                        img.width = 1920;
+                        img.height = 1080;
+                        img.stride = 1920 * 4;
+                        img.pixels.assign(static_cast<size_t>(img.stride) * 1080, 0);
+                        cairo_surface_t* fs = cairo_image_surface_create_for_data(
+                            img.pixels.data(), CAIRO_FORMAT_ARGB32, 1920, 1080, img.stride);
+                        cairo_t* cr = cairo_create(fs);
+                        render::renderMap(cr, *data, frames[i]);
+                        cairo_destroy(cr);
+                        cairo_surface_destroy(fs);
+                    }
+                    const double cpu = cpuNow() - c0;
+                    const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
+                    if (i > 0) {  // the first frame opens the view
+                        t.cpu.push_back(cpu);
+                        t.wall.push_back(wall);
+                    }
+                }
+                cairo_surface_t* last = cairo_image_surface_create_for_data(img.pixels.data(), CAIRO_FORMAT_ARGB32,
+                                                                            1920, 1080, img.stride);
+                cairo_surface_write_to_png(last, (outDir + "/" + png).c_str());
+                cairo_surface_destroy(last);
+            };
+            Times whole, cached;
+            int f0 = 0, s0 = 0, z0 = 0, f1 = 0, s1 = 0, z1 = 0;
+            sequence(false, whole, f0, s0, z0, "bench-panzoom-whole.png");
+            sequence(true, cached, f1, s1, z1, "bench-panzoom-cached.png");
+            report("pan_whole", whole);
+            report("pan_cache", cached);
+            std::printf("pan_cache frames: %d base drawn whole, %d moved + strips, %d reused (of %zu, first excluded)\n",
+                        f1, s1, z1, frames.size());
+            Times fullOnly;
+            for (size_t i = 0; i < cached.cpu.size(); ++i)
+                if (steps[i].kind == 'z') {
+                    fullOnly.cpu.push_back(cached.cpu[i]);
+                    fullOnly.wall.push_back(cached.wall[i]);
+                }
+            if (!fullOnly.cpu.empty())
+                report("pan_zoomstep", fullOnly);
         }
         s.districtCode = "183";
         surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);

@@ -2,7 +2,12 @@
 # Rendering benchmark: Bando vs QGIS on the same GeoPackage, in the same run.
 # Usage: tests/bench/run_render_bench.sh BUILD_DIR [PROJECT.gpkg] [N=11]
 #   BUILD_DIR must contain src/cli/bando and tests/bench/bando_bench_render
-#   (cmake --build BUILD_DIR --target bando bando_bench_render).
+#   (cmake --build BUILD_DIR --target bando bando_bench_render bando_bench_canvas).
+#   Issue #13: bando_bench_render's pan_whole / pan_cache lines are the province redraw after
+#   pan/zoom (all 112,000 shops) without and with the frame cache; then, when
+#   tests/bench/bando_bench_canvas is built and xvfb-run exists, the app's canvas at national
+#   size (80,000 villages, 2,000,000 shops): UI-thread gaps while rendering (BANDO_BENCH_CANVAS=0
+#   skips it). About 1-2 minutes in all on 2 cores.
 #   Without PROJECT the sample is generated into BUILD_DIR/bench/lang-son-sample.gpkg.
 #   QGIS (Debian: apt-get install qgis python3-qgis) is optional; without it only Bando runs.
 set -eu
@@ -33,4 +38,11 @@ if "$py" -c 'import qgis.core' 2>/dev/null; then
     'BEGIN { printf "ratio     QGIS/Bando 1920x1080 redraw: wall %.1fx, cpu %.1fx\n", q / b, qc / bc }'
 else
   echo "qgis_png  (QGIS not installed: apt-get install qgis python3-qgis)"
+fi
+canvas="$build/tests/bench/bando_bench_canvas"
+if [ "${BANDO_BENCH_CANVAS:-1}" != 0 ] && [ -x "$canvas" ] && command -v xvfb-run >/dev/null; then
+  echo "# national-size canvas (bando_bench_canvas), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+  xvfb-run -a -s "-screen 0 1600x1000x24" "$canvas" | grep -v '^# load'
+else
+  echo "canvas    (not run: build bando_bench_canvas and install xvfb)"
 fi

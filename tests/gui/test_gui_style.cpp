@@ -248,16 +248,62 @@ private:
             check(!dlg->setBreaksText("0, 50, 40"), "descending breaks are refused");
             check(dlg->setBreaksText("0, 60, 120, 200, 400, 100000"), "typed breaks are taken");
             check(dlg->style().method == Method::Manual, "typed breaks make the method manual");
+            // Drag the third break (120) 25 px to the right on the histogram.
+            wxWindow* hw = dlg->histogramWindow();
+            const int x0 = dlg->breakPixel(2), y = hw->GetClientSize().y / 2;
+            check(x0 > 0, "the break 120 is drawn on the histogram");
+            auto mouse = [hw](wxEventType type, int x, int yy, bool down) {
+                wxMouseEvent me(type);
+                me.m_x = x;
+                me.m_y = yy;
+                me.m_leftDown = down;
+                me.SetEventObject(hw);
+                hw->GetEventHandler()->ProcessEvent(me);
+            };
+            const uint64_t genBefore = mainFrame()->canvas()->generation();
+            mouse(wxEVT_LEFT_DOWN, x0, y, true);
+            mouse(wxEVT_MOTION, x0 + 12, y, true);
+            mouse(wxEVT_MOTION, x0 + 25, y, true);
+            mouse(wxEVT_LEFT_UP, x0 + 25, y, false);
+            m_dragged = dlg->edges().size() == 6 ? dlg->edges()[2] : 0;
+            std::printf("  break dragged from 120 to %g (%d px -> %d px)\n", m_dragged, x0, dlg->breakPixel(2));
+            check(m_dragged > 120 && m_dragged < 200, "dragging the break line moves the break between its neighbours");
+            check(dlg->breakPixel(2) >= x0 + 20 && dlg->breakPixel(2) <= x0 + 30, "the break follows the mouse");
+            check(dlg->edges()[1] == 60 && dlg->edges()[3] == 200, "the other breaks stay");
+            check(dlg->breaksText().Contains(wxString::Format("%g", m_dragged)), "the breaks field shows the dragged value");
+            check(dlg->style().method == Method::Manual, "a dragged break makes the method manual");
             dlg->setLabelField("name");
             dlg->setLabelPriorityField("households");
             dlg->setLabelMaxScale(60000);
             // Let GTK draw the new state before the screenshot, then press OK.
             m_dialogTimer.SetOwner(this, wxID_HIGHEST + 7);
-            Bind(wxEVT_TIMER, [dlg](wxTimerEvent&) {
-                screenshot("style-dialog.png");
+            Bind(wxEVT_TIMER, [this, dlg, genBefore](wxTimerEvent&) {
+                // The live preview (250 ms after the last change) gives the map the unsaved
+                // style; wait (up to 10 s) until the canvas shows its render.
+                auto* canvas = mainFrame()->canvas();
+                const bool drawn = dlg->previewCount() >= 1 && canvas->generation() > genBefore && !canvas->rendering() &&
+                                   canvas->shownGeneration() == canvas->generation();
+                if (!drawn && ++m_previewPolls < 100) {
+                    m_dialogTimer.StartOnce(100);
+                    return;
+                }
+                check(dlg->previewCount() >= 1, "the editor previewed the style on the map");
+                bool previewed = false;
+                for (const auto& s : canvas->styles())
+                    previewed = previewed || (s.layer == "villages" && s.method == Method::Manual && s.edges == dlg->edges());
+                check(previewed, "the map draws the unsaved style with the dragged break");
+                check(drawn, "the preview was rendered while the editor is open");
+                // The map behind the dialog has the Reds classes of the unsaved style.
+                const auto h = bando::guitest::histogram(canvas->image());
+                long reds = 0;
+                for (uint32_t c : bando::style::rampColours("Reds", 5))
+                    reds += h.count(c) ? h.at(c) : 0;
+                std::printf("  preview: %ld pixels in the Reds classes\n", reds);
+                check(reds > 20000, "the previewed map shows the Reds classes before OK");
+                screenshot("style-dialog.png", true);
                 dlg->EndModal(wxID_OK);
             }, wxID_HIGHEST + 7);
-            m_dialogTimer.StartOnce(400);
+            m_dialogTimer.StartOnce(300);
         });
         bool ok = false;
         try {
@@ -289,7 +335,8 @@ private:
             return;
         check(st->renderer == bando::style::Renderer::Graduated && st->field == "households" && st->ramp == "Reds",
               "graduated on households with the Reds ramp");
-        check(st->edges == std::vector<double>{0, 60, 120, 200, 400, 100000}, "the typed breaks are stored exactly");
+        check(st->edges == std::vector<double>{0, 60, m_dragged, 200, 400, 100000},
+              "the typed and dragged breaks are stored exactly");
         check(st->labelField == "name" && st->labelPriorityField == "households" && st->labelMaxScale == 60000,
               "the label field, priority and scale are stored");
         // The re-rendered map: the class colours are drawn, and a village's label point has
@@ -333,6 +380,8 @@ private:
     wxImage m_first, m_beforeShade;
     std::map<uint32_t, long> m_h0, m_h1;
     wxTimer m_dialogTimer, m_gapTimer;
+    double m_dragged = 0;  // the break dragged on the histogram
+    int m_previewPolls = 0;
     std::chrono::steady_clock::time_point m_lastTick{};
     double m_maxGap = 0;
     std::vector<double> m_panTimes;

@@ -3,6 +3,7 @@
 #include "core/base/error.hpp"
 #include "core/capi/cairo.hpp"
 #include "core/render/layer_tree.hpp"
+#include "core/render/map_style.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/render/styled_layer.hpp"
 
@@ -282,4 +283,64 @@ TEST_CASE("Labels never overlap and the higher priority wins", "[render][style][
         for (size_t j = i + 1; j < boxes.size(); ++j)
             REQUIRE_FALSE(boxes[i].box.intersects(boxes[j].box));
     CHECK(boxes.front().text == "Thôn 59");  // placed first
+}
+
+TEST_CASE("Predicted coverage is a Telecom layer drawn by signal level with its default style", "[render][style][layertree]")
+{
+    // Two squares as `bando predict` writes them: level good on the left, weak on the right.
+    MapData d;
+    d.epsg = 9215;
+    Layer l;
+    l.name = "coverage_predicted";
+    l.geomType = GeomType::MultiPolygon;
+    l.epsg = 9215;
+    l.fields = {{"level", FieldType::Text, 0, false}};
+    const char* levels[] = {"good", "weak"};
+    for (int i = 0; i < 2; ++i) {
+        const double x0 = i * 100.0;
+        Geometry g = Geometry::polygon({{{x0, 0}, {x0 + 100, 0}, {x0 + 100, 100}, {x0, 100}, {x0, 0}}});
+        g.type = GeomType::MultiPolygon;
+        Feature& f = l.addFeature(std::move(g));
+        l.set(f, "level", std::string(levels[i]));
+    }
+    d.layers.push_back(std::move(l));
+    d.prepare();
+
+    CHECK(layerGroup("coverage_predicted") == "telecom");
+    const LayerState st = defaultLayerState(d);
+    REQUIRE(st.order == std::vector<std::string>{"coverage_predicted"});
+    CHECK(st.hidden == std::vector<std::string>{"coverage_predicted"});  // listed, off until ticked
+
+    MapSettings s;
+    s.extent = {0, 0, 200, 100};
+    s.widthPx = 200;
+    s.heightPx = 100;
+    s.dpi = 72;
+    s.title = s.legend = s.scaleBar = s.northArrow = false;
+    s.layerOrder = {"coverage_predicted"};
+    const Raster r = draw(d, s);
+    // 45 % of the class colour over the background (0xf4f3ef), inside each square.
+    auto blend = [](uint32_t c) {
+        uint32_t out = 0xff000000;
+        for (int sh : {16, 8, 0}) {
+            const double v = 0.45 * ((c >> sh) & 0xff) + 0.55 * ((kBg >> sh) & 0xff);
+            out |= static_cast<uint32_t>(std::lround(v)) << sh;
+        }
+        return out;
+    };
+    auto near = [](uint32_t a, uint32_t b) {
+        for (int sh : {16, 8, 0})
+            if (std::abs(int((a >> sh) & 0xff) - int((b >> sh) & 0xff)) > 1)
+                return false;
+        return true;
+    };
+    INFO(std::hex << r.at(50, 50) << " " << r.at(150, 50));
+    CHECK(near(r.at(50, 50), blend(0x009e73)));   // good: bluish green
+    CHECK(near(r.at(150, 50), blend(0xe69f00)));  // weak: orange
+    // Its legend rows are the two levels, in the layer tree's legend.
+    s.language = "en";
+    const auto rows = layerLegendRows(d, s, "coverage_predicted");
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].label.rfind("Good signal (predicted)", 0) == 0);
+    CHECK(rows[1].label.rfind("Weak signal (predicted)", 0) == 0);
 }

@@ -54,6 +54,7 @@ void MapCanvas::setData(std::shared_ptr<const render::MapData> data)
         m_retired.push_back(std::move(m_job));
     }
     ++m_generation;  // any pending result belongs to the old project
+    m_frameCache->clear();
     m_data = std::move(data);
     m_order.clear();
     m_hidden.clear();
@@ -301,6 +302,7 @@ void MapCanvas::startRender()
     m_jobView = m_view;
     m_jobSize = GetClientSize();
     m_job = std::make_unique<render::RenderJob>(m_data, settingsFor(m_jobView, m_jobSize));
+    m_job->setFrameCache(m_frameCache);
     WindowHandle<MapCanvas> self = m_self;
     m_job->start([self, gen](render::RenderJob&) {  // worker thread: only post
         self.post([gen](MapCanvas& c) { c.onJobDone(gen); });

@@ -5,6 +5,7 @@
 // a result from an older generation is never painted over a newer one. While a render runs,
 // the last image is drawn transformed to the new view, so panning and zooming stay smooth.
 #include "app/bridge/bridge.hpp"
+#include "core/render/frame_cache.hpp"
 #include "core/render/map_renderer.hpp"
 
 #include <wx/bitmap.h>
@@ -121,6 +122,8 @@ private:
     std::shared_ptr<const render::MapData::Theme> m_villageTheme;
     View m_view;
 
+    // The base layers per scale, moved on pan (shared with the render workers).
+    std::shared_ptr<render::FrameCache> m_frameCache = std::make_shared<render::FrameCache>();
     std::unique_ptr<render::RenderJob> m_job;                   // current job
     std::vector<std::unique_ptr<render::RenderJob>> m_retired;  // cancelled, still finishing
     uint64_t m_generation = 0, m_jobGeneration = 0, m_shownGeneration = 0, m_completed = 0;

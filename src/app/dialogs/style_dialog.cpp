@@ -8,6 +8,7 @@
 #include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/clrpicker.h>
+#include <wx/cursor.h>
 #include <wx/dcbuffer.h>
 #include <wx/panel.h>
 #include <wx/settings.h>
@@ -31,6 +32,20 @@ public:
     {
         SetBackgroundStyle(wxBG_STYLE_PAINT);
         Bind(wxEVT_PAINT, &HistogramPanel::onPaint, this);
+        Bind(wxEVT_LEFT_DOWN, &HistogramPanel::onMouse, this);
+        Bind(wxEVT_LEFT_UP, &HistogramPanel::onMouse, this);
+        Bind(wxEVT_MOTION, &HistogramPanel::onMouse, this);
+        Bind(wxEVT_MOUSE_CAPTURE_LOST, [this](wxMouseCaptureLostEvent&) { endDrag(); });
+    }
+    // A break line dragged with the mouse: (index, new value, true on release).
+    std::function<void(size_t, double, bool)> onEdgeDragged;
+    // The pixel column of edge i (clamped to the axis), -1 when there is no axis.
+    int edgeX(size_t i) const
+    {
+        int left = 0, right = 0;
+        if (!axis(left, right) || i >= m_edges.size())
+            return -1;
+        return xOf(m_edges[i], left, right);
     }
     void set(style::Histogram h, std::vector<double> edges, std::vector<uint32_t> colours)
     {
@@ -42,6 +57,69 @@ public:
     const style::Histogram& hist() const { return m_hist; }
 
 private:
+    bool axis(int& left, int& right) const
+    {
+        const wxSize sz = GetClientSize();
+        left = 6;
+        right = sz.x - 6;
+        return !m_hist.counts.empty() && right > left;
+    }
+    int xOf(double v, int left, int right) const
+    {
+        const double lo = m_hist.min, hi = m_hist.max, span = hi > lo ? hi - lo : 1;
+        return left + static_cast<int>(std::lround((std::clamp(v, lo, hi) - lo) / span * (right - left)));
+    }
+
+    // Drag an inner break (not the first or last edge) between its neighbours; the value is
+    // rounded to about 1/200 of the axis, to a power of ten.
+    void onMouse(wxMouseEvent& e)
+    {
+        int left = 0, right = 0;
+        if (!axis(left, right) || m_edges.size() < 3) {
+            e.Skip();
+            return;
+        }
+        const int x = e.GetX();
+        if (e.LeftDown()) {
+            int best = -1, bestD = 6;
+            for (size_t i = 1; i + 1 < m_edges.size(); ++i)
+                if (const int d = std::abs(xOf(m_edges[i], left, right) - x); d < bestD) {
+                    bestD = d;
+                    best = static_cast<int>(i);
+                }
+            m_drag = best;
+            if (m_drag >= 0 && !HasCapture())
+                CaptureMouse();
+        } else if (e.Dragging() && m_drag >= 0) {
+            const size_t i = static_cast<size_t>(m_drag);
+            const double lo = m_hist.min, hi = m_hist.max, span = hi > lo ? hi - lo : 1;
+            const double step = std::pow(10.0, std::floor(std::log10(span / 200)));
+            double v = std::round((lo + static_cast<double>(x - left) / (right - left) * span) / step) * step;
+            const double below = m_edges[i - 1], above = m_edges[i + 1];
+            v = std::clamp(v, below + step, above - step);
+            if (v > below && v < above && v != m_edges[i]) {
+                m_edges[i] = v;
+                Refresh();
+                if (onEdgeDragged)
+                    onEdgeDragged(i, v, false);
+            }
+        } else if (e.LeftUp() && m_drag >= 0) {
+            const size_t i = static_cast<size_t>(m_drag);
+            endDrag();
+            if (onEdgeDragged)
+                onEdgeDragged(i, m_edges[i], true);
+        }
+        const bool onEdge = std::any_of(m_edges.begin(), m_edges.end(),
+                                        [&](double v) { return std::abs(xOf(v, left, right) - x) < 6; });
+        SetCursor(m_drag >= 0 || onEdge ? wxCursor(wxCURSOR_SIZEWE) : wxNullCursor);
+    }
+    void endDrag()
+    {
+        m_drag = -1;
+        if (HasCapture())
+            ReleaseMouse();
+    }
+
     void onPaint(wxPaintEvent&)
     {
         wxAutoBufferedPaintDC dc(this);
@@ -89,6 +167,7 @@ private:
     style::Histogram m_hist;
     std::vector<double> m_edges;
     std::vector<uint32_t> m_colours;
+    int m_drag = -1;  // the break being dragged
 };
 
 namespace {
@@ -265,6 +344,46 @@ StyleDialog::StyleDialog(wxWindow* parent, std::shared_ptr<const render::MapData
 
     fromStyle(initial);
 
+    // Dragging a break on the histogram makes the breaks manual, as typing them does.
+    m_histogram->onEdgeDragged = [this](size_t i, double v, bool done) {
+        if (i >= m_edges.size())
+            return;
+        m_edges[i] = v;
+        m_method->SetSelection(indexOf(kMethods, style::Method::Manual));
+        m_updating = true;
+        m_breaks->ChangeValue(edgesText(m_edges));
+        m_updating = false;
+        if (done)
+            refresh();
+        else
+            schedulePreview();
+    };
+    // Live preview: the map redraws with the unsaved style once the controls rest 250 ms.
+    m_previewTimer.SetOwner(this);
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) {
+        if (!onPreview)
+            return;
+        const style::Style s = style();
+        try {
+            s.validate();
+        } catch (const std::exception&) {
+            return;  // the message is under the breaks; the map keeps the last good preview
+        }
+        ++m_previews;
+        onPreview(s);
+    }, m_previewTimer.GetId());
+    auto restyled = [this](wxEvent& e) {
+        schedulePreview();
+        e.Skip();
+    };
+    m_symbol->Bind(wxEVT_CHOICE, restyled);
+    m_size->Bind(wxEVT_SPINCTRLDOUBLE, restyled);
+    m_opacity->Bind(wxEVT_SPINCTRLDOUBLE, restyled);
+    m_radius->Bind(wxEVT_SPINCTRL, restyled);
+    m_colour->Bind(wxEVT_COLOURPICKER_CHANGED, restyled);
+    m_labelField->Bind(wxEVT_CHOICE, restyled);
+    m_labelHalo->Bind(wxEVT_CHECKBOX, restyled);
+
     auto changed = [this](wxCommandEvent&) {
         if (!m_updating)
             refresh();
@@ -421,7 +540,17 @@ void StyleDialog::refresh()
     m_histogram->set(style::histogram(values, 40), m_edges,
                      style::rampColours(s.ramp.empty() ? style::defaultRamp(s.renderer) : s.ramp, k));
     Layout();
+    schedulePreview();
 }
+
+void StyleDialog::schedulePreview()
+{
+    if (onPreview)
+        m_previewTimer.StartOnce(kPreviewDelayMs);  // restarted by every change: debounced
+}
+
+wxWindow* StyleDialog::histogramWindow() const { return m_histogram; }
+int StyleDialog::breakPixel(size_t i) const { return m_histogram->edgeX(i); }
 
 const std::vector<int>& StyleDialog::histogram() const { return m_histogram->hist().counts; }
 double StyleDialog::histogramMin() const { return m_histogram->hist().min; }

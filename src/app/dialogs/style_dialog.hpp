@@ -10,6 +10,9 @@
 #include "core/style/style.hpp"
 
 #include <wx/dialog.h>
+#include <wx/timer.h>
+
+#include <functional>
 
 #include <memory>
 #include <string>
@@ -58,9 +61,21 @@ public:
     void setLabelMaxScale(double maxScale);
     wxString breaksText() const;
 
+    // Live preview: called with the unsaved style (valid only) once the controls have rested
+    // kPreviewDelayMs after a change; the frame redraws the map with it and restores the saved
+    // styles on Cancel.
+    std::function<void(const style::Style&)> onPreview;
+    static constexpr int kPreviewDelayMs = 250;
+    int previewCount() const { return m_previews; }
+    // The histogram (a mouse drag of an inner break line moves that break; the breaks become
+    // manual) and the pixel column of break i in it, for tests.
+    wxWindow* histogramWindow() const;
+    int breakPixel(size_t i) const;
+
 private:
     void fromStyle(const style::Style& s);
     void refresh();  // recompute edges and histogram, enable the controls that apply
+    void schedulePreview();
     std::vector<double> fieldValues() const;
 
     std::shared_ptr<const render::MapData> m_data;
@@ -69,6 +84,8 @@ private:
     std::vector<std::string> m_numericFields;  // integer / real fields
     std::vector<double> m_edges;
     bool m_updating = false;
+    wxTimer m_previewTimer;
+    int m_previews = 0;
 
     wxChoice* m_renderer = nullptr;
     wxChoice* m_field = nullptr;

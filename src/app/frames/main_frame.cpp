@@ -909,8 +909,19 @@ bool MainFrame::editStyle(const std::string& layer)
         if (st.layer == layer)
             current = st;
     StyleDialog dlg(this, data, current);
-    if (dlg.ShowModal() != wxID_OK)
+    const std::vector<style::Style> saved = m_canvas->styles();
+    dlg.onPreview = [this, saved](const style::Style& preview) {  // the map as the editor stands
+        std::vector<style::Style> styles = saved;
+        styles.erase(std::remove_if(styles.begin(), styles.end(),
+                                    [&](const style::Style& s) { return s.layer == preview.layer; }),
+                     styles.end());
+        styles.push_back(preview);
+        m_canvas->setStyles(std::move(styles));
+    };
+    if (dlg.ShowModal() != wxID_OK) {
+        m_canvas->setStyles(saved);
         return false;
+    }
     applyStyle(dlg.style());
     return true;
 }

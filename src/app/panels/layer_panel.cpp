@@ -27,6 +27,7 @@ wxString layerLabel(const std::string& name)
         {"settlements", N_("Household clusters")},
         {"sites", N_("Mobile base stations")},
         {"coverage", N_("Mobile coverage")},
+        {"coverage_predicted", N_("Predicted coverage")},
         {"broadband_nodes", N_("Broadband nodes")},
         {"fibre", N_("Fibre lines")},
         {"shops", N_("Digital shops")},

@@ -38,7 +38,7 @@ std::string layerGroup(const std::string& layer)
         {schema::kVillages, "administrative"},  {schema::kPlaces, "administrative"},
         {"sites", "telecom"},                   {"coverage", "telecom"},
         {"broadband_nodes", "telecom"},         {"fibre", "telecom"},
-        {"predicted_coverage", "telecom"},      {"shops", "economy"},
+        {"coverage_predicted", "telecom"},      {"shops", "economy"},
         {"teams", "economy"},                   {"coverage_gaps", "analysis"},
         {"survey_gaps", "analysis"},            {schema::kRoads, "context"},
         {"settlements", "context"},             {kHillshadeLayer, "context"},
@@ -384,7 +384,8 @@ std::vector<LegendRow> layerLegendRows(const MapData& data, const MapSettings& s
             r.classIndex = static_cast<int>(c);
             r.hidden = off && std::find(off->begin(), off->end(), static_cast<int>(c)) != off->end();
             if (sty.renderer != style::Renderer::Single)
-                r.label = static_cast<int>(c) == rs->noDataClass ? i18n::tr(s.language, "No data") : rs->labels[c];
+                r.label = static_cast<int>(c) == rs->noDataClass ? i18n::tr(s.language, "No data")
+                                                                  : i18n::tr(s.language, rs->labels[c].c_str());
             r.count = rs->counts[c];
             const uint32_t colour = rs->colours[c];
             r.swatch = swatch(size, [&](cairo_t* cr) {

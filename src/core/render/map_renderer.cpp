@@ -7,6 +7,7 @@
 #include "core/model/schema.hpp"
 #include "core/capi/cairo.hpp"
 #include "core/render/font.hpp"
+#include "core/render/frame_cache.hpp"
 #include "core/render/hillshade.hpp"
 #include "core/render/layer_tree.hpp"
 #include "core/render/map_style.hpp"
@@ -765,6 +766,7 @@ const char* layerTitleMsgid(const std::string& name)
         {"broadband_nodes", N_("Broadband nodes")}, {"settlements", N_("Settlements")},
         {"villages", N_("Village boundaries")},         {"survey_gaps", N_("Surveyed coverage gaps")},
         {"coverage", N_("Mobile coverage")},  {"fibre", N_("Fibre lines")},
+        {"coverage_predicted", N_("Predicted coverage")},
     };
     for (const auto& [n, t] : kTitles)
         if (name == n)
@@ -802,7 +804,7 @@ double drawStyleLegend(Painter& p, const ResolvedStyle& rs, double top)
         for (size_t c = 0; c < rs.colours.size(); ++c) {
             if (!rs.visible[c] || (off && std::find(off->begin(), off->end(), static_cast<int>(c)) != off->end()))
                 continue;
-            std::string label = static_cast<int>(c) == rs.noDataClass ? p.tr("No data") : rs.labels[c];
+            std::string label = static_cast<int>(c) == rs.noDataClass ? p.tr("No data") : p.tr(rs.labels[c].c_str());
             if (st.renderer == style::Renderer::Single)
                 label = msgid ? p.tr(msgid) : st.layer;
             label = text::toNfc(label) + " (" + std::to_string(rs.counts[c]) + ")";
@@ -1053,8 +1055,17 @@ std::vector<LegendItem> legendLayout(const MapData& data, const MapSettings& s)
 }
 
 namespace {
+// What one renderMapImpl call draws: the whole map, or (FrameCache) only the base layers
+// (order[0, baseCount), optionally only inside a device rectangle), or everything above them
+// (the base layers still set their label flags and collect their labels).
+struct Pass {
+    enum Mode { All, Base, Overlay } mode = All;
+    size_t baseCount = 0;
+    Extent clipPx;  // Base: the device rectangle to draw (empty = the whole image)
+};
+
 void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb,
-                   std::vector<PlacedLabel>* placedLabels);
+                   std::vector<PlacedLabel>* placedLabels, const Pass& pass = {});
 }
 
 void renderMap(cairo_t* cr, const MapData& data, const MapSettings& s, const Feedback* fb)
@@ -1070,8 +1081,51 @@ std::vector<PlacedLabel> labelLayout(cairo_t* cr, const MapData& data, const Map
 }
 
 namespace {
+// The layers renderMap draws for `s`, bottom to top.
+std::vector<std::string> drawOrder(const MapData& data, const MapSettings& s)
+{
+    if (!s.layerOrder.empty())
+        return s.layerOrder;
+    std::vector<std::string> order;
+    const LayerState state = defaultLayerState(data);
+    for (const auto& name : state.order)
+        if (std::find(state.hidden.begin(), state.hidden.end(), name) == state.hidden.end())
+            order.push_back(name);
+    return order;
+}
+} // namespace
+
+size_t cacheableBaseLayers(const MapData& data, const MapSettings& s)
+{
+    const std::vector<std::string> order = drawOrder(data, s);
+    size_t n = 0;
+    for (const auto& name : order) {
+        const bool hidden = std::find(s.hiddenLayers.begin(), s.hiddenLayers.end(), name) != s.hiddenLayers.end();
+        if (!hidden && name != kHillshadeLayer && name != kPlaceLabelsLayer) {
+            style::Style scratch;
+            const style::Style* st = styleFor(s, data, name, scratch);
+            if (st && name == schema::kPlaces && st == &scratch)
+                st = nullptr;
+            const Layer* layer = data.layer(name);
+            if (st) {
+                // Markers, heatmaps and labelled layers are drawn over the cached base.
+                if (st->renderer == style::Renderer::Heatmap || !st->labelField.empty() || !layer ||
+                    layer->geomType == GeomType::Point || layer->geomType == GeomType::MultiPoint)
+                    break;
+            } else if (name != schema::kVillages && name != schema::kCommunes && name != schema::kRoads &&
+                       name != schema::kDistricts && name != schema::kPlaces) {
+                if (!layer || layer->geomType == GeomType::Point || layer->geomType == GeomType::MultiPoint)
+                    break;  // generic dots: over the base
+            }
+        }
+        ++n;
+    }
+    return n;
+}
+
+namespace {
 void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, const Feedback* fb,
-                   std::vector<PlacedLabel>* placedLabels)
+                   std::vector<PlacedLabel>* placedLabels, const Pass& pass)
 {
     std::shared_ptr<MapData> preparedCopy;
     const MapData* data = &dataIn;
@@ -1092,22 +1146,35 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
     p.placedLabels = placedLabels;
     cairo_save(cr);
     cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
-    cairo_rectangle(cr, 0, 0, s.widthPx, s.heightPx);
-    cairo_clip(cr);
-    setRgb(cr, kBackground);
-    cairo_paint(cr);
-
-    std::vector<std::string> defaultOrder;  // the visible layers of defaultLayerState()
-    if (s.layerOrder.empty()) {
-        const LayerState state = defaultLayerState(*data);
-        for (const auto& name : state.order)
-            if (std::find(state.hidden.begin(), state.hidden.end(), name) == state.hidden.end())
-                defaultOrder.push_back(name);
+    if (pass.mode == Pass::Base && !pass.clipPx.isEmpty()) {
+        // Only this rectangle is drawn; features are culled against it (with a margin for
+        // strokes), so a strip costs what it shows.
+        const Extent& c = pass.clipPx;
+        cairo_rectangle(cr, c.minX, c.minY, c.width(), c.height());
+        const double margin = 8 * p.pt;
+        p.view.minX = p.vt.toMapX(c.minX - margin);
+        p.view.maxX = p.vt.toMapX(c.maxX + margin);
+        p.view.maxY = p.vt.toMapY(c.minY - margin);
+        p.view.minY = p.vt.toMapY(c.maxY + margin);
+    } else {
+        cairo_rectangle(cr, 0, 0, s.widthPx, s.heightPx);
     }
-    const auto& order = s.layerOrder.empty() ? defaultOrder : s.layerOrder;
+    cairo_clip(cr);
+    if (pass.mode != Pass::Overlay) {
+        setRgb(cr, kBackground);
+        cairo_paint(cr);
+    }
+
+    const std::vector<std::string> order = drawOrder(*data, s);
     bool districtLabels = false, seatLabels = false;
     std::vector<std::shared_ptr<const ResolvedStyle>> legendStyles;
-    for (const auto& name : order) {
+    for (size_t li = 0; li < order.size(); ++li) {
+        const std::string& name = order[li];
+        if (pass.mode == Pass::Base && li >= pass.baseCount)
+            break;
+        // Drawn in this pass (an Overlay pass only collects the base layers' labels).
+        const bool draw = pass.mode != Pass::Overlay || li >= pass.baseCount;
+        const bool collect = pass.mode != Pass::Base;
         // The layer tree's display settings: scale range, then opacity over the whole layer.
         if (!inDisplayRange(s, name, p.scaleDenom))
             continue;
@@ -1118,14 +1185,16 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
         if (name == kHillshadeLayer || name == kPlaceLabelsLayer) {
             if (p.hidden(name))
                 continue;
-            if (name == kHillshadeLayer)
-                drawHillshade(cr, data->dem, data->hillshadeImage, p.vt, alpha);
-            else
+            if (name == kHillshadeLayer) {
+                if (draw)
+                    drawHillshade(cr, data->dem, data->hillshadeImage, p.vt, alpha);
+            } else if (collect) {
                 collectPlaceLabels(p);
+            }
             throwIfCancelled(fb);
             continue;
         }
-        const bool grouped = alpha < 1 && !p.hidden(name);
+        const bool grouped = draw && alpha < 1 && !p.hidden(name);
         if (grouped)
             cairo_push_group(cr);
         style::Style scratch;
@@ -1134,32 +1203,39 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
             st = nullptr;  // the places layer keeps its seat markers unless styled explicitly
         if (st) {
             if (auto rs = resolveStyle(*data, *st)) {
-                DrawContext ctx = drawContext(p);
-                ctx.hiddenClasses = p.hiddenClasses(name);
-                drawStyledLayer(ctx, *rs);
-                if (inScaleRange(rs->style, p.scaleDenom))
+                if (draw) {
+                    DrawContext ctx = drawContext(p);
+                    ctx.hiddenClasses = p.hiddenClasses(name);
+                    drawStyledLayer(ctx, *rs);
+                }
+                if (collect && inScaleRange(rs->style, p.scaleDenom))
                     legendStyles.push_back(rs);
             }
         } else if (name == schema::kVillages) {
-            drawVillages(p, theme);
+            if (draw)
+                drawVillages(p, theme);
         } else if (name == schema::kCommunes) {
-            strokeLayer(p, schema::kCommunes);
+            if (draw)
+                strokeLayer(p, schema::kCommunes);
         } else if (name == schema::kRoads) {
-            drawRoads(p);
+            if (draw)
+                drawRoads(p);
         } else if (name == schema::kDistricts) {
-            strokeLayer(p, schema::kDistricts);
-            if (highlighted >= 0 && !p.hidden(schema::kDistricts)) {
-                dimOutside(p, highlighted);
-                cairo_new_path(cr);
-                p.addGeometry(data->layer(schema::kDistricts)->features[static_cast<size_t>(highlighted)].geom);
-                setRgb(cr, 0x000000);
-                cairo_set_line_width(cr, 3.0 * p.pt);
-                cairo_stroke(cr);
+            if (draw) {
+                strokeLayer(p, schema::kDistricts);
+                if (highlighted >= 0 && !p.hidden(schema::kDistricts)) {
+                    dimOutside(p, highlighted);
+                    cairo_new_path(cr);
+                    p.addGeometry(data->layer(schema::kDistricts)->features[static_cast<size_t>(highlighted)].geom);
+                    setRgb(cr, 0x000000);
+                    cairo_set_line_width(cr, 3.0 * p.pt);
+                    cairo_stroke(cr);
+                }
             }
             districtLabels = true;
         } else if (name == schema::kPlaces) {
             seatLabels = true;
-        } else {
+        } else if (draw) {
             drawGenericLayer(p, name);
         }
         if (grouped) {
@@ -1168,6 +1244,16 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
         }
         throwIfCancelled(fb);
     }
+    if (pass.mode == Pass::Base) {
+        cairo_restore(cr);
+        if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+            throw Error(ErrorKind::Internal, "cairo", cairo_status_to_string(cairo_status(cr)));
+        return;
+    }
+    // Labels and decorations draw with round joins whichever layers were drawn (or cached, in
+    // FrameCache's overlay pass) before them.
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
     // Labels above all layers: seat markers reserve their space first.
     std::vector<Seat> seats;
     if (seatLabels)
@@ -1201,5 +1287,25 @@ void renderMapImpl(cairo_t* cr, const MapData& dataIn, const MapSettings& s, con
 }
 
 } // namespace
+
+namespace detail {
+void renderBaseLayers(cairo_t* cr, const MapData& data, const MapSettings& s, size_t baseCount,
+                      const Extent& clipPx, const Feedback* fb)
+{
+    Pass pass;
+    pass.mode = Pass::Base;
+    pass.baseCount = baseCount;
+    pass.clipPx = clipPx;
+    renderMapImpl(cr, data, s, fb, nullptr, pass);
+}
+
+void renderOverlay(cairo_t* cr, const MapData& data, const MapSettings& s, size_t baseCount, const Feedback* fb)
+{
+    Pass pass;
+    pass.mode = Pass::Overlay;
+    pass.baseCount = baseCount;
+    renderMapImpl(cr, data, s, fb, nullptr, pass);
+}
+} // namespace detail
 
 } // namespace bando::render

@@ -203,6 +203,8 @@ struct Image {
     std::vector<uint8_t> pixels;
 };
 
+class FrameCache;  // frame_cache.hpp
+
 class RenderJob {
 public:
     using Done = std::function<void(RenderJob&)>;  // called on the worker thread when finished
@@ -211,6 +213,8 @@ public:
     RenderJob(const RenderJob&) = delete;
     RenderJob& operator=(const RenderJob&) = delete;
 
+    // Renders through `cache` (the base layers kept per scale and moved on pan); set before start().
+    void setFrameCache(std::shared_ptr<FrameCache> cache) { m_cache = std::move(cache); }
     void start(Done onDone = {});  // returns at once
     void cancel();                 // never blocks
     void wait();                   // blocks until the worker has finished
@@ -225,6 +229,7 @@ public:
 private:
     std::shared_ptr<const MapData> m_data;
     MapSettings m_settings;
+    std::shared_ptr<FrameCache> m_cache;
     Feedback m_feedback;
     std::thread m_thread;
     std::atomic<bool> m_finished{false};

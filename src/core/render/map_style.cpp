@@ -15,7 +15,7 @@ LayerState defaultLayerState(const MapData& data)
     // Bottom to top: the base map as `bando render` draws it, with the telecom and program
     // layers between their natural neighbours.
     static const std::vector<std::string> kPreferred = {
-        schema::kVillages, "coverage", schema::kCommunes, "fibre",        schema::kRoads, schema::kDistricts,
+        schema::kVillages, "coverage", "coverage_predicted", schema::kCommunes, "fibre",        schema::kRoads, schema::kDistricts,
         "broadband_nodes", "sites",    "settlements",     "shops",        schema::kPlaces};
     static const std::vector<std::string> kBase = {schema::kVillages, schema::kCommunes, schema::kRoads,
                                                    schema::kDistricts, schema::kPlaces};

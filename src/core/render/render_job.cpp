@@ -3,6 +3,7 @@
 
 #include "core/base/error.hpp"
 #include "core/capi/cairo.hpp"
+#include "core/render/frame_cache.hpp"
 
 #include <cairo.h>
 
@@ -40,11 +41,13 @@ void RenderJob::start(Done onDone)
             if (w <= 0 || h <= 0)
                 throw Error(ErrorKind::Usage, "RenderJob", "empty image size");
             Image img;
-            img.width = w;
-            img.height = h;
-            img.stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
-            img.pixels.assign(static_cast<size_t>(img.stride) * static_cast<size_t>(h), 0);
-            {
+            if (m_cache) {
+                m_cache->render(img, *m_data, m_settings, &m_feedback);
+            } else {
+                img.width = w;
+                img.height = h;
+                img.stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, w);
+                img.pixels.assign(static_cast<size_t>(img.stride) * static_cast<size_t>(h), 0);
                 cairo::SurfacePtr surface(
                     cairo_image_surface_create_for_data(img.pixels.data(), CAIRO_FORMAT_ARGB32, w, h, img.stride));
                 if (cairo::status(surface) != CAIRO_STATUS_SUCCESS)

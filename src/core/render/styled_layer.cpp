@@ -559,8 +559,11 @@ const style::Style* styleFor(const MapSettings& s, const MapData& data, const st
         if (st.layer == name)
             return &st;
     const Layer* l = data.layer(name);
-    if (l && isPoint(l->geomType)) {
-        scratch = style::defaultStyle(name);
+    if (!l)
+        return nullptr;
+    scratch = style::defaultStyle(name);
+    // Point layers always have a style; other layers only where one is defined (predicted coverage).
+    if (isPoint(l->geomType) || scratch.renderer != style::Renderer::Single) {
         if (!scratch.field.empty() && l->fieldIndex(scratch.field) < 0) {  // not the sample's schema
             scratch.renderer = style::Renderer::Single;
             scratch.field.clear();

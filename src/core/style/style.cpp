@@ -2,6 +2,7 @@
 #include "core/style/style.hpp"
 
 #include "core/base/error.hpp"
+#include "core/i18n/i18n.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -436,6 +437,16 @@ Style defaultStyle(const std::string& layer)
         s.sizePt = 1.2;
         s.strokeWidthPt = 0;
         s.opacity = 0.8;
+    } else if (layer == "coverage_predicted") {
+        // `bando predict`'s polygons (the coverage schema's level): translucent, so the
+        // villages show through; bluish green and orange tell apart for colour-blind readers.
+        s.renderer = Renderer::Categorized;
+        s.field = "level";
+        s.categories = {{"good", 0x009e73, N_("Good signal (predicted)"), true},
+                        {"weak", 0xe69f00, N_("Weak signal (predicted)"), true}};
+        s.opacity = 0.45;
+        s.strokeColour = 0x4d4d4d;
+        s.strokeWidthPt = 0.3;
     } else if (layer == "survey_gaps") {
         s.symbol = Symbol::Diamond;
         s.colour = 0xd55e00;
