@@ -95,6 +95,9 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
     std::string atlasLayer = request.atlas;
     if (!request.units.empty())  // issue #17: the pages and their village tables follow the units of that version
         data = units::atlasInVersion(*store, *data, request.units, atlasLayer, &fb);
+    // The page's default title: the project's province when it names another one (a national or
+    // other province's project), else the sample's.
+    const std::string province = store->meta("province_name").value_or("");
     store.reset();
     if (!data->theme(request.theme)) {
         std::string available;
@@ -109,7 +112,9 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
     } else {
         layout::PageFill fill;
         const render::ThemeInfo* info = render::themeInfo(request.theme);
-        std::string title = request.title.empty() ? std::string(i18n::tr("Lạng Sơn province")) : request.title;
+        std::string title = !request.title.empty()                       ? request.title
+                            : province.empty() || province == "Lạng Sơn" ? std::string(i18n::tr("Lạng Sơn province"))
+                                                                         : province;
         fill.map.theme = request.theme;
         fill.map.districtCode = request.district;
         if (!request.district.empty()) {
