@@ -98,6 +98,9 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
     // The page's default title: the project's province when it names another one (a national or
     // other province's project), else the sample's.
     const std::string province = store->meta("province_name").value_or("");
+    // The legend toggles (and opacity, scale ranges) the app's layer tree saved, as bando render.
+    std::string displayTheme;
+    std::vector<render::MapSettings::LayerDisplay> display = layout::savedDisplay(*store, *data, &displayTheme);
     store.reset();
     if (!data->theme(request.theme)) {
         std::string available;
@@ -138,6 +141,8 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
         doc.author = "Bando";
         doc.pages.push_back(layout::instantiate(tmpl, "map", fill));
     }
+    doc.display = std::move(display);
+    doc.displayTheme = displayTheme;
     for (auto& page : doc.pages)
         for (auto& it : page.items)
             if (it.type == layout::ItemType::Map) {

@@ -97,6 +97,8 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
     fb.setStep("read");
     auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
     std::shared_ptr<const render::MapData> data;
+    std::vector<render::MapSettings::LayerDisplay> display;
+    std::string displayTheme;
     auto loadMap = [&] {
         if (!document)
             return;
@@ -104,6 +106,7 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
         if (!request.units.empty())
             layers.push_back(units::communesLayerOf(request.units));
         data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, layers);
+        display = layout::savedDisplay(*store, *data, &displayTheme);  // the saved legend toggles, as bando render
         std::string pagedBy;
         if (!request.units.empty())  // issue #17: the units of that version take the districts' place
             data = units::atlasInVersion(*store, *data, request.units, pagedBy, &fb);
@@ -147,7 +150,9 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            const layout::Document doc = report::gapDocument(gaps, facts, tmpl, data, byOperator);
+            layout::Document doc = report::gapDocument(gaps, facts, tmpl, data, byOperator);
+            doc.display = display;
+            doc.displayTheme = displayTheme;
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }
@@ -229,7 +234,9 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            const layout::Document doc = report::progressDocument(progress, facts, tmpl, data, extras);
+            layout::Document doc = report::progressDocument(progress, facts, tmpl, data, extras);
+            doc.display = display;
+            doc.displayTheme = displayTheme;
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }
@@ -262,7 +269,9 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            const layout::Document doc = report::planDocument(ranking, facts, tmpl, data);
+            layout::Document doc = report::planDocument(ranking, facts, tmpl, data);
+            doc.display = display;
+            doc.displayTheme = displayTheme;
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }
