@@ -16,6 +16,7 @@
 #include "core/units/map_units.hpp"
 #include "core/units/report_units.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -256,20 +257,38 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
         res.rows = static_cast<int>(ranking.villages.size());
         store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
         const report::ProjectFacts facts = report::projectFacts(*store, request.project, ranking.date);
+        // Planning core II's team bases and week-by-week schedule, as stored (or their absence).
+        const report::DeploymentPlan deployment = report::loadDeploymentPlan(*store, request.district);
+        res.bases = static_cast<int>(deployment.bases.size());
+        res.scheduledVisits = static_cast<int>(std::count_if(deployment.visits.begin(), deployment.visits.end(),
+                                                             [](const auto& v) { return v.week > 0; }));
         loadMap();
         store.reset();
         fb.setStep("write");
         if (ext == ".csv") {
+            // The ranking in FILE.csv; the bases and the visits beside it when stored.
             report::writeCsv(request.out, report::planTable(ranking));
             res.files = {request.out};
+            const std::filesystem::path out(request.out);
+            auto beside = [&](const std::string& suffix) {
+                return (out.parent_path() / (out.stem().string() + "-" + suffix + out.extension().string())).string();
+            };
+            if (deployment.hasBases()) {
+                res.files.push_back(beside("bases"));
+                report::writeCsv(res.files.back(), report::basesTable(deployment));
+            }
+            if (deployment.hasSchedule()) {
+                res.files.push_back(beside("schedule"));
+                report::writeCsv(res.files.back(), report::scheduleTable(deployment));
+            }
         } else if (ext == ".xlsx") {
-            const auto sheets = report::planSheets(ranking);
+            const auto sheets = report::planSheets(ranking, &deployment);
             report::writeXlsx(request.out, sheets, tr("Deployment plan") + std::string(" — ") + facts.projectTitle,
                               facts.thresholds);
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            layout::Document doc = report::planDocument(ranking, facts, tmpl, data);
+            layout::Document doc = report::planDocument(ranking, facts, tmpl, data, &deployment);
             doc.display = display;
             doc.displayTheme = displayTheme;
             res.pages = static_cast<int>(doc.pages.size());
