@@ -192,6 +192,17 @@ void GridOutline::prepare(std::vector<char>& keep)
     }
 }
 
+void GridOutline::keptRing(size_t r, const std::vector<char>& keep, std::vector<uint32_t>& kept) const
+{
+    const size_t b = ringStart_[r], n = ringStart_[r + 1] - b;
+    kept.clear();
+    for (size_t i = 0; i < n; ++i)
+        if (keep[ri_[b + i]] && (kept.empty() || kept.back() != ri_[b + i]))
+            kept.push_back(ri_[b + i]);
+    while (kept.size() > 1 && kept.back() == kept.front())
+        kept.pop_back();
+}
+
 std::vector<std::vector<std::vector<XY>>> GridOutline::classLoops()
 {
     const size_t nRings = ringClass_.size();
@@ -205,13 +216,7 @@ std::vector<std::vector<std::vector<XY>>> GridOutline::classLoops()
     std::vector<std::vector<Edge>> edges(static_cast<size_t>(nClasses));
     std::vector<uint32_t> kept;
     for (size_t r = 0; r < nRings; ++r) {
-        const size_t b = ringStart_[r], n = ringStart_[r + 1] - b;
-        kept.clear();
-        for (size_t i = 0; i < n; ++i)
-            if (keep[ri[b + i]] && (kept.empty() || kept.back() != ri[b + i]))
-                kept.push_back(ri[b + i]);
-        while (kept.size() > 1 && kept.back() == kept.front())
-            kept.pop_back();
+        keptRing(r, keep, kept);
         if (kept.size() < 3)
             continue;
         double area2 = 0;
@@ -328,13 +333,7 @@ std::vector<std::vector<XY>> GridOutline::boundaryLines()
     std::vector<uint64_t> edges;
     std::vector<uint32_t> kept;
     for (size_t r = 0; r < nRings; ++r) {
-        const size_t b = ringStart_[r], n = ringStart_[r + 1] - b;
-        kept.clear();
-        for (size_t i = 0; i < n; ++i)
-            if (keep[ri_[b + i]] && (kept.empty() || kept.back() != ri_[b + i]))
-                kept.push_back(ri_[b + i]);
-        while (kept.size() > 1 && kept.back() == kept.front())
-            kept.pop_back();
+        keptRing(r, keep, kept);
         if (kept.size() < 2)
             continue;
         for (size_t i = 0; i < kept.size(); ++i) {

@@ -50,6 +50,8 @@ private:
     // Snapped points as indices into v_ (ring after ring, in ri_) and the points the simplified
     // arcs keep.
     void prepare(std::vector<char>& keep);
+    // Ring r's kept points, without repeats (after prepare()).
+    void keptRing(size_t r, const std::vector<char>& keep, std::vector<uint32_t>& kept) const;
     std::vector<uint64_t> v_;
     std::vector<uint32_t> ri_;
     double cell_, scale_, originX_, originY_;
