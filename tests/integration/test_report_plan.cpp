@@ -171,3 +171,36 @@ TEST_CASE("plan report: team bases and the week-by-week schedule, or what is mis
     CHECK(visitRows == storedVisits + 1);
     CHECK(firstCode == storedBases.begin()->first);  // a text cell: the leading zero kept
 }
+
+TEST_CASE("gap report in the 2025 two-level units: headings name the commune, not the district",
+          "[report][units][integration]")
+{
+    test::TempDir dir("report-units-headings");
+    const std::string project = dir.file("p.gpkg");
+    std::filesystem::copy_file(analysed(), project);
+    const std::string P = test::shellQuote(project);
+    REQUIRE(cli("units " + P + " --to v2025-07").exitCode == 0);
+    REQUIRE(cli("report " + P + " --kind gaps --out " + test::shellQuote(dir.file("d.csv"))).exitCode == 0);
+    REQUIRE(cli("report " + P + " --kind gaps --units v2025-07 --no-operator-groups --out " +
+                test::shellQuote(dir.file("u.csv")))
+                .exitCode == 0);
+    const auto districts = readCsv(dir.file("d.csv"));
+    const auto units = readCsv(dir.file("u.csv"));
+    REQUIRE(districts.size() > 1);
+    REQUIRE(units.size() == districts.size());  // the same gap villages
+    REQUIRE(units[0].size() == districts[0].size());
+    // Columns 5 and 6 are the group: the district in 2021 units, the 2025 commune with --units.
+    CHECK(units[0][4] != districts[0][4]);
+    CHECK(units[0][5] != districts[0][5]);
+    CHECK(units[0][5].find("2025") != std::string::npos);
+    for (size_t c = 0; c < units[0].size(); ++c)
+        if (c != 4 && c != 5)
+            CHECK(units[0][c] == districts[0][c]);
+    // The PDF's summary table carries the same heading, the district one nowhere.
+    REQUIRE(cli("report " + P + " --kind gaps --units v2025-07 --no-operator-groups --out " +
+                test::shellQuote(dir.file("u.pdf")))
+                .exitCode == 0);
+    const auto text = test::run("pdftotext -f 1 -l 1 " + test::shellQuote(dir.file("u.pdf")) + " -");
+    CHECK(text.out.find(units[0][5]) != std::string::npos);
+    CHECK(text.out.find("\n" + districts[0][5] + "\n") == std::string::npos);
+}

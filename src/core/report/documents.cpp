@@ -44,6 +44,11 @@ std::string km(double m)
 
 std::string num(int64_t n) { return layout::thousands(n, i18n::language()); }
 
+// The level the gap report groups by: the district, or in the 2025 two-level units the commune
+// (xã/phường) directly under the province.
+std::string unitCodeHeading(const GapReport& r) { return T(r.twoLevel ? "Commune code (2025)" : "District code"); }
+std::string unitHeading(const GapReport& r) { return T(r.twoLevel ? "Commune (2025)" : "District"); }
+
 // Pages of a document before their numbers are known.
 struct PendingPage {
     std::string kind;
@@ -183,8 +188,8 @@ Table gapTable(const GapReport& r)
                  {T("Village")},
                  {T("Commune code")},
                  {T("Commune")},
-                 {T("District code")},
-                 {T("District")},
+                 {unitCodeHeading(r)},
+                 {unitHeading(r)},
                  {T("Households"), ColumnKind::Integer},
                  {T("Mobile signal")},
                  {T("Households with good signal (share)"), ColumnKind::Real},
@@ -202,8 +207,8 @@ Table gapTable(const GapReport& r)
 Table gapSummaryTable(const GapReport& r)
 {
     Table t;
-    t.columns = {{T("District code")},
-                 {T("District")},
+    t.columns = {{unitCodeHeading(r)},
+                 {unitHeading(r)},
                  {T("Gap villages"), ColumnKind::Integer},
                  {T("No signal"), ColumnKind::Integer},
                  {T("Unstable signal"), ColumnKind::Integer},
@@ -222,9 +227,11 @@ Table gapSummaryTable(const GapReport& r)
 Table gapOperatorTable(const std::vector<GapReport>& byOperator)
 {
     Table t;
+    const GapReport none;
+    const GapReport& first = byOperator.empty() ? none : byOperator.front();
     t.columns = {{T("Operator")},
-                 {T("District code")},
-                 {T("District")},
+                 {unitCodeHeading(first)},
+                 {unitHeading(first)},
                  {T("Villages to cover"), ColumnKind::Integer},
                  {T("No signal"), ColumnKind::Integer},
                  {T("Unstable signal"), ColumnKind::Integer},
@@ -355,7 +362,7 @@ layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, cons
         row[5] = num(std::strtoll(row[5].c_str(), nullptr, 10));
     cover.fill.table = summary;
     layout::ChartData chart;
-    chart.title = T("Villages to cover by district");
+    chart.title = T(r.twoLevel ? "Villages to cover by commune (2025 units)" : "Villages to cover by district");
     layout::ChartSeries s1{T("No signal"), themeColour(data.get(), "coverage", 0, 0xd7301f), {}};
     layout::ChartSeries s2{T("Unstable signal"), themeColour(data.get(), "coverage", 1, 0xfc8d59), {}};
     layout::ChartSeries s3{T("Without broadband"), 0x807dba, {}};

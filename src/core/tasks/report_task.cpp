@@ -14,6 +14,7 @@
 #include "core/tasks/progress_task.hpp"
 #include "core/tasks/rank_task.hpp"
 #include "core/units/map_units.hpp"
+#include "core/units/registry.hpp"
 #include "core/units/report_units.hpp"
 
 #include <algorithm>
@@ -116,8 +117,10 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
     if (request.kind == "gaps") {
         report::GapReport gaps = report::loadGapReport(*store, request.operatorName,
                                                        request.units.empty() ? request.district : "", request.date);
-        if (!request.units.empty())
+        if (!request.units.empty()) {
             units::gapReportInVersion(*store, gaps, request.units, request.district);
+            gaps.twoLevel = !units::Registry::shipped().version(request.units).hasDistricts;
+        }
         fb.setProgress(20);
         res.date = gaps.date;
         res.rows = static_cast<int>(gaps.rows.size());
@@ -132,8 +135,10 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
                 throwIfCancelled(&fb);
                 byOperator.push_back(report::loadGapReport(*store, op, request.units.empty() ? request.district : "",
                                                            gaps.date));
-                if (!request.units.empty())  // the operator's section in the same unit version
+                if (!request.units.empty()) {  // the operator's section in the same unit version
                     units::gapReportInVersion(*store, byOperator.back(), request.units, request.district);
+                    byOperator.back().twoLevel = gaps.twoLevel;
+                }
                 res.operators.push_back(op);
             }
         const report::ProjectFacts facts = report::projectFacts(*store, request.project, gaps.date);
