@@ -74,6 +74,8 @@ int runReport(const Args& a)
             .field("rows", r.rows);
         if (r.kind == "progress")
             w.field("from", r.from).field("check_errors", r.checkErrors).field("check_warnings", r.checkWarnings);
+        if (r.kind == "plan")
+            w.field("bases", r.bases).field("scheduled_visits", r.scheduledVisits);
         if (r.kind == "gaps")
             w.strings("operators", r.operators, true);
         if (r.kind == "gaps")
@@ -105,7 +107,8 @@ CommandRegistration reg(
      "Writes a report of an analysed project (bando analyze). gaps: the coverage-gap report of one operator "
      "(--operator Viettel) or all — villages with no signal, unstable signal or no broadband, households, covered "
      "share, distance to the operator's nearest site — a summary and a page per district; one operator's maps show its own classes, and the all-operators report adds a section per operator with its map and totals (--no-operator-groups: without). plan: the village ranking "
-     "(--preset, --top) with the reasons per village. The format follows the extension: a vector PDF laid out by "
+     "(--preset, --top) with the reasons per village, the team bases (bando bases) and the week-by-week schedule "
+     "(bando schedule) as stored, or what is missing and how to make it (CSV: FILE-bases.csv and FILE-schedule.csv beside FILE.csv). The format follows the extension: a vector PDF laid out by "
      "a template (resources/layouts/<kind>.json or --layout FILE.json; see docs/REPORTS.md), PNG/SVG one file per "
      "page, CSV with one row per village, or XLSX with a summary sheet and a sheet per district (codes as text). "
      "progress: shops, e-payment accounts, locomotive households and teams against the targets at --date, by district and commune, with the forecast at the recent pace (bando progress), a chart of the province's counts over time against the targets and the data-check findings (bando check; --no-checks: without); --from D1 --to D2 adds the change between the two dates. Exit codes: 2 bad option, unknown "

@@ -10,6 +10,7 @@
 #include "core/model/schema.hpp"
 #include "core/planning/targets.hpp"
 #include "core/render/font.hpp"
+#include "core/render/layer_tree.hpp"
 #include "core/render/map_style.hpp"
 
 #include <cairo-pdf.h>
@@ -117,6 +118,22 @@ private:
     double m_pt = 9;
 };
 
+// The per-layer display of a map frame: its own, else the document's (the saved map's), whose
+// village class toggles hold only for the theme they were saved with.
+std::vector<render::MapSettings::LayerDisplay> frameDisplay(const Document& doc, const Item& it)
+{
+    if (!it.map.display.empty())
+        return it.map.display;
+    std::vector<render::MapSettings::LayerDisplay> out = doc.display;
+    const std::string frameTheme = it.map.theme.empty() ? "density" : it.map.theme;
+    const std::string savedTheme = doc.displayTheme.empty() ? "density" : doc.displayTheme;
+    if (frameTheme != savedTheme)
+        for (auto& d : out)
+            if (d.layer == schema::kVillages)
+                d.hiddenClasses.clear();
+    return out;
+}
+
 render::MapSettings frameSettings(const Item& it)
 {
     render::MapSettings s = it.map;
@@ -222,7 +239,8 @@ void drawMap(cairo_t* cr, const Document& doc, const Item& it, const Feedback* f
 {
     if (!doc.data)
         return;
-    const render::MapSettings s = frameSettings(it);
+    render::MapSettings s = frameSettings(it);
+    s.display = frameDisplay(doc, it);
     cairo_save(cr);
     cairo_translate(cr, it.box.x, it.box.y);
     render::renderMap(cr, *doc.data, s, fb);
@@ -1045,6 +1063,15 @@ std::vector<LegendEntry> legendEntries(const Document& doc, const Item& mapItem)
         else
             noData = true;
     }
+    // Classes the saved map hides (legend toggles): not drawn, so not listed.
+    for (const auto& d : frameDisplay(doc, mapItem))
+        if (d.layer == schema::kVillages)
+            for (int c : d.hiddenClasses) {
+                if (c >= 0 && static_cast<size_t>(c) < present.size())
+                    present[static_cast<size_t>(c)] = false;
+                else if (c >= 0 && static_cast<size_t>(c) == present.size())
+                    noData = false;
+            }
     for (size_t c = 0; c < present.size(); ++c) {
         if (!present[c])
             continue;
@@ -1195,6 +1222,19 @@ std::vector<std::string> write(const Document& doc, const std::string& path, dou
         written.push_back(outs[i]->path());
     }
     return written;
+}
+
+std::vector<render::MapSettings::LayerDisplay> savedDisplay(const ProjectStore& store, const render::MapData& data,
+                                                            std::string* theme)
+{
+    const render::MapState saved = render::loadMapState(store);
+    if (theme)
+        *theme = saved.theme;
+    if (saved.layers.empty())
+        return {};
+    render::MapSettings s;
+    render::applyMapState(render::mergeMapState(data, saved), s);
+    return s.display;
 }
 
 } // namespace bando::layout

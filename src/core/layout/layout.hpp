@@ -19,6 +19,10 @@
 
 typedef struct _cairo cairo_t;
 
+namespace bando {
+class ProjectStore;
+}
+
 namespace bando::layout {
 
 inline constexpr double kMinTextPt = 6;
@@ -102,7 +106,20 @@ struct Document {
     std::string language;  // "vi" / "en" for translated labels; "" = the current language
     std::shared_ptr<const render::MapData> data;
     std::vector<Page> pages;
+    // The saved map's per-layer display (the app's layer tree: legend toggles, opacity, scale
+    // range; savedDisplay()), applied to every map frame whose own settings carry none: a class
+    // hidden on the map is neither drawn nor listed in the legend.
+    std::vector<render::MapSettings::LayerDisplay> display;
+    // The village theme those toggles were saved with ("" = density): the village classes they
+    // hide apply only to frames drawing that theme (class indices differ between themes).
+    std::string displayTheme;
 };
+
+// The per-layer display the project's saved map state gives `data` (table bando_map_layers,
+// through render::loadMapState / mergeMapState / applyMapState, as `bando render` reads it);
+// empty when none is saved. `theme` receives the saved village theme.
+std::vector<render::MapSettings::LayerDisplay> savedDisplay(const ProjectStore& store, const render::MapData& data,
+                                                            std::string* theme = nullptr);
 
 enum class Format { Pdf, Png, Svg };
 // The format from the extension (.pdf, .png, .svg, any case); throws bando::Error(Usage) naming

@@ -8,6 +8,7 @@
 #include "core/capi/cairo.hpp"
 #include "core/render/font.hpp"
 #include "core/render/frame_cache.hpp"
+#include "core/render/grid_outline.hpp"
 #include "core/render/hillshade.hpp"
 #include "core/render/layer_tree.hpp"
 #include "core/render/map_style.hpp"
@@ -182,6 +183,59 @@ std::string knownDistrictCodes(const MapData& data)
 
 // ---- layers ----
 
+// The villages as one path per class, snapped to a 300-dpi grid with their shared boundaries
+// simplified once and the edges within a class cancelled (grid_outline.hpp): on a national page it
+// draws a few thousand loops instead of 80,000 rings, and neighbours still meet exactly.
+void fillClassOutlines(Painter& p, const Layer& layer, const std::vector<std::vector<size_t>>& byClass,
+                       const std::vector<uint32_t>& colours)
+{
+    GridOutline outline(72.0 / 300.0 * p.pt, p.vt.scale, p.vt.originX, p.vt.originY);
+    for (size_t c = 0; c < byClass.size(); ++c)
+        for (size_t i : byClass[c]) {
+            const Geometry& g = layer.features[i].geom;
+            if (g.type == GeomType::Polygon || g.type == GeomType::MultiPolygon)
+                for (const auto& part : g.parts)
+                    outline.addPolygon(static_cast<int>(c), part);
+            p.tick();
+        }
+    const auto loops = outline.classLoops();
+    cairo_save(p.cr);
+    cairo_set_fill_rule(p.cr, CAIRO_FILL_RULE_WINDING);
+    for (size_t c = 0; c < loops.size(); ++c) {
+        if (loops[c].empty())
+            continue;
+        cairo_new_path(p.cr);
+        for (const auto& loop : loops[c]) {
+            cairo_move_to(p.cr, loop[0].x, loop[0].y);
+            for (size_t k = 1; k < loop.size(); ++k)
+                cairo_line_to(p.cr, loop[k].x, loop[k].y);
+            cairo_close_path(p.cr);
+        }
+        setRgb(p.cr, colours[c]);
+        cairo_fill(p.cr);
+    }
+    cairo_restore(p.cr);
+}
+
+// The boundaries of a polygon layer's visible features for stroking, each shared boundary once,
+// snapped and simplified at 300 dpi (grid_outline.hpp).
+void addBoundaryLines(Painter& p, const Layer& layer, int li)
+{
+    GridOutline outline(72.0 / 300.0 * p.pt, p.vt.scale, p.vt.originX, p.vt.originY);
+    for (size_t i = 0; i < layer.features.size(); ++i) {
+        if (!p.visible(li, i))
+            continue;
+        for (const auto& part : layer.features[i].geom.parts)
+            outline.addPolygon(0, part);
+        p.tick();
+    }
+    for (const auto& line : outline.boundaryLines()) {
+        cairo_move_to(p.cr, line[0].x, line[0].y);
+        for (size_t k = 1; k < line.size(); ++k)
+            cairo_line_to(p.cr, line[k].x, line[k].y);
+    }
+}
+
 void drawVillages(Painter& p, const MapData::Theme* theme)
 {
     const int li = p.data->layerIndex(schema::kVillages);
@@ -204,6 +258,17 @@ void drawVillages(Painter& p, const MapData::Theme* theme)
         if (shown[k])
             byClass[k].push_back(i);
     }
+    // Thin village outlines, only where villages are large enough on screen for them to help
+    // (at province scale they would cost most of the frame and blur the colours).
+    const double meanSidePx = p.data->meanVillageSize * p.vt.scale;
+    const bool outlines = meanSidePx >= 24 * p.pt;
+    if (!p.raster && !outlines) {  // print at small scale: the classes' outlines at 300 dpi
+        std::vector<uint32_t> colours(nClasses + 1, kNoDataColour);
+        for (size_t c = 0; c < nClasses; ++c)
+            colours[c] = theme->colours[c];
+        fillClassOutlines(p, layer, byClass, colours);
+        return;
+    }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     for (size_t c = 0; c <= nClasses; ++c) {
         if (byClass[c].empty())
@@ -216,10 +281,7 @@ void drawVillages(Painter& p, const MapData::Theme* theme)
         setRgb(cr, c < nClasses ? theme->colours[c] : kNoDataColour);
         cairo_fill(cr);
     }
-    // Thin village outlines, only where villages are large enough on screen for them to help
-    // (at province scale they would cost most of the frame and blur the colours).
-    const double meanSidePx = p.data->meanVillageSize * p.vt.scale;
-    if (meanSidePx < 24 * p.pt)
+    if (!outlines)
         return;
     cairo_new_path(cr);
     for (const auto& cls : byClass)
@@ -245,12 +307,15 @@ void strokeLayer(Painter& p, const char* name)
     const StrokeStyle style = layerStyle(name, layer.geomType).stroke;
     const double widthPt = style.widthPt;
     cairo_new_path(p.cr);
-    for (size_t i = 0; i < layer.features.size(); ++i) {
-        if (!p.visible(li, i))
-            continue;
-        p.addGeometry(layer.features[i].geom);
-        p.tick();
-    }
+    if (!p.raster && (layer.geomType == GeomType::Polygon || layer.geomType == GeomType::MultiPolygon))
+        addBoundaryLines(p, layer, li);  // print: each shared boundary once, at 300 dpi
+    else
+        for (size_t i = 0; i < layer.features.size(); ++i) {
+            if (!p.visible(li, i))
+                continue;
+            p.addGeometry(layer.features[i].geom);
+            p.tick();
+        }
     setRgb(p.cr, style.colour, style.alpha);
     cairo_set_line_width(p.cr, widthPt * p.pt);
     cairo_set_line_join(p.cr, CAIRO_LINE_JOIN_ROUND);

@@ -3,7 +3,11 @@
 #include "core/base/clock.hpp"
 #include "core/base/error.hpp"
 #include "core/i18n/i18n.hpp"
+#include "core/capi/proj.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/model/schema.hpp"
+#include "core/render/map_style.hpp"
+#include "core/style/style.hpp"
 #include "core/store/project_store.hpp"
 
 #include <algorithm>
@@ -39,6 +43,11 @@ std::string km(double m)
 }
 
 std::string num(int64_t n) { return layout::thousands(n, i18n::language()); }
+
+// The level the gap report groups by: the district, or in the 2025 two-level units the commune
+// (xã/phường) directly under the province.
+std::string unitCodeHeading(const GapReport& r) { return T(r.twoLevel ? "Commune code (2025)" : "District code"); }
+std::string unitHeading(const GapReport& r) { return T(r.twoLevel ? "Commune (2025)" : "District"); }
 
 // Pages of a document before their numbers are known.
 struct PendingPage {
@@ -179,8 +188,8 @@ Table gapTable(const GapReport& r)
                  {T("Village")},
                  {T("Commune code")},
                  {T("Commune")},
-                 {T("District code")},
-                 {T("District")},
+                 {unitCodeHeading(r)},
+                 {unitHeading(r)},
                  {T("Households"), ColumnKind::Integer},
                  {T("Mobile signal")},
                  {T("Households with good signal (share)"), ColumnKind::Real},
@@ -198,8 +207,8 @@ Table gapTable(const GapReport& r)
 Table gapSummaryTable(const GapReport& r)
 {
     Table t;
-    t.columns = {{T("District code")},
-                 {T("District")},
+    t.columns = {{unitCodeHeading(r)},
+                 {unitHeading(r)},
                  {T("Gap villages"), ColumnKind::Integer},
                  {T("No signal"), ColumnKind::Integer},
                  {T("Unstable signal"), ColumnKind::Integer},
@@ -218,9 +227,11 @@ Table gapSummaryTable(const GapReport& r)
 Table gapOperatorTable(const std::vector<GapReport>& byOperator)
 {
     Table t;
+    const GapReport none;
+    const GapReport& first = byOperator.empty() ? none : byOperator.front();
     t.columns = {{T("Operator")},
-                 {T("District code")},
-                 {T("District")},
+                 {unitCodeHeading(first)},
+                 {unitHeading(first)},
                  {T("Villages to cover"), ColumnKind::Integer},
                  {T("No signal"), ColumnKind::Integer},
                  {T("Unstable signal"), ColumnKind::Integer},
@@ -351,7 +362,7 @@ layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, cons
         row[5] = num(std::strtoll(row[5].c_str(), nullptr, 10));
     cover.fill.table = summary;
     layout::ChartData chart;
-    chart.title = T("Villages to cover by district");
+    chart.title = T(r.twoLevel ? "Villages to cover by commune (2025 units)" : "Villages to cover by district");
     layout::ChartSeries s1{T("No signal"), themeColour(data.get(), "coverage", 0, 0xd7301f), {}};
     layout::ChartSeries s2{T("Unstable signal"), themeColour(data.get(), "coverage", 1, 0xfc8d59), {}};
     layout::ChartSeries s3{T("Without broadband"), 0x807dba, {}};
@@ -453,17 +464,205 @@ Table planTable(const tasks::RankResult& r)
     return t;
 }
 
-std::vector<Sheet> planSheets(const tasks::RankResult& r)
+std::vector<Sheet> planSheets(const tasks::RankResult& r, const DeploymentPlan* deployment)
 {
     Table criteria;
     criteria.columns = {{T("Criterion")}, {T("Field")}, {T("Weight"), ColumnKind::Real}, {T("Why")}};
     for (const auto& c : r.criteria)
         criteria.rows.push_back({c.name, c.field, number(c.weight, 3), c.reason});
-    return {{T("Ranking"), planTable(r)}, {T("Criteria"), criteria}};
+    std::vector<Sheet> sheets{{T("Ranking"), planTable(r)}, {T("Criteria"), criteria}};
+    if (!deployment)
+        return sheets;
+    if (deployment->hasBases())
+        sheets.push_back({T("Team bases"), basesTable(*deployment)});
+    if (deployment->hasSchedule()) {
+        sheets.push_back({T("Weeks"), weeksTable(*deployment)});
+        sheets.push_back({T("Schedule"), scheduleTable(*deployment)});
+    }
+    if (!deployment->hasBases() || !deployment->hasSchedule()) {
+        Table missing;
+        missing.columns = {{T("Not stored in the project")}};
+        std::string text = deploymentSummary(*deployment, "PROJECT");
+        for (size_t a = 0; a <= text.size();) {
+            const size_t b = std::min(text.find('\n', a), text.size());
+            missing.rows.push_back({text.substr(a, b - a)});
+            a = b + 1;
+        }
+        sheets.push_back({T("Not stored"), missing});
+    }
+    return sheets;
 }
 
+std::shared_ptr<const render::MapData> withBases(std::shared_ptr<const render::MapData> data, const DeploymentPlan& p)
+{
+    if (!data || !p.hasBases())
+        return data;
+    auto copy = std::make_shared<render::MapData>(*data);
+    Layer l = schema::makeLayer("team_bases");
+    l.epsg = crs::kWgs84;
+    for (const auto& b : p.bases) {
+        Feature& f = l.addFeature(Geometry::point(b.lonLat.x, b.lonLat.y));
+        l.set(f, "scenario", p.basesScenario);
+        l.set(f, "commune_code", b.communeCode);
+        l.set(f, "name", b.name);
+        l.set(f, "district_code", b.districtCode);
+        l.set(f, "villages", static_cast<int64_t>(b.villages));
+        l.set(f, "households", b.households);
+    }
+    crs::reproject(l, copy->epsg);
+    std::erase_if(copy->layers, [](const Layer& x) { return x.name == "team_bases"; });
+    copy->layers.push_back(std::move(l));
+    copy->prepare();
+    return copy;
+}
+
+std::string deploymentSummary(const DeploymentPlan& p, const std::string& projectFile)
+{
+    std::string out;
+    const std::string project = projectFile.empty() ? "PROJECT" : projectFile;
+    if (p.hasBases()) {
+        int villages = 0;
+        double households = 0;
+        for (const auto& b : p.bases) {
+            villages += b.villages;
+            households += b.households;
+        }
+        out += trf("{1} team bases (scenario '{2}', {3}) serve {4} villages and {5} households.",
+                         {std::to_string(p.bases.size()), p.basesScenario, p.basesCreated.substr(0, 10),
+                          num(villages), num(static_cast<int64_t>(std::llround(households)))});
+    } else {
+        out += trf("No team bases are stored in the project: run `bando bases {1} --count P` (P bases).", {project});
+    }
+    out += "\n";
+    if (p.hasSchedule()) {
+        out += trf("Schedule '{1}' from {2} to {3}: {4} teams per base, {5} villages per team and day; the last visit "
+                         "{6} ({7} team days, {8} km by road), in the 2021 order {9} ({10} team days, {11} km).",
+                         {p.scheduleScenario, p.from, p.to, std::to_string(p.teamsPerBase),
+                          std::to_string(p.villagesPerDay), p.finishDate.empty() ? "—" : p.finishDate,
+                          num(p.teamDays), num(std::llround(p.travelKm)), p.naiveFinishDate.empty() ? "—" : p.naiveFinishDate,
+                          num(p.naiveTeamDays), num(std::llround(p.naiveTravelKm))});
+        if (p.unscheduled > 0)
+            out += " " + trf("{1} villages find no day in their window.", {num(p.unscheduled)});
+    } else {
+        out += trf("No schedule is stored in the project: run `bando schedule {1}` after `bando bases`.", {project});
+    }
+    return out;
+}
+
+namespace {
+
+// The bases page (map and table, the schedule's summary or what is missing), the weeks' table and
+// a table of visits per week.
+void appendDeploymentPages(std::vector<PendingPage>& pages, const DeploymentPlan& p, const layout::Template& t,
+                           const render::MapData* data, const ProjectFacts& facts,
+                           const std::map<std::string, std::string>& districtNames)
+{
+    auto districtName = [&](const std::string& code) {
+        const auto it = districtNames.find(code);
+        return it == districtNames.end() ? code : it->second;
+    };
+    const bool basesPage = t.hasPage("bases");
+    PendingPage b;
+    b.kind = basesPage ? "bases" : "table";
+    const std::string title = T("Team bases and schedule");
+    b.fill.vars = {{"title", title},
+                   {"subtitle", facts.projectTitle + (p.hasBases() ? " · " + T("scenario") + " " + p.basesScenario + " · ■ " +
+                                                                        T("team base")
+                                                                  : "")},
+                   {"summary", deploymentSummary(p, facts.projectFile)}};
+    b.fill.outline = title;
+    b.fill.map.theme = "coverage";
+    if (data && p.hasBases()) {
+        const render::LayerState state = render::defaultLayerState(*data);
+        for (const auto& name : state.order)
+            if (std::find(state.hidden.begin(), state.hidden.end(), name) == state.hidden.end() && name != "team_bases")
+                b.fill.map.layerOrder.push_back(name);
+        b.fill.map.layerOrder.push_back("team_bases");
+        style::Style st = style::defaultStyle("team_bases");
+        st.layer = "team_bases";
+        st.symbol = style::Symbol::Square;
+        st.colour = 0x1a1a1a;
+        st.strokeColour = 0xffffff;
+        st.sizePt = 5;
+        st.scaleWithZoom = false;
+        // One class per base: each marker recording is painted once (Cairo 1.16 lists a recording
+        // painted several times on a page under a duplicated resource key, which qpdf flags).
+        st.renderer = style::Renderer::Categorized;
+        st.field = "commune_code";
+        for (const auto& base : p.bases)
+            st.categories.push_back({base.communeCode, 0x1a1a1a, base.communeCode, true});
+        st.labelField = "commune_code";  // the table's first column (the seats' names are on the map already)
+        st.labelSizePt = 7;
+        b.fill.map.styles = {st};
+    }
+    Table bases = basesTable(p);
+    for (auto& row : bases.rows)
+        row[2] = districtName(row[2]);
+    b.fill.table = pdfTable(bases, {0, 1, 2, 3, 4, 5, 6, 7}, {0.9, 1.6, 1.3, 0.6, 0.7, 0.9, 0.8, 0.8});
+    b.fill.table.header[2] = T("District");
+    if (!p.hasBases())
+        b.fill.table = layout::TableData{};
+    if (!basesPage)  // a user template without a bases page: the summary above the table
+        b.fill.vars["subtitle"] += " — " + b.fill.vars["summary"];
+    pages.push_back(b);
+    if (!p.hasSchedule())
+        return;
+    // The weeks, then each week's visits (continued over as many pages as it needs).
+    const int rows = std::max(1, t.tableRows("table"));
+    Table weeks = weeksTable(p);
+    layout::TableData wt = pdfTable(weeks, {0, 1, 2, 3, 4, 5, 6}, {0.5, 1.0, 1.0, 0.8, 0.7, 0.8, 4.0});
+    bool firstWeeks = true;
+    for (const auto& chunk : paginate(wt.rows, rows, rows)) {
+        PendingPage w;
+        w.kind = "table";
+        w.fill.vars = {{"title", T("Schedule by week")},
+                       {"subtitle", trf("Scenario '{1}' from {2} to {3}", {p.scheduleScenario, p.from, p.to})}};
+        w.fill.table = wt;
+        w.fill.table.rows = chunk;
+        if (firstWeeks)
+            w.fill.outline = T("Schedule by week");
+        firstWeeks = false;
+        pages.push_back(std::move(w));
+    }
+    Table visits = scheduleTable(p);
+    std::map<std::string, std::string> baseNames;
+    for (const auto& base : p.bases)
+        baseNames[base.communeCode] = base.name;
+    for (auto& row : visits.rows) {
+        row[6] = districtName(row[6]);
+        if (baseNames.count(row[3]))
+            row[3] = baseNames[row[3]];
+    }
+    const layout::TableData all =
+        pdfTable(visits, {1, 2, 3, 4, 5, 6, 7, 8, 9}, {0.9, 0.9, 0.9, 0.9, 1.7, 1.3, 0.5, 0.7, 0.9});
+    std::map<int, std::vector<std::vector<std::string>>> byWeek;
+    for (size_t i = 0; i < visits.rows.size(); ++i)
+        byWeek[p.visits[i].week].push_back(all.rows[i]);
+    for (const auto& [week, weekRows] : byWeek) {
+        const std::string heading = week > 0 ? trf("Week {1} (from {2})", {std::to_string(week), weekMonday(p.from, week)})
+                                             : T("Villages without a visit");
+        bool first = true;
+        for (const auto& chunk : paginate(weekRows, rows, rows)) {
+            PendingPage w;
+            w.kind = "table";
+            w.fill.vars = {{"title", first ? heading : heading + " (" + T("continued") + ")"},
+                           {"subtitle", trf("{1} villages", {std::to_string(weekRows.size())})}};
+            w.fill.table = all;
+            w.fill.table.header[2] = T("Base");
+            w.fill.table.header[5] = T("District");
+            w.fill.table.rows = chunk;
+            if (first)
+                w.fill.outline = heading;
+            first = false;
+            pages.push_back(std::move(w));
+        }
+    }
+}
+
+} // namespace
+
 layout::Document planDocument(const tasks::RankResult& r, const ProjectFacts& facts, const layout::Template& t,
-                              std::shared_ptr<const render::MapData> data)
+                              std::shared_ptr<const render::MapData> data, const DeploymentPlan* deployment)
 {
     const std::string title = T("Deployment plan") + " — " + T("village ranking");
     const std::string subtitle = facts.projectTitle + " · " + T("preset") + " " + r.preset + " · " + T("data of") + " " + r.date;
@@ -522,6 +721,10 @@ layout::Document planDocument(const tasks::RankResult& r, const ProjectFacts& fa
         p.fill.table = pdf;
         p.fill.table.rows = chunks[k];
         pages.push_back(std::move(p));
+    }
+    if (deployment) {
+        data = withBases(std::move(data), *deployment);
+        appendDeploymentPages(pages, *deployment, t, data.get(), facts, dname);
     }
     return finish(t, std::move(data), std::move(pages), facts, title, subtitle);
 }

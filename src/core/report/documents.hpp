@@ -4,6 +4,7 @@
 // Every document names the project, the data date, the thresholds, the data sources and the
 // CRS, and carries the "synthetic sample data" notice when the project says it is synthetic.
 #include "core/layout/template.hpp"
+#include "core/report/deployment.hpp"
 #include "core/report/gaps.hpp"
 #include "core/report/table_file.hpp"
 #include "core/tasks/check_task.hpp"
@@ -54,9 +55,19 @@ layout::Document gapDocument(const GapReport& r, const ProjectFacts& facts, cons
 
 // ---- deployment plan (the ranking) ----
 Table planTable(const tasks::RankResult& r);
-std::vector<Sheet> planSheets(const tasks::RankResult& r);
+// The ranking and its criteria; with `deployment`, the team bases, the weeks and the visits
+// (deployment.hpp) — or, when none is stored, a sheet saying so and how to make them.
+std::vector<Sheet> planSheets(const tasks::RankResult& r, const DeploymentPlan* deployment = nullptr);
+// The ranking's pages; with `deployment`, then a page of the team bases (their map and table, the
+// schedule's summary; or what is missing and the commands that make it), the weeks' table and
+// the visits week by week.
 layout::Document planDocument(const tasks::RankResult& r, const ProjectFacts& facts, const layout::Template& t,
-                              std::shared_ptr<const render::MapData> data);
+                              std::shared_ptr<const render::MapData> data, const DeploymentPlan* deployment = nullptr);
+// `data` with the bases of `p` as the point layer "team_bases" (map CRS), for the bases map.
+std::shared_ptr<const render::MapData> withBases(std::shared_ptr<const render::MapData> data, const DeploymentPlan& p);
+// What the plan report says about the bases and the schedule (or their absence and the commands
+// that make them), one paragraph per line.
+std::string deploymentSummary(const DeploymentPlan& p, const std::string& projectFile);
 
 // ---- progress against the targets (issue #10's progress) ----
 // A figure the province reported (progress_reports, scope province): NaN where not reported.

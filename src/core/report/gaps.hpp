@@ -52,6 +52,9 @@ struct GapReport {
     GapTotals total;
     bool proposedSites = false;  // the project holds a site selection
     std::vector<std::string> operators;  // the project's operators (sites), by name
+    // Grouped by the units of a version without districts (v2025-07, bando report --units): the
+    // groups are communes (xã/phường) directly under the province, and the headings say so.
+    bool twoLevel = false;
 };
 
 // Reads the gap report of `operatorName` ("" = all) in `district` ("" = all) at `date` ("" =

@@ -95,6 +95,12 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
     std::string atlasLayer = request.atlas;
     if (!request.units.empty())  // issue #17: the pages and their village tables follow the units of that version
         data = units::atlasInVersion(*store, *data, request.units, atlasLayer, &fb);
+    // The page's default title: the project's province when it names another one (a national or
+    // other province's project), else the sample's.
+    const std::string province = store->meta("province_name").value_or("");
+    // The legend toggles (and opacity, scale ranges) the app's layer tree saved, as bando render.
+    std::string displayTheme;
+    std::vector<render::MapSettings::LayerDisplay> display = layout::savedDisplay(*store, *data, &displayTheme);
     store.reset();
     if (!data->theme(request.theme)) {
         std::string available;
@@ -109,7 +115,9 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
     } else {
         layout::PageFill fill;
         const render::ThemeInfo* info = render::themeInfo(request.theme);
-        std::string title = request.title.empty() ? std::string(i18n::tr("Lạng Sơn province")) : request.title;
+        std::string title = !request.title.empty()                       ? request.title
+                            : province.empty() || province == "Lạng Sơn" ? std::string(i18n::tr("Lạng Sơn province"))
+                                                                         : province;
         fill.map.theme = request.theme;
         fill.map.districtCode = request.district;
         if (!request.district.empty()) {
@@ -133,6 +141,8 @@ layout::Document buildLayoutDocument(const LayoutRequest& request, Feedback& fb)
         doc.author = "Bando";
         doc.pages.push_back(layout::instantiate(tmpl, "map", fill));
     }
+    doc.display = std::move(display);
+    doc.displayTheme = displayTheme;
     for (auto& page : doc.pages)
         for (auto& it : page.items)
             if (it.type == layout::ItemType::Map) {

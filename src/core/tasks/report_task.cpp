@@ -14,8 +14,10 @@
 #include "core/tasks/progress_task.hpp"
 #include "core/tasks/rank_task.hpp"
 #include "core/units/map_units.hpp"
+#include "core/units/registry.hpp"
 #include "core/units/report_units.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -97,6 +99,8 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
     fb.setStep("read");
     auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
     std::shared_ptr<const render::MapData> data;
+    std::vector<render::MapSettings::LayerDisplay> display;
+    std::string displayTheme;
     auto loadMap = [&] {
         if (!document)
             return;
@@ -104,6 +108,7 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
         if (!request.units.empty())
             layers.push_back(units::communesLayerOf(request.units));
         data = render::loadMapData(*store, crs::kVn2000LangSon, &fb, layers);
+        display = layout::savedDisplay(*store, *data, &displayTheme);  // the saved legend toggles, as bando render
         std::string pagedBy;
         if (!request.units.empty())  // issue #17: the units of that version take the districts' place
             data = units::atlasInVersion(*store, *data, request.units, pagedBy, &fb);
@@ -112,8 +117,10 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
     if (request.kind == "gaps") {
         report::GapReport gaps = report::loadGapReport(*store, request.operatorName,
                                                        request.units.empty() ? request.district : "", request.date);
-        if (!request.units.empty())
+        if (!request.units.empty()) {
             units::gapReportInVersion(*store, gaps, request.units, request.district);
+            gaps.twoLevel = !units::Registry::shipped().version(request.units).hasDistricts;
+        }
         fb.setProgress(20);
         res.date = gaps.date;
         res.rows = static_cast<int>(gaps.rows.size());
@@ -128,8 +135,10 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
                 throwIfCancelled(&fb);
                 byOperator.push_back(report::loadGapReport(*store, op, request.units.empty() ? request.district : "",
                                                            gaps.date));
-                if (!request.units.empty())  // the operator's section in the same unit version
+                if (!request.units.empty()) {  // the operator's section in the same unit version
                     units::gapReportInVersion(*store, byOperator.back(), request.units, request.district);
+                    byOperator.back().twoLevel = gaps.twoLevel;
+                }
                 res.operators.push_back(op);
             }
         const report::ProjectFacts facts = report::projectFacts(*store, request.project, gaps.date);
@@ -147,7 +156,9 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            const layout::Document doc = report::gapDocument(gaps, facts, tmpl, data, byOperator);
+            layout::Document doc = report::gapDocument(gaps, facts, tmpl, data, byOperator);
+            doc.display = display;
+            doc.displayTheme = displayTheme;
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }
@@ -229,7 +240,9 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            const layout::Document doc = report::progressDocument(progress, facts, tmpl, data, extras);
+            layout::Document doc = report::progressDocument(progress, facts, tmpl, data, extras);
+            doc.display = display;
+            doc.displayTheme = displayTheme;
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }
@@ -249,20 +262,40 @@ ReportResult run(const ReportRequest& request, Feedback& fb)
         res.rows = static_cast<int>(ranking.villages.size());
         store = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly);
         const report::ProjectFacts facts = report::projectFacts(*store, request.project, ranking.date);
+        // Planning core II's team bases and week-by-week schedule, as stored (or their absence).
+        const report::DeploymentPlan deployment = report::loadDeploymentPlan(*store, request.district);
+        res.bases = static_cast<int>(deployment.bases.size());
+        res.scheduledVisits = static_cast<int>(std::count_if(deployment.visits.begin(), deployment.visits.end(),
+                                                             [](const auto& v) { return v.week > 0; }));
         loadMap();
         store.reset();
         fb.setStep("write");
         if (ext == ".csv") {
+            // The ranking in FILE.csv; the bases and the visits beside it when stored.
             report::writeCsv(request.out, report::planTable(ranking));
             res.files = {request.out};
+            const std::filesystem::path out(request.out);
+            auto beside = [&](const std::string& suffix) {
+                return (out.parent_path() / (out.stem().string() + "-" + suffix + out.extension().string())).string();
+            };
+            if (deployment.hasBases()) {
+                res.files.push_back(beside("bases"));
+                report::writeCsv(res.files.back(), report::basesTable(deployment));
+            }
+            if (deployment.hasSchedule()) {
+                res.files.push_back(beside("schedule"));
+                report::writeCsv(res.files.back(), report::scheduleTable(deployment));
+            }
         } else if (ext == ".xlsx") {
-            const auto sheets = report::planSheets(ranking);
+            const auto sheets = report::planSheets(ranking, &deployment);
             report::writeXlsx(request.out, sheets, tr("Deployment plan") + std::string(" — ") + facts.projectTitle,
                               facts.thresholds);
             res.sheets = static_cast<int>(sheets.size());
             res.files = {request.out};
         } else {
-            const layout::Document doc = report::planDocument(ranking, facts, tmpl, data);
+            layout::Document doc = report::planDocument(ranking, facts, tmpl, data, &deployment);
+            doc.display = display;
+            doc.displayTheme = displayTheme;
             res.pages = static_cast<int>(doc.pages.size());
             res.files = layout::write(doc, request.out, request.dpi, &fb);
         }

@@ -44,6 +44,7 @@ struct ReportResult {
     int sheets = 0;                  // XLSX
     std::string date, from;
     int checkErrors = 0, checkWarnings = 0;  // progress: the data-check findings
+    int bases = 0, scheduledVisits = 0;      // plan: the team bases and scheduled visits reported
     std::vector<std::string> operators;      // gaps, all operators: the operators grouped (PDF / XLSX)
     // gaps: totals of the villages reported
     int noSignal = 0, unstable = 0, noBroadband = 0;
