@@ -2,6 +2,7 @@
 // The analysis benchmark's village lattice (tests/bench/bench_analysis.cpp: same cell, wiggle and
 // seed, so neighbours share their edges exactly), shared by the national-size benchmarks
 // (bench_print_national.cpp, bench_canvas.cpp).
+#include "core/base/splitmix.hpp"
 #include "core/model/geometry.hpp"
 
 #include <algorithm>
@@ -11,18 +12,7 @@
 
 namespace bando::bench {
 
-struct Rng {  // splitmix64 (as bench_analysis.cpp)
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-    double uniform(double a, double b) { return a + (b - a) * uniform(); }
-};
+using Rng = SplitMix64;
 
 // The analysis benchmark's lattice of villages, offset by (x0, y0).
 inline std::vector<Ring> latticeRings(int nx, int ny, double cell, double x0, double y0, uint64_t seed)

@@ -19,6 +19,8 @@ struct SplitMix64 {
     }
     // Uniform in [0, 1), 53 bits.
     double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
+    // Uniform in [a, b).
+    double uniform(double a, double b) { return a + (b - a) * uniform(); }
     // Uniform integer in [0, n), n > 0 (modulo bias below 2^-40 for the n used here).
     int below(int n) { return static_cast<int>(next() % static_cast<uint64_t>(n)); }
 };
