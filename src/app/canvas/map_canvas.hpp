@@ -79,7 +79,8 @@ public:
     uint64_t generation() const { return m_generation; }          // last started render (or data change)
     uint64_t shownGeneration() const { return m_shownGeneration; }  // generation of the shown image
     uint64_t completedRenders() const { return m_completed; }
-    bool rendering() const { return m_job != nullptr; }
+    // A render is running or queued (requested this event-loop turn, not started yet).
+    bool rendering() const { return m_job != nullptr || m_renderQueued; }
     double lastRenderSeconds() const { return m_lastRenderSeconds; }
     const wxImage& image() const { return m_image; }  // last complete render (un-premultiplied)
 
