@@ -7,11 +7,24 @@
 // reported separately. Not run by CI. See docs/PERFORMANCE.md.
 //   bando_bench_analysis national|province [villages shops sites] [a|b]   ("a": only (a), no coverage;
 //   "b": (a) and the flat covered areas (b), not the whole coverage step with its gap geometry)
+//   bando_bench_analysis national|province [villages shops sites] --gpkg FILE
+//       writes the generated layers villages, shops and coverage to a new project FILE (Bando's
+//       store: GeoPackage, WGS 84; placed in EPSG:9215 at 150 km E, 2,000 km N), then reads them
+//       back (timed: cold with the file evicted from the page cache, then warm) and runs (a) on the
+//       stored WGS 84 coordinates and (b) (the indexed clip) on the layers reprojected to
+//       EPSG:9215; writes the results to FILE.a.csv (code,shops) and FILE.b.csv
+//       (code,operator,technology,level,area_m2; pairs with a zero area left out) for the peers
+//       (tests/bench/run_analysis_peers.sh national).
 #include "core/analysis/clip_area.hpp"
 #include "core/analysis/indicators.hpp"
 #include "core/analysis/point_locator.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
+#include "core/crs/reproject.hpp"
+#include "core/store/project_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <sys/resource.h>
 
@@ -62,7 +75,7 @@ long peakMb()
 
 // Villages: a jittered lattice of quadrilaterals whose edges wiggle through 7-19 points each; an
 // edge's points come from a hash of its two lattice vertices, so neighbours share it exactly.
-Layer makeVillages(int nx, int ny, double cell, uint64_t seed)
+Layer makeVillages(int nx, int ny, double cell, uint64_t seed, XY origin = {0, 0})
 {
     Rng rng{seed};
     std::vector<XY> lattice(static_cast<size_t>(nx + 1) * (ny + 1));
@@ -70,8 +83,8 @@ Layer makeVillages(int nx, int ny, double cell, uint64_t seed)
         for (int i = 0; i <= nx; ++i) {
             const bool border = i == 0 || j == 0 || i == nx || j == ny;
             lattice[static_cast<size_t>(j) * (nx + 1) + i] = {
-                i * cell + (border ? 0 : rng.uniform(-0.25, 0.25) * cell),
-                j * cell + (border ? 0 : rng.uniform(-0.25, 0.25) * cell)};
+                origin.x + i * cell + (border ? 0 : rng.uniform(-0.25, 0.25) * cell),
+                origin.y + j * cell + (border ? 0 : rng.uniform(-0.25, 0.25) * cell)};
         }
     auto at = [&](int i, int j) { return static_cast<uint64_t>(j) * (nx + 1) + i; };
     auto edge = [&](uint64_t a, uint64_t b) {  // points from a to b, excluding b
@@ -135,10 +148,152 @@ Geometry disks(const std::vector<XY>& sites, double radius)
     return geos::polygonalPart(u.get());
 }
 
+
+void evict(const std::string& path)  // drops the file's pages from the page cache (a cold read)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    if (fd >= 0) {
+        ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+        ::close(fd);
+    }
+}
+
+struct Loaded {
+    Layer villages, shops, coverage;  // as stored (WGS 84)
+    Layer villagesM, coverageM;       // reprojected to EPSG:9215 for (b)
+};
+
+Loaded load(const std::string& path, const char* what)
+{
+    Loaded l;
+    auto t0 = std::chrono::steady_clock::now();
+    double c0 = cpuSeconds();
+    {
+        auto store = ProjectStore::open(path);
+        l.villages = store->readLayer("villages");
+        l.shops = store->readLayer("shops");
+        l.coverage = store->readLayer("coverage");
+    }
+    const double rWall = seconds(t0), rCpu = cpuSeconds() - c0;
+    t0 = std::chrono::steady_clock::now();
+    c0 = cpuSeconds();
+    l.villagesM = l.villages;
+    l.coverageM = l.coverage;
+    crs::reproject(l.villagesM, 9215);
+    crs::reproject(l.coverageM, 9215);
+    std::printf("load %s: read the 3 layers %.3f s wall, %.3f s CPU; reproject villages and coverage to EPSG:9215 "
+                "%.3f s wall, %.3f s CPU\n",
+                what, rWall, rCpu, seconds(t0), cpuSeconds() - c0);
+    return l;
+}
+
+// Writes the generated layers to a new project, reads them back and runs (a) and (b) on them.
+int fromGpkg(const std::string& path, Layer& v, const std::vector<XY>& pts, Layer& cov)
+{
+    auto t0 = std::chrono::steady_clock::now();
+    Layer shops;
+    shops.name = "shops";
+    shops.geomType = GeomType::Point;
+    shops.epsg = 9215;
+    shops.features.reserve(pts.size());
+    for (const auto& p : pts)
+        shops.addFeature(Geometry::point(p.x, p.y));
+    std::remove(path.c_str());
+    {
+        auto store = ProjectStore::create(path);
+        ProjectStore::Transaction tx(*store);
+        store->replaceLayer(v);
+        store->replaceLayer(shops);
+        store->replaceLayer(cov);
+        tx.commit();
+    }
+    std::printf("written to %s in %.1f s (not timed as load)\n", path.c_str(), seconds(t0));
+    v = Layer{};
+    cov = Layer{};
+    shops = Layer{};
+
+    evict(path);
+    (void)load(path, "cold (file evicted from the page cache)");
+    const Loaded l = load(path, "warm");
+
+    // (a) on the stored WGS 84 coordinates (the analysis locates shops there)
+    std::vector<const Geometry*> polys;
+    std::vector<uint32_t> rank(l.villages.features.size());
+    std::iota(rank.begin(), rank.end(), 0u);  // stored in code order
+    for (const auto& f : l.villages.features)
+        polys.push_back(&f.geom);
+    std::vector<XY> xy;
+    xy.reserve(l.shops.features.size());
+    for (const auto& f : l.shops.features)
+        xy.push_back(f.geom.parts[0][0][0]);
+    t0 = std::chrono::steady_clock::now();
+    double c0 = cpuSeconds();
+    analysis::PointLocator loc(polys, rank);
+    const auto hits = loc.locateAll(xy, 2);
+    std::vector<int64_t> counts(polys.size(), 0);
+    int64_t boundary = 0;
+    for (const auto& h : hits)
+        if (h.polygon >= 0) {
+            ++counts[static_cast<size_t>(h.polygon)];
+            boundary += h.boundary;
+        }
+    const double aWall = seconds(t0), aCpu = cpuSeconds() - c0;
+    std::printf("(a) shops per village, from the GeoPackage: %.3f s wall, %.3f s CPU (%lld located, %lld on a boundary)\n",
+                aWall, aCpu, static_cast<long long>(std::accumulate(counts.begin(), counts.end(), int64_t{0})),
+                static_cast<long long>(boundary));
+
+    // (b) on EPSG:9215
+    std::vector<const Geometry*> polysM, covM;
+    for (const auto& f : l.villagesM.features)
+        polysM.push_back(&f.geom);
+    for (const auto& f : l.coverageM.features)
+        covM.push_back(&f.geom);
+    t0 = std::chrono::steady_clock::now();
+    c0 = cpuSeconds();
+    const auto areas = analysis::coveredAreasIndexed(polysM, covM, 2);
+    const double bWall = seconds(t0), bCpu = cpuSeconds() - c0;
+    double total = 0;
+    for (const auto& row : areas)
+        for (double a : row)
+            total += a;
+    std::printf("(b) covered area per village per operator x technology x level, from the GeoPackage (indexed): "
+                "%.3f s wall, %.3f s CPU (%zu villages x %zu features, %.1f km2 in all)\n",
+                bWall, bCpu, areas.size(), covM.size(), total / 1e6);
+
+    FILE* fa = std::fopen((path + ".a.csv").c_str(), "w");
+    FILE* fb = std::fopen((path + ".b.csv").c_str(), "w");
+    if (!fa || !fb)
+        return 1;
+    for (size_t i = 0; i < polys.size(); ++i) {
+        const std::string code = l.villages.text(l.villages.features[i], "code");
+        std::fprintf(fa, "%s,%lld\n", code.c_str(), static_cast<long long>(counts[i]));
+        for (size_t c = 0; c < covM.size(); ++c)
+            if (areas[i][c] > 0) {
+                const auto& f = l.coverage.features[c];
+                std::fprintf(fb, "%s,%s,%s,%s,%.6f\n", code.c_str(), l.coverage.text(f, "operator").c_str(),
+                             l.coverage.text(f, "technology").c_str(), l.coverage.text(f, "level").c_str(), areas[i][c]);
+            }
+    }
+    std::fclose(fa);
+    std::fclose(fb);
+    std::printf("peak memory: %ld MB\n", peakMb());
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
+    std::string gpkg;  // --gpkg FILE: through a GeoPackage
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string(argv[i]) == "--gpkg") {
+            gpkg = argv[i + 1];
+            for (int k = i; k + 2 < argc; ++k)
+                argv[k] = argv[k + 2];
+            argc -= 2;
+            break;
+        }
+    const XY origin = gpkg.empty() ? XY{0, 0} : XY{150000, 2000000};  // inside EPSG:9215's area when stored
     const std::string size = argc > 1 ? argv[1] : "province";
     const bool national = size == "national";
     const int villages = argc > 2 ? std::atoi(argv[2]) : national ? 80000 : 2000;
@@ -152,7 +307,7 @@ int main(int argc, char** argv)
                 size.c_str(), nx, ny, nx * ny, shops, sites);
 
     auto t0 = std::chrono::steady_clock::now();
-    Layer v = makeVillages(nx, ny, cell, 20211231);
+    Layer v = makeVillages(nx, ny, cell, 20211231, origin);
     size_t vertices = 0;
     for (const auto& f : v.features)
         vertices += f.geom.pointCount();
@@ -160,7 +315,7 @@ int main(int argc, char** argv)
     const double W = nx * cell, H = ny * cell;
     std::vector<XY> pts(static_cast<size_t>(shops));
     for (auto& p : pts)
-        p = {rng.uniform(0, W), rng.uniform(0, H)};
+        p = {origin.x + rng.uniform(0, W), origin.y + rng.uniform(0, H)};
     Layer cov;
     cov.name = "coverage";
     cov.geomType = GeomType::MultiPolygon;
@@ -172,7 +327,7 @@ int main(int argc, char** argv)
                 break;
             std::vector<XY> s(static_cast<size_t>(sites));
             for (auto& p : s)
-                p = {rng.uniform(0, W), rng.uniform(0, H)};
+                p = {origin.x + rng.uniform(0, W), origin.y + rng.uniform(0, H)};
             const double r = std::strcmp(tech, "3G") == 0 ? 2500 : 1800;
             Geometry good = disks(s, r);
             Geometry outer = disks(s, r * 1.6);
@@ -190,6 +345,8 @@ int main(int argc, char** argv)
         covVertices += f.geom.pointCount();
     std::printf("generated in %.1f s: %zu village vertices, %zu coverage vertices\n", seconds(t0), vertices,
                 covVertices);
+    if (!gpkg.empty())
+        return fromGpkg(gpkg, v, pts, cov);
 
     // (a) shops per village
     std::vector<const Geometry*> polys;
