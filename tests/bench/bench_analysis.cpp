@@ -23,6 +23,8 @@
 #include "core/crs/reproject.hpp"
 #include "core/store/project_store.hpp"
 
+#include "bench_lattice.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -40,18 +42,7 @@ using namespace bando;
 
 namespace {
 
-struct Rng {  // splitmix64
-    uint64_t s;
-    uint64_t next()
-    {
-        uint64_t z = (s += 0x9e3779b97f4a7c15ull);
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * (1.0 / 9007199254740992.0); }
-    double uniform(double a, double b) { return a + (b - a) * uniform(); }
-};
+using Rng = SplitMix64;
 
 double seconds(std::chrono::steady_clock::time_point t0)
 {
@@ -73,39 +64,11 @@ long peakMb()
     return u.ru_maxrss / 1024;
 }
 
-// Villages: a jittered lattice of quadrilaterals whose edges wiggle through 7-19 points each; an
-// edge's points come from a hash of its two lattice vertices, so neighbours share it exactly.
+// Villages: the jittered lattice of bench_lattice.hpp (edges wiggling through 7-19 points, shared
+// exactly by neighbours), with codes: 3 x 3 villages a commune, 30 x 30 a district.
 Layer makeVillages(int nx, int ny, double cell, uint64_t seed, XY origin = {0, 0})
 {
-    Rng rng{seed};
-    std::vector<XY> lattice(static_cast<size_t>(nx + 1) * (ny + 1));
-    for (int j = 0; j <= ny; ++j)
-        for (int i = 0; i <= nx; ++i) {
-            const bool border = i == 0 || j == 0 || i == nx || j == ny;
-            lattice[static_cast<size_t>(j) * (nx + 1) + i] = {
-                origin.x + i * cell + (border ? 0 : rng.uniform(-0.25, 0.25) * cell),
-                origin.y + j * cell + (border ? 0 : rng.uniform(-0.25, 0.25) * cell)};
-        }
-    auto at = [&](int i, int j) { return static_cast<uint64_t>(j) * (nx + 1) + i; };
-    auto edge = [&](uint64_t a, uint64_t b) {  // points from a to b, excluding b
-        const bool flip = a > b;
-        const uint64_t lo = flip ? b : a, hi = flip ? a : b;
-        Rng e{seed ^ (lo * 0x100000001b3ull) ^ (hi << 21)};
-        const int n = 7 + static_cast<int>(e.next() % 13);
-        const XY p = lattice[lo], q = lattice[hi];
-        const double dx = q.x - p.x, dy = q.y - p.y, len = std::hypot(dx, dy);
-        std::vector<XY> pts{p};
-        for (int k = 1; k < n; ++k) {
-            const double t = static_cast<double>(k) / n, w = e.uniform(-0.04, 0.04) * len;
-            pts.push_back({p.x + t * dx - dy / len * w, p.y + t * dy + dx / len * w});
-        }
-        if (flip) {
-            pts.push_back(q);
-            std::reverse(pts.begin(), pts.end());
-            pts.pop_back();
-        }
-        return pts;
-    };
+    std::vector<Ring> rings = bench::latticeRings(nx, ny, cell, origin.x, origin.y, seed);
     Layer l;
     l.name = "villages";
     l.geomType = GeomType::MultiPolygon;
@@ -114,14 +77,7 @@ Layer makeVillages(int nx, int ny, double cell, uint64_t seed, XY origin = {0, 0
     char code[32];
     for (int j = 0; j < ny; ++j)
         for (int i = 0; i < nx; ++i) {
-            Ring r;
-            for (auto [a, b] : {std::pair{at(i, j), at(i + 1, j)}, std::pair{at(i + 1, j), at(i + 1, j + 1)},
-                                std::pair{at(i + 1, j + 1), at(i, j + 1)}, std::pair{at(i, j + 1), at(i, j)}}) {
-                auto pts = edge(a, b);
-                r.insert(r.end(), pts.begin(), pts.end());
-            }
-            r.push_back(r.front());
-            Geometry g = Geometry::polygon({std::move(r)});
+            Geometry g = Geometry::polygon({std::move(rings[static_cast<size_t>(j) * static_cast<size_t>(nx) + static_cast<size_t>(i)])});
             g.type = GeomType::MultiPolygon;
             Feature& f = l.addFeature(std::move(g));
             std::snprintf(code, sizeof code, "%07d", j * nx + i);
