@@ -1,6 +1,8 @@
 #include "app/dialogs/layout_export_dialog.hpp"
 
 #include "app/bridge/bridge.hpp"
+#include "core/base/error.hpp"
+#include "core/base/feedback.hpp"
 #include "core/capi/cairo.hpp"
 #include "core/render/map_style.hpp"
 
@@ -12,18 +14,25 @@
 #include <wx/statbmp.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+#include <wx/timer.h>
 
 #include <cairo.h>
 
+#include <atomic>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace bando::app {
 namespace {
 
 constexpr int kPreviewWidth = 480;
 
-// The first page of the request's document as an image `width` pixels wide.
-wxImage previewImage(const tasks::LayoutRequest& request, Feedback& fb, int width)
+// The first page of the request's document as an image `width` pixels wide (any thread).
+render::Image previewImage(const tasks::LayoutRequest& request, Feedback& fb, int width)
 {
     const layout::Document doc = tasks::buildLayoutDocument(request, fb);
     const double scale = width / doc.widthPt;
@@ -41,8 +50,100 @@ wxImage previewImage(const tasks::LayoutRequest& request, Feedback& fb, int widt
     img.stride = cairo_image_surface_get_stride(surface.get());
     img.pixels.resize(static_cast<size_t>(img.stride) * static_cast<size_t>(height));
     std::memcpy(img.pixels.data(), cairo_image_surface_get_data(surface.get()), img.pixels.size());
-    return toWxImage(img);
+    return img;
 }
+
+// The live page preview: every change of a page option redraws page 1 on a worker thread
+// 300 ms after the last change; a newer change cancels the drawing in progress, and only the
+// newest drawing is shown. The destructor cancels and joins every drawing.
+class LivePreview {
+public:
+    LivePreview(wxStaticBitmap* view, wxStaticText* status, std::function<tasks::LayoutRequest()> fill)
+        : m_view(view), m_status(status), m_fill(std::move(fill)), m_shown(std::make_shared<std::atomic<uint64_t>>(0))
+    {
+        m_timer.Bind(wxEVT_TIMER, [this](wxTimerEvent&) { start(); });
+    }
+    ~LivePreview()
+    {
+        m_timer.Stop();
+        for (auto& w : m_workers) {
+            w.fb->cancel();
+            w.thread.join();
+        }
+    }
+    LivePreview(const LivePreview&) = delete;
+    LivePreview& operator=(const LivePreview&) = delete;
+
+    void schedule() { m_timer.StartOnce(300); }
+    void now() { start(); }
+
+private:
+    struct Worker {
+        std::shared_ptr<Feedback> fb;
+        std::thread thread;
+    };
+    void start()
+    {
+        for (auto& w : m_workers)
+            w.fb->cancel();  // joined by the destructor (a cancelled drawing stops at its next check)
+        tasks::LayoutRequest r;
+        std::string error;
+        try {
+            r = m_fill();
+            if (r.out.empty())
+                r.out = "preview.pdf";  // the preview writes nothing; the format only has to be valid
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+        const uint64_t generation = ++m_generation;
+        m_status->SetLabel(wtr("Drawing the page…"));
+        auto fb = std::make_shared<Feedback>();
+        auto shown = m_shown;
+        WindowHandle<wxStaticBitmap> view(m_view);
+        WindowHandle<wxStaticText> status(m_status);
+        Worker w;
+        w.fb = fb;
+        w.thread = std::thread([r, error, fb, generation, shown, view, status] {
+            auto img = std::make_shared<render::Image>();
+            std::string message = error;
+            if (message.empty()) {
+                try {
+                    *img = previewImage(r, *fb, kPreviewWidth);
+                } catch (const CancelledError&) {
+                    return;
+                } catch (const std::exception& e) {
+                    message = e.what();
+                }
+            }
+            if (fb->isCancelled())
+                return;
+            view.post([img, message, generation, shown](wxStaticBitmap& v) {
+                if (generation < shown->load())
+                    return;  // a newer drawing is already shown
+                shown->store(generation);
+                if (message.empty()) {
+                    v.SetBitmap(wxBitmap(toWxImage(*img)));
+                    if (wxWindow* dialog = v.GetParent()) {
+                        dialog->Layout();
+                        dialog->Fit();
+                    }
+                }
+            });
+            status.post([message](wxStaticText& t) {
+                t.SetLabel(message.empty() ? wxString() : wtr("Preview: ") + wx(message));
+            });
+        });
+        m_workers.push_back(std::move(w));
+    }
+
+    wxStaticBitmap* m_view;
+    wxStaticText* m_status;
+    std::function<tasks::LayoutRequest()> m_fill;
+    std::shared_ptr<std::atomic<uint64_t>> m_shown;
+    uint64_t m_generation = 0;
+    wxTimer m_timer;
+    std::vector<Worker> m_workers;
+};
 
 } // namespace
 
@@ -88,6 +189,7 @@ bool runLayoutExportDialog(wxWindow* parent, const std::string& projectPath, tas
     orientation->Append(wtr("Landscape"));
     orientation->Append(wtr("Portrait"));
     orientation->SetSelection(request.landscape < 0 ? 0 : request.landscape == 1 ? 1 : 2);
+    orientation->SetName("orientation");
     row(N_("Orientation"), orientation);
     auto* templ = new wxFilePickerCtrl(&dlg, wxID_ANY, wx(request.layout), wtr("Layout template"),
                                        "JSON (*.json)|*.json", wxDefaultPosition, wxDefaultSize,
@@ -102,14 +204,17 @@ bool runLayoutExportDialog(wxWindow* parent, const std::string& projectPath, tas
 
     auto* left = new wxBoxSizer(wxVERTICAL);
     left->Add(grid, 0, wxALL | wxEXPAND, 10);
-    auto* previewButton = new wxButton(&dlg, wxID_ANY, wtr("Update preview"));
-    left->Add(previewButton, 0, wxLEFT | wxRIGHT, 10);
+    auto* previewStatus = new wxStaticText(&dlg, wxID_ANY, wxString(), wxDefaultPosition, wxSize(kPreviewWidth / 2, -1),
+                                           wxST_NO_AUTORESIZE);
+    previewStatus->SetName("preview-status");
+    left->Add(previewStatus, 0, wxLEFT | wxRIGHT | wxEXPAND, 10);
     left->AddStretchSpacer();
     left->Add(dlg.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxALL | wxEXPAND, 10);
     top->Add(left, 1, wxEXPAND);
     wxImage blank(kPreviewWidth, kPreviewWidth * 297 / 420);
     blank.Clear(0xee);
     auto* preview = new wxStaticBitmap(&dlg, wxID_ANY, wxBitmap(blank));
+    preview->SetName("preview");
     top->Add(preview, 0, wxALL, 10);
     dlg.SetSizerAndFit(top);
 
@@ -129,22 +234,22 @@ bool runLayoutExportDialog(wxWindow* parent, const std::string& projectPath, tas
         r.out = utf8(out->GetPath());
         return r;
     };
-    auto updatePreview = [&]() {
-        tasks::LayoutRequest r = fill();
-        if (r.out.empty())
-            r.out = "preview.pdf";  // the preview writes nothing; the format only has to be valid
-        wxImage img;
-        guarded(&dlg, wtr("Export layout"), [&] {
-            runWithProgress(&dlg, wtr("Export layout"), wtr("Drawing the page…"),
-                            [&](Feedback& fb) { img = previewImage(r, fb, kPreviewWidth); });
+    LivePreview live(preview, previewStatus, fill);
+    for (wxChoice* c : {kind, theme, paper, orientation})
+        c->Bind(wxEVT_CHOICE, [&](wxCommandEvent& e) {
+            live.schedule();
+            e.Skip();
         });
-        if (img.IsOk()) {
-            preview->SetBitmap(wxBitmap(img));
-            dlg.Layout();
-            dlg.Fit();
-        }
-    };
-    previewButton->Bind(wxEVT_BUTTON, [&](wxCommandEvent&) { updatePreview(); });
+    for (wxTextCtrl* c : {where, title})
+        c->Bind(wxEVT_TEXT, [&](wxCommandEvent& e) {
+            live.schedule();
+            e.Skip();
+        });
+    templ->Bind(wxEVT_FILEPICKER_CHANGED, [&](wxFileDirPickerEvent& e) {
+        live.schedule();
+        e.Skip();
+    });
+    live.now();  // the page as the dialog opens
     for (;;) {
         if (dlg.ShowModal() != wxID_OK)
             return false;
