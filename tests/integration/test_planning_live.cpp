@@ -24,29 +24,7 @@ using namespace bando;
 
 namespace {
 
-std::vector<std::vector<std::string>> csvRows(const std::string& path)
-{
-    std::vector<std::vector<std::string>> rows;
-    std::istringstream in(test::readFile(path));
-    std::string line;
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::string cell;
-        bool quoted = false;
-        for (char ch : line) {
-            if (ch == '"')
-                quoted = !quoted;
-            else if (ch == ',' && !quoted) {
-                cells.push_back(cell);
-                cell.clear();
-            } else
-                cell += ch;
-        }
-        cells.push_back(cell);
-        rows.push_back(cells);
-    }
-    return rows;
-}
+std::vector<std::vector<std::string>> csvRows(const std::string& path) { return test::readCsvRows(path); }
 
 size_t column(const std::vector<std::string>& header, const std::string& name)
 {

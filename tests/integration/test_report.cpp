@@ -41,18 +41,9 @@ int pdfPages(const std::string& pdfinfo)
 
 namespace {
 
-std::string analysed()
-{
-    const std::string p = BANDO_TEST_ANALYSED;
-    if (!std::filesystem::exists(p))
-        throw std::runtime_error("the analysed sample is missing (CTest fixture analyse_sample): " + p);
-    return p;
-}
+std::string analysed() { return test::analysedPath(); }
 
-test::RunResult cli(const std::string& args)
-{
-    return test::run(test::shellQuote(test::cliPath()) + " " + args);
-}
+using test::cli;
 
 // Splits CSV text into rows of fields (quotes as io::csvField writes them).
 std::vector<std::vector<std::string>> parseCsv(const std::string& text)

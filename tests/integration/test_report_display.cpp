@@ -21,15 +21,9 @@ using namespace bando;
 
 namespace {
 
-std::string analysed()
-{
-    const std::string p = BANDO_TEST_ANALYSED;
-    if (!std::filesystem::exists(p))
-        throw std::runtime_error("the analysed sample is missing (CTest fixture analyse_sample): " + p);
-    return p;
-}
+std::string analysed() { return test::analysedPath(); }
 
-test::RunResult cli(const std::string& args) { return test::run(test::shellQuote(test::cliPath()) + " " + args); }
+using test::cli;
 
 // Pixels per exact RGB colour of a PNG.
 std::map<uint32_t, int> colourCounts(const std::string& png)

@@ -21,40 +21,11 @@ using namespace bando;
 
 namespace {
 
-std::string analysed()
-{
-    const std::string p = BANDO_TEST_ANALYSED;
-    if (!std::filesystem::exists(p))
-        throw std::runtime_error("the analysed sample is missing (CTest fixture analyse_sample): " + p);
-    return p;
-}
+std::string analysed() { return test::analysedPath(); }
 
-test::RunResult cli(const std::string& args) { return test::run(test::shellQuote(test::cliPath()) + " " + args); }
+using test::cli;
 
-// A CSV without quoted separators (the codes, dates and names of these files have none).
-std::vector<std::vector<std::string>> readCsv(const std::string& path)
-{
-    std::vector<std::vector<std::string>> rows;
-    std::istringstream in(test::readFile(path));
-    std::string line;
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::string cell;
-        bool quoted = false;
-        for (char ch : line) {
-            if (ch == '"')
-                quoted = !quoted;
-            else if (ch == ',' && !quoted) {
-                cells.push_back(cell);
-                cell.clear();
-            } else
-                cell += ch;
-        }
-        cells.push_back(cell);
-        rows.push_back(cells);
-    }
-    return rows;
-}
+std::vector<std::vector<std::string>> readCsv(const std::string& path) { return test::readCsvRows(path); }
 
 } // namespace
 

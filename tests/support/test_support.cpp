@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +32,14 @@ TempDir::~TempDir()
 }
 
 std::string samplePath() { return BANDO_TEST_SAMPLE; }
+
+std::string analysedPath()
+{
+    const std::string p = BANDO_TEST_ANALYSED;
+    if (!fs::exists(p))
+        throw std::runtime_error("the analysed sample is missing (CTest fixture analyse_sample): " + p);
+    return p;
+}
 std::string cliPath() { return BANDO_CLI; }
 
 std::string sharedDir()
@@ -77,6 +86,32 @@ std::string readFile(const std::string& path)
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+RunResult cli(const std::string& args) { return run(shellQuote(cliPath()) + " " + args); }
+
+std::vector<std::vector<std::string>> readCsvRows(const std::string& path)
+{
+    std::vector<std::vector<std::string>> rows;
+    std::istringstream in(readFile(path));
+    std::string line;
+    while (std::getline(in, line)) {
+        std::vector<std::string> cells;
+        std::string cell;
+        bool quoted = false;
+        for (char ch : line) {
+            if (ch == '"')
+                quoted = !quoted;
+            else if (ch == ',' && !quoted) {
+                cells.push_back(cell);
+                cell.clear();
+            } else
+                cell += ch;
+        }
+        cells.push_back(cell);
+        rows.push_back(cells);
+    }
+    return rows;
 }
 
 RunResult run(const std::string& commandLine)
