@@ -7,6 +7,7 @@
 //             sequence of 24 pans and zooms, through render::FrameCache (the base layers kept per
 //             scale and moved on pan) and, for comparison, without it (every frame drawn whole)
 // Prints one "name median_s min_s" line per measurement.
+#include "core/capi/cairo.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/render/frame_cache.hpp"
 #include "core/render/hillshade.hpp"
@@ -94,20 +95,23 @@ int main(int argc, char** argv)
         render::MapSettings s;
         s.widthPx = 1920;
         s.heightPx = 1080;
-        cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);
+        cairo::SurfacePtr surfOwned(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080));
+        cairo_surface_t* surf = surfOwned.get();
         {  // warm-up (fonts, glyph caches)
-            cairo_t* cr = cairo_create(surf);
+            cairo::ContextPtr crOwned(cairo_create(surf));
+            cairo_t* cr = crOwned.get();
             render::renderMap(cr, *data, s);
-            cairo_destroy(cr);
+            crOwned.reset();
         }
         report("png", timeIt(n, [&] {
-                   cairo_t* cr = cairo_create(surf);
+                   cairo::ContextPtr crOwned(cairo_create(surf));
+                   cairo_t* cr = crOwned.get();
                    render::renderMap(cr, *data, s);
-                   cairo_destroy(cr);
+                   crOwned.reset();
                    cairo_surface_flush(surf);
                }));
         cairo_surface_write_to_png(surf, (outDir + "/bench-province.png").c_str());
-        cairo_surface_destroy(surf);
+        surfOwned.reset();
         report("png_file", timeIt(n, [&] { render::renderToFile(*data, s, outDir + "/bench-province-file.png"); }));
         render::PaperSpec a3{"A3", true};
         report("pdf_a3", timeIt(n, [&] { render::renderToFile(*data, s, outDir + "/bench-province.pdf", a3); }));
@@ -119,11 +123,13 @@ int main(int argc, char** argv)
                 if (name == "shops" ||
                     std::find(st.hidden.begin(), st.hidden.end(), name) == st.hidden.end())
                     sp.layerOrder.push_back(name);
-            cairo_surface_t* ss = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);
+            cairo::SurfacePtr ssOwned(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080));
+            cairo_surface_t* ss = ssOwned.get();
             auto once = [&] {
-                cairo_t* cr = cairo_create(ss);
+                cairo::ContextPtr crOwned(cairo_create(ss));
+                cairo_t* cr = crOwned.get();
                 render::renderMap(cr, *data, sp);
-                cairo_destroy(cr);
+                crOwned.reset();
                 cairo_surface_flush(ss);
             };
             once();  // warm-up: classes are resolved once per MapData and style
@@ -136,7 +142,7 @@ int main(int argc, char** argv)
             sp.styles = {heat};
             once();
             report("heatmap", timeIt(n, once));
-            cairo_surface_destroy(ss);
+            ssOwned.reset();
             sp.styles.clear();
             report("shops_pdf", timeIt(std::max(1, n / 4), [&] {
                        render::renderToFile(*data, sp, outDir + "/bench-shops.pdf", a3);
@@ -149,17 +155,19 @@ int main(int argc, char** argv)
                 if (name == render::kHillshadeLayer || name == render::kPlaceLabelsLayer ||
                     std::find(st.hidden.begin(), st.hidden.end(), name) == st.hidden.end())
                     sh.layerOrder.push_back(name);
-            cairo_surface_t* hs = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);
+            cairo::SurfacePtr hsOwned(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080));
+            cairo_surface_t* hs = hsOwned.get();
             auto once = [&] {
-                cairo_t* cr = cairo_create(hs);
+                cairo::ContextPtr crOwned(cairo_create(hs));
+                cairo_t* cr = crOwned.get();
                 render::renderMap(cr, *data, sh);
-                cairo_destroy(cr);
+                crOwned.reset();
                 cairo_surface_flush(hs);
             };
             once();
             report("hillshade", timeIt(n, once));
             cairo_surface_write_to_png(hs, (outDir + "/bench-hillshade.png").c_str());
-            cairo_surface_destroy(hs);
+            hsOwned.reset();
         }
         {  // issue #13: redraw after pan/zoom as the canvas does it (MapCanvas::settingsFor)
             const render::LayerState st = render::defaultLayerState(*data);
@@ -218,12 +226,14 @@ int main(int argc, char** argv)
                         img.height = 1080;
                         img.stride = 1920 * 4;
                         img.pixels.assign(static_cast<size_t>(img.stride) * 1080, 0);
-                        cairo_surface_t* fs = cairo_image_surface_create_for_data(
-                            img.pixels.data(), CAIRO_FORMAT_ARGB32, 1920, 1080, img.stride);
-                        cairo_t* cr = cairo_create(fs);
+                        cairo::SurfacePtr fsOwned(cairo_image_surface_create_for_data(
+                            img.pixels.data(), CAIRO_FORMAT_ARGB32, 1920, 1080, img.stride));
+                        cairo_surface_t* fs = fsOwned.get();
+                        cairo::ContextPtr crOwned(cairo_create(fs));
+                        cairo_t* cr = crOwned.get();
                         render::renderMap(cr, *data, frames[i]);
-                        cairo_destroy(cr);
-                        cairo_surface_destroy(fs);
+                        crOwned.reset();
+                        fsOwned.reset();
                     }
                     const double cpu = cpuNow() - c0;
                     const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
@@ -232,10 +242,11 @@ int main(int argc, char** argv)
                         t.wall.push_back(wall);
                     }
                 }
-                cairo_surface_t* last = cairo_image_surface_create_for_data(img.pixels.data(), CAIRO_FORMAT_ARGB32,
-                                                                            1920, 1080, img.stride);
+                cairo::SurfacePtr lastOwned(cairo_image_surface_create_for_data(img.pixels.data(), CAIRO_FORMAT_ARGB32,
+                                                                            1920, 1080, img.stride));
+                cairo_surface_t* last = lastOwned.get();
                 cairo_surface_write_to_png(last, (outDir + "/" + png).c_str());
-                cairo_surface_destroy(last);
+                lastOwned.reset();
             };
             Times whole, cached;
             int f0 = 0, s0 = 0, z0 = 0, f1 = 0, s1 = 0, z1 = 0;
@@ -255,13 +266,15 @@ int main(int argc, char** argv)
                 report("pan_zoomstep", fullOnly);
         }
         s.districtCode = "183";
-        surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080);
+        surfOwned.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1920, 1080));
+        surf = surfOwned.get();
         report("district", timeIt(n, [&] {
-                   cairo_t* cr = cairo_create(surf);
+                   cairo::ContextPtr crOwned(cairo_create(surf));
+                   cairo_t* cr = crOwned.get();
                    render::renderMap(cr, *data, s);
-                   cairo_destroy(cr);
+                   crOwned.reset();
                }));
-        cairo_surface_destroy(surf);
+        surfOwned.reset();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bando_bench_render: %s\n", e.what());
         return 1;

@@ -4,6 +4,7 @@
 // and `bando render --theme class` draws its colours.
 #include <catch2/catch.hpp>
 
+#include "core/capi/cairo.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/render/map_style.hpp"
 #include "core/store/project_store.hpp"
@@ -140,7 +141,8 @@ TEST_CASE("bando render --theme class draws the class colours of an analysed pro
                        " --theme class --size 800x600");
     INFO(r.err);
     REQUIRE(r.exitCode == 0);
-    cairo_surface_t* img = cairo_image_surface_create_from_png(out.c_str());
+    cairo::SurfacePtr imgOwned(cairo_image_surface_create_from_png(out.c_str()));
+    cairo_surface_t* img = imgOwned.get();
     REQUIRE(cairo_surface_status(img) == CAIRO_STATUS_SUCCESS);
     const int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
     const int stride = cairo_image_surface_get_stride(img);
@@ -149,7 +151,7 @@ TEST_CASE("bando render --theme class draws the class colours of an analysed pro
     for (int y = 0; y < h; ++y)
         for (int x = 0; x < w; ++x)
             ++counts[*reinterpret_cast<const uint32_t*>(d + y * stride + x * 4) & 0xffffff];
-    cairo_surface_destroy(img);
+    imgOwned.reset();
     CHECK(counts[0xd7191c] > 2000);  // no signal
     CHECK(counts[0xfdae61] > 2000);  // unstable
     CHECK(counts[0x91cf60] > 2000);  // covered

@@ -2,6 +2,7 @@
 // pan give the same image as drawing the frame whole, and each redraw reuses what it should.
 #include <catch2/catch.hpp>
 
+#include "core/capi/cairo.hpp"
 #include "core/render/frame_cache.hpp"
 #include "core/render/map_renderer.hpp"
 #include "core/render/map_style.hpp"
@@ -28,12 +29,13 @@ render::Image wholeFrame(const render::MapData& data, const render::MapSettings&
     img.height = s.heightPx;
     img.stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, s.widthPx);
     img.pixels.assign(static_cast<size_t>(img.stride) * static_cast<size_t>(s.heightPx), 0);
-    cairo_surface_t* surf =
-        cairo_image_surface_create_for_data(img.pixels.data(), CAIRO_FORMAT_ARGB32, img.width, img.height, img.stride);
-    cairo_t* cr = cairo_create(surf);
+    cairo::SurfacePtr surfOwned(cairo_image_surface_create_for_data(img.pixels.data(), CAIRO_FORMAT_ARGB32, img.width, img.height, img.stride));
+    cairo_surface_t* surf = surfOwned.get();
+    cairo::ContextPtr crOwned(cairo_create(surf));
+    cairo_t* cr = crOwned.get();
     render::renderMap(cr, data, s);
-    cairo_destroy(cr);
-    cairo_surface_destroy(surf);
+    crOwned.reset();
+    surfOwned.reset();
     return img;
 }
 

@@ -2,6 +2,7 @@
 // tasks::RenderRequest run directly (export defaults, the app's view export, no partial files).
 #include <catch2/catch.hpp>
 
+#include "core/capi/cairo.hpp"
 #include "core/base/error.hpp"
 #include "core/render/hillshade.hpp"
 #include "core/render/layer_tree.hpp"
@@ -39,7 +40,8 @@ struct Png {
 
 Png loadPng(const std::string& path)
 {
-    cairo_surface_t* s = cairo_image_surface_create_from_png(path.c_str());
+    cairo::SurfacePtr sOwned(cairo_image_surface_create_from_png(path.c_str()));
+    cairo_surface_t* s = sOwned.get();
     REQUIRE(cairo_surface_status(s) == CAIRO_STATUS_SUCCESS);
     Png p;
     p.w = cairo_image_surface_get_width(s);
@@ -50,7 +52,7 @@ Png loadPng(const std::string& path)
     for (int y = 0; y < p.h; ++y)
         for (int x = 0; x < p.w; ++x)
             p.px[static_cast<size_t>(y) * p.w + x] = *reinterpret_cast<const uint32_t*>(d + y * stride + x * 4);
-    cairo_surface_destroy(s);
+    sOwned.reset();
     return p;
 }
 

@@ -4,6 +4,7 @@
 // theme do not touch the frame's classes.
 #include <catch2/catch.hpp>
 
+#include "core/capi/cairo.hpp"
 #include "core/capi/proj.hpp"
 #include "core/render/layer_tree.hpp"
 #include "core/render/map_renderer.hpp"
@@ -28,7 +29,8 @@ using test::cli;
 // Pixels per exact RGB colour of a PNG.
 std::map<uint32_t, int> colourCounts(const std::string& png)
 {
-    cairo_surface_t* s = cairo_image_surface_create_from_png(png.c_str());
+    const cairo::SurfacePtr owned(cairo_image_surface_create_from_png(png.c_str()));
+    cairo_surface_t* s = owned.get();
     std::map<uint32_t, int> out;
     if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
         cairo_surface_flush(s);
@@ -41,7 +43,6 @@ std::map<uint32_t, int> colourCounts(const std::string& png)
                 ++out[row[x] & 0xffffff];
         }
     }
-    cairo_surface_destroy(s);
     return out;
 }
 

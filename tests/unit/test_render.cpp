@@ -177,8 +177,10 @@ TEST_CASE("renderMap fills each village with its class colour", "[render][unit]"
     MapData d = makeRowData();
     // 13 km x 1 km drawn into 1300 x 100 px: village i covers x = 100 i .. 100 i + 100.
     const MapSettings s = bareSettings(1300, 100, {0, 0, 13000, 1000});
-    cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1300, 100);
-    cairo_t* cr = cairo_create(surf);
+    cairo::SurfacePtr surfOwned(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1300, 100));
+    cairo_surface_t* surf = surfOwned.get();
+    cairo::ContextPtr crOwned(cairo_create(surf));
+    cairo_t* cr = crOwned.get();
     renderMap(cr, d, s);
     CHECK(cairo_status(cr) == CAIRO_STATUS_SUCCESS);
     CHECK(pixel(surf, 50, 50) == 0xffffcc);    // 10 hh/km²
@@ -193,8 +195,8 @@ TEST_CASE("renderMap fills each village with its class colour", "[render][unit]"
     hidden.hiddenLayers = {"villages"};
     renderMap(cr, d, hidden);
     CHECK(pixel(surf, 50, 50) == 0xf4f3ef);
-    cairo_destroy(cr);
-    cairo_surface_destroy(surf);
+    crOwned.reset();
+    surfOwned.reset();
 }
 
 TEST_CASE("Legend layout lists the classes with colours and counts", "[render][unit]")
@@ -214,13 +216,15 @@ TEST_CASE("Legend layout lists the classes with colours and counts", "[render][u
     CHECK(items.back().y + items.back().h < 600);
 
     // The swatches are drawn where the layout says.
-    cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 800, 600);
-    cairo_t* cr = cairo_create(surf);
+    cairo::SurfacePtr surfOwned(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 800, 600));
+    cairo_surface_t* surf = surfOwned.get();
+    cairo::ContextPtr crOwned(cairo_create(surf));
+    cairo_t* cr = crOwned.get();
     renderMap(cr, d, s);
     for (const auto& it : items)
         CHECK(pixel(surf, static_cast<int>(it.x + it.w / 2), static_cast<int>(it.y + it.h / 2)) == it.colour);
-    cairo_destroy(cr);
-    cairo_surface_destroy(surf);
+    crOwned.reset();
+    surfOwned.reset();
 }
 
 TEST_CASE("renderMap throws CancelledError when the feedback is cancelled", "[render][unit]")
@@ -228,11 +232,13 @@ TEST_CASE("renderMap throws CancelledError when the feedback is cancelled", "[re
     MapData d = makeRowData();
     Feedback fb;
     fb.cancel();
-    cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100);
-    cairo_t* cr = cairo_create(surf);
+    cairo::SurfacePtr surfOwned(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100));
+    cairo_surface_t* surf = surfOwned.get();
+    cairo::ContextPtr crOwned(cairo_create(surf));
+    cairo_t* cr = crOwned.get();
     CHECK_THROWS_AS(renderMap(cr, d, bareSettings(100, 100, {0, 0, 13000, 1000}), &fb), CancelledError);
-    cairo_destroy(cr);
-    cairo_surface_destroy(surf);
+    crOwned.reset();
+    surfOwned.reset();
 }
 
 TEST_CASE("RenderJob renders on a worker thread and reports on it", "[render][unit][job]")
@@ -332,8 +338,10 @@ TEST_CASE("layerOrder draws other layers on request, in order", "[render][unit]"
     sites.addFeature(Geometry::point(500, 500));  // centre of village 0
     d.layers.push_back(sites);
     d.prepare();
-    cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1300, 100);
-    cairo_t* cr = cairo_create(surf);
+    cairo::SurfacePtr surfOwned(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1300, 100));
+    cairo_surface_t* surf = surfOwned.get();
+    cairo::ContextPtr crOwned(cairo_create(surf));
+    cairo_t* cr = crOwned.get();
     MapSettings s = bareSettings(1300, 100, {0, 0, 13000, 1000});
     renderMap(cr, d, s);
     CHECK(pixel(surf, 50, 50) == 0xffffcc);  // default order: sites not drawn
@@ -351,8 +359,8 @@ TEST_CASE("layerOrder draws other layers on request, in order", "[render][unit]"
     s.layerOrder = {"villages"};  // districts not listed: no boundary
     renderMap(cr, d, s);
     CHECK((pixel(surf, 0, 50) & 0xff) > 0xc0);  // not the dark boundary
-    cairo_destroy(cr);
-    cairo_surface_destroy(surf);
+    crOwned.reset();
+    surfOwned.reset();
 }
 
 TEST_CASE("Shops theme: digital shops per 100 households, aggregated per village", "[render][unit]")
@@ -390,8 +398,10 @@ TEST_CASE("Shops theme: digital shops per 100 households, aggregated per village
     CHECK(availableThemes(d) == std::vector<std::string>{"density", "shops"});
 
     // Drawn as one fill per class: the 70 % village is dark green.
-    cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1300, 100);
-    cairo_t* cr = cairo_create(surf);
+    cairo::SurfacePtr surfOwned(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1300, 100));
+    cairo_surface_t* surf = surfOwned.get();
+    cairo::ContextPtr crOwned(cairo_create(surf));
+    cairo_t* cr = crOwned.get();
     MapSettings s = bareSettings(1300, 100, {0, 0, 13000, 1000});
     s.theme = "shops";
     renderMap(cr, d, s);
@@ -399,8 +409,8 @@ TEST_CASE("Shops theme: digital shops per 100 households, aggregated per village
     CHECK(pixel(surf, 50, 20) == 0xedf8e9);
     s.theme = "coverage";  // no settlements/coverage layers
     CHECK_THROWS_AS(renderMap(cr, d, s), Error);
-    cairo_destroy(cr);
-    cairo_surface_destroy(surf);
+    crOwned.reset();
+    surfOwned.reset();
 }
 
 TEST_CASE("Coverage theme maps classifyVillages() classes to colours", "[render][unit]")
@@ -441,16 +451,18 @@ TEST_CASE("Coverage theme maps classifyVillages() classes to colours", "[render]
     CHECK(t->villageClass[5] == 1);
     CHECK(t->villageClass[8] == 0);  // no signal
     CHECK(t->classCounts[0] + t->classCounts[1] + t->classCounts[2] == 13);
-    cairo_surface_t* surf = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1300, 100);
-    cairo_t* cr = cairo_create(surf);
+    cairo::SurfacePtr surfOwned(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1300, 100));
+    cairo_surface_t* surf = surfOwned.get();
+    cairo::ContextPtr crOwned(cairo_create(surf));
+    cairo_t* cr = crOwned.get();
     MapSettings s = bareSettings(1300, 100, {0, 0, 13000, 1000});
     s.theme = "coverage";
     renderMap(cr, d, s);
     CHECK(pixel(surf, 50, 20) == 0x91cf60);   // covered
     CHECK(pixel(surf, 450, 20) == 0xfdae61);  // unstable
     CHECK(pixel(surf, 850, 20) == 0xd7191c);  // no signal
-    cairo_destroy(cr);
-    cairo_surface_destroy(surf);
+    crOwned.reset();
+    surfOwned.reset();
 }
 
 namespace {

@@ -1,7 +1,9 @@
 #pragma once
 // GDAL/OGR: one-time registration, owning dataset pointer, and a scoped, thread-local error
 // capture (GDAL CPLErrorHandlerPusher idea) so GDAL's messages end up in bando::Error texts.
+#include <gdal_alg.h>
 #include <gdal_priv.h>
+#include <gdalwarper.h>
 #include <ogrsf_frmts.h>
 
 #include <memory>
@@ -25,6 +27,21 @@ struct SrsArrayDeleter {
     void operator()(OGRSpatialReferenceH* a) const { OSRFreeSRSArray(a); }
 };
 using SrsArrayPtr = std::unique_ptr<OGRSpatialReferenceH, SrsArrayDeleter>;
+// A NULL-terminated string list built with CSLSetNameValue and friends (CSLDestroy).
+struct StringListDeleter {
+    void operator()(char** l) const { CSLDestroy(l); }
+};
+using StringListPtr = std::unique_ptr<char*, StringListDeleter>;
+// Warp options (GDALDestroyWarpOptions).
+struct WarpOptionsDeleter {
+    void operator()(GDALWarpOptions* o) const { GDALDestroyWarpOptions(o); }
+};
+using WarpOptionsPtr = std::unique_ptr<GDALWarpOptions, WarpOptionsDeleter>;
+// A transformer of gdal_alg.h (GDALCreateGenImgProjTransformer2, ...; GDALDestroyTransformer).
+struct TransformerDeleter {
+    void operator()(void* t) const { GDALDestroyTransformer(t); }
+};
+using TransformerPtr = std::unique_ptr<void, TransformerDeleter>;
 
 // While alive, GDAL errors/warnings raised on this thread are collected instead of printed.
 class ErrorCapture {

@@ -42,18 +42,18 @@ bool clearOfPolesAndAntimeridian(GDALDataset* src, const OGRSpatialReference& sr
 // antimeridian check for a geographic source clear of both (the .hgt mosaics and WGS 84 GeoTIFFs).
 GDALDatasetUniquePtr warpToWork(GDALDataset* src, const OGRSpatialReference& srcSrs, const char* dstWkt, int threads)
 {
-    std::unique_ptr<GDALWarpOptions, void (*)(GDALWarpOptions*)> wo(GDALCreateWarpOptions(), GDALDestroyWarpOptions);
+    gdal::WarpOptionsPtr wo(GDALCreateWarpOptions());
     // The warp kernel splits each chunk's rows between `threads` threads (same values).
     wo->papszWarpOptions = CSLSetNameValue(wo->papszWarpOptions, "NUM_THREADS", std::to_string(std::max(1, threads)).c_str());
     if (!clearOfPolesAndAntimeridian(src, srcSrs))
         return GDALDatasetUniquePtr(GDALDataset::FromHandle(
             GDALAutoCreateWarpedVRTEx(GDALDataset::ToHandle(src), nullptr, dstWkt, GRA_Bilinear, 0.125, wo.get(), nullptr)));
     GDALDatasetH hSrc = GDALDataset::ToHandle(src);
-    std::unique_ptr<char*, void (*)(char**)> to(CSLSetNameValue(nullptr, "DST_SRS", dstWkt), CSLDestroy);
-    void* tr = GDALCreateGenImgProjTransformer2(hSrc, nullptr, to.get());
+    gdal::StringListPtr to(CSLSetNameValue(nullptr, "DST_SRS", dstWkt));
+    gdal::TransformerPtr trOwned(GDALCreateGenImgProjTransformer2(hSrc, nullptr, to.get()));
+    void* tr = trOwned.get();
     if (!tr)
         return nullptr;
-    std::unique_ptr<void, void (*)(void*)> trOwned(tr, GDALDestroyTransformer);
     double gt[6];
     int px = 0, ln = 0;
     if (GDALSuggestedWarpOutput(hSrc, forwardGenImgProj, tr, gt, &px, &ln) != CE_None)
