@@ -80,12 +80,22 @@ public:
 private:
     struct Worker {
         std::shared_ptr<Feedback> fb;
+        std::shared_ptr<std::atomic<bool>> done;
         std::thread thread;
     };
     void start()
     {
-        for (auto& w : m_workers)
-            w.fb->cancel();  // joined by the destructor (a cancelled drawing stops at its next check)
+        // Drawings that have ended are joined; the others are cancelled (joined later, or by the
+        // destructor: a cancelled drawing stops at its next check).
+        for (auto it = m_workers.begin(); it != m_workers.end();) {
+            if (it->done->load()) {
+                it->thread.join();
+                it = m_workers.erase(it);
+            } else {
+                it->fb->cancel();
+                ++it;
+            }
+        }
         tasks::LayoutRequest r;
         std::string error;
         try {
@@ -103,7 +113,12 @@ private:
         WindowHandle<wxStaticText> status(m_status);
         Worker w;
         w.fb = fb;
-        w.thread = std::thread([r, error, fb, generation, shown, view, status] {
+        w.done = std::make_shared<std::atomic<bool>>(false);
+        w.thread = std::thread([r, error, fb, generation, shown, view, status, done = w.done] {
+            struct Done {  // however the drawing ends
+                std::atomic<bool>& flag;
+                ~Done() { flag = true; }
+            } ended{*done};
             auto img = std::make_shared<render::Image>();
             std::string message = error;
             if (message.empty()) {
