@@ -2,6 +2,7 @@
 
 #include "core/analysis/metric_crs.hpp"
 #include "core/base/error.hpp"
+#include "core/base/step_timer.hpp"
 #include "core/capi/sqlite.hpp"
 #include "core/capi/proj.hpp"
 #include "core/i18n/i18n.hpp"
@@ -428,6 +429,7 @@ void AnalyzeRequest::validate() const
 
 AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
 {
+    StepTimer timer;
     auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadWrite);
     if (!store->hasLayer("villages"))
         throw Error(ErrorKind::Format, store->path(), std::string(tr("the project has no layer")) + " 'villages'");
@@ -510,6 +512,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         settings["access"] = s;
     }
     db.reset();
+    timer("task: open, fingerprints");
     std::map<std::string, bool> reuse;
     for (const auto& part : parts()) {
         bool same = !request.force && state.count(part.name) && state[part.name]["@settings"] == settings[part.name];
@@ -551,6 +554,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         }
     }
     bool allReused = r.recomputed.empty();
+    timer("task: stored rows");
 
     if (allReused) {
         // nothing changed: the stored results are the answer
@@ -626,6 +630,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         in.roads = need("roads");
         in.places = need("places");
     }
+    timer("task: read layers");
     fb.setStep(tr("Analysing villages"));
     analysis::AnalysisOutput out = analysis::analyze(in, options, &fb);
     // the reused parts from the stored rows
@@ -651,6 +656,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     }
     out.rollups = analysis::rollUp(out.villages, in);
     throwIfCancelled(&fb);
+    timer("task: analysis");
 
     // ---- store: one transaction ----
     fb.setStep(tr("Storing results"));
@@ -667,6 +673,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
             rollupToRow(ui, ui.addFeature(Geometry{}), ru, r.date);
         store->deleteWhere("unit_indicators", {{"date", r.date}});
         store->appendFeatures(ui, &fb);
+        timer("task: store indicators");
         if (options.parts.coverage) {
             Layer vc = schema::makeLayer("village_coverage");
             for (const auto& v : out.villages)
@@ -682,6 +689,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
                     vc.set(f, "centre_signal", c.centre);
                 }
             store->replaceLayer(vc, &fb);
+            timer("task: store village_coverage");
             Layer gaps = schema::makeLayer("coverage_gaps");
             gaps.epsg = r.metricEpsg;
             for (auto& g : out.gaps) {
@@ -696,6 +704,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
             }
             store->replaceLayer(gaps, &fb);
             r.gapRows = static_cast<int64_t>(gaps.features.size());
+            timer("task: store coverage_gaps");
         } else if (store->hasLayer("coverage_gaps")) {
             r.gapRows = store->layerInfo("coverage_gaps").featureCount;
         }
@@ -739,7 +748,9 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         }
         store->replaceLayer(st, &fb);
         throwIfCancelled(&fb);
+        timer("task: store state");
         t.commit();
+        timer("task: commit");
     }
 
     r.villages = std::move(out.villages);
