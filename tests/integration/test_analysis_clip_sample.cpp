@@ -42,6 +42,7 @@ TEST_CASE("analyze on the sample: degenerate coverage pairs decided by a shift e
     opt.metricEpsg = 9215;
     opt.parts.economy = false;
     opt.parts.access = false;
+    opt.gridUnions = false;  // the GEOS unions: the general path (the grid's own test is below)
     const auto shifted = analysis::analyze(in, opt);
     opt.shiftDegenerate = false;
     const auto fallback = analysis::analyze(in, opt);
@@ -111,4 +112,86 @@ TEST_CASE("analyze on the sample: degenerate coverage pairs decided by a shift e
     INFO("valid gap geometries: shifted " << validShifted << ", GEOS fallback " << validFallback << " of " << compared);
     CHECK(validShifted >= validFallback);
     CHECK(validShifted * 100 >= compared * 99);
+}
+
+// The sample's coverage is a 250 m raster in EPSG:9215 clipped to the province outline: its unions
+// and differences are done on the grid (analysis/grid_union.hpp). Every share, class, gap area and
+// gap geometry must equal the GEOS unions' within 1e-6 of the village's area (the raster's
+// vertices are a fraction of a millimetre off the grid after the round trip through WGS 84).
+TEST_CASE("analyze on the sample: coverage unions on the raster grid equal the GEOS unions",
+          "[analyze][integration][gridunion]")
+{
+    const auto store = ProjectStore::open(test::samplePath());
+    const Layer villages = store->readLayer("villages"), settlements = store->readLayer("settlements"),
+                coverage = store->readLayer("coverage");
+    analysis::AnalysisInput in;
+    in.villages = &villages;
+    in.settlements = &settlements;
+    in.coverage = &coverage;
+    analysis::AnalysisOptions opt;
+    opt.metricEpsg = 9215;
+    opt.parts.economy = false;
+    opt.parts.access = false;
+    const auto grid = analysis::analyze(in, opt);
+    opt.gridUnions = false;
+    const auto geosU = analysis::analyze(in, opt);
+    CHECK(grid.coverageOnGrid);
+    CHECK_FALSE(geosU.coverageOnGrid);
+
+    REQUIRE(grid.villages.size() > 1600);
+    REQUIRE(grid.villages.size() == geosU.villages.size());
+    double worst = 0;
+    int classes[3] = {0, 0, 0};
+    for (size_t v = 0; v < grid.villages.size(); ++v) {
+        const auto& a = grid.villages[v].coverage;
+        const auto& b = geosU.villages[v].coverage;
+        REQUIRE(a.size() == b.size());
+        for (size_t k = 0; k < a.size(); ++k) {
+            REQUIRE(a[k].op == b[k].op);
+            REQUIRE(a[k].tech == b[k].tech);
+            worst = std::max({worst, std::fabs(a[k].areaGood - b[k].areaGood), std::fabs(a[k].areaWeakOnly - b[k].areaWeakOnly)});
+            CHECK(a[k].hhGood == b[k].hhGood);
+            CHECK(a[k].centre == b[k].centre);
+        }
+        CHECK(grid.villages[v].status.mobile == geosU.villages[v].status.mobile);
+        ++classes[static_cast<int>(grid.villages[v].status.mobile)];
+        CHECK(grid.villages[v].gapAreaKm2 == Approx(geosU.villages[v].gapAreaKm2).margin(1e-6 * grid.villages[v].areaKm2));
+    }
+    INFO("worst share difference " << worst);
+    CHECK(worst < 1e-6);
+    CHECK(worst > 0);  // the two paths really differ (by the raster's noise)
+
+    std::map<std::string, double> areaOf;
+    for (const auto& v : grid.villages)
+        areaOf[v.code] = v.areaKm2 * 1e6;
+    REQUIRE(grid.gaps.size() == geosU.gaps.size());
+    int compared = 0, validGrid = 0, validGeos = 0;
+    double worstGeom = 0;
+    for (size_t k = 0; k < grid.gaps.size(); ++k) {
+        const auto& a = grid.gaps[k];
+        const auto& b = geosU.gaps[k];
+        REQUIRE(a.villageCode == b.villageCode);
+        REQUIRE(a.op == b.op);
+        REQUIRE(a.kind == b.kind);
+        const double vArea = areaOf[a.villageCode];
+        CHECK(a.areaM2 == Approx(b.areaM2).margin(1e-6 * vArea));
+        CHECK(a.households == Approx(b.households).margin(1e-6 * std::max(1.0, b.households)));
+        if (a.geom.isEmpty() || b.geom.isEmpty()) {
+            CHECK(std::max(a.areaM2, b.areaM2) <= 1e-6 * vArea);
+            continue;
+        }
+        validGrid += valid(a.geom);
+        validGeos += valid(b.geom);
+        geos::GeomPtr ga = geos::toGeos(a.geom), gb = geos::toGeos(b.geom);
+        geos::GeomPtr d(GEOSSymDifference_r(geos::ctx(), ga.get(), gb.get()));
+        double da = 0;
+        GEOSArea_r(geos::ctx(), d.get(), &da);
+        worstGeom = std::max(worstGeom, da / vArea);
+        CHECK(da <= 1e-6 * vArea);
+        ++compared;
+    }
+    INFO("valid gap geometries: grid " << validGrid << ", GEOS unions " << validGeos << " of " << compared
+                                       << "; worst symmetric difference " << worstGeom << " of the village");
+    CHECK(compared > 1000);
+    CHECK(validGrid >= validGeos);
 }

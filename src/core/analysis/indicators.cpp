@@ -5,6 +5,7 @@
 
 #include "core/analysis/access.hpp"
 #include "core/analysis/clip_area.hpp"
+#include "core/analysis/grid_union.hpp"
 #include "core/analysis/point_locator.hpp"
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
@@ -870,51 +871,128 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
         });
     };
     const unsigned threads = std::max(1u, opt.threads);
-    // 1. operator × technology (a union only where several features share a level) and operators
-    std::vector<std::function<void()>> stage;
-    for (size_t ei = 0; ei < entities.size(); ++ei) {
-        const Entity& e = entities[ei];
-        if (!e.gaps) {
-            stage.push_back([&, ei] {
-                const Entity& x = entities[ei];
-                geoms[static_cast<size_t>(ep[ei].good)] = x.good.size() == 1 ? bases[x.good[0]].geom : unionOf(basesOf(x.good));
-                geoms[static_cast<size_t>(ep[ei].weak)] = x.weak.size() == 1 ? bases[x.weak[0]].geom : unionOf(basesOf(x.weak));
-            });
-        } else if (ei != m.anyIndex) {
-            stage.push_back([&, ei] {
-                const Entity& x = entities[ei];
-                geoms[static_cast<size_t>(ep[ei].good)] = unionOf(basesOf(x.good));
-                // signal = good ∪ every weak feature (the good union is not redone)
-                std::vector<const Geometry*> all{&geoms[static_cast<size_t>(ep[ei].good)]}, weak = basesOf(x.weak);
-                all.insert(all.end(), weak.begin(), weak.end());
-                signal[ei] = unionOf(all);
-            });
+    // 0. a polygonized raster: every union and difference cell by cell, traced back to polygons
+    bool unionsDone = false;
+    if (opt.gridUnions && bases.size() <= 64) {
+        std::vector<const Geometry*> baseGeoms;
+        for (const auto& B : bases)
+            baseGeoms.push_back(&B.geom);
+        std::vector<Segment> sloping;
+        auto grid = detectCellGrid(baseGeoms, box, {}, &sloping);
+        if (grid && !sloping.empty()) {
+            // a raster clipped to an outline: a cell a sloping edge cuts counts whole, exact for
+            // every village as long as no village lies outside (right of) such an edge
+            std::vector<const Geometry*> vp;
+            std::vector<uint32_t> vr;
+            for (const auto& f : villagesM.features) {
+                vr.push_back(static_cast<uint32_t>(vp.size()));
+                vp.push_back(&f.geom);
+            }
+            const PointLocator villagesAt(vp, vr);
+            for (const Segment& e : sloping) {
+                const double dx = e.b.x - e.a.x, dy = e.b.y - e.a.y, len = std::hypot(dx, dy);
+                const double nx = dy / len * 0.01, ny = -dx / len * 0.01;  // 1 cm to the right
+                bool outside = true;
+                for (int k = 1; k < 8 && outside; ++k) {
+                    const double t = k / 8.0;
+                    outside = villagesAt.locate(e.a.x + t * dx + nx, e.a.y + t * dy + ny).polygon < 0;
+                }
+                if (!outside) {
+                    grid.reset();
+                    break;
+                }
+            }
+            timer(grid ? "coverage: raster outline checked" : "coverage: raster outline crosses villages");
+        }
+        if (grid) {
+            const CellMasks cells(*grid, baseGeoms);
+            auto bitsOf = [](const std::vector<uint32_t>& members) {
+                uint64_t bits = 0;
+                for (uint32_t b : members)
+                    bits |= uint64_t{1} << b;
+                return bits;
+            };
+            std::atomic<bool> traced{true};
+            std::vector<std::function<void()>> tasks;
+            auto trace = [&](int slot, uint64_t anyOf, uint64_t noneOf) {
+                tasks.push_back([&, slot, anyOf, noneOf] {
+                    if (auto g = cells.polygons(anyOf, noneOf))
+                        geoms[static_cast<size_t>(slot)] = std::move(*g);
+                    else
+                        traced = false;
+                });
+            };
+            for (size_t ei = 0; ei < entities.size(); ++ei) {
+                const Entity& e = entities[ei];
+                const uint64_t good = bitsOf(e.good), weak = bitsOf(e.weak);
+                if (!e.gaps) {
+                    if (e.good.size() == 1)
+                        geoms[static_cast<size_t>(ep[ei].good)] = bases[e.good[0]].geom;
+                    else
+                        trace(ep[ei].good, good, 0);
+                    if (e.weak.size() == 1)
+                        geoms[static_cast<size_t>(ep[ei].weak)] = bases[e.weak[0]].geom;
+                    else
+                        trace(ep[ei].weak, weak, 0);
+                } else {
+                    trace(ep[ei].good, good, 0);
+                    trace(ep[ei].weak, weak, good);    // weak only: signal − good
+                    trace(ep[ei].gap, 0, good | weak); // gap: the window − signal
+                }
+            }
+            runParallel(tasks, threads);
+            unionsDone = traced;
+            out.coverageOnGrid = traced;
+            timer(unionsDone ? "coverage: unions on the raster grid" : "coverage: raster grid not traced");
         }
     }
-    runParallel(stage, threads);
-    timer("coverage: operator unions");
-    // 2. any operator: the union of the operators' good and signal polygons
-    stage.clear();
-    const size_t anyI = m.anyIndex;
-    stage.push_back([&] {
-        std::vector<const Geometry*> parts;
+    if (!unionsDone) {
+        // 1. operator × technology (a union only where several features share a level) and operators
+        std::vector<std::function<void()>> stage;
+        for (size_t ei = 0; ei < entities.size(); ++ei) {
+            const Entity& e = entities[ei];
+            if (!e.gaps) {
+                stage.push_back([&, ei] {
+                    const Entity& x = entities[ei];
+                    geoms[static_cast<size_t>(ep[ei].good)] = x.good.size() == 1 ? bases[x.good[0]].geom : unionOf(basesOf(x.good));
+                    geoms[static_cast<size_t>(ep[ei].weak)] = x.weak.size() == 1 ? bases[x.weak[0]].geom : unionOf(basesOf(x.weak));
+                });
+            } else if (ei != m.anyIndex) {
+                stage.push_back([&, ei] {
+                    const Entity& x = entities[ei];
+                    geoms[static_cast<size_t>(ep[ei].good)] = unionOf(basesOf(x.good));
+                    // signal = good ∪ every weak feature (the good union is not redone)
+                    std::vector<const Geometry*> all{&geoms[static_cast<size_t>(ep[ei].good)]}, weak = basesOf(x.weak);
+                    all.insert(all.end(), weak.begin(), weak.end());
+                    signal[ei] = unionOf(all);
+                });
+            }
+        }
+        runParallel(stage, threads);
+        timer("coverage: operator unions");
+        // 2. any operator: the union of the operators' good and signal polygons
+        stage.clear();
+        const size_t anyI = m.anyIndex;
+        stage.push_back([&] {
+            std::vector<const Geometry*> parts;
+            for (size_t o : operators)
+                parts.push_back(&geoms[static_cast<size_t>(ep[o].good)]);
+            geoms[static_cast<size_t>(ep[anyI].good)] = unionOf(parts);
+        });
+        stage.push_back([&] {
+            std::vector<const Geometry*> parts;
+            for (size_t o : operators)
+                parts.push_back(&signal[o]);
+            signal[anyI] = unionOf(parts);
+        });
         for (size_t o : operators)
-            parts.push_back(&geoms[static_cast<size_t>(ep[o].good)]);
-        geoms[static_cast<size_t>(ep[anyI].good)] = unionOf(parts);
-    });
-    stage.push_back([&] {
-        std::vector<const Geometry*> parts;
-        for (size_t o : operators)
-            parts.push_back(&signal[o]);
-        signal[anyI] = unionOf(parts);
-    });
-    for (size_t o : operators)
-        finish(o, stage);  // the operators' differences after the two longer unions
-    runParallel(stage, threads);
-    stage.clear();
-    finish(anyI, stage);
-    runParallel(stage, threads);
-    timer("coverage: any-operator unions");
+            finish(o, stage);  // the operators' differences after the two longer unions
+        runParallel(stage, threads);
+        stage.clear();
+        finish(anyI, stage);
+        runParallel(stage, threads);
+        timer("coverage: any-operator unions");
+    }
     std::vector<IndexedPolygon> polys;
     polys.reserve(geoms.size());
     for (const auto& g : geoms)

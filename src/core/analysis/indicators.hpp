@@ -71,6 +71,10 @@ struct AnalysisOptions {
     // by the flat clip after a symbolic shift of the village (false: by GEOS, as before; kept
     // for the tests that compare the two).
     bool shiftDegenerate = true;
+    // Coverage that is a polygonized raster in the metric CRS (axis-parallel edges, vertices on
+    // one grid: analysis/grid_union.hpp) is unioned and differenced cell by cell instead of by
+    // GEOS (false: always GEOS; kept for the tests that compare the two).
+    bool gridUnions = true;
 };
 
 struct CoverageShare {
@@ -147,6 +151,8 @@ struct AnalysisOutput {
     // village × coverage clips decided after a symbolic shift (degenerate pairs: shared edges,
     // vertices on the other boundary) and the few left to GEOS (see analysis::VillageClipper)
     int64_t clipsShifted = 0, clipsGeos = 0;
+    // the coverage was a (clipped) raster: its unions and differences were done on the grid
+    bool coverageOnGrid = false;
 };
 
 // Latest date (YYYY-MM-DD) found in the shops layer's opened / epay_opened / locomotive_since.
