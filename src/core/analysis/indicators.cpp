@@ -444,6 +444,9 @@ struct CoverageModel {
     std::vector<PolygonIndex> pip;
 };
 
+// Runs the tasks on `threads` threads (each its own GEOS context); rethrows the first error.
+void runParallel(const std::vector<std::function<void()>>& tasks, unsigned threads);
+
 CoverageModel coverageModel(const AnalysisInput& in, const AnalysisOptions& opt, AnalysisOutput& out)
 {
     CoverageModel model;
@@ -453,17 +456,34 @@ CoverageModel coverageModel(const AnalysisInput& in, const AnalysisOptions& opt,
     Layer covM = inCrs(*in.coverage, opt.metricEpsg);
     const int iOp = covM.fieldIndex("operator"), iTech = covM.fieldIndex("technology"),
               iLevel = covM.requireField("level");
-    for (auto& f : covM.features) {
+    // validity (and repair) of the large coverage polygons: one task each, on the threads
+    std::vector<char> repaired(covM.features.size(), 0);
+    {
+        std::vector<std::function<void()>> tasks;
+        for (size_t k = 0; k < covM.features.size(); ++k) {
+            auto& f = covM.features[k];
+            const std::string level = textOf(f, iLevel);
+            if ((level != "good" && level != "weak") || f.geom.isEmpty())
+                continue;
+            tasks.push_back([&f, &flag = repaired[k]] {
+                GeomPtr g = geos::toGeos(f.geom);
+                if (GEOSisValid_r(ctx(), g.get()) != 1) {
+                    GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), g.get()), "make valid");
+                    f.geom = geos::polygonalPart(fixed.get());
+                    flag = 1;
+                }
+            });
+        }
+        runParallel(tasks, std::max(1u, opt.threads));
+    }
+    for (size_t k = 0; k < covM.features.size(); ++k) {
+        auto& f = covM.features[k];
         const std::string level = textOf(f, iLevel);
         if ((level != "good" && level != "weak") || f.geom.isEmpty())
             continue;
-        GeomPtr g = geos::toGeos(f.geom);
-        if (GEOSisValid_r(ctx(), g.get()) != 1) {
-            GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), g.get()), "make valid");
-            f.geom = geos::polygonalPart(fixed.get());
+        if (repaired[k])
             out.notes.push_back("coverage " + textOf(f, iOp) + " " + textOf(f, iTech) + " " + level +
                                 ": invalid polygon repaired");
-        }
         bases.push_back({textOf(f, iOp), textOf(f, iTech), level, std::move(f.geom)});
     }
     // entities: operator × technology, operator (3G/4G), any operator (3G/4G)
@@ -993,10 +1013,13 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
         runParallel(stage, threads);
         timer("coverage: any-operator unions");
     }
-    std::vector<IndexedPolygon> polys;
-    polys.reserve(geoms.size());
-    for (const auto& g : geoms)
-        polys.emplace_back(g);
+    std::vector<IndexedPolygon> polys(geoms.size());
+    {
+        std::vector<std::function<void()>> tasks;
+        for (size_t k = 0; k < geoms.size(); ++k)
+            tasks.push_back([&, k] { polys[k] = IndexedPolygon(geoms[k]); });
+        runParallel(tasks, threads);
+    }
     timer("coverage: index");
 
     std::vector<std::vector<GapPiece>> gapsOf(nv);
@@ -1178,19 +1201,32 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     const int vName = villages.fieldIndex("name"), vCommune = villages.fieldIndex("commune_code"),
               vDistrict = villages.fieldIndex("district_code");
     const size_t nv = villages.features.size();
-    for (size_t i = 0; i < nv; ++i) {
-        auto& f = villages.features[i];
-        if (f.geom.isEmpty())
-            continue;
-        GeomPtr g = geos::toGeos(f.geom);
-        if (GEOSisValid_r(ctx(), g.get()) == 1)
-            continue;
-        char* reason = GEOSisValidReason_r(ctx(), g.get());
-        const std::string why = reason ? reason : "invalid";
-        GEOSFree_r(ctx(), reason);
-        GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), g.get()), "make valid");
-        f.geom = geos::polygonalPart(fixed.get());
-        out.notes.push_back("village " + textOf(f, vCode) + ": invalid polygon repaired (" + why + ")");
+    {
+        // validity on the threads (each its own GEOS context), repairs reported in village order
+        std::vector<std::string> why(nv);
+        std::vector<std::function<void()>> tasks;
+        const size_t block = 128;
+        for (size_t first = 0; first < nv; first += block)
+            tasks.push_back([&, first] {
+                for (size_t i = first; i < std::min(nv, first + block); ++i) {
+                    auto& f = villages.features[i];
+                    if (f.geom.isEmpty())
+                        continue;
+                    GeomPtr g = geos::toGeos(f.geom);
+                    if (GEOSisValid_r(ctx(), g.get()) == 1)
+                        continue;
+                    char* reason = GEOSisValidReason_r(ctx(), g.get());
+                    why[i] = reason ? reason : "invalid";
+                    GEOSFree_r(ctx(), reason);
+                    GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), g.get()), "make valid");
+                    f.geom = geos::polygonalPart(fixed.get());
+                }
+            });
+        runParallel(tasks, std::max(1u, opt.threads));
+        for (size_t i = 0; i < nv; ++i)
+            if (!why[i].empty())
+                out.notes.push_back("village " + textOf(villages.features[i], vCode) + ": invalid polygon repaired (" +
+                                    why[i] + ")");
     }
     Layer villagesM = inCrs(villages, opt.metricEpsg);
     timer("villages: validity, CRS");
@@ -1253,13 +1289,48 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             }
     }
 
-    // ---- classification rule, unchanged ----
+    // ---- access, on its own thread while the rest goes on (it needs only the centres) ----
+    std::vector<std::string> accessNotes;
+    std::exception_ptr accessError;
+    std::thread accessThread;
+    if (opt.parts.access && in.roads) {
+        accessThread = std::thread([&] {
+            try {
+                std::vector<XY> centres(nv);
+                for (size_t i = 0; i < nv; ++i)
+                    centres[i] = centre[i].p;
+                computeAccess(in, out.villages, centres, opt, accessNotes, fb);
+            } catch (...) {
+                accessError = std::current_exception();
+            }
+        });
+    }
+    // joined on every way out of this function
+    struct Join {
+        std::thread& t;
+        ~Join()
+        {
+            if (t.joinable())
+                t.join();
+        }
+    } joinAccess{accessThread};
+
+    // ---- the coverage in the metric CRS, once for the rule and the shares ----
+    Layer coverageM;
+    AnalysisInput inM = in;
+    if (opt.parts.coverage && in.coverage) {
+        coverageM = inCrs(*in.coverage, opt.metricEpsg);
+        inM.coverage = &coverageM;
+    }
+
+    // ---- classification rule, unchanged (on the layers already in the metric CRS) ----
     if (opt.parts.coverage) {
         ClassificationInput ci;
-        ci.villages = &villages;
+        ci.villages = &villagesM;
         Layer emptySettlements = schemaless(in.settlements);
-        ci.settlements = in.settlements ? in.settlements : &emptySettlements;
-        ci.coverage = in.coverage;
+        emptySettlements.epsg = opt.metricEpsg;
+        ci.settlements = in.settlements ? &settlementsM : &emptySettlements;
+        ci.coverage = inM.coverage;
         ci.broadbandNodes = in.broadbandNodes;
         ci.fibre = in.fibre;
         auto statuses = classifyVillages(ci, opt.thresholds, opt.metricEpsg, fb);
@@ -1290,9 +1361,9 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     // ---- mobile coverage shares and gaps ----
     if (opt.parts.coverage && in.coverage) {
         if (opt.geosOverlay)
-            coverageShares(in, villagesM, settle, centre, opt, out, fb);
+            coverageShares(inM, villagesM, settle, centre, opt, out, fb);
         else
-            coverageSharesFlat(in, villagesM, settle, centre, opt, out, fb);
+            coverageSharesFlat(inM, villagesM, settle, centre, opt, out, fb);
         broadbandDistances(in, centre, opt, out);
     } else if (opt.parts.coverage) {
         for (size_t i = 0; i < nv; ++i) {
@@ -1305,14 +1376,13 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     timer("coverage, gaps, broadband");
     reportProgress(const_cast<Feedback*>(fb), 80);
 
-    // ---- access ----
-    if (opt.parts.access && in.roads) {
-        std::vector<XY> centres(nv);
-        for (size_t i = 0; i < nv; ++i)
-            centres[i] = centre[i].p;
-        computeAccess(in, out.villages, centres, opt, out.notes, fb);
-    }
-    timer("access");
+    // ---- access (started above) ----
+    if (accessThread.joinable())
+        accessThread.join();
+    if (accessError)
+        std::rethrow_exception(accessError);
+    out.notes.insert(out.notes.end(), accessNotes.begin(), accessNotes.end());
+    timer("access (the rest of it)");
     out.rollups = rollUp(out.villages, in);
     reportProgress(const_cast<Feedback*>(fb), 95);
     return out;
