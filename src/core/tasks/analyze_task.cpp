@@ -604,8 +604,10 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         if (!store->hasLayer(name))
             return nullptr;
         auto it = layers.find(name);
-        if (it == layers.end())
+        if (it == layers.end()) {
             it = layers.emplace(name, store->readLayer(name, &fb)).first;
+            timer(("task: read " + std::string(name)).c_str());
+        }
         return &it->second;
     };
     analysis::AnalysisInput in;
@@ -630,7 +632,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         in.roads = need("roads");
         in.places = need("places");
     }
-    timer("task: read layers");
+    timer("task: read (the rest)");
     fb.setStep(tr("Analysing villages"));
     analysis::AnalysisOutput out = analysis::analyze(in, options, &fb);
     // the reused parts from the stored rows
