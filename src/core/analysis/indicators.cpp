@@ -1147,20 +1147,32 @@ void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& cent
                     for (size_t i = 0; i + 1 < ring.size(); ++i)
                         fibre.push_back({ring[i], ring[i + 1]});
     }
+    // fibre: a 1 km grid of its segments searched within 2 km, then 8 km, then all of them
+    SegmentIndex fibreIndex(1000);
+    for (const auto& [a, b] : fibre)
+        fibreIndex.addSegment(a.x, a.y, b.x, b.y);
     for (size_t i = 0; i < out.villages.size(); ++i) {
         auto& v = out.villages[i];
         const XY c = centre[i].p;
         auto nearest = [&](const std::vector<XY>& pts) {
             double best = std::numeric_limits<double>::infinity();
+            const XY* at = nullptr;
             for (const auto& p : pts)
-                best = std::min(best, std::hypot(p.x - c.x, p.y - c.y));
-            return std::isfinite(best) ? best : -1.0;
+                if (const double d2 = (p.x - c.x) * (p.x - c.x) + (p.y - c.y) * (p.y - c.y); d2 < best) {
+                    best = d2;
+                    at = &p;
+                }
+            return at ? std::hypot(at->x - c.x, at->y - c.y) : -1.0;
         };
         v.distOltM = nearest(olt);
         v.distCabinetM = nearest(cabinet);
         double best = std::numeric_limits<double>::infinity();
-        for (const auto& [a, b] : fibre)
-            best = std::min(best, pointSegmentDistance(c.x, c.y, a.x, a.y, b.x, b.y));
+        for (double radius : {2000.0, 8000.0})
+            if (std::isfinite(best = fibreIndex.nearestDistance(c.x, c.y, radius)))
+                break;
+        if (!std::isfinite(best))
+            for (const auto& [a, b] : fibre)
+                best = std::min(best, pointSegmentDistance(c.x, c.y, a.x, a.y, b.x, b.y));
         v.distFibreM = std::isfinite(best) ? best : -1.0;
     }
 }
