@@ -893,6 +893,7 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     const unsigned threads = std::max(1u, opt.threads);
     // 0. a polygonized raster: every union and difference cell by cell, traced back to polygons
     bool unionsDone = false;
+    std::vector<char> tracedSlot(geoms.size(), 0);  // traced polygons touch only at shared corners
     if (opt.gridUnions && bases.size() <= 64) {
         std::vector<const Geometry*> baseGeoms;
         for (const auto& B : bases)
@@ -935,6 +936,7 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             std::atomic<bool> traced{true};
             std::vector<std::function<void()>> tasks;
             auto trace = [&](int slot, uint64_t anyOf, uint64_t noneOf) {
+                tracedSlot[static_cast<size_t>(slot)] = 1;
                 tasks.push_back([&, slot, anyOf, noneOf] {
                     if (auto g = cells.polygons(anyOf, noneOf))
                         geoms[static_cast<size_t>(slot)] = std::move(*g);
@@ -1017,7 +1019,7 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     {
         std::vector<std::function<void()>> tasks;
         for (size_t k = 0; k < geoms.size(); ++k)
-            tasks.push_back([&, k] { polys[k] = IndexedPolygon(geoms[k]); });
+            tasks.push_back([&, k] { polys[k] = IndexedPolygon(geoms[k], !(unionsDone && tracedSlot[k])); });
         runParallel(tasks, threads);
     }
     timer("coverage: index");
