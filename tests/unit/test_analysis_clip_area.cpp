@@ -416,3 +416,35 @@ TEST_CASE("degenerate pairs by a symbolic shift: shared edges, touching vertices
     CHECK(clipper(IndexedPolygon(cases[7].p), false).area == Approx(500.0 * 500 - 0.5 * 300 * 400).epsilon(1e-9));
     CHECK(clipper(IndexedPolygon(cases[8].p), false).area == Approx(250000).epsilon(1e-9));
 }
+
+TEST_CASE("clip: holes touching in a ring around part of the shell are mended into valid polygons",
+          "[cliparea]")
+{
+    // a 5 x 5 field with four unit holes around its centre cell, touching one another at corners:
+    // the centre cell is cut off from the rest of the field ("interior is disconnected")
+    auto square = [](double x, double y) {
+        return Ring{{x, y}, {x, y + 1}, {x + 1, y + 1}, {x + 1, y}, {x, y}};  // clockwise: a hole
+    };
+    const Geometry field = Geometry::polygon({{{0, 0}, {5, 0}, {5, 5}, {0, 5}, {0, 0}}, square(1, 2), square(2, 3),
+                                              square(3, 2), square(2, 1)});
+    const Geometry village = Geometry::polygon({{{-1, -1}, {6, -1}, {6, 6}, {-1, 6}, {-1, -1}}});
+    Clip c = clip(FlatPolygon(village), IndexedPolygon(field), true);
+    REQUIRE(c.exact);
+    CHECK(c.area == Approx(21));
+    CHECK(c.cutAtTouches);
+    {
+        geos::GeomPtr g = geos::toGeos(c.geom);
+        CHECK(GEOSisValid_r(geos::ctx(), g.get()) == 0);  // the traced rings, as they are
+    }
+    repairTouches(c);
+    geos::GeomPtr g = geos::toGeos(c.geom);
+    CHECK(GEOSisValid_r(geos::ctx(), g.get()) == 1);
+    CHECK(area(c.geom) == Approx(21));
+    CHECK(c.geom.parts.size() == 2);  // the field with one hole, and the centre cell
+
+    // one hole touching the shell at one point only: valid as it is, nothing to mend
+    const Geometry notch = Geometry::polygon({{{0, 0}, {5, 0}, {5, 5}, {0, 5}, {0, 0}}, square(0, 1)});
+    const Clip d = clip(FlatPolygon(village), IndexedPolygon(notch), true);
+    CHECK(d.area == Approx(24));
+    CHECK_FALSE(d.cutAtTouches);
+}

@@ -419,8 +419,9 @@ struct Crossing {
 // A traced ring that passes twice through one point (a vertex where a coverage polygon touches
 // itself, e.g. raster cells meeting at a corner) is cut there into simple loops: two shells
 // touching at a point, or a shell and a hole touching it, are valid; one self-touching ring is not.
-void splitAtRepeats(std::vector<Ring>& rings, std::vector<double>& area2)
+bool splitAtRepeats(std::vector<Ring>& rings, std::vector<double>& area2)
 {
+    bool cut = false;
     struct Key {
         size_t operator()(const XY& p) const { return std::hash<double>()(p.x) * 31 + std::hash<double>()(p.y); }
     };
@@ -441,6 +442,7 @@ void splitAtRepeats(std::vector<Ring>& rings, std::vector<double>& area2)
             outA2.push_back(area2[r]);
             continue;
         }
+        cut = true;
         at.clear();
         Ring stack;
         auto emit = [&](Ring&& loop) {
@@ -473,6 +475,7 @@ void splitAtRepeats(std::vector<Ring>& rings, std::vector<double>& area2)
     }
     rings = std::move(out);
     area2 = std::move(outA2);
+    return cut;
 }
 
 // Where a ring has a vertex at one of P's touch points and passes through it a second time along
@@ -513,10 +516,49 @@ void insertTouchPoints(std::vector<Ring>& rings, const std::vector<XY>& touch)
     }
 }
 
-// Shells (positive) and holes (negative) into a MultiPolygon; false when a hole has no shell.
-bool assemble(std::vector<Ring>& rings, std::vector<double>& area2, Geometry& out)
+// True when the rings of a polygon that touch at vertices form a cycle (two rings meeting at two
+// points, or a chain of holes closing on itself or on the shell): such a chain encloses part of
+// the shell, and the polygon's interior is disconnected.
+bool ringsEncloseByTouching(const Geometry& g)
 {
-    splitAtRepeats(rings, area2);
+    struct Key {
+        size_t operator()(const XY& p) const { return std::hash<double>()(p.x) * 31 + std::hash<double>()(p.y); }
+    };
+    struct Eq {
+        bool operator()(const XY& a, const XY& b) const { return a.x == b.x && a.y == b.y; }
+    };
+    std::unordered_map<XY, size_t, Key, Eq> ringAt;
+    std::vector<size_t> parent;
+    auto find = [&](size_t r) {
+        while (parent[r] != r)
+            r = parent[r] = parent[parent[r]];
+        return r;
+    };
+    for (const auto& part : g.parts) {
+        if (part.size() < 2)
+            continue;
+        ringAt.clear();
+        parent.resize(part.size());
+        for (size_t r = 0; r < part.size(); ++r)
+            parent[r] = r;
+        for (size_t r = 0; r < part.size(); ++r)
+            for (size_t k = 0; k + 1 < part[r].size(); ++k) {
+                auto [it, added] = ringAt.emplace(part[r][k], r);
+                if (added || it->second == r)
+                    continue;
+                const size_t a = find(it->second), b = find(r);
+                if (a == b)
+                    return true;
+                parent[a] = b;
+            }
+    }
+    return false;
+}
+
+// Shells (positive) and holes (negative) into a MultiPolygon; false when a hole has no shell.
+bool assemble(std::vector<Ring>& rings, std::vector<double>& area2, Geometry& out, bool& cut)
+{
+    cut = splitAtRepeats(rings, area2);
     out = Geometry{};
     std::vector<size_t> shells, holes;
     for (size_t i = 0; i < rings.size(); ++i)
@@ -543,6 +585,9 @@ bool assemble(std::vector<Ring>& rings, std::vector<double>& area2, Geometry& ou
             return false;
         out.parts[best].push_back(std::move(rings[h]));
     }
+    // holes meeting one another or their shell at a vertex can enclose part of the shell
+    if (!cut)
+        cut = ringsEncloseByTouching(out);
     return true;
 }
 
@@ -794,7 +839,7 @@ template <bool robust> Clip clipImpl(const FlatPolygon& V, const IndexedPolygon&
         return degenerate();  // inconsistent crossings (rounding): let GEOS decide
     if (wantGeometry && !P.touchPoints().empty())
         insertTouchPoints(rings, P.touchPoints());
-    if (wantGeometry && !assemble(rings, ringA2, out.geom)) {
+    if (wantGeometry && !assemble(rings, ringA2, out.geom, out.cutAtTouches)) {
         return degenerate();
     }
     return out;
@@ -840,6 +885,22 @@ Clip VillageClipper::operator()(const IndexedPolygon& P, bool wantGeometry)
     }
     ++failed;
     return c;
+}
+
+void repairTouches(Clip& c)
+{
+    if (!c.cutAtTouches || c.geom.isEmpty())
+        return;
+    GeomPtr g = geos::toGeos(c.geom);
+    if (GEOSisValid_r(ctx(), g.get()) == 1)
+        return;
+    GEOSGeometry* raw = GEOSMakeValid_r(ctx(), g.get());
+    if (!raw)
+        return;  // keep the traced rings (their area is right)
+    GeomPtr fixed(raw);
+    Geometry repaired = geos::polygonalPart(fixed.get());
+    if (std::fabs(area(repaired) - c.area) <= 1e-9 * c.area + 1e-6)
+        c.geom = std::move(repaired);
 }
 
 Clip clipWithGeos(const Geometry& v, const GEOSGeometry* p, bool wantGeometry)

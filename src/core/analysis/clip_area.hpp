@@ -93,6 +93,10 @@ struct Clip {
     double area = 0;
     Geometry geom;
     bool exact = true;  // false: a degenerate configuration (collinear edges, a vertex on an edge)
+    // The traced boundary passed twice through a point and was cut there into simple rings, or
+    // rings touching at vertices form a cycle. The rings are right, but holes touching one another
+    // can enclose part of a shell ("interior is disconnected"): repairTouches() mends those.
+    bool cutAtTouches = false;
 };
 
 // V ∩ P from flat arrays. The boundary of the intersection is traced from the crossings of the
@@ -134,6 +138,10 @@ private:
 
 // The same with a GEOS overlay: `p` is P's geometry converted by the calling thread.
 Clip clipWithGeos(const Geometry& v, const GEOSGeometry* p, bool wantGeometry);
+
+// A clip whose rings were cut at touch points (Clip::cutAtTouches) and are not a valid polygon by
+// GEOS: replaced by GEOS's repair where that keeps its area (within 1e-9).
+void repairTouches(Clip& c);
 
 template <class F> void IndexedPolygon::forEdgesNear(const Extent& e, F&& visit) const
 {
