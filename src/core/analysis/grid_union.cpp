@@ -70,6 +70,7 @@ std::optional<CellGrid> detectCellGrid(const std::vector<const Geometry*>& polyg
             return step >= minCell;
         }
     } ax, ay;
+    size_t axisEdges = 0;
     for (const Geometry* g : polygons) {
         if (!g || g->isEmpty())
             continue;
@@ -86,6 +87,7 @@ std::optional<CellGrid> detectCellGrid(const std::vector<const Geometry*>& polyg
                     const bool vertical = std::fabs(p.x - q.x) <= tol, horizontal = std::fabs(p.y - q.y) <= tol;
                     if (vertical && horizontal)
                         continue;  // a repeated point
+                    axisEdges += vertical || horizontal;
                     if (vertical) {
                         if (!ax.add(p.x, tol, opt.minCell) || !ax.add(q.x, tol, opt.minCell))
                             return std::nullopt;
@@ -98,12 +100,16 @@ std::optional<CellGrid> detectCellGrid(const std::vector<const Geometry*>& polyg
                         if (interiorLeft == 0)
                             interiorLeft = (ri == 0) == (ringSignedArea(ring) > 0) ? 1 : -1;
                         sloping->push_back(interiorLeft > 0 ? Segment{p, q} : Segment{q, p});
+                        if (sloping->size() > 100000 && sloping->size() > axisEdges)
+                            return std::nullopt;  // see below
                     }
                 }
             }
     }
     if (ax.step == 0 || ay.step == 0 || window.isEmpty())
         return std::nullopt;
+    if (sloping && sloping->size() > std::max<size_t>(1000, axisEdges))
+        return std::nullopt;  // mostly sloping: drawn polygons (circles, sectors), not a raster
     // the step from the extremes (the noise of two lines, not of the many steps folded above)
     const double gx = (ax.hi - ax.lo) / std::round((ax.hi - ax.lo) / ax.step);
     const double gy = (ay.hi - ay.lo) / std::round((ay.hi - ay.lo) / ay.step);
