@@ -1,7 +1,6 @@
 #include "core/store/project_store.hpp"
 
 #include "core/base/error.hpp"
-#include "core/base/step_timer.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/capi/ogr_types.hpp"
 #include "core/capi/sqlite.hpp"
@@ -443,17 +442,13 @@ void ProjectStore::writeFeatures(const Layer& input, const Feedback* fb)
     OGRLayer* l = m_ds->GetLayerByName(input.name.c_str());
     const Layer* src = &input;
     Layer reprojected;
-    StepTimer timer;
     if (input.epsg != 4326) {
         reprojected = input;
         crs::reproject(reprojected, 4326);
         src = &reprojected;
-        timer("store: reproject");
     }
-    if (writeFeaturesFast(l, *src, fb)) {
-        timer("store: fast write");
+    if (writeFeaturesFast(l, *src, fb))
         return;
-    }
     OGRFeatureDefn* defn = l->GetLayerDefn();
     // map input fields to the layer's fields by name
     std::vector<int> map(src->fields.size(), -1);
@@ -709,19 +704,48 @@ sqlite3* ProjectStore::fastHandle() const
     return static_cast<sqlite3*>(m_ds->GetInternalHandle("SQLITE_HANDLE"));
 }
 
-void ProjectStore::afterRawWrite(const std::string& table, bool hasGeometry)
+void ProjectStore::afterRawWrite(const std::string& table, const Extent* added)
 {
-    // GDAL 3.6 caches a layer's feature count and extent; a no-op DELETE through its SQL makes it
-    // forget the count, RECOMPUTE EXTENT reloads the extent (and saves it) from the rows.
+    // GDAL 3.6 caches a layer's feature count and extent. A no-op DELETE through its SQL makes it
+    // forget the count. RECOMPUTE EXTENT reloads its extent from the R-tree (float bounds, a hair
+    // wider); the stored extent is then set exactly as GDAL's own writes keep it: the union of the
+    // extent before and the envelopes written.
+    sqlite3* db = static_cast<sqlite3*>(m_ds->GetInternalHandle("SQLITE_HANDLE"));
+    Extent before;
+    if (added && !added->isEmpty()) {
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE lower(table_name) = lower(?)",
+                               -1, &raw, nullptr) != SQLITE_OK)
+            throw Error(ErrorKind::Store, m_path, sqlite3_errmsg(db));
+        sqlite::StatementPtr st(raw);
+        sqlite3_bind_text(raw, 1, table.c_str(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
+        if (sqlite3_step(raw) == SQLITE_ROW && sqlite3_column_type(raw, 0) != SQLITE_NULL &&
+            sqlite3_column_type(raw, 1) != SQLITE_NULL && sqlite3_column_type(raw, 2) != SQLITE_NULL &&
+            sqlite3_column_type(raw, 3) != SQLITE_NULL)
+            before = {sqlite3_column_double(raw, 0), sqlite3_column_double(raw, 1), sqlite3_column_double(raw, 2),
+                      sqlite3_column_double(raw, 3)};
+    }
     gdal::ErrorCapture cap;
     std::vector<std::string> sqls{"DELETE FROM " + sqlite::quoteIdentifier(table) + " WHERE 0"};
-    if (hasGeometry)
+    if (added && !added->isEmpty())
         sqls.push_back("RECOMPUTE EXTENT ON " + table);
     for (const std::string& sql : sqls)
         if (OGRLayer* none = m_ds->ExecuteSQL(sql.c_str(), nullptr, nullptr))
             m_ds->ReleaseResultSet(none);
     if (!cap.errors().empty())
         throw Error(ErrorKind::Store, m_path, "cannot refresh layer '" + table + "': " + cap.lastMessage());
+    if (added && !added->isEmpty()) {
+        Extent e = before;
+        e.expand(*added);
+        // formatted by SQLite's printf like GDAL's SaveExtent (so the stored doubles are GDAL's)
+        char* sql = sqlite3_mprintf("UPDATE gpkg_contents SET min_x = %.18g, min_y = %.18g, max_x = %.18g, max_y = "
+                                    "%.18g WHERE lower(table_name) = lower('%q')",
+                                    e.minX, e.minY, e.maxX, e.maxY, table.c_str());
+        const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK)
+            throw Error(ErrorKind::Store, m_path, std::string("cannot save the extent: ") + sqlite3_errmsg(db));
+    }
 }
 
 bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedback* fb)
@@ -797,7 +821,7 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
     OGRFeature scratch(defn);
     gdal::ErrorCapture cap;  // OGR's conversion warnings, as the OGR path would give them
     std::vector<uint8_t> blob;
-    Extent env;
+    Extent env, written;
     size_t row = 0;
     const int first = t.geomColumn.empty() ? 1 : 2;
     for (const auto& feat : src.features) {
@@ -809,6 +833,7 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
                 sqlite3_bind_null(raw, 1);
             } else {
                 gpkg::encodeBlob(feat.geom, t.type, t.srsId, blob, env);
+                written.expand(env);
                 sqlite3_bind_blob(raw, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
             }
         }
@@ -858,7 +883,7 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
                "UPDATE gpkg_contents SET last_change = '" + gpkg::lastChangeStamp() + "' WHERE lower(table_name) = lower(" +
                    lit + ")",
                where);
-    afterRawWrite(t.table, !t.geomColumn.empty());
+    afterRawWrite(t.table, &written);
     return true;
 }
 
@@ -938,7 +963,7 @@ bool ProjectStore::clearLayerFast(OGRLayer* l)
                "UPDATE gpkg_contents SET last_change = '" + gpkg::lastChangeStamp() + "' WHERE lower(table_name) = lower(" +
                    lit + ")",
                where);
-    afterRawWrite(table, false);
+    afterRawWrite(table, nullptr);
     return true;
 }
 

@@ -106,7 +106,7 @@ private:
     // GDAL's sqlite3 connection when the fast path is on, else null.
     sqlite3* fastHandle() const;
     // Makes GDAL forget what it cached about a table written behind its back (count, extent).
-    void afterRawWrite(const std::string& table, bool hasGeometry);
+    void afterRawWrite(const std::string& table, const Extent* added);
 
     // GDAL's layer names, as its dataset lists them (internal tables included).
     std::vector<std::string> gdalLayerList() const;
