@@ -4,11 +4,16 @@
 // conversions), never the other way round.
 #include "core/model/layer.hpp"
 
+#include <cstddef>
+
 namespace bando::crs {
 
 // Reprojects every feature of `layer` in place to `dstEpsg` and sets layer.epsg.
-// Throws bando::Error(Crs) when PROJ cannot transform.
+// Throws bando::Error(Crs) when PROJ cannot transform. A layer of more than kParallelVertices
+// vertices is split over the hardware threads (each with its own PROJ context and
+// transformation); the result is the serial one, bit for bit.
 void reproject(Layer& layer, int dstEpsg);
+constexpr size_t kParallelVertices = 20000;
 
 // Reprojects one geometry in place from `srcEpsg` to `dstEpsg`.
 void reproject(Geometry& g, int srcEpsg, int dstEpsg);

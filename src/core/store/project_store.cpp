@@ -7,17 +7,20 @@
 #include "core/crs/reproject.hpp"
 #include "core/i18n/i18n.hpp"
 #include "core/model/schema.hpp"
+#include "core/store/gpkg_fast.hpp"
 #include "core/store/project_lock.hpp"
 #include "core/tasks/job.hpp"
 
 #include <cpl_string.h>
 #include <ogr_spatialref.h>
+#include <sqlite3.h>
 
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <climits>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -444,6 +447,8 @@ void ProjectStore::writeFeatures(const Layer& input, const Feedback* fb)
         crs::reproject(reprojected, 4326);
         src = &reprojected;
     }
+    if (writeFeaturesFast(l, *src, fb))
+        return;
     OGRFeatureDefn* defn = l->GetLayerDefn();
     // map input fields to the layer's fields by name
     std::vector<int> map(src->fields.size(), -1);
@@ -491,11 +496,486 @@ void ProjectStore::writeFeatures(const Layer& input, const Feedback* fb)
     }
 }
 
+// ---- the fast path: rows bound straight to GDAL's sqlite3 connection ----
+
+namespace {
+
+// How `src` maps onto a GeoPackage table, when the fast path gives exactly the rows the OGR path
+// would store; nullopt sends the write through OGR. This is the one place that decides.
+struct FastTarget {
+    std::string table;
+    std::string geomColumn;  // empty for an attribute table
+    int32_t srsId = 0;
+    GeomType type = GeomType::None;
+    std::vector<int> column;         // input field -> layer field (-1: not stored)
+    std::vector<std::string> names;  // of the stored columns, in INSERT order
+};
+
+int64_t queryInt64(sqlite3* db, const std::string& sql, const std::string& bindText, bool* isNull = nullptr)
+{
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+        throw Error(ErrorKind::Store, "SQL", sqlite3_errmsg(db));
+    sqlite::StatementPtr st(raw);
+    if (sqlite3_bind_parameter_count(raw) > 0)
+        sqlite3_bind_text(raw, 1, bindText.c_str(), static_cast<int>(bindText.size()), SQLITE_TRANSIENT);
+    int64_t v = -1;
+    if (isNull)
+        *isNull = true;
+    if (sqlite3_step(raw) == SQLITE_ROW && sqlite3_column_type(raw, 0) != SQLITE_NULL) {
+        v = sqlite3_column_int64(raw, 0);
+        if (isNull)
+            *isNull = false;
+    }
+    return v;
+}
+
+std::string textOf(sqlite3* db, const std::string& sql, const std::string& bindText)
+{
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+        throw Error(ErrorKind::Store, "SQL", sqlite3_errmsg(db));
+    sqlite::StatementPtr st(raw);
+    sqlite3_bind_text(raw, 1, bindText.c_str(), static_cast<int>(bindText.size()), SQLITE_TRANSIENT);
+    std::string out;
+    if (sqlite3_step(raw) == SQLITE_ROW)
+        if (const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)))
+            out = t;
+    return out;
+}
+
+std::optional<FastTarget> fastTarget(sqlite3* db, OGRLayer* l, const Layer& src)
+{
+    if (!db || !l)
+        return std::nullopt;
+    FastTarget t;
+    t.table = l->GetName();
+    const char* fid = l->GetFIDColumn();
+    if (!fid || !*fid)
+        return std::nullopt;
+    // a GeoPackage feature or attribute table (not a view or a table GDAL does not list)
+    if (queryInt64(db,
+                   "SELECT count(*) FROM gpkg_contents WHERE table_name = ? AND data_type IN ('features', "
+                   "'attributes')",
+                   t.table) != 1)
+        return std::nullopt;
+    const OGRwkbGeometryType lt = l->GetGeomType();
+    if (lt != wkbNone) {
+        if (wkbHasZ(lt) || wkbHasM(lt))
+            return std::nullopt;
+        t.type = fromOgr(lt);
+        if (t.type == GeomType::None)
+            return std::nullopt;  // unknown / collection layers: OGR decides
+        const char* gc = l->GetGeometryColumn();
+        if (!gc || !*gc)
+            return std::nullopt;
+        t.geomColumn = gc;
+        bool isNull = true;
+        const int64_t srs =
+            queryInt64(db, "SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = ?", t.table, &isNull);
+        if (isNull)
+            return std::nullopt;
+        t.srsId = static_cast<int32_t>(srs);
+    }
+    // every geometry is the layer's type or promoted to it, and has points
+    for (const auto& f : src.features) {
+        if (f.geom.isEmpty())
+            continue;
+        if (t.type == GeomType::None || f.geom.pointCount() == 0)
+            return std::nullopt;
+        const GeomType g = f.geom.type;
+        const bool ok = g == t.type || (g == GeomType::Polygon && t.type == GeomType::MultiPolygon) ||
+                        (g == GeomType::LineString && t.type == GeomType::MultiLineString);
+        if (!ok)
+            return std::nullopt;
+    }
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    t.column.assign(src.fields.size(), -1);
+    for (size_t i = 0; i < src.fields.size(); ++i) {
+        const int k = defn->GetFieldIndex(src.fields[i].name.c_str());
+        t.column[i] = k;
+        if (k < 0)
+            continue;
+        OGRFieldDefn* fd = defn->GetFieldDefn(k);
+        const OGRFieldType ft = fd->GetType();
+        if ((ft != OFTInteger && ft != OFTInteger64 && ft != OFTReal && ft != OFTString) || fd->GetSubType() != OFSTNone)
+            return std::nullopt;
+        // a row with fewer values leaves the field unset (its default), which one INSERT cannot
+        if (fd->GetDefault() != nullptr)
+            for (const auto& f : src.features)
+                if (f.values.size() <= i)
+                    return std::nullopt;
+        for (size_t j = 0; j < i; ++j)
+            if (t.column[j] == k)
+                return std::nullopt;  // two input fields on one column: OGR's last-wins
+    }
+    return t;
+}
+
+// The sqlite3 type OGR's GPKG driver binds for `v` in a field of type `ft`: the value as is when
+// it is already of the field's type, else converted the way OGRFeature::SetField converts it.
+void bindValue(sqlite3_stmt* st, int index, const Value& v, OGRFieldType ft, OGRFeature& scratch, int scratchField)
+{
+    if (std::holds_alternative<std::monostate>(v)) {
+        sqlite3_bind_null(st, index);
+        return;
+    }
+    if (ft == OFTInteger64 || ft == OFTInteger) {
+        if (auto* iv = std::get_if<int64_t>(&v)) {
+            if (ft == OFTInteger64 || (*iv >= INT32_MIN && *iv <= INT32_MAX)) {
+                sqlite3_bind_int64(st, index, *iv);
+                return;
+            }
+        }
+    } else if (ft == OFTReal) {
+        if (auto* dv = std::get_if<double>(&v)) {
+            sqlite3_bind_double(st, index, *dv);
+            return;
+        }
+    } else if (auto* sv = std::get_if<std::string>(&v)) {
+        sqlite3_bind_text(st, index, sv->data(), static_cast<int>(sv->size()), SQLITE_STATIC);
+        return;
+    }
+    // a value of another type: let OGR convert it
+    if (auto* iv = std::get_if<int64_t>(&v))
+        scratch.SetField(scratchField, static_cast<GIntBig>(*iv));
+    else if (auto* dv = std::get_if<double>(&v))
+        scratch.SetField(scratchField, *dv);
+    else
+        scratch.SetField(scratchField, std::get<std::string>(v).c_str());
+    if (!scratch.IsFieldSetAndNotNull(scratchField))
+        sqlite3_bind_null(st, index);
+    else if (ft == OFTReal)
+        sqlite3_bind_double(st, index, scratch.GetFieldAsDouble(scratchField));
+    else if (ft == OFTString)
+        sqlite3_bind_text(st, index, scratch.GetFieldAsString(scratchField), -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_int64(st, index, scratch.GetFieldAsInteger64(scratchField));
+}
+
+// Drops triggers for the length of a bulk statement and re-creates them with their stored SQL
+// (also when the write fails: the transaction's rollback would, but the caller decides that).
+class TriggersDropped {
+public:
+    TriggersDropped(sqlite3* db, std::vector<gpkg::Trigger> triggers, const std::string& where)
+        : m_db(db), m_triggers(std::move(triggers))
+    {
+        for (const auto& t : m_triggers)
+            gpkg::exec(m_db, "DROP TRIGGER " + sqlite::quoteIdentifier(t.name), where);
+    }
+    void restore(const std::string& where)
+    {
+        for (const auto& t : m_triggers)
+            gpkg::exec(m_db, t.sql, where);
+        m_triggers.clear();
+    }
+    ~TriggersDropped()
+    {
+        for (const auto& t : m_triggers)
+            sqlite3_exec(m_db, t.sql.c_str(), nullptr, nullptr, nullptr);
+    }
+    TriggersDropped(const TriggersDropped&) = delete;
+    TriggersDropped& operator=(const TriggersDropped&) = delete;
+
+private:
+    sqlite3* m_db;
+    std::vector<gpkg::Trigger> m_triggers;
+};
+
+// The column a constraint message names ("NOT NULL constraint failed: t.col" -> "col").
+std::string columnOfMessage(const std::string& msg, const std::string& table)
+{
+    const std::string key = table + ".";
+    const size_t at = msg.rfind(key);
+    if (at == std::string::npos)
+        return {};
+    size_t end = at + key.size();
+    while (end < msg.size() && msg[end] != ',' && msg[end] != ' ')
+        ++end;
+    return msg.substr(at + key.size(), end - at - key.size());
+}
+
+} // namespace
+
+sqlite3* ProjectStore::fastHandle() const
+{
+    if (!m_fastIo || !m_ds || m_mode != Mode::ReadWrite)
+        return nullptr;
+    return static_cast<sqlite3*>(m_ds->GetInternalHandle("SQLITE_HANDLE"));
+}
+
+void ProjectStore::afterRawWrite(const std::string& table, const Extent* added)
+{
+    // GDAL 3.6 caches a layer's feature count and extent. A no-op DELETE through its SQL makes it
+    // forget the count. RECOMPUTE EXTENT reloads its extent from the R-tree (float bounds, a hair
+    // wider); the stored extent is then set exactly as GDAL's own writes keep it: the union of the
+    // extent before and the envelopes written.
+    sqlite3* db = static_cast<sqlite3*>(m_ds->GetInternalHandle("SQLITE_HANDLE"));
+    Extent before;
+    if (added && !added->isEmpty()) {
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v2(db, "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE lower(table_name) = lower(?)",
+                               -1, &raw, nullptr) != SQLITE_OK)
+            throw Error(ErrorKind::Store, m_path, sqlite3_errmsg(db));
+        sqlite::StatementPtr st(raw);
+        sqlite3_bind_text(raw, 1, table.c_str(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
+        if (sqlite3_step(raw) == SQLITE_ROW && sqlite3_column_type(raw, 0) != SQLITE_NULL &&
+            sqlite3_column_type(raw, 1) != SQLITE_NULL && sqlite3_column_type(raw, 2) != SQLITE_NULL &&
+            sqlite3_column_type(raw, 3) != SQLITE_NULL)
+            before = {sqlite3_column_double(raw, 0), sqlite3_column_double(raw, 1), sqlite3_column_double(raw, 2),
+                      sqlite3_column_double(raw, 3)};
+    }
+    gdal::ErrorCapture cap;
+    std::vector<std::string> sqls{"DELETE FROM " + sqlite::quoteIdentifier(table) + " WHERE 0"};
+    if (added && !added->isEmpty())
+        sqls.push_back("RECOMPUTE EXTENT ON " + table);
+    for (const std::string& sql : sqls)
+        if (OGRLayer* none = m_ds->ExecuteSQL(sql.c_str(), nullptr, nullptr))
+            m_ds->ReleaseResultSet(none);
+    if (!cap.errors().empty())
+        throw Error(ErrorKind::Store, m_path, "cannot refresh layer '" + table + "': " + cap.lastMessage());
+    if (added && !added->isEmpty()) {
+        Extent e = before;
+        e.expand(*added);
+        // formatted by SQLite's printf like GDAL's SaveExtent (so the stored doubles are GDAL's)
+        char* sql = sqlite3_mprintf("UPDATE gpkg_contents SET min_x = %.18g, min_y = %.18g, max_x = %.18g, max_y = "
+                                    "%.18g WHERE lower(table_name) = lower('%q')",
+                                    e.minX, e.minY, e.maxX, e.maxY, table.c_str());
+        const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
+        sqlite3_free(sql);
+        if (rc != SQLITE_OK)
+            throw Error(ErrorKind::Store, m_path, std::string("cannot save the extent: ") + sqlite3_errmsg(db));
+    }
+}
+
+bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedback* fb)
+{
+    sqlite3* db = fastHandle();
+    const std::optional<FastTarget> target = fastTarget(db, l, src);
+    if (!target)
+        return false;
+    const FastTarget& t = *target;
+    const std::string where = m_path + ": " + t.table;
+    if (src.features.empty())
+        return true;
+    {
+        // GDAL's pending work on the layer first (deferred table creation and R-tree, the
+        // feature-count triggers it dropped while writing, its extent), so the file is whole.
+        gdal::ErrorCapture cap;
+        if (l->SyncToDisk() != OGRERR_NONE)
+            throw Error(ErrorKind::Store, where, "cannot prepare the layer: " + cap.lastMessage());
+    }
+    // The feature-count trigger runs an UPDATE per row: like GDAL, drop it for the bulk insert
+    // and set the count once.
+    // The R-tree insert trigger reads each new blob back four times: insert the envelope we
+    // computed (the same doubles ST_MinX & co. read from the blob) ourselves instead.
+    const std::string rtree = t.geomColumn.empty() ? std::string() : "rtree_" + t.table + "_" + t.geomColumn;
+    std::vector<gpkg::Trigger> off;
+    bool ownRtree = false;
+    for (auto& tr : gpkg::triggersOn(db, t.table)) {
+        if (tr.name == "trigger_insert_feature_count_" + t.table) {
+            off.push_back(std::move(tr));
+        } else if (!rtree.empty() && tr.name == rtree + "_insert" &&
+                   tr.sql.find("BEGIN INSERT OR REPLACE INTO \"" + rtree + "\" VALUES (NEW.\"" + l->GetFIDColumn() +
+                               "\",ST_MinX(NEW.\"" + t.geomColumn + "\"), ST_MaxX(NEW.\"" + t.geomColumn +
+                               "\"),ST_MinY(NEW.\"" + t.geomColumn + "\"), ST_MaxY(NEW.\"" + t.geomColumn +
+                               "\")); END") != std::string::npos) {
+            off.push_back(std::move(tr));
+            ownRtree = true;
+        }
+    }
+    TriggersDropped dropped(db, off, where);
+    sqlite::StatementPtr rtreeInsert;
+    if (ownRtree) {
+        sqlite3_stmt* r = nullptr;
+        const std::string rsql = "INSERT OR REPLACE INTO " + sqlite::quoteIdentifier(rtree) + " VALUES (?, ?, ?, ?, ?)";
+        if (sqlite3_prepare_v2(db, rsql.c_str(), -1, &r, nullptr) != SQLITE_OK)
+            throw Error(ErrorKind::Store, where, std::string("cannot prepare the R-tree insert: ") + sqlite3_errmsg(db));
+        rtreeInsert.reset(r);
+    }
+
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    std::string sql = "INSERT INTO " + sqlite::quoteIdentifier(t.table) + " (";
+    std::string params;
+    std::vector<std::pair<size_t, int>> bound;  // input field, layer field
+    auto addColumn = [&](const std::string& name) {
+        sql += (params.empty() ? "" : ", ") + sqlite::quoteIdentifier(name);
+        params += params.empty() ? "?" : ", ?";
+    };
+    if (!t.geomColumn.empty())
+        addColumn(t.geomColumn);
+    for (size_t i = 0; i < t.column.size(); ++i)
+        if (t.column[i] >= 0) {
+            addColumn(defn->GetFieldDefn(t.column[i])->GetNameRef());
+            bound.emplace_back(i, t.column[i]);
+        }
+    if (params.empty())
+        sql = "INSERT INTO " + sqlite::quoteIdentifier(t.table) + " DEFAULT VALUES";
+    else
+        sql += ") VALUES (" + params + ")";
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+        throw Error(ErrorKind::Store, where, std::string("cannot prepare the insert: ") + sqlite3_errmsg(db));
+    sqlite::StatementPtr st(raw);
+
+    OGRFeature scratch(defn);
+    gdal::ErrorCapture cap;  // OGR's conversion warnings, as the OGR path would give them
+    std::vector<uint8_t> blob;
+    Extent env, written;
+    size_t row = 0;
+    const int first = t.geomColumn.empty() ? 1 : 2;
+    for (const auto& feat : src.features) {
+        ++row;
+        if ((row & 1023) == 0)
+            throwIfCancelled(fb);
+        if (!t.geomColumn.empty()) {
+            if (feat.geom.isEmpty()) {
+                sqlite3_bind_null(raw, 1);
+            } else {
+                gpkg::encodeBlob(feat.geom, t.type, t.srsId, blob, env);
+                written.expand(env);
+                sqlite3_bind_blob(raw, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+            }
+        }
+        for (size_t b = 0; b < bound.size(); ++b) {
+            const auto [i, k] = bound[b];
+            const int index = first + static_cast<int>(b);
+            if (i < feat.values.size())
+                bindValue(raw, index, feat.values[i], defn->GetFieldDefn(k)->GetType(), scratch, k);
+            else
+                sqlite3_bind_null(raw, index);
+        }
+        const int rc = sqlite3_step(raw);
+        if (rc != SQLITE_DONE) {
+            const std::string msg = sqlite3_errmsg(db);
+            const std::string column = columnOfMessage(msg, t.table);
+            throw Error(ErrorKind::Store, where + " row " + std::to_string(row),
+                        (column.empty() ? std::string() : "field '" + column + "': ") + "cannot write feature: " + msg);
+        }
+        sqlite3_reset(raw);
+        if (rtreeInsert && !feat.geom.isEmpty()) {
+            sqlite3_stmt* r = rtreeInsert.get();
+            sqlite3_bind_int64(r, 1, sqlite3_last_insert_rowid(db));
+            sqlite3_bind_double(r, 2, env.minX);
+            sqlite3_bind_double(r, 3, env.maxX);
+            sqlite3_bind_double(r, 4, env.minY);
+            sqlite3_bind_double(r, 5, env.maxY);
+            if (sqlite3_step(r) != SQLITE_DONE)
+                throw Error(ErrorKind::Store, where + " row " + std::to_string(row),
+                            std::string("cannot index feature: ") + sqlite3_errmsg(db));
+            sqlite3_reset(r);
+        }
+    }
+    st.reset();
+    rtreeInsert.reset();
+    dropped.restore(where);
+    const std::string q = sqlite::quoteIdentifier(t.table);
+    std::string lit = "'";
+    for (char c : t.table)
+        lit += c == '\'' ? std::string("''") : std::string(1, c);
+    lit += "'";
+    if (queryInt64(db, "SELECT count(*) FROM sqlite_master WHERE name = 'gpkg_ogr_contents'", "") == 1)
+        gpkg::exec(db,
+                   "UPDATE gpkg_ogr_contents SET feature_count = (SELECT count(*) FROM " + q +
+                       ") WHERE lower(table_name) = lower(" + lit + ")",
+                   where);
+    gpkg::exec(db,
+               "UPDATE gpkg_contents SET last_change = '" + gpkg::lastChangeStamp() + "' WHERE lower(table_name) = lower(" +
+                   lit + ")",
+               where);
+    afterRawWrite(t.table, &written);
+    return true;
+}
+
+bool ProjectStore::clearLayerFast(OGRLayer* l)
+{
+    sqlite3* db = fastHandle();
+    if (!db || !l)
+        return false;
+    const std::string table = l->GetName();
+    if (queryInt64(db,
+                   "SELECT count(*) FROM gpkg_contents WHERE table_name = ? AND data_type IN ('features', "
+                   "'attributes')",
+                   table) != 1)
+        return false;
+    const std::string where = m_path + ": " + table;
+    const std::string q = sqlite::quoteIdentifier(table);
+    std::string lit = "'";
+    for (char c : table)
+        lit += c == '\'' ? std::string("''") : std::string(1, c);
+    lit += "'";
+    const char* gc = l->GetGeomType() != wkbNone ? l->GetGeometryColumn() : nullptr;
+    const std::string rtree = gc && *gc ? "rtree_" + table + "_" + gc : std::string();
+    // A DELETE of every row fires each delete trigger once per row. The ones this file is known to
+    // have are replaced by their effect done once (then SQLite empties the table in one step);
+    // any other delete trigger sends the clear through GDAL as before.
+    std::vector<gpkg::Trigger> dropped;
+    std::vector<std::string> effects;
+    const int64_t n = queryInt64(db, "SELECT count(*) FROM " + q, "");
+    if (n <= 0)
+        return true;  // nothing to delete
+    auto has = [](const std::string& sql, const std::string& part) { return sql.find(part) != std::string::npos; };
+    for (auto& tr : gpkg::triggersOn(db, table)) {
+        const std::string n1 = tr.name;
+        if (n1 == "trigger_delete_feature_count_" + table &&
+            has(tr.sql, "SET feature_count = feature_count - 1 WHERE lower(table_name) = lower(" + lit + ")")) {
+            effects.push_back("UPDATE gpkg_ogr_contents SET feature_count = feature_count - " + std::to_string(n) +
+                              " WHERE lower(table_name) = lower(" + lit + ")");
+            dropped.push_back(std::move(tr));
+        } else if (!rtree.empty() && n1 == rtree + "_delete" &&
+                   has(tr.sql, "DELETE FROM \"" + rtree + "\" WHERE id = OLD.\"" + l->GetFIDColumn() + "\"")) {
+            // emptying an R-tree row by row costs as much as filling it: drop and re-create it
+            // (its CREATE statement as stored, so the table is the one GDAL made)
+            const std::string create = textOf(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", rtree);
+            if (create.empty())
+                return false;
+            effects.push_back("DROP TABLE " + sqlite::quoteIdentifier(rtree));
+            effects.push_back(create);
+            dropped.push_back(std::move(tr));
+        } else if (n1 == "bando_changes_" + table + "_delete" &&
+                   has(tr.sql, "BEGIN UPDATE layer_changes SET changes = changes + 1 WHERE layer = " + lit + "; END")) {
+            effects.push_back("UPDATE layer_changes SET changes = changes + " + std::to_string(n) + " WHERE layer = " + lit);
+            dropped.push_back(std::move(tr));
+        } else {
+            std::string upper = tr.sql;
+            for (char& c : upper)
+                c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+            if (has(upper, "DELETE ON"))
+                return false;  // an unknown delete trigger
+        }
+    }
+    {
+        gdal::ErrorCapture cap;
+        if (l->SyncToDisk() != OGRERR_NONE)
+            throw Error(ErrorKind::Store, where, "cannot prepare the layer: " + cap.lastMessage());
+    }
+    // SQLite refuses DROP TABLE while a read statement of this connection is pending.
+    for (int i = 0; i < m_ds->GetLayerCount(); ++i)
+        m_ds->GetLayer(i)->ResetReading();
+    {
+        TriggersDropped off(db, dropped, where);
+        gpkg::exec(db, "DELETE FROM " + q, where);
+        for (const auto& e : effects)
+            gpkg::exec(db, e, where);
+        off.restore(where);
+    }
+    gpkg::exec(db,
+               "UPDATE gpkg_contents SET last_change = '" + gpkg::lastChangeStamp() + "' WHERE lower(table_name) = lower(" +
+                   lit + ")",
+               where);
+    afterRawWrite(table, nullptr);
+    return true;
+}
+
 void ProjectStore::replaceLayer(const Layer& layer, const Feedback* fb)
 {
     requireTransaction("replaceLayer");
     if (!m_ds->GetLayerByName(layer.name.c_str()))
         createLayerFromSchema(layer.name, &layer);
+    if (clearLayerFast(m_ds->GetLayerByName(layer.name.c_str()))) {
+        writeFeatures(layer, fb);
+        return;
+    }
     gdal::ErrorCapture cap;
     const std::string sql = "DELETE FROM " + sqlite::quoteIdentifier(layer.name);
     if (OGRLayer* none = m_ds->ExecuteSQL(sql.c_str(), nullptr, nullptr))  // a DELETE gives no result set

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+struct sqlite3;
+
 namespace bando {
 
 class ProjectLock;
@@ -86,12 +88,25 @@ public:
     // Closes the file (a single .gpkg with no -wal/-shm). Called by the destructor too.
     void close();
 
+    // Bulk writes and layer clears go straight to GDAL's sqlite3 connection (gpkg_fast.hpp) where
+    // that gives the same stored rows; off, everything goes through OGR features (the reference
+    // the tests compare the fast path with). On by default.
+    void setFastIo(bool on) { m_fastIo = on; }
+    bool fastIo() const { return m_fastIo; }
+
 private:
     ProjectStore(std::string path, Mode mode, GDALDatasetUniquePtr ds);
     void requireTransaction(const char* what) const;
     void migrate();
     void createLayerFromSchema(const std::string& name, const Layer* fallback);
     void writeFeatures(const Layer& layer, const Feedback* fb);
+    // The fast path of writeFeatures and replaceLayer's clear (false: not applicable, use OGR).
+    bool writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedback* fb);
+    bool clearLayerFast(OGRLayer* l);
+    // GDAL's sqlite3 connection when the fast path is on, else null.
+    sqlite3* fastHandle() const;
+    // Makes GDAL forget what it cached about a table written behind its back (count, extent).
+    void afterRawWrite(const std::string& table, const Extent* added);
 
     // GDAL's layer names, as its dataset lists them (internal tables included).
     std::vector<std::string> gdalLayerList() const;
@@ -103,6 +118,7 @@ private:
     GDALDatasetUniquePtr m_ds;
     std::unique_ptr<ProjectLock> m_writerLock;  // ReadWrite: held from open to close
     bool m_inTransaction = false;
+    bool m_fastIo = true;
     std::optional<Diagnostic> m_recovered;
 
 public:

@@ -1,0 +1,180 @@
+#include "core/store/gpkg_fast.hpp"
+
+#include "core/base/clock.hpp"
+#include "core/base/error.hpp"
+#include "core/capi/sqlite.hpp"
+
+#include <cpl_conv.h>
+#include <sqlite3.h>
+
+#include <cstring>
+#include <ctime>
+
+namespace bando::gpkg {
+namespace {
+
+// Little-endian writers (the blob and the WKB are both written little-endian, like GDAL on x86).
+void putU8(std::vector<uint8_t>& b, uint8_t v) { b.push_back(v); }
+void putU32(std::vector<uint8_t>& b, uint32_t v)
+{
+    uint8_t raw[4];
+    std::memcpy(raw, &v, 4);
+    b.insert(b.end(), raw, raw + 4);
+}
+void putF64(std::vector<uint8_t>& b, double v)
+{
+    uint8_t raw[8];
+    std::memcpy(raw, &v, 8);
+    b.insert(b.end(), raw, raw + 8);
+}
+void putHeader(std::vector<uint8_t>& b, uint32_t type)
+{
+    putU8(b, 1);  // NDR
+    putU32(b, type);
+}
+void putPoints(std::vector<uint8_t>& b, const Ring& r)
+{
+    putU32(b, static_cast<uint32_t>(r.size()));
+    for (const XY& p : r) {
+        putF64(b, p.x);
+        putF64(b, p.y);
+    }
+}
+void putPolygon(std::vector<uint8_t>& b, const std::vector<Ring>& rings)
+{
+    putHeader(b, 3);
+    putU32(b, static_cast<uint32_t>(rings.size()));
+    for (const Ring& r : rings)
+        putPoints(b, r);
+}
+
+void putWkb(std::vector<uint8_t>& b, const Geometry& g, GeomType asType)
+{
+    switch (g.type) {
+    case GeomType::None: break;
+    case GeomType::Point:
+        putHeader(b, 1);
+        putF64(b, g.parts.at(0).at(0).at(0).x);
+        putF64(b, g.parts.at(0).at(0).at(0).y);
+        break;
+    case GeomType::LineString:
+        if (asType == GeomType::MultiLineString) {
+            putHeader(b, 5);
+            putU32(b, 1);
+        }
+        putHeader(b, 2);
+        putPoints(b, g.parts.at(0).at(0));
+        break;
+    case GeomType::Polygon:
+        if (asType == GeomType::MultiPolygon) {
+            putHeader(b, 6);
+            putU32(b, 1);
+        }
+        putPolygon(b, g.parts.at(0));
+        break;
+    case GeomType::MultiPoint:
+        putHeader(b, 4);
+        putU32(b, static_cast<uint32_t>(g.parts.size()));
+        for (const auto& part : g.parts) {
+            putHeader(b, 1);
+            putF64(b, part.at(0).at(0).x);
+            putF64(b, part.at(0).at(0).y);
+        }
+        break;
+    case GeomType::MultiLineString:
+        putHeader(b, 5);
+        putU32(b, static_cast<uint32_t>(g.parts.size()));
+        for (const auto& part : g.parts) {
+            putHeader(b, 2);
+            putPoints(b, part.at(0));
+        }
+        break;
+    case GeomType::MultiPolygon:
+        putHeader(b, 6);
+        putU32(b, static_cast<uint32_t>(g.parts.size()));
+        for (const auto& part : g.parts)
+            putPolygon(b, part);
+        break;
+    }
+}
+
+} // namespace
+
+void encodeBlob(const Geometry& g, GeomType asType, int32_t srsId, std::vector<uint8_t>& out, Extent& env)
+{
+    out.clear();
+    env = g.extent();
+    const bool point = g.type == GeomType::Point;
+    out.push_back('G');
+    out.push_back('P');
+    out.push_back(0);                           // version 1.0
+    out.push_back(point ? 0x01 : 0x03);         // little-endian; envelope XY unless a point
+    putU32(out, static_cast<uint32_t>(srsId));  // (two's complement for negative ids)
+    if (!point) {
+        putF64(out, env.minX);
+        putF64(out, env.maxX);
+        putF64(out, env.minY);
+        putF64(out, env.maxY);
+    }
+    putWkb(out, g, asType);
+}
+
+long wkbOffset(const uint8_t* blob, size_t size, bool& empty)
+{
+    empty = false;
+    if (size < 8 || blob[0] != 'G' || blob[1] != 'P')
+        return -1;
+    const uint8_t flags = blob[3];
+    if (flags & 0x20)  // extended GeoPackage geometry: not ours to decode
+        return -1;
+    empty = (flags & 0x10) != 0;
+    static const size_t envelopeBytes[8] = {0, 32, 48, 48, 64, 0, 0, 0};
+    const int envelopeType = (flags >> 1) & 0x07;
+    if (envelopeType > 4)
+        return -1;
+    const size_t offset = 8 + envelopeBytes[envelopeType];
+    if (offset > size)
+        return -1;
+    return static_cast<long>(offset);
+}
+
+std::vector<Trigger> triggersOn(sqlite3* db, const std::string& table)
+{
+    std::vector<Trigger> out;
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", -1,
+                           &raw, nullptr) != SQLITE_OK)
+        throw Error(ErrorKind::Store, table, std::string("cannot list triggers: ") + sqlite3_errmsg(db));
+    sqlite::StatementPtr st(raw);
+    sqlite3_bind_text(raw, 1, table.c_str(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
+    while (sqlite3_step(raw) == SQLITE_ROW) {
+        const auto* n = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+        const auto* s = reinterpret_cast<const char*>(sqlite3_column_text(raw, 1));
+        out.push_back({n ? n : "", s ? s : ""});
+    }
+    return out;
+}
+
+void exec(sqlite3* db, const std::string& sql, const std::string& where)
+{
+    char* msg = nullptr;
+    if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &msg) != SQLITE_OK) {
+        std::string m = msg ? msg : sqlite3_errmsg(db);
+        sqlite3_free(msg);
+        throw Error(ErrorKind::Store, where, m);
+    }
+}
+
+std::string lastChangeStamp()
+{
+    if (const char* fixed = CPLGetConfigOption("OGR_CURRENT_DATE", nullptr))
+        return fixed;
+    const std::time_t t = stampTime();
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char b[40];
+    std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    return b;
+}
+
+} // namespace bando::gpkg

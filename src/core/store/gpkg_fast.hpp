@@ -1,0 +1,43 @@
+#pragma once
+// Direct GeoPackage access on GDAL's own sqlite3 connection (issue #9): the project store's bulk
+// writes bind rows to one prepared INSERT instead of building an OGRFeature per row, and encode
+// the geometry blob here. Everything runs on the connection of the open GDAL dataset, so it stays
+// inside the store's transaction, and the file's triggers (R-tree, feature counts, Bando's change
+// counters) fire as for any writer.
+#include "core/model/geometry.hpp"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct sqlite3;
+
+namespace bando::gpkg {
+
+// The GeoPackage geometry blob GDAL 3.6 writes for `g` (byte for byte): "GP", version 0, flags
+// (little-endian; envelope type 1 = XY, none for a point), srs_id, the envelope minx maxx miny
+// maxy, then the ISO WKB. `asType` promotes a Polygon to a MultiPolygon or a LineString to a
+// MultiLineString (the layer's type); pass g.type to keep it. `env` receives the envelope.
+// `g` must have at least one point.
+void encodeBlob(const Geometry& g, GeomType asType, int32_t srsId, std::vector<uint8_t>& out, Extent& env);
+
+// The WKB inside a GeoPackage geometry blob: its offset past the header and envelope, or -1 when
+// `blob` is not a valid GeoPackage geometry. `empty` is set from the header's empty flag.
+long wkbOffset(const uint8_t* blob, size_t size, bool& empty);
+
+// A trigger of the file as SQLite stores it.
+struct Trigger {
+    std::string name;
+    std::string sql;
+};
+// The triggers on `table` (sqlite_master order).
+std::vector<Trigger> triggersOn(sqlite3* db, const std::string& table);
+
+// Runs one statement without results; throws bando::Error(Store, where, ...) on failure.
+void exec(sqlite3* db, const std::string& sql, const std::string& where);
+
+// GDAL's last_change stamp: OGR_CURRENT_DATE when set (the sample pins it), else stampTime()
+// (SOURCE_DATE_EPOCH) as "YYYY-MM-DDTHH:MM:SS.000Z".
+std::string lastChangeStamp();
+
+} // namespace bando::gpkg
