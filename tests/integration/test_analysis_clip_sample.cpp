@@ -10,11 +10,13 @@
 #include "core/analysis/indicators.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
+#include "core/crs/reproject.hpp"
 #include "core/store/project_store.hpp"
 #include "support/test_support.hpp"
 
 #include <cmath>
 #include <map>
+#include <set>
 
 using namespace bando;
 
@@ -195,4 +197,61 @@ TEST_CASE("analyze on the sample: coverage unions on the raster grid equal the G
     CHECK(compared > 1000);
     CHECK(validGrid >= validGeos);
     CHECK(validGrid == compared);  // touching holes that enclose part of a gap are mended (repairTouches)
+}
+
+// The task asks for the gaps in the project's CRS (AnalysisOptions::gapsInVillageCrs): village
+// vertices get their stored coordinates back exactly, the other vertices are transformed once.
+TEST_CASE("analyze on the sample: gap geometry handed back in the villages' CRS", "[analyze][integration][gridunion]")
+{
+    const auto store = ProjectStore::open(test::samplePath());
+    const Layer villages = store->readLayer("villages"), settlements = store->readLayer("settlements"),
+                coverage = store->readLayer("coverage");
+    analysis::AnalysisInput in;
+    in.villages = &villages;
+    in.settlements = &settlements;
+    in.coverage = &coverage;
+    analysis::AnalysisOptions opt;
+    opt.metricEpsg = 9215;
+    opt.parts.economy = false;
+    opt.parts.access = false;
+    const auto metric = analysis::analyze(in, opt);
+    opt.gapsInVillageCrs = true;
+    const auto stored = analysis::analyze(in, opt);
+    CHECK(metric.gapEpsg == 9215);
+    CHECK(stored.gapEpsg == 4326);
+    REQUIRE(metric.gaps.size() == stored.gaps.size());
+    std::set<std::pair<double, double>> villageVertices;
+    for (const auto& f : villages.features)
+        for (const auto& part : f.geom.parts)
+            for (const auto& ring : part)
+                for (const XY& p : ring)
+                    villageVertices.insert({p.x, p.y});
+    double worst = 0;
+    size_t vertices = 0, onVillages = 0;
+    for (size_t k = 0; k < metric.gaps.size(); ++k) {
+        Geometry expect = metric.gaps[k].geom;
+        crs::reproject(expect, 9215, 4326);
+        const Geometry& got = stored.gaps[k].geom;
+        REQUIRE(got.parts.size() == expect.parts.size());
+        for (size_t p = 0; p < got.parts.size(); ++p) {
+            REQUIRE(got.parts[p].size() == expect.parts[p].size());
+            for (size_t r = 0; r < got.parts[p].size(); ++r) {
+                REQUIRE(got.parts[p][r].size() == expect.parts[p][r].size());
+                for (size_t i = 0; i < got.parts[p][r].size(); ++i) {
+                    const XY a = got.parts[p][r][i], b = expect.parts[p][r][i];
+                    ++vertices;
+                    if (villageVertices.count({a.x, a.y})) {
+                        ++onVillages;  // the stored vertex, not its round trip through EPSG:9215
+                        worst = std::max({worst, std::fabs(a.x - b.x), std::fabs(a.y - b.y)});
+                    } else {
+                        CHECK(a == b);  // transformed like crs::reproject does
+                    }
+                }
+            }
+        }
+    }
+    INFO(vertices << " vertices, " << onVillages << " exactly on a stored village vertex, worst " << worst << " degrees");
+    CHECK(worst < 1e-8);  // PROJ's round trip through EPSG:9215 moves a vertex by up to ~1 mm
+    CHECK(vertices > 200000);
+    CHECK(onVillages * 3 > vertices);
 }

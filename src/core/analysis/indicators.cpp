@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <cmath>
 #include <ctime>
 #include <functional>
@@ -1133,6 +1134,80 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     timer("coverage: villages");
 }
 
+// The gap geometries from the metric CRS back to the villages' CRS: village vertices by lookup
+// (their stored coordinates, exactly), the others transformed once each, over the threads.
+void gapsToVillageCrs(std::vector<GapPiece>& gaps, const Layer& villages, const Layer& villagesM)
+{
+    struct Key {
+        size_t operator()(const XY& p) const
+        {
+            uint64_t a, b;
+            std::memcpy(&a, &p.x, 8);
+            std::memcpy(&b, &p.y, 8);
+            return static_cast<size_t>((a * 0x9E3779B97F4A7C15ull) ^ (b + 0x7F4A7C159E3779B9ull + (a << 6)));
+        }
+    };
+    struct Eq {
+        bool operator()(const XY& a, const XY& b) const { return a.x == b.x && a.y == b.y; }
+    };
+    std::unordered_map<XY, XY, Key, Eq> back;
+    back.reserve(villagesM.features.size() * 64);
+    for (size_t f = 0; f < villages.features.size() && f < villagesM.features.size(); ++f) {
+        const auto& a = villages.features[f].geom.parts;
+        const auto& m = villagesM.features[f].geom.parts;
+        for (size_t p = 0; p < a.size() && p < m.size(); ++p)
+            for (size_t r = 0; r < a[p].size() && r < m[p].size(); ++r)
+                for (size_t k = 0; k < a[p][r].size() && k < m[p][r].size(); ++k)
+                    back.emplace(m[p][r][k], a[p][r][k]);
+    }
+    // the other vertices, once each, in chunks (a layer of chunks reprojects on the threads)
+    Layer rest;
+    rest.epsg = villagesM.epsg;
+    rest.geomType = GeomType::MultiPoint;
+    std::vector<XY> pending;
+    auto flush = [&] {
+        if (pending.empty())
+            return;
+        Geometry g;
+        g.type = GeomType::MultiPoint;
+        for (const XY& p : pending)
+            g.parts.push_back({{p}});
+        rest.addFeature(std::move(g));
+        pending.clear();
+    };
+    for (const auto& gap : gaps)
+        for (const auto& part : gap.geom.parts)
+            for (const auto& ring : part)
+                for (const XY& p : ring)
+                    if (back.emplace(p, XY{std::numeric_limits<double>::quiet_NaN(), 0}).second) {
+                        pending.push_back(p);
+                        if (pending.size() == 4096)
+                            flush();
+                    }
+    flush();
+    crs::reproject(rest, villages.epsg);
+    // the same walk meets the pending vertices in the order they were added
+    size_t chunk = 0, k = 0;
+    for (const auto& gap : gaps)
+        for (const auto& part : gap.geom.parts)
+            for (const auto& ring : part)
+                for (const XY& p : ring) {
+                    auto it = back.find(p);
+                    if (!std::isnan(it->second.x))
+                        continue;
+                    it->second = rest.features[chunk].geom.parts[k][0][0];
+                    if (++k == rest.features[chunk].geom.parts.size()) {
+                        ++chunk;
+                        k = 0;
+                    }
+                }
+    for (auto& gap : gaps)
+        for (auto& part : gap.geom.parts)
+            for (auto& ring : part)
+                for (XY& p : ring)
+                    p = back.find(p)->second;
+}
+
 void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& centre, const AnalysisOptions& opt,
                         AnalysisOutput& out)
 {
@@ -1386,6 +1461,12 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         else
             coverageSharesFlat(inM, villagesM, settle, centre, opt, out, fb);
         broadbandDistances(in, centre, opt, out);
+        out.gapEpsg = opt.metricEpsg;
+        if (opt.gapsInVillageCrs && villages.epsg != opt.metricEpsg) {
+            timer("coverage, broadband");
+            gapsToVillageCrs(out.gaps, villages, villagesM);
+            out.gapEpsg = villages.epsg;
+        }
     } else if (opt.parts.coverage) {
         for (size_t i = 0; i < nv; ++i) {
             auto& v = out.villages[i];
@@ -1394,7 +1475,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         }
         broadbandDistances(in, centre, opt, out);
     }
-    timer("coverage, gaps, broadband");
+    timer("coverage: gaps to the villages' CRS");
     reportProgress(const_cast<Feedback*>(fb), 80);
 
     // ---- access (started above) ----

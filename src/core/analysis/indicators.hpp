@@ -75,6 +75,10 @@ struct AnalysisOptions {
     // one grid: analysis/grid_union.hpp) is unioned and differenced cell by cell instead of by
     // GEOS (false: always GEOS; kept for the tests that compare the two).
     bool gridUnions = true;
+    // 0: the gap geometries come back in the metric CRS. Else in the villages' own CRS (the
+    // store's): a vertex of a village is given back its stored coordinates exactly, and every
+    // other vertex is transformed once however many gap rows share it.
+    bool gapsInVillageCrs = false;
 };
 
 struct CoverageShare {
@@ -119,7 +123,7 @@ struct GapPiece {
     std::string villageCode, communeCode, districtCode;
     std::string op;    // operator or "any"
     std::string kind;  // no_coverage | weak_only
-    Geometry geom;     // in metricEpsg, MultiPolygon
+    Geometry geom;     // MultiPolygon in metricEpsg, or in AnalysisOutput::gapEpsg
     double areaM2 = 0;
     double households = 0;
 };
@@ -153,6 +157,7 @@ struct AnalysisOutput {
     int64_t clipsShifted = 0, clipsGeos = 0;
     // the coverage was a (clipped) raster: its unions and differences were done on the grid
     bool coverageOnGrid = false;
+    int gapEpsg = 0;  // the CRS of GapPiece::geom
 };
 
 // Latest date (YYYY-MM-DD) found in the shops layer's opened / epay_opened / locomotive_since.

@@ -489,6 +489,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     options.metricEpsg = r.metricEpsg;
     options.threads = request.threads;
     options.thresholds = r.thresholds;
+    options.gapsInVillageCrs = true;  // stored in the project's CRS without a second transformation
     {
         // the project's road speeds (bando settings --speed) are the defaults; the request's win
         const RoadSpeeds stored = loadRoadSpeeds(*store);
@@ -693,7 +694,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
             store->replaceLayer(vc, &fb);
             timer("task: store village_coverage");
             Layer gaps = schema::makeLayer("coverage_gaps");
-            gaps.epsg = r.metricEpsg;
+            gaps.epsg = out.gapEpsg > 0 ? out.gapEpsg : r.metricEpsg;
             for (auto& g : out.gaps) {
                 Feature& f = gaps.addFeature(std::move(g.geom));
                 gaps.set(f, "village_code", g.villageCode);
