@@ -252,6 +252,48 @@ CellMasks::CellMasks(const CellGrid& grid, const std::vector<const Geometry*>& p
     }
 }
 
+void CellMasks::areasIn(const Geometry& polygon, std::vector<std::pair<size_t, double>>& out) const
+{
+    out.clear();
+    const Extent e = polygon.extent();
+    if (e.isEmpty())
+        return;
+    // the polygon's own window of cells (clamped to the grid's)
+    const CellGrid& g = grid_;
+    const int64_t i0 = std::clamp<int64_t>(static_cast<int64_t>(std::floor((e.minX - g.originX) / g.cellX)) - g.i0, 0, g.nx);
+    const int64_t i1 = std::clamp<int64_t>(static_cast<int64_t>(std::ceil((e.maxX - g.originX) / g.cellX)) - g.i0, 0, g.nx);
+    const int64_t j0 = std::clamp<int64_t>(static_cast<int64_t>(std::floor((e.minY - g.originY) / g.cellY)) - g.j0, 0, g.ny);
+    const int64_t j1 = std::clamp<int64_t>(static_cast<int64_t>(std::ceil((e.maxY - g.originY) / g.cellY)) - g.j0, 0, g.ny);
+    const int64_t nx = i1 - i0, ny = j1 - j0;
+    if (nx <= 0 || ny <= 0)
+        return;
+    thread_local std::vector<double> acc;
+    acc.assign(static_cast<size_t>((nx + 1) * ny), 0.0);
+    const double ox = static_cast<double>(g.i0 + i0), oy = static_cast<double>(g.j0 + j0);
+    for (const auto& part : polygon.parts)
+        for (size_t r = 0; r < part.size(); ++r) {
+            const Ring& ring = part[r];
+            const double sa = ringSignedArea(ring);
+            if (sa == 0)
+                continue;
+            const double sign = (r == 0) == (sa > 0) ? 1.0 : -1.0;
+            for (size_t k = 0; k + 1 < ring.size(); ++k)
+                accumulate(acc, nx, ny, (ring[k].x - g.originX) / g.cellX - ox, (ring[k].y - g.originY) / g.cellY - oy,
+                           (ring[k + 1].x - g.originX) / g.cellX - ox, (ring[k + 1].y - g.originY) / g.cellY - oy,
+                           sign);
+        }
+    const double cellArea = g.cellX * g.cellY;
+    for (int64_t r = 0; r < ny; ++r) {
+        const double* row = acc.data() + static_cast<size_t>(r * (nx + 1));
+        double cover = 0;
+        for (int64_t c = 0; c < nx; ++c) {
+            cover += row[c];
+            if (cover != 0)
+                out.push_back({static_cast<size_t>((j0 + r) * g.nx + i0 + c), cover * cellArea});
+        }
+    }
+}
+
 std::optional<Geometry> CellMasks::polygons(uint64_t anyOf, uint64_t noneOf) const
 {
     std::vector<uint8_t> in(masks_.size());

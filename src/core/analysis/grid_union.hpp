@@ -65,6 +65,11 @@ public:
     CellMasks(const CellGrid& grid, const std::vector<const Geometry*>& polygons);
     const CellGrid& grid() const { return grid_; }
     uint64_t at(int64_t i, int64_t j) const { return masks_[static_cast<size_t>(j * grid_.nx + i)]; }
+    uint64_t at(size_t cell) const { return masks_[cell]; }
+
+    // The area (m²) of `polygon` in every window cell it covers, as (cell index j * nx + i, area)
+    // pairs in `out` (cleared first). Exact: accumulated from its edges, coordinates as they are.
+    void areasIn(const Geometry& polygon, std::vector<std::pair<size_t, double>>& out) const;
 
     // The MultiPolygon of the cells whose mask has a bit of `anyOf` (every cell when anyOf is 0)
     // and no bit of `noneOf`. nullopt when tracing meets a configuration it cannot make valid

@@ -25,6 +25,7 @@
 #include <limits>
 #include <mutex>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -895,6 +896,8 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     // 0. a polygonized raster: every union and difference cell by cell, traced back to polygons
     bool unionsDone = false;
     std::vector<char> tracedSlot(geoms.size(), 0);  // traced polygons touch only at shared corners
+    std::optional<CellMasks> cellMasks;             // (kept: the villages' area shares come from it)
+    std::vector<uint64_t> goodBits(entities.size(), 0), weakBits(entities.size(), 0);
     if (opt.gridUnions && bases.size() <= 64) {
         std::vector<const Geometry*> baseGeoms;
         for (const auto& B : bases)
@@ -927,7 +930,7 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             timer(grid ? "coverage: raster outline checked" : "coverage: raster outline crosses villages");
         }
         if (grid) {
-            const CellMasks cells(*grid, baseGeoms);
+            const CellMasks& cells = cellMasks.emplace(*grid, baseGeoms);
             auto bitsOf = [](const std::vector<uint32_t>& members) {
                 uint64_t bits = 0;
                 for (uint32_t b : members)
@@ -948,6 +951,8 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             for (size_t ei = 0; ei < entities.size(); ++ei) {
                 const Entity& e = entities[ei];
                 const uint64_t good = bitsOf(e.good), weak = bitsOf(e.weak);
+                goodBits[ei] = good;
+                weakBits[ei] = weak;
                 if (!e.gaps) {
                     if (e.good.size() == 1)
                         geoms[static_cast<size_t>(ep[ei].good)] = bases[e.good[0]].geom;
@@ -966,6 +971,8 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
             runParallel(tasks, threads);
             unionsDone = traced;
             out.coverageOnGrid = traced;
+            if (!traced)
+                cellMasks.reset();
             timer(unionsDone ? "coverage: unions on the raster grid" : "coverage: raster grid not traced");
         }
     }
@@ -1033,6 +1040,7 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     auto worker = [&]() {
         try {
             std::vector<GeomPtr> geosOf(polys.size());  // GEOS copies for the fallback, per thread
+            std::vector<std::pair<size_t, double>> cellAreas;
             std::vector<char> inBase(bases.size());
             for (size_t i; (i = next++) < nv;) {
                 if (isCancelled(fb))
@@ -1043,6 +1051,17 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
                     continue;
                 VillageClipper clipV(vg, opt.shiftDegenerate);
                 const double vArea = clipV.flat().area();
+                // on a raster: the village's area in each cell, once; an area share is then a sum
+                // over the cells of the coverage (no clip)
+                if (cellMasks)
+                    cellMasks->areasIn(vg, cellAreas);
+                auto cellSum = [&](uint64_t bits) {
+                    double a = 0;
+                    for (const auto& [c, area] : cellAreas)
+                        if (cellMasks->at(c) & bits)
+                            a += area;
+                    return a;
+                };
                 auto cut = [&](int poly, bool wantGeometry) {
                     Clip c = clipV(polys[static_cast<size_t>(poly)], wantGeometry);
                     if (!c.exact) {
@@ -1071,12 +1090,13 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
                 v.coverage.clear();
                 for (size_t ei = 0; ei < entities.size(); ++ei) {
                     const Entity& e = entities[ei];
-                    const double goodArea = std::min(vArea, cut(ep[ei].good, false).area);
+                    const double goodArea =
+                        std::min(vArea, cellMasks ? cellSum(goodBits[ei]) : cut(ep[ei].good, false).area);
                     double sigArea = 0;
                     Clip gapC, weakC;
                     if (!e.gaps) {
                         // weak is the ring outside good (the coverage schema): signal = good + weak
-                        sigArea = std::min(vArea, goodArea + cut(ep[ei].weak, false).area);
+                        sigArea = std::min(vArea, goodArea + (cellMasks ? cellSum(weakBits[ei]) : cut(ep[ei].weak, false).area));
                     } else {
                         gapC = cut(ep[ei].gap, true);
                         weakC = cut(ep[ei].weak, true);
