@@ -21,6 +21,7 @@
 
 #include <atomic>
 #include <climits>
+#include <cstring>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -273,6 +274,10 @@ Layer ProjectStore::readLayer(const std::string& name, const Feedback* fb) const
     OGRLayer* l = name == kMetaTable ? nullptr : m_ds->GetLayerByName(name.c_str());
     if (!l)
         throw Error(ErrorKind::Store, m_path, "no layer '" + name + "'");
+    if (std::optional<Layer> fast = readLayerFast(l, fb)) {
+        fast->name = name;
+        return std::move(*fast);
+    }
     Layer out;
     out.name = name;
     out.geomType = fromOgr(l->GetGeomType());
@@ -697,9 +702,9 @@ std::string columnOfMessage(const std::string& msg, const std::string& table)
 
 } // namespace
 
-sqlite3* ProjectStore::fastHandle() const
+sqlite3* ProjectStore::fastHandle(bool forWrite) const
 {
-    if (!m_fastIo || !m_ds || m_mode != Mode::ReadWrite)
+    if (!m_fastIo || !m_ds || (forWrite && m_mode != Mode::ReadWrite))
         return nullptr;
     return static_cast<sqlite3*>(m_ds->GetInternalHandle("SQLITE_HANDLE"));
 }
@@ -887,52 +892,162 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
     return true;
 }
 
-bool ProjectStore::clearLayerFast(OGRLayer* l)
+std::optional<Layer> ProjectStore::readLayerFast(OGRLayer* l, const Feedback* fb) const
+{
+    sqlite3* db = fastHandle(false);
+    if (!db || !l)
+        return std::nullopt;
+    const std::string table = l->GetName();
+    const char* fid = l->GetFIDColumn();
+    if (!fid || !*fid ||
+        queryInt64(db,
+                   "SELECT count(*) FROM gpkg_contents WHERE table_name = ? AND data_type IN ('features', "
+                   "'attributes')",
+                   table) != 1)
+        return std::nullopt;
+    Layer out;
+    out.name = table;
+    out.geomType = fromOgr(l->GetGeomType());
+    out.epsg = 4326;
+    const char* gc = l->GetGeomType() != wkbNone ? l->GetGeometryColumn() : nullptr;
+    std::string sql = "SELECT " + sqlite::quoteIdentifier(fid);
+    sql += gc && *gc ? ", " + sqlite::quoteIdentifier(gc) : std::string(", NULL");
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    std::vector<OGRFieldType> types;
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        OGRFieldDefn* fd = defn->GetFieldDefn(i);
+        const OGRFieldType ft = fd->GetType();
+        // Dates, times and binary come back formatted by OGR: OGR reads those layers
+        if ((ft != OFTInteger && ft != OFTInteger64 && ft != OFTReal && ft != OFTString) || fd->GetSubType() != OFSTNone)
+            return std::nullopt;
+        types.push_back(ft);
+        out.fields.push_back({fd->GetNameRef(), fromOgr(ft), fd->GetWidth(), !fd->IsNullable()});
+        sql += ", " + sqlite::quoteIdentifier(fd->GetNameRef());
+    }
+    sql += " FROM " + sqlite::quoteIdentifier(table);
+    // no statement of GDAL's may be left pending on the table we read (see meta())
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+        return std::nullopt;
+    sqlite::StatementPtr st(raw);
+    const int64_t expected = queryInt64(db, "SELECT count(*) FROM " + sqlite::quoteIdentifier(table), "");
+    if (expected > 0)
+        out.features.reserve(static_cast<size_t>(expected));
+    int64_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+        if ((++n & 1023) == 0)
+            throwIfCancelled(fb);
+        Feature feat;
+        feat.fid = sqlite3_column_int64(raw, 0);
+        feat.values.resize(types.size());
+        for (size_t i = 0; i < types.size(); ++i) {
+            const int c = static_cast<int>(i) + 2;
+            if (sqlite3_column_type(raw, c) == SQLITE_NULL)
+                continue;
+            switch (types[i]) {
+            case OFTInteger: feat.values[i] = static_cast<int64_t>(sqlite3_column_int(raw, c)); break;
+            case OFTInteger64: feat.values[i] = static_cast<int64_t>(sqlite3_column_int64(raw, c)); break;
+            case OFTReal: feat.values[i] = sqlite3_column_double(raw, c); break;
+            default: {
+                const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(raw, c));
+                feat.values[i] = std::string(t ? t : "", static_cast<size_t>(sqlite3_column_bytes(raw, c)));
+            }
+            }
+        }
+        if (sqlite3_column_type(raw, 1) == SQLITE_BLOB) {
+            const auto* blob = static_cast<const uint8_t*>(sqlite3_column_blob(raw, 1));
+            const auto size = static_cast<size_t>(sqlite3_column_bytes(raw, 1));
+            bool empty = false;
+            const long at = gpkg::wkbOffset(blob, size, empty);
+            // plain little-endian 2D WKB (1..6), as Bando and GDAL write it; anything else is OGR's
+            uint32_t type = 0;
+            if (at < 0 || size < static_cast<size_t>(at) + 5 || blob[at] != 1)
+                return std::nullopt;
+            std::memcpy(&type, blob + at + 1, 4);
+            if (type < 1 || type > 6)
+                return std::nullopt;
+            try {
+                feat.geom = fromWkb(blob + at, size - static_cast<size_t>(at));
+            } catch (const Error&) {
+                return std::nullopt;  // OGR decides what a damaged blob gives
+            }
+        } else if (sqlite3_column_type(raw, 1) != SQLITE_NULL) {
+            return std::nullopt;
+        }
+        out.features.push_back(std::move(feat));
+    }
+    if (rc != SQLITE_DONE)
+        throw Error(ErrorKind::Store, m_path + ": " + table, std::string("cannot read: ") + sqlite3_errmsg(db));
+    return out;
+}
+
+int64_t ProjectStore::deleteRowsFast(OGRLayer* l, const std::string& condition, const std::vector<std::string>& binds)
 {
     sqlite3* db = fastHandle();
     if (!db || !l)
-        return false;
+        return -1;
     const std::string table = l->GetName();
     if (queryInt64(db,
                    "SELECT count(*) FROM gpkg_contents WHERE table_name = ? AND data_type IN ('features', "
                    "'attributes')",
                    table) != 1)
-        return false;
+        return -1;
     const std::string where = m_path + ": " + table;
     const std::string q = sqlite::quoteIdentifier(table);
+    const std::string filter = condition.empty() ? std::string() : " WHERE " + condition;
     std::string lit = "'";
     for (char c : table)
         lit += c == '\'' ? std::string("''") : std::string(1, c);
     lit += "'";
     const char* gc = l->GetGeomType() != wkbNone ? l->GetGeometryColumn() : nullptr;
     const std::string rtree = gc && *gc ? "rtree_" + table + "_" + gc : std::string();
-    // A DELETE of every row fires each delete trigger once per row. The ones this file is known to
-    // have are replaced by their effect done once (then SQLite empties the table in one step);
-    // any other delete trigger sends the clear through GDAL as before.
+    auto run = [&](const std::string& sql, bool count) {
+        sqlite3_stmt* raw = nullptr;
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+            throw Error(ErrorKind::Store, where, sqlite3_errmsg(db));
+        sqlite::StatementPtr st(raw);
+        for (size_t i = 0; i < binds.size(); ++i)
+            sqlite3_bind_text(raw, static_cast<int>(i + 1), binds[i].data(), static_cast<int>(binds[i].size()),
+                              SQLITE_STATIC);
+        const int rc = sqlite3_step(raw);
+        if (count)
+            return rc == SQLITE_ROW ? static_cast<int64_t>(sqlite3_column_int64(raw, 0)) : int64_t(-1);
+        if (rc != SQLITE_DONE)
+            throw Error(ErrorKind::Store, where, std::string("cannot delete: ") + sqlite3_errmsg(db));
+        return static_cast<int64_t>(sqlite3_changes(db));
+    };
+    const int64_t n = run("SELECT count(*) FROM " + q + filter, true);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        return 0;  // nothing to delete
+    // A DELETE fires each delete trigger once per row. The ones this file is known to have are
+    // replaced by their effect done once (emptying a whole table is then one step for SQLite);
+    // any other delete trigger sends the delete through GDAL as before.
     std::vector<gpkg::Trigger> dropped;
     std::vector<std::string> effects;
-    const int64_t n = queryInt64(db, "SELECT count(*) FROM " + q, "");
-    if (n <= 0)
-        return true;  // nothing to delete
     auto has = [](const std::string& sql, const std::string& part) { return sql.find(part) != std::string::npos; };
     for (auto& tr : gpkg::triggersOn(db, table)) {
-        const std::string n1 = tr.name;
-        if (n1 == "trigger_delete_feature_count_" + table &&
+        const std::string& name = tr.name;
+        if (name == "trigger_delete_feature_count_" + table &&
             has(tr.sql, "SET feature_count = feature_count - 1 WHERE lower(table_name) = lower(" + lit + ")")) {
             effects.push_back("UPDATE gpkg_ogr_contents SET feature_count = feature_count - " + std::to_string(n) +
                               " WHERE lower(table_name) = lower(" + lit + ")");
             dropped.push_back(std::move(tr));
-        } else if (!rtree.empty() && n1 == rtree + "_delete" &&
+        } else if (!rtree.empty() && name == rtree + "_delete" &&
                    has(tr.sql, "DELETE FROM \"" + rtree + "\" WHERE id = OLD.\"" + l->GetFIDColumn() + "\"")) {
+            if (!condition.empty())
+                continue;  // some rows: the trigger keeps the R-tree
             // emptying an R-tree row by row costs as much as filling it: drop and re-create it
             // (its CREATE statement as stored, so the table is the one GDAL made)
             const std::string create = textOf(db, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", rtree);
             if (create.empty())
-                return false;
+                return -1;
             effects.push_back("DROP TABLE " + sqlite::quoteIdentifier(rtree));
             effects.push_back(create);
             dropped.push_back(std::move(tr));
-        } else if (n1 == "bando_changes_" + table + "_delete" &&
+        } else if (name == "bando_changes_" + table + "_delete" &&
                    has(tr.sql, "BEGIN UPDATE layer_changes SET changes = changes + 1 WHERE layer = " + lit + "; END")) {
             effects.push_back("UPDATE layer_changes SET changes = changes + " + std::to_string(n) + " WHERE layer = " + lit);
             dropped.push_back(std::move(tr));
@@ -941,7 +1056,7 @@ bool ProjectStore::clearLayerFast(OGRLayer* l)
             for (char& c : upper)
                 c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             if (has(upper, "DELETE ON"))
-                return false;  // an unknown delete trigger
+                return -1;  // an unknown delete trigger
         }
     }
     {
@@ -952,9 +1067,12 @@ bool ProjectStore::clearLayerFast(OGRLayer* l)
     // SQLite refuses DROP TABLE while a read statement of this connection is pending.
     for (int i = 0; i < m_ds->GetLayerCount(); ++i)
         m_ds->GetLayer(i)->ResetReading();
+    int64_t deleted = 0;
     {
         TriggersDropped off(db, dropped, where);
-        gpkg::exec(db, "DELETE FROM " + q, where);
+        deleted = run("DELETE FROM " + q + filter, false);
+        if (deleted != n)
+            throw Error(ErrorKind::Internal, where, "deleted " + std::to_string(deleted) + " rows of " + std::to_string(n));
         for (const auto& e : effects)
             gpkg::exec(db, e, where);
         off.restore(where);
@@ -964,7 +1082,7 @@ bool ProjectStore::clearLayerFast(OGRLayer* l)
                    lit + ")",
                where);
     afterRawWrite(table, nullptr);
-    return true;
+    return deleted;
 }
 
 void ProjectStore::replaceLayer(const Layer& layer, const Feedback* fb)
@@ -972,7 +1090,7 @@ void ProjectStore::replaceLayer(const Layer& layer, const Feedback* fb)
     requireTransaction("replaceLayer");
     if (!m_ds->GetLayerByName(layer.name.c_str()))
         createLayerFromSchema(layer.name, &layer);
-    if (clearLayerFast(m_ds->GetLayerByName(layer.name.c_str()))) {
+    if (deleteRowsFast(m_ds->GetLayerByName(layer.name.c_str()), "", {}) >= 0) {
         writeFeatures(layer, fb);
         return;
     }
@@ -1128,6 +1246,18 @@ int64_t ProjectStore::deleteWhere(const std::string& layer, const std::vector<st
             throw Error(ErrorKind::Store, m_path, "layer '" + layer + "' has no field '" + field + "'");
         conditions.emplace_back(i, value);
     }
+    // Text fields: one DELETE with bound values (the text compares as GetFieldAsString gives it).
+    bool allText = true;
+    std::string condition;
+    std::vector<std::string> binds;
+    for (const auto& [i, value] : conditions) {
+        allText = allText && defn->GetFieldDefn(i)->GetType() == OFTString;
+        condition += (condition.empty() ? "" : " AND ") + sqlite::quoteIdentifier(defn->GetFieldDefn(i)->GetNameRef()) + " = ?";
+        binds.push_back(value);
+    }
+    if (allText && !conditions.empty())
+        if (const int64_t n = deleteRowsFast(l, condition, binds); n >= 0)
+            return n;
     // Matched in C++ (no filter expression to quote), then deleted by FID.
     std::vector<GIntBig> fids;
     l->SetAttributeFilter(nullptr);

@@ -102,9 +102,13 @@ private:
     void writeFeatures(const Layer& layer, const Feedback* fb);
     // The fast path of writeFeatures and replaceLayer's clear (false: not applicable, use OGR).
     bool writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedback* fb);
-    bool clearLayerFast(OGRLayer* l);
-    // GDAL's sqlite3 connection when the fast path is on, else null.
-    sqlite3* fastHandle() const;
+    // Deletes the rows matching `condition` (SQL with `?` bound to `binds`; empty: every row);
+    // returns how many, or -1 when the fast path does not apply.
+    int64_t deleteRowsFast(OGRLayer* l, const std::string& condition, const std::vector<std::string>& binds);
+    // GDAL's sqlite3 connection when the fast path is on (and, for writes, the store writable).
+    sqlite3* fastHandle(bool forWrite = true) const;
+    // readLayer through that connection; nullopt when OGR must read the layer.
+    std::optional<Layer> readLayerFast(OGRLayer* l, const Feedback* fb) const;
     // Makes GDAL forget what it cached about a table written behind its back (count, extent).
     void afterRawWrite(const std::string& table, const Extent* added);
 
