@@ -918,8 +918,8 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
                 const double dx = e.b.x - e.a.x, dy = e.b.y - e.a.y, len = std::hypot(dx, dy);
                 const double nx = dy / len * 0.01, ny = -dx / len * 0.01;  // 1 cm to the right
                 bool outside = true;
-                for (int k = 1; k < 8 && outside; ++k) {
-                    const double t = k / 8.0;
+                for (int k = 1; k < 4 && outside; ++k) {
+                    const double t = k / 4.0;
                     outside = villagesAt.locate(e.a.x + t * dx + nx, e.a.y + t * dy + ny).polygon < 0;
                 }
                 if (!outside) {
@@ -1438,6 +1438,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         coverageM = inCrs(*in.coverage, opt.metricEpsg);
         inM.coverage = &coverageM;
     }
+    timer("settlements, coverage to metric");
 
     // ---- classification rule, unchanged (on the layers already in the metric CRS) ----
     if (opt.parts.coverage) {
@@ -1464,7 +1465,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             out.villages[i].households = hh;
         }
     }
-    timer("settlements, classification");
+    timer("classification");
     reportProgress(const_cast<Feedback*>(fb), 15);
 
     // ---- digital economy ----
