@@ -953,17 +953,8 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
                 const uint64_t good = bitsOf(e.good), weak = bitsOf(e.weak);
                 goodBits[ei] = good;
                 weakBits[ei] = weak;
-                if (!e.gaps) {
-                    if (e.good.size() == 1)
-                        geoms[static_cast<size_t>(ep[ei].good)] = bases[e.good[0]].geom;
-                    else
-                        trace(ep[ei].good, good, 0);
-                    if (e.weak.size() == 1)
-                        geoms[static_cast<size_t>(ep[ei].weak)] = bases[e.weak[0]].geom;
-                    else
-                        trace(ep[ei].weak, weak, 0);
-                } else {
-                    trace(ep[ei].good, good, 0);
+                // the area shares come from the cells: only the gap rows' polygons are traced
+                if (e.gaps) {
                     trace(ep[ei].weak, weak, good);    // weak only: signal − good
                     trace(ep[ei].gap, 0, good | weak); // gap: the window − signal
                 }
