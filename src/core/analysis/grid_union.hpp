@@ -35,7 +35,7 @@ struct CellGrid {
 struct GridDetectOptions {
     double tolerance = 1e-3;       // metres a vertex may be off the grid
     double minCell = 1.0;          // metres: a finer grid is not a raster worth this path
-    int64_t maxCells = 64 << 20;   // cells in the window (one 64-bit mask each)
+    int64_t maxCells = 16 << 20;   // cells in the window (a 64-bit mask and a double each)
 };
 
 struct Segment {
