@@ -415,3 +415,27 @@ TEST_CASE("a large layer reprojects in parallel to the serial result, bit for bi
     CHECK(l.features[0].geom.parts[0][0][0].x == Approx(106.0).margin(1.5));
     CHECK(l.features[0].geom.parts[0][0][0].y == Approx(21.3).margin(1.0));
 }
+
+TEST_CASE("one huge ring reprojects in parallel to the serial result, bit for bit", "[store][fast][crs]")
+{
+    Ring r;
+    for (int k = 0; k < 30000; ++k)
+        r.push_back({400000.0 + std::cos(k * 1e-4) * 20000 + k * 0.01, 2350000.0 + std::sin(k * 1e-4) * 15000});
+    r.push_back(r.front());
+    Layer l;
+    l.epsg = 9215;
+    l.geomType = GeomType::Polygon;
+    l.addFeature(Geometry::polygon({r}));
+    l.addFeature(Geometry::polygon({square(410000, 2360000, 100)}));
+    Layer serial = l;
+    for (auto& f : serial.features)
+        crs::reproject(f.geom, 9215, 4326);
+    crs::reproject(l, 4326);
+    for (size_t i = 0; i < l.features.size(); ++i) {
+        const Ring& a = l.features[i].geom.parts[0][0];
+        const Ring& b = serial.features[i].geom.parts[0][0];
+        REQUIRE(a.size() == b.size());
+        CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(XY)) == 0);
+        CHECK(a[0].x != r[0].x);
+    }
+}

@@ -11,12 +11,33 @@ namespace bando::crs {
 
 namespace {
 
-// Reprojects the features [begin, end) on this thread, with this thread's PROJ context and
-// transformation (capi/proj keeps one of each per thread).
-void reprojectRange(std::vector<Feature>& features, size_t begin, size_t end, int srcEpsg, int dstEpsg)
+// Transforms the points [begin, end) of the concatenation of `rings` on this thread, with this
+// thread's PROJ context and transformation (capi/proj keeps one of each per thread). PROJ
+// transforms each point on its own, so any split gives the serial result bit for bit.
+void reprojectPoints(const std::vector<Ring*>& rings, size_t begin, size_t end, int srcEpsg, int dstEpsg)
 {
-    for (size_t i = begin; i < end; ++i)
-        reproject(features[i].geom, srcEpsg, dstEpsg);
+    std::vector<double> xs, ys;
+    size_t offset = 0;  // of the current ring in the concatenation
+    for (Ring* ring : rings) {
+        const size_t n = ring->size();
+        const size_t from = std::max(begin, offset), to = std::min(end, offset + n);
+        if (from < to) {
+            const size_t count = to - from;
+            XY* p = ring->data() + (from - offset);
+            xs.resize(count);
+            ys.resize(count);
+            for (size_t i = 0; i < count; ++i) {
+                xs[i] = p[i].x;
+                ys[i] = p[i].y;
+            }
+            transform(srcEpsg, dstEpsg, xs.data(), ys.data(), count);
+            for (size_t i = 0; i < count; ++i)
+                p[i] = {xs[i], ys[i]};
+        }
+        offset += n;
+        if (offset >= end)
+            break;
+    }
 }
 
 } // namespace
@@ -45,39 +66,34 @@ void reproject(Layer& layer, int dstEpsg)
     if (dstEpsg == layer.epsg)
         return;
     const int srcEpsg = layer.epsg;
+    std::vector<Ring*> rings;
     size_t vertices = 0;
-    for (const auto& f : layer.features)
-        vertices += f.geom.pointCount();
+    for (auto& f : layer.features)
+        for (auto& part : f.geom.parts)
+            for (auto& ring : part) {
+                rings.push_back(&ring);
+                vertices += ring.size();
+            }
     const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
-    if (vertices <= kParallelVertices || threads < 2 || layer.features.size() < 2) {
-        reprojectRange(layer.features, 0, layer.features.size(), srcEpsg, dstEpsg);
+    if (vertices <= kParallelVertices || threads < 2) {
+        reprojectPoints(rings, 0, vertices, srcEpsg, dstEpsg);
         layer.epsg = dstEpsg;
         return;
     }
-    // Contiguous ranges of about the same number of vertices; each point is transformed by the
-    // same PROJ operation whichever thread does it, so the result is the serial one bit for bit.
-    std::vector<size_t> bounds{0};
-    const size_t share = vertices / threads + 1;
-    size_t acc = 0;
-    for (size_t i = 0; i < layer.features.size() && bounds.size() < threads; ++i) {
-        acc += layer.features[i].geom.pointCount();
-        if (acc >= share * bounds.size())
-            bounds.push_back(i + 1);
-    }
-    bounds.push_back(layer.features.size());
-    const size_t ranges = bounds.size() - 1;
-    std::vector<std::exception_ptr> errors(ranges);
+    // Equal shares of the points (a few huge rings split too), one per thread.
+    std::vector<std::exception_ptr> errors(threads);
     std::vector<std::thread> pool;
-    for (size_t r = 1; r < ranges; ++r)
-        pool.emplace_back([&layer, &bounds, &errors, r, srcEpsg, dstEpsg] {
+    auto share = [&](size_t t) { return vertices * t / threads; };
+    for (size_t t = 1; t < threads; ++t)
+        pool.emplace_back([&rings, &errors, &share, t, srcEpsg, dstEpsg] {
             try {
-                reprojectRange(layer.features, bounds[r], bounds[r + 1], srcEpsg, dstEpsg);
+                reprojectPoints(rings, share(t), share(t + 1), srcEpsg, dstEpsg);
             } catch (...) {
-                errors[r] = std::current_exception();
+                errors[t] = std::current_exception();
             }
         });
     try {
-        reprojectRange(layer.features, bounds[0], bounds[1], srcEpsg, dstEpsg);  // the calling thread
+        reprojectPoints(rings, share(0), share(1), srcEpsg, dstEpsg);  // the calling thread
     } catch (...) {
         errors[0] = std::current_exception();
     }
