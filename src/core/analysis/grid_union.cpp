@@ -288,7 +288,7 @@ void CellMasks::areasIn(const Geometry& polygon, std::vector<std::pair<size_t, d
         double cover = 0;
         for (int64_t c = 0; c < nx; ++c) {
             cover += row[c];
-            if (cover != 0)
+            if (cover > 0)  // (a cell outside the polygon can sum to -1e-16)
                 out.push_back({static_cast<size_t>((j0 + r) * g.nx + i0 + c), cover * cellArea});
         }
     }

@@ -1081,8 +1081,8 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
                 v.coverage.clear();
                 for (size_t ei = 0; ei < entities.size(); ++ei) {
                     const Entity& e = entities[ei];
-                    const double goodArea =
-                        std::min(vArea, cellMasks ? cellSum(goodBits[ei]) : cut(ep[ei].good, false).area);
+                    const double goodArea = std::clamp(
+                        cellMasks ? cellSum(goodBits[ei]) : cut(ep[ei].good, false).area, 0.0, std::max(vArea, 0.0));
                     double sigArea = 0;
                     Clip gapC, weakC;
                     if (!e.gaps) {
