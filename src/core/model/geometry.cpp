@@ -312,6 +312,12 @@ std::vector<Ring> readPolygonBody(Reader& r, int dims)
 std::vector<uint8_t> toWkb(const Geometry& g)
 {
     std::vector<uint8_t> b;
+    appendWkb(g, b);
+    return b;
+}
+
+void appendWkb(const Geometry& g, std::vector<uint8_t>& b, GeomType asType)
+{
     switch (g.type) {
     case GeomType::None: break;
     case GeomType::Point:
@@ -320,10 +326,20 @@ std::vector<uint8_t> toWkb(const Geometry& g)
         putF64(b, g.parts.at(0).at(0).at(0).y);
         break;
     case GeomType::LineString:
+        if (asType == GeomType::MultiLineString) {
+            putHeader(b, 5);
+            putU32(b, 1);
+        }
         putHeader(b, 2);
         putRing(b, g.parts.at(0).at(0));
         break;
-    case GeomType::Polygon: putPolygon(b, g.parts.at(0)); break;
+    case GeomType::Polygon:
+        if (asType == GeomType::MultiPolygon) {
+            putHeader(b, 6);
+            putU32(b, 1);
+        }
+        putPolygon(b, g.parts.at(0));
+        break;
     case GeomType::MultiPoint:
         putHeader(b, 4);
         putU32(b, static_cast<uint32_t>(g.parts.size()));
@@ -348,7 +364,6 @@ std::vector<uint8_t> toWkb(const Geometry& g)
             putPolygon(b, part);
         break;
     }
-    return b;
 }
 
 Geometry fromWkb(const uint8_t* data, size_t size)

@@ -78,6 +78,9 @@ XY interiorPoint(const Geometry& g);                    // a point inside a poly
 
 // WKB (little-endian ISO, 2D) conversion, used by the store and by GEOS bridges.
 std::vector<uint8_t> toWkb(const Geometry& g);
+// Appends the WKB of `g` to `out`; asType MultiPolygon / MultiLineString wraps a Polygon /
+// LineString in a collection of one (what a GeoPackage column of that type holds).
+void appendWkb(const Geometry& g, std::vector<uint8_t>& out, GeomType asType = GeomType::None);
 Geometry fromWkb(const uint8_t* data, size_t size);  // throws bando::Error(Geometry) on bad input
 
 } // namespace bando

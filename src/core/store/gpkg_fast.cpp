@@ -13,8 +13,7 @@
 namespace bando::gpkg {
 namespace {
 
-// Little-endian writers (the blob and the WKB are both written little-endian, like GDAL on x86).
-void putU8(std::vector<uint8_t>& b, uint8_t v) { b.push_back(v); }
+// Little-endian writers for the blob header (the WKB after it: appendWkb, also little-endian).
 void putU32(std::vector<uint8_t>& b, uint32_t v)
 {
     uint8_t raw[4];
@@ -26,76 +25,6 @@ void putF64(std::vector<uint8_t>& b, double v)
     uint8_t raw[8];
     std::memcpy(raw, &v, 8);
     b.insert(b.end(), raw, raw + 8);
-}
-void putHeader(std::vector<uint8_t>& b, uint32_t type)
-{
-    putU8(b, 1);  // NDR
-    putU32(b, type);
-}
-void putPoints(std::vector<uint8_t>& b, const Ring& r)
-{
-    putU32(b, static_cast<uint32_t>(r.size()));
-    for (const XY& p : r) {
-        putF64(b, p.x);
-        putF64(b, p.y);
-    }
-}
-void putPolygon(std::vector<uint8_t>& b, const std::vector<Ring>& rings)
-{
-    putHeader(b, 3);
-    putU32(b, static_cast<uint32_t>(rings.size()));
-    for (const Ring& r : rings)
-        putPoints(b, r);
-}
-
-void putWkb(std::vector<uint8_t>& b, const Geometry& g, GeomType asType)
-{
-    switch (g.type) {
-    case GeomType::None: break;
-    case GeomType::Point:
-        putHeader(b, 1);
-        putF64(b, g.parts.at(0).at(0).at(0).x);
-        putF64(b, g.parts.at(0).at(0).at(0).y);
-        break;
-    case GeomType::LineString:
-        if (asType == GeomType::MultiLineString) {
-            putHeader(b, 5);
-            putU32(b, 1);
-        }
-        putHeader(b, 2);
-        putPoints(b, g.parts.at(0).at(0));
-        break;
-    case GeomType::Polygon:
-        if (asType == GeomType::MultiPolygon) {
-            putHeader(b, 6);
-            putU32(b, 1);
-        }
-        putPolygon(b, g.parts.at(0));
-        break;
-    case GeomType::MultiPoint:
-        putHeader(b, 4);
-        putU32(b, static_cast<uint32_t>(g.parts.size()));
-        for (const auto& part : g.parts) {
-            putHeader(b, 1);
-            putF64(b, part.at(0).at(0).x);
-            putF64(b, part.at(0).at(0).y);
-        }
-        break;
-    case GeomType::MultiLineString:
-        putHeader(b, 5);
-        putU32(b, static_cast<uint32_t>(g.parts.size()));
-        for (const auto& part : g.parts) {
-            putHeader(b, 2);
-            putPoints(b, part.at(0));
-        }
-        break;
-    case GeomType::MultiPolygon:
-        putHeader(b, 6);
-        putU32(b, static_cast<uint32_t>(g.parts.size()));
-        for (const auto& part : g.parts)
-            putPolygon(b, part);
-        break;
-    }
 }
 
 } // namespace
@@ -116,7 +45,7 @@ void encodeBlob(const Geometry& g, GeomType asType, int32_t srsId, std::vector<u
         putF64(out, env.minY);
         putF64(out, env.maxY);
     }
-    putWkb(out, g, asType);
+    appendWkb(g, out, asType);
 }
 
 long wkbOffset(const uint8_t* blob, size_t size, bool& empty)
