@@ -201,6 +201,22 @@ void accumulate(std::vector<double>& acc, int64_t nx, int64_t ny, double x0, dou
     }
 }
 
+// Every ring of `g` into `acc`, its coordinates put in the window's cell units by cx() and cy().
+template <class CX, class CY>
+void accumulatePolygon(std::vector<double>& acc, int64_t nx, int64_t ny, const Geometry& g, CX cx, CY cy)
+{
+    for (const auto& part : g.parts)
+        for (size_t r = 0; r < part.size(); ++r) {
+            const Ring& ring = part[r];
+            const double sa = ringSignedArea(ring);
+            if (sa == 0)
+                continue;
+            const double sign = (r == 0) == (sa > 0) ? 1.0 : -1.0;
+            for (size_t k = 0; k + 1 < ring.size(); ++k)
+                accumulate(acc, nx, ny, cx(ring[k].x), cy(ring[k].y), cx(ring[k + 1].x), cy(ring[k + 1].y), sign);
+        }
+}
+
 } // namespace
 
 CellMasks::CellMasks(const CellGrid& grid, const std::vector<const Geometry*>& polygons) : grid_(grid)
@@ -225,17 +241,7 @@ CellMasks::CellMasks(const CellGrid& grid, const std::vector<const Geometry*>& p
         if (!g || g->isEmpty())
             continue;
         std::fill(acc.begin(), acc.end(), 0.0);
-        for (const auto& part : g->parts)
-            for (size_t r = 0; r < part.size(); ++r) {
-                const Ring& ring = part[r];
-                const double sa = ringSignedArea(ring);
-                if (sa == 0)
-                    continue;
-                const double sign = (r == 0) == (sa > 0) ? 1.0 : -1.0;
-                for (size_t k = 0; k + 1 < ring.size(); ++k)
-                    accumulate(acc, nx, ny, gridX(ring[k].x), gridY(ring[k].y), gridX(ring[k + 1].x),
-                               gridY(ring[k + 1].y), sign);
-            }
+        accumulatePolygon(acc, nx, ny, *g, gridX, gridY);
         // a cell belongs to the polygon where the polygon has area in it (a cell cut by a sloping
         // edge counts whole: see detectCellGrid)
         const uint64_t bit = uint64_t{1} << b;
@@ -270,18 +276,9 @@ void CellMasks::areasIn(const Geometry& polygon, std::vector<std::pair<size_t, d
     thread_local std::vector<double> acc;
     acc.assign(static_cast<size_t>((nx + 1) * ny), 0.0);
     const double ox = static_cast<double>(g.i0 + i0), oy = static_cast<double>(g.j0 + j0);
-    for (const auto& part : polygon.parts)
-        for (size_t r = 0; r < part.size(); ++r) {
-            const Ring& ring = part[r];
-            const double sa = ringSignedArea(ring);
-            if (sa == 0)
-                continue;
-            const double sign = (r == 0) == (sa > 0) ? 1.0 : -1.0;
-            for (size_t k = 0; k + 1 < ring.size(); ++k)
-                accumulate(acc, nx, ny, (ring[k].x - g.originX) / g.cellX - ox, (ring[k].y - g.originY) / g.cellY - oy,
-                           (ring[k + 1].x - g.originX) / g.cellX - ox, (ring[k + 1].y - g.originY) / g.cellY - oy,
-                           sign);
-        }
+    accumulatePolygon(
+        acc, nx, ny, polygon, [&](double x) { return (x - g.originX) / g.cellX - ox; },
+        [&](double y) { return (y - g.originY) / g.cellY - oy; });
     const double cellArea = g.cellX * g.cellY;
     for (int64_t r = 0; r < ny; ++r) {
         const double* row = acc.data() + static_cast<size_t>(r * (nx + 1));
