@@ -39,8 +39,11 @@ struct Rows {
 Rows query(sqlite3* db, const std::string& sql)
 {
     Rows out;
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK) {
+    sqlite3_stmt* raw = nullptr;
+    const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
+    const bando::sqlite::StatementPtr statement(raw);
+    sqlite3_stmt* s = statement.get();
+    if (rc != SQLITE_OK) {
         std::fprintf(stderr, "SQL error: %s\n%s\n", sqlite3_errmsg(db), sql.c_str());
         std::exit(1);
     }
@@ -54,7 +57,6 @@ Rows query(sqlite3* db, const std::string& sql)
         }
         out.rows.push_back(std::move(row));
     }
-    sqlite3_finalize(s);
     return out;
 }
 
