@@ -394,12 +394,8 @@ TEST_CASE("degenerate pairs by a symbolic shift: shared edges, touching vertices
         CHECK(r.geom.isEmpty() == g.geom.isEmpty());
         if (!r.geom.isEmpty() && !g.geom.isEmpty()) {
             geos::GeomPtr a = geos::toGeos(r.geom), b = geos::toGeos(g.geom);
-            char* why = GEOSisValidReason_r(geos::ctx(), a.get());
-            INFO(why);
-            GEOSFree_r(geos::ctx(), why);
-            char* wkt = GEOSGeomToWKT_r(geos::ctx(), a.get());
-            INFO(wkt);
-            GEOSFree_r(geos::ctx(), wkt);
+            INFO(geos::validReason(a.get()));
+            INFO(geos::toWkt(a.get()));
             CHECK(GEOSisValid_r(geos::ctx(), a.get()) == 1);
             geos::GeomPtr d(GEOSSymDifference_r(geos::ctx(), a.get(), b.get()));
             double da = 0;

@@ -1322,9 +1322,9 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
                     GeomPtr g = geos::toGeos(f.geom);
                     if (GEOSisValid_r(ctx(), g.get()) == 1)
                         continue;
-                    char* reason = GEOSisValidReason_r(ctx(), g.get());
-                    why[i] = reason ? reason : "invalid";
-                    GEOSFree_r(ctx(), reason);
+                    why[i] = geos::validReason(g.get());
+                    if (why[i].empty())
+                        why[i] = "invalid";
                     GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), g.get()), "make valid");
                     f.geom = geos::polygonalPart(fixed.get());
                 }

@@ -79,6 +79,18 @@ void WkbWriterDeleter::operator()(GEOSWKBWriter* w) const { GEOSWKBWriter_destro
 void CoordSeqDeleter::operator()(GEOSCoordSequence* s) const { GEOSCoordSeq_destroy_r(ctx(), s); }
 void BufferDeleter::operator()(unsigned char* p) const { GEOSFree_r(ctx(), p); }
 
+namespace {
+std::string takeGeosString(char* text)
+{
+    std::string out = text ? text : "";
+    GEOSFree_r(ctx(), text);
+    return out;
+}
+} // namespace
+
+std::string validReason(const GEOSGeometry* g) { return takeGeosString(GEOSisValidReason_r(ctx(), g)); }
+std::string toWkt(const GEOSGeometry* g) { return takeGeosString(GEOSGeomToWKT_r(ctx(), g)); }
+
 void throwFailure(const char* operation)
 {
     const bool interrupted = t_interrupted;

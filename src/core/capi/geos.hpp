@@ -57,6 +57,10 @@ using BufferPtr = std::unique_ptr<unsigned char, BufferDeleter>;
 // bando::Error(Geometry) "GEOS <operation>" with GEOS's message.
 [[noreturn]] void throwFailure(const char* operation);
 
+// GEOS's text outputs as strings (the C strings GEOS allocates are freed here).
+std::string validReason(const GEOSGeometry* g);  // "Valid Geometry" or why not
+std::string toWkt(const GEOSGeometry* g);
+
 // Wrap a result: throws (see throwFailure) when `g` is null.
 GeomPtr check(GEOSGeometry* g, const char* operation);
 
