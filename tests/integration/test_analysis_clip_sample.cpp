@@ -28,22 +28,36 @@ bool valid(const Geometry& g)
     return GEOSisValid_r(geos::ctx(), p.get()) == 1;
 }
 
+// The sample's villages, settlements and coverage, for the coverage part alone in EPSG:9215.
+struct SampleCoverage {
+    std::unique_ptr<ProjectStore> store = ProjectStore::open(test::samplePath());
+    Layer villages = store->readLayer("villages"), settlements = store->readLayer("settlements"),
+          coverage = store->readLayer("coverage");
+    analysis::AnalysisInput in = [this] {
+        analysis::AnalysisInput i;
+        i.villages = &villages;
+        i.settlements = &settlements;
+        i.coverage = &coverage;
+        return i;
+    }();
+    static analysis::AnalysisOptions options()
+    {
+        analysis::AnalysisOptions opt;
+        opt.metricEpsg = 9215;
+        opt.parts.economy = false;
+        opt.parts.access = false;
+        return opt;
+    }
+};
+
 } // namespace
 
 TEST_CASE("analyze on the sample: degenerate coverage pairs decided by a shift equal the GEOS fallback and overlay",
           "[analyze][integration][cliparea]")
 {
-    const auto store = ProjectStore::open(test::samplePath());
-    const Layer villages = store->readLayer("villages"), settlements = store->readLayer("settlements"),
-                coverage = store->readLayer("coverage");
-    analysis::AnalysisInput in;
-    in.villages = &villages;
-    in.settlements = &settlements;
-    in.coverage = &coverage;
-    analysis::AnalysisOptions opt;
-    opt.metricEpsg = 9215;
-    opt.parts.economy = false;
-    opt.parts.access = false;
+    const SampleCoverage sample;
+    const analysis::AnalysisInput& in = sample.in;
+    analysis::AnalysisOptions opt = SampleCoverage::options();
     opt.gridUnions = false;  // the GEOS unions: the general path (the grid's own test is below)
     const auto shifted = analysis::analyze(in, opt);
     opt.shiftDegenerate = false;
@@ -123,17 +137,9 @@ TEST_CASE("analyze on the sample: degenerate coverage pairs decided by a shift e
 TEST_CASE("analyze on the sample: coverage unions on the raster grid equal the GEOS unions",
           "[analyze][integration][gridunion]")
 {
-    const auto store = ProjectStore::open(test::samplePath());
-    const Layer villages = store->readLayer("villages"), settlements = store->readLayer("settlements"),
-                coverage = store->readLayer("coverage");
-    analysis::AnalysisInput in;
-    in.villages = &villages;
-    in.settlements = &settlements;
-    in.coverage = &coverage;
-    analysis::AnalysisOptions opt;
-    opt.metricEpsg = 9215;
-    opt.parts.economy = false;
-    opt.parts.access = false;
+    const SampleCoverage sample;
+    const analysis::AnalysisInput& in = sample.in;
+    analysis::AnalysisOptions opt = SampleCoverage::options();
     const auto grid = analysis::analyze(in, opt);
     opt.gridUnions = false;
     const auto geosU = analysis::analyze(in, opt);
@@ -203,17 +209,10 @@ TEST_CASE("analyze on the sample: coverage unions on the raster grid equal the G
 // vertices get their stored coordinates back exactly, the other vertices are transformed once.
 TEST_CASE("analyze on the sample: gap geometry handed back in the villages' CRS", "[analyze][integration][gridunion]")
 {
-    const auto store = ProjectStore::open(test::samplePath());
-    const Layer villages = store->readLayer("villages"), settlements = store->readLayer("settlements"),
-                coverage = store->readLayer("coverage");
-    analysis::AnalysisInput in;
-    in.villages = &villages;
-    in.settlements = &settlements;
-    in.coverage = &coverage;
-    analysis::AnalysisOptions opt;
-    opt.metricEpsg = 9215;
-    opt.parts.economy = false;
-    opt.parts.access = false;
+    const SampleCoverage sample;
+    const analysis::AnalysisInput& in = sample.in;
+    const Layer& villages = sample.villages;
+    analysis::AnalysisOptions opt = SampleCoverage::options();
     const auto metric = analysis::analyze(in, opt);
     opt.gapsInVillageCrs = true;
     const auto stored = analysis::analyze(in, opt);

@@ -39,11 +39,9 @@ struct Rows {
 Rows query(sqlite3* db, const std::string& sql)
 {
     Rows out;
-    sqlite3_stmt* raw = nullptr;
-    const int rc = sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);
-    const bando::sqlite::StatementPtr statement(raw);
+    const bando::sqlite::StatementPtr statement = bando::sqlite::prepare(db, sql);
     sqlite3_stmt* s = statement.get();
-    if (rc != SQLITE_OK) {
+    if (!s) {
         std::fprintf(stderr, "SQL error: %s\n%s\n", sqlite3_errmsg(db), sql.c_str());
         std::exit(1);
     }

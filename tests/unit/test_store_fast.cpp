@@ -29,10 +29,10 @@ std::vector<std::string> rows(const std::string& path, const std::string& sql)
     sqlite3* raw = nullptr;
     REQUIRE(sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
     sqlite::ConnectionPtr db(raw);
-    sqlite3_stmt* st = nullptr;
     INFO(sql);
-    REQUIRE(sqlite3_prepare_v2(raw, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
-    sqlite::StatementPtr stmt(st);
+    const sqlite::StatementPtr stmt = sqlite::prepare(raw, sql);
+    REQUIRE(stmt);
+    sqlite3_stmt* st = stmt.get();
     std::vector<std::string> out;
     while (sqlite3_step(st) == SQLITE_ROW) {
         std::string row;

@@ -1161,62 +1161,49 @@ void gapsToVillageCrs(std::vector<GapPiece>& gaps, const Layer& villages, const 
     struct Eq {
         bool operator()(const XY& a, const XY& b) const { return a.x == b.x && a.y == b.y; }
     };
-    std::unordered_map<XY, XY, Key, Eq> back;
-    back.reserve(villagesM.features.size() * 64);
+    // metric point -> its index in `to`, the point in the villages' CRS
+    std::unordered_map<XY, uint32_t, Key, Eq> at;
+    std::vector<XY> to;
+    at.reserve(villagesM.features.size() * 64);
+    auto add = [&](const XY& metric, const XY& stored) {
+        if (at.emplace(metric, static_cast<uint32_t>(to.size())).second)
+            to.push_back(stored);
+    };
     for (size_t f = 0; f < villages.features.size() && f < villagesM.features.size(); ++f) {
         const auto& a = villages.features[f].geom.parts;
         const auto& m = villagesM.features[f].geom.parts;
         for (size_t p = 0; p < a.size() && p < m.size(); ++p)
             for (size_t r = 0; r < a[p].size() && r < m[p].size(); ++r)
                 for (size_t k = 0; k < a[p][r].size() && k < m[p][r].size(); ++k)
-                    back.emplace(m[p][r][k], a[p][r][k]);
+                    add(m[p][r][k], a[p][r][k]);
     }
-    // the other vertices, once each, in chunks (a layer of chunks reprojects on the threads)
-    Layer rest;
-    rest.epsg = villagesM.epsg;
-    rest.geomType = GeomType::MultiPoint;
-    std::vector<XY> pending;
-    auto flush = [&] {
-        if (pending.empty())
-            return;
-        Geometry g;
-        g.type = GeomType::MultiPoint;
-        for (const XY& p : pending)
-            g.parts.push_back({{p}});
-        rest.addFeature(std::move(g));
-        pending.clear();
-    };
+    // the other vertices, once each: a layer of MultiPoint chunks reprojects on the threads
+    const size_t firstOther = to.size();
     for (const auto& gap : gaps)
         for (const auto& part : gap.geom.parts)
             for (const auto& ring : part)
                 for (const XY& p : ring)
-                    if (back.emplace(p, XY{std::numeric_limits<double>::quiet_NaN(), 0}).second) {
-                        pending.push_back(p);
-                        if (pending.size() == 4096)
-                            flush();
-                    }
-    flush();
+                    add(p, p);
+    Layer rest;
+    rest.epsg = villagesM.epsg;
+    rest.geomType = GeomType::MultiPoint;
+    for (size_t first = firstOther; first < to.size(); first += 4096) {
+        Geometry g;
+        g.type = GeomType::MultiPoint;
+        for (size_t k = first; k < std::min(to.size(), first + 4096); ++k)
+            g.parts.push_back({{to[k]}});
+        rest.addFeature(std::move(g));
+    }
     crs::reproject(rest, villages.epsg);
-    // the same walk meets the pending vertices in the order they were added
-    size_t chunk = 0, k = 0;
-    for (const auto& gap : gaps)
-        for (const auto& part : gap.geom.parts)
-            for (const auto& ring : part)
-                for (const XY& p : ring) {
-                    auto it = back.find(p);
-                    if (!std::isnan(it->second.x))
-                        continue;
-                    it->second = rest.features[chunk].geom.parts[k][0][0];
-                    if (++k == rest.features[chunk].geom.parts.size()) {
-                        ++chunk;
-                        k = 0;
-                    }
-                }
+    size_t k = firstOther;
+    for (const auto& f : rest.features)
+        for (const auto& part : f.geom.parts)
+            to[k++] = part[0][0];
     for (auto& gap : gaps)
         for (auto& part : gap.geom.parts)
             for (auto& ring : part)
                 for (XY& p : ring)
-                    p = back.find(p)->second;
+                    p = to[at.find(p)->second];
 }
 
 void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& centre, const AnalysisOptions& opt,

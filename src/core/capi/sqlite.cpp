@@ -43,6 +43,16 @@ std::string quoteIdentifier(std::string_view name)
 
 void ConnectionDeleter::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 void StatementDeleter::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+
+StatementPtr prepare(sqlite3* db, const std::string& sql)
+{
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+        sqlite3_finalize(raw);  // (null when it failed; finalizing null is a no-op)
+        return StatementPtr();
+    }
+    return StatementPtr(raw);
+}
 void SpatialiteCacheDeleter::operator()(void* cache) const { spatialite_cleanup_ex(cache); }
 
 // ---- crash leftovers ----

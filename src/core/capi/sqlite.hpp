@@ -32,6 +32,10 @@ using ConnectionPtr = std::unique_ptr<sqlite3, ConnectionDeleter>;
 using StatementPtr = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
 using SpatialiteCachePtr = std::unique_ptr<void, SpatialiteCacheDeleter>;
 
+// Prepares `sql` on a connection Bando does not own (GDAL's, or a bare read-only one): empty when
+// SQLite refuses it (sqlite3_errmsg(db) says why).
+StatementPtr prepare(sqlite3* db, const std::string& sql);
+
 class Connection;
 
 // What a writer that died (kill -9, power cut) can leave beside a database file: a hot rollback

@@ -11,40 +11,26 @@
 #include <ctime>
 
 namespace bando::gpkg {
-namespace {
-
-// Little-endian writers for the blob header (the WKB after it: appendWkb, also little-endian).
-void putU32(std::vector<uint8_t>& b, uint32_t v)
-{
-    uint8_t raw[4];
-    std::memcpy(raw, &v, 4);
-    b.insert(b.end(), raw, raw + 4);
-}
-void putF64(std::vector<uint8_t>& b, double v)
-{
-    uint8_t raw[8];
-    std::memcpy(raw, &v, 8);
-    b.insert(b.end(), raw, raw + 8);
-}
-
-} // namespace
 
 void encodeBlob(const Geometry& g, GeomType asType, int32_t srsId, std::vector<uint8_t>& out, Extent& env)
 {
     out.clear();
     env = g.extent();
     const bool point = g.type == GeomType::Point;
+    // the header in the machine's byte order, little-endian here (flag bit 0), like the WKB after it
+    auto put = [&out](auto v) {
+        uint8_t raw[sizeof v];
+        std::memcpy(raw, &v, sizeof v);
+        out.insert(out.end(), raw, raw + sizeof v);
+    };
     out.push_back('G');
     out.push_back('P');
     out.push_back(0);                           // version 1.0
     out.push_back(point ? 0x01 : 0x03);         // little-endian; envelope XY unless a point
-    putU32(out, static_cast<uint32_t>(srsId));  // (two's complement for negative ids)
-    if (!point) {
-        putF64(out, env.minX);
-        putF64(out, env.maxX);
-        putF64(out, env.minY);
-        putF64(out, env.maxY);
-    }
+    put(srsId);                                 // (two's complement for negative ids)
+    if (!point)
+        for (double v : {env.minX, env.maxX, env.minY, env.maxY})
+            put(v);
     appendWkb(g, out, asType);
 }
 
@@ -70,11 +56,10 @@ long wkbOffset(const uint8_t* blob, size_t size, bool& empty)
 std::vector<Trigger> triggersOn(sqlite3* db, const std::string& table)
 {
     std::vector<Trigger> out;
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", -1,
-                           &raw, nullptr) != SQLITE_OK)
+    const sqlite::StatementPtr st = sqlite::prepare(db, "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?");
+    if (!st)
         throw Error(ErrorKind::Store, table, std::string("cannot list triggers: ") + sqlite3_errmsg(db));
-    sqlite::StatementPtr st(raw);
+    sqlite3_stmt* raw = st.get();
     sqlite3_bind_text(raw, 1, table.c_str(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
     while (sqlite3_step(raw) == SQLITE_ROW) {
         const auto* n = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));

@@ -518,10 +518,10 @@ struct FastTarget {
 
 int64_t queryInt64(sqlite3* db, const std::string& sql, const std::string& bindText, bool* isNull = nullptr)
 {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    sqlite::StatementPtr st = sqlite::prepare(db, sql);
+    if (!st)
         throw Error(ErrorKind::Store, "SQL", sqlite3_errmsg(db));
-    sqlite::StatementPtr st(raw);
+    sqlite3_stmt* raw = st.get();
     if (sqlite3_bind_parameter_count(raw) > 0)
         sqlite3_bind_text(raw, 1, bindText.c_str(), static_cast<int>(bindText.size()), SQLITE_TRANSIENT);
     int64_t v = -1;
@@ -537,10 +537,10 @@ int64_t queryInt64(sqlite3* db, const std::string& sql, const std::string& bindT
 
 std::string textOf(sqlite3* db, const std::string& sql, const std::string& bindText)
 {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    sqlite::StatementPtr st = sqlite::prepare(db, sql);
+    if (!st)
         throw Error(ErrorKind::Store, "SQL", sqlite3_errmsg(db));
-    sqlite::StatementPtr st(raw);
+    sqlite3_stmt* raw = st.get();
     sqlite3_bind_text(raw, 1, bindText.c_str(), static_cast<int>(bindText.size()), SQLITE_TRANSIENT);
     std::string out;
     if (sqlite3_step(raw) == SQLITE_ROW)
@@ -718,11 +718,11 @@ void ProjectStore::afterRawWrite(const std::string& table, const Extent* added)
     sqlite3* db = static_cast<sqlite3*>(m_ds->GetInternalHandle("SQLITE_HANDLE"));
     Extent before;
     if (added && !added->isEmpty()) {
-        sqlite3_stmt* raw = nullptr;
-        if (sqlite3_prepare_v2(db, "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE lower(table_name) = lower(?)",
-                               -1, &raw, nullptr) != SQLITE_OK)
+        sqlite::StatementPtr st =
+            sqlite::prepare(db, "SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE lower(table_name) = lower(?)");
+        if (!st)
             throw Error(ErrorKind::Store, m_path, sqlite3_errmsg(db));
-        sqlite::StatementPtr st(raw);
+        sqlite3_stmt* raw = st.get();
         sqlite3_bind_text(raw, 1, table.c_str(), static_cast<int>(table.size()), SQLITE_TRANSIENT);
         if (sqlite3_step(raw) == SQLITE_ROW && sqlite3_column_type(raw, 0) != SQLITE_NULL &&
             sqlite3_column_type(raw, 1) != SQLITE_NULL && sqlite3_column_type(raw, 2) != SQLITE_NULL &&
@@ -792,11 +792,9 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
     TriggersDropped dropped(db, off, where);
     sqlite::StatementPtr rtreeInsert;
     if (ownRtree) {
-        sqlite3_stmt* r = nullptr;
-        const std::string rsql = "INSERT OR REPLACE INTO " + sqlite::quoteIdentifier(rtree) + " VALUES (?, ?, ?, ?, ?)";
-        if (sqlite3_prepare_v2(db, rsql.c_str(), -1, &r, nullptr) != SQLITE_OK)
+        rtreeInsert = sqlite::prepare(db, "INSERT OR REPLACE INTO " + sqlite::quoteIdentifier(rtree) + " VALUES (?, ?, ?, ?, ?)");
+        if (!rtreeInsert)
             throw Error(ErrorKind::Store, where, std::string("cannot prepare the R-tree insert: ") + sqlite3_errmsg(db));
-        rtreeInsert.reset(r);
     }
 
     OGRFeatureDefn* defn = l->GetLayerDefn();
@@ -818,10 +816,10 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
         sql = "INSERT INTO " + sqlite::quoteIdentifier(t.table) + " DEFAULT VALUES";
     else
         sql += ") VALUES (" + params + ")";
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    sqlite::StatementPtr st = sqlite::prepare(db, sql);
+    if (!st)
         throw Error(ErrorKind::Store, where, std::string("cannot prepare the insert: ") + sqlite3_errmsg(db));
-    sqlite::StatementPtr st(raw);
+    sqlite3_stmt* raw = st.get();
 
     OGRFeature scratch(defn);
     gdal::ErrorCapture cap;  // OGR's conversion warnings, as the OGR path would give them
@@ -926,10 +924,10 @@ std::optional<Layer> ProjectStore::readLayerFast(OGRLayer* l, const Feedback* fb
     }
     sql += " FROM " + sqlite::quoteIdentifier(table);
     // no statement of GDAL's may be left pending on the table we read (see meta())
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+    sqlite::StatementPtr st = sqlite::prepare(db, sql);
+    if (!st)
         return std::nullopt;
-    sqlite::StatementPtr st(raw);
+    sqlite3_stmt* raw = st.get();
     const int64_t expected = queryInt64(db, "SELECT count(*) FROM " + sqlite::quoteIdentifier(table), "");
     if (expected > 0)
         out.features.reserve(static_cast<size_t>(expected));
@@ -1003,10 +1001,10 @@ int64_t ProjectStore::deleteRowsFast(OGRLayer* l, const std::string& condition, 
     const char* gc = l->GetGeomType() != wkbNone ? l->GetGeometryColumn() : nullptr;
     const std::string rtree = gc && *gc ? "rtree_" + table + "_" + gc : std::string();
     auto run = [&](const std::string& sql, bool count) {
-        sqlite3_stmt* raw = nullptr;
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr) != SQLITE_OK)
+        sqlite::StatementPtr st = sqlite::prepare(db, sql);
+        if (!st)
             throw Error(ErrorKind::Store, where, sqlite3_errmsg(db));
-        sqlite::StatementPtr st(raw);
+        sqlite3_stmt* raw = st.get();
         for (size_t i = 0; i < binds.size(); ++i)
             sqlite3_bind_text(raw, static_cast<int>(i + 1), binds[i].data(), static_cast<int>(binds[i].size()),
                               SQLITE_STATIC);

@@ -53,24 +53,7 @@ Db openReadOnly(const std::string& path)
     return Db(db);
 }
 
-Stmt prepare(sqlite3* db, const std::string& sql)
-{
-    sqlite3_stmt* s = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
-        return Stmt();
-    return Stmt(s);
-}
-
-std::string quoteIdent(const std::string& s)
-{
-    std::string q = "\"";
-    for (char c : s) {
-        if (c == '"')
-            q += '"';
-        q += c;
-    }
-    return q + "\"";
-}
+using sqlite::prepare;
 
 // The layer's change counter kept by its triggers (ProjectStore::ensureChangeCounters), or -1
 // when the project has no counter for it or one of its three triggers is missing (a program
@@ -113,7 +96,7 @@ std::string fingerprint(sqlite3* db, const std::string& layer, std::string* last
         *lastChangeOut = lastChange;
     if (const int64_t changes = changeCounter(db, layer); changes >= 0)
         return counterFingerprint(changes, lastChange);
-    Stmt s = prepare(db, "SELECT * FROM " + quoteIdent(layer) + " ORDER BY 1");
+    Stmt s = prepare(db, "SELECT * FROM " + sqlite::quoteIdentifier(layer) + " ORDER BY 1");
     if (!s)
         return "";
     // A 64-bit multiply-xorshift hash over every column of every row (type tag, length, raw
