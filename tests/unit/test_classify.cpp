@@ -2,6 +2,11 @@
 // union over operators, broadband distance and share.
 #include <catch2/catch.hpp>
 
+#include <array>
+#include <cmath>
+#include <limits>
+#include <random>
+
 #include "core/analysis/classify.hpp"
 #include "core/analysis/households.hpp"
 #include "core/analysis/spatial_index.hpp"
@@ -180,6 +185,45 @@ TEST_CASE("point-in-polygon index matches the plain ring test", "[classify]")
     CHECK(si.nearestDistance(500, 460, 50) == Approx(40));
     CHECK(si.withinDistance(1030, 40, 50));  // 50 m from the end point
     CHECK_FALSE(si.withinDistance(1040, 40, 50));
+}
+
+TEST_CASE("segment index: nearest and within equal the brute-force hypot minimum", "[classify]")
+{
+    // The index skips the hypot of candidates that are farther by their squared offset: the
+    // result must still be the exact minimum over every segment, and withinDistance (which stops
+    // at the first hit) must agree with it.
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<double> u(0, 5000), d(-300, 300);
+    SegmentIndex si(250);
+    std::vector<std::array<double, 4>> segs;
+    for (int i = 0; i < 400; ++i) {
+        const double x = u(rng), y = u(rng);
+        segs.push_back({x, y, x + d(rng), y + d(rng)});
+        si.addSegment(segs.back()[0], segs.back()[1], segs.back()[2], segs.back()[3]);
+    }
+    int within = 0, checked = 0;
+    for (int k = 0; k < 2000; ++k) {
+        const double x = u(rng), y = u(rng);
+        double brute = std::numeric_limits<double>::infinity();
+        for (const auto& s : segs)
+            brute = std::min(brute, pointSegmentDistance(x, y, s[0], s[1], s[2], s[3]));
+        const double radius = 400;
+        const double got = si.nearestDistance(x, y, radius);
+        INFO(x << "," << y);
+        if (brute <= radius) {
+            CHECK(got == brute);  // bit for bit
+            ++checked;
+        } else {
+            CHECK(std::isinf(got));
+        }
+        for (double r : {brute, std::nextafter(brute, 0.0), 50.0, 150.0})
+            if (r <= radius) {
+                CHECK(si.withinDistance(x, y, r) == (brute <= r));
+                within += brute <= r;
+            }
+    }
+    CHECK(checked > 1000);
+    CHECK(within > 1000);
 }
 
 TEST_CASE("thresholds come from the project settings, with defaults", "[classify]")

@@ -115,8 +115,11 @@ XY project(const XY& p, const XY& a, const XY& b)
     return {a.x + t * dx, a.y + t * dy};
 }
 
-// Dijkstra from sources (node, initial cost); `byTime` picks the arc weight.
-std::vector<double> dijkstra(const Graph& g, const std::vector<std::pair<uint32_t, double>>& sources, bool byTime)
+// Dijkstra from sources (node, initial cost); `byTime` picks the arc weight. With `targets`, it
+// stops once every target in the sources' connected pieces is settled: the targets' distances
+// are then final (and the same as a full run's), the other nodes' are not.
+std::vector<double> dijkstra(const Graph& g, const std::vector<std::pair<uint32_t, double>>& sources, bool byTime,
+                             const std::vector<uint32_t>& targets = {})
 {
     std::vector<double> dist(g.nodes.size(), kInf);
     using Item = std::pair<double, uint32_t>;
@@ -126,11 +129,31 @@ std::vector<double> dijkstra(const Graph& g, const std::vector<std::pair<uint32_
             dist[n] = c;
             q.push({c, n});
         }
+    std::vector<char> pending;
+    size_t left = 0;
+    if (!targets.empty()) {
+        std::vector<int> pieces;
+        for (const auto& [n, c] : sources)
+            pieces.push_back(g.component[n]);
+        pending.assign(g.nodes.size(), 0);
+        for (uint32_t t : targets)
+            if (!pending[t] && std::find(pieces.begin(), pieces.end(), g.component[t]) != pieces.end()) {
+                pending[t] = 1;
+                ++left;
+            }
+        if (left == 0)
+            return dist;
+    }
     while (!q.empty()) {
         auto [d, n] = q.top();
         q.pop();
         if (d > dist[n])
             continue;
+        if (left > 0 && pending[n]) {
+            pending[n] = 0;
+            if (--left == 0)
+                break;
+        }
         for (const auto& a : g.adj[n]) {
             const double nd = d + (byTime ? a.minutes : a.len);
             if (nd < dist[a.to]) {
@@ -347,8 +370,16 @@ void computeAccess(const AnalysisInput& in, std::vector<VillageIndicators>& vill
             const Snap ss = snap(seat);
             if (!ss.ok)
                 continue;
-            const auto byLen = dijkstra(g, {{ss.a, ss.lenA}, {ss.b, ss.lenB}}, false);
-            const auto byTime = dijkstra(g, {{ss.a, ss.minA}, {ss.b, ss.minB}}, true);
+            std::vector<uint32_t> targets;  // the search stops once these are settled
+            for (size_t i : idx)
+                if (vs[i].ok) {
+                    targets.push_back(vs[i].a);
+                    targets.push_back(vs[i].b);
+                }
+            if (targets.empty())
+                continue;
+            const auto byLen = dijkstra(g, {{ss.a, ss.lenA}, {ss.b, ss.lenB}}, false, targets);
+            const auto byTime = dijkstra(g, {{ss.a, ss.minA}, {ss.b, ss.minB}}, true, targets);
             for (size_t i : idx) {
                 const Snap& s = vs[i];
                 if (!s.ok)

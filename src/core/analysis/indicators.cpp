@@ -286,6 +286,8 @@ struct StepTimer {
 
 Layer schemaless(const Layer*) { return Layer{}; }
 
+// The shops, teams and targets of each village; writes only their fields of out.villages (and
+// out's shop totals), so it can run beside the classification and the coverage part.
 void economy(const AnalysisInput& in, const Layer& villages, const std::unordered_map<std::string, size_t>& byCode,
              const std::vector<uint32_t>& rank, const AnalysisOptions& opt, AnalysisOutput& out, const Feedback* fb)
 {
@@ -422,12 +424,19 @@ void economy(const AnalysisInput& in, const Layer& villages, const std::unordere
             v.targetEpayPct = t.epayPct;
             v.targetLocomotivePct = t.locomotivePct;
         }
+        v.shopsPerKm2 = v.areaKm2 > 0 ? static_cast<double>(v.shops) / v.areaKm2 : 0;
+    }
+}
+
+// Penetration against the households (set by the classification, after economy()).
+void penetration(AnalysisOutput& out)
+{
+    for (auto& v : out.villages) {
         if (v.households > 0) {
             v.shopPct = 100.0 * static_cast<double>(v.shops) / static_cast<double>(v.households);
             v.epayPct = 100.0 * static_cast<double>(v.epay) / static_cast<double>(v.households);
             v.locomotivePct = 100.0 * static_cast<double>(v.locomotive) / static_cast<double>(v.households);
         }
-        v.shopsPerKm2 = v.areaKm2 > 0 ? static_cast<double>(v.shops) / v.areaKm2 : 0;
     }
 }
 
@@ -1285,7 +1294,10 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         throw Error(ErrorKind::Usage, "analyze", "the villages layer is required");
     AnalysisOutput out;
     out.metricEpsg = opt.metricEpsg;
-    out.date = opt.date.empty() ? latestDate(in.shops) : opt.date;
+    const Layer* shopsRead = nullptr;
+    if (!in.shops && in.shopsReader && opt.parts.economy && opt.date.empty())
+        shopsRead = in.shopsReader();  // the date comes from the shops: read them now
+    out.date = opt.date.empty() ? latestDate(in.shops ? in.shops : shopsRead) : opt.date;
     out.since = opt.since;
 
     StepTimer timer;
@@ -1348,6 +1360,31 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         byCode.emplace(v.code, i);
     }
 
+    // ---- digital economy, on its own thread (reading the shops first where the caller lets it) ----
+    std::exception_ptr economyError;
+    std::thread economyThread;
+    if (opt.parts.economy) {
+        economyThread = std::thread([&] {
+            try {
+                AnalysisInput ein = in;
+                if (!ein.shops)
+                    ein.shops = shopsRead ? shopsRead : in.shopsReader ? in.shopsReader() : nullptr;
+                economy(ein, villages, byCode, rank, opt, out, fb);
+            } catch (...) {
+                economyError = std::current_exception();
+            }
+        });
+    }
+    // joined on every way out of this function
+    struct Join {
+        std::thread& t;
+        ~Join()
+        {
+            if (t.joinable())
+                t.join();
+        }
+    } joinEconomy{economyThread};
+
     // ---- settlements (metric): households and the centre of each village ----
     Layer settlementsM;
     if (in.settlements)
@@ -1399,15 +1436,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             }
         });
     }
-    // joined on every way out of this function
-    struct Join {
-        std::thread& t;
-        ~Join()
-        {
-            if (t.joinable())
-                t.join();
-        }
-    } joinAccess{accessThread};
+    Join joinAccess{accessThread};
 
     // ---- the coverage in the metric CRS, once for the rule and the shares ----
     Layer coverageM;
@@ -1446,11 +1475,6 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     timer("classification");
     reportProgress(const_cast<Feedback*>(fb), 15);
 
-    // ---- digital economy ----
-    if (opt.parts.economy) {
-        economy(in, villages, byCode, rank, opt, out, fb);
-    }
-    timer("economy (shops, targets, teams)");
     reportProgress(const_cast<Feedback*>(fb), 35);
 
     // ---- mobile coverage shares and gaps ----
@@ -1476,6 +1500,15 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     }
     timer("coverage: gaps to the villages' CRS");
     reportProgress(const_cast<Feedback*>(fb), 80);
+
+    // ---- digital economy (started above) ----
+    if (economyThread.joinable())
+        economyThread.join();
+    if (economyError)
+        std::rethrow_exception(economyError);
+    if (opt.parts.economy)
+        penetration(out);
+    timer("economy (the rest of it)");
 
     // ---- access (started above) ----
     if (accessThread.joinable())

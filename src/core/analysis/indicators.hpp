@@ -19,6 +19,7 @@
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,6 +40,11 @@ struct AnalysisInput {
     const Layer* places = nullptr;
     const Layer* communes = nullptr;
     const Layer* districts = nullptr;
+    // Optional, used where `shops` is null: called once, on a thread of its own while the
+    // coverage part runs, and what it returns (owned by the caller, alive until analyze()
+    // returns; may be null) is the shops layer. Lets a caller read the largest layer in parallel
+    // with the analysis. It may be called from another thread than the caller's.
+    std::function<const Layer*()> shopsReader;
 };
 
 struct AccessOptions {

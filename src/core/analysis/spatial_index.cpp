@@ -66,13 +66,33 @@ bool PolygonIndex::contains(double x, double y) const
     return inside;
 }
 
-double pointSegmentDistance(double px, double py, double x0, double y0, double x1, double y1)
+namespace {
+
+// The offset from p to the nearest point of the segment.
+inline void segmentOffset(double px, double py, double x0, double y0, double x1, double y1, double& ox, double& oy)
 {
     const double dx = x1 - x0, dy = y1 - y0;
     const double len2 = dx * dx + dy * dy;
     double t = len2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / len2 : 0;
     t = std::clamp(t, 0.0, 1.0);
-    return std::hypot(px - (x0 + t * dx), py - (y0 + t * dy));
+    ox = px - (x0 + t * dx);
+    oy = py - (y0 + t * dy);
+}
+
+// A candidate whose squared offset exceeds best² by more than rounding cannot be nearer: only
+// the others get the (slow, exactly rounded) hypot, so the result is the minimum of the hypots.
+inline bool mayBeWithin(double ox, double oy, double d)
+{
+    return ox * ox + oy * oy <= d * d * (1 + 1e-9);
+}
+
+} // namespace
+
+double pointSegmentDistance(double px, double py, double x0, double y0, double x1, double y1)
+{
+    double ox, oy;
+    segmentOffset(px, py, x0, y0, x1, y1, ox, oy);
+    return std::hypot(ox, oy);
 }
 
 SegmentIndex::SegmentIndex(double cellSize) : m_cell(cellSize > 0 ? cellSize : 1) {}
@@ -122,7 +142,10 @@ double SegmentIndex::nearestDistance(double x, double y, double maxRadius) const
             auto it = std::lower_bound(m_cells.begin(), m_cells.end(), std::make_pair(k, uint32_t{0}));
             for (; it != m_cells.end() && it->first == k; ++it) {
                 const Seg& s = m_segs[it->second];
-                best = std::min(best, pointSegmentDistance(x, y, s.x0, s.y0, s.x1, s.y1));
+                double ox, oy;
+                segmentOffset(x, y, s.x0, s.y0, s.x1, s.y1, ox, oy);
+                if (!std::isfinite(best) || mayBeWithin(ox, oy, best))
+                    best = std::min(best, std::hypot(ox, oy));
             }
         }
     return best <= maxRadius ? best : std::numeric_limits<double>::infinity();
@@ -130,7 +153,27 @@ double SegmentIndex::nearestDistance(double x, double y, double maxRadius) const
 
 bool SegmentIndex::withinDistance(double x, double y, double radius) const
 {
-    return nearestDistance(x, y, radius) <= radius;
+    // nearestDistance(x, y, radius) <= radius, stopping at the first segment within the radius
+    if (!m_sorted) {
+        std::sort(m_cells.begin(), m_cells.end());
+        m_sorted = true;
+    }
+    const int64_t cx = static_cast<int64_t>(std::floor(x / m_cell));
+    const int64_t cy = static_cast<int64_t>(std::floor(y / m_cell));
+    const int64_t r = static_cast<int64_t>(std::ceil(radius / m_cell)) + 1;
+    for (int64_t ix = cx - r; ix <= cx + r; ++ix)
+        for (int64_t iy = cy - r; iy <= cy + r; ++iy) {
+            const int64_t k = key(ix, iy);
+            auto it = std::lower_bound(m_cells.begin(), m_cells.end(), std::make_pair(k, uint32_t{0}));
+            for (; it != m_cells.end() && it->first == k; ++it) {
+                const Seg& s = m_segs[it->second];
+                double ox, oy;
+                segmentOffset(x, y, s.x0, s.y0, s.x1, s.y1, ox, oy);
+                if (mayBeWithin(ox, oy, radius) && std::hypot(ox, oy) <= radius)
+                    return true;
+            }
+        }
+    return false;
 }
 
 } // namespace bando::analysis

@@ -602,8 +602,17 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     options.parts.economy = !reuse["economy"];
     options.parts.coverage = !reuse["coverage"];
     options.parts.access = !reuse["access"];
+    Layer shops;
     if (options.parts.economy) {
-        in.shops = need("shops");
+        // the shops, the largest layer, are read by the analysis on a thread of its own, through
+        // a second (read-only) connection, while the coverage part runs
+        if (store->hasLayer("shops"))
+            in.shopsReader = [&]() -> const Layer* {
+                StepTimer shopsTimer;
+                shops = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly)->readLayer("shops", &fb);
+                shopsTimer("task: read shops (own thread)");
+                return &shops;
+            };
         in.teams = need("teams");
         in.targets = need("targets");
     }
