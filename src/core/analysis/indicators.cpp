@@ -16,12 +16,14 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <cmath>
 #include <ctime>
 #include <functional>
+#include <future>
 #include <limits>
 #include <mutex>
 #include <numeric>
@@ -29,6 +31,8 @@
 #include <set>
 #include <thread>
 #include <unordered_map>
+
+
 
 namespace bando::analysis {
 namespace {
@@ -457,6 +461,32 @@ struct CoverageModel {
 
 // Runs the tasks on `threads` threads (each its own GEOS context); rethrows the first error.
 void runParallel(const std::vector<std::function<void()>>& tasks, unsigned threads);
+
+// Where the caller stores the coverage results while the analysis goes on (afterShares and
+// afterGaps), the
+// economy and access parts wait at this gate until the coverage part is done: they then run on
+// the core the caller's store leaves idle instead of slowing the coverage part down.
+class Gate {
+public:
+    void open()
+    {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_open = true;
+        }
+        m_cv.notify_all();
+    }
+    void wait()
+    {
+        std::unique_lock<std::mutex> lock(m_mutex);
+        m_cv.wait(lock, [this] { return m_open; });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_open = false;
+};
 
 CoverageModel coverageModel(const AnalysisInput& in, const AnalysisOptions& opt, AnalysisOutput& out)
 {
@@ -1360,16 +1390,34 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         byCode.emplace(v.code, i);
     }
 
-    // ---- digital economy, on its own thread (reading the shops first where the caller lets it) ----
+    // ---- digital economy, on its own thread (reading the shops first where the caller lets it,
+    // then waiting at the gate) ----
+    Gate gate;
+    const bool overlapStore = opt.parts.coverage && (opt.afterShares || opt.afterGaps);
+    if (!overlapStore)
+        gate.open();  // nothing to overlap: no waiting
     std::exception_ptr economyError;
     std::thread economyThread;
+    std::promise<void> shopsReadDone;
+    std::future<void> shopsReadFuture = shopsReadDone.get_future();
     if (opt.parts.economy) {
         economyThread = std::thread([&] {
             try {
                 AnalysisInput ein = in;
-                if (!ein.shops)
-                    ein.shops = shopsRead ? shopsRead : in.shopsReader ? in.shopsReader() : nullptr;
-                economy(ein, villages, byCode, rank, opt, out, fb);
+                try {
+                    if (!ein.shops)
+                        ein.shops = shopsRead ? shopsRead : in.shopsReader ? in.shopsReader() : nullptr;
+                } catch (...) {
+                    shopsReadDone.set_value();
+                    throw;
+                }
+                shopsReadDone.set_value();
+                gate.wait();
+                // beside the caller's store: one thread, so that the store keeps its core
+                AnalysisOptions eopt = opt;
+                if (overlapStore)
+                    eopt.threads = 1;
+                economy(ein, villages, byCode, rank, eopt, out, fb);
             } catch (...) {
                 economyError = std::current_exception();
             }
@@ -1384,6 +1432,11 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
                 t.join();
         }
     } joinEconomy{economyThread};
+    // the gate opens on every way out, before a thread waiting at it is joined
+    struct OpenOnExit {
+        Gate& g;
+        ~OpenOnExit() { g.open(); }
+    } openBeforeJoiningEconomy{gate};
 
     // ---- settlements (metric): households and the centre of each village ----
     Layer settlementsM;
@@ -1427,6 +1480,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     if (opt.parts.access && in.roads) {
         accessThread = std::thread([&] {
             try {
+                gate.wait();
                 std::vector<XY> centres(nv);
                 for (size_t i = 0; i < nv; ++i)
                     centres[i] = centre[i].p;
@@ -1437,6 +1491,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         });
     }
     Join joinAccess{accessThread};
+    OpenOnExit openBeforeJoiningAccess{gate};
 
     // ---- the coverage in the metric CRS, once for the rule and the shares ----
     Layer coverageM;
@@ -1478,6 +1533,10 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     reportProgress(const_cast<Feedback*>(fb), 35);
 
     // ---- mobile coverage shares and gaps ----
+    std::thread gapsThread;
+    std::exception_ptr gapsError;
+    Join joinGaps{gapsThread};
+    int gapEpsg = opt.metricEpsg;
     if (opt.parts.coverage && in.coverage) {
         if (opt.geosOverlay)
             coverageShares(inM, villagesM, settle, centre, opt, out, fb);
@@ -1487,8 +1546,18 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         out.gapEpsg = opt.metricEpsg;
         if (opt.gapsInVillageCrs && villages.epsg != opt.metricEpsg) {
             timer("coverage, broadband");
-            gapsToVillageCrs(out.gaps, villages, villagesM);
-            out.gapEpsg = villages.epsg;
+            if (opt.afterShares) {  // on a thread of its own while the caller stores the shares
+                gapsThread = std::thread([&] {
+                    try {
+                        gapsToVillageCrs(out.gaps, villages, villagesM);
+                    } catch (...) {
+                        gapsError = std::current_exception();
+                    }
+                });
+            } else {
+                gapsToVillageCrs(out.gaps, villages, villagesM);
+            }
+            gapEpsg = villages.epsg;
         }
     } else if (opt.parts.coverage) {
         for (size_t i = 0; i < nv; ++i) {
@@ -1498,8 +1567,31 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         }
         broadbandDistances(in, centre, opt, out);
     }
-    timer("coverage: gaps to the villages' CRS");
+    timer(gapsThread.joinable() ? "coverage, broadband" : "coverage: gaps to the villages' CRS");
     reportProgress(const_cast<Feedback*>(fb), 80);
+    if (overlapStore) {
+        if (economyThread.joinable())
+            shopsReadFuture.wait();  // the caller may write to the file the shops were read from
+        if (opt.afterShares) {
+            opt.afterShares(out);
+            timer("coverage: the caller's afterShares");
+        }
+    }
+    if (gapsThread.joinable()) {
+        gapsThread.join();
+        timer("coverage: gaps to the villages' CRS (the rest of it)");
+    }
+    if (gapsError)
+        std::rethrow_exception(gapsError);
+    if (opt.parts.coverage)
+        out.gapEpsg = gapEpsg;
+    if (overlapStore) {
+        gate.open();
+        if (opt.afterGaps) {
+            opt.afterGaps(out);
+            timer("coverage: the caller's afterGaps");
+        }
+    }
 
     // ---- digital economy (started above) ----
     if (economyThread.joinable())

@@ -26,6 +26,8 @@
 
 namespace bando::analysis {
 
+struct AnalysisOutput;
+
 struct AnalysisInput {
     // All in the project's storage CRS (any EPSG; transformed internally). villages is required.
     const Layer* villages = nullptr;
@@ -85,6 +87,17 @@ struct AnalysisOptions {
     // store's): a vertex of a village is given back its stored coordinates exactly, and every
     // other vertex is transformed once however many gap rows share it.
     bool gapsInVillageCrs = false;
+    // A caller that stores the results can store the coverage part's while the analysis goes on.
+    // Both are called on the calling thread, in this order, once the coverage part is done:
+    //  * afterShares: every village's code, class, households, coverage shares and broadband
+    //    distances are final; the gap rows are not (they are being transformed to the villages'
+    //    CRS on another thread): do not touch out.gaps.
+    //  * afterGaps: the gap rows are final too (the callback may move their geometries out).
+    // The economy and access parts wait until afterGaps is called and run during it, on the
+    // cores the caller's store leaves idle: neither callback may read their fields. The shops
+    // reader (AnalysisInput::shopsReader) has returned before afterShares is called.
+    std::function<void(AnalysisOutput&)> afterShares;
+    std::function<void(AnalysisOutput&)> afterGaps;
 };
 
 struct CoverageShare {

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <ctime>
 #include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -626,6 +627,57 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         in.places = need("places");
     }
     timer("task: read (the rest)");
+
+    // The results are stored in one transaction. The coverage part's (village_coverage and
+    // coverage_gaps) are written as soon as the analysis has them, while its economy and access
+    // parts still run on the other cores.
+    std::optional<ProjectStore::Transaction> t;
+    bool sharesStored = false, gapsStored = false;
+    auto storeShares = [&](analysis::AnalysisOutput& o) {
+        fb.setStep(tr("Storing results"));
+        if (!t)
+            t.emplace(*store);
+        Layer vc = schema::makeLayer("village_coverage");
+        for (const auto& v : o.villages)
+            for (const auto& c : v.coverage) {
+                Feature& f = vc.addFeature(Geometry{});
+                vc.set(f, "village_code", v.code);
+                vc.set(f, "operator", c.op);
+                vc.set(f, "technology", c.tech);
+                vc.set(f, "area_good_share", c.areaGood);
+                vc.set(f, "area_weak_only_share", c.areaWeakOnly);
+                vc.set(f, "hh_good_share", c.hhGood);
+                vc.set(f, "hh_weak_only_share", c.hhWeakOnly);
+                vc.set(f, "centre_signal", c.centre);
+            }
+        store->replaceLayer(vc, &fb);
+        timer("task: store village_coverage");
+        sharesStored = true;
+    };
+    auto storeGaps = [&](analysis::AnalysisOutput& o) {
+        if (!t)
+            t.emplace(*store);
+        Layer gaps = schema::makeLayer("coverage_gaps");
+        gaps.epsg = o.gapEpsg > 0 ? o.gapEpsg : r.metricEpsg;
+        for (auto& g : o.gaps) {
+            Feature& f = gaps.addFeature(std::move(g.geom));
+            gaps.set(f, "village_code", g.villageCode);
+            gaps.set(f, "commune_code", g.communeCode);
+            gaps.set(f, "district_code", g.districtCode);
+            gaps.set(f, "operator", g.op);
+            gaps.set(f, "kind", g.kind);
+            gaps.set(f, "area_m2", g.areaM2);
+            gaps.set(f, "households", g.households);
+        }
+        store->replaceLayer(gaps, &fb);
+        r.gapRows = static_cast<int64_t>(gaps.features.size());
+        timer("task: store coverage_gaps");
+        gapsStored = true;
+    };
+    if (options.parts.coverage) {
+        options.afterShares = storeShares;
+        options.afterGaps = storeGaps;
+    }
     fb.setStep(tr("Analysing villages"));
     analysis::AnalysisOutput out = analysis::analyze(in, options, &fb);
     // the reused parts from the stored rows
@@ -656,7 +708,8 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     // ---- store: one transaction ----
     fb.setStep(tr("Storing results"));
     {
-        ProjectStore::Transaction t(*store);
+        if (!t)
+            t.emplace(*store);
         Layer vi = schema::makeLayer("village_indicators");
         vi.features.reserve(out.villages.size());
         for (const auto& v : out.villages)
@@ -669,38 +722,11 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         store->deleteWhere("unit_indicators", {{"date", r.date}});
         store->appendFeatures(ui, &fb);
         timer("task: store indicators");
-        if (options.parts.coverage) {
-            Layer vc = schema::makeLayer("village_coverage");
-            for (const auto& v : out.villages)
-                for (const auto& c : v.coverage) {
-                    Feature& f = vc.addFeature(Geometry{});
-                    vc.set(f, "village_code", v.code);
-                    vc.set(f, "operator", c.op);
-                    vc.set(f, "technology", c.tech);
-                    vc.set(f, "area_good_share", c.areaGood);
-                    vc.set(f, "area_weak_only_share", c.areaWeakOnly);
-                    vc.set(f, "hh_good_share", c.hhGood);
-                    vc.set(f, "hh_weak_only_share", c.hhWeakOnly);
-                    vc.set(f, "centre_signal", c.centre);
-                }
-            store->replaceLayer(vc, &fb);
-            timer("task: store village_coverage");
-            Layer gaps = schema::makeLayer("coverage_gaps");
-            gaps.epsg = out.gapEpsg > 0 ? out.gapEpsg : r.metricEpsg;
-            for (auto& g : out.gaps) {
-                Feature& f = gaps.addFeature(std::move(g.geom));
-                gaps.set(f, "village_code", g.villageCode);
-                gaps.set(f, "commune_code", g.communeCode);
-                gaps.set(f, "district_code", g.districtCode);
-                gaps.set(f, "operator", g.op);
-                gaps.set(f, "kind", g.kind);
-                gaps.set(f, "area_m2", g.areaM2);
-                gaps.set(f, "households", g.households);
-            }
-            store->replaceLayer(gaps, &fb);
-            r.gapRows = static_cast<int64_t>(gaps.features.size());
-            timer("task: store coverage_gaps");
-        } else if (store->hasLayer("coverage_gaps")) {
+        if (options.parts.coverage && !sharesStored)
+            storeShares(out);
+        if (options.parts.coverage && !gapsStored)
+            storeGaps(out);
+        if (!options.parts.coverage && store->hasLayer("coverage_gaps")) {
             r.gapRows = store->layerInfo("coverage_gaps").featureCount;
         }
         // the inputs' change counters: where a layer had none yet (first run, or a program
@@ -744,7 +770,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         store->replaceLayer(st, &fb);
         throwIfCancelled(&fb);
         timer("task: store state");
-        t.commit();
+        t->commit();
         timer("task: commit");
     }
 
