@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/analysis/indicators.hpp"
+#include "core/base/error.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
 #include "core/crs/reproject.hpp"
@@ -253,4 +254,121 @@ TEST_CASE("analyze on the sample: gap geometry handed back in the villages' CRS"
     CHECK(worst < 1e-8);  // PROJ's round trip through EPSG:9215 moves a vertex by up to ~1 mm
     CHECK(vertices > 200000);
     CHECK(onVillages * 3 > vertices);
+}
+
+TEST_CASE("analyze on the sample: the shops reader and the store callbacks give the results of a plain run, and a "
+          "failing callback or reader ends the run",
+          "[analyze][integration]")
+{
+    // The task reads the shops on the economy's thread and stores the coverage part's results
+    // while the economy and access parts go on (AnalysisInput::shopsReader, afterShares,
+    // afterGaps): nothing may change in the results, and an error on either side must come back
+    // to the caller instead of hanging the threads that wait for the coverage part.
+    auto store = ProjectStore::open(test::samplePath());
+    std::map<std::string, Layer> L;
+    for (const char* name : {"villages", "settlements", "shops", "teams", "targets", "coverage", "broadband_nodes",
+                             "fibre", "roads", "places", "communes", "districts"})
+        if (store->hasLayer(name))
+            L[name] = store->readLayer(name);
+    REQUIRE(L.count("shops"));
+    REQUIRE(L["shops"].features.size() > 100000);
+    auto layer = [&](const char* name) -> const Layer* { return L.count(name) ? &L[name] : nullptr; };
+    analysis::AnalysisInput in;
+    in.villages = layer("villages");
+    in.settlements = layer("settlements");
+    in.shops = layer("shops");
+    in.teams = layer("teams");
+    in.targets = layer("targets");
+    in.coverage = layer("coverage");
+    in.broadbandNodes = layer("broadband_nodes");
+    in.fibre = layer("fibre");
+    in.roads = layer("roads");
+    in.places = layer("places");
+    in.communes = layer("communes");
+    in.districts = layer("districts");
+    analysis::AnalysisOptions opt;
+    opt.metricEpsg = 9215;
+    opt.gapsInVillageCrs = true;
+    const auto plain = analysis::analyze(in, opt);
+    REQUIRE(plain.shopsTotal > 100000);
+
+    analysis::AnalysisInput piped = in;
+    piped.shops = nullptr;
+    int readerCalls = 0;
+    piped.shopsReader = [&]() -> const Layer* {
+        ++readerCalls;
+        return layer("shops");
+    };
+    analysis::AnalysisOptions popt = opt;
+    popt.date = plain.date;
+    size_t sharesSeen = 0, gapsSeen = 0;
+    int gapEpsgSeen = 0;
+    std::vector<std::string> order;
+    int readerCallsAtShares = 0;
+    popt.afterShares = [&](analysis::AnalysisOutput& o) {
+        order.push_back("shares");
+        sharesSeen = o.villages.size();
+        readerCallsAtShares = readerCalls;  // the shops are read before the caller writes
+    };
+    popt.afterGaps = [&](analysis::AnalysisOutput& o) {
+        order.push_back("gaps");
+        gapsSeen = o.gaps.size();
+        gapEpsgSeen = o.gapEpsg;
+    };
+    const auto got = analysis::analyze(piped, popt);
+    CHECK(readerCalls == 1);
+    CHECK(readerCallsAtShares == 1);
+    CHECK(order == std::vector<std::string>{"shares", "gaps"});
+    CHECK(sharesSeen == plain.villages.size());
+    CHECK(gapsSeen == plain.gaps.size());
+    CHECK(gapEpsgSeen == 4326);
+    CHECK(got.gapEpsg == plain.gapEpsg);
+    CHECK(got.shopsTotal == plain.shopsTotal);
+    CHECK(got.shopsLocated == plain.shopsLocated);
+    CHECK(got.shopsBoundary == plain.shopsBoundary);
+    REQUIRE(got.villages.size() == plain.villages.size());
+    int64_t shops = 0;
+    for (size_t i = 0; i < got.villages.size(); ++i) {
+        const auto& a = got.villages[i];
+        const auto& b = plain.villages[i];
+        INFO(a.code);
+        CHECK(a.shops == b.shops);
+        CHECK(a.epay == b.epay);
+        CHECK(a.locomotive == b.locomotive);
+        CHECK(a.shopPct == b.shopPct);
+        CHECK(a.households == b.households);
+        CHECK(a.teams == b.teams);
+        CHECK(a.targetScope == b.targetScope);
+        CHECK(a.status.mobile == b.status.mobile);
+        CHECK(a.gapAreaKm2 == b.gapAreaKm2);
+        CHECK(a.distFibreM == b.distFibreM);
+        CHECK(a.roadDistrictSeatM == b.roadDistrictSeatM);
+        CHECK(a.minutesCommuneSeat == b.minutesCommuneSeat);
+        CHECK(a.roadMainRoadM == b.roadMainRoadM);
+        REQUIRE(a.coverage.size() == b.coverage.size());
+        for (size_t k = 0; k < a.coverage.size(); ++k) {
+            CHECK(a.coverage[k].areaGood == b.coverage[k].areaGood);
+            CHECK(a.coverage[k].hhWeakOnly == b.coverage[k].hhWeakOnly);
+        }
+        shops += a.shops;
+    }
+    CHECK(shops == got.shopsLocated + got.shopsTabular);
+    REQUIRE(got.gaps.size() == plain.gaps.size());
+    for (size_t k = 0; k < got.gaps.size(); ++k) {
+        INFO(got.gaps[k].villageCode << " " << got.gaps[k].op << " " << got.gaps[k].kind);
+        CHECK(got.gaps[k].geom.parts == plain.gaps[k].geom.parts);
+        CHECK(got.gaps[k].areaM2 == plain.gaps[k].areaM2);
+    }
+    REQUIRE(got.rollups.size() == plain.rollups.size());
+
+    // a store that fails in the first callback, or a reader that fails: the error comes back
+    analysis::AnalysisOptions failing = popt;
+    failing.afterShares = [](analysis::AnalysisOutput&) { throw Error(ErrorKind::Store, "p.gpkg", "disk full"); };
+    CHECK_THROWS_WITH(analysis::analyze(piped, failing), Catch::Contains("disk full"));
+    failing = popt;
+    failing.afterGaps = [](analysis::AnalysisOutput&) { throw Error(ErrorKind::Store, "p.gpkg", "disk full"); };
+    CHECK_THROWS_WITH(analysis::analyze(piped, failing), Catch::Contains("disk full"));
+    analysis::AnalysisInput badReader = piped;
+    badReader.shopsReader = []() -> const Layer* { throw Error(ErrorKind::Store, "p.gpkg", "cannot read shops"); };
+    CHECK_THROWS_WITH(analysis::analyze(badReader, popt), Catch::Contains("cannot read shops"));
 }
