@@ -295,9 +295,9 @@ TEST_CASE("analyze on the sample: the shops reader and the store callbacks give 
     analysis::AnalysisInput piped = in;
     piped.shops = nullptr;
     int readerCalls = 0;
-    piped.shopsReader = [&]() -> const Layer* {
+    piped.shopsReader = [&]() {
         ++readerCalls;
-        return layer("shops");
+        return std::make_shared<const Layer>(*layer("shops"));  // a copy, freed by the analysis
     };
     analysis::AnalysisOptions popt = opt;
     popt.date = plain.date;
@@ -369,6 +369,8 @@ TEST_CASE("analyze on the sample: the shops reader and the store callbacks give 
     failing.afterGaps = [](analysis::AnalysisOutput&) { throw Error(ErrorKind::Store, "p.gpkg", "disk full"); };
     CHECK_THROWS_WITH(analysis::analyze(piped, failing), Catch::Contains("disk full"));
     analysis::AnalysisInput badReader = piped;
-    badReader.shopsReader = []() -> const Layer* { throw Error(ErrorKind::Store, "p.gpkg", "cannot read shops"); };
+    badReader.shopsReader = []() -> std::shared_ptr<const Layer> {
+        throw Error(ErrorKind::Store, "p.gpkg", "cannot read shops");
+    };
     CHECK_THROWS_WITH(analysis::analyze(badReader, popt), Catch::Contains("cannot read shops"));
 }

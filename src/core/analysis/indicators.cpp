@@ -1324,10 +1324,10 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         throw Error(ErrorKind::Usage, "analyze", "the villages layer is required");
     AnalysisOutput out;
     out.metricEpsg = opt.metricEpsg;
-    const Layer* shopsRead = nullptr;
+    std::shared_ptr<const Layer> shopsRead;
     if (!in.shops && in.shopsReader && opt.parts.economy && opt.date.empty())
         shopsRead = in.shopsReader();  // the date comes from the shops: read them now
-    out.date = opt.date.empty() ? latestDate(in.shops ? in.shops : shopsRead) : opt.date;
+    out.date = opt.date.empty() ? latestDate(in.shops ? in.shops : shopsRead.get()) : opt.date;
     out.since = opt.since;
 
     StepTimer timer;
@@ -1404,9 +1404,12 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         economyThread = std::thread([&] {
             try {
                 AnalysisInput ein = in;
+                std::shared_ptr<const Layer> shops = std::move(shopsRead);  // freed on this thread
                 try {
+                    if (!ein.shops && !shops && in.shopsReader)
+                        shops = in.shopsReader();
                     if (!ein.shops)
-                        ein.shops = shopsRead ? shopsRead : in.shopsReader ? in.shopsReader() : nullptr;
+                        ein.shops = shops.get();
                 } catch (...) {
                     shopsReadDone.set_value();
                     throw;

@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -43,10 +44,10 @@ struct AnalysisInput {
     const Layer* communes = nullptr;
     const Layer* districts = nullptr;
     // Optional, used where `shops` is null: called once, on a thread of its own while the
-    // coverage part runs, and what it returns (owned by the caller, alive until analyze()
-    // returns; may be null) is the shops layer. Lets a caller read the largest layer in parallel
-    // with the analysis. It may be called from another thread than the caller's.
-    std::function<const Layer*()> shopsReader;
+    // coverage part runs, and what it returns (may be null) is the shops layer, freed on that
+    // thread when the economy part is done with it. Lets a caller read (and free) the largest
+    // layer in parallel with the analysis. It may be called from another thread than the caller's.
+    std::function<std::shared_ptr<const Layer>()> shopsReader;
 };
 
 struct AccessOptions {

@@ -603,16 +603,16 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     options.parts.economy = !reuse["economy"];
     options.parts.coverage = !reuse["coverage"];
     options.parts.access = !reuse["access"];
-    Layer shops;
     if (options.parts.economy) {
         // the shops, the largest layer, are read by the analysis on a thread of its own, through
-        // a second (read-only) connection, while the coverage part runs
+        // a second (read-only) connection, while the coverage part runs (and freed there)
         if (store->hasLayer("shops"))
-            in.shopsReader = [&]() -> const Layer* {
+            in.shopsReader = [&]() {
                 StepTimer shopsTimer;
-                shops = ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly)->readLayer("shops", &fb);
+                auto shops = std::make_shared<const Layer>(
+                    ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly)->readLayer("shops", &fb));
                 shopsTimer("task: read shops (own thread)");
-                return &shops;
+                return shops;
             };
         in.teams = need("teams");
         in.targets = need("targets");
@@ -773,6 +773,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         t->commit();
         timer("task: commit");
     }
+
 
     r.villages = std::move(out.villages);
     r.rollups = std::move(out.rollups);
