@@ -416,6 +416,40 @@ TEST_CASE("a large layer reprojects in parallel to the serial result, bit for bi
     CHECK(l.features[0].geom.parts[0][0][0].y == Approx(21.3).margin(1.0));
 }
 
+TEST_CASE("a raster-like layer whose cells share their corners reprojects to the per-geometry result", "[store][fast][crs]")
+{
+    // crs::reproject(Layer&) transforms each distinct point once and hands the result to every
+    // vertex that repeats it: neighbouring cells share corners, rings repeat their first point.
+    // Small (serial) and large (parallel) layers must both equal the per-geometry transformation.
+    for (int side : {20, 120}) {
+        Layer l;
+        l.epsg = 9215;
+        l.geomType = GeomType::Polygon;
+        for (int i = 0; i < side; ++i)
+            for (int j = 0; j < side; ++j)
+                l.addFeature(Geometry::polygon({square(400000.0 + i * 250.0, 2350000.0 + j * 250.0, 250)}));
+        INFO(side << " x " << side << " cells, " << l.features.size() * 5 << " vertices");
+        Layer serial = l;
+        for (auto& f : serial.features)
+            crs::reproject(f.geom, 9215, 4326);
+        crs::reproject(l, 4326);
+        size_t differing = 0;
+        for (size_t i = 0; i < l.features.size(); ++i) {
+            const Ring& a = l.features[i].geom.parts[0][0];
+            const Ring& b = serial.features[i].geom.parts[0][0];
+            REQUIRE(a.size() == b.size());
+            differing += std::memcmp(a.data(), b.data(), a.size() * sizeof(XY)) != 0;
+        }
+        CHECK(differing == 0);
+        // a corner shared by four cells is one point in all of them
+        const XY corner = l.features[side + 1].geom.parts[0][0][0];
+        CHECK(l.features[0].geom.parts[0][0][2] == corner);
+        CHECK(l.features[1].geom.parts[0][0][1] == corner);
+        CHECK(l.features[side].geom.parts[0][0][3] == corner);
+        CHECK(corner.x == Approx(106.0).margin(1.5));
+    }
+}
+
 TEST_CASE("one huge ring reprojects in parallel to the serial result, bit for bit", "[store][fast][crs]")
 {
     Ring r;

@@ -3,6 +3,8 @@
 #include "core/capi/proj.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <exception>
 #include <thread>
 #include <vector>
@@ -13,31 +15,61 @@ namespace {
 
 // Transforms the points [begin, end) of the concatenation of `rings` on this thread, with this
 // thread's PROJ context and transformation (capi/proj keeps one of each per thread). PROJ
-// transforms each point on its own, so any split gives the serial result bit for bit.
+// transforms each point on its own, so any split gives the serial result bit for bit. Each
+// distinct point (bit for bit) is transformed once: rings repeat their first point, neighbouring
+// polygons share their boundary's vertices (half the vertices of the sample's villages and
+// coverage are repeats).
 void reprojectPoints(const std::vector<Ring*>& rings, size_t begin, size_t end, int srcEpsg, int dstEpsg)
 {
-    std::vector<double> xs, ys;
-    size_t offset = 0;  // of the current ring in the concatenation
-    for (Ring* ring : rings) {
-        const size_t n = ring->size();
-        const size_t from = std::max(begin, offset), to = std::min(end, offset + n);
-        if (from < to) {
-            const size_t count = to - from;
-            XY* p = ring->data() + (from - offset);
-            xs.resize(count);
-            ys.resize(count);
-            for (size_t i = 0; i < count; ++i) {
-                xs[i] = p[i].x;
-                ys[i] = p[i].y;
-            }
-            transform(srcEpsg, dstEpsg, xs.data(), ys.data(), count);
-            for (size_t i = 0; i < count; ++i)
-                p[i] = {xs[i], ys[i]};
+    if (end <= begin)
+        return;
+    // open addressing on the coordinates' bits: slot -> index of the distinct point, or empty
+    constexpr uint32_t kEmpty = 0xffffffffu;
+    size_t capacity = 16;
+    while (capacity < 2 * (end - begin))
+        capacity *= 2;
+    std::vector<uint32_t> table(capacity, kEmpty);
+    auto bitsOf = [](double v) {
+        uint64_t b;
+        std::memcpy(&b, &v, sizeof b);
+        return b;
+    };
+    std::vector<double> xs, ys;  // the distinct points
+    std::vector<uint32_t> which(end - begin);
+    auto forRange = [&](auto visit) {
+        size_t offset = 0, k = 0;  // offset of the current ring in the concatenation
+        for (Ring* ring : rings) {
+            const size_t n = ring->size();
+            const size_t from = std::max(begin, offset), to = std::min(end, offset + n);
+            for (size_t i = from; i < to; ++i)
+                visit((*ring)[i - offset], k++);
+            offset += n;
+            if (offset >= end)
+                break;
         }
-        offset += n;
-        if (offset >= end)
-            break;
-    }
+    };
+    forRange([&](const XY& p, size_t k) {
+        const uint64_t bx = bitsOf(p.x), by = bitsOf(p.y);
+        uint64_t h = (bx ^ (by * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+        size_t slot = static_cast<size_t>(h >> 32) & (capacity - 1);
+        while (true) {
+            const uint32_t u = table[slot];
+            if (u == kEmpty) {
+                table[slot] = static_cast<uint32_t>(xs.size());
+                which[k] = static_cast<uint32_t>(xs.size());
+                xs.push_back(p.x);
+                ys.push_back(p.y);
+                return;
+            }
+            if (bitsOf(xs[u]) == bx && bitsOf(ys[u]) == by) {
+                which[k] = u;
+                return;
+            }
+            slot = (slot + 1) & (capacity - 1);
+        }
+    });
+    transform(srcEpsg, dstEpsg, xs.data(), ys.data(), xs.size());
+    forRange([&](XY& p, size_t k) { p = {xs[which[k]], ys[which[k]]}; });
 }
 
 } // namespace
