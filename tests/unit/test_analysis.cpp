@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <numeric>
 
 using namespace bando;
@@ -284,6 +285,63 @@ TEST_CASE("an empty coverage layer and an invalid village polygon", "[analysis]"
         CHECK(share(vi, "any", "any").areaGood == 0);
     }
     CHECK(gapArea(out, "SQ", "any", "no_coverage") == Approx(1e6));
+}
+
+TEST_CASE("raster coverage: an invalid polygon is found by its cells, repaired by GEOS and reported", "[analysis][gridunion]")
+{
+    // On the raster path the coverage polygons are not sent to GEOS's validity check: a polygon
+    // whose cells it covers twice (overlapping parts) or negatively is. The result must be the
+    // one of the GEOS path (gridUnions = false), which checks every polygon.
+    Layer v = villagesLayer();
+    addVillage(v, "V1", Geometry::polygon({square(0, 0, 1000, 1000)}));
+    addVillage(v, "V2", Geometry::polygon({square(1000, 0, 2000, 1000)}));
+    // A's parts: apart (valid), overlapping (invalid with area: cells covered twice), sharing an
+    // edge (invalid for GEOS, but the same cells: harmless on the raster path, not reported there)
+    enum Parts { Apart, Overlapping, SharingAnEdge };
+    for (Parts parts : {Apart, Overlapping, SharingAnEdge}) {
+        INFO((parts == Apart ? "parts apart" : parts == Overlapping ? "overlapping parts" : "parts sharing an edge"));
+        Layer cov = coverageLayer();
+        Geometry a;
+        a.type = GeomType::MultiPolygon;
+        const double second = parts == Apart ? 700 : parts == Overlapping ? 400 : 600;
+        a.parts = {{square(0, 0, 600, 500)}, {square(second, 0, 1000, 500)}};  // 100 m cells
+        const double aShare = parts == Apart ? 0.45 : 0.5;
+        Feature& f = cov.addFeature(std::move(a));
+        cov.set(f, "operator", std::string("A"));
+        cov.set(f, "technology", std::string("4G"));
+        cov.set(f, "level", std::string("good"));
+        addCoverage(cov, "B", "good", {square(1000, 0, 1500, 1000)});
+        addCoverage(cov, "B", "weak", {square(1500, 0, 1800, 1000), square(1600, 100, 1700, 200)});
+        AnalysisInput in;
+        in.villages = &v;
+        in.coverage = &cov;
+        AnalysisOptions o = options();
+        const AnalysisOutput grid = analyze(in, o);
+        o.gridUnions = false;
+        const AnalysisOutput geosPath = analyze(in, o);
+        CHECK(grid.coverageOnGrid);
+        CHECK_FALSE(geosPath.coverageOnGrid);
+        auto repairedNote = [](const AnalysisOutput& out) {
+            return std::count_if(out.notes.begin(), out.notes.end(), [](const std::string& n) {
+                return n.find("coverage A 4G good: invalid polygon repaired") != std::string::npos;
+            });
+        };
+        CHECK(repairedNote(grid) == (parts == Overlapping ? 1 : 0));
+        CHECK(repairedNote(geosPath) == (parts == Apart ? 0 : 1));
+        REQUIRE(grid.villages.size() == 2);
+        CHECK(share(grid.villages[0], "A", "4G").areaGood == Approx(aShare));
+        CHECK(share(grid.villages[1], "B", "4G").areaGood == Approx(0.5));
+        CHECK(share(grid.villages[1], "B", "4G").areaWeakOnly == Approx(0.29));
+        for (size_t i = 0; i < 2; ++i)
+            for (const auto& c : grid.villages[i].coverage) {
+                INFO(grid.villages[i].code << " " << c.op << " " << c.tech);
+                const CoverageShare& g = share(geosPath.villages[i], c.op, c.tech);
+                CHECK(c.areaGood == Approx(g.areaGood).margin(1e-9));
+                CHECK(c.areaWeakOnly == Approx(g.areaWeakOnly).margin(1e-9));
+            }
+        CHECK(gapArea(grid, "V1", "A", "no_coverage") == Approx((1 - aShare) * 1e6));
+        CHECK(gapArea(grid, "V1", "A", "no_coverage") == Approx(gapArea(geosPath, "V1", "A", "no_coverage")));
+    }
 }
 
 TEST_CASE("access on a road network in two pieces", "[analysis][access]")

@@ -244,3 +244,30 @@ TEST_CASE("CellMasks: unions and differences of rasters, a raster cut by a slopi
         }
     CHECK(counted == 1 + 2 + 2 + 3);
 }
+
+TEST_CASE("CellMasks: the cover range tells invalid rasters from valid ones", "[gridunion]")
+{
+    // A valid raster polygon covers every cell 0 or 1 times (a cell cut by a sloping edge partly);
+    // overlapping parts cover some cells twice, a hole outside its shell -1 times.
+    const Geometry valid = rect(0, 0, 400, 200);
+    Geometry overlapping;
+    overlapping.type = GeomType::MultiPolygon;
+    overlapping.parts = {rect(0, 0, 300, 200).parts[0], rect(200, 0, 500, 200).parts[0]};
+    const Geometry holeOutside = Geometry::polygon({rect(0, 0, 200, 200).parts[0][0], rect(300, 0, 400, 100).parts[0][0]});
+    const Geometry cut = Geometry::polygon({{{0, 0}, {400, 0}, {400, 210}, {0, 10}, {0, 0}}});
+    std::vector<const Geometry*> polys{&valid, &overlapping, &holeOutside, &cut};
+    std::vector<Segment> sloping;
+    const auto grid = detectCellGrid(polys, Extent{0, 0, 600, 400}, {}, &sloping);
+    REQUIRE(grid);
+    const CellMasks m(*grid, polys);
+    CHECK(m.coverRange(0).first == Approx(0).margin(1e-12));
+    CHECK(m.coverRange(0).second == Approx(1));
+    CHECK(m.coverRange(1).second == Approx(2));  // cells [200, 300) covered by both parts
+    CHECK(m.coverRange(2).first == Approx(-1));  // the hole's cell
+    CHECK(m.coverRange(2).second == Approx(1));
+    CHECK(m.coverRange(3).first >= -1e-12);
+    CHECK(m.coverRange(3).second <= 1 + 1e-12);
+    CHECK(m.coverRange(3).second == Approx(1));
+    CHECK(m.at(2, 0) == (1u | 2u | 8u));  // the union's semantics for the bits: covered at least once
+    CHECK((m.at(3, 0) & 4u) == 0);        // not covered where the hole lies outside the shell
+}

@@ -236,6 +236,7 @@ CellMasks::CellMasks(const CellGrid& grid, const std::vector<const Geometry*>& p
         const double f = (y - grid.originY) / grid.cellY, n = std::round(f);
         return (std::fabs(f - n) * grid.cellY <= tol ? n : f) - static_cast<double>(grid.j0);
     };
+    ranges_.assign(std::min<size_t>(polygons.size(), 64), {0.0, 0.0});
     for (size_t b = 0; b < polygons.size() && b < 64; ++b) {
         const Geometry* g = polygons[b];
         if (!g || g->isEmpty())
@@ -245,16 +246,20 @@ CellMasks::CellMasks(const CellGrid& grid, const std::vector<const Geometry*>& p
         // a cell belongs to the polygon where the polygon has area in it (a cell cut by a sloping
         // edge counts whole: see detectCellGrid)
         const uint64_t bit = uint64_t{1} << b;
+        double least = 0, greatest = 0;
         for (int64_t r = 0; r < ny; ++r) {
             const double* row = acc.data() + static_cast<size_t>(r) * stride;
             uint64_t* m = masks_.data() + static_cast<size_t>(r * nx);
             double cover = 0;
             for (int64_t c = 0; c < nx; ++c) {
                 cover += row[c];
+                least = std::min(least, cover);
+                greatest = std::max(greatest, cover);
                 if (cover > kMinCellShare)
                     m[c] |= bit;
             }
         }
+        ranges_[b] = {least, greatest};
     }
 }
 

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace bando::analysis {
@@ -64,6 +65,12 @@ class CellMasks {
 public:
     CellMasks(const CellGrid& grid, const std::vector<const Geometry*>& polygons);
     const CellGrid& grid() const { return grid_; }
+    // The least and the greatest share of a cell polygon b covers, over the window: within
+    // [0, 1] for a valid polygon. Its edges lie on the cell borders (but for the sloping ones),
+    // so a cell lies wholly in a region of one winding number: a share below 0 or above 1 is a
+    // region the polygon covers negatively or twice (an inverted ring, a hole outside its shell,
+    // overlapping parts), i.e. an invalid polygon with area where it is invalid.
+    std::pair<double, double> coverRange(size_t b) const { return b < ranges_.size() ? ranges_[b] : std::pair<double, double>{0, 0}; }
     uint64_t at(int64_t i, int64_t j) const { return masks_[static_cast<size_t>(j * grid_.nx + i)]; }
     uint64_t at(size_t cell) const { return masks_[cell]; }
 
@@ -79,6 +86,7 @@ public:
 private:
     CellGrid grid_;
     std::vector<uint64_t> masks_;
+    std::vector<std::pair<double, double>> ranges_;
 };
 
 // The polygons of a cell selection (nx × ny, row after row, bottom row first; non-zero = in).

@@ -457,6 +457,7 @@ struct CoverageModel {
     std::map<std::string, size_t> oIndex;
     size_t anyIndex = 0;
     std::vector<PolygonIndex> pip;
+    bool validated = false;  // the bases passed GEOS's validity check (or were repaired)
 };
 
 // Runs the tasks on `threads` threads (each its own GEOS context); rethrows the first error.
@@ -488,7 +489,41 @@ private:
     bool m_open = false;
 };
 
-CoverageModel coverageModel(const AnalysisInput& in, const AnalysisOptions& opt, AnalysisOutput& out)
+// GEOS validity of the bases on the threads; invalid ones repaired (MakeValid), reported in the
+// bases' order, and their point indexes rebuilt.
+void validateBases(CoverageModel& m, const AnalysisOptions& opt, AnalysisOutput& out)
+{
+    std::vector<char> repaired(m.bases.size(), 0);
+    std::vector<std::function<void()>> tasks;
+    for (size_t b = 0; b < m.bases.size(); ++b) {
+        if (m.bases[b].geom.isEmpty())
+            continue;
+        tasks.push_back([&g = m.bases[b].geom, &flag = repaired[b]] {
+            GeomPtr gg = geos::toGeos(g);
+            if (GEOSisValid_r(ctx(), gg.get()) != 1) {
+                GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), gg.get()), "make valid");
+                g = geos::polygonalPart(fixed.get());
+                if (g.isEmpty())
+                    g.type = GeomType::MultiPolygon;
+                flag = 1;
+            }
+        });
+    }
+    runParallel(tasks, std::max(1u, opt.threads));
+    for (size_t b = 0; b < m.bases.size(); ++b)
+        if (repaired[b]) {
+            const BaseCoverage& B = m.bases[b];
+            out.notes.push_back("coverage " + B.op + " " + B.tech + " " + B.level + ": invalid polygon repaired");
+            if (b < m.pip.size())
+                m.pip[b] = PolygonIndex(B.geom);
+        }
+    m.validated = true;
+}
+
+// With `deferValidity`, the GEOS validity check is left to the caller (validateBases), which
+// needs it only where the raster path cannot vouch for the polygons (coverageSharesFlat).
+CoverageModel coverageModel(const AnalysisInput& in, const AnalysisOptions& opt, AnalysisOutput& out,
+                            bool deferValidity = false)
 {
     CoverageModel model;
     auto& bases = model.bases;
@@ -497,35 +532,18 @@ CoverageModel coverageModel(const AnalysisInput& in, const AnalysisOptions& opt,
     Layer covM = inCrs(*in.coverage, opt.metricEpsg);
     const int iOp = covM.fieldIndex("operator"), iTech = covM.fieldIndex("technology"),
               iLevel = covM.requireField("level");
-    // validity (and repair) of the large coverage polygons: one task each, on the threads
-    std::vector<char> repaired(covM.features.size(), 0);
-    {
-        std::vector<std::function<void()>> tasks;
-        for (size_t k = 0; k < covM.features.size(); ++k) {
-            auto& f = covM.features[k];
-            const std::string level = textOf(f, iLevel);
-            if ((level != "good" && level != "weak") || f.geom.isEmpty())
-                continue;
-            tasks.push_back([&f, &flag = repaired[k]] {
-                GeomPtr g = geos::toGeos(f.geom);
-                if (GEOSisValid_r(ctx(), g.get()) != 1) {
-                    GeomPtr fixed = geos::check(GEOSMakeValid_r(ctx(), g.get()), "make valid");
-                    f.geom = geos::polygonalPart(fixed.get());
-                    flag = 1;
-                }
-            });
-        }
-        runParallel(tasks, std::max(1u, opt.threads));
-    }
     for (size_t k = 0; k < covM.features.size(); ++k) {
         auto& f = covM.features[k];
         const std::string level = textOf(f, iLevel);
         if ((level != "good" && level != "weak") || f.geom.isEmpty())
             continue;
-        if (repaired[k])
-            out.notes.push_back("coverage " + textOf(f, iOp) + " " + textOf(f, iTech) + " " + level +
-                                ": invalid polygon repaired");
         bases.push_back({textOf(f, iOp), textOf(f, iTech), level, std::move(f.geom)});
+    }
+    if (!deferValidity) {
+        validateBases(model, opt, out);
+        // a polygon repaired into nothing is no coverage
+        bases.erase(std::remove_if(bases.begin(), bases.end(), [](const BaseCoverage& B) { return B.geom.isEmpty(); }),
+                    bases.end());
     }
     // entities: operator × technology, operator (3G/4G), any operator (3G/4G)
     std::map<std::pair<std::string, std::string>, size_t> otIndex;
@@ -564,7 +582,6 @@ CoverageModel coverageModel(const AnalysisInput& in, const AnalysisOptions& opt,
     pip.reserve(bases.size());
     for (const auto& B : bases)
         pip.emplace_back(B.geom);
-
     return model;
 }
 
@@ -855,7 +872,9 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
 {
     const size_t nv = villagesM.features.size();
     StepTimer timer;
-    CoverageModel m = coverageModel(in, opt, out);
+    // the raster path checks the polygons itself (from their cells): GEOS's validity check is
+    // needed only where it cannot vouch for them
+    CoverageModel m = coverageModel(in, opt, out, /*deferValidity=*/opt.gridUnions);
     timer("coverage: layer to metric");
     const auto& bases = m.bases;
     const auto& entities = m.entities;
@@ -937,7 +956,8 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     std::vector<char> tracedSlot(geoms.size(), 0);  // traced polygons touch only at shared corners
     std::optional<CellMasks> cellMasks;             // (kept: the villages' area shares come from it)
     std::vector<uint64_t> goodBits(entities.size(), 0), weakBits(entities.size(), 0);
-    if (opt.gridUnions && bases.size() <= 64) {
+    // 1 done on the grid, 0 not a raster (or not traced), -1 some polygon is invalid with area
+    auto onGrid = [&]() -> int {
         std::vector<const Geometry*> baseGeoms;
         for (const auto& B : bases)
             baseGeoms.push_back(&B.geom);
@@ -970,6 +990,14 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
         }
         if (grid) {
             const CellMasks& cells = cellMasks.emplace(*grid, baseGeoms);
+            if (!m.validated)
+                for (size_t b = 0; b < baseGeoms.size(); ++b) {
+                    const auto [least, greatest] = cells.coverRange(b);
+                    if (least < -1e-6 || greatest > 1 + 1e-6) {
+                        cellMasks.reset();
+                        return -1;
+                    }
+                }
             auto bitsOf = [](const std::vector<uint32_t>& members) {
                 uint64_t bits = 0;
                 for (uint32_t b : members)
@@ -1005,6 +1033,16 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
                 cellMasks.reset();
             timer(unionsDone ? "coverage: unions on the raster grid" : "coverage: raster grid not traced");
         }
+        return unionsDone ? 1 : 0;
+    };
+    if (opt.gridUnions && bases.size() <= 64 && onGrid() < 0) {
+        validateBases(m, opt, out);  // repaired: the raster path once more
+        timer("coverage: validity (GEOS), invalid polygons repaired");
+        onGrid();
+    }
+    if (!unionsDone && !m.validated) {
+        validateBases(m, opt, out);  // the GEOS overlays need valid polygons
+        timer("coverage: validity (GEOS)");
     }
     if (!unionsDone) {
         // 1. operator × technology (a union only where several features share a level) and operators
