@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <future>
 #include <memory>
 #include <optional>
 #include <set>
@@ -582,7 +583,18 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         }
     }
 
-    // read the inputs
+    // read the inputs; the shops, the largest layer, on a thread of their own through a second
+    // (read-only) connection from now on, while the other layers are read and the analysis runs
+    // (the analysis takes them through shopsReader on its economy thread, and frees them there)
+    std::future<std::shared_ptr<const Layer>> shopsRead;
+    if (!reuse["economy"] && store->hasLayer("shops"))
+        shopsRead = std::async(std::launch::async, [&] {
+            StepTimer shopsTimer;
+            auto shops = std::make_shared<const Layer>(
+                ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly)->readLayer("shops", &fb));
+            shopsTimer("task: read shops (own thread)");
+            return shops;
+        });
     fb.setStep(tr("Reading layers"));
     std::map<std::string, Layer> layers;
     auto need = [&](const char* name) -> const Layer* {
@@ -604,16 +616,8 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     options.parts.coverage = !reuse["coverage"];
     options.parts.access = !reuse["access"];
     if (options.parts.economy) {
-        // the shops, the largest layer, are read by the analysis on a thread of its own, through
-        // a second (read-only) connection, while the coverage part runs (and freed there)
-        if (store->hasLayer("shops"))
-            in.shopsReader = [&]() {
-                StepTimer shopsTimer;
-                auto shops = std::make_shared<const Layer>(
-                    ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly)->readLayer("shops", &fb));
-                shopsTimer("task: read shops (own thread)");
-                return shops;
-            };
+        if (shopsRead.valid())
+            in.shopsReader = [&]() { return shopsRead.get(); };
         in.teams = need("teams");
         in.targets = need("targets");
     }
