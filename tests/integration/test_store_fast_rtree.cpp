@@ -499,3 +499,32 @@ TEST_CASE("a row failing during a bulk-loaded write names it and leaves the R-tr
     CHECK(f.check(kBoxesTree) == "ok|");
     CHECK(f.scalar("SELECT count(*) FROM sqlite_master WHERE name LIKE 'rtree_fresh%'") == 0);
 }
+
+TEST_CASE("rows written before a failing row keep their R-tree entries when the caller commits anyway", "[store][fast][rtree]")
+{
+    test::TempDir dir("store-rtree-partial");
+    const std::string path = dir.file("partial.gpkg");
+    for (const bool bulk : {true, false}) {
+        INFO("bulk load " << bulk);
+        auto s = ProjectStore::create(path);
+        s->setRtreeBulkLoad(bulk);
+        {
+            ProjectStore::Transaction t(*s);
+            Layer bad = boxes(1000, 31);
+            bad.set(bad.features[700], "code", Value{});  // NOT NULL, row 701 (in the batch of rows 673-704)
+            CHECK_THROWS_AS(s->replaceLayer(bad), Error);
+            t.commit();  // what was written stays: rows 1-700
+        }
+        s->close();
+        const File f(path);
+        CHECK(f.scalar("SELECT count(*) FROM boxes") == 700);
+        CHECK(f.check(kBoxesTree) == "ok|");
+        CHECK(f.scalar("SELECT count(*) FROM boxes WHERE geom IS NOT NULL") == f.scalar("SELECT count(*) FROM rtree_boxes_geom"));
+        CHECK(f.scalar("SELECT count(*) FROM boxes b JOIN rtree_boxes_geom r ON r.id = b.fid") ==
+              f.scalar("SELECT count(*) FROM rtree_boxes_geom"));
+        CHECK(f.scalar("SELECT count(*) FROM rtree_boxes_geom") == 622);  // every 9th row has no geometry
+        if (bulk)  // bulk-loaded as the error went by
+            CHECK(f.scalar("SELECT count(*) FROM rtree_boxes_geom_node") == strNodes(622, 51));
+        std::remove(path.c_str());
+    }
+}

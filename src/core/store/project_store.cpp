@@ -816,6 +816,24 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
                         std::string("cannot index feature: ") + sqlite3_errmsg(db));
         sqlite3_reset(r);
     };
+    auto addEntry = [&](int64_t id, const Extent& env, size_t row) {
+        const gpkg::RtreeEntry e{id, env.minX, env.maxX, env.minY, env.maxY};
+        // bounds beyond float range or NaN: SQLite's own rounding decides, entry by entry
+        auto fits = [](double v) { return std::isfinite(v) && std::fabs(v) <= 1e38; };
+        if (bulk && !(fits(e.minX) && fits(e.maxX) && fits(e.minY) && fits(e.maxY))) {
+            for (size_t k = 0; k < entries.size(); ++k)
+                insertEntry(entries[k], entryRows[k]);
+            entries.clear();
+            entryRows.clear();
+            bulk = false;
+        }
+        if (bulk) {
+            entries.push_back(e);
+            entryRows.push_back(row);
+        } else {
+            insertEntry(e, row);
+        }
+    };
 
     OGRFeatureDefn* defn = l->GetLayerDefn();
     std::string sql = "INSERT INTO " + sqlite::quoteIdentifier(t.table) + " (";
@@ -886,67 +904,62 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
                     (column.empty() ? std::string() : "field '" + column + "': ") + "cannot write feature: " + msg);
     };
     const size_t total = src.features.size();
-    for (size_t start = 0; start < total; start += batch) {
-        const size_t n = std::min(batch, total - start);
-        if (start / 1024 != (start + n) / 1024)
-            throwIfCancelled(fb);
-        for (size_t j = 0; j < n; ++j) {
-            const Feature& feat = src.features[start + j];
-            if (!t.geomColumn.empty() && !feat.geom.isEmpty()) {
-                gpkg::encodeBlob(feat.geom, t.type, t.srsId, blobs[j], envs[j]);
-                written.expand(envs[j]);
-            }
-        }
-        if (n < batch && n > 1 && !tail)
-            tail = prepareInsert(n);
-        sqlite3_stmt* s = n == 1 ? single.get() : n == batch ? many.get() : tail.get();
-        for (size_t j = 0; j < n; ++j)
-            bindRow(s, j, src.features[start + j]);
-        const int rc = sqlite3_step(s);
-        const std::string msg = rc == SQLITE_DONE ? std::string() : sqlite3_errmsg(db);
-        sqlite3_reset(s);
-        if (rc != SQLITE_DONE) {
-            if (n == 1)
-                failRow(start + 1, msg);
-            // the failed statement changed nothing: replay its rows one by one up to the failing one
+    try {
+        for (size_t start = 0; start < total; start += batch) {
+            const size_t n = std::min(batch, total - start);
+            if (start / 1024 != (start + n) / 1024)
+                throwIfCancelled(fb);
             for (size_t j = 0; j < n; ++j) {
-                sqlite3_stmt* one = single.get();
-                bindRow(one, 0, src.features[start + j]);
-                const int rc1 = sqlite3_step(one);
-                const std::string msg1 = rc1 == SQLITE_DONE ? std::string() : sqlite3_errmsg(db);
-                sqlite3_reset(one);
-                if (rc1 != SQLITE_DONE)
-                    failRow(start + j + 1, msg1);
+                const Feature& feat = src.features[start + j];
+                if (!t.geomColumn.empty() && !feat.geom.isEmpty()) {
+                    gpkg::encodeBlob(feat.geom, t.type, t.srsId, blobs[j], envs[j]);
+                    written.expand(envs[j]);
+                }
             }
-            throw Error(ErrorKind::Store, where + " rows " + std::to_string(start + 1) + "-" + std::to_string(start + n),
-                        "cannot write features: " + msg);
-        }
-        if (!rtreeInsert)
-            continue;
-        // the rows of one INSERT get consecutive ids, the last one last_insert_rowid()
-        const int64_t lastId = sqlite3_last_insert_rowid(db);
-        for (size_t j = 0; j < n; ++j) {
-            if (src.features[start + j].geom.isEmpty())
+            if (n < batch && n > 1 && !tail)
+                tail = prepareInsert(n);
+            sqlite3_stmt* s = n == 1 ? single.get() : n == batch ? many.get() : tail.get();
+            for (size_t j = 0; j < n; ++j)
+                bindRow(s, j, src.features[start + j]);
+            const int rc = sqlite3_step(s);
+            const std::string msg = rc == SQLITE_DONE ? std::string() : sqlite3_errmsg(db);
+            sqlite3_reset(s);
+            if (rc != SQLITE_DONE) {
+                if (n == 1)
+                    failRow(start + 1, msg);
+                // the failed statement changed nothing: replay its rows one by one up to the failing one
+                for (size_t j = 0; j < n; ++j) {
+                    sqlite3_stmt* one = single.get();
+                    bindRow(one, 0, src.features[start + j]);
+                    const int rc1 = sqlite3_step(one);
+                    const std::string msg1 = rc1 == SQLITE_DONE ? std::string() : sqlite3_errmsg(db);
+                    sqlite3_reset(one);
+                    if (rc1 != SQLITE_DONE)
+                        failRow(start + j + 1, msg1);
+                    if (rtreeInsert && !src.features[start + j].geom.isEmpty())
+                        addEntry(sqlite3_last_insert_rowid(db), envs[j], start + j + 1);
+                }
+                throw Error(ErrorKind::Store, where + " rows " + std::to_string(start + 1) + "-" + std::to_string(start + n),
+                            "cannot write features: " + msg);
+            }
+            if (!rtreeInsert)
                 continue;
-            const size_t row = start + j + 1;
-            const Extent& env = envs[j];
-            const gpkg::RtreeEntry e{lastId - static_cast<int64_t>(n - 1 - j), env.minX, env.maxX, env.minY, env.maxY};
-            // bounds beyond float range or NaN: SQLite's own rounding decides, entry by entry
-            auto fits = [](double v) { return std::isfinite(v) && std::fabs(v) <= 1e38; };
-            if (bulk && !(fits(e.minX) && fits(e.maxX) && fits(e.minY) && fits(e.maxY))) {
-                for (size_t k = 0; k < entries.size(); ++k)
-                    insertEntry(entries[k], entryRows[k]);
-                entries.clear();
-                entryRows.clear();
-                bulk = false;
-            }
-            if (bulk) {
-                entries.push_back(e);
-                entryRows.push_back(row);
-            } else {
-                insertEntry(e, row);
-            }
+            // the rows of one INSERT get consecutive ids, the last one last_insert_rowid()
+            const int64_t lastId = sqlite3_last_insert_rowid(db);
+            for (size_t j = 0; j < n; ++j)
+                if (!src.features[start + j].geom.isEmpty())
+                    addEntry(lastId - static_cast<int64_t>(n - 1 - j), envs[j], start + j + 1);
         }
+    } catch (...) {
+        // the rows written so far keep their R-tree entries (the bulk load of the empty tree
+        // now), as with one insert per row: the table and its index agree for a caller that
+        // catches this error and commits; its own error, if any, gives way to the first one
+        if (bulk && !entries.empty())
+            try {
+                gpkg::bulkLoadRtree(db, rtree, rtreeNodeSize, std::move(entries), where);
+            } catch (...) {
+            }
+        throw;
     }
     rtreeInsert.reset();
     if (bulk)
