@@ -2,8 +2,9 @@
 // Direct GeoPackage access on GDAL's own sqlite3 connection (issue #9): the project store's bulk
 // writes bind rows to one prepared INSERT instead of building an OGRFeature per row, and encode
 // the geometry blob here. Everything runs on the connection of the open GDAL dataset, so it stays
-// inside the store's transaction, and the file's triggers (R-tree, feature counts, Bando's change
-// counters) fire as for any writer.
+// inside the store's transaction. The file's triggers fire as for any writer, except the R-tree
+// insert and feature-count triggers, whose effect the store applies itself (an empty R-tree is
+// bulk-loaded, bulkLoadRtree below).
 #include "core/model/geometry.hpp"
 
 #include <cstdint>
