@@ -2,8 +2,9 @@
 // Direct GeoPackage access on GDAL's own sqlite3 connection (issue #9): the project store's bulk
 // writes bind rows to one prepared INSERT instead of building an OGRFeature per row, and encode
 // the geometry blob here. Everything runs on the connection of the open GDAL dataset, so it stays
-// inside the store's transaction, and the file's triggers (R-tree, feature counts, Bando's change
-// counters) fire as for any writer.
+// inside the store's transaction. The file's triggers fire as for any writer, except the R-tree
+// insert and feature-count triggers, whose effect the store applies itself (an empty R-tree is
+// bulk-loaded, bulkLoadRtree below).
 #include "core/model/geometry.hpp"
 
 #include <cstdint>
@@ -35,6 +36,33 @@ std::vector<Trigger> triggersOn(sqlite3* db, const std::string& table);
 
 // Runs one statement without results; throws bando::Error(Store, where, ...) on failure.
 void exec(sqlite3* db, const std::string& sql, const std::string& where);
+
+// ---- the R-tree of a GeoPackage geometry column, bulk-loaded (issue #9) ----
+
+// SQLite's rtree module stores each bound as a 32-bit float, the minimum rounded down and the
+// maximum rounded up (rtreeValueDown / rtreeValueUp in SQLite's rtree.c), so the box holds the
+// double envelope.
+float rtreeDown(double d);
+float rtreeUp(double d);
+
+// One R-tree entry: the feature id and its envelope (doubles; rounded when written).
+struct RtreeEntry {
+    int64_t id = 0;
+    double minX = 0, maxX = 0, minY = 0, maxY = 0;
+};
+
+// The node size in bytes of `rtree` when it is a 2-D R-tree as GDAL makes it (`USING rtree(id,
+// minx, maxx, miny, maxy)`, the three shadow tables with SQLite's layout) with no entry at all and
+// its shadow tables writable; 0 otherwise (then entries go in through the rtree module).
+int emptyRtreeNodeSize(sqlite3* db, const std::string& rtree);
+
+// Writes `entries` (distinct ids) into the empty R-tree `rtree` (emptyRtreeNodeSize gave
+// `nodeSize`) as a Sort-Tile-Recursive packed tree, straight into its shadow tables (_node,
+// _rowid, _parent), the root as node 1 holding the depth: the tree SQLite reads and updates as
+// its own, with the same floats per entry as one INSERT per entry stores. Throws
+// bando::Error(Store, where, ...) on failure (the caller's transaction undoes what was written).
+void bulkLoadRtree(sqlite3* db, const std::string& rtree, int nodeSize, std::vector<RtreeEntry> entries,
+                   const std::string& where);
 
 // GDAL's last_change stamp: OGR_CURRENT_DATE when set (the sample pins it), else stampTime()
 // (SOURCE_DATE_EPOCH) as "YYYY-MM-DDTHH:MM:SS.000Z".

@@ -19,8 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
+#include <cmath>
 #include <cstring>
 #include <cerrno>
 #include <cstdlib>
@@ -789,6 +791,9 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
             ownRtree = true;
         }
     }
+    // An empty R-tree (a new layer, or one replaceLayer just cleared) is bulk-loaded after the
+    // rows: far cheaper than one insert per row into the rtree module.
+    const int rtreeNodeSize = ownRtree && m_rtreeBulkLoad ? gpkg::emptyRtreeNodeSize(db, rtree) : 0;
     TriggersDropped dropped(db, off, where);
     sqlite::StatementPtr rtreeInsert;
     if (ownRtree) {
@@ -796,6 +801,39 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
         if (!rtreeInsert)
             throw Error(ErrorKind::Store, where, std::string("cannot prepare the R-tree insert: ") + sqlite3_errmsg(db));
     }
+    bool bulk = rtreeNodeSize > 0;
+    std::vector<gpkg::RtreeEntry> entries;  // for the bulk load
+    std::vector<size_t> entryRows;          // their row numbers
+    auto insertEntry = [&](const gpkg::RtreeEntry& e, size_t row) {
+        sqlite3_stmt* r = rtreeInsert.get();
+        sqlite3_bind_int64(r, 1, e.id);
+        sqlite3_bind_double(r, 2, e.minX);
+        sqlite3_bind_double(r, 3, e.maxX);
+        sqlite3_bind_double(r, 4, e.minY);
+        sqlite3_bind_double(r, 5, e.maxY);
+        if (sqlite3_step(r) != SQLITE_DONE)
+            throw Error(ErrorKind::Store, where + " row " + std::to_string(row),
+                        std::string("cannot index feature: ") + sqlite3_errmsg(db));
+        sqlite3_reset(r);
+    };
+    auto addEntry = [&](int64_t id, const Extent& env, size_t row) {
+        const gpkg::RtreeEntry e{id, env.minX, env.maxX, env.minY, env.maxY};
+        // bounds beyond float range or NaN: SQLite's own rounding decides, entry by entry
+        auto fits = [](double v) { return std::isfinite(v) && std::fabs(v) <= 1e38; };
+        if (bulk && !(fits(e.minX) && fits(e.maxX) && fits(e.minY) && fits(e.maxY))) {
+            for (size_t k = 0; k < entries.size(); ++k)
+                insertEntry(entries[k], entryRows[k]);
+            entries.clear();
+            entryRows.clear();
+            bulk = false;
+        }
+        if (bulk) {
+            entries.push_back(e);
+            entryRows.push_back(row);
+        } else {
+            insertEntry(e, row);
+        }
+    };
 
     OGRFeatureDefn* defn = l->GetLayerDefn();
     std::string sql = "INSERT INTO " + sqlite::quoteIdentifier(t.table) + " (";
@@ -812,65 +850,120 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
             addColumn(defn->GetFieldDefn(t.column[i])->GetNameRef());
             bound.emplace_back(i, t.column[i]);
         }
-    if (params.empty())
-        sql = "INSERT INTO " + sqlite::quoteIdentifier(t.table) + " DEFAULT VALUES";
-    else
-        sql += ") VALUES (" + params + ")";
-    sqlite::StatementPtr st = sqlite::prepare(db, sql);
-    if (!st)
-        throw Error(ErrorKind::Store, where, std::string("cannot prepare the insert: ") + sqlite3_errmsg(db));
-    sqlite3_stmt* raw = st.get();
+    // Several rows per INSERT (fewer statement steps); a failed batch is replayed row by row to
+    // name the failing row.
+    const int perRow = static_cast<int>(bound.size()) + (t.geomColumn.empty() ? 0 : 1);
+    size_t batch = 1;
+    if (perRow > 0)
+        batch = static_cast<size_t>(std::clamp(sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1) / perRow, 1, 32));
+    auto prepareInsert = [&](size_t rows) {
+        std::string text = sql;
+        if (params.empty()) {
+            text = "INSERT INTO " + sqlite::quoteIdentifier(t.table) + " DEFAULT VALUES";
+        } else {
+            text += ") VALUES (" + params + ")";
+            for (size_t k = 1; k < rows; ++k)
+                text += ", (" + params + ")";
+        }
+        sqlite::StatementPtr p = sqlite::prepare(db, text);
+        if (!p)
+            throw Error(ErrorKind::Store, where, std::string("cannot prepare the insert: ") + sqlite3_errmsg(db));
+        return p;
+    };
+    const sqlite::StatementPtr single = prepareInsert(1);
+    const sqlite::StatementPtr many = batch > 1 ? prepareInsert(batch) : sqlite::StatementPtr();
+    sqlite::StatementPtr tail;  // the last, shorter batch
 
     OGRFeature scratch(defn);
     gdal::ErrorCapture cap;  // OGR's conversion warnings, as the OGR path would give them
-    std::vector<uint8_t> blob;
-    Extent env, written;
-    size_t row = 0;
+    std::vector<std::vector<uint8_t>> blobs(batch);
+    std::vector<Extent> envs(batch);
+    Extent written;
     const int first = t.geomColumn.empty() ? 1 : 2;
-    for (const auto& feat : src.features) {
-        ++row;
-        if ((row & 1023) == 0)
-            throwIfCancelled(fb);
+    // binds row `feat` as the `j`-th row of statement `s` (its blob and envelope kept in slot j)
+    auto bindRow = [&](sqlite3_stmt* s, size_t j, const Feature& feat) {
+        const int base = static_cast<int>(j) * perRow;
         if (!t.geomColumn.empty()) {
-            if (feat.geom.isEmpty()) {
-                sqlite3_bind_null(raw, 1);
-            } else {
-                gpkg::encodeBlob(feat.geom, t.type, t.srsId, blob, env);
-                written.expand(env);
-                sqlite3_bind_blob(raw, 1, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
-            }
+            if (feat.geom.isEmpty())
+                sqlite3_bind_null(s, base + 1);
+            else
+                sqlite3_bind_blob(s, base + 1, blobs[j].data(), static_cast<int>(blobs[j].size()), SQLITE_STATIC);
         }
         for (size_t b = 0; b < bound.size(); ++b) {
             const auto [i, k] = bound[b];
-            const int index = first + static_cast<int>(b);
+            const int index = base + first + static_cast<int>(b);
             if (i < feat.values.size())
-                bindValue(raw, index, feat.values[i], defn->GetFieldDefn(k)->GetType(), scratch, k);
+                bindValue(s, index, feat.values[i], defn->GetFieldDefn(k)->GetType(), scratch, k);
             else
-                sqlite3_bind_null(raw, index);
+                sqlite3_bind_null(s, index);
         }
-        const int rc = sqlite3_step(raw);
-        if (rc != SQLITE_DONE) {
-            const std::string msg = sqlite3_errmsg(db);
-            const std::string column = columnOfMessage(msg, t.table);
-            throw Error(ErrorKind::Store, where + " row " + std::to_string(row),
-                        (column.empty() ? std::string() : "field '" + column + "': ") + "cannot write feature: " + msg);
+    };
+    auto failRow = [&](size_t row, const std::string& msg) {
+        const std::string column = columnOfMessage(msg, t.table);
+        throw Error(ErrorKind::Store, where + " row " + std::to_string(row),
+                    (column.empty() ? std::string() : "field '" + column + "': ") + "cannot write feature: " + msg);
+    };
+    const size_t total = src.features.size();
+    try {
+        for (size_t start = 0; start < total; start += batch) {
+            const size_t n = std::min(batch, total - start);
+            if (start / 1024 != (start + n) / 1024)
+                throwIfCancelled(fb);
+            for (size_t j = 0; j < n; ++j) {
+                const Feature& feat = src.features[start + j];
+                if (!t.geomColumn.empty() && !feat.geom.isEmpty()) {
+                    gpkg::encodeBlob(feat.geom, t.type, t.srsId, blobs[j], envs[j]);
+                    written.expand(envs[j]);
+                }
+            }
+            if (n < batch && n > 1 && !tail)
+                tail = prepareInsert(n);
+            sqlite3_stmt* s = n == 1 ? single.get() : n == batch ? many.get() : tail.get();
+            for (size_t j = 0; j < n; ++j)
+                bindRow(s, j, src.features[start + j]);
+            const int rc = sqlite3_step(s);
+            const std::string msg = rc == SQLITE_DONE ? std::string() : sqlite3_errmsg(db);
+            sqlite3_reset(s);
+            if (rc != SQLITE_DONE) {
+                if (n == 1)
+                    failRow(start + 1, msg);
+                // the failed statement changed nothing: replay its rows one by one up to the failing one
+                for (size_t j = 0; j < n; ++j) {
+                    sqlite3_stmt* one = single.get();
+                    bindRow(one, 0, src.features[start + j]);
+                    const int rc1 = sqlite3_step(one);
+                    const std::string msg1 = rc1 == SQLITE_DONE ? std::string() : sqlite3_errmsg(db);
+                    sqlite3_reset(one);
+                    if (rc1 != SQLITE_DONE)
+                        failRow(start + j + 1, msg1);
+                    if (rtreeInsert && !src.features[start + j].geom.isEmpty())
+                        addEntry(sqlite3_last_insert_rowid(db), envs[j], start + j + 1);
+                }
+                throw Error(ErrorKind::Store, where + " rows " + std::to_string(start + 1) + "-" + std::to_string(start + n),
+                            "cannot write features: " + msg);
+            }
+            if (!rtreeInsert)
+                continue;
+            // the rows of one INSERT get consecutive ids, the last one last_insert_rowid()
+            const int64_t lastId = sqlite3_last_insert_rowid(db);
+            for (size_t j = 0; j < n; ++j)
+                if (!src.features[start + j].geom.isEmpty())
+                    addEntry(lastId - static_cast<int64_t>(n - 1 - j), envs[j], start + j + 1);
         }
-        sqlite3_reset(raw);
-        if (rtreeInsert && !feat.geom.isEmpty()) {
-            sqlite3_stmt* r = rtreeInsert.get();
-            sqlite3_bind_int64(r, 1, sqlite3_last_insert_rowid(db));
-            sqlite3_bind_double(r, 2, env.minX);
-            sqlite3_bind_double(r, 3, env.maxX);
-            sqlite3_bind_double(r, 4, env.minY);
-            sqlite3_bind_double(r, 5, env.maxY);
-            if (sqlite3_step(r) != SQLITE_DONE)
-                throw Error(ErrorKind::Store, where + " row " + std::to_string(row),
-                            std::string("cannot index feature: ") + sqlite3_errmsg(db));
-            sqlite3_reset(r);
-        }
+    } catch (...) {
+        // the rows written so far keep their R-tree entries (the bulk load of the empty tree
+        // now), as with one insert per row: the table and its index agree for a caller that
+        // catches this error and commits; its own error, if any, gives way to the first one
+        if (bulk && !entries.empty())
+            try {
+                gpkg::bulkLoadRtree(db, rtree, rtreeNodeSize, std::move(entries), where);
+            } catch (...) {
+            }
+        throw;
     }
-    st.reset();
     rtreeInsert.reset();
+    if (bulk)
+        gpkg::bulkLoadRtree(db, rtree, rtreeNodeSize, std::move(entries), where);
     dropped.restore(where);
     const std::string q = sqlite::quoteIdentifier(t.table);
     std::string lit = "'";

@@ -93,6 +93,9 @@ public:
     // the tests compare the fast path with). On by default.
     void setFastIo(bool on) { m_fastIo = on; }
     bool fastIo() const { return m_fastIo; }
+    // Off, a fast write into an empty R-tree inserts its entries one by one through the rtree
+    // module instead of bulk-loading the tree (the reference the tests compare the bulk load with).
+    void setRtreeBulkLoad(bool on) { m_rtreeBulkLoad = on; }
 
 private:
     ProjectStore(std::string path, Mode mode, GDALDatasetUniquePtr ds);
@@ -123,6 +126,7 @@ private:
     std::unique_ptr<ProjectLock> m_writerLock;  // ReadWrite: held from open to close
     bool m_inTransaction = false;
     bool m_fastIo = true;
+    bool m_rtreeBulkLoad = true;
     std::optional<Diagnostic> m_recovered;
 
 public:
