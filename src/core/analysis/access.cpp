@@ -79,8 +79,10 @@ struct SegGrid {
                 cells[key(x, y)].push_back(id);
     }
     // Nearest segment (ring search, growing until found and the ring is beyond the best).
+    // `offset(id, ox, oy)` gives the offset from p to segment id (false: not a candidate); the
+    // distance is std::hypot of it, taken only where the squared offset may beat the best.
     template <class F>
-    int64_t nearest(const XY& p, F dist, double& best, int maxRings = 400) const
+    int64_t nearest(const XY& p, F offset, double& best, int maxRings = 400) const
     {
         best = kInf;
         int64_t bestId = -1;
@@ -96,7 +98,10 @@ struct SegGrid {
                     if (it == cells.end())
                         continue;
                     for (uint32_t id : it->second) {
-                        const double d = dist(id);
+                        double ox, oy;
+                        if (!offset(id, ox, oy) || (bestId >= 0 && !mayBeWithin(ox, oy, best)))
+                            continue;
+                        const double d = std::hypot(ox, oy);
                         if (d < best) {
                             best = d;
                             bestId = id;
@@ -165,12 +170,13 @@ std::vector<double> dijkstra(const Graph& g, const std::vector<std::pair<uint32_
     return dist;
 }
 
-// Distance from p to a segment of g, for SegGrid::nearest.
+// Offset from p to a segment of g, for SegGrid::nearest.
 auto segDistance(const Graph& g, const XY& p)
 {
-    return [&g, p](uint32_t id) {
+    return [&g, p](uint32_t id, double& ox, double& oy) {
         const auto& s = g.segs[id];
-        return pointSegmentDistance(p.x, p.y, g.nodes[s.a].x, g.nodes[s.a].y, g.nodes[s.b].x, g.nodes[s.b].y);
+        pointSegmentOffset(p.x, p.y, g.nodes[s.a].x, g.nodes[s.a].y, g.nodes[s.b].x, g.nodes[s.b].y, ox, oy);
+        return true;
     };
 }
 
@@ -245,11 +251,12 @@ bool buildNetwork(const Layer& roads, const AccessOptions& ao, const Feedback* f
             continue;
         const XY p = g0.nodes[n];
         double best = kInf;
-        auto d = [&](uint32_t sid) {
+        auto d = [&](uint32_t sid, double& ox, double& oy) {
             const auto& s = g0.segs[sid];
             if (s.a == n || s.b == n)
-                return kInf;
-            return pointSegmentDistance(p.x, p.y, g0.nodes[s.a].x, g0.nodes[s.a].y, g0.nodes[s.b].x, g0.nodes[s.b].y);
+                return false;
+            pointSegmentOffset(p.x, p.y, g0.nodes[s.a].x, g0.nodes[s.a].y, g0.nodes[s.b].x, g0.nodes[s.b].y, ox, oy);
+            return true;
         };
         const int64_t id = grid0.nearest(p, d, best, 1);
         if (id < 0 || best > 5.0)

@@ -11,6 +11,7 @@
 #include "core/base/error.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
+#include "core/model/point_table.hpp"
 #include "core/planning/targets.hpp"
 
 #include <algorithm>
@@ -1226,61 +1227,43 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
 // (their stored coordinates, exactly), the others transformed once each, over the threads.
 void gapsToVillageCrs(std::vector<GapPiece>& gaps, const Layer& villages, const Layer& villagesM)
 {
-    struct Key {
-        size_t operator()(const XY& p) const
-        {
-            uint64_t a, b;
-            std::memcpy(&a, &p.x, 8);
-            std::memcpy(&b, &p.y, 8);
-            return static_cast<size_t>((a * 0x9E3779B97F4A7C15ull) ^ (b + 0x7F4A7C159E3779B9ull + (a << 6)));
-        }
-    };
-    struct Eq {
-        bool operator()(const XY& a, const XY& b) const { return a.x == b.x && a.y == b.y; }
-    };
-    // metric point -> its index in `to`, the point in the villages' CRS
-    std::unordered_map<XY, uint32_t, Key, Eq> at;
+    // metric point -> its index among the distinct points; `to` the point in the villages' CRS
+    PointTable at(villagesM.features.size() * 64);
     std::vector<XY> to;
-    at.reserve(villagesM.features.size() * 64);
-    auto add = [&](const XY& metric, const XY& stored) {
-        if (at.emplace(metric, static_cast<uint32_t>(to.size())).second)
-            to.push_back(stored);
-    };
     for (size_t f = 0; f < villages.features.size() && f < villagesM.features.size(); ++f) {
         const auto& a = villages.features[f].geom.parts;
         const auto& m = villagesM.features[f].geom.parts;
         for (size_t p = 0; p < a.size() && p < m.size(); ++p)
             for (size_t r = 0; r < a[p].size() && r < m[p].size(); ++r)
-                for (size_t k = 0; k < a[p][r].size() && k < m[p][r].size(); ++k)
-                    add(m[p][r][k], a[p][r][k]);
+                for (size_t k = 0; k < a[p][r].size() && k < m[p][r].size(); ++k) {
+                    bool added = false;
+                    at.add(m[p][r][k], &added);
+                    if (added)
+                        to.push_back(a[p][r][k]);
+                }
     }
-    // the other vertices, once each: a layer of MultiPoint chunks reprojects on the threads
+    // the other vertices, once each, transformed on the threads; every gap vertex's index kept
+    // in walking order for the way back
     const size_t firstOther = to.size();
+    std::vector<uint32_t> which;
     for (const auto& gap : gaps)
         for (const auto& part : gap.geom.parts)
             for (const auto& ring : part)
-                for (const XY& p : ring)
-                    add(p, p);
-    Layer rest;
-    rest.epsg = villagesM.epsg;
-    rest.geomType = GeomType::MultiPoint;
-    for (size_t first = firstOther; first < to.size(); first += 4096) {
-        Geometry g;
-        g.type = GeomType::MultiPoint;
-        for (size_t k = first; k < std::min(to.size(), first + 4096); ++k)
-            g.parts.push_back({{to[k]}});
-        rest.addFeature(std::move(g));
-    }
-    crs::reproject(rest, villages.epsg);
-    size_t k = firstOther;
-    for (const auto& f : rest.features)
-        for (const auto& part : f.geom.parts)
-            to[k++] = part[0][0];
+                for (const XY& p : ring) {
+                    bool added = false;
+                    which.push_back(at.add(p, &added));
+                    if (added)
+                        to.push_back(p);
+                }
+    std::vector<XY> rest(to.begin() + static_cast<std::ptrdiff_t>(firstOther), to.end());
+    crs::reproject(rest, villagesM.epsg, villages.epsg);
+    std::copy(rest.begin(), rest.end(), to.begin() + static_cast<std::ptrdiff_t>(firstOther));
+    size_t k = 0;
     for (auto& gap : gaps)
         for (auto& part : gap.geom.parts)
             for (auto& ring : part)
                 for (XY& p : ring)
-                    p = to[at.find(p)->second];
+                    p = to[which[k++]];
 }
 
 void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& centre, const AnalysisOptions& opt,
@@ -1613,6 +1596,8 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     if (overlapStore) {
         if (economyThread.joinable())
             shopsReadFuture.wait();  // the caller may write to the file the shops were read from
+        if (std::getenv("GATE_EARLY"))
+            gate.open();
         if (opt.afterShares) {
             opt.afterShares(out);
             timer("coverage: the caller's afterShares");

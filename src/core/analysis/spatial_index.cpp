@@ -66,32 +66,11 @@ bool PolygonIndex::contains(double x, double y) const
     return inside;
 }
 
-namespace {
-
-// The offset from p to the nearest point of the segment.
-inline void segmentOffset(double px, double py, double x0, double y0, double x1, double y1, double& ox, double& oy)
-{
-    const double dx = x1 - x0, dy = y1 - y0;
-    const double len2 = dx * dx + dy * dy;
-    double t = len2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / len2 : 0;
-    t = std::clamp(t, 0.0, 1.0);
-    ox = px - (x0 + t * dx);
-    oy = py - (y0 + t * dy);
-}
-
-// A candidate whose squared offset exceeds best² by more than rounding cannot be nearer: only
-// the others get the (slow, exactly rounded) hypot, so the result is the minimum of the hypots.
-inline bool mayBeWithin(double ox, double oy, double d)
-{
-    return ox * ox + oy * oy <= d * d * (1 + 1e-9);
-}
-
-} // namespace
 
 double pointSegmentDistance(double px, double py, double x0, double y0, double x1, double y1)
 {
     double ox, oy;
-    segmentOffset(px, py, x0, y0, x1, y1, ox, oy);
+    pointSegmentOffset(px, py, x0, y0, x1, y1, ox, oy);
     return std::hypot(ox, oy);
 }
 
@@ -143,7 +122,7 @@ double SegmentIndex::nearestDistance(double x, double y, double maxRadius) const
             for (; it != m_cells.end() && it->first == k; ++it) {
                 const Seg& s = m_segs[it->second];
                 double ox, oy;
-                segmentOffset(x, y, s.x0, s.y0, s.x1, s.y1, ox, oy);
+                pointSegmentOffset(x, y, s.x0, s.y0, s.x1, s.y1, ox, oy);
                 if (!std::isfinite(best) || mayBeWithin(ox, oy, best))
                     best = std::min(best, std::hypot(ox, oy));
             }
@@ -168,7 +147,7 @@ bool SegmentIndex::withinDistance(double x, double y, double radius) const
             for (; it != m_cells.end() && it->first == k; ++it) {
                 const Seg& s = m_segs[it->second];
                 double ox, oy;
-                segmentOffset(x, y, s.x0, s.y0, s.x1, s.y1, ox, oy);
+                pointSegmentOffset(x, y, s.x0, s.y0, s.x1, s.y1, ox, oy);
                 if (mayBeWithin(ox, oy, radius) && std::hypot(ox, oy) <= radius)
                     return true;
             }

@@ -57,4 +57,21 @@ private:
 
 double pointSegmentDistance(double px, double py, double x0, double y0, double x1, double y1);
 
+// The offset (ox, oy) from p to the nearest point of the segment: pointSegmentDistance is
+// std::hypot(ox, oy). Searches compare ox² + oy² first (mayBeWithin) and take the hypot only of
+// the candidates that may be nearer, which gives the same minimum.
+inline void pointSegmentOffset(double px, double py, double x0, double y0, double x1, double y1, double& ox,
+                               double& oy)
+{
+    const double dx = x1 - x0, dy = y1 - y0;
+    const double len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((px - x0) * dx + (py - y0) * dy) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    ox = px - (x0 + t * dx);
+    oy = py - (y0 + t * dy);
+}
+
+// False only where the offset is certainly longer than d (beyond rounding: a 1e-9 margin).
+inline bool mayBeWithin(double ox, double oy, double d) { return ox * ox + oy * oy <= d * d * (1 + 1e-9); }
+
 } // namespace bando::analysis

@@ -1,10 +1,9 @@
 #include "core/crs/reproject.hpp"
 
 #include "core/capi/proj.hpp"
+#include "core/model/point_table.hpp"
 
 #include <algorithm>
-#include <cstdint>
-#include <cstring>
 #include <exception>
 #include <thread>
 #include <vector>
@@ -23,18 +22,7 @@ void reprojectPoints(const std::vector<Ring*>& rings, size_t begin, size_t end, 
 {
     if (end <= begin)
         return;
-    // open addressing on the coordinates' bits: slot -> index of the distinct point, or empty
-    constexpr uint32_t kEmpty = 0xffffffffu;
-    size_t capacity = 16;
-    while (capacity < 2 * (end - begin))
-        capacity *= 2;
-    std::vector<uint32_t> table(capacity, kEmpty);
-    auto bitsOf = [](double v) {
-        uint64_t b;
-        std::memcpy(&b, &v, sizeof b);
-        return b;
-    };
-    std::vector<double> xs, ys;  // the distinct points
+    PointTable distinct(end - begin);
     std::vector<uint32_t> which(end - begin);
     auto forRange = [&](auto visit) {
         size_t offset = 0, k = 0;  // offset of the current ring in the concatenation
@@ -48,26 +36,12 @@ void reprojectPoints(const std::vector<Ring*>& rings, size_t begin, size_t end, 
                 break;
         }
     };
-    forRange([&](const XY& p, size_t k) {
-        const uint64_t bx = bitsOf(p.x), by = bitsOf(p.y);
-        uint64_t h = (bx ^ (by * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
-        size_t slot = static_cast<size_t>(h >> 32) & (capacity - 1);
-        while (true) {
-            const uint32_t u = table[slot];
-            if (u == kEmpty) {
-                table[slot] = static_cast<uint32_t>(xs.size());
-                which[k] = static_cast<uint32_t>(xs.size());
-                xs.push_back(p.x);
-                ys.push_back(p.y);
-                return;
-            }
-            if (bitsOf(xs[u]) == bx && bitsOf(ys[u]) == by) {
-                which[k] = u;
-                return;
-            }
-            slot = (slot + 1) & (capacity - 1);
-        }
-    });
+    forRange([&](const XY& p, size_t k) { which[k] = distinct.add(p); });
+    std::vector<double> xs(distinct.size()), ys(distinct.size());
+    for (size_t u = 0; u < distinct.size(); ++u) {
+        xs[u] = distinct.points()[u].x;
+        ys[u] = distinct.points()[u].y;
+    }
     transform(srcEpsg, dstEpsg, xs.data(), ys.data(), xs.size());
     forRange([&](XY& p, size_t k) { p = {xs[which[k]], ys[which[k]]}; });
 }
@@ -93,26 +67,17 @@ void reproject(Geometry& g, int srcEpsg, int dstEpsg)
         }
 }
 
-void reproject(Layer& layer, int dstEpsg)
+namespace {
+
+// The points of `rings` (`vertices` in all), in equal shares over the threads (a few huge rings
+// split too) when there are many.
+void reprojectRings(const std::vector<Ring*>& rings, size_t vertices, int srcEpsg, int dstEpsg)
 {
-    if (dstEpsg == layer.epsg)
-        return;
-    const int srcEpsg = layer.epsg;
-    std::vector<Ring*> rings;
-    size_t vertices = 0;
-    for (auto& f : layer.features)
-        for (auto& part : f.geom.parts)
-            for (auto& ring : part) {
-                rings.push_back(&ring);
-                vertices += ring.size();
-            }
     const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 8);
     if (vertices <= kParallelVertices || threads < 2) {
         reprojectPoints(rings, 0, vertices, srcEpsg, dstEpsg);
-        layer.epsg = dstEpsg;
         return;
     }
-    // Equal shares of the points (a few huge rings split too), one per thread.
     std::vector<std::exception_ptr> errors(threads);
     std::vector<std::thread> pool;
     auto share = [&](size_t t) { return vertices * t / threads; };
@@ -134,7 +99,30 @@ void reproject(Layer& layer, int dstEpsg)
     for (const auto& e : errors)
         if (e)
             std::rethrow_exception(e);
+}
+
+} // namespace
+
+void reproject(Layer& layer, int dstEpsg)
+{
+    if (dstEpsg == layer.epsg)
+        return;
+    std::vector<Ring*> rings;
+    size_t vertices = 0;
+    for (auto& f : layer.features)
+        for (auto& part : f.geom.parts)
+            for (auto& ring : part) {
+                rings.push_back(&ring);
+                vertices += ring.size();
+            }
+    reprojectRings(rings, vertices, layer.epsg, dstEpsg);
     layer.epsg = dstEpsg;
+}
+
+void reproject(std::vector<XY>& points, int srcEpsg, int dstEpsg)
+{
+    if (srcEpsg != dstEpsg)
+        reprojectRings({&points}, points.size(), srcEpsg, dstEpsg);
 }
 
 } // namespace bando::crs

@@ -5,6 +5,7 @@
 #include "core/model/layer.hpp"
 
 #include <cstddef>
+#include <vector>
 
 namespace bando::crs {
 
@@ -17,5 +18,8 @@ constexpr size_t kParallelVertices = 20000;
 
 // Reprojects one geometry in place from `srcEpsg` to `dstEpsg`.
 void reproject(Geometry& g, int srcEpsg, int dstEpsg);
+
+// Reprojects points in place (on the threads above kParallelVertices, like a layer).
+void reproject(std::vector<XY>& points, int srcEpsg, int dstEpsg);
 
 } // namespace bando::crs
