@@ -209,6 +209,7 @@ TEST_CASE("segment index: nearest and within equal the brute-force hypot minimum
             brute = std::min(brute, pointSegmentDistance(x, y, s[0], s[1], s[2], s[3]));
         const double radius = 400;
         const double got = si.nearestDistance(x, y, radius);
+        CHECK(si.nearestDistance(x, y, std::numeric_limits<double>::infinity()) == brute);  // unbounded
         INFO(x << "," << y);
         if (brute <= radius) {
             CHECK(got == brute);  // bit for bit
@@ -224,6 +225,20 @@ TEST_CASE("segment index: nearest and within equal the brute-force hypot minimum
     }
     CHECK(checked > 1000);
     CHECK(within > 1000);
+
+    // a huge, sparse window (segments 5,000 km apart on a 10 m grid): the sorted-pairs path
+    SegmentIndex sparse(10);
+    sparse.addSegment(0, 0, 30, 0);
+    sparse.addSegment(5e6, 5e6, 5e6, 5e6 + 40);
+    sparse.addPoint(-2e6, 3e6);
+    CHECK(sparse.nearestDistance(15, 7, 100) == 7);
+    CHECK(sparse.nearestDistance(5e6 + 3, 5e6 + 50, 100) == std::hypot(3.0, 10.0));
+    CHECK(std::isinf(sparse.nearestDistance(1000, 1000, 100)));
+    CHECK(sparse.nearestDistance(1000, 1000, std::numeric_limits<double>::infinity()) == std::hypot(970.0, 1000.0));
+    CHECK(sparse.withinDistance(-2e6 + 6, 3e6 + 8, 10));
+    CHECK_FALSE(sparse.withinDistance(-2e6 + 6, 3e6 + 8.1, 10));
+    CHECK(sparse.withinDistance(40, 0, 10));
+    CHECK_FALSE(sparse.withinDistance(40.5, 0, 10));
 }
 
 TEST_CASE("thresholds come from the project settings, with defaults", "[classify]")

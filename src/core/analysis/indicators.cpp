@@ -1289,7 +1289,7 @@ void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& cent
                     for (size_t i = 0; i + 1 < ring.size(); ++i)
                         fibre.push_back({ring[i], ring[i + 1]});
     }
-    // fibre: a 1 km grid of its segments searched within 2 km, then 8 km, then all of them
+    // fibre: a 1 km grid of its segments
     SegmentIndex fibreIndex(1000);
     for (const auto& [a, b] : fibre)
         fibreIndex.addSegment(a.x, a.y, b.x, b.y);
@@ -1308,13 +1308,8 @@ void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& cent
         };
         v.distOltM = nearest(olt);
         v.distCabinetM = nearest(cabinet);
-        double best = std::numeric_limits<double>::infinity();
-        for (double radius : {2000.0, 8000.0})
-            if (std::isfinite(best = fibreIndex.nearestDistance(c.x, c.y, radius)))
-                break;
-        if (!std::isfinite(best))
-            for (const auto& [a, b] : fibre)
-                best = std::min(best, pointSegmentDistance(c.x, c.y, a.x, a.y, b.x, b.y));
+        // rings of cells outwards until the best is nearer than the next ring: the exact minimum
+        const double best = fibreIndex.nearestDistance(c.x, c.y, std::numeric_limits<double>::infinity());
         v.distFibreM = std::isfinite(best) ? best : -1.0;
     }
 }
@@ -1566,7 +1561,6 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             coverageShares(inM, villagesM, settle, centre, opt, out, fb);
         else
             coverageSharesFlat(inM, villagesM, settle, centre, opt, out, fb);
-        broadbandDistances(in, centre, opt, out);
         out.gapEpsg = opt.metricEpsg;
         if (opt.gapsInVillageCrs && villages.epsg != opt.metricEpsg) {
             timer("coverage, broadband");
@@ -1589,7 +1583,6 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             v.gapAreaKm2 = v.areaKm2;
             v.gapHouseholds = static_cast<double>(v.households);
         }
-        broadbandDistances(in, centre, opt, out);
     }
     timer(gapsThread.joinable() ? "coverage, broadband" : "coverage: gaps to the villages' CRS");
     reportProgress(const_cast<Feedback*>(fb), 80);
@@ -1602,6 +1595,11 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             opt.afterShares(out);
             timer("coverage: the caller's afterShares");
         }
+    }
+    // (while the gap rows go back to the villages' CRS)
+    if (opt.parts.coverage) {
+        broadbandDistances(in, centre, opt, out);
+        timer("broadband distances");
     }
     if (gapsThread.joinable()) {
         gapsThread.join();

@@ -90,10 +90,11 @@ struct AnalysisOptions {
     bool gapsInVillageCrs = false;
     // A caller that stores the results can store the coverage part's while the analysis goes on.
     // Both are called on the calling thread, in this order, once the coverage part is done:
-    //  * afterShares: every village's code, class, households, coverage shares and broadband
-    //    distances are final; the gap rows are not (they are being transformed to the villages'
-    //    CRS on another thread): do not touch out.gaps.
-    //  * afterGaps: the gap rows are final too (the callback may move their geometries out).
+    //  * afterShares: every village's code, class, households and coverage shares are final;
+    //    the gap rows are not (they are being transformed to the villages' CRS on another
+    //    thread: do not touch out.gaps), nor the broadband distances.
+    //  * afterGaps: the gap rows and the broadband distances are final too (the callback may
+    //    move the gap geometries out).
     // The economy and access parts wait until afterGaps is called and run during it, on the
     // cores the caller's store leaves idle: neither callback may read their fields. The shops
     // reader (AnalysisInput::shopsReader) has returned before afterShares is called.

@@ -101,58 +101,121 @@ void SegmentIndex::addSegment(double x0, double y0, double x1, double y1)
             if (pointSegmentDistance(mx, my, x0, y0, x1, y1) > m_cell * 0.7072)
                 continue;
             m_cells.push_back({key(cx, cy), id});
+            if (m_maxX < m_minX) {
+                m_minX = m_maxX = cx;
+                m_minY = m_maxY = cy;
+            } else {
+                m_minX = std::min(m_minX, cx);
+                m_maxX = std::max(m_maxX, cx);
+                m_minY = std::min(m_minY, cy);
+                m_maxY = std::max(m_maxY, cy);
+            }
         }
     m_sorted = false;
 }
 
+void SegmentIndex::prepare() const
+{
+    if (m_sorted)
+        return;
+    m_sorted = true;
+    m_start.clear();
+    m_ids.clear();
+    std::sort(m_cells.begin(), m_cells.end());
+    if (m_cells.empty())
+        return;
+    const int64_t nx = m_maxX - m_minX + 1, ny = m_maxY - m_minY + 1;
+    if (nx * ny > static_cast<int64_t>(4 * m_cells.size()) + (1 << 22))
+        return;  // a huge, sparse window: binary search in the sorted pairs
+    // counting sort into a dense table: cell (cx, cy) -> m_ids[m_start[c] .. m_start[c + 1])
+    m_start.assign(static_cast<size_t>(nx * ny) + 1, 0);
+    auto cellOf = [&](int64_t k) {
+        const int64_t cy = static_cast<int32_t>(k & 0xffffffff);  // key(): cy in the low 32 bits
+        const int64_t cx = (k - (cy & 0xffffffff)) >> 32;
+        return static_cast<size_t>((cy - m_minY) * nx + (cx - m_minX));
+    };
+    for (const auto& [k, id] : m_cells)
+        ++m_start[cellOf(k) + 1];
+    for (size_t c = 1; c < m_start.size(); ++c)
+        m_start[c] += m_start[c - 1];
+    m_ids.resize(m_cells.size());
+    std::vector<uint32_t> fill(m_start.begin(), m_start.end() - 1);
+    for (const auto& [k, id] : m_cells)
+        m_ids[fill[cellOf(k)]++] = id;
+}
+
+template <class F>
+void SegmentIndex::forCell(int64_t cx, int64_t cy, F visit) const
+{
+    if (cx < m_minX || cx > m_maxX || cy < m_minY || cy > m_maxY)
+        return;
+    if (!m_start.empty()) {
+        const size_t c = static_cast<size_t>((cy - m_minY) * (m_maxX - m_minX + 1) + (cx - m_minX));
+        for (uint32_t k = m_start[c]; k < m_start[c + 1]; ++k)
+            visit(m_segs[m_ids[k]]);
+        return;
+    }
+    const int64_t k = key(cx, cy);
+    for (auto it = std::lower_bound(m_cells.begin(), m_cells.end(), std::make_pair(k, uint32_t{0}));
+         it != m_cells.end() && it->first == k; ++it)
+        visit(m_segs[it->second]);
+}
+
 double SegmentIndex::nearestDistance(double x, double y, double maxRadius) const
 {
-    if (!m_sorted) {
-        std::sort(m_cells.begin(), m_cells.end());
-        m_sorted = true;
-    }
+    prepare();
     double best = std::numeric_limits<double>::infinity();
     const int64_t cx = static_cast<int64_t>(std::floor(x / m_cell));
     const int64_t cy = static_cast<int64_t>(std::floor(y / m_cell));
-    const int64_t r = static_cast<int64_t>(std::ceil(maxRadius / m_cell)) + 1;
-    for (int64_t ix = cx - r; ix <= cx + r; ++ix)
-        for (int64_t iy = cy - r; iy <= cy + r; ++iy) {
-            const int64_t k = key(ix, iy);
-            auto it = std::lower_bound(m_cells.begin(), m_cells.end(), std::make_pair(k, uint32_t{0}));
-            for (; it != m_cells.end() && it->first == k; ++it) {
-                const Seg& s = m_segs[it->second];
-                double ox, oy;
-                pointSegmentOffset(x, y, s.x0, s.y0, s.x1, s.y1, ox, oy);
-                if (!std::isfinite(best) || mayBeWithin(ox, oy, best))
-                    best = std::min(best, std::hypot(ox, oy));
+    // rings beyond the occupied window hold nothing
+    const int64_t window = std::max({cx - m_minX, m_maxX - cx, cy - m_minY, m_maxY - cy, int64_t{0}});
+    const double cells = std::ceil(maxRadius / m_cell) + 1;  // maxRadius may be infinite
+    const int64_t reach = cells < static_cast<double>(window) ? static_cast<int64_t>(cells) : window;
+    auto scan = [&](int64_t ix, int64_t iy) {
+        forCell(ix, iy, [&](const Seg& s) {
+            double ox, oy;
+            pointSegmentOffset(x, y, s.x0, s.y0, s.x1, s.y1, ox, oy);
+            if (!std::isfinite(best) || mayBeWithin(ox, oy, best))
+                best = std::min(best, std::hypot(ox, oy));
+        });
+    };
+    // rings of cells around the point's cell: a segment none of whose cells lies within ring r is
+    // farther than r cells, so the search stops once the best is within that
+    for (int64_t r = 0; r <= reach; ++r) {
+        if (r == 0) {
+            scan(cx, cy);
+        } else {
+            for (int64_t ix = cx - r; ix <= cx + r; ++ix) {
+                scan(ix, cy - r);
+                scan(ix, cy + r);
+            }
+            for (int64_t iy = cy - r + 1; iy <= cy + r - 1; ++iy) {
+                scan(cx - r, iy);
+                scan(cx + r, iy);
             }
         }
+        if (best <= static_cast<double>(r) * m_cell)
+            break;
+    }
     return best <= maxRadius ? best : std::numeric_limits<double>::infinity();
 }
 
 bool SegmentIndex::withinDistance(double x, double y, double radius) const
 {
     // nearestDistance(x, y, radius) <= radius, stopping at the first segment within the radius
-    if (!m_sorted) {
-        std::sort(m_cells.begin(), m_cells.end());
-        m_sorted = true;
-    }
+    prepare();
     const int64_t cx = static_cast<int64_t>(std::floor(x / m_cell));
     const int64_t cy = static_cast<int64_t>(std::floor(y / m_cell));
     const int64_t r = static_cast<int64_t>(std::ceil(radius / m_cell)) + 1;
-    for (int64_t ix = cx - r; ix <= cx + r; ++ix)
-        for (int64_t iy = cy - r; iy <= cy + r; ++iy) {
-            const int64_t k = key(ix, iy);
-            auto it = std::lower_bound(m_cells.begin(), m_cells.end(), std::make_pair(k, uint32_t{0}));
-            for (; it != m_cells.end() && it->first == k; ++it) {
-                const Seg& s = m_segs[it->second];
+    bool found = false;
+    for (int64_t ix = std::max(cx - r, m_minX); ix <= std::min(cx + r, m_maxX) && !found; ++ix)
+        for (int64_t iy = std::max(cy - r, m_minY); iy <= std::min(cy + r, m_maxY) && !found; ++iy)
+            forCell(ix, iy, [&](const Seg& s) {
                 double ox, oy;
                 pointSegmentOffset(x, y, s.x0, s.y0, s.x1, s.y1, ox, oy);
-                if (mayBeWithin(ox, oy, radius) && std::hypot(ox, oy) <= radius)
-                    return true;
-            }
-        }
-    return false;
+                found = found || (mayBeWithin(ox, oy, radius) && std::hypot(ox, oy) <= radius);
+            });
+    return found;
 }
 
 } // namespace bando::analysis

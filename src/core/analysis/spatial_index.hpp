@@ -48,11 +48,19 @@ private:
         double x0, y0, x1, y1;
     };
     int64_t key(int64_t cx, int64_t cy) const { return (cx << 32) ^ (cy & 0xffffffff); }
+    // Built at the first query after an add (not thread-safe then; concurrent queries of a
+    // prepared index are).
+    void prepare() const;
+    template <class F>
+    void forCell(int64_t cx, int64_t cy, F visit) const;
     double m_cell;
     std::vector<Seg> m_segs;
-    // sorted (key, segment) pairs, built lazily
+    // (key, segment) pairs as added; once prepared: a dense table of the cells' segments over the
+    // occupied window (start offsets, row after row), or the pairs sorted where the window is huge
     mutable std::vector<std::pair<int64_t, uint32_t>> m_cells;
     mutable bool m_sorted = true;
+    int64_t m_minX = 0, m_maxX = -1, m_minY = 0, m_maxY = -1;  // the occupied cells' window
+    mutable std::vector<uint32_t> m_start, m_ids;             // dense table (empty: use m_cells)
 };
 
 double pointSegmentDistance(double px, double py, double x0, double y0, double x1, double y1);
