@@ -66,7 +66,14 @@ struct Snap {
 
 struct SegGrid {
     double cell = 500;
-    std::unordered_map<uint64_t, std::vector<uint32_t>> cells;
+    // (cell, segment) as added; at the first search: a dense table over the occupied window
+    // (each cell's segments in the order added), or a hash map where the window is huge
+    std::vector<std::pair<int64_t, int64_t>> at;
+    std::vector<uint32_t> ids;
+    int64_t minX = 0, maxX = -1, minY = 0, maxY = -1;
+    mutable bool ready = false;
+    mutable std::vector<uint32_t> start, dense;
+    mutable std::unordered_map<uint64_t, std::vector<uint32_t>> sparse;
     static uint64_t key(int64_t x, int64_t y) { return (static_cast<uint64_t>(x) << 32) ^ (static_cast<uint64_t>(y) & 0xffffffffull); }
     void add(uint32_t id, const XY& a, const XY& b)
     {
@@ -74,9 +81,61 @@ struct SegGrid {
                       x1 = static_cast<int64_t>(std::floor(std::max(a.x, b.x) / cell)),
                       y0 = static_cast<int64_t>(std::floor(std::min(a.y, b.y) / cell)),
                       y1 = static_cast<int64_t>(std::floor(std::max(a.y, b.y) / cell));
+        if (maxX < minX) {
+            minX = x0, maxX = x1, minY = y0, maxY = y1;
+        } else {
+            minX = std::min(minX, x0), maxX = std::max(maxX, x1);
+            minY = std::min(minY, y0), maxY = std::max(maxY, y1);
+        }
         for (int64_t x = x0; x <= x1; ++x)
-            for (int64_t y = y0; y <= y1; ++y)
-                cells[key(x, y)].push_back(id);
+            for (int64_t y = y0; y <= y1; ++y) {
+                at.push_back({x, y});
+                ids.push_back(id);
+            }
+        ready = false;
+    }
+    void prepare() const
+    {
+        if (ready)
+            return;
+        ready = true;
+        start.clear();
+        dense.clear();
+        sparse.clear();
+        const int64_t nx = maxX - minX + 1, ny = maxY - minY + 1;
+        if (at.empty())
+            return;
+        if (nx * ny > static_cast<int64_t>(4 * at.size()) + (1 << 22)) {
+            for (size_t k = 0; k < at.size(); ++k)
+                sparse[key(at[k].first, at[k].second)].push_back(ids[k]);
+            return;
+        }
+        auto cellOf = [&](size_t k) { return static_cast<size_t>((at[k].second - minY) * nx + (at[k].first - minX)); };
+        start.assign(static_cast<size_t>(nx * ny) + 1, 0);
+        for (size_t k = 0; k < at.size(); ++k)
+            ++start[cellOf(k) + 1];
+        for (size_t c = 1; c < start.size(); ++c)
+            start[c] += start[c - 1];
+        dense.resize(at.size());
+        std::vector<uint32_t> fill(start.begin(), start.end() - 1);
+        for (size_t k = 0; k < at.size(); ++k)  // stable: a cell's segments in the order added
+            dense[fill[cellOf(k)]++] = ids[k];
+    }
+    template <class V>
+    void forCell(int64_t x, int64_t y, V visit) const
+    {
+        if (x < minX || x > maxX || y < minY || y > maxY)
+            return;
+        if (!start.empty()) {
+            const size_t c = static_cast<size_t>((y - minY) * (maxX - minX + 1) + (x - minX));
+            for (uint32_t k = start[c]; k < start[c + 1]; ++k)
+                visit(dense[k]);
+            return;
+        }
+        auto it = sparse.find(key(x, y));
+        if (it != sparse.end())
+            for (uint32_t id : it->second)
+                visit(id);
     }
     // Nearest segment (ring search, growing until found and the ring is beyond the best).
     // `offset(id, ox, oy)` gives the offset from p to segment id (false: not a candidate); the
@@ -84,30 +143,36 @@ struct SegGrid {
     template <class F>
     int64_t nearest(const XY& p, F offset, double& best, int maxRings = 400) const
     {
+        prepare();
         best = kInf;
         int64_t bestId = -1;
         const int64_t cx = static_cast<int64_t>(std::floor(p.x / cell)), cy = static_cast<int64_t>(std::floor(p.y / cell));
-        for (int r = 0; r <= maxRings; ++r) {
-            if (bestId >= 0 && (r - 1) * cell > best)
+        // rings beyond the occupied window hold nothing
+        const int64_t window = std::max({cx - minX, maxX - cx, cy - minY, maxY - cy, int64_t{0}});
+        auto visit = [&](uint32_t id) {
+            double ox, oy;
+            if (!offset(id, ox, oy) || (bestId >= 0 && !mayBeWithin(ox, oy, best)))
+                return;
+            const double d = std::hypot(ox, oy);
+            if (d < best) {
+                best = d;
+                bestId = id;
+            }
+        };
+        for (int64_t r = 0; r <= std::min<int64_t>(maxRings, window); ++r) {
+            if (bestId >= 0 && static_cast<double>(r - 1) * cell > best)
                 break;
-            for (int64_t x = cx - r; x <= cx + r; ++x)
-                for (int64_t y = cy - r; y <= cy + r; ++y) {
-                    if (std::max(std::llabs(x - cx), std::llabs(y - cy)) != r)
-                        continue;
-                    auto it = cells.find(key(x, y));
-                    if (it == cells.end())
-                        continue;
-                    for (uint32_t id : it->second) {
-                        double ox, oy;
-                        if (!offset(id, ox, oy) || (bestId >= 0 && !mayBeWithin(ox, oy, best)))
-                            continue;
-                        const double d = std::hypot(ox, oy);
-                        if (d < best) {
-                            best = d;
-                            bestId = id;
-                        }
-                    }
+            // the cells of ring r, x then y ascending
+            for (int64_t x = cx - r; x <= cx + r; ++x) {
+                if (x == cx - r || x == cx + r) {
+                    for (int64_t y = cy - r; y <= cy + r; ++y)
+                        forCell(x, y, visit);
+                } else {
+                    forCell(x, cy - r, visit);
+                    if (r > 0)
+                        forCell(x, cy + r, visit);
                 }
+            }
         }
         return bestId;
     }
