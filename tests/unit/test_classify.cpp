@@ -226,6 +226,15 @@ TEST_CASE("segment index: nearest and within equal the brute-force hypot minimum
     CHECK(checked > 1000);
     CHECK(within > 1000);
 
+    // an empty index (a project without fibre) answers at once: nothing, however far it looks
+    SegmentIndex none(1000);
+    CHECK(std::isinf(none.nearestDistance(4e5, 2.3e6, std::numeric_limits<double>::infinity())));
+    CHECK_FALSE(none.withinDistance(4e5, 2.3e6, 500));
+    // a point 1,000 km from a small index: the rings start where the occupied cells are
+    SegmentIndex small(1000);
+    small.addSegment(0, 0, 3000, 0);
+    CHECK(small.nearestDistance(1e6, 4, std::numeric_limits<double>::infinity()) == std::hypot(1e6 - 3000, 4.0));
+
     // a huge, sparse window (segments 5,000 km apart on a 10 m grid): the sorted-pairs path
     SegmentIndex sparse(10);
     sparse.addSegment(0, 0, 30, 0);

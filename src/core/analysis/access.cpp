@@ -159,13 +159,15 @@ struct SegGrid {
                 bestId = id;
             }
         };
+        if (at.empty())
+            return bestId;
         for (int64_t r = 0; r <= std::min<int64_t>(maxRings, window); ++r) {
             if (bestId >= 0 && static_cast<double>(r - 1) * cell > best)
                 break;
-            // the cells of ring r, x then y ascending
-            for (int64_t x = cx - r; x <= cx + r; ++x) {
+            // the cells of ring r within the occupied window, x then y ascending
+            for (int64_t x = std::max(cx - r, minX); x <= std::min(cx + r, maxX); ++x) {
                 if (x == cx - r || x == cx + r) {
-                    for (int64_t y = cy - r; y <= cy + r; ++y)
+                    for (int64_t y = std::max(cy - r, minY); y <= std::min(cy + r, maxY); ++y)
                         forCell(x, y, visit);
                 } else {
                     forCell(x, cy - r, visit);

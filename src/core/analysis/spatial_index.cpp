@@ -165,9 +165,13 @@ double SegmentIndex::nearestDistance(double x, double y, double maxRadius) const
 {
     prepare();
     double best = std::numeric_limits<double>::infinity();
+    if (m_cells.empty())
+        return best;
     const int64_t cx = static_cast<int64_t>(std::floor(x / m_cell));
     const int64_t cy = static_cast<int64_t>(std::floor(y / m_cell));
-    // rings beyond the occupied window hold nothing
+    // rings of cells around the point's cell, only where they meet the occupied window: the
+    // first such ring, the last, and each ring's cells clamped to it
+    const int64_t first = std::max({m_minX - cx, cx - m_maxX, m_minY - cy, cy - m_maxY, int64_t{0}});
     const int64_t window = std::max({cx - m_minX, m_maxX - cx, cy - m_minY, m_maxY - cy, int64_t{0}});
     const double cells = std::ceil(maxRadius / m_cell) + 1;  // maxRadius may be infinite
     const int64_t reach = cells < static_cast<double>(window) ? static_cast<int64_t>(cells) : window;
@@ -179,19 +183,25 @@ double SegmentIndex::nearestDistance(double x, double y, double maxRadius) const
                 best = std::min(best, std::hypot(ox, oy));
         });
     };
-    // rings of cells around the point's cell: a segment none of whose cells lies within ring r is
-    // farther than r cells, so the search stops once the best is within that
-    for (int64_t r = 0; r <= reach; ++r) {
+    // a segment none of whose cells lies within ring r is farther than r cells: the search stops
+    // once the best is within that
+    for (int64_t r = first; r <= reach; ++r) {
+        const int64_t x0 = std::max(cx - r, m_minX), x1 = std::min(cx + r, m_maxX);
+        const int64_t y0 = std::max(cy - r + 1, m_minY), y1 = std::min(cy + r - 1, m_maxY);
         if (r == 0) {
             scan(cx, cy);
         } else {
-            for (int64_t ix = cx - r; ix <= cx + r; ++ix) {
-                scan(ix, cy - r);
-                scan(ix, cy + r);
+            for (int64_t ix = x0; ix <= x1; ++ix) {
+                if (cy - r >= m_minY)
+                    scan(ix, cy - r);
+                if (cy + r <= m_maxY)
+                    scan(ix, cy + r);
             }
-            for (int64_t iy = cy - r + 1; iy <= cy + r - 1; ++iy) {
-                scan(cx - r, iy);
-                scan(cx + r, iy);
+            for (int64_t iy = y0; iy <= y1; ++iy) {
+                if (cx - r >= m_minX)
+                    scan(cx - r, iy);
+                if (cx + r <= m_maxX)
+                    scan(cx + r, iy);
             }
         }
         if (best <= static_cast<double>(r) * m_cell)
@@ -204,6 +214,8 @@ bool SegmentIndex::withinDistance(double x, double y, double radius) const
 {
     // nearestDistance(x, y, radius) <= radius, stopping at the first segment within the radius
     prepare();
+    if (m_cells.empty())
+        return false;
     const int64_t cx = static_cast<int64_t>(std::floor(x / m_cell));
     const int64_t cy = static_cast<int64_t>(std::floor(y / m_cell));
     const int64_t r = static_cast<int64_t>(std::ceil(radius / m_cell)) + 1;
