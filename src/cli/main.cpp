@@ -2,6 +2,7 @@
 // bando::Error becomes a message on stderr (naming the file) and a documented exit code.
 #include "cli/command.hpp"
 #include "core/base/error.hpp"
+#include "core/base/step_timer.hpp"
 #include "core/i18n/i18n.hpp"
 
 #include <algorithm>
@@ -105,6 +106,7 @@ void printUsage(std::FILE* out)
 
 int main(int argc, char** argv)
 {
+    bando::StepTimer::origin();  // BANDO_TIMING's "at" counts from here
     std::setlocale(LC_ALL, "C");  // numeric formatting must not depend on the user's locale
     std::vector<std::string> args(argv + 1, argv + argc);
     // global --lang

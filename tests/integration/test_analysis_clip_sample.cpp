@@ -297,7 +297,8 @@ TEST_CASE("analyze on the sample: the shops reader and the store callbacks give 
     int readerCalls = 0;
     piped.shopsReader = [&]() {
         ++readerCalls;
-        return std::make_shared<const Layer>(*layer("shops"));  // a copy, freed by the analysis
+        // the compact columns, freed by the analysis
+        return std::make_shared<const PointColumns>(PointColumns::fromLayer(*layer("shops"), analysis::kShopColumns));
     };
     analysis::AnalysisOptions popt = opt;
     popt.date = plain.date;
@@ -369,7 +370,7 @@ TEST_CASE("analyze on the sample: the shops reader and the store callbacks give 
     failing.afterGaps = [](analysis::AnalysisOutput&) { throw Error(ErrorKind::Store, "p.gpkg", "disk full"); };
     CHECK_THROWS_WITH(analysis::analyze(piped, failing), Catch::Contains("disk full"));
     analysis::AnalysisInput badReader = piped;
-    badReader.shopsReader = []() -> std::shared_ptr<const Layer> {
+    badReader.shopsReader = []() -> std::shared_ptr<const PointColumns> {
         throw Error(ErrorKind::Store, "p.gpkg", "cannot read shops");
     };
     CHECK_THROWS_WITH(analysis::analyze(badReader, popt), Catch::Contains("cannot read shops"));

@@ -9,6 +9,7 @@
 #include "core/analysis/point_locator.hpp"
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
+#include "core/base/step_timer.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
 #include "core/model/point_table.hpp"
@@ -55,14 +56,6 @@ Layer inCrs(const Layer& l, int epsg)
     Layer out = l;
     crs::reproject(out, epsg);
     return out;
-}
-
-bool firstPoint(const Geometry& g, XY& p)
-{
-    if (g.isEmpty() || g.parts[0].empty() || g.parts[0][0].empty())
-        return false;
-    p = g.parts[0][0][0];
-    return true;
 }
 
 // ---- coverage pieces ----
@@ -271,104 +264,118 @@ struct Centre {
 
 std::string dateOnly(const std::string& s) { return s.size() >= 10 ? s.substr(0, 10) : s; }
 
-// BANDO_TIMING=1 prints the time of each step to stderr (for docs/PERFORMANCE.md).
-struct StepTimer {
-    bool on = std::getenv("BANDO_TIMING") != nullptr;
-    std::chrono::steady_clock::time_point t = std::chrono::steady_clock::now();
-    std::clock_t cpu = std::clock();  // process CPU time (all threads)
-    void operator()(const char* step)
-    {
-        const auto now = std::chrono::steady_clock::now();
-        const std::clock_t c = std::clock();
-        if (on)
-            std::fprintf(stderr, "[timing] %-28s %8.3f s wall %8.3f s cpu\n", step,
-                         std::chrono::duration<double>(now - t).count(),
-                         static_cast<double>(c - cpu) / CLOCKS_PER_SEC);
-        t = now;
-        cpu = c;
-    }
-};
 
 Layer schemaless(const Layer*) { return Layer{}; }
 
 // The shops, teams and targets of each village; writes only their fields of out.villages (and
 // out's shop totals), so it can run beside the classification and the coverage part.
-void economy(const AnalysisInput& in, const Layer& villages, const std::unordered_map<std::string, size_t>& byCode,
-             const std::vector<uint32_t>& rank, const AnalysisOptions& opt, AnalysisOutput& out, const Feedback* fb)
+void economy(const AnalysisInput& in, const PointColumns* shops, const Layer& villages,
+             const std::unordered_map<std::string, size_t>& byCode, const std::vector<uint32_t>& rank,
+             const AnalysisOptions& opt, AnalysisOutput& out, const Feedback* fb)
 {
     const size_t nv = villages.features.size();
     const bool since = !opt.since.empty();
     if (since)
         for (auto& v : out.villages)
             v.shopsSince = v.epaySince = v.locomotiveSince = 0;
-    if (in.shops) {
-        Layer shopsT;
-        const Layer* S = in.shops;
+    if (shops) {
+        PointColumns shopsT;
+        const PointColumns* S = shops;
         if (S->epsg != villages.epsg) {
-            shopsT = inCrs(*S, villages.epsg);
+            // the points alone (PROJ transforms each on its own: as the layer's, bit for bit)
+            shopsT = *S;
+            std::vector<XY> pts;
+            for (size_t k = 0; k < S->size(); ++k)
+                if (S->hasPoint[k])
+                    pts.push_back(S->xy[k]);
+            crs::reproject(pts, S->epsg, villages.epsg);
+            for (size_t k = 0, j = 0; k < S->size(); ++k)
+                if (S->hasPoint[k])
+                    shopsT.xy[k] = pts[j++];
+            shopsT.epsg = villages.epsg;
             S = &shopsT;
         }
-        const int iOpened = S->fieldIndex("opened"), iEpay = S->fieldIndex("epay_opened"),
-                  iLoco = S->fieldIndex("locomotive"), iLocoSince = S->fieldIndex("locomotive_since"),
-                  iVillage = S->fieldIndex("village_code");
-        // A shop exists at `date` when it has no opening date or opened on/before it.
-        auto count = [&](const Feature& f, const std::string& date, int64_t& s, int64_t& e, int64_t& l) {
-            const std::string o = dateOnly(textOf(f, iOpened));
-            if (!o.empty() && o > date)
+        // the columns (kShopColumns), each value judged once: the shops share a few thousand
+        const auto& opened = S->ids[0], &epay = S->ids[1], &loco = S->ids[2], &locoSince = S->ids[3],
+                    &village = S->ids[4];
+        // a date value: 0 empty, 1 on or before `date`, 2 after it (compared as YYYY-MM-DD text)
+        auto dateClasses = [&](size_t column, const std::string& date) {
+            std::vector<uint8_t> cls;
+            for (const Value& v : S->values[column]) {
+                const std::string d = dateOnly(toString(v));
+                cls.push_back(d.empty() ? 0 : d <= date ? 1 : 2);
+            }
+            return cls;
+        };
+        struct Dates {
+            std::vector<uint8_t> opened, epay, locoSince;
+        };
+        auto datesAt = [&](const std::string& date) {
+            return Dates{dateClasses(0, date), dateClasses(1, date), dateClasses(3, date)};
+        };
+        const Dates atDate = datesAt(out.date);
+        const Dates atSince = since ? datesAt(opt.since) : Dates{};
+        std::vector<uint8_t> isLocomotive;
+        for (const Value& v : S->values[2])
+            isLocomotive.push_back(toInt(v).value_or(0) == 1 ? 1 : 0);
+        std::vector<std::string> codeText;
+        std::vector<int64_t> codeVillage;  // the village named by a village_code value, or -1
+        for (const Value& v : S->values[4]) {
+            codeText.push_back(toString(v));
+            auto it = byCode.find(codeText.back());
+            codeVillage.push_back(it == byCode.end() ? -1 : static_cast<int64_t>(it->second));
+        }
+        // A shop exists at a date when it has no opening date or opened on/before it.
+        auto count = [&](size_t k, const Dates& d, int64_t& s, int64_t& e, int64_t& l) {
+            if (d.opened[opened[k]] == 2)
                 return false;
             ++s;
-            const std::string ep = dateOnly(textOf(f, iEpay));
-            if (!ep.empty() && ep <= date)
+            if (d.epay[epay[k]] == 1)
                 ++e;
-            if (intOf(f, iLoco) == 1) {
-                const std::string ls = dateOnly(textOf(f, iLocoSince));
-                if (ls.empty() || ls <= date)
-                    ++l;
-            }
+            if (isLocomotive[loco[k]] && d.locoSince[locoSince[k]] != 2)
+                ++l;
             return true;
         };
         std::vector<XY> pts;
         std::vector<uint32_t> idx;
-        pts.reserve(S->features.size());
-        idx.reserve(S->features.size());
-        for (uint32_t k = 0; k < S->features.size(); ++k) {
-            XY p;
-            if (firstPoint(S->features[k].geom, p)) {
-                pts.push_back(p);
+        pts.reserve(S->size());
+        idx.reserve(S->size());
+        for (uint32_t k = 0; k < S->size(); ++k) {
+            if (S->hasPoint[k]) {
+                pts.push_back(S->xy[k]);
                 idx.push_back(k);
                 continue;
             }
             // tabular: no geometry, counted by village_code
-            const Feature& f = S->features[k];
             int64_t s = 0, e = 0, l = 0;
-            auto it = byCode.find(textOf(f, iVillage));
-            if (count(f, out.date, s, e, l)) {
+            const int64_t vi = codeVillage[village[k]];
+            if (count(k, atDate, s, e, l)) {
                 ++out.shopsTotal;
                 ++out.shopsTabular;
-                if (it == byCode.end()) {
+                if (vi < 0) {
                     ++out.shopsOutside;
                     continue;
                 }
             }
-            if (it == byCode.end())
+            if (vi < 0)
                 continue;
-            auto& v = out.villages[it->second];
+            auto& v = out.villages[static_cast<size_t>(vi)];
             v.shops += s;
             v.epay += e;
             v.locomotive += l;
             if (since)
-                count(f, opt.since, v.shopsSince, v.epaySince, v.locomotiveSince);
+                count(k, atSince, v.shopsSince, v.epaySince, v.locomotiveSince);
         }
         std::vector<const Geometry*> polys(nv);
         for (size_t i = 0; i < nv; ++i)
             polys[i] = &villages.features[i].geom;
         PointLocator locator(polys, rank);
         const auto hits = locator.locateAll(pts, opt.threads, fb);
-        for (size_t k = 0; k < pts.size(); ++k) {
-            const Feature& f = S->features[idx[k]];
-            const auto& hit = hits[k];
+        for (size_t j = 0; j < pts.size(); ++j) {
+            const size_t k = idx[j];
+            const auto& hit = hits[j];
             int64_t s = 0, e = 0, l = 0;
-            const bool exists = count(f, out.date, s, e, l);
+            const bool exists = count(k, atDate, s, e, l);
             if (exists)
                 ++out.shopsTotal;
             if (hit.polygon < 0) {
@@ -383,7 +390,7 @@ void economy(const AnalysisInput& in, const Layer& villages, const std::unordere
                     ++out.shopsBoundary;
                     ++v.boundaryShops;
                 }
-                const std::string code = textOf(f, iVillage);
+                const std::string& code = codeText[village[k]];
                 if (!code.empty() && code != v.code)
                     ++out.shopsCodeMismatch;
             }
@@ -391,7 +398,7 @@ void economy(const AnalysisInput& in, const Layer& villages, const std::unordere
             v.epay += e;
             v.locomotive += l;
             if (since)
-                count(f, opt.since, v.shopsSince, v.epaySince, v.locomotiveSince);
+                count(k, atSince, v.shopsSince, v.epaySince, v.locomotiveSince);
         }
     }
 
@@ -1276,7 +1283,7 @@ void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& cent
         const int k = n.fieldIndex("kind");
         for (const auto& f : n.features) {
             XY p;
-            if (!firstPoint(f.geom, p))
+            if (!firstPointOf(f.geom, p))
                 continue;
             (textOf(f, k) == "olt" ? olt : cabinet).push_back(p);
         }
@@ -1334,16 +1341,35 @@ std::string latestDate(const Layer* shops)
     return best;
 }
 
+std::string latestDate(const PointColumns& shops)
+{
+    std::string best;
+    for (const char* name : {"opened", "epay_opened", "locomotive_since"}) {
+        auto it = std::find(shops.columns.begin(), shops.columns.end(), name);
+        if (it == shops.columns.end())
+            continue;
+        for (const Value& v : shops.values[static_cast<size_t>(it - shops.columns.begin())]) {
+            const std::string d = dateOnly(toString(v));
+            if (d > best)
+                best = d;
+        }
+    }
+    return best;
+}
+
 AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, const Feedback* fb)
 {
     if (!in.villages)
         throw Error(ErrorKind::Usage, "analyze", "the villages layer is required");
     AnalysisOutput out;
     out.metricEpsg = opt.metricEpsg;
-    std::shared_ptr<const Layer> shopsRead;
+    std::shared_ptr<const PointColumns> shopsRead;
     if (!in.shops && in.shopsReader && opt.parts.economy && opt.date.empty())
         shopsRead = in.shopsReader();  // the date comes from the shops: read them now
-    out.date = opt.date.empty() ? latestDate(in.shops ? in.shops : shopsRead.get()) : opt.date;
+    out.date = !opt.date.empty() ? opt.date
+               : in.shops        ? latestDate(in.shops)
+               : shopsRead       ? latestDate(*shopsRead)
+                                 : std::string();
     out.since = opt.since;
 
     StepTimer timer;
@@ -1419,13 +1445,12 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     if (opt.parts.economy) {
         economyThread = std::thread([&] {
             try {
-                AnalysisInput ein = in;
-                std::shared_ptr<const Layer> shops = std::move(shopsRead);  // freed on this thread
+                std::shared_ptr<const PointColumns> shops = std::move(shopsRead);  // freed on this thread
                 try {
-                    if (!ein.shops && !shops && in.shopsReader)
+                    if (in.shops)
+                        shops = std::make_shared<const PointColumns>(PointColumns::fromLayer(*in.shops, kShopColumns));
+                    else if (!shops && in.shopsReader)
                         shops = in.shopsReader();
-                    if (!ein.shops)
-                        ein.shops = shops.get();
                 } catch (...) {
                     shopsReadDone.set_value();
                     throw;
@@ -1436,7 +1461,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
                 AnalysisOptions eopt = opt;
                 if (overlapStore)
                     eopt.threads = 1;
-                economy(ein, villages, byCode, rank, eopt, out, fb);
+                economy(in, shops.get(), villages, byCode, rank, eopt, out, fb);
             } catch (...) {
                 economyError = std::current_exception();
             }
@@ -1471,7 +1496,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         for (const auto& f : settlementsM.features) {
             auto it = byCode.find(textOf(f, sV));
             XY p;
-            if (it == byCode.end() || !firstPoint(f.geom, p))
+            if (it == byCode.end() || !firstPointOf(f.geom, p))
                 continue;
             const size_t i = it->second;
             const int64_t hh = intOf(f, sH);

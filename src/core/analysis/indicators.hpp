@@ -18,6 +18,7 @@
 #include "core/analysis/classify.hpp"
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
+#include "core/model/point_columns.hpp"
 
 #include <functional>
 #include <map>
@@ -44,11 +45,16 @@ struct AnalysisInput {
     const Layer* communes = nullptr;
     const Layer* districts = nullptr;
     // Optional, used where `shops` is null: called once, on a thread of its own while the
-    // coverage part runs, and what it returns (may be null) is the shops layer, freed on that
-    // thread when the economy part is done with it. Lets a caller read (and free) the largest
-    // layer in parallel with the analysis. It may be called from another thread than the caller's.
-    std::function<std::shared_ptr<const Layer>()> shopsReader;
+    // coverage part runs, and what it returns (may be null) is the shops' rows with the columns
+    // kShopColumns, freed on that thread when the economy part is done with them. Lets a caller
+    // read (and free) the largest layer in parallel with the analysis, compactly
+    // (ProjectStore::readPointColumns). It may be called from another thread than the caller's.
+    std::function<std::shared_ptr<const PointColumns>()> shopsReader;
 };
+
+// The columns of the shops layer the economy part reads.
+inline const std::vector<std::string> kShopColumns{"opened", "epay_opened", "locomotive", "locomotive_since",
+                                                   "village_code"};
 
 struct AccessOptions {
     // km/h per road class; classes not listed use `otherKmh`; off-network legs use `offRoadKmh`.
@@ -183,6 +189,7 @@ struct AnalysisOutput {
 
 // Latest date (YYYY-MM-DD) found in the shops layer's opened / epay_opened / locomotive_since.
 std::string latestDate(const Layer* shops);
+std::string latestDate(const PointColumns& shops);  // read with kShopColumns
 
 // Computes what `options.parts` asks for; the parts not asked for stay at their defaults.
 AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& options, const Feedback* fb = nullptr);

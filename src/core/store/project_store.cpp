@@ -1073,6 +1073,132 @@ std::optional<Layer> ProjectStore::readLayerFast(OGRLayer* l, const Feedback* fb
     return out;
 }
 
+PointColumns ProjectStore::readPointColumns(const std::string& name, const std::vector<std::string>& columns,
+                                           const Feedback* fb) const
+{
+    OGRLayer* l = name == kMetaTable ? nullptr : m_ds->GetLayerByName(name.c_str());
+    if (!l)
+        throw Error(ErrorKind::Store, m_path, "no layer '" + name + "'");
+    if (std::optional<PointColumns> fast = readPointColumnsFast(l, columns, fb))
+        return std::move(*fast);
+    return PointColumns::fromLayer(readLayer(name, fb), columns);
+}
+
+std::optional<PointColumns> ProjectStore::readPointColumnsFast(OGRLayer* l, const std::vector<std::string>& columns,
+                                                               const Feedback* fb) const
+{
+    sqlite3* db = fastHandle(false);
+    if (!db || !l)
+        return std::nullopt;
+    const std::string table = l->GetName();
+    const char* fid = l->GetFIDColumn();
+    if (!fid || !*fid ||
+        queryInt64(db,
+                   "SELECT count(*) FROM gpkg_contents WHERE table_name = ? AND data_type IN ('features', "
+                   "'attributes')",
+                   table) != 1)
+        return std::nullopt;
+    PointColumns out;
+    out.epsg = 4326;
+    out.columns = columns;
+    const char* gc = l->GetGeomType() != wkbNone ? l->GetGeometryColumn() : nullptr;
+    std::string sql = "SELECT ";
+    sql += gc && *gc ? sqlite::quoteIdentifier(gc) : std::string("NULL");
+    // the columns as readLayerFast reads them (its types only); a column the layer lacks is null
+    OGRFeatureDefn* defn = l->GetLayerDefn();
+    std::vector<OGRFieldType> types;  // of the selected columns
+    std::vector<int> selected;        // per requested column: its place in the SELECT, or -1
+    for (const auto& name : columns) {
+        int at = -1;
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            OGRFieldDefn* fd = defn->GetFieldDefn(i);
+            if (name != fd->GetNameRef())
+                continue;
+            const OGRFieldType ft = fd->GetType();
+            if ((ft != OFTInteger && ft != OFTInteger64 && ft != OFTReal && ft != OFTString) ||
+                fd->GetSubType() != OFSTNone)
+                return std::nullopt;
+            at = static_cast<int>(types.size()) + 1;
+            types.push_back(ft);
+            sql += ", " + sqlite::quoteIdentifier(fd->GetNameRef());
+            break;
+        }
+        selected.push_back(at);
+    }
+    sql += " FROM " + sqlite::quoteIdentifier(table);
+    sqlite::StatementPtr st = sqlite::prepare(db, sql);
+    if (!st)
+        return std::nullopt;
+    sqlite3_stmt* raw = st.get();
+    const int64_t expected = queryInt64(db, "SELECT count(*) FROM " + sqlite::quoteIdentifier(table), "");
+    const size_t reserve = expected > 0 ? static_cast<size_t>(expected) : 0;
+    out.xy.reserve(reserve);
+    out.hasPoint.reserve(reserve);
+    std::vector<ValueInterner> interners(columns.size());
+    out.ids.resize(columns.size());
+    for (auto& ids : out.ids)
+        ids.reserve(reserve);
+    int64_t n = 0;
+    int rc;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
+        if ((++n & 4095) == 0)
+            throwIfCancelled(fb);
+        for (size_t c = 0; c < columns.size(); ++c) {
+            const int col = selected[c];
+            uint32_t id = 0;
+            if (col >= 0 && sqlite3_column_type(raw, col) != SQLITE_NULL) {
+                ValueInterner& in = interners[c];
+                switch (types[static_cast<size_t>(col - 1)]) {
+                case OFTInteger: id = in.integer(sqlite3_column_int(raw, col)); break;
+                case OFTInteger64: id = in.integer(sqlite3_column_int64(raw, col)); break;
+                case OFTReal: id = in.real(sqlite3_column_double(raw, col)); break;
+                default: {
+                    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(raw, col));
+                    id = in.text(std::string_view(t ? t : "", static_cast<size_t>(sqlite3_column_bytes(raw, col))));
+                }
+                }
+            }
+            out.ids[c].push_back(id);
+        }
+        XY p;
+        bool has = false;
+        if (sqlite3_column_type(raw, 0) == SQLITE_BLOB) {
+            const auto* blob = static_cast<const uint8_t*>(sqlite3_column_blob(raw, 0));
+            const auto size = static_cast<size_t>(sqlite3_column_bytes(raw, 0));
+            bool empty = false;
+            const long at = gpkg::wkbOffset(blob, size, empty);
+            // plain little-endian 2D WKB (1..6), as readLayerFast takes it
+            uint32_t type = 0;
+            if (at < 0 || size < static_cast<size_t>(at) + 5 || blob[at] != 1)
+                return std::nullopt;
+            std::memcpy(&type, blob + at + 1, 4);
+            if (type < 1 || type > 6)
+                return std::nullopt;
+            if (type == 1 && size >= static_cast<size_t>(at) + 21) {
+                // a point: its coordinates (both NaN: an empty point, as fromWkb reads it)
+                std::memcpy(&p.x, blob + at + 5, 8);
+                std::memcpy(&p.y, blob + at + 13, 8);
+                has = !(std::isnan(p.x) && std::isnan(p.y));
+            } else {
+                try {
+                    has = firstPointOf(fromWkb(blob + at, size - static_cast<size_t>(at)), p);
+                } catch (const Error&) {
+                    return std::nullopt;  // OGR decides what a damaged blob gives
+                }
+            }
+        } else if (sqlite3_column_type(raw, 0) != SQLITE_NULL) {
+            return std::nullopt;
+        }
+        out.xy.push_back(has ? p : XY{});
+        out.hasPoint.push_back(has ? 1 : 0);
+    }
+    if (rc != SQLITE_DONE)
+        throw Error(ErrorKind::Store, m_path + ": " + table, std::string("cannot read: ") + sqlite3_errmsg(db));
+    for (auto& in : interners)
+        out.values.push_back(in.take());
+    return out;
+}
+
 int64_t ProjectStore::deleteRowsFast(OGRLayer* l, const std::string& condition, const std::vector<std::string>& binds)
 {
     sqlite3* db = fastHandle();

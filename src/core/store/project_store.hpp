@@ -6,6 +6,7 @@
 #include "core/base/diagnostics.hpp"
 #include "core/base/feedback.hpp"
 #include "core/model/layer.hpp"
+#include "core/model/point_columns.hpp"
 
 #include <gdal_priv.h>
 
@@ -61,6 +62,10 @@ public:
     LayerInfo layerInfo(const std::string& name) const;
     // Reads a whole layer (geometry in EPSG:4326). Throws bando::Error(Store) for unknown layers.
     Layer readLayer(const std::string& name, const Feedback* fb = nullptr) const;
+    // Each row's first point and the values of `columns`, interned (model/point_columns.hpp): the
+    // compact read of a large point layer, equal to PointColumns::fromLayer(readLayer(name), columns).
+    PointColumns readPointColumns(const std::string& name, const std::vector<std::string>& columns,
+                                  const Feedback* fb = nullptr) const;
 
     // ---- writes: only inside a transaction ----
     class Transaction {
@@ -112,6 +117,9 @@ private:
     sqlite3* fastHandle(bool forWrite = true) const;
     // readLayer through that connection; nullopt when OGR must read the layer.
     std::optional<Layer> readLayerFast(OGRLayer* l, const Feedback* fb) const;
+    // readPointColumns through that connection; nullopt when it must go through readLayer.
+    std::optional<PointColumns> readPointColumnsFast(OGRLayer* l, const std::vector<std::string>& columns,
+                                                     const Feedback* fb) const;
     // Makes GDAL forget what it cached about a table written behind its back (count, extent).
     void afterRawWrite(const std::string& table, const Extent* added);
 

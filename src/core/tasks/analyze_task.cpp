@@ -586,12 +586,13 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     // read the inputs; the shops, the largest layer, on a thread of their own through a second
     // (read-only) connection from now on, while the other layers are read and the analysis runs
     // (the analysis takes them through shopsReader on its economy thread, and frees them there)
-    std::future<std::shared_ptr<const Layer>> shopsRead;
+    std::future<std::shared_ptr<const PointColumns>> shopsRead;
     if (!reuse["economy"] && store->hasLayer("shops"))
         shopsRead = std::async(std::launch::async, [&] {
             StepTimer shopsTimer;
-            auto shops = std::make_shared<const Layer>(
-                ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly)->readLayer("shops", &fb));
+            auto shops = std::make_shared<const PointColumns>(
+                ProjectStore::open(request.project, ProjectStore::Mode::ReadOnly)
+                    ->readPointColumns("shops", analysis::kShopColumns, &fb));
             shopsTimer("task: read shops (own thread)");
             return shops;
         });
