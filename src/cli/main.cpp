@@ -145,7 +145,9 @@ int main(int argc, char** argv)
     try {
         std::vector<std::string> rest(args.begin() + 1, args.end());
         bando::cli::Args parsed = bando::cli::parseArgs(rest, cmd->flags);
-        return cmd->run(parsed);
+        const int rc = cmd->run(parsed);
+        bando::StepTimer{}("cli: command done");
+        return rc;
     } catch (const bando::Error& e) {
         std::fprintf(stderr, "bando %s: %s: %s\n", cmd->name.c_str(), bando::tr(bando::errorKindName(e.kind())), e.what());
         if (e.kind() == bando::ErrorKind::Usage)

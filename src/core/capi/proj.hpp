@@ -1,6 +1,7 @@
 #pragma once
-// PROJ: a thread-local PJ_CONTEXT and a per-thread cache of normalised (lon/lat, easting/northing
-// order) transformations keyed by (source EPSG, target EPSG).
+// PROJ: a PJ_CONTEXT per thread and a cache of normalised (lon/lat, easting/northing order)
+// transformations keyed by (source EPSG, target EPSG) in it. A thread's context is lent from a
+// pool and goes back to it, with its transformations, when the thread ends.
 #include <cstddef>
 #include <vector>
 

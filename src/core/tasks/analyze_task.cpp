@@ -416,6 +416,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
 {
     StepTimer timer;
     auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadWrite);
+    timer("task: open (GDAL)");
     if (!store->hasLayer("villages"))
         throw Error(ErrorKind::Format, store->path(), std::string(tr("the project has no layer")) + " 'villages'");
     AnalyzeResult r;
@@ -435,6 +436,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
             r.metricCrsName = m.name;
         }
     }
+    timer("task: thresholds, metric CRS");
     Db db = openReadOnly(store->path());
     std::map<std::string, std::string> fp, lastChange;
     for (const auto& part : parts())
