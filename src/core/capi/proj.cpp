@@ -73,6 +73,40 @@ ProjHolder& holder()
     return *lease.held;
 }
 
+// One transformation per (source, target) made from PROJ's database, in a context of its own; a
+// thread's context gets a clone of it (0.3 ms instead of about 8 ms, and the same numbers).
+struct Prototypes {
+    std::mutex mutex;
+    ContextPtr context{proj_context_create()};
+    std::map<std::pair<int, int>, PjPtr> transforms;
+};
+
+Prototypes& prototypes()
+{
+    static Prototypes p;
+    return p;
+}
+
+// The prototype of (src, dst), made on first use; call with the prototypes' mutex held.
+PJ* prototype(Prototypes& P, int src, int dst)
+{
+    const auto key = std::make_pair(src, dst);
+    auto it = P.transforms.find(key);
+    if (it != P.transforms.end())
+        return it->second.get();
+    const std::string s = "EPSG:" + std::to_string(src);
+    const std::string d = "EPSG:" + std::to_string(dst);
+    PjPtr raw(proj_create_crs_to_crs(P.context.get(), s.c_str(), d.c_str(), nullptr));
+    if (!raw)
+        throw Error(ErrorKind::Crs, s + " -> " + d,
+                    std::string("cannot create transformation: ") +
+                        proj_context_errno_string(P.context.get(), proj_context_errno(P.context.get())));
+    PjPtr norm(proj_normalize_for_visualization(P.context.get(), raw.get()));
+    if (!norm)
+        throw Error(ErrorKind::Crs, s + " -> " + d, "cannot normalise axis order");
+    return P.transforms.emplace(key, std::move(norm)).first->second.get();
+}
+
 PJ* transformation(int src, int dst)
 {
     auto& h = holder();
@@ -80,22 +114,30 @@ PJ* transformation(int src, int dst)
     auto it = h.transforms.find(key);
     if (it != h.transforms.end())
         return it->second.get();
-    std::string s = "EPSG:" + std::to_string(src);
-    std::string d = "EPSG:" + std::to_string(dst);
-    PjPtr raw(proj_create_crs_to_crs(h.ctx, s.c_str(), d.c_str(), nullptr));
-    if (!raw)
-        throw Error(ErrorKind::Crs, s + " -> " + d,
-                    std::string("cannot create transformation: ") +
-                        proj_context_errno_string(h.ctx, proj_context_errno(h.ctx)));
-    PjPtr norm(proj_normalize_for_visualization(h.ctx, raw.get()));
-    if (!norm)
-        throw Error(ErrorKind::Crs, s + " -> " + d, "cannot normalise axis order");
-    return h.transforms.emplace(key, std::move(norm)).first->second.get();
+    Prototypes& P = prototypes();
+    PjPtr own;
+    {
+        std::lock_guard<std::mutex> lock(P.mutex);
+        own.reset(proj_clone(h.ctx, prototype(P, src, dst)));
+    }
+    if (!own)
+        throw Error(ErrorKind::Crs, "EPSG:" + std::to_string(src) + " -> EPSG:" + std::to_string(dst),
+                    "cannot copy the transformation");
+    return h.transforms.emplace(key, std::move(own)).first->second.get();
 }
 
 } // namespace
 
 PJ_CONTEXT* projContext() { return holder().ctx; }
+
+void prepareTransform(int srcEpsg, int dstEpsg)
+{
+    if (srcEpsg == dstEpsg)
+        return;
+    Prototypes& P = prototypes();
+    std::lock_guard<std::mutex> lock(P.mutex);
+    prototype(P, srcEpsg, dstEpsg);
+}
 
 void transform(int srcEpsg, int dstEpsg, double* x, double* y, size_t count)
 {

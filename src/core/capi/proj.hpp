@@ -15,6 +15,11 @@ constexpr int kVn2000LangSon = 9215;  // VN-2000 / TM-3 107-15
 
 PJ_CONTEXT* projContext();
 
+// Makes the transformation from PROJ's database now (about 8 ms), so that a later transform on any
+// thread only copies it: a task calls it on a thread of its own as soon as it knows its CRSs.
+// Throws bando::Error(Crs) like transform.
+void prepareTransform(int srcEpsg, int dstEpsg);
+
 // Transforms x/y in place (lon,lat for geographic CRSs; easting,northing for projected ones).
 // Throws bando::Error(Crs) if the transformation cannot be created or fails.
 void transform(int srcEpsg, int dstEpsg, double* x, double* y, size_t count);

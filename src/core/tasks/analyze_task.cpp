@@ -585,6 +585,17 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         }
     }
 
+    // the metric CRS's transformations made from PROJ's database (about 8 ms each) on a thread of
+    // their own while the layers are read: the analysis's threads then only copy them
+    std::future<void> projReady = std::async(std::launch::async, [epsg = r.metricEpsg] {
+        try {
+            crs::prepareTransform(crs::kWgs84, epsg);
+            crs::prepareTransform(epsg, crs::kWgs84);
+        } catch (const Error&) {
+            // the analysis's own transform reports it
+        }
+    });
+
     // read the inputs; the shops, the largest layer, on a thread of their own through a second
     // (read-only) connection from now on, while the other layers are read and the analysis runs
     // (the analysis takes them through shopsReader on its economy thread, and frees them there)
