@@ -876,7 +876,7 @@ void runParallel(const std::vector<std::function<void()>>& tasks, unsigned threa
 // configuration (collinear edges, a vertex on an edge). Villages are spread over the threads.
 void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const std::vector<std::vector<Settle>>& settle,
                         const std::vector<Centre>& centre, const AnalysisOptions& opt, AnalysisOutput& out,
-                        const Feedback* fb)
+                        const Feedback* fb, const std::function<void()>& beforeVillages)
 {
     const size_t nv = villagesM.features.size();
     StepTimer timer;
@@ -1107,6 +1107,8 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
         runParallel(tasks, threads);
     }
     timer("coverage: index");
+    beforeVillages();  // the villages' classes (their households)
+    timer("coverage: classification (the rest of it)");
 
     std::vector<std::vector<GapPiece>> gapsOf(nv);
     std::atomic<size_t> next{0};
@@ -1546,20 +1548,51 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     }
     timer("settlements, coverage to metric");
 
-    // ---- classification rule, unchanged (on the layers already in the metric CRS) ----
-    if (opt.parts.coverage) {
+    // ---- classification rule, unchanged (on the layers already in the metric CRS); on a thread
+    // of its own while the flat coverage path builds its model (which needs no class), and taken
+    // in before its villages are clipped (their gaps' households are the class's) ----
+    std::vector<VillageStatus> statuses;
+    std::exception_ptr classifyError;
+    std::thread classifyThread;
+    Join joinClassify{classifyThread};
+    Layer emptySettlements = schemaless(in.settlements);
+    emptySettlements.epsg = opt.metricEpsg;
+    auto classify = [&] {
         ClassificationInput ci;
         ci.villages = &villagesM;
-        Layer emptySettlements = schemaless(in.settlements);
-        emptySettlements.epsg = opt.metricEpsg;
         ci.settlements = in.settlements ? &settlementsM : &emptySettlements;
         ci.coverage = inM.coverage;
         ci.broadbandNodes = in.broadbandNodes;
         ci.fibre = in.fibre;
-        auto statuses = classifyVillages(ci, opt.thresholds, opt.metricEpsg, fb);
-        for (size_t i = 0; i < nv; ++i) {
+        statuses = classifyVillages(ci, opt.thresholds, opt.metricEpsg, fb);
+    };
+    bool classesTaken = false;
+    auto takeClasses = [&] {
+        if (classesTaken)
+            return;
+        classesTaken = true;
+        if (classifyThread.joinable())
+            classifyThread.join();
+        if (classifyError)
+            std::rethrow_exception(classifyError);
+        for (size_t i = 0; i < nv && i < statuses.size(); ++i) {
             out.villages[i].status = std::move(statuses[i]);
             out.villages[i].households = out.villages[i].status.households;
+        }
+    };
+    const bool classifyBeside = opt.parts.coverage && in.coverage && !opt.geosOverlay && opt.threads > 1;
+    if (opt.parts.coverage) {
+        if (classifyBeside)
+            classifyThread = std::thread([&] {
+                try {
+                    classify();
+                } catch (...) {
+                    classifyError = std::current_exception();
+                }
+            });
+        else {
+            classify();
+            takeClasses();
         }
     } else {
         for (size_t i = 0; i < nv; ++i) {
@@ -1571,7 +1604,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             out.villages[i].households = hh;
         }
     }
-    timer("classification");
+    timer(classifyBeside ? "classification (started)" : "classification");
     reportProgress(const_cast<Feedback*>(fb), 15);
 
     reportProgress(const_cast<Feedback*>(fb), 35);
@@ -1585,7 +1618,8 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         if (opt.geosOverlay)
             coverageShares(inM, villagesM, settle, centre, opt, out, fb);
         else
-            coverageSharesFlat(inM, villagesM, settle, centre, opt, out, fb);
+            coverageSharesFlat(inM, villagesM, settle, centre, opt, out, fb, takeClasses);
+        takeClasses();  // (where the flat path had no village to clip)
         out.gapEpsg = opt.metricEpsg;
         if (opt.gapsInVillageCrs && villages.epsg != opt.metricEpsg) {
             timer("coverage, broadband");
@@ -1614,8 +1648,6 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     if (overlapStore) {
         if (economyThread.joinable())
             shopsReadFuture.wait();  // the caller may write to the file the shops were read from
-        if (std::getenv("GATE_EARLY"))
-            gate.open();
         if (opt.afterShares) {
             opt.afterShares(out);
             timer("coverage: the caller's afterShares");
