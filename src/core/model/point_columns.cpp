@@ -4,46 +4,108 @@
 
 namespace bando {
 
-ValueInterner::ValueInterner() { m_values.emplace_back(); }
+namespace {
 
-uint32_t ValueInterner::intern(char tag, std::string_view bytes, Value (*make)(std::string_view))
+uint64_t mix(uint64_t h)
 {
-    m_key.assign(1, tag);
-    m_key.append(bytes);
-    auto it = m_ids.find(std::string_view(m_key));
-    if (it != m_ids.end())
-        return it->second;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
+    return h;
+}
+
+uint64_t hashBytes(std::string_view s)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        h = mix(h ^ w);
+    }
+    uint64_t w = 0;
+    std::memcpy(&w, s.data() + i, s.size() - i);
+    return mix(h ^ w ^ 0x74ull);
+}
+
+} // namespace
+
+ValueInterner::ValueInterner() : m_slots(64, 0)
+{
+    m_values.emplace_back();
+    m_hashes.push_back(0);
+}
+
+void ValueInterner::grow()
+{
+    m_slots.assign(m_slots.size() * 2, 0);
+    const size_t mask = m_slots.size() - 1;
+    for (uint32_t id = 1; id < m_values.size(); ++id) {
+        size_t slot = static_cast<size_t>(m_hashes[id]) & mask;
+        while (m_slots[slot] != 0)
+            slot = (slot + 1) & mask;
+        m_slots[slot] = id + 1;
+    }
+}
+
+template <class Same, class Make> uint32_t ValueInterner::intern(uint64_t hash, Same&& same, Make&& make)
+{
+    if (2 * m_values.size() >= m_slots.size())
+        grow();
+    const size_t mask = m_slots.size() - 1;
+    size_t slot = static_cast<size_t>(hash) & mask;
+    while (const uint32_t u = m_slots[slot]) {
+        const uint32_t id = u - 1;
+        if (m_hashes[id] == hash && same(m_values[id]))
+            return id;
+        slot = (slot + 1) & mask;
+    }
     const auto id = static_cast<uint32_t>(m_values.size());
-    m_values.push_back(make(bytes));
-    m_ids.emplace(m_key, id);
+    m_values.push_back(make());
+    m_hashes.push_back(hash);
+    m_slots[slot] = id + 1;
     return id;
 }
 
 uint32_t ValueInterner::integer(int64_t v)
 {
-    char b[sizeof v];
-    std::memcpy(b, &v, sizeof v);
-    return intern('i', {b, sizeof b}, [](std::string_view s) {
-        int64_t x;
-        std::memcpy(&x, s.data(), sizeof x);
-        return Value{x};
-    });
+    return intern(
+        mix(static_cast<uint64_t>(v) ^ 0x69ull),
+        [v](const Value& x) {
+            auto* i = std::get_if<int64_t>(&x);
+            return i && *i == v;
+        },
+        [v] { return Value{v}; });
 }
 
 uint32_t ValueInterner::real(double v)
 {
-    char b[sizeof v];
-    std::memcpy(b, &v, sizeof v);
-    return intern('r', {b, sizeof b}, [](std::string_view s) {
-        double x;
-        std::memcpy(&x, s.data(), sizeof x);
-        return Value{x};
-    });
+    uint64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    return intern(
+        mix(bits ^ 0x72ull),
+        [bits](const Value& x) {
+            auto* d = std::get_if<double>(&x);
+            if (!d)
+                return false;
+            uint64_t b;
+            std::memcpy(&b, d, sizeof b);
+            return b == bits;
+        },
+        [v] { return Value{v}; });
 }
 
 uint32_t ValueInterner::text(std::string_view v)
 {
-    return intern('t', v, [](std::string_view s) { return Value{std::string(s)}; });
+    return intern(
+        hashBytes(v),
+        [v](const Value& x) {
+            auto* s = std::get_if<std::string>(&x);
+            return s && std::string_view(*s) == v;
+        },
+        [v] { return Value{std::string(v)}; });
 }
 
 uint32_t ValueInterner::add(const Value& v)

@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace bando {
@@ -33,6 +32,8 @@ struct PointColumns {
 };
 
 // Interns the values of one column: equal values (same type, same bits or bytes) get one id.
+// Open addressing on a hash of the value: no key is built and nothing is allocated for a value
+// seen before (the shops' 560,000 values took 20 ms through a std::unordered_map of keys).
 class ValueInterner {
 public:
     ValueInterner();
@@ -44,13 +45,10 @@ public:
     std::vector<Value> take() { return std::move(m_values); }
 
 private:
-    uint32_t intern(char tag, std::string_view bytes, Value (*make)(std::string_view));
-    std::string m_key;  // reused: a lookup allocates only for a new value
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-    };
-    std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> m_ids;
+    template <class Same, class Make> uint32_t intern(uint64_t hash, Same&& same, Make&& make);
+    void grow();
+    std::vector<uint32_t> m_slots;  // value id + 1; 0 = empty
+    std::vector<uint64_t> m_hashes; // per value id
     std::vector<Value> m_values;
 };
 

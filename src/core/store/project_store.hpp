@@ -59,6 +59,10 @@ public:
 
     std::vector<std::string> layerNames() const;  // data layers, without bando_meta
     bool hasLayer(const std::string& name) const;
+    // GDAL's sqlite3 connection, for the caller's read-only SQL between the store's calls (no
+    // statement left pending); nullptr when the fast path is off. A second connection would parse
+    // the whole schema again (3 ms on the sample's 55 layers and their triggers).
+    sqlite3* readHandle() const { return fastHandle(false); }
     LayerInfo layerInfo(const std::string& name) const;
     // Reads a whole layer (geometry in EPSG:4326). Throws bando::Error(Store) for unknown layers.
     Layer readLayer(const std::string& name, const Feedback* fb = nullptr) const;

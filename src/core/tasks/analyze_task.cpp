@@ -437,12 +437,18 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         }
     }
     timer("task: thresholds, metric CRS");
-    Db db = openReadOnly(store->path());
+    // the store's own connection where it has one (its schema is parsed already)
+    Db ownDb;
+    sqlite3* db = store->readHandle();
+    if (!db) {
+        ownDb = openReadOnly(store->path());
+        db = ownDb.get();
+    }
     std::map<std::string, std::string> fp, lastChange;
     for (const auto& part : parts())
         for (const char* l : part.layers)
             if (!fp.count(l))
-                fp[l] = fingerprint(db.get(), l, &lastChange[l]);
+                fp[l] = fingerprint(db, l, &lastChange[l]);
     // stored state of the last run: part -> layer -> fingerprint, and the date it was computed at
     std::map<std::string, std::map<std::string, std::string>> state;
     std::map<std::string, std::string> stateDate;
@@ -461,7 +467,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         const size_t hash = known.rfind('#');
         latest = hash != std::string::npos && known.compare(0, hash, fp["shops"]) == 0 && hash == fp["shops"].size()
                      ? known.substr(hash + 1)
-                     : latestDateSql(db.get());
+                     : latestDateSql(db);
     }
     r.date = request.date.empty() ? latest : request.date;
     if (r.date.empty())
@@ -499,7 +505,8 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         s += "|" + num(options.access.otherKmh) + "|" + num(options.access.offRoadKmh);
         settings["access"] = s;
     }
-    db.reset();
+    ownDb.reset();
+    db = nullptr;
     timer("task: open, fingerprints");
     std::map<std::string, bool> reuse;
     for (const auto& part : parts()) {
