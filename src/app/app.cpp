@@ -2,6 +2,7 @@
 
 #include "app/bridge/bridge.hpp"
 #include "app/frames/main_frame.hpp"
+#include "core/capi/sqlite.hpp"
 #include "core/capi/gdal.hpp"
 #include "core/i18n/i18n.hpp"
 
@@ -43,6 +44,7 @@ std::string BandoApp::defaultSamplePath()
 
 bool BandoApp::Initialize(int& argc, wxChar** argv)
 {
+    sqlite::configureProcess();  // before anything opens a database
     // Before GTK is touched: without a display, say so clearly and fail.
     if (!haveDisplay()) {
         std::fprintf(stderr,

@@ -3,6 +3,7 @@
 #include "cli/command.hpp"
 #include "core/base/error.hpp"
 #include "core/base/step_timer.hpp"
+#include "core/capi/sqlite.hpp"
 #include "core/i18n/i18n.hpp"
 
 #include <algorithm>
@@ -107,6 +108,7 @@ void printUsage(std::FILE* out)
 int main(int argc, char** argv)
 {
     bando::StepTimer::origin();  // BANDO_TIMING's "at" counts from here
+    bando::sqlite::configureProcess();
     std::setlocale(LC_ALL, "C");  // numeric formatting must not depend on the user's locale
     std::vector<std::string> args(argv + 1, argv + argc);
     // global --lang

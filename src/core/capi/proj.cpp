@@ -26,7 +26,6 @@ struct ProjHolder {
     ContextPtr context{proj_context_create()};
     PJ_CONTEXT* ctx = context.get();
     std::map<std::pair<int, int>, PjPtr> transforms;
-    std::map<int, std::string> names;
 };
 
 // A context and its transformations outlive the thread that used them: a thread takes a holder
@@ -79,6 +78,8 @@ struct Prototypes {
     std::mutex mutex;
     ContextPtr context{proj_context_create()};
     std::map<std::pair<int, int>, PjPtr> transforms;
+    std::map<int, std::string> names;  // crsName's, stable addresses
+    bool warm = false;
 };
 
 Prototypes& prototypes()
@@ -162,16 +163,28 @@ XYPair transform(int srcEpsg, int dstEpsg, double x, double y)
 
 const char* crsName(int epsg)
 {
-    auto& h = holder();
-    auto it = h.names.find(epsg);
-    if (it != h.names.end())
+    // in the prototypes' context, whose database is open already (warmUp)
+    Prototypes& P = prototypes();
+    std::lock_guard<std::mutex> lock(P.mutex);
+    auto it = P.names.find(epsg);
+    if (it != P.names.end())
         return it->second.c_str();
     std::string name = "EPSG:" + std::to_string(epsg);
-    if (PjPtr crs{proj_create(h.ctx, name.c_str())}) {
+    if (PjPtr crs{proj_create(P.context.get(), name.c_str())}) {
         if (const char* n = proj_get_name(crs.get()))
             name = n;
     }
-    return h.names.emplace(epsg, name).first->second.c_str();
+    return P.names.emplace(epsg, name).first->second.c_str();
+}
+
+void warmUp()
+{
+    Prototypes& P = prototypes();
+    std::lock_guard<std::mutex> lock(P.mutex);
+    if (!P.warm) {
+        PjPtr crs{proj_create(P.context.get(), "EPSG:4326")};  // opens proj.db in this context
+        P.warm = true;
+    }
 }
 
 } // namespace bando::crs

@@ -19,6 +19,9 @@ PJ_CONTEXT* projContext();
 // thread only copies it: a task calls it on a thread of its own as soon as it knows its CRSs.
 // Throws bando::Error(Crs) like transform.
 void prepareTransform(int srcEpsg, int dstEpsg);
+// Opens PROJ's database for the transformations and names to come (about 6 ms): a task calls it
+// on a thread of its own before it knows its CRSs. Never throws.
+void warmUp();
 
 // Transforms x/y in place (lon,lat for geographic CRSs; easting,northing for projected ones).
 // Throws bando::Error(Crs) if the transformation cannot be created or fails.

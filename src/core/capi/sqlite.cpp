@@ -14,6 +14,8 @@
 #include <fstream>
 
 namespace bando::sqlite {
+
+void configureProcess() { sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); }
 namespace {
 
 // Stops a running statement when the calling thread's Feedback is cancelled.

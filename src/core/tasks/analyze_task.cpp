@@ -415,6 +415,8 @@ void AnalyzeRequest::validate() const
 AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
 {
     StepTimer timer;
+    // PROJ's database opened on a thread of its own while GDAL opens the project
+    std::future<void> projDatabase = std::async(std::launch::async, [] { crs::warmUp(); });
     auto store = ProjectStore::open(request.project, ProjectStore::Mode::ReadWrite);
     timer("task: open (GDAL)");
     if (!store->hasLayer("villages"))
@@ -658,6 +660,28 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
     // parts still run on the other cores.
     std::optional<ProjectStore::Transaction> t;
     bool sharesStored = false, gapsStored = false;
+    // The writes that need no result of the analysis, done once, as early as the transaction
+    // is open (in afterShares, while the gap rows go back to the villages' CRS on a thread):
+    // the rows this run replaces, and the inputs' change counters. Where a layer had no counter
+    // yet (first run, or a program re-created the table), its triggers are installed now and the
+    // state records the counter, so the next run reads no row of it.
+    bool earlyDone = false;
+    auto earlyWrites = [&] {
+        if (earlyDone)
+            return;
+        earlyDone = true;
+        if (!t)
+            t.emplace(*store);
+        store->deleteWhere("village_indicators", {{"date", r.date}});
+        store->deleteWhere("unit_indicators", {{"date", r.date}});
+        std::vector<std::string> inputs;
+        for (const auto& [layer, value] : fp)
+            if (!value.empty())
+                inputs.push_back(layer);
+        for (const auto& [layer, changes] : store->ensureChangeCounters(inputs))
+            if (changes >= 0 && fp[layer].rfind("changes ", 0) != 0)
+                fp[layer] = counterFingerprint(changes, lastChange[layer]);
+    };
     auto storeShares = [&](analysis::AnalysisOutput& o) {
         fb.setStep(tr("Storing results"));
         if (!t)
@@ -678,6 +702,8 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         store->replaceLayer(vc, &fb);
         timer("task: store village_coverage");
         sharesStored = true;
+        earlyWrites();
+        timer("task: old rows deleted, change counters");
     };
     auto storeGaps = [&](analysis::AnalysisOutput& o) {
         if (!t)
@@ -739,12 +765,11 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         vi.features.reserve(out.villages.size());
         for (const auto& v : out.villages)
             toRow(vi, vi.addFeature(Geometry{}), v, r.date, r.since, r.metricEpsg);
-        store->deleteWhere("village_indicators", {{"date", r.date}});
+        earlyWrites();
         store->appendFeatures(vi, &fb);
         Layer ui = schema::makeLayer("unit_indicators");
         for (const auto& ru : out.rollups)
             rollupToRow(ui, ui.addFeature(Geometry{}), ru, r.date);
-        store->deleteWhere("unit_indicators", {{"date", r.date}});
         store->appendFeatures(ui, &fb);
         timer("task: store indicators");
         if (options.parts.coverage && !sharesStored)
@@ -754,18 +779,7 @@ AnalyzeResult run(const AnalyzeRequest& request, Feedback& fb)
         if (!options.parts.coverage && store->hasLayer("coverage_gaps")) {
             r.gapRows = store->layerInfo("coverage_gaps").featureCount;
         }
-        // the inputs' change counters: where a layer had none yet (first run, or a program
-        // re-created the table), its triggers are installed now and the state records the
-        // counter, so the next run reads no row of it
-        {
-            std::vector<std::string> inputs;
-            for (const auto& [layer, value] : fp)
-                if (!value.empty())
-                    inputs.push_back(layer);
-            for (const auto& [layer, changes] : store->ensureChangeCounters(inputs))
-                if (changes >= 0 && fp[layer].rfind("changes ", 0) != 0)
-                    fp[layer] = counterFingerprint(changes, lastChange[layer]);
-        }
+        earlyWrites();
         Layer st = schema::makeLayer("analysis_state");
         for (const auto& part : parts()) {
             const std::string computed = reuse[part.name] ? stateDate[part.name] : r.date;
