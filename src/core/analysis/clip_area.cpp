@@ -602,6 +602,24 @@ bool assemble(std::vector<Ring>& rings, std::vector<double>& area2, Geometry& ou
 
 } // namespace
 
+namespace {
+
+// A thread's working arrays for clipImpl, kept between calls (a village is clipped against a
+// dozen polygons: six allocations a call were a tenth of the analysis's).
+struct ClipScratch {
+    std::vector<Crossing> xs;
+    std::vector<uint32_t> byV, byP, pCrossed;
+    std::vector<char> visited, vCrossed;
+};
+
+ClipScratch& clipScratch()
+{
+    thread_local ClipScratch s;
+    return s;
+}
+
+} // namespace
+
 // clip() (robust = false, the compiled code of the plain clip unchanged) and clipShifted() (robust = true: crossings by the exact orientation
 // predicate, only exact contacts are degenerate, sliver rings dropped).
 template <bool robust> Clip clipImpl(const FlatPolygon& V, const IndexedPolygon& P, bool wantGeometry)
@@ -621,8 +639,10 @@ template <bool robust> Clip clipImpl(const FlatPolygon& V, const IndexedPolygon&
         return d;
     };
 
+    ClipScratch& scratch = clipScratch();
     // every crossing of the two boundaries (a pair of edges is looked at in one grid cell only)
-    std::vector<Crossing> xs;
+    std::vector<Crossing>& xs = scratch.xs;
+    xs.clear();
     bool bad = false;
     for (uint32_t i = 0; i < V.edgeCount() && !bad; ++i) {
         const XY p = V.a(i), q = V.b(i);
@@ -708,7 +728,10 @@ template <bool robust> Clip clipImpl(const FlatPolygon& V, const IndexedPolygon&
     // enters the other one, up to the next crossing on it
     if (!xs.empty()) {
         const size_t n = xs.size();
-        std::vector<uint32_t> byV(n), byP(n);
+        std::vector<uint32_t>& byV = scratch.byV;
+        std::vector<uint32_t>& byP = scratch.byP;
+        byV.resize(n);
+        byP.resize(n);
         for (uint32_t k = 0; k < n; ++k)
             byV[k] = byP[k] = k;
         std::sort(byV.begin(), byV.end(), [&](uint32_t a, uint32_t b) {
@@ -735,7 +758,8 @@ template <bool robust> Clip clipImpl(const FlatPolygon& V, const IndexedPolygon&
                 return n;
             return *it;
         };
-        std::vector<char> visited(n, 0);
+        std::vector<char>& visited = scratch.visited;
+        visited.assign(n, 0);
         const double slack = 1e-6 * std::max(box.width(), box.height()) + 1e-9;
         const Extent lim = box.buffered(slack);
         const size_t limit = V.edgeCount() + Q.edgeCount() + n + 16;
@@ -794,8 +818,10 @@ template <bool robust> Clip clipImpl(const FlatPolygon& V, const IndexedPolygon&
     }
 
     // rings nothing crosses: wholly inside or outside the other polygon
-    std::vector<char> vCrossed(V.ringCount(), 0);
-    std::vector<uint32_t> pCrossed;
+    std::vector<char>& vCrossed = scratch.vCrossed;
+    vCrossed.assign(V.ringCount(), 0);
+    std::vector<uint32_t>& pCrossed = scratch.pCrossed;
+    pCrossed.clear();
     for (const auto& x : xs) {
         vCrossed[V.ringOf(x.v)] = 1;
         pCrossed.push_back(Q.ringOf(x.p));

@@ -7,6 +7,7 @@
 #include "core/analysis/clip_area.hpp"
 #include "core/analysis/grid_union.hpp"
 #include "core/analysis/point_locator.hpp"
+#include "core/analysis/simple_polygon.hpp"
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
 #include "core/base/step_timer.hpp"
@@ -1390,8 +1391,8 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             tasks.push_back([&, first] {
                 for (size_t i = first; i < std::min(nv, first + block); ++i) {
                     auto& f = villages.features[i];
-                    if (f.geom.isEmpty())
-                        continue;
+                    if (f.geom.isEmpty() || provablyValidSimplePolygon(f.geom))
+                        continue;  // (the common case, without building it in GEOS)
                     GeomPtr g = geos::toGeos(f.geom);
                     if (GEOSisValid_r(ctx(), g.get()) == 1)
                         continue;
