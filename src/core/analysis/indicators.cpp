@@ -1445,6 +1445,11 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
     std::thread economyThread;
     std::promise<void> shopsReadDone;
     std::future<void> shopsReadFuture = shopsReadDone.get_future();
+    // beside the caller's store, the access part waits for the economy part: the two after each
+    // other on one core leave the store the other
+    Gate economyDone;
+    if (!opt.parts.economy)
+        economyDone.open();
     if (opt.parts.economy) {
         economyThread = std::thread([&] {
             try {
@@ -1468,6 +1473,7 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
             } catch (...) {
                 economyError = std::current_exception();
             }
+            economyDone.open();
         });
     }
     // joined on every way out of this function
@@ -1528,6 +1534,8 @@ AnalysisOutput analyze(const AnalysisInput& in, const AnalysisOptions& opt, cons
         accessThread = std::thread([&] {
             try {
                 gate.wait();
+                if (overlapStore)
+                    economyDone.wait();
                 std::vector<XY> centres(nv);
                 for (size_t i = 0; i < nv; ++i)
                     centres[i] = centre[i].p;
