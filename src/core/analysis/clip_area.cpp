@@ -2,6 +2,7 @@
 #include "core/analysis/clip_area.hpp"
 
 #include "core/analysis/point_locator.hpp"
+#include "core/base/parallel.hpp"
 
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
@@ -231,52 +232,34 @@ std::vector<std::vector<double>> coveredAreas(const std::vector<const Geometry*>
             items.resize(start.back());
         }
     }
-    std::atomic<size_t> next{0};
-    std::mutex errorMutex;
-    std::exception_ptr error;
-    auto worker = [&]() {
-        try {
-            std::vector<uint32_t> stamp(pieces.size(), UINT32_MAX);
-            for (size_t v; (v = next++) < nv;) {
-                if (!villages[v] || villages[v]->isEmpty())
-                    continue;
-                const FlatPolygon V(*villages[v]);
-                const Extent& e = V.extent();
-                if (!e.intersects(all))
-                    continue;
-                for (int y = cy(e.minY); y <= cy(e.maxY); ++y)
-                    for (int x = cx(e.minX); x <= cx(e.maxX); ++x) {
-                        const size_t c = static_cast<size_t>(y) * gx + x;
-                        for (uint32_t k = start[c]; k < start[c + 1]; ++k) {
-                            const uint32_t i = items[k];
-                            if (stamp[i] == v)
-                                continue;
-                            stamp[i] = static_cast<uint32_t>(v);
-                            const Piece& p = pieces[i];
-                            if (!p.flat.extent().intersects(e))
-                                continue;
-                            double a = intersectionArea(V, p.flat);
-                            if (std::isnan(a))
-                                a = geosIntersectionArea(*villages[v], p.geom);
-                            result[v][p.base] += a;
-                        }
+    runWorkers(nv, threads, [&](WorkCounter& work) {
+        std::vector<uint32_t> stamp(pieces.size(), UINT32_MAX);
+        for (size_t v; (v = work.next()) < nv;) {
+            if (!villages[v] || villages[v]->isEmpty())
+                continue;
+            const FlatPolygon V(*villages[v]);
+            const Extent& e = V.extent();
+            if (!e.intersects(all))
+                continue;
+            for (int y = cy(e.minY); y <= cy(e.maxY); ++y)
+                for (int x = cx(e.minX); x <= cx(e.maxX); ++x) {
+                    const size_t c = static_cast<size_t>(y) * gx + x;
+                    for (uint32_t k = start[c]; k < start[c + 1]; ++k) {
+                        const uint32_t i = items[k];
+                        if (stamp[i] == v)
+                            continue;
+                        stamp[i] = static_cast<uint32_t>(v);
+                        const Piece& p = pieces[i];
+                        if (!p.flat.extent().intersects(e))
+                            continue;
+                        double a = intersectionArea(V, p.flat);
+                        if (std::isnan(a))
+                            a = geosIntersectionArea(*villages[v], p.geom);
+                        result[v][p.base] += a;
                     }
-            }
-        } catch (...) {
-            std::lock_guard g(errorMutex);
-            if (!error)
-                error = std::current_exception();
-            next = nv;
+                }
         }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, threads); ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
-    if (error)
-        std::rethrow_exception(error);
+    });
     return result;
 }
 
@@ -984,44 +967,26 @@ std::vector<std::vector<double>> coveredAreasIndexed(const std::vector<const Geo
         for (auto& t : pool)
             t.join();
     }
-    std::atomic<size_t> next{0};
-    std::mutex errorMutex;
-    std::exception_ptr error;
-    auto worker = [&]() {
-        try {
-            std::vector<GeomPtr> geosOf(nc);  // the fallback's GEOS copies, per thread
-            for (size_t v; (v = next++) < nv;) {
-                if (!villages[v] || villages[v]->isEmpty())
+    runWorkers(nv, threads, [&](WorkCounter& work) {
+        std::vector<GeomPtr> geosOf(nc);  // the fallback's GEOS copies, per thread
+        for (size_t v; (v = work.next()) < nv;) {
+            if (!villages[v] || villages[v]->isEmpty())
+                continue;
+            VillageClipper clipV(*villages[v]);
+            const FlatPolygon& V = clipV.flat();
+            for (size_t c = 0; c < nc; ++c) {
+                if (polys[c].empty() || !polys[c].flat().extent().intersects(V.extent()))
                     continue;
-                VillageClipper clipV(*villages[v]);
-                const FlatPolygon& V = clipV.flat();
-                for (size_t c = 0; c < nc; ++c) {
-                    if (polys[c].empty() || !polys[c].flat().extent().intersects(V.extent()))
-                        continue;
-                    Clip r = clipV(polys[c], false);
-                    if (!r.exact) {
-                        if (!geosOf[c])
-                            geosOf[c] = geos::toGeos(*coverage[c]);
-                        r = clipWithGeos(*villages[v], geosOf[c].get(), false);
-                    }
-                    result[v][c] = r.area;
+                Clip r = clipV(polys[c], false);
+                if (!r.exact) {
+                    if (!geosOf[c])
+                        geosOf[c] = geos::toGeos(*coverage[c]);
+                    r = clipWithGeos(*villages[v], geosOf[c].get(), false);
                 }
+                result[v][c] = r.area;
             }
-        } catch (...) {
-            std::lock_guard g(errorMutex);
-            if (!error)
-                error = std::current_exception();
-            next = nv;
         }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::max(1u, threads); ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
-    if (error)
-        std::rethrow_exception(error);
+    });
     return result;
 }
 

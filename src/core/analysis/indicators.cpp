@@ -10,6 +10,7 @@
 #include "core/analysis/simple_polygon.hpp"
 #include "core/analysis/spatial_index.hpp"
 #include "core/base/error.hpp"
+#include "core/base/parallel.hpp"
 #include "core/base/step_timer.hpp"
 #include "core/capi/geos.hpp"
 #include "core/capi/geos_convert.hpp"
@@ -602,6 +603,38 @@ bool anyFlag(const std::vector<uint32_t>& members, const std::vector<char>& flag
     return false;
 }
 
+// One operator × technology's shares in a village: of its area (good, weak only) and of its
+// households, located by its settlements (by area where it has none: hhTotal 0); and the signal at
+// its centre. goodAt(s) / weakAt(s): settlement s lies in good / weak coverage. hhGood and hhSig
+// return the households with good signal and with any.
+template <class GoodAt, class WeakAt>
+CoverageShare shareOf(const Entity& e, double vArea, double goodArea, double sigArea, const std::vector<Settle>& settle,
+                      int64_t hhTotal, GoodAt&& goodAt, WeakAt&& weakAt, bool centreGood, bool centreWeak,
+                      double& hhGood, double& hhSig)
+{
+    CoverageShare cs;
+    cs.op = e.op;
+    cs.tech = e.tech;
+    cs.areaGood = vArea > 0 ? std::min(1.0, goodArea / vArea) : 0;
+    cs.areaWeakOnly = vArea > 0 ? std::clamp((sigArea - goodArea) / vArea, 0.0, 1.0) : 0;
+    hhGood = hhSig = 0;
+    for (size_t s = 0; s < settle.size(); ++s) {
+        const bool g = goodAt(s);
+        const bool a = g || weakAt(s);
+        if (g) hhGood += static_cast<double>(settle[s].hh);
+        if (a) hhSig += static_cast<double>(settle[s].hh);
+    }
+    if (hhTotal > 0) {
+        cs.hhGood = hhGood / static_cast<double>(hhTotal);
+        cs.hhWeakOnly = (hhSig - hhGood) / static_cast<double>(hhTotal);
+    } else {
+        cs.hhGood = cs.areaGood;
+        cs.hhWeakOnly = cs.areaWeakOnly;
+    }
+    cs.centre = centreGood ? "good" : centreWeak ? "weak" : "none";
+    return cs;
+}
+
 // The two coverage_gaps rows of a village for a gap entity (an operator or "any"): `none` and
 // `weak` come with their geometry and area; here their keys and households (by settlements
 // where the village has some, by area otherwise), and for "any" the village's gap columns.
@@ -633,17 +666,14 @@ void addGapRows(VillageIndicators& v, const Entity& e, bool isAny, const Coverag
     rows.push_back(std::move(weak));
 }
 
-// Runs `worker` once on each of `threads` threads (this one included; each worker takes villages
-// from a shared counter), rethrows the first error it stored,
-// then appends every village's gap rows to `out` in the villages' order.
 void runParallel(const std::vector<std::function<void()>>& tasks, unsigned threads);
 
-void runVillageWorkers(unsigned threads, const std::function<void()>& worker, const std::exception_ptr& error,
+// Runs `worker` on `threads` threads (this one included; each takes villages from the counter),
+// rethrows the first error, then appends every village's gap rows to `out` in the villages' order.
+void runVillageWorkers(size_t nv, unsigned threads, const std::function<void(WorkCounter&)>& worker,
                        const Feedback* fb, std::vector<std::vector<GapPiece>>& gapsOf, AnalysisOutput& out)
 {
-    runParallel(std::vector<std::function<void()>>(std::max(1u, threads), worker), threads);
-    if (error)
-        std::rethrow_exception(error);
+    runWorkers(nv, std::max(1u, threads), worker);
     throwIfCancelled(fb);
     for (auto& g : gapsOf)
         for (auto& p : g)
@@ -663,208 +693,165 @@ void coverageShares(const AnalysisInput& in, const Layer& villagesM, const std::
     const auto& pip = model.pip;
 
     std::vector<std::vector<GapPiece>> gapsOf(nv);
-    std::atomic<size_t> next{0};
     const auto mainThread = std::this_thread::get_id();
-    std::mutex errorMutex;
-    std::exception_ptr error;
-    auto worker = [&]() {
-        try {
-            StepTimer t;
-            PieceSet ps;
-            ps.build(bases);
-            if (std::this_thread::get_id() == mainThread)
-                t("coverage: pieces (per thread)");
-            std::vector<uint32_t> stamp(ps.pieces.size(), UINT32_MAX), cand;
-            uint32_t tick = 0;
-            std::vector<BaseCut> cuts(bases.size());
-            std::vector<char> inBase(bases.size());
-            for (size_t i; (i = next++) < nv;) {
-                if (isCancelled(fb))
-                    return;
-                const Geometry& vg = villagesM.features[i].geom;
-                auto& v = out.villages[i];
-                if (vg.isEmpty())
-                    continue;
-                GeomPtr V = geos::toGeos(vg);
-                PreparedPtr P(GEOSPrepare_r(ctx(), V.get()));
-                const double vArea = areaOf(V.get());
-                const Extent ve = vg.extent();
-                for (auto& c : cuts) {
-                    c.state = BaseCut::None;
-                    c.parts.clear();
-                    c.area = 0;
-                }
-                ps.candidates(ve, cand, stamp, tick++);
-                for (uint32_t k : cand) {
-                    const auto& piece = ps.pieces[k];
-                    BaseCut& cut = cuts[piece.base];
-                    if (cut.state == BaseCut::Full)
-                        continue;
-                    if (GEOSPreparedIntersects_r(ctx(), P.get(), piece.geom.get()) != 1)
-                        continue;
-                    const bool pieceHoldsBox = piece.extent.minX <= ve.minX && piece.extent.minY <= ve.minY &&
-                                               piece.extent.maxX >= ve.maxX && piece.extent.maxY >= ve.maxY;
-                    if (pieceHoldsBox && GEOSPreparedCoveredBy_r(ctx(), P.get(), piece.geom.get()) == 1) {
-                        cut.state = BaseCut::Full;
-                        cut.parts.clear();
-                        cut.area = vArea;
-                        continue;
-                    }
-                    GeomPtr I;
-                    const bool boxHoldsPiece = ve.minX <= piece.extent.minX && ve.minY <= piece.extent.minY &&
-                                               ve.maxX >= piece.extent.maxX && ve.maxY >= piece.extent.maxY;
-                    if (boxHoldsPiece && GEOSPreparedContains_r(ctx(), P.get(), piece.geom.get()) == 1)
-                        I.reset(GEOSGeom_clone_r(ctx(), piece.geom.get()));
-                    else
-                        I = geos::check(GEOSIntersection_r(ctx(), V.get(), piece.geom.get()), "intersection");
-                    const double a = areaOf(I.get());
-                    if (!(a > 0))
-                        continue;
-                    cut.state = BaseCut::Partial;
-                    cut.area += a;
-                    cut.parts.push_back(std::move(I));
-                }
-                // households located by settlements (by area where the village has none)
-                std::vector<std::vector<char>> sIn(settle[i].size(), std::vector<char>(bases.size(), 0));
-                int64_t hhTotal = 0;
-                for (size_t s = 0; s < settle[i].size(); ++s) {
-                    hhTotal += settle[i][s].hh;
-                    for (size_t b = 0; b < bases.size(); ++b)
-                        sIn[s][b] = cuts[b].state != BaseCut::None && pip[b].contains(settle[i][s].p.x, settle[i][s].p.y);
-                }
-                for (size_t b = 0; b < bases.size(); ++b)
-                    inBase[b] = pip[b].contains(centre[i].p.x, centre[i].p.y);
-                auto anyOf = [](const std::vector<uint32_t>& m, const std::vector<char>& flags) {
-                    for (uint32_t b : m)
-                        if (flags[b])
-                            return true;
-                    return false;
-                };
-                v.coverage.clear();
-                std::vector<Cover> goodOf(entities.size()), sigOf(entities.size());
-                for (size_t ei = 0; ei < entities.size(); ++ei) {
-                    const Entity& e = entities[ei];
-                    Cover& good = goodOf[ei];
-                    Cover& sig = sigOf[ei];
-                    if (ei == anyIndex) {
-                        // any = the union of the operators' covers (computed just before)
-                        std::vector<const Cover*> g, a;
-                        for (const auto& [op, oi] : oIndex) {
-                            g.push_back(&goodOf[oi]);
-                            a.push_back(&sigOf[oi]);
-                        }
-                        good = combine(g, vArea);
-                        sig = combine(a, vArea);
-                    } else if (!e.gaps) {
-                        // operator x technology: areas only; weak is the ring outside good (the
-                        // coverage schema), so the signal area is good + weak
-                        good = coverOf(e.good, cuts, vArea, false);
-                        const Cover weak = coverOf(e.weak, cuts, vArea, false);
-                        sig.state = good.state == BaseCut::Full || weak.state == BaseCut::Full ? BaseCut::Full
-                                    : good.state == BaseCut::None && weak.state == BaseCut::None ? BaseCut::None
-                                                                                                  : BaseCut::Partial;
-                        sig.area = std::min(vArea, good.area + weak.area);
-                    } else {
-                        // signal = good ∪ weak parts: the good union is reused rather than
-                        // re-unioning every good part with the weak ones
-                        good = coverOf(e.good, cuts, vArea, true);
-                        if (good.state == BaseCut::Full) {
-                            sig.state = BaseCut::Full;
-                            sig.area = vArea;
-                        } else {
-                            Cover weakCover = coverOf(e.weak, cuts, vArea, true);
-                            if (good.state == BaseCut::None)
-                                sig = std::move(weakCover);
-                            else
-                                sig = combine({&good, &weakCover}, vArea);
-                        }
-                    }
-                    CoverageShare cs;
-                    cs.op = e.op;
-                    cs.tech = e.tech;
-                    cs.areaGood = vArea > 0 ? std::min(1.0, good.area / vArea) : 0;
-                    cs.areaWeakOnly = vArea > 0 ? std::clamp((sig.area - good.area) / vArea, 0.0, 1.0) : 0;
-                    double hhGood = 0, hhSig = 0;
-                    for (size_t s = 0; s < settle[i].size(); ++s) {
-                        const bool g = anyOf(e.good, sIn[s]);
-                        const bool a = g || anyOf(e.weak, sIn[s]);
-                        if (g) hhGood += static_cast<double>(settle[i][s].hh);
-                        if (a) hhSig += static_cast<double>(settle[i][s].hh);
-                    }
-                    if (hhTotal > 0) {
-                        cs.hhGood = hhGood / static_cast<double>(hhTotal);
-                        cs.hhWeakOnly = (hhSig - hhGood) / static_cast<double>(hhTotal);
-                    } else {
-                        cs.hhGood = cs.areaGood;
-                        cs.hhWeakOnly = cs.areaWeakOnly;
-                    }
-                    cs.centre = anyOf(e.good, inBase) ? "good" : anyOf(e.weak, inBase) ? "weak" : "none";
-                    if (e.gaps) {
-                        GapPiece none, weak;
-                        // no_coverage = village − signal
-                        GeomPtr gapGeom;
-                        if (sig.state == BaseCut::None)
-                            gapGeom.reset(GEOSGeom_clone_r(ctx(), V.get()));
-                        else if (sig.state == BaseCut::Partial)
-                            gapGeom = geos::check(GEOSDifference_r(ctx(), V.get(), sig.geom.get()), "difference");
-                        // weak_only = signal − good
-                        GeomPtr weakGeom;
-                        if (sig.state != BaseCut::None && good.state != BaseCut::Full) {
-                            const GEOSGeometry* s = sig.state == BaseCut::Full ? V.get() : sig.geom.get();
-                            if (good.state == BaseCut::None)
-                                weakGeom.reset(GEOSGeom_clone_r(ctx(), s));
-                            else
-                                weakGeom = geos::check(GEOSDifference_r(ctx(), s, good.geom.get()), "difference");
-                        }
-                        if (gapGeom) {
-                            none.geom = geos::polygonalPart(gapGeom.get());
-                            none.areaM2 = areaOf(gapGeom.get());
-                        }
-                        if (weakGeom) {
-                            weak.geom = geos::polygonalPart(weakGeom.get());
-                            weak.areaM2 = areaOf(weakGeom.get());
-                        }
-                        addGapRows(v, e, ei == anyIndex, cs, std::move(none), std::move(weak), hhTotal, hhSig, hhGood,
-                                   vArea, gapsOf[i]);
-                    }
-                    v.coverage.push_back(std::move(cs));
-                }
+    auto worker = [&](WorkCounter& work) {
+        StepTimer t;
+        PieceSet ps;
+        ps.build(bases);
+        if (std::this_thread::get_id() == mainThread)
+            t("coverage: pieces (per thread)");
+        std::vector<uint32_t> stamp(ps.pieces.size(), UINT32_MAX), cand;
+        uint32_t tick = 0;
+        std::vector<BaseCut> cuts(bases.size());
+        std::vector<char> inBase(bases.size());
+        for (size_t i; (i = work.next()) < nv;) {
+            if (isCancelled(fb))
+                return;
+            const Geometry& vg = villagesM.features[i].geom;
+            auto& v = out.villages[i];
+            if (vg.isEmpty())
+                continue;
+            GeomPtr V = geos::toGeos(vg);
+            PreparedPtr P(GEOSPrepare_r(ctx(), V.get()));
+            const double vArea = areaOf(V.get());
+            const Extent ve = vg.extent();
+            for (auto& c : cuts) {
+                c.state = BaseCut::None;
+                c.parts.clear();
+                c.area = 0;
             }
-        } catch (...) {
-            std::lock_guard g(errorMutex);
-            if (!error)
-                error = std::current_exception();
-            next = nv;
+            ps.candidates(ve, cand, stamp, tick++);
+            for (uint32_t k : cand) {
+                const auto& piece = ps.pieces[k];
+                BaseCut& cut = cuts[piece.base];
+                if (cut.state == BaseCut::Full)
+                    continue;
+                if (GEOSPreparedIntersects_r(ctx(), P.get(), piece.geom.get()) != 1)
+                    continue;
+                const bool pieceHoldsBox = piece.extent.minX <= ve.minX && piece.extent.minY <= ve.minY &&
+                                           piece.extent.maxX >= ve.maxX && piece.extent.maxY >= ve.maxY;
+                if (pieceHoldsBox && GEOSPreparedCoveredBy_r(ctx(), P.get(), piece.geom.get()) == 1) {
+                    cut.state = BaseCut::Full;
+                    cut.parts.clear();
+                    cut.area = vArea;
+                    continue;
+                }
+                GeomPtr I;
+                const bool boxHoldsPiece = ve.minX <= piece.extent.minX && ve.minY <= piece.extent.minY &&
+                                           ve.maxX >= piece.extent.maxX && ve.maxY >= piece.extent.maxY;
+                if (boxHoldsPiece && GEOSPreparedContains_r(ctx(), P.get(), piece.geom.get()) == 1)
+                    I.reset(GEOSGeom_clone_r(ctx(), piece.geom.get()));
+                else
+                    I = geos::check(GEOSIntersection_r(ctx(), V.get(), piece.geom.get()), "intersection");
+                const double a = areaOf(I.get());
+                if (!(a > 0))
+                    continue;
+                cut.state = BaseCut::Partial;
+                cut.area += a;
+                cut.parts.push_back(std::move(I));
+            }
+            // households located by settlements (by area where the village has none)
+            std::vector<std::vector<char>> sIn(settle[i].size(), std::vector<char>(bases.size(), 0));
+            int64_t hhTotal = 0;
+            for (size_t s = 0; s < settle[i].size(); ++s) {
+                hhTotal += settle[i][s].hh;
+                for (size_t b = 0; b < bases.size(); ++b)
+                    sIn[s][b] = cuts[b].state != BaseCut::None && pip[b].contains(settle[i][s].p.x, settle[i][s].p.y);
+            }
+            for (size_t b = 0; b < bases.size(); ++b)
+                inBase[b] = pip[b].contains(centre[i].p.x, centre[i].p.y);
+            auto anyOf = [](const std::vector<uint32_t>& m, const std::vector<char>& flags) {
+                for (uint32_t b : m)
+                    if (flags[b])
+                        return true;
+                return false;
+            };
+            v.coverage.clear();
+            std::vector<Cover> goodOf(entities.size()), sigOf(entities.size());
+            for (size_t ei = 0; ei < entities.size(); ++ei) {
+                const Entity& e = entities[ei];
+                Cover& good = goodOf[ei];
+                Cover& sig = sigOf[ei];
+                if (ei == anyIndex) {
+                    // any = the union of the operators' covers (computed just before)
+                    std::vector<const Cover*> g, a;
+                    for (const auto& [op, oi] : oIndex) {
+                        g.push_back(&goodOf[oi]);
+                        a.push_back(&sigOf[oi]);
+                    }
+                    good = combine(g, vArea);
+                    sig = combine(a, vArea);
+                } else if (!e.gaps) {
+                    // operator x technology: areas only; weak is the ring outside good (the
+                    // coverage schema), so the signal area is good + weak
+                    good = coverOf(e.good, cuts, vArea, false);
+                    const Cover weak = coverOf(e.weak, cuts, vArea, false);
+                    sig.state = good.state == BaseCut::Full || weak.state == BaseCut::Full ? BaseCut::Full
+                                : good.state == BaseCut::None && weak.state == BaseCut::None ? BaseCut::None
+                                                                                              : BaseCut::Partial;
+                    sig.area = std::min(vArea, good.area + weak.area);
+                } else {
+                    // signal = good ∪ weak parts: the good union is reused rather than
+                    // re-unioning every good part with the weak ones
+                    good = coverOf(e.good, cuts, vArea, true);
+                    if (good.state == BaseCut::Full) {
+                        sig.state = BaseCut::Full;
+                        sig.area = vArea;
+                    } else {
+                        Cover weakCover = coverOf(e.weak, cuts, vArea, true);
+                        if (good.state == BaseCut::None)
+                            sig = std::move(weakCover);
+                        else
+                            sig = combine({&good, &weakCover}, vArea);
+                    }
+                }
+                double hhGood = 0, hhSig = 0;
+                CoverageShare cs = shareOf(
+                    e, vArea, good.area, sig.area, settle[i], hhTotal, [&](size_t s) { return anyOf(e.good, sIn[s]); },
+                    [&](size_t s) { return anyOf(e.weak, sIn[s]); }, anyOf(e.good, inBase), anyOf(e.weak, inBase),
+                    hhGood, hhSig);
+                if (e.gaps) {
+                    GapPiece none, weak;
+                    // no_coverage = village − signal
+                    GeomPtr gapGeom;
+                    if (sig.state == BaseCut::None)
+                        gapGeom.reset(GEOSGeom_clone_r(ctx(), V.get()));
+                    else if (sig.state == BaseCut::Partial)
+                        gapGeom = geos::check(GEOSDifference_r(ctx(), V.get(), sig.geom.get()), "difference");
+                    // weak_only = signal − good
+                    GeomPtr weakGeom;
+                    if (sig.state != BaseCut::None && good.state != BaseCut::Full) {
+                        const GEOSGeometry* s = sig.state == BaseCut::Full ? V.get() : sig.geom.get();
+                        if (good.state == BaseCut::None)
+                            weakGeom.reset(GEOSGeom_clone_r(ctx(), s));
+                        else
+                            weakGeom = geos::check(GEOSDifference_r(ctx(), s, good.geom.get()), "difference");
+                    }
+                    if (gapGeom) {
+                        none.geom = geos::polygonalPart(gapGeom.get());
+                        none.areaM2 = areaOf(gapGeom.get());
+                    }
+                    if (weakGeom) {
+                        weak.geom = geos::polygonalPart(weakGeom.get());
+                        weak.areaM2 = areaOf(weakGeom.get());
+                    }
+                    addGapRows(v, e, ei == anyIndex, cs, std::move(none), std::move(weak), hhTotal, hhSig, hhGood,
+                               vArea, gapsOf[i]);
+                }
+                v.coverage.push_back(std::move(cs));
+            }
         }
     };
-    runVillageWorkers(opt.threads, worker, error, fb, gapsOf, out);
+    runVillageWorkers(nv, opt.threads, worker, fb, gapsOf, out);
 }
 
 // Runs the tasks on `threads` threads (each its own GEOS context); rethrows the first error.
 void runParallel(const std::vector<std::function<void()>>& tasks, unsigned threads)
 {
-    std::atomic<size_t> next{0};
-    std::mutex errorMutex;
-    std::exception_ptr error;
-    auto worker = [&] {
-        try {
-            for (size_t i; (i = next++) < tasks.size();)
-                tasks[i]();
-        } catch (...) {
-            std::lock_guard g(errorMutex);
-            if (!error)
-                error = std::current_exception();
-            next = tasks.size();
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::min<size_t>(threads, tasks.size()); ++t)
-        pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool)
-        t.join();
-    if (error)
-        std::rethrow_exception(error);
+    runWorkers(tasks.size(), threads, [&](WorkCounter& work) {
+        for (size_t i; (i = work.next()) < work.size();)
+            tasks[i]();
+    });
 }
 
 // The coverage part without a GEOS overlay per village (issue #9, speed). Every polygon a
@@ -1112,116 +1099,91 @@ void coverageSharesFlat(const AnalysisInput& in, const Layer& villagesM, const s
     timer("coverage: classification (the rest of it)");
 
     std::vector<std::vector<GapPiece>> gapsOf(nv);
-    std::atomic<size_t> next{0};
     std::atomic<int64_t> fallbacks{0}, shifted{0}, touching{0};
-    std::mutex errorMutex;
-    std::exception_ptr error;
-    auto worker = [&]() {
-        try {
-            std::vector<GeomPtr> geosOf(polys.size());  // GEOS copies for the fallback, per thread
-            std::vector<std::pair<size_t, double>> cellAreas;
-            std::vector<char> inBase(bases.size());
-            for (size_t i; (i = next++) < nv;) {
-                if (isCancelled(fb))
-                    return;
-                const Geometry& vg = villagesM.features[i].geom;
-                auto& v = out.villages[i];
-                if (vg.isEmpty())
-                    continue;
-                VillageClipper clipV(vg, opt.shiftDegenerate);
-                const double vArea = clipV.flat().area();
-                // on a raster: the village's area in each cell, once; an area share is then a sum
-                // over the cells of the coverage (no clip)
-                if (cellMasks)
-                    cellMasks->areasIn(vg, cellAreas);
-                auto cellSum = [&](uint64_t bits) {
-                    double a = 0;
-                    for (const auto& [c, area] : cellAreas)
-                        if (cellMasks->at(c) & bits)
-                            a += area;
-                    return a;
-                };
-                auto cut = [&](int poly, bool wantGeometry) {
-                    Clip c = clipV(polys[static_cast<size_t>(poly)], wantGeometry);
-                    if (!c.exact) {
-                        ++fallbacks;
-                        auto& g = geosOf[static_cast<size_t>(poly)];
-                        if (!g)
-                            g = geos::toGeos(geoms[static_cast<size_t>(poly)]);
-                        c = clipWithGeos(vg, g.get(), wantGeometry);
-                    }
-                    if (wantGeometry && c.cutAtTouches) {
-                        ++touching;
-                        repairTouches(c);
-                    }
-                    return c;
-                };
-                // households located by settlements (by area where the village has none)
-                std::vector<std::vector<char>> sIn(settle[i].size(), std::vector<char>(bases.size(), 0));
-                int64_t hhTotal = 0;
-                for (size_t s = 0; s < settle[i].size(); ++s) {
-                    hhTotal += settle[i][s].hh;
-                    for (size_t b = 0; b < bases.size(); ++b)
-                        sIn[s][b] = m.pip[b].contains(settle[i][s].p.x, settle[i][s].p.y);
+    auto worker = [&](WorkCounter& work) {
+        std::vector<GeomPtr> geosOf(polys.size());  // GEOS copies for the fallback, per thread
+        std::vector<std::pair<size_t, double>> cellAreas;
+        std::vector<char> inBase(bases.size());
+        for (size_t i; (i = work.next()) < nv;) {
+            if (isCancelled(fb))
+                return;
+            const Geometry& vg = villagesM.features[i].geom;
+            auto& v = out.villages[i];
+            if (vg.isEmpty())
+                continue;
+            VillageClipper clipV(vg, opt.shiftDegenerate);
+            const double vArea = clipV.flat().area();
+            // on a raster: the village's area in each cell, once; an area share is then a sum
+            // over the cells of the coverage (no clip)
+            if (cellMasks)
+                cellMasks->areasIn(vg, cellAreas);
+            auto cellSum = [&](uint64_t bits) {
+                double a = 0;
+                for (const auto& [c, area] : cellAreas)
+                    if (cellMasks->at(c) & bits)
+                        a += area;
+                return a;
+            };
+            auto cut = [&](int poly, bool wantGeometry) {
+                Clip c = clipV(polys[static_cast<size_t>(poly)], wantGeometry);
+                if (!c.exact) {
+                    ++fallbacks;
+                    auto& g = geosOf[static_cast<size_t>(poly)];
+                    if (!g)
+                        g = geos::toGeos(geoms[static_cast<size_t>(poly)]);
+                    c = clipWithGeos(vg, g.get(), wantGeometry);
                 }
+                if (wantGeometry && c.cutAtTouches) {
+                    ++touching;
+                    repairTouches(c);
+                }
+                return c;
+            };
+            // households located by settlements (by area where the village has none)
+            std::vector<std::vector<char>> sIn(settle[i].size(), std::vector<char>(bases.size(), 0));
+            int64_t hhTotal = 0;
+            for (size_t s = 0; s < settle[i].size(); ++s) {
+                hhTotal += settle[i][s].hh;
                 for (size_t b = 0; b < bases.size(); ++b)
-                    inBase[b] = m.pip[b].contains(centre[i].p.x, centre[i].p.y);
-                v.coverage.clear();
-                for (size_t ei = 0; ei < entities.size(); ++ei) {
-                    const Entity& e = entities[ei];
-                    const double goodArea = std::clamp(
-                        cellMasks ? cellSum(goodBits[ei]) : cut(ep[ei].good, false).area, 0.0, std::max(vArea, 0.0));
-                    double sigArea = 0;
-                    Clip gapC, weakC;
-                    if (!e.gaps) {
-                        // weak is the ring outside good (the coverage schema): signal = good + weak
-                        sigArea = std::min(vArea, goodArea + (cellMasks ? cellSum(weakBits[ei]) : cut(ep[ei].weak, false).area));
-                    } else {
-                        gapC = cut(ep[ei].gap, true);
-                        weakC = cut(ep[ei].weak, true);
-                        sigArea = std::clamp(vArea - gapC.area, goodArea, vArea);
-                    }
-                    CoverageShare cs;
-                    cs.op = e.op;
-                    cs.tech = e.tech;
-                    cs.areaGood = vArea > 0 ? std::min(1.0, goodArea / vArea) : 0;
-                    cs.areaWeakOnly = vArea > 0 ? std::clamp((sigArea - goodArea) / vArea, 0.0, 1.0) : 0;
-                    double hhGood = 0, hhSig = 0;
-                    for (size_t s = 0; s < settle[i].size(); ++s) {
-                        const bool g = anyFlag(e.good, sIn[s]);
-                        const bool a = g || anyFlag(e.weak, sIn[s]);
-                        if (g) hhGood += static_cast<double>(settle[i][s].hh);
-                        if (a) hhSig += static_cast<double>(settle[i][s].hh);
-                    }
-                    if (hhTotal > 0) {
-                        cs.hhGood = hhGood / static_cast<double>(hhTotal);
-                        cs.hhWeakOnly = (hhSig - hhGood) / static_cast<double>(hhTotal);
-                    } else {
-                        cs.hhGood = cs.areaGood;
-                        cs.hhWeakOnly = cs.areaWeakOnly;
-                    }
-                    cs.centre = anyFlag(e.good, inBase) ? "good" : anyFlag(e.weak, inBase) ? "weak" : "none";
-                    if (e.gaps) {
-                        GapPiece none, weak;
-                        none.geom = std::move(gapC.geom);
-                        none.areaM2 = gapC.area;
-                        weak.geom = std::move(weakC.geom);
-                        weak.areaM2 = weakC.area;
-                        addGapRows(v, e, ei == m.anyIndex, cs, std::move(none), std::move(weak), hhTotal, hhSig,
-                                   hhGood, vArea, gapsOf[i]);
-                    }
-                    v.coverage.push_back(std::move(cs));
-                }
-                shifted += clipV.shiftedClips;
+                    sIn[s][b] = m.pip[b].contains(settle[i][s].p.x, settle[i][s].p.y);
             }
-        } catch (...) {
-            std::lock_guard g(errorMutex);
-            if (!error)
-                error = std::current_exception();
-            next = nv;
+            for (size_t b = 0; b < bases.size(); ++b)
+                inBase[b] = m.pip[b].contains(centre[i].p.x, centre[i].p.y);
+            v.coverage.clear();
+            for (size_t ei = 0; ei < entities.size(); ++ei) {
+                const Entity& e = entities[ei];
+                const double goodArea = std::clamp(
+                    cellMasks ? cellSum(goodBits[ei]) : cut(ep[ei].good, false).area, 0.0, std::max(vArea, 0.0));
+                double sigArea = 0;
+                Clip gapC, weakC;
+                if (!e.gaps) {
+                    // weak is the ring outside good (the coverage schema): signal = good + weak
+                    sigArea = std::min(vArea, goodArea + (cellMasks ? cellSum(weakBits[ei]) : cut(ep[ei].weak, false).area));
+                } else {
+                    gapC = cut(ep[ei].gap, true);
+                    weakC = cut(ep[ei].weak, true);
+                    sigArea = std::clamp(vArea - gapC.area, goodArea, vArea);
+                }
+                double hhGood = 0, hhSig = 0;
+                CoverageShare cs = shareOf(
+                    e, vArea, goodArea, sigArea, settle[i], hhTotal, [&](size_t s) { return anyFlag(e.good, sIn[s]); },
+                    [&](size_t s) { return anyFlag(e.weak, sIn[s]); }, anyFlag(e.good, inBase),
+                    anyFlag(e.weak, inBase), hhGood, hhSig);
+                if (e.gaps) {
+                    GapPiece none, weak;
+                    none.geom = std::move(gapC.geom);
+                    none.areaM2 = gapC.area;
+                    weak.geom = std::move(weakC.geom);
+                    weak.areaM2 = weakC.area;
+                    addGapRows(v, e, ei == m.anyIndex, cs, std::move(none), std::move(weak), hhTotal, hhSig,
+                               hhGood, vArea, gapsOf[i]);
+                }
+                v.coverage.push_back(std::move(cs));
+            }
+            shifted += clipV.shiftedClips;
         }
     };
-    runVillageWorkers(opt.threads, worker, error, fb, gapsOf, out);
+    runVillageWorkers(nv, opt.threads, worker, fb, gapsOf, out);
     out.clipsShifted = shifted.load();
     out.clipsGeos = fallbacks.load();
     if (timer.on)

@@ -1,5 +1,6 @@
 #include "core/crs/reproject.hpp"
 
+#include "core/base/parallel.hpp"
 #include "core/capi/proj.hpp"
 #include "core/model/point_table.hpp"
 
@@ -78,27 +79,12 @@ void reprojectRings(const std::vector<Ring*>& rings, size_t vertices, int srcEps
         reprojectPoints(rings, 0, vertices, srcEpsg, dstEpsg);
         return;
     }
-    std::vector<std::exception_ptr> errors(threads);
-    std::vector<std::thread> pool;
+    // equal shares, one per thread (the calling thread among them)
     auto share = [&](size_t t) { return vertices * t / threads; };
-    for (size_t t = 1; t < threads; ++t)
-        pool.emplace_back([&rings, &errors, &share, t, srcEpsg, dstEpsg] {
-            try {
-                reprojectPoints(rings, share(t), share(t + 1), srcEpsg, dstEpsg);
-            } catch (...) {
-                errors[t] = std::current_exception();
-            }
-        });
-    try {
-        reprojectPoints(rings, share(0), share(1), srcEpsg, dstEpsg);  // the calling thread
-    } catch (...) {
-        errors[0] = std::current_exception();
-    }
-    for (auto& t : pool)
-        t.join();
-    for (const auto& e : errors)
-        if (e)
-            std::rethrow_exception(e);
+    runWorkers(threads, static_cast<unsigned>(threads), [&](WorkCounter& work) {
+        for (size_t t; (t = work.next()) < threads;)
+            reprojectPoints(rings, share(t), share(t + 1), srcEpsg, dstEpsg);
+    });
 }
 
 } // namespace
