@@ -1290,20 +1290,7 @@ void broadbandDistances(const AnalysisInput& in, const std::vector<Centre>& cent
 
 std::string latestDate(const Layer* shops)
 {
-    std::string best;
-    if (!shops)
-        return best;
-    for (const char* name : {"opened", "epay_opened", "locomotive_since"}) {
-        const int i = shops->fieldIndex(name);
-        if (i < 0)
-            continue;
-        for (const auto& f : shops->features) {
-            const std::string d = dateOnly(textOf(f, i));
-            if (d > best)
-                best = d;
-        }
-    }
-    return best;
+    return shops ? latestDate(PointColumns::fromLayer(*shops, kShopColumns)) : std::string();
 }
 
 std::string latestDate(const PointColumns& shops)

@@ -24,6 +24,8 @@
 #include <climits>
 #include <cmath>
 #include <cstring>
+#include <string_view>
+#include <type_traits>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -983,19 +985,65 @@ bool ProjectStore::writeFeaturesFast(OGRLayer* l, const Layer& src, const Feedba
     return true;
 }
 
+namespace {
+
+// ---- shared by the fast reads (readLayerFast, readPointColumnsFast) ----
+
+// A GeoPackage feature or attribute table that GDAL lists, with a fid column: read through sqlite.
+bool fastReadable(sqlite3* db, OGRLayer* l)
+{
+    const char* fid = l->GetFIDColumn();
+    return fid && *fid &&
+           queryInt64(db,
+                      "SELECT count(*) FROM gpkg_contents WHERE table_name = ? AND data_type IN ('features', "
+                      "'attributes')",
+                      l->GetName()) == 1;
+}
+
+// A field the fast reads take as stored. Dates, times, binary and subtypes come back formatted by
+// OGR: OGR reads those layers.
+bool fastField(const OGRFieldDefn* fd)
+{
+    const OGRFieldType ft = fd->GetType();
+    return (ft == OFTInteger || ft == OFTInteger64 || ft == OFTReal || ft == OFTString) && fd->GetSubType() == OFSTNone;
+}
+
+// Column `c` of the current row (not NULL) as readLayerFast stores a field of type `ft`: visit
+// gets an int64_t, a double or a std::string_view (valid until the next step).
+template <class Visit> void visitColumn(sqlite3_stmt* st, int c, OGRFieldType ft, Visit&& visit)
+{
+    switch (ft) {
+    case OFTInteger: visit(static_cast<int64_t>(sqlite3_column_int(st, c))); break;
+    case OFTInteger64: visit(static_cast<int64_t>(sqlite3_column_int64(st, c))); break;
+    case OFTReal: visit(sqlite3_column_double(st, c)); break;
+    default: {
+        const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(st, c));
+        visit(std::string_view(t ? t : "", static_cast<size_t>(sqlite3_column_bytes(st, c))));
+    }
+    }
+}
+
+// The offset of the WKB in a GeoPackage blob when it is plain little-endian 2D WKB (types 1..6),
+// as Bando and GDAL write it, with its type; -1 otherwise (OGR reads anything else).
+long plainWkb(const uint8_t* blob, size_t size, uint32_t& type)
+{
+    bool empty = false;
+    const long at = gpkg::wkbOffset(blob, size, empty);
+    if (at < 0 || size < static_cast<size_t>(at) + 5 || blob[at] != 1)
+        return -1;
+    std::memcpy(&type, blob + at + 1, 4);
+    return type >= 1 && type <= 6 ? at : -1;
+}
+
+} // namespace
+
 std::optional<Layer> ProjectStore::readLayerFast(OGRLayer* l, const Feedback* fb) const
 {
     sqlite3* db = fastHandle(false);
-    if (!db || !l)
+    if (!db || !l || !fastReadable(db, l))
         return std::nullopt;
     const std::string table = l->GetName();
     const char* fid = l->GetFIDColumn();
-    if (!fid || !*fid ||
-        queryInt64(db,
-                   "SELECT count(*) FROM gpkg_contents WHERE table_name = ? AND data_type IN ('features', "
-                   "'attributes')",
-                   table) != 1)
-        return std::nullopt;
     Layer out;
     out.name = table;
     out.geomType = fromOgr(l->GetGeomType());
@@ -1007,10 +1055,9 @@ std::optional<Layer> ProjectStore::readLayerFast(OGRLayer* l, const Feedback* fb
     std::vector<OGRFieldType> types;
     for (int i = 0; i < defn->GetFieldCount(); ++i) {
         OGRFieldDefn* fd = defn->GetFieldDefn(i);
-        const OGRFieldType ft = fd->GetType();
-        // Dates, times and binary come back formatted by OGR: OGR reads those layers
-        if ((ft != OFTInteger && ft != OFTInteger64 && ft != OFTReal && ft != OFTString) || fd->GetSubType() != OFSTNone)
+        if (!fastField(fd))
             return std::nullopt;
+        const OGRFieldType ft = fd->GetType();
         types.push_back(ft);
         out.fields.push_back({fd->GetNameRef(), fromOgr(ft), fd->GetWidth(), !fd->IsNullable()});
         sql += ", " + sqlite::quoteIdentifier(fd->GetNameRef());
@@ -1036,27 +1083,19 @@ std::optional<Layer> ProjectStore::readLayerFast(OGRLayer* l, const Feedback* fb
             const int c = static_cast<int>(i) + 2;
             if (sqlite3_column_type(raw, c) == SQLITE_NULL)
                 continue;
-            switch (types[i]) {
-            case OFTInteger: feat.values[i] = static_cast<int64_t>(sqlite3_column_int(raw, c)); break;
-            case OFTInteger64: feat.values[i] = static_cast<int64_t>(sqlite3_column_int64(raw, c)); break;
-            case OFTReal: feat.values[i] = sqlite3_column_double(raw, c); break;
-            default: {
-                const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(raw, c));
-                feat.values[i] = std::string(t ? t : "", static_cast<size_t>(sqlite3_column_bytes(raw, c)));
-            }
-            }
+            visitColumn(raw, c, types[i], [&](auto v) {
+                if constexpr (std::is_same_v<decltype(v), std::string_view>)
+                    feat.values[i] = std::string(v);
+                else
+                    feat.values[i] = v;
+            });
         }
         if (sqlite3_column_type(raw, 1) == SQLITE_BLOB) {
             const auto* blob = static_cast<const uint8_t*>(sqlite3_column_blob(raw, 1));
             const auto size = static_cast<size_t>(sqlite3_column_bytes(raw, 1));
-            bool empty = false;
-            const long at = gpkg::wkbOffset(blob, size, empty);
-            // plain little-endian 2D WKB (1..6), as Bando and GDAL write it; anything else is OGR's
             uint32_t type = 0;
-            if (at < 0 || size < static_cast<size_t>(at) + 5 || blob[at] != 1)
-                return std::nullopt;
-            std::memcpy(&type, blob + at + 1, 4);
-            if (type < 1 || type > 6)
+            const long at = plainWkb(blob, size, type);
+            if (at < 0)
                 return std::nullopt;
             try {
                 feat.geom = fromWkb(blob + at, size - static_cast<size_t>(at));
@@ -1088,16 +1127,9 @@ std::optional<PointColumns> ProjectStore::readPointColumnsFast(OGRLayer* l, cons
                                                                const Feedback* fb) const
 {
     sqlite3* db = fastHandle(false);
-    if (!db || !l)
+    if (!db || !l || !fastReadable(db, l))
         return std::nullopt;
     const std::string table = l->GetName();
-    const char* fid = l->GetFIDColumn();
-    if (!fid || !*fid ||
-        queryInt64(db,
-                   "SELECT count(*) FROM gpkg_contents WHERE table_name = ? AND data_type IN ('features', "
-                   "'attributes')",
-                   table) != 1)
-        return std::nullopt;
     PointColumns out;
     out.epsg = 4326;
     out.columns = columns;
@@ -1106,24 +1138,25 @@ std::optional<PointColumns> ProjectStore::readPointColumnsFast(OGRLayer* l, cons
     sql += gc && *gc ? sqlite::quoteIdentifier(gc) : std::string("NULL");
     // the columns as readLayerFast reads them (its types only); a column the layer lacks is null
     OGRFeatureDefn* defn = l->GetLayerDefn();
-    std::vector<OGRFieldType> types;  // of the selected columns
-    std::vector<int> selected;        // per requested column: its place in the SELECT, or -1
+    struct Selected {
+        int column = -1;  // its place in the SELECT; -1: the layer has no such field
+        OGRFieldType type = OFTString;
+    };
+    std::vector<Selected> selected;  // per requested column
+    int next = 1;
     for (const auto& name : columns) {
-        int at = -1;
+        Selected sel;
         for (int i = 0; i < defn->GetFieldCount(); ++i) {
             OGRFieldDefn* fd = defn->GetFieldDefn(i);
             if (name != fd->GetNameRef())
                 continue;
-            const OGRFieldType ft = fd->GetType();
-            if ((ft != OFTInteger && ft != OFTInteger64 && ft != OFTReal && ft != OFTString) ||
-                fd->GetSubType() != OFSTNone)
+            if (!fastField(fd))
                 return std::nullopt;
-            at = static_cast<int>(types.size()) + 1;
-            types.push_back(ft);
+            sel = {next++, fd->GetType()};
             sql += ", " + sqlite::quoteIdentifier(fd->GetNameRef());
             break;
         }
-        selected.push_back(at);
+        selected.push_back(sel);
     }
     sql += " FROM " + sqlite::quoteIdentifier(table);
     sqlite::StatementPtr st = sqlite::prepare(db, sql);
@@ -1144,19 +1177,18 @@ std::optional<PointColumns> ProjectStore::readPointColumnsFast(OGRLayer* l, cons
         if ((++n & 4095) == 0)
             throwIfCancelled(fb);
         for (size_t c = 0; c < columns.size(); ++c) {
-            const int col = selected[c];
+            const Selected& sel = selected[c];
             uint32_t id = 0;
-            if (col >= 0 && sqlite3_column_type(raw, col) != SQLITE_NULL) {
+            if (sel.column >= 0 && sqlite3_column_type(raw, sel.column) != SQLITE_NULL) {
                 ValueInterner& in = interners[c];
-                switch (types[static_cast<size_t>(col - 1)]) {
-                case OFTInteger: id = in.integer(sqlite3_column_int(raw, col)); break;
-                case OFTInteger64: id = in.integer(sqlite3_column_int64(raw, col)); break;
-                case OFTReal: id = in.real(sqlite3_column_double(raw, col)); break;
-                default: {
-                    const auto* t = reinterpret_cast<const char*>(sqlite3_column_text(raw, col));
-                    id = in.text(std::string_view(t ? t : "", static_cast<size_t>(sqlite3_column_bytes(raw, col))));
-                }
-                }
+                visitColumn(raw, sel.column, sel.type, [&](auto v) {
+                    if constexpr (std::is_same_v<decltype(v), int64_t>)
+                        id = in.integer(v);
+                    else if constexpr (std::is_same_v<decltype(v), double>)
+                        id = in.real(v);
+                    else
+                        id = in.text(v);
+                });
             }
             out.ids[c].push_back(id);
         }
@@ -1165,14 +1197,9 @@ std::optional<PointColumns> ProjectStore::readPointColumnsFast(OGRLayer* l, cons
         if (sqlite3_column_type(raw, 0) == SQLITE_BLOB) {
             const auto* blob = static_cast<const uint8_t*>(sqlite3_column_blob(raw, 0));
             const auto size = static_cast<size_t>(sqlite3_column_bytes(raw, 0));
-            bool empty = false;
-            const long at = gpkg::wkbOffset(blob, size, empty);
-            // plain little-endian 2D WKB (1..6), as readLayerFast takes it
             uint32_t type = 0;
-            if (at < 0 || size < static_cast<size_t>(at) + 5 || blob[at] != 1)
-                return std::nullopt;
-            std::memcpy(&type, blob + at + 1, 4);
-            if (type < 1 || type > 6)
+            const long at = plainWkb(blob, size, type);
+            if (at < 0)
                 return std::nullopt;
             if (type == 1 && size >= static_cast<size_t>(at) + 21) {
                 // a point: its coordinates (both NaN: an empty point, as fromWkb reads it)
